@@ -1,0 +1,276 @@
+//! Party-affairs disclosure (党务公开 / 公示): who discloses what, for which period, to whom,
+//! and the notice window during which objections are taken.
+
+use super::{build_page, markdown, typed, Common, Extra, FrontMatter, Kind, Page, COMMON_KEYS};
+use crate::text::{format_date_zh, parse_date};
+use crate::Diagnostic;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::path::Path;
+
+/// Who may read a disclosure. A static site has no access control, so a build is made for
+/// one audience and leaves out everything meant for a narrower one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    #[default]
+    Public,
+    Party,
+}
+
+impl Audience {
+    pub fn parse(s: &str) -> Option<Audience> {
+        match s.trim() {
+            "public" | "公开" | "对外公开" => Some(Audience::Public),
+            "party" | "党内" | "党内公开" => Some(Audience::Party),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Audience::Public => "对外公开",
+            Audience::Party => "党内公开",
+        }
+    }
+}
+
+/// The disclosure categories of the 党务公开条例 and village-affairs practice (domain.md §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Category {
+    Implementation,
+    OrgLife,
+    Election,
+    Recruitment,
+    Appraisal,
+    Dues,
+    Service,
+    Discipline,
+    Finance,
+    Other,
+}
+
+impl Category {
+    pub const ALL: [(Category, &'static str, &'static str); 10] = [
+        (Category::Implementation, "implementation", "贯彻落实"),
+        (Category::OrgLife, "org-life", "组织生活"),
+        (Category::Election, "election", "换届选举"),
+        (Category::Recruitment, "recruitment", "发展党员"),
+        (Category::Appraisal, "appraisal", "民主评议"),
+        (Category::Dues, "dues", "党费收缴使用"),
+        (Category::Service, "service", "服务群众"),
+        (Category::Discipline, "discipline", "纪律处分"),
+        (Category::Finance, "finance", "财务公开"),
+        (Category::Other, "other", "其他"),
+    ];
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Self::ALL.iter().find(|(_, key, label)| *key == s.trim() || *label == s.trim()).map(|(c, ..)| *c)
+    }
+
+    pub fn key(self) -> &'static str {
+        Self::ALL.iter().find(|(c, ..)| *c == self).map(|(_, k, _)| *k).unwrap_or("other")
+    }
+
+    pub fn label(self) -> &'static str {
+        Self::ALL.iter().find(|(c, ..)| *c == self).map(|(.., l)| *l).unwrap_or("其他")
+    }
+}
+
+/// The period a disclosure reports on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Period {
+    Year(i32),
+    Quarter(i32, u32),
+    Month(i32, u32),
+    Range(NaiveDate, NaiveDate),
+}
+
+impl Period {
+    /// `2024`, `2024Q3`, `2024-07`, or `2024-01-01/2024-03-31`.
+    pub fn parse(s: &str) -> Option<Period> {
+        let s = s.trim();
+        if let Some((a, b)) = s.split_once('/') {
+            let (from, to) = (parse_date(a).ok()?, parse_date(b).ok()?);
+            return (from <= to).then_some(Period::Range(from, to));
+        }
+        if let Some((y, q)) = s.split_once(['Q', 'q']) {
+            let (y, q) = (y.parse().ok()?, q.parse().ok()?);
+            return (1..=4).contains(&q).then_some(Period::Quarter(y, q));
+        }
+        if let Some((y, m)) = s.split_once('-') {
+            let (y, m) = (y.parse().ok()?, m.parse().ok()?);
+            return (1..=12).contains(&m).then_some(Period::Month(y, m));
+        }
+        s.parse().ok().filter(|y| (1921..=2200).contains(y)).map(Period::Year)
+    }
+
+    pub fn label(self) -> String {
+        const Q: [&str; 4] = ["一", "二", "三", "四"];
+        match self {
+            Period::Year(y) => format!("{y}年"),
+            Period::Quarter(y, q) => format!("{y}年第{}季度", Q[q as usize - 1]),
+            Period::Month(y, m) => format!("{y}年{m}月"),
+            Period::Range(a, b) => format!("{}至{}", format_date_zh(a), format_date_zh(b)),
+        }
+    }
+}
+
+/// Where a notice stands on the build's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoticeStatus {
+    Upcoming,
+    Open,
+    Closed,
+}
+
+impl NoticeStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            NoticeStatus::Upcoming => "即将公示",
+            NoticeStatus::Open => "公示中",
+            NoticeStatus::Closed => "公示期满",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DisclosureExtra {
+    pub org: String,
+    pub category: Category,
+    pub period: Option<Period>,
+    pub published: NaiveDate,
+    pub notice: Option<(NaiveDate, NaiveDate)>,
+    pub contact: Option<String>,
+    pub audience: Audience,
+}
+
+impl DisclosureExtra {
+    pub fn status(&self, as_of: NaiveDate) -> Option<NoticeStatus> {
+        let (from, to) = self.notice?;
+        Some(if as_of < from {
+            NoticeStatus::Upcoming
+        } else if as_of <= to {
+            NoticeStatus::Open
+        } else {
+            NoticeStatus::Closed
+        })
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Meta {
+    #[serde(flatten)]
+    common: Common,
+    org: String,
+    category: String,
+    period: Option<String>,
+    published: String,
+    notice_from: Option<String>,
+    notice_to: Option<String>,
+    contact: Option<String>,
+    audience: Option<String>,
+}
+
+pub const KEYS: &[&str] =
+    &["org", "category", "period", "published", "notice_from", "notice_to", "contact", "audience"];
+
+pub fn parse(rel: &Path, fm: &FrontMatter, body: markdown::Rendered) -> Result<Page, Vec<Diagnostic>> {
+    let keys: Vec<&str> = COMMON_KEYS.iter().chain(KEYS).copied().collect();
+    let mut meta: Meta = typed(rel, fm, &keys, "a disclosure")?;
+    let mut errors = Vec::new();
+    let mut err = |key: &str, msg: String, hint: &str| {
+        errors.push(Diagnostic::new(rel, fm.line_of(key), msg).with_hint(hint));
+    };
+    let category = Category::parse(&meta.category).unwrap_or_else(|| {
+        let known: Vec<&str> = Category::ALL.iter().map(|(.., l)| *l).collect();
+        err("category", format!("unknown category `{}`", meta.category), &format!("use one of: {}", known.join("、")));
+        Category::Other
+    });
+    let period = meta.period.as_deref().and_then(|p| {
+        let parsed = Period::parse(p);
+        if parsed.is_none() {
+            err("period", format!("`{p}` is not a period"), "write 2024, 2024Q3, 2024-07 or 2024-01-01/2024-03-31");
+        }
+        parsed
+    });
+    let mut date = |key: &str, v: Option<&str>| match v.map(parse_date) {
+        Some(Ok(d)) => Some(d),
+        Some(Err(e)) => {
+            err(key, e.to_string(), "dates are written YYYY-MM-DD");
+            None
+        }
+        None => None,
+    };
+    let published = date("published", Some(&meta.published));
+    let notice = match (date("notice_from", meta.notice_from.as_deref()), date("notice_to", meta.notice_to.as_deref())) {
+        (Some(a), Some(b)) if a <= b => Some((a, b)),
+        (Some(_), Some(_)) => {
+            err("notice_to", "the notice window ends before it starts".into(), "notice_to must not be before notice_from");
+            None
+        }
+        (Some(_), None) | (None, Some(_)) => {
+            err("notice_from", "a notice window needs both ends".into(), "give notice_from and notice_to");
+            None
+        }
+        (None, None) => None,
+    };
+    let audience = match meta.audience.as_deref() {
+        None => Audience::Public,
+        Some(a) => Audience::parse(a).unwrap_or_else(|| {
+            err("audience", format!("unknown audience `{a}`"), "use \"public\" or \"party\" (党内公开)");
+            Audience::Party
+        }),
+    };
+    if meta.org.trim().is_empty() {
+        err("org", "the disclosing organisation is empty".into(), "name it, e.g. org = \"某村党支部\"");
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let published = published.expect("checked above");
+    meta.common.date.get_or_insert_with(|| published.to_string());
+    let extra = DisclosureExtra {
+        org: meta.org.trim().to_string(),
+        category,
+        period,
+        published,
+        notice,
+        contact: meta.contact,
+        audience,
+    };
+    build_page(rel, fm, Kind::Disclosure, meta.common, body, Extra::Disclosure(extra))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods() {
+        assert_eq!(Period::parse("2024Q3").unwrap().label(), "2024年第三季度");
+        assert_eq!(Period::parse("2024-07").unwrap().label(), "2024年7月");
+        assert_eq!(Period::parse("2024").unwrap().label(), "2024年");
+        assert_eq!(Period::parse("2024-01-01/2024-03-31").unwrap().label(), "2024年1月1日至2024年3月31日");
+        assert!(Period::parse("2024Q5").is_none());
+        assert!(Period::parse("2024-03-31/2024-01-01").is_none());
+    }
+
+    #[test]
+    fn notice_status_follows_the_build_date() {
+        let d = |s| parse_date(s).unwrap();
+        let x = DisclosureExtra {
+            org: "x".into(),
+            category: Category::Recruitment,
+            period: None,
+            published: d("2024-06-03"),
+            notice: Some((d("2024-06-03"), d("2024-06-07"))),
+            contact: None,
+            audience: Audience::Public,
+        };
+        assert_eq!(x.status(d("2024-06-02")), Some(NoticeStatus::Upcoming));
+        assert_eq!(x.status(d("2024-06-07")), Some(NoticeStatus::Open));
+        assert_eq!(x.status(d("2024-06-08")), Some(NoticeStatus::Closed));
+    }
+}

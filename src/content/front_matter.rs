@@ -1,0 +1,215 @@
+//! Splits a content file into front matter and body, and normalises TOML (`+++`) and
+//! YAML (`---`) front matter into one TOML table with the line of every key.
+
+use crate::Diagnostic;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Front matter of one file, whatever its syntax.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    pub table: toml::Table,
+    /// 1-based line of each top-level key in the file, for diagnostics.
+    pub key_lines: BTreeMap<String, usize>,
+    /// 1-based line of the opening fence.
+    pub start_line: usize,
+}
+
+/// A content file split in two.
+#[derive(Debug, Clone)]
+pub struct Split<'a> {
+    pub front: FrontMatter,
+    pub body: &'a str,
+    /// 1-based line of the body's first line in the file.
+    pub body_line: usize,
+}
+
+/// Splits `text` (the whole file) into front matter and body.
+pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text.lines().next().unwrap_or("").trim_end();
+    let fence = match first {
+        "+++" => "+++",
+        "---" => "---",
+        _ => {
+            return Err(Diagnostic::new(path, 1, "the file does not start with front matter")
+                .with_hint("start the file with a `+++` line, the TOML keys (title = \"…\"), and another `+++` line"));
+        }
+    };
+    let after_open = &text[first.len()..];
+    let after_open = after_open.strip_prefix("\r\n").or_else(|| after_open.strip_prefix('\n')).unwrap_or(after_open);
+    let mut offset = 0;
+    let mut line_no = 2;
+    for line in after_open.split_inclusive('\n') {
+        if line.trim_end() == fence {
+            let fm_text = &after_open[..offset];
+            let body = &after_open[offset + line.len()..];
+            let front = parse(path, fence, fm_text)?;
+            return Ok(Split { front, body, body_line: line_no + 1 });
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Err(Diagnostic::new(path, 1, format!("the front matter opened with `{fence}` is never closed"))
+        .with_hint(format!("add a line with only `{fence}` after the last key; did you forget it?")))
+}
+
+fn parse(path: &Path, fence: &str, fm_text: &str) -> Result<FrontMatter, Diagnostic> {
+    let table = if fence == "+++" {
+        fm_text.parse::<toml::Table>().map_err(|e| {
+            let line = e.span().map(|s| 2 + fm_text[..s.start].matches('\n').count()).unwrap_or(1);
+            Diagnostic::new(path, line, format!("the TOML front matter cannot be read: {}", e.message()))
+                .with_hint("write each key as `key = \"value\"`; quote text, and use [\"a\", \"b\"] for lists")
+        })?
+    } else {
+        let value: serde_yaml::Value = serde_yaml::from_str(fm_text).map_err(|e| {
+            let line = e.location().map(|l| l.line() + 1).unwrap_or(1);
+            Diagnostic::new(path, line, format!("the YAML front matter cannot be read: {e}"))
+                .with_hint("write each key as `key: value`, and lists as `[a, b]`")
+        })?;
+        match yaml_to_toml(value) {
+            Some(toml::Value::Table(t)) => t,
+            None => toml::Table::new(),
+            Some(_) => {
+                return Err(Diagnostic::new(path, 2, "the YAML front matter is not a list of `key: value` lines"))
+            }
+        }
+    };
+    let table = normalise_dates(table);
+    Ok(FrontMatter { key_lines: key_lines(fm_text, &table), table, start_line: 1 })
+}
+
+/// TOML dates become strings so that TOML and YAML files deserialise alike.
+fn normalise_dates(table: toml::Table) -> toml::Table {
+    fn walk(v: toml::Value) -> toml::Value {
+        match v {
+            toml::Value::Datetime(d) => toml::Value::String(d.to_string()),
+            toml::Value::Array(a) => toml::Value::Array(a.into_iter().map(walk).collect()),
+            toml::Value::Table(t) => toml::Value::Table(t.into_iter().map(|(k, v)| (k, walk(v))).collect()),
+            other => other,
+        }
+    }
+    table.into_iter().map(|(k, v)| (k, walk(v))).collect()
+}
+
+fn yaml_to_toml(v: serde_yaml::Value) -> Option<toml::Value> {
+    use serde_yaml::Value as Y;
+    Some(match v {
+        Y::Null => return None,
+        Y::Bool(b) => toml::Value::Boolean(b),
+        Y::Number(n) => match n.as_i64() {
+            Some(i) => toml::Value::Integer(i),
+            None => toml::Value::Float(n.as_f64().unwrap_or_default()),
+        },
+        Y::String(s) => toml::Value::String(s),
+        Y::Sequence(s) => toml::Value::Array(s.into_iter().filter_map(yaml_to_toml).collect()),
+        Y::Mapping(m) => toml::Value::Table(
+            m.into_iter()
+                .filter_map(|(k, v)| {
+                    let key = match k {
+                        Y::String(s) => s,
+                        Y::Number(n) => n.to_string(),
+                        Y::Bool(b) => b.to_string(),
+                        _ => return None,
+                    };
+                    Some((key, yaml_to_toml(v)?))
+                })
+                .collect(),
+        ),
+        Y::Tagged(t) => return yaml_to_toml(t.value),
+    })
+}
+
+/// Finds the line of each top-level key: the first line that starts with the key and `=` or `:`.
+fn key_lines(fm_text: &str, table: &toml::Table) -> BTreeMap<String, usize> {
+    let mut lines = BTreeMap::new();
+    for (i, line) in fm_text.lines().enumerate() {
+        let line = line.trim_start();
+        for key in table.keys() {
+            if lines.contains_key(key) {
+                continue;
+            }
+            let rest = line.strip_prefix(key.as_str()).or_else(|| {
+                line.strip_prefix('"').and_then(|l| l.strip_prefix(key.as_str())).and_then(|l| l.strip_prefix('"'))
+            });
+            if let Some(rest) = rest {
+                let rest = rest.trim_start();
+                if rest.starts_with('=') || rest.starts_with(':') {
+                    lines.insert(key.clone(), i + 2);
+                }
+            }
+        }
+        if line.starts_with('[') {
+            // a TOML table header: a key like `[[revisions]]` is on this line
+            let name = line.trim_matches(|c| c == '[' || c == ']' || c == ' ');
+            lines.entry(name.to_string()).or_insert(i + 2);
+        }
+    }
+    lines
+}
+
+impl FrontMatter {
+    pub fn line_of(&self, key: &str) -> usize {
+        self.key_lines.get(key).copied().unwrap_or(self.start_line)
+    }
+
+    /// Reports every key not in `known`, suggesting the nearest known one.
+    pub fn check_keys(&self, path: &Path, known: &[&str], what: &str) -> Vec<Diagnostic> {
+        self.table
+            .keys()
+            .filter(|k| !known.contains(&k.as_str()))
+            .map(|k| unknown_key(path, self.line_of(k), k, known, what))
+            .collect()
+    }
+}
+
+/// The diagnostic for a key that is not in `known`, with the nearest known key as the hint.
+pub fn unknown_key(path: &Path, line: usize, key: &str, known: &[&str], what: &str) -> Diagnostic {
+    let nearest = known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(key, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.chars().count() / 3))
+        .min();
+    let d = Diagnostic::new(path, line, format!("unknown key `{key}` in {what}"));
+    match nearest {
+        Some((_, k)) => d.with_hint(format!("did you mean `{k}`?")),
+        None => d.with_hint(format!("the known keys are: {}", known.join(", "))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_and_yaml_agree() {
+        let p = Path::new("a.md");
+        let t = split(p, "+++\ntitle = \"标题\"\ndate = 2020-12-01\ntags = [\"甲\"]\n+++\n正文\n").unwrap();
+        let y = split(p, "---\ntitle: 标题\ndate: 2020-12-01\ntags: [甲]\n---\n正文\n").unwrap();
+        assert_eq!(t.front.table, y.front.table);
+        assert_eq!(t.body, "正文\n");
+        assert_eq!(t.body_line, 6);
+        assert_eq!(t.front.line_of("date"), 3);
+    }
+
+    #[test]
+    fn unclosed_front_matter_says_what_to_do() {
+        let e = split(Path::new("a.md"), "+++\ntitle = \"x\"\n正文").unwrap_err();
+        assert!(e.hint.unwrap().contains("+++"));
+    }
+
+    #[test]
+    fn toml_error_points_at_the_line() {
+        let e = split(Path::new("a.md"), "+++\ntitle = \"x\"\ndate = =\n+++\n").unwrap_err();
+        assert_eq!(e.line, 3);
+    }
+
+    #[test]
+    fn unknown_key_suggests_nearest() {
+        let fm = split(Path::new("a.md"), "+++\npulisher = \"x\"\n+++\n").unwrap().front;
+        let d = fm.check_keys(Path::new("a.md"), &["title", "publisher"], "a case");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, 2);
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `publisher`?"));
+    }
+}

@@ -1,0 +1,189 @@
+//! Markdown to HTML with the Chinese rules: soft line breaks between wide characters vanish,
+//! headings get stable anchors, raw HTML is shown as text, and the plain text is kept for
+//! summaries, reading time and search.
+
+use crate::text::{is_wide, slugify};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// A heading as the table of contents needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// The result of rendering one Markdown text.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// The text a reader reads, paragraphs separated by newlines.
+    pub text: String,
+    pub headings: Vec<Heading>,
+    /// The plain text before a `<!-- more -->` marker, when there is one.
+    pub before_more: Option<String>,
+}
+
+const MORE: &str = "<!-- more -->";
+
+pub fn render(markdown: &str) -> Rendered {
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut events: Vec<Event> = Parser::new_ext(markdown, opts).collect();
+    drop_cjk_soft_breaks(&mut events);
+    let headings = anchor_headings(&mut events);
+    let (text, before_more) = plain_text(&events);
+    let events = events.into_iter().filter_map(neutralise_html);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    Rendered { html, text, headings, before_more }
+}
+
+/// CSS Text 3: a segment break between two East Asian wide characters is removed, so that
+/// Chinese lines wrapped in the source do not show stray spaces. Next to latin text, code or
+/// a link the break stays a space, or English words would be glued together.
+fn drop_cjk_soft_breaks(events: &mut Vec<Event>) {
+    let mut drop = vec![false; events.len()];
+    for i in 0..events.len() {
+        if matches!(events[i], Event::SoftBreak) {
+            let before = neighbour_char(events[..i].iter().rev(), |t| t.chars().next_back());
+            let after = neighbour_char(events[i + 1..].iter(), |t| t.chars().next());
+            drop[i] = matches!((before, after), (Some(a), Some(b)) if is_wide(a) && is_wide(b));
+        }
+    }
+    let mut keep = drop.into_iter().map(|d| !d);
+    events.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// The nearest character across inline emphasis; `None` at code, links or anything else.
+fn neighbour_char<'a, 'e: 'a>(
+    mut events: impl Iterator<Item = &'a Event<'e>>,
+    pick: impl Fn(&str) -> Option<char>,
+) -> Option<char> {
+    loop {
+        match events.next()? {
+            Event::Text(t) => return pick(t),
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough)
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => continue,
+            _ => return None,
+        }
+    }
+}
+
+fn anchor_headings(events: &mut [Event]) -> Vec<Heading> {
+    let mut headings = Vec::new();
+    let mut used = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = heading_level(*level);
+            let given = id.as_ref().map(|s| s.to_string());
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let id = unique_id(given.unwrap_or_else(|| slugify(&text)), headings.len() + 1, &mut used);
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                *slot = Some(CowStr::from(id.clone()));
+            }
+            headings.push(Heading { level, id, text });
+            i = j;
+        }
+        i += 1;
+    }
+    headings
+}
+
+/// Anchors are the heading's own words, so links stay readable; repeats get `-2`, `-3`.
+fn unique_id(base: String, n: usize, used: &mut HashSet<String>) -> String {
+    let base = if base.is_empty() { format!("section-{n}") } else { base };
+    let mut id = base.clone();
+    let mut k = 2;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{k}");
+        k += 1;
+    }
+    id
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn plain_text(events: &[Event]) -> (String, Option<String>) {
+    let mut text = String::new();
+    let mut before_more = None;
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak => text.push(' '),
+            Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                if !text.ends_with('\n') {
+                    text.push('\n');
+                }
+            }
+            Event::Html(h) | Event::InlineHtml(h) if h.trim() == MORE && before_more.is_none() => {
+                before_more = Some(text.trim().to_string());
+            }
+            _ => {}
+        }
+    }
+    (text.trim().to_string(), before_more)
+}
+
+/// Raw HTML in content is shown as text: a disclosure is a public record, and a pasted
+/// `<script>` must not run on the county's site. Comments are dropped.
+fn neutralise_html(e: Event) -> Option<Event> {
+    match e {
+        Event::Html(h) | Event::InlineHtml(h) if h.trim_start().starts_with("<!--") => None,
+        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+        other => Some(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn soft_break_between_chinese_vanishes() {
+        let r = render("第一行\n第二行");
+        assert_eq!(r.html, "<p>第一行第二行</p>\n");
+    }
+
+    #[test]
+    fn soft_break_next_to_latin_stays() {
+        assert_eq!(render("使用\nApp").html, "<p>使用\nApp</p>\n");
+        assert_eq!(render("hello\nworld").html, "<p>hello\nworld</p>\n");
+        assert_eq!(render("见\n[链接](x)").html, "<p>见\n<a href=\"x\">链接</a></p>\n");
+    }
+
+    #[test]
+    fn soft_break_across_emphasis() {
+        assert_eq!(render("**重点**\n继续").html, "<p><strong>重点</strong>继续</p>\n");
+    }
+
+    #[test]
+    fn chinese_headings_get_unique_anchors() {
+        let r = render("## 一、甄选\n\n## 一、甄选\n\n## “”\n");
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["一-甄选", "一-甄选-2", "section-3"]);
+        assert!(r.html.contains("<h2 id=\"一-甄选\">"));
+    }
+
+    #[test]
+    fn raw_html_is_text_and_more_marker_splits() {
+        let r = render("摘要在此。\n\n<!-- more -->\n\n<script>alert(1)</script>\n");
+        assert!(r.html.contains("&lt;script&gt;"));
+        assert!(!r.html.contains("<script>"));
+        assert_eq!(r.before_more.as_deref(), Some("摘要在此。"));
+    }
+}

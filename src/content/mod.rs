@@ -1,0 +1,269 @@
+//! Content kinds: the typed view of one content file, parsed from its front matter and body.
+
+pub mod case;
+pub mod disclosure;
+pub mod front_matter;
+pub mod markdown;
+pub mod review;
+
+use crate::text::{self, Lang};
+use crate::Diagnostic;
+use chrono::NaiveDate;
+use front_matter::FrontMatter;
+use markdown::Rendered;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Which kind of page a file is, decided by its folder under `content/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Case,
+    Disclosure,
+    Review,
+    Page,
+}
+
+impl Kind {
+    pub const LISTED: [Kind; 3] = [Kind::Case, Kind::Disclosure, Kind::Review];
+
+    pub fn from_folder(folder: &str) -> Kind {
+        match folder {
+            "cases" => Kind::Case,
+            "disclosures" => Kind::Disclosure,
+            "reviews" => Kind::Review,
+            _ => Kind::Page,
+        }
+    }
+
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Case => "cases",
+            Kind::Disclosure => "disclosures",
+            Kind::Review => "reviews",
+            Kind::Page => "",
+        }
+    }
+}
+
+/// What only one kind has.
+#[derive(Debug, Clone)]
+pub enum Extra {
+    Case(case::CaseExtra),
+    Disclosure(disclosure::DisclosureExtra),
+    Review(review::ReviewExtra),
+    Page,
+}
+
+/// One parsed content file.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub kind: Kind,
+    /// Relative to the site root, e.g. `content/cases/a.md`.
+    pub source: PathBuf,
+    /// URL path below the site root, without leading slash, ending in `/`.
+    pub path: String,
+    pub title: String,
+    pub date: Option<NaiveDate>,
+    pub lang: Lang,
+    pub tags: Vec<String>,
+    pub region: Vec<String>,
+    pub authors: Vec<String>,
+    /// Where the text came from, as the page should say.
+    pub origin: Option<String>,
+    pub body: Rendered,
+    pub summary: String,
+    pub chars: usize,
+    pub extra: Extra,
+}
+
+impl Page {
+    pub fn year(&self) -> Option<i32> {
+        use chrono::Datelike;
+        match &self.extra {
+            Extra::Review(r) if r.year.is_some() => r.year,
+            _ => self.date.map(|d| d.year()),
+        }
+    }
+
+    /// Whether the page may appear in a build for `audience`.
+    pub fn visible_to(&self, audience: disclosure::Audience) -> bool {
+        match &self.extra {
+            Extra::Disclosure(d) => d.audience <= audience,
+            _ => true,
+        }
+    }
+}
+
+/// Keys every kind accepts.
+pub const COMMON_KEYS: &[&str] = &["title", "date", "lang", "tags", "region", "source", "slug", "summary"];
+
+/// Front matter fields every kind shares, read by each kind's own struct via `flatten`.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct Common {
+    pub title: String,
+    pub date: Option<String>,
+    pub lang: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub region: Option<String>,
+    pub source: Option<String>,
+    pub slug: Option<String>,
+    pub summary: Option<String>,
+}
+
+/// Parses one content file; `rel` is its path relative to the site root.
+pub fn parse(rel: &Path, text: &str) -> Result<Page, Vec<Diagnostic>> {
+    let split = front_matter::split(rel, text).map_err(|d| vec![d])?;
+    let folder = rel.components().nth(1).and_then(|c| c.as_os_str().to_str()).unwrap_or("");
+    let is_top_level = rel.components().count() == 2;
+    let kind = if is_top_level { Kind::Page } else { Kind::from_folder(folder) };
+    let fm = &split.front;
+    let body = markdown::render(split.body);
+    match kind {
+        Kind::Case => case::parse(rel, fm, body),
+        Kind::Review => review::parse(rel, fm, body),
+        Kind::Disclosure => disclosure::parse(rel, fm, body),
+        Kind::Page => parse_page(rel, fm, body),
+    }
+}
+
+fn parse_page(rel: &Path, fm: &FrontMatter, body: Rendered) -> Result<Page, Vec<Diagnostic>> {
+    #[derive(serde::Deserialize)]
+    struct Meta {
+        #[serde(flatten)]
+        common: Common,
+        #[serde(default)]
+        authors: Vec<String>,
+    }
+    let keys: Vec<&str> = COMMON_KEYS.iter().copied().chain(["authors"]).collect();
+    let meta: Meta = typed(rel, fm, &keys, "a page")?;
+    let mut page = build_page(rel, fm, Kind::Page, meta.common, body, Extra::Page)?;
+    page.authors = meta.authors;
+    Ok(page)
+}
+
+/// Checks the keys against `known`, then deserialises; every problem becomes a diagnostic.
+pub fn typed<T: DeserializeOwned>(
+    rel: &Path,
+    fm: &FrontMatter,
+    known: &[&str],
+    what: &str,
+) -> Result<T, Vec<Diagnostic>> {
+    let unknown = fm.check_keys(rel, known, what);
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
+    toml::Value::Table(fm.table.clone()).try_into::<T>().map_err(|e| {
+        let msg = e.message().to_string();
+        let key = msg.split('`').nth(1).unwrap_or("");
+        let line = if key.is_empty() { fm.start_line } else { fm.line_of(key) };
+        let hint = if msg.starts_with("missing field") {
+            format!("add `{key} = \"…\"` to the front matter")
+        } else {
+            "check the value's type: text in quotes, lists in [ ], dates as 2020-12-01".to_string()
+        };
+        vec![Diagnostic::new(rel, line, format!("front matter of {what}: {msg}")).with_hint(hint)]
+    })
+}
+
+/// Builds the shared part of a page from the common fields, checking each.
+pub fn build_page(
+    rel: &Path,
+    fm: &FrontMatter,
+    kind: Kind,
+    common: Common,
+    body: Rendered,
+    extra: Extra,
+) -> Result<Page, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    if common.title.trim().is_empty() {
+        errors.push(Diagnostic::new(rel, fm.line_of("title"), "the title is empty").with_hint("write a title"));
+    }
+    let date = match common.date.as_deref().map(text::parse_date) {
+        Some(Ok(d)) => Some(d),
+        Some(Err(e)) => {
+            errors.push(Diagnostic::new(rel, fm.line_of("date"), e.to_string()));
+            None
+        }
+        None => None,
+    };
+    let lang = match common.lang.as_deref() {
+        Some(code) => Lang::parse(code).unwrap_or_else(|| {
+            errors.push(
+                Diagnostic::new(rel, fm.line_of("lang"), format!("unknown language `{code}`"))
+                    .with_hint("use \"zh-CN\" for simplified or \"zh-Hant\" for traditional script"),
+            );
+            Lang::Hans
+        }),
+        None => Lang::detect(&format!("{}{}", common.title, body.text)),
+    };
+    let path = url_path(rel, kind, common.slug.as_deref()).unwrap_or_else(|d| {
+        errors.push(d);
+        String::new()
+    });
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let summary = match (&common.summary, &body.before_more) {
+        (Some(s), _) => s.trim().to_string(),
+        (None, Some(before)) => before.clone(),
+        (None, None) => text::summarize(&body.text),
+    };
+    let region = common.region.as_deref().map(split_region).unwrap_or_default();
+    Ok(Page {
+        kind,
+        source: rel.to_path_buf(),
+        path,
+        title: common.title.trim().to_string(),
+        date,
+        lang,
+        tags: common.tags.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
+        region,
+        authors: Vec::new(),
+        origin: common.source,
+        chars: text::count_chars(&body.text),
+        summary,
+        body,
+        extra,
+    })
+}
+
+pub fn split_region(s: &str) -> Vec<String> {
+    s.split(['/', '／']).map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect()
+}
+
+/// The URL path of a page: its folders and file stem, or `slug`, each made a safe segment.
+fn url_path(rel: &Path, kind: Kind, slug: Option<&str>) -> Result<String, Diagnostic> {
+    let under_content: Vec<String> =
+        rel.iter().skip(1).map(|c| c.to_string_lossy().into_owned()).collect::<Vec<_>>();
+    let (file, folders) = under_content.split_last().expect("a content file is below content/");
+    let stem = file.rsplit_once('.').map(|(s, _)| s).unwrap_or(file);
+    let last = text::slugify(slug.unwrap_or(stem));
+    if last.is_empty() {
+        return Err(Diagnostic::new(rel, 0, "this file's name gives an empty web address")
+            .with_hint("add `slug = \"some-name\"` to the front matter, using letters or digits"));
+    }
+    let mut segments: Vec<String> = folders.iter().map(|f| text::slugify(f)).filter(|s| !s.is_empty()).collect();
+    if kind == Kind::Page && segments.is_empty() && last == "index" {
+        return Ok(String::new());
+    }
+    if !(stem == "index" && slug.is_none() && !segments.is_empty()) {
+        segments.push(last);
+    }
+    Ok(format!("{}/", segments.join("/")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_paths_are_safe_segments() {
+        let p = |s: &str, slug| url_path(Path::new(s), Kind::Case, slug);
+        assert_eq!(p("content/cases/a b.md", None).unwrap(), "cases/a-b/");
+        assert_eq!(p("content/cases/x.md", Some("../../etc")).unwrap(), "cases/etc/");
+        assert!(p("content/cases/“”.md", None).is_err());
+    }
+}

@@ -1,0 +1,509 @@
+//! Reads plain-text exchange bulletins: decodes the bytes (UTF-8, UTF-8 with a BOM or GB18030),
+//! cuts the text into entries at the markers `[发布者]` `[亮点]` `[举措]` `点评:` (either script,
+//! either bracket width) and splits the publisher line into the organisation and its people.
+//! It knows nothing about case files; `super` turns the entries into Markdown.
+
+use crate::Diagnostic;
+use encoding_rs::{DecoderResult, Encoding, GB18030};
+use std::path::Path;
+
+/// The four parts of an entry, in the order a bulletin writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    Publisher,
+    Title,
+    Measures,
+    Commentary,
+}
+
+impl Marker {
+    const ALL: [Marker; 4] = [Marker::Publisher, Marker::Title, Marker::Measures, Marker::Commentary];
+
+    /// The marker's word in the given script.
+    pub fn word(self, script: Script) -> &'static str {
+        match (self, script) {
+            (Marker::Publisher, Script::Hans) => "发布者",
+            (Marker::Publisher, Script::Hant) => "發布者",
+            (Marker::Title, Script::Hans) => "亮点",
+            (Marker::Title, Script::Hant) => "亮點",
+            (Marker::Measures, Script::Hans) => "举措",
+            (Marker::Measures, Script::Hant) => "舉措",
+            (Marker::Commentary, Script::Hans) => "点评",
+            (Marker::Commentary, Script::Hant) => "點評",
+        }
+    }
+
+    /// What the part holds, for messages.
+    fn meaning(self) -> &'static str {
+        match self {
+            Marker::Publisher => "the publishing organisation and its people",
+            Marker::Title => "the title",
+            Marker::Measures => "the measures",
+            Marker::Commentary => "the commentary",
+        }
+    }
+}
+
+/// Chinese script of an entry: decides its `lang` and the markers an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    Hans,
+    Hant,
+}
+
+impl Script {
+    /// Guesses the script of `text`. Text that uses no character specific to either script
+    /// (too short, or only shared characters) counts as simplified, the common case for the
+    /// organisations this tool serves.
+    pub fn detect(text: &str) -> Script {
+        // `is_hans_confidence` is what `zhconv::is_hans` compares with 0.5; calling it directly
+        // lets the undecidable NaN fall to simplified instead of traditional.
+        let confidence = zhconv::is_hans_confidence(text);
+        if confidence.is_nan() || confidence >= 0.5 {
+            Script::Hans
+        } else {
+            Script::Hant
+        }
+    }
+
+    /// The BCP 47 tag written as a case's `lang`.
+    pub fn lang(self) -> &'static str {
+        match self {
+            Script::Hans => "zh-Hans",
+            Script::Hant => "zh-Hant",
+        }
+    }
+
+    pub fn from_lang(lang: &str) -> Option<Script> {
+        match lang {
+            "zh-Hans" | "zh-CN" | "zh-SG" => Some(Script::Hans),
+            "zh-Hant" | "zh-TW" | "zh-HK" | "zh-MO" => Some(Script::Hant),
+            _ => None,
+        }
+    }
+}
+
+/// One complete entry of a bulletin, every part trimmed and otherwise exactly as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// 1-based position among the file's entries, counting entries that could not be imported,
+    /// so that fixing one entry does not renumber the ones after it.
+    pub number: usize,
+    /// 1-based line of the entry's first marker.
+    pub line: usize,
+    pub publisher: String,
+    pub authors: Vec<String>,
+    pub title: String,
+    pub measures: String,
+    pub commentary: Option<String>,
+    pub script: Script,
+}
+
+/// The entries of one bulletin and the problems of those that could not be read.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub entries: Vec<Entry>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Decodes a bulletin. A BOM decides the encoding; otherwise UTF-8 is tried first and
+/// GB18030 second. Bytes that do not decode are a diagnostic, never replacement characters.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
+    if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
+        return decode_strictly(path, encoding, &bytes[bom_length..]);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(_) => decode_strictly(path, GB18030, bytes),
+    }
+}
+
+fn decode_strictly(path: &Path, encoding: &'static Encoding, bytes: &[u8]) -> Result<String, Diagnostic> {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut text = String::new();
+    let mut read = 0;
+    loop {
+        let rest = &bytes[read..];
+        text.reserve(decoder.max_utf8_buffer_length_without_replacement(rest.len()).unwrap_or(rest.len()));
+        let (result, consumed) = decoder.decode_to_string_without_replacement(rest, &mut text, true);
+        read += consumed;
+        match result {
+            DecoderResult::InputEmpty => return Ok(text),
+            DecoderResult::OutputFull => continue,
+            DecoderResult::Malformed(bad, after) => {
+                let offset = read - usize::from(bad) - usize::from(after);
+                return Err(undecodable(path, encoding, bytes, offset));
+            }
+        }
+    }
+}
+
+fn undecodable(path: &Path, tried: &'static Encoding, bytes: &[u8], offset: usize) -> Diagnostic {
+    let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
+    let message = if tried == GB18030 {
+        format!("the bulletin is not UTF-8, and byte {offset} cannot be decoded as GB18030 either")
+    } else {
+        format!("the bulletin starts with a {} byte-order mark, but byte {offset} is not {0}", tried.name())
+    };
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    let guess = detector.guess(None, true);
+    let hint = if guess == tried || guess == encoding_rs::GBK || guess == encoding_rs::UTF_8 {
+        "the file may be damaged near this line; save it again as UTF-8 and import it again".to_string()
+    } else {
+        format!(
+            "it looks like {0}; convert it to UTF-8 first, e.g. `iconv -f {0} -t UTF-8 {1} > {1}.utf8.txt`",
+            guess.name(),
+            path.display()
+        )
+    };
+    Diagnostic::new(path, line, message).with_hint(hint)
+}
+
+/// One marker as found at the start of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Found<'a> {
+    marker: Marker,
+    script: Script,
+    /// The marker exactly as written (`[亮點]`, `点评：`), for messages.
+    written: &'a str,
+    /// The text after the marker on the same line.
+    rest: &'a str,
+}
+
+/// Recognises a marker at the start of `line`: `[词]` or `【词】` for every marker, and
+/// `点评:` / `点评：` for the commentary, which bulletins often write without brackets.
+fn find_marker(line: &str) -> Option<Found<'_>> {
+    let start = line.trim_start();
+    bracketed(start).or_else(|| colon_commentary(start))
+}
+
+fn bracketed(start: &str) -> Option<Found<'_>> {
+    let inner = start.strip_prefix(['[', '【'])?.trim_start();
+    let (marker, script, after_word) = leading_word(inner, &Marker::ALL)?;
+    let after_word = after_word.trim_start();
+    let rest = after_word.strip_prefix([']', '】'])?;
+    Some(Found { marker, script, written: &start[..start.len() - rest.len()], rest })
+}
+
+fn colon_commentary(start: &str) -> Option<Found<'_>> {
+    let (marker, script, after_word) = leading_word(start, &[Marker::Commentary])?;
+    let rest = after_word.trim_start().strip_prefix([':', '：'])?;
+    Some(Found { marker, script, written: &start[..start.len() - rest.len()], rest })
+}
+
+fn leading_word<'a>(text: &'a str, markers: &[Marker]) -> Option<(Marker, Script, &'a str)> {
+    markers.iter().find_map(|&marker| {
+        [Script::Hans, Script::Hant].into_iter().find_map(|script| {
+            let rest = text.strip_prefix(marker.word(script))?;
+            Some((marker, script, rest))
+        })
+    })
+}
+
+/// A marker and the text that follows it up to the next marker.
+#[derive(Debug)]
+struct Section<'a> {
+    found: Found<'a>,
+    line: usize,
+    text: String,
+}
+
+/// The sections of one entry before they are checked.
+#[derive(Debug, Default)]
+struct RawEntry<'a> {
+    sections: Vec<Section<'a>>,
+}
+
+impl<'a> RawEntry<'a> {
+    fn has(&self, marker: Marker) -> bool {
+        self.sections.iter().any(|s| s.found.marker == marker)
+    }
+
+    /// A marker begins a new entry when this entry already has that part (the previous entry
+    /// lacked a publisher line), or when it is a publisher line.
+    fn is_ended_by(&self, marker: Marker) -> bool {
+        !self.sections.is_empty() && (marker == Marker::Publisher || self.has(marker))
+    }
+}
+
+/// Cuts a decoded bulletin into entries. Text before the first marker (a masthead, an issue
+/// number) belongs to no entry and is ignored. An entry with a problem is reported and left
+/// out; the others are returned.
+pub fn parse(path: &Path, text: &str) -> Parsed {
+    let raw = group_sections(text);
+    let mut parsed = Parsed::default();
+    if raw.is_empty() {
+        parsed.diagnostics.push(no_markers(path, text));
+        return parsed;
+    }
+    for (index, entry) in raw.into_iter().enumerate() {
+        match check_entry(path, index + 1, entry) {
+            Ok(entry) => parsed.entries.push(entry),
+            Err(diagnostics) => parsed.diagnostics.extend(diagnostics),
+        }
+    }
+    parsed
+}
+
+fn group_sections(text: &str) -> Vec<RawEntry<'_>> {
+    let mut entries: Vec<RawEntry<'_>> = Vec::new();
+    let mut current = RawEntry::default();
+    for (index, line) in text.lines().enumerate() {
+        if let Some(found) = find_marker(line) {
+            if current.is_ended_by(found.marker) {
+                entries.push(std::mem::take(&mut current));
+            }
+            current.sections.push(Section { found, line: index + 1, text: found.rest.to_string() });
+        } else if let Some(section) = current.sections.last_mut() {
+            section.text.push('\n');
+            section.text.push_str(line);
+        }
+    }
+    if !current.sections.is_empty() {
+        entries.push(current);
+    }
+    entries
+}
+
+fn no_markers(path: &Path, text: &str) -> Diagnostic {
+    let line = text.lines().position(|l| !l.trim().is_empty()).map_or(1, |i| i + 1);
+    Diagnostic::new(path, line, "no bulletin entries found: the file has no [发布者] [亮点] [举措] markers")
+        .with_hint(
+            "start each entry with a line `[发布者]organisation names`, then `[亮点]title`, \
+             `[举措]measures` and `点评：commentary` (traditional 發布者/亮點/舉措/點評 and 【】 work too)",
+        )
+}
+
+/// Checks that an entry has every part it needs, each with text, and builds it.
+fn check_entry(path: &Path, number: usize, raw: RawEntry<'_>) -> Result<Entry, Vec<Diagnostic>> {
+    let first = &raw.sections[0];
+    let (line, marker_script) = (first.line, first.found.script);
+    let mut diagnostics = Vec::new();
+    for section in &raw.sections {
+        if section.text.trim().is_empty() {
+            diagnostics.push(empty_marker(path, section));
+        }
+    }
+    for marker in [Marker::Publisher, Marker::Title, Marker::Measures] {
+        if !raw.has(marker) {
+            diagnostics.push(missing_marker(path, line, number, marker, marker_script));
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let part = |marker: Marker| {
+        raw.sections.iter().find(|s| s.found.marker == marker).map(|s| s.text.trim().to_string())
+    };
+    let publisher_line = part(Marker::Publisher).unwrap_or_default();
+    let (publisher, authors) = split_publisher(&publisher_line);
+    let title = part(Marker::Title).unwrap_or_default();
+    let measures = part(Marker::Measures).unwrap_or_default();
+    let commentary = part(Marker::Commentary);
+    let all_text = [publisher_line.as_str(), &title, &measures, commentary.as_deref().unwrap_or("")].concat();
+    Ok(Entry {
+        number,
+        line,
+        publisher,
+        authors,
+        title,
+        measures,
+        commentary,
+        script: Script::detect(&all_text),
+    })
+}
+
+fn empty_marker(path: &Path, section: &Section<'_>) -> Diagnostic {
+    let Found { marker, written, .. } = section.found;
+    Diagnostic::new(path, section.line, format!("`{written}` has no text: {} is missing", marker.meaning()))
+        .with_hint(format!(
+            "write {} right after `{written}` on the same line (or on the lines below it); \
+             this entry was not imported",
+            marker.meaning()
+        ))
+}
+
+fn missing_marker(path: &Path, line: usize, number: usize, marker: Marker, script: Script) -> Diagnostic {
+    let word = marker.word(script);
+    Diagnostic::new(path, line, format!("entry {number} has no [{word}] line ({})", marker.meaning()))
+        .with_hint(match marker {
+            Marker::Publisher => {
+                format!("add a line `[{word}]organisation names` before the entry's [{}]", Marker::Title.word(script))
+            }
+            _ => format!(
+                "add a line `[{word}]…` to this entry, after its [{}] line; this entry was not imported",
+                Marker::Publisher.word(script)
+            ),
+        })
+}
+
+/// Characters that separate names in a publisher line, besides spaces. A colon may follow the
+/// organisation (`某某县委组织部：张三`).
+fn is_separator(c: char) -> bool {
+    matches!(c, '、' | '，' | ',' | '；' | ';' | '：' | ':')
+}
+
+/// Splits a publisher line into the organisation (its first word) and the people after it.
+///
+/// Bulletins pad two-character names to the width of three-character ones (`张 静`), so two
+/// adjacent one-character words are one name. Names may also be separated by `、` `，` `,`;
+/// such a separator ends a name even between one-character words.
+pub fn split_publisher(line: &str) -> (String, Vec<String>) {
+    let line = line.trim();
+    let org_end = line.find(|c: char| c.is_whitespace() || is_separator(c)).unwrap_or(line.len());
+    let people = line[org_end..]
+        .split(is_separator)
+        .flat_map(|segment| join_padded_names(segment.split_whitespace()))
+        .collect();
+    (line[..org_end].to_string(), people)
+}
+
+fn join_padded_names<'a>(words: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let is_single = |w: &str| w.chars().count() == 1;
+    let mut names = Vec::new();
+    let mut words = words.peekable();
+    while let Some(word) = words.next() {
+        match words.peek() {
+            Some(&next) if is_single(word) && is_single(next) => {
+                names.push(format!("{word}{next}"));
+                words.next();
+            }
+            _ => names.push(word.to_string()),
+        }
+    }
+    names
+}
+
+/// Writes a publisher line that `split_publisher` reads back as the same organisation and
+/// people: names are separated by spaces, or by `、` when two one-character names are adjacent
+/// (spaces would join them into one name).
+pub fn join_publisher(publisher: &str, authors: &[String]) -> String {
+    let is_single = |w: &String| w.chars().count() == 1;
+    let ambiguous = authors.windows(2).any(|pair| is_single(&pair[0]) && is_single(&pair[1]));
+    let separator = if ambiguous { "、" } else { " " };
+    if authors.is_empty() {
+        publisher.to_string()
+    } else {
+        format!("{publisher} {}", authors.join(separator))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(line: &str) -> (String, Vec<String>) {
+        split_publisher(line)
+    }
+
+    fn people(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn padded_two_character_name_is_one_author() {
+        let (org, authors) = split("臨汾市委組織部 柏海濤 張 靜 郭小明");
+        assert_eq!(org, "臨汾市委組織部");
+        assert_eq!(authors, people(&["柏海濤", "張靜", "郭小明"]));
+    }
+
+    #[test]
+    fn organisation_alone_has_no_authors() {
+        assert_eq!(split("定襄縣委組織部"), ("定襄縣委組織部".to_string(), vec![]));
+        assert_eq!(split("  定襄縣委組織部　 "), ("定襄縣委組織部".to_string(), vec![]));
+    }
+
+    #[test]
+    fn full_width_spaces_and_runs_of_spaces_separate_names() {
+        let (org, authors) = split("广灵县委组织部　王绍领　　张仁芳");
+        assert_eq!(org, "广灵县委组织部");
+        assert_eq!(authors, people(&["王绍领", "张仁芳"]));
+        let (_, authors) = split("广灵县委组织部\t王绍领  张　仁");
+        assert_eq!(authors, people(&["王绍领", "张仁"]));
+    }
+
+    #[test]
+    fn punctuation_separates_names() {
+        for line in ["绛县县委组织部 王惠娟、李 明，赵强", "绛县县委组织部，王惠娟,李 明、赵强", "绛县县委组织部：王惠娟；李明;赵强"]
+        {
+            let (org, authors) = split(line);
+            assert_eq!(org, "绛县县委组织部", "{line}");
+            assert_eq!(authors, people(&["王惠娟", "李明", "赵强"]), "{line}");
+        }
+    }
+
+    #[test]
+    fn separator_keeps_one_character_words_apart() {
+        let (_, authors) = split("某部 王、李");
+        assert_eq!(authors, people(&["王", "李"]));
+    }
+
+    #[test]
+    fn three_one_character_words_pair_from_the_left() {
+        let (_, authors) = split("某部 张 静 王");
+        assert_eq!(authors, people(&["张静", "王"]));
+    }
+
+    #[test]
+    fn joined_publisher_splits_back() {
+        for authors in [people(&[]), people(&["柏海濤", "張靜"]), people(&["王", "李", "赵强"])] {
+            let line = join_publisher("某部", &authors);
+            assert_eq!(split_publisher(&line), ("某部".to_string(), authors), "{line}");
+        }
+    }
+
+    #[test]
+    fn markers_in_both_scripts_and_bracket_widths() {
+        let cases = [
+            ("[發布者]某部", Marker::Publisher, Script::Hant, "某部"),
+            ("【发布者】某部", Marker::Publisher, Script::Hans, "某部"),
+            ("[ 亮点 ] 标题", Marker::Title, Script::Hans, " 标题"),
+            ("【亮點]標題", Marker::Title, Script::Hant, "標題"),
+            ("  [舉措]一是", Marker::Measures, Script::Hant, "一是"),
+            ("點評:好", Marker::Commentary, Script::Hant, "好"),
+            ("点评：好", Marker::Commentary, Script::Hans, "好"),
+            ("【点评】好", Marker::Commentary, Script::Hans, "好"),
+        ];
+        for (line, marker, script, rest) in cases {
+            let found = find_marker(line).unwrap_or_else(|| panic!("no marker in {line}"));
+            assert_eq!((found.marker, found.script, found.rest), (marker, script, rest), "{line}");
+        }
+    }
+
+    #[test]
+    fn text_that_only_mentions_a_marker_is_not_one() {
+        for line in ["亮点：不是标记", "一是[举措]在中间", "点评文章", "(組通字[2014]1號)", "[发布]某部"] {
+            assert_eq!(find_marker(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn commentary_without_brackets_keeps_its_written_form() {
+        let found = find_marker("点评： 很好").unwrap();
+        assert_eq!(found.written, "点评：");
+        assert_eq!(found.rest, " 很好");
+    }
+
+    #[test]
+    fn gb18030_decodes_and_garbage_is_reported() {
+        let (bytes, _, _) = GB18030.encode("[发布者]某部\n[亮点]标题");
+        assert_eq!(decode(Path::new("a.txt"), &bytes).unwrap(), "[发布者]某部\n[亮点]标题");
+        let err = decode(Path::new("a.txt"), b"[\xe5\x8f\x91]\n\xff\xff").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.hint.is_some());
+    }
+
+    #[test]
+    fn bom_is_removed() {
+        let bytes = [b"\xef\xbb\xbf".as_slice(), "點評:好".as_bytes()].concat();
+        assert_eq!(decode(Path::new("a.txt"), &bytes).unwrap(), "點評:好");
+    }
+
+    #[test]
+    fn script_detection() {
+        assert_eq!(Script::detect("臨汾市委組織部規范發展黨員工作"), Script::Hant);
+        assert_eq!(Script::detect("临汾市委组织部规范发展党员工作"), Script::Hans);
+        assert_eq!(Script::detect(""), Script::Hans);
+    }
+}

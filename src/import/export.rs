@@ -1,0 +1,108 @@
+//! Writes case entries back as a plain-text bulletin, the inverse of the import: importing the
+//! exported text (under the same file name, with the same options) gives the same case files.
+
+use super::bulletin::{join_publisher, Marker, Script};
+use super::ExportOptions;
+use crate::Diagnostic;
+use anyhow::{anyhow, Context, Result};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The parts of a case that a bulletin carries.
+#[derive(Debug, Clone)]
+struct Case {
+    publisher: String,
+    authors: Vec<String>,
+    title: String,
+    measures: String,
+    commentary: Option<String>,
+    tags: Vec<String>,
+    script: Script,
+}
+
+/// Reads `ROOT/content/cases/*.md` in file-name order and writes the cases that have any of
+/// `opts.tags` (all of them when no tag is given), each with markers in its own script.
+pub fn export_bulletin(opts: &ExportOptions) -> Result<String> {
+    let dir = opts.root.join("content").join("cases");
+    let mut out = String::new();
+    for path in case_files(&dir)? {
+        let text = fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let case = read_case(&path, &text).map_err(|d| anyhow!("{d}"))?;
+        if opts.tags.is_empty() || case.tags.iter().any(|t| opts.tags.contains(t)) {
+            write_entry(&mut out, &case);
+        }
+    }
+    Ok(out)
+}
+
+/// The Markdown files directly in `dir`, sorted by name. `_index.md` and other files whose
+/// name starts with `_` describe the section, not a case.
+fn case_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = fs::read_dir(dir).with_context(|| format!("cannot read the cases folder {}", dir.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot read the cases folder {}", dir.display()))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.ends_with(".md") && !name.starts_with('_') && entry.file_type()?.is_file() {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn read_case(path: &Path, text: &str) -> Result<Case, Diagnostic> {
+    let split = crate::content::front_matter::split(path, text)?;
+    let table = &split.front.table;
+    let line = |key: &str| split.front.key_lines.get(key).copied().unwrap_or(1);
+    let string = |key: &str| match table.get(key) {
+        None => Ok(None),
+        Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(Diagnostic::new(path, line(key), format!("`{key}` is not a string"))
+            .with_hint(format!("write it as {key} = \"…\""))),
+    };
+    let strings = |key: &str| match table.get(key) {
+        None => Ok(Vec::new()),
+        Some(toml::Value::Array(items)) if items.iter().all(toml::Value::is_str) => {
+            Ok(items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        }
+        Some(_) => Err(Diagnostic::new(path, line(key), format!("`{key}` is not a list of strings"))
+            .with_hint(format!("write it as {key} = [\"…\", \"…\"]"))),
+    };
+    let required = |key: &str| {
+        string(key)?.ok_or_else(|| {
+            Diagnostic::new(path, 1, format!("the case has no `{key}`, which a bulletin entry needs"))
+                .with_hint(format!("add {key} = \"…\" to the front matter"))
+        })
+    };
+    let mut case = Case {
+        publisher: required("publisher")?,
+        authors: strings("authors")?,
+        title: required("title")?,
+        measures: split.body.trim().to_string(),
+        commentary: string("commentary")?,
+        tags: strings("tags")?,
+        script: Script::Hans,
+    };
+    case.script = match string("lang")?.as_deref().and_then(Script::from_lang) {
+        Some(script) => script,
+        None => Script::detect(&[case.title.as_str(), &case.measures].concat()),
+    };
+    Ok(case)
+}
+
+/// Appends one entry: `[發布者]…`, `[亮點]…`, `[舉措]…`, `點評:…` (a line is left out when the
+/// case has no commentary, since an empty `點評:` would not import).
+fn write_entry(out: &mut String, case: &Case) {
+    let script = case.script;
+    let publisher = join_publisher(&case.publisher, &case.authors);
+    // Writing to a String cannot fail.
+    let _ = writeln!(out, "[{}]{publisher}", Marker::Publisher.word(script));
+    let _ = writeln!(out, "[{}]{}", Marker::Title.word(script), case.title);
+    let _ = writeln!(out, "[{}]{}", Marker::Measures.word(script), case.measures);
+    if let Some(commentary) = case.commentary.as_deref().filter(|c| !c.trim().is_empty()) {
+        let _ = writeln!(out, "{}:{commentary}", Marker::Commentary.word(script));
+    }
+}

@@ -1,0 +1,280 @@
+//! Importers and exporters between plain-text bulletins and case entries.
+//! Owned by the importer work (issue 3); the core only calls these two entry points.
+//!
+//! This module turns parsed bulletin entries (`bulletin`) into case files and writes them
+//! without ever clobbering an edited file; `export` writes cases back as a bulletin.
+//!
+//! Case file names are `{stem}-{NNN}.md`: the bulletin file's name without its extension and
+//! the entry's 1-based position, zero-padded to three digits so that sorting by name (as the
+//! export does) keeps the bulletin's order. A stem with characters other than ASCII letters,
+//! digits, `-` and `_` keeps those characters and gets a hash of the whole stem, so
+//! `临汾2015.txt` and `大同2015.txt` stay apart: `2015-1a2b3c4d-001.md`; a stem with none of them
+//! becomes `bulletin-1a2b3c4d`. The same file name always gives the same case names.
+
+mod bulletin;
+mod export;
+
+use anyhow::{Context, Result};
+use bulletin::Entry;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+/// Options of `gongkai import bulletin`.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub files: Vec<PathBuf>,
+    pub into: PathBuf,
+    pub date: Option<String>,
+    pub region: Option<String>,
+    pub tags: Vec<String>,
+    pub dry_run: bool,
+    pub force: bool,
+}
+
+/// What an import did, for the command line to report.
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    pub written: Vec<PathBuf>,
+    pub unchanged: Vec<PathBuf>,
+    pub skipped_edited: Vec<PathBuf>,
+    pub diagnostics: Vec<crate::Diagnostic>,
+}
+
+/// Options of `gongkai export bulletin`.
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    pub root: PathBuf,
+    pub tags: Vec<String>,
+}
+
+/// Imports every entry of every bulletin into `opts.into`, one case file per entry.
+///
+/// All files are read and parsed before anything is written, so a missing file (an error)
+/// leaves the folder untouched. Problems in the bulletins are diagnostics in the report; the
+/// entries without problems are still imported.
+pub fn import_bulletins(opts: &ImportOptions) -> Result<ImportReport> {
+    let shared = SharedFields::from_options(opts)?;
+    let mut report = ImportReport::default();
+    let mut cases = Vec::new();
+    for file in &opts.files {
+        let bytes = fs::read(file).with_context(|| format!("cannot read the bulletin {}", file.display()))?;
+        let text = match bulletin::decode(file, &bytes) {
+            Ok(text) => text,
+            Err(diagnostic) => {
+                report.diagnostics.push(diagnostic);
+                continue;
+            }
+        };
+        let parsed = bulletin::parse(file, &text);
+        report.diagnostics.extend(parsed.diagnostics);
+        for entry in &parsed.entries {
+            cases.push(PlannedCase::new(file, entry, &shared)?);
+        }
+    }
+    let cases = drop_name_clashes(cases, &mut report);
+    if !opts.dry_run && !cases.is_empty() {
+        fs::create_dir_all(&opts.into)
+            .with_context(|| format!("cannot create the folder {}", opts.into.display()))?;
+    }
+    for case in cases {
+        write_case(&opts.into.join(&case.name), &case.content, opts, &mut report)?;
+    }
+    Ok(report)
+}
+
+/// Writes cases back as one plain-text bulletin; see `export`.
+pub fn export_bulletin(opts: &ExportOptions) -> Result<String> {
+    export::export_bulletin(opts)
+}
+
+/// The front-matter values that come from the command line and are the same for every entry.
+#[derive(Debug, Clone, Default)]
+struct SharedFields {
+    date: Option<toml::value::Datetime>,
+    region: Option<String>,
+    tags: Vec<String>,
+}
+
+impl SharedFields {
+    fn from_options(opts: &ImportOptions) -> Result<Self> {
+        let date = opts.date.as_deref().map(parse_date).transpose()?;
+        let region = opts.region.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+        let mut tags: Vec<String> = Vec::new();
+        for tag in opts.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+            if !tags.iter().any(|t| t == tag) {
+                tags.push(tag.to_string());
+            }
+        }
+        Ok(SharedFields { date, region, tags })
+    }
+}
+
+/// Parses `--date` into a TOML date, so that the front matter holds a date and not a string.
+fn parse_date(text: &str) -> Result<toml::value::Datetime> {
+    let invalid = || format!("--date {text} is not a date; write it as YYYY-MM-DD, e.g. 2015-06-01");
+    let date: toml::value::Datetime = text.trim().parse().with_context(invalid)?;
+    if date.date.is_none() || date.time.is_some() || date.offset.is_some() {
+        anyhow::bail!(invalid());
+    }
+    Ok(date)
+}
+
+/// A case file to be written: its name in the target folder and its whole content.
+#[derive(Debug, Clone)]
+struct PlannedCase {
+    name: String,
+    content: String,
+    /// Where the entry came from, for a diagnostic when two entries get the same name.
+    file: PathBuf,
+    line: usize,
+}
+
+impl PlannedCase {
+    fn new(file: &Path, entry: &Entry, shared: &SharedFields) -> Result<Self> {
+        let file_name = file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        let source = format!("{file_name} 第{}条", entry.number);
+        Ok(PlannedCase {
+            name: format!("{}-{:03}.md", ascii_stem(file), entry.number),
+            content: render_case(entry, shared, &source)?,
+            file: file.to_path_buf(),
+            line: entry.line,
+        })
+    }
+}
+
+/// The front matter of a case, in the order its keys are written. These are exactly the keys
+/// the core accepts for a case.
+#[derive(Serialize)]
+struct CaseFront<'a> {
+    title: &'a str,
+    publisher: &'a str,
+    authors: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<toml::value::Datetime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    tags: &'a [String],
+    /// Omitted when the entry has no 点评 at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commentary: Option<&'a str>,
+    lang: &'a str,
+    source: &'a str,
+}
+
+/// The whole case file: TOML front matter (escaped by the toml crate, so quotes and
+/// backslashes in the text cannot break it), a blank line, the measures as the body.
+fn render_case(entry: &Entry, shared: &SharedFields, source: &str) -> Result<String> {
+    let front = CaseFront {
+        title: &entry.title,
+        publisher: &entry.publisher,
+        authors: &entry.authors,
+        date: shared.date,
+        region: shared.region.as_deref(),
+        tags: &shared.tags,
+        commentary: entry.commentary.as_deref(),
+        lang: entry.script.lang(),
+        source,
+    };
+    let front = toml::to_string(&front).context("cannot write the front matter of a case")?;
+    Ok(format!("+++\n{front}+++\n\n{}\n", entry.measures))
+}
+
+/// The part of a case name that comes from the bulletin's file name; see the module header.
+fn ascii_stem(file: &Path) -> String {
+    let stem = file.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    let is_plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if !stem.is_empty() && stem.chars().all(is_plain) {
+        return stem.into_owned();
+    }
+    let kept: String = stem.chars().filter(|&c| is_plain(c)).collect();
+    let kept = kept.trim_matches(['-', '_']);
+    let hash = fnv1a(stem.as_bytes()) as u32;
+    if kept.is_empty() {
+        format!("bulletin-{hash:08x}")
+    } else {
+        format!("{kept}-{hash:08x}")
+    }
+}
+
+/// FNV-1a: tiny and, unlike std's hasher, guaranteed to give the same value in every build,
+/// which file names need.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Keeps the first of several cases that would get the same file name (bulletins with the
+/// same file name in different folders) and reports the others.
+fn drop_name_clashes(cases: Vec<PlannedCase>, report: &mut ImportReport) -> Vec<PlannedCase> {
+    let mut first_by_name: HashMap<String, PathBuf> = HashMap::new();
+    let mut kept = Vec::new();
+    for case in cases {
+        if let Some(first) = first_by_name.get(&case.name) {
+            let message = format!("this entry would be written to {}, like an entry of {}", case.name, first.display());
+            report.diagnostics.push(
+                crate::Diagnostic::new(&case.file, case.line, message)
+                    .with_hint("case names come from the bulletin's file name; rename one bulletin and import again"),
+            );
+        } else {
+            first_by_name.insert(case.name.clone(), case.file.clone());
+            kept.push(case);
+        }
+    }
+    kept
+}
+
+/// Writes one case unless that would lose an edit: identical content is left alone, and a file
+/// with other content is only replaced with `--force`.
+fn write_case(path: &Path, content: &str, opts: &ImportOptions, report: &mut ImportReport) -> Result<()> {
+    match fs::read(path) {
+        Ok(existing) if existing == content.as_bytes() => {
+            report.unchanged.push(path.to_path_buf());
+            return Ok(());
+        }
+        Ok(_) if !opts.force => {
+            report.skipped_edited.push(path.to_path_buf());
+            return Ok(());
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+    if !opts.dry_run {
+        fs::write(path, content).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    report.written.push(path.to_path_buf());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_stems_are_kept_and_others_hashed() {
+        assert_eq!(ascii_stem(Path::new("seeds/002_474f3c114e6c0acf.txt")), "002_474f3c114e6c0acf");
+        let mixed = ascii_stem(Path::new("临汾2015.txt"));
+        assert!(mixed.starts_with("2015-") && mixed.len() == 13, "{mixed}");
+        assert_ne!(mixed, ascii_stem(Path::new("大同2015.txt")));
+        let chinese = ascii_stem(Path::new("通报.txt"));
+        assert!(chinese.starts_with("bulletin-") && chinese.is_ascii(), "{chinese}");
+        assert_eq!(chinese, ascii_stem(Path::new("other/通报.txt")));
+    }
+
+    #[test]
+    fn fnv1a_is_the_reference_function() {
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn dates_must_be_plain_dates() {
+        assert_eq!(parse_date("2015-06-01").unwrap().to_string(), "2015-06-01");
+        for bad in ["2015-6-1", "2015-02-30", "2015-06-01T10:00:00", "昨天"] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+}

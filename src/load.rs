@@ -1,0 +1,131 @@
+//! Load: walk the site and read bytes. Nothing is interpreted here except the text encoding,
+//! because a file that is not UTF-8 must be reported with the encoding it looks like.
+
+use crate::Diagnostic;
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// A text file, relative to the site root.
+#[derive(Debug, Clone)]
+pub struct TextFile {
+    pub rel: PathBuf,
+    pub text: String,
+}
+
+/// Everything a build reads from disk.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub content: Vec<TextFile>,
+    /// Template name (relative to the theme's `templates/`) and text, overriding the embedded ones.
+    pub templates: Vec<(String, String)>,
+    /// Output path and bytes of files copied as they are (theme `static/`, then the site's `static/`).
+    pub statics: Vec<(String, Vec<u8>)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads `site.toml`, which names the theme and so comes before everything else.
+pub fn load_config(root: &Path) -> Result<(Option<String>, Vec<Diagnostic>)> {
+    let path = root.join(crate::config::FILE);
+    let mut diagnostics = Vec::new();
+    if !path.exists() {
+        return Ok((None, diagnostics));
+    }
+    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text = decode(Path::new(crate::config::FILE), bytes, &mut diagnostics);
+    Ok((text, diagnostics))
+}
+
+pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
+    let mut loaded = Loaded::default();
+    for (path, rel) in walk(root, "content")? {
+        if rel.extension().is_some_and(|e| e == "md") {
+            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            if let Some(text) = decode(&rel, bytes, &mut loaded.diagnostics) {
+                loaded.content.push(TextFile { rel, text });
+            }
+        }
+    }
+    let theme_dir = Path::new("themes").join(theme);
+    for (path, rel) in walk(root, &theme_dir.join("templates"))? {
+        let name = rel.strip_prefix(theme_dir.join("templates")).unwrap_or(&rel).to_string_lossy().replace('\\', "/");
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        if let Some(text) = decode(&rel, bytes, &mut loaded.diagnostics) {
+            loaded.templates.push((name, text));
+        }
+    }
+    for dir in [theme_dir.join("static"), PathBuf::from("static")] {
+        for (path, rel) in walk(root, &dir)? {
+            let out = rel.strip_prefix(&dir).unwrap_or(&rel).to_string_lossy().replace('\\', "/");
+            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            loaded.statics.push((out, bytes));
+        }
+    }
+    Ok(loaded)
+}
+
+/// Files below `root/dir`, sorted, as (full path, path relative to root). Hidden files are skipped.
+fn walk(root: &Path, dir: impl AsRef<Path>) -> Result<Vec<(PathBuf, PathBuf)>> {
+    let start = root.join(dir);
+    if !start.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let walker = WalkDir::new(&start).sort_by_file_name().into_iter().filter_entry(|e| {
+        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+    });
+    for entry in walker {
+        let entry = entry.with_context(|| format!("walking {}", start.display()))?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+            files.push((entry.into_path(), rel));
+        }
+    }
+    Ok(files)
+}
+
+/// UTF-8 (a BOM is dropped) or a diagnostic naming the encoding the bytes look like.
+fn decode(rel: &Path, bytes: Vec<u8>, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Some(text)
+        }
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let valid = &bytes[..e.utf8_error().valid_up_to()];
+            let line = 1 + valid.iter().filter(|b| **b == b'\n').count();
+            let mut detector = chardetng::EncodingDetector::new();
+            detector.feed(bytes, true);
+            let guess = detector.guess(None, true).name();
+            diagnostics.push(
+                Diagnostic::new(rel, line, format!("the file is not UTF-8; it looks like {guess}"))
+                    .with_hint(format!("save it as UTF-8 (in Notepad: 另存为 → 编码 UTF-8), or convert it: iconv -f {guess} -t UTF-8")),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_content_is_named() {
+        let (bytes, ..) = encoding_rs::GB18030.encode("第一行\n党员发展工作规范化建设");
+        let mut diags = Vec::new();
+        assert!(decode(Path::new("a.md"), bytes.into_owned(), &mut diags).is_none());
+        assert!(diags[0].message.contains("GBK"), "{}", diags[0].message);
+        assert_eq!(diags[0].line, 1);
+    }
+
+    #[test]
+    fn bom_is_dropped() {
+        let mut diags = Vec::new();
+        let text = decode(Path::new("a.md"), b"\xEF\xBB\xBF+++".to_vec(), &mut diags).unwrap();
+        assert_eq!(text, "+++");
+    }
+}

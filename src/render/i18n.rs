@@ -1,0 +1,87 @@
+//! UI strings. Written once in simplified script; the traditional set is converted from it
+//! with zhconv so the two can never drift apart.
+
+use crate::text::Lang;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+pub type Strings = BTreeMap<&'static str, String>;
+
+const HANS: &[(&str, &str)] = &[
+    ("home", "首页"),
+    ("case", "经验交流"),
+    ("disclosure", "党务公开"),
+    ("review", "年度巡礼"),
+    ("page", "页面"),
+    ("tags", "标签"),
+    ("regions", "地区"),
+    ("years", "年份"),
+    ("publishers", "发布单位"),
+    ("publisher", "发布者"),
+    ("authors", "作者"),
+    ("highlight", "亮点"),
+    ("measures", "举措"),
+    ("commentary", "点评"),
+    ("source", "来源"),
+    ("reading_time", "阅读约"),
+    ("minutes", "分钟"),
+    ("chars", "字"),
+    ("published", "发布日期"),
+    ("org", "公开单位"),
+    ("category", "公开类别"),
+    ("period", "所属期间"),
+    ("notice_window", "公示期"),
+    ("contact", "监督联系方式"),
+    ("audience", "公开范围"),
+    ("prev", "上一页"),
+    ("next", "下一页"),
+    ("page_n", "页"),
+    ("latest_cases", "最新经验交流"),
+    ("open_notices", "正在公示"),
+    ("no_open_notices", "目前没有正在公示的事项。"),
+    ("latest_review", "最新年度巡礼"),
+    ("latest_disclosures", "最新党务公开"),
+    ("all", "查看全部"),
+    ("not_found", "页面未找到"),
+    ("not_found_text", "您要找的页面不存在，可能已移动。请从首页重新查找。"),
+    ("back_home", "返回首页"),
+    ("text_size", "字号"),
+    ("size_normal", "标准"),
+    ("size_large", "大字"),
+    ("skip", "跳到正文"),
+    ("feed", "订阅"),
+    ("toc", "目录"),
+    ("as_of", "信息截至"),
+    ("count", "篇"),
+    ("print", "打印"),
+    ("main_nav", "主导航"),
+    ("breadcrumb", "位置"),
+    ("to", "至"),
+];
+
+/// The UI strings in `lang`; converted once per process.
+pub fn strings(lang: Lang) -> &'static Strings {
+    static HANS_SET: OnceLock<Strings> = OnceLock::new();
+    static HANT_SET: OnceLock<Strings> = OnceLock::new();
+    match lang {
+        Lang::Hans => HANS_SET.get_or_init(|| HANS.iter().map(|(k, v)| (*k, v.to_string())).collect()),
+        Lang::Hant => HANT_SET.get_or_init(|| {
+            HANS.iter().map(|(k, v)| (*k, zhconv::zhconv(v, zhconv::Variant::ZhHant))).collect()
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traditional_strings_follow_the_simplified() {
+        let t = strings(Lang::Hant);
+        assert_eq!(t["publisher"], "發布者");
+        assert_eq!(t["highlight"], "亮點");
+        assert_eq!(t["measures"], "舉措");
+        assert_eq!(t["commentary"], "點評");
+        assert_eq!(t.len(), strings(Lang::Hans).len());
+    }
+}

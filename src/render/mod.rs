@@ -1,0 +1,299 @@
+//! Render: pure functions from the resolved library to `(output path, bytes)`, run in
+//! parallel. Every output of a build is one `Job`.
+
+pub mod i18n;
+pub mod templates;
+pub mod views;
+
+use crate::config::Config;
+use crate::content::{Kind, Page};
+use crate::resolve::{Library, Taxonomy, Term};
+use crate::text::format_date_zh;
+use anyhow::{Context as _, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tera::{Context, Tera};
+use views::{Card, PageView};
+
+/// One output file to produce.
+#[derive(Debug, Clone)]
+enum Job {
+    Home,
+    NotFound,
+    Page(usize),
+    /// A kind's index, 1-based page number.
+    Section(Kind, usize),
+    TaxonomyIndex(usize),
+    /// Taxonomy, term, 1-based page number.
+    Term(usize, usize, usize),
+    Feed(Kind),
+    Sitemap,
+}
+
+/// What the whole site shares in every template.
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    lang: &'static str,
+    base_url: &'a str,
+    /// Relative way back to the site root from the page being rendered (`../../`).
+    root: String,
+    organisation: &'a str,
+    as_of: String,
+    /// Set in an internal build: the banner every page carries.
+    audience_label: Option<&'static str>,
+    t: &'a i18n::Strings,
+}
+
+#[derive(Serialize)]
+struct Paginator {
+    number: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+pub struct Renderer<'a> {
+    pub config: &'a Config,
+    pub library: &'a Library,
+    pub tera: &'a Tera,
+}
+
+impl Renderer<'_> {
+    /// Renders every output; `progress` is told (done, total) as pages finish.
+    pub fn render_all(&self, progress: Option<&(dyn Fn(u64, u64) + Send + Sync)>) -> Result<Vec<(String, Vec<u8>)>> {
+        let jobs = self.jobs();
+        let total = jobs.len() as u64;
+        let done = AtomicU64::new(0);
+        jobs.par_iter()
+            .map(|job| {
+                let out = self.render(job).with_context(|| format!("rendering {job:?}"));
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if let Some(p) = progress {
+                    if n % 64 == 0 || n == total {
+                        p(n, total);
+                    }
+                }
+                out
+            })
+            .collect()
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let lib = self.library;
+        let mut jobs = vec![Job::Home, Job::NotFound, Job::Sitemap];
+        jobs.extend((0..lib.pages.len()).map(Job::Page));
+        for kind in Kind::LISTED {
+            let n = lib.of_kind(kind).count();
+            jobs.extend((1..=self.page_count(n)).map(|p| Job::Section(kind, p)));
+            jobs.push(Job::Feed(kind));
+        }
+        for (t, tax) in lib.taxonomies.iter().enumerate() {
+            jobs.push(Job::TaxonomyIndex(t));
+            for (i, term) in tax.terms.iter().enumerate() {
+                jobs.extend((1..=self.page_count(term.pages.len())).map(|p| Job::Term(t, i, p)));
+            }
+        }
+        jobs
+    }
+
+    fn page_count(&self, items: usize) -> usize {
+        items.div_ceil(self.config.paginate).max(1)
+    }
+
+    fn t(&self) -> &'static i18n::Strings {
+        i18n::strings(self.config.language)
+    }
+
+    fn site(&self, path: &str) -> SiteView<'_> {
+        let depth = path.split('/').filter(|s| !s.is_empty()).count();
+        SiteView {
+            title: &self.config.title,
+            description: &self.config.description,
+            lang: self.config.language.code(),
+            base_url: &self.config.base_url,
+            root: "../".repeat(depth),
+            organisation: &self.config.organisation,
+            as_of: format_date_zh(self.library.as_of),
+            audience_label: (self.library.audience != Default::default()).then(|| self.library.audience.label()),
+            t: self.t(),
+        }
+    }
+
+    fn card<'p>(&'p self, page: &'p Page) -> Card<'p> {
+        Card::new(page, self.library.as_of, self.t())
+    }
+
+    fn render(&self, job: &Job) -> Result<(String, Vec<u8>)> {
+        let lib = self.library;
+        let mut ctx = Context::new();
+        let (path, template) = match job {
+            Job::Home => {
+                let cards = |kind, n| lib.of_kind(kind).take(n).map(|(_, p)| self.card(p)).collect::<Vec<_>>();
+                ctx.insert("cases", &cards(Kind::Case, 10));
+                ctx.insert("reviews", &cards(Kind::Review, 3));
+                ctx.insert("disclosures", &cards(Kind::Disclosure, 5));
+                let open: Vec<Card> = lib
+                    .of_kind(Kind::Disclosure)
+                    .map(|(_, p)| self.card(p))
+                    .filter(|c| c.disclosure.as_ref().is_some_and(|d| d.status == Some("open")))
+                    .collect();
+                ctx.insert("open_notices", &open);
+                (String::new(), "index.html")
+            }
+            Job::NotFound => {
+                ctx.insert("site", &SiteView { root: base_path(&self.config.base_url), ..self.site("") });
+                return Ok(("404.html".into(), self.tera.render("404.html", &ctx)?.into_bytes()));
+            }
+            Job::Page(i) => {
+                let page = &lib.pages[*i];
+                ctx.insert("page", &PageView::new(page, lib.as_of, self.t()));
+                let template = match page.kind {
+                    Kind::Case => "case.html",
+                    Kind::Disclosure => "disclosure.html",
+                    Kind::Review => "review.html",
+                    Kind::Page => "page.html",
+                };
+                (page.path.clone(), template)
+            }
+            Job::Section(kind, number) => {
+                let base = format!("{}/", kind.folder());
+                let items: Vec<&Page> = lib.of_kind(*kind).map(|(_, p)| p).collect();
+                let title = self.t()[kind_key(*kind)].clone();
+                ctx.insert("feed", &format!("{base}atom.xml"));
+                (self.listing(&mut ctx, &base, &title, &items, *number), "list.html")
+            }
+            Job::TaxonomyIndex(t) => {
+                let tax = &lib.taxonomies[*t];
+                ctx.insert("taxonomy", &TaxonomyView::new(tax, self.t()));
+                (format!("{}/", tax.key), "taxonomy.html")
+            }
+            Job::Term(t, i, number) => {
+                let tax = &lib.taxonomies[*t];
+                let term = &tax.terms[*i];
+                let base = format!("{}/{}/", tax.key, term.slug);
+                let items: Vec<&Page> = term.pages.iter().map(|&i| &lib.pages[i]).collect();
+                ctx.insert("taxonomy", &TaxonomyView::new(tax, self.t()));
+                ctx.insert("term", term);
+                ctx.insert("children", &children(tax, term));
+                let title = format!("{}：{}", self.t()[tax.key], term.name);
+                (self.listing(&mut ctx, &base, &title, &items, *number), "list.html")
+            }
+            Job::Feed(kind) => return self.feed(*kind),
+            Job::Sitemap => return self.sitemap(),
+        };
+        ctx.insert("site", &self.site(&path));
+        let html = self.tera.render(template, &ctx)?;
+        Ok((format!("{path}index.html"), html.into_bytes()))
+    }
+
+    /// Fills a paginated listing and returns its path.
+    fn listing(&self, ctx: &mut Context, base: &str, title: &str, items: &[&Page], number: usize) -> String {
+        let per = self.config.paginate;
+        let total = self.page_count(items.len());
+        let page_path = |n: usize| if n == 1 { base.to_string() } else { format!("{base}page/{n}/") };
+        let cards: Vec<Card> = items.iter().skip((number - 1) * per).take(per).map(|p| self.card(p)).collect();
+        ctx.insert("title", title);
+        ctx.insert("pages", &cards);
+        ctx.insert("count", &items.len());
+        ctx.insert(
+            "paginator",
+            &Paginator {
+                number,
+                total,
+                prev: (number > 1).then(|| page_path(number - 1)),
+                next: (number < total).then(|| page_path(number + 1)),
+            },
+        );
+        page_path(number)
+    }
+
+    fn feed(&self, kind: Kind) -> Result<(String, Vec<u8>)> {
+        let pages: Vec<PageView> =
+            self.library.of_kind(kind).take(50).map(|(_, p)| PageView::new(p, self.library.as_of, self.t())).collect();
+        let updated = self.library.of_kind(kind).filter_map(|(_, p)| p.date).max();
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site(""));
+        ctx.insert("title", &self.t()[kind_key(kind)]);
+        ctx.insert("path", &format!("{}/", kind.folder()));
+        ctx.insert("updated", &updated.map(|d| d.to_string()).unwrap_or_else(|| "1970-01-01".into()));
+        ctx.insert("pages", &pages);
+        let xml = self.tera.render("atom.xml", &ctx)?;
+        Ok((format!("{}/atom.xml", kind.folder()), xml.into_bytes()))
+    }
+
+    fn sitemap(&self) -> Result<(String, Vec<u8>)> {
+        #[derive(Serialize)]
+        struct Url<'a> {
+            path: &'a str,
+            lastmod: Option<String>,
+        }
+        let mut urls: Vec<Url> = vec![Url { path: "", lastmod: None }];
+        urls.extend(self.library.pages.iter().map(|p| Url { path: &p.path, lastmod: p.date.map(|d| d.to_string()) }));
+        urls.sort_by(|a, b| a.path.cmp(b.path));
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site(""));
+        ctx.insert("urls", &urls);
+        Ok(("sitemap.xml".into(), self.tera.render("sitemap.xml", &ctx)?.into_bytes()))
+    }
+}
+
+fn kind_key(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Case => "case",
+        Kind::Disclosure => "disclosure",
+        Kind::Review => "review",
+        Kind::Page => "page",
+    }
+}
+
+/// The path part of the base URL, for pages (404) that are served at any address.
+fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map(|(_, r)| r).unwrap_or(base_url);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].to_string(),
+        None => "/".into(),
+    }
+}
+
+#[derive(Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    count: usize,
+    depth: usize,
+}
+
+#[derive(Serialize)]
+struct TaxonomyView<'a> {
+    key: &'static str,
+    label: &'a str,
+    terms: Vec<TermView<'a>>,
+}
+
+impl<'a> TaxonomyView<'a> {
+    fn new(tax: &'a Taxonomy, t: &'a i18n::Strings) -> Self {
+        TaxonomyView {
+            key: tax.key,
+            label: &t[tax.key],
+            terms: tax.terms.iter().map(|term| TermView {
+                name: &term.name,
+                slug: &term.slug,
+                count: term.pages.len(),
+                depth: term.depth,
+            }).collect(),
+        }
+    }
+}
+
+/// The next level of a region below `term`.
+fn children<'a>(tax: &'a Taxonomy, term: &Term) -> Vec<TermView<'a>> {
+    let prefix = format!("{}/", term.slug);
+    tax.terms
+        .iter()
+        .filter(|t| t.depth == term.depth + 1 && t.slug.starts_with(&prefix))
+        .map(|t| TermView { name: t.name.rsplit('/').next().unwrap_or(&t.name), slug: &t.slug, count: t.pages.len(), depth: t.depth })
+        .collect()
+}

@@ -1,0 +1,180 @@
+//! Small serialisable views of pages for the templates. Tera copies what it is given, so each
+//! template gets the page it shows and the cards it lists, never the whole site.
+
+use super::i18n;
+use crate::content::disclosure::DisclosureExtra;
+use crate::content::markdown::Heading;
+use crate::content::{Extra, Kind, Page};
+use crate::text::{format_date_zh, reading_minutes, slugify};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct Link {
+    pub name: String,
+    /// Path below the site root, ending in `/`.
+    pub path: String,
+}
+
+#[derive(Serialize)]
+pub struct CaseView<'a> {
+    pub publisher: &'a str,
+    pub publisher_path: String,
+    pub commentary: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct ReviewView<'a> {
+    pub subtitle: Option<&'a str>,
+    pub year: Option<i32>,
+}
+
+#[derive(Serialize)]
+pub struct DisclosureView<'a> {
+    pub org: &'a str,
+    pub org_path: String,
+    pub category: &'static str,
+    pub category_label: &'static str,
+    pub period: Option<String>,
+    pub published: String,
+    pub notice_from: Option<String>,
+    pub notice_to: Option<String>,
+    pub status: Option<&'static str>,
+    pub status_label: Option<&'static str>,
+    pub contact: Option<&'a str>,
+    pub audience: &'static str,
+    pub audience_label: &'static str,
+}
+
+impl<'a> DisclosureView<'a> {
+    pub fn new(d: &'a DisclosureExtra, as_of: NaiveDate) -> Self {
+        let status = d.status(as_of);
+        DisclosureView {
+            org: &d.org,
+            org_path: format!("publishers/{}/", slugify(&d.org)),
+            category: d.category.key(),
+            category_label: d.category.label(),
+            period: d.period.map(|p| p.label()),
+            published: format_date_zh(d.published),
+            notice_from: d.notice.map(|(a, _)| format_date_zh(a)),
+            notice_to: d.notice.map(|(_, b)| format_date_zh(b)),
+            status: status.map(|s| match s {
+                crate::content::disclosure::NoticeStatus::Upcoming => "upcoming",
+                crate::content::disclosure::NoticeStatus::Open => "open",
+                crate::content::disclosure::NoticeStatus::Closed => "closed",
+            }),
+            status_label: status.map(|s| s.label()),
+            contact: d.contact.as_deref(),
+            audience: match d.audience {
+                crate::content::disclosure::Audience::Public => "public",
+                crate::content::disclosure::Audience::Party => "party",
+            },
+            audience_label: d.audience.label(),
+        }
+    }
+}
+
+/// A page in a listing.
+#[derive(Serialize)]
+pub struct Card<'a> {
+    pub kind: Kind,
+    pub kind_label: &'a str,
+    pub title: &'a str,
+    pub path: &'a str,
+    pub date: Option<String>,
+    pub date_zh: Option<String>,
+    pub summary: &'a str,
+    pub lang: &'static str,
+    pub byline: Option<&'a str>,
+    pub disclosure: Option<DisclosureView<'a>>,
+}
+
+impl<'a> Card<'a> {
+    /// `t` is the site's UI strings, for the kind's label.
+    pub fn new(page: &'a Page, as_of: NaiveDate, t: &'a i18n::Strings) -> Self {
+        let kind_label = match page.kind {
+            Kind::Case => t["case"].as_str(),
+            Kind::Disclosure => t["disclosure"].as_str(),
+            Kind::Review => t["review"].as_str(),
+            Kind::Page => t["page"].as_str(),
+        };
+        let (byline, disclosure) = match &page.extra {
+            Extra::Case(c) => (Some(c.publisher.as_str()), None),
+            Extra::Disclosure(d) => (Some(d.org.as_str()), Some(DisclosureView::new(d, as_of))),
+            _ => (None, None),
+        };
+        Card {
+            kind: page.kind,
+            kind_label,
+            title: &page.title,
+            path: &page.path,
+            date: page.date.map(|d| d.to_string()),
+            date_zh: page.date.map(format_date_zh),
+            summary: &page.summary,
+            lang: page.lang.code(),
+            byline,
+            disclosure,
+        }
+    }
+}
+
+/// One page with everything its template shows.
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    #[serde(flatten)]
+    pub card: Card<'a>,
+    pub content: &'a str,
+    pub headings: &'a [Heading],
+    pub tags: Vec<Link>,
+    pub region: Vec<Link>,
+    pub year: Option<Link>,
+    pub authors: &'a [String],
+    pub origin: Option<&'a str>,
+    pub chars: usize,
+    pub reading_minutes: usize,
+    pub case: Option<CaseView<'a>>,
+    pub review: Option<ReviewView<'a>>,
+    /// UI strings in the page's own script, for the labels inside the article.
+    pub t: &'static i18n::Strings,
+}
+
+impl<'a> PageView<'a> {
+    pub fn new(page: &'a Page, as_of: NaiveDate, t: &'a i18n::Strings) -> Self {
+        let region = (1..=page.region.len())
+            .map(|n| Link {
+                name: page.region[n - 1].clone(),
+                path: format!(
+                    "regions/{}/",
+                    page.region[..n].iter().map(|r| slugify(r)).collect::<Vec<_>>().join("/")
+                ),
+            })
+            .collect();
+        let (case, review) = match &page.extra {
+            Extra::Case(c) => (
+                Some(CaseView {
+                    publisher: &c.publisher,
+                    publisher_path: format!("publishers/{}/", slugify(&c.publisher)),
+                    commentary: c.commentary.as_ref().map(|r| r.html.as_str()),
+                }),
+                None,
+            ),
+            Extra::Review(r) => (None, Some(ReviewView { subtitle: r.subtitle.as_deref(), year: r.year })),
+            _ => (None, None),
+        };
+        PageView {
+            card: Card::new(page, as_of, t),
+            content: &page.body.html,
+            headings: &page.body.headings,
+            tags: page.tags.iter().map(|t| Link { name: t.clone(), path: format!("tags/{}/", slugify(t)) }).collect(),
+            region,
+            year: page.year().map(|y| Link { name: format!("{y}年"), path: format!("years/{y}/") }),
+            authors: &page.authors,
+            origin: page.origin.as_deref(),
+            chars: page.chars,
+            reading_minutes: reading_minutes(page.chars),
+            case,
+            review,
+            t: i18n::strings(page.lang),
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Resolve: the whole-site view. Every page and taxonomy, checked together so that all
+//! problems are reported at once.
+
+pub mod library;
+pub mod taxonomy;
+
+pub use library::Library;
+pub use taxonomy::{Taxonomy, Term};

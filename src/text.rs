@@ -1,0 +1,192 @@
+//! Chinese text rules shared by every stage: dates, script detection, slugs, summaries and
+//! reading time.
+
+use anyhow::{bail, Result};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+/// Reading speed used for reading time: characters of Chinese text per minute.
+const CHARS_PER_MINUTE: usize = 400;
+/// Summaries stop at the last sentence end within this many characters.
+const SUMMARY_CHARS: usize = 120;
+
+/// Parses `2020-12-01` (also `2020/12/1` and `2020年12月1日`).
+pub fn parse_date(s: &str) -> Result<NaiveDate> {
+    let t = s.trim();
+    let parts: Vec<&str> = t.split(|c| matches!(c, '-' | '/' | '年' | '月' | '日')).filter(|p| !p.is_empty()).collect();
+    if parts.len() == 3 {
+        if let (Ok(y), Ok(m), Ok(d)) = (parts[0].parse(), parts[1].parse(), parts[2].parse()) {
+            if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
+                return Ok(date);
+            }
+        }
+    }
+    bail!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2020-12-01")
+}
+
+/// `2020年12月1日`: Arabic numerals, no zero padding (GB/T 9704).
+pub fn format_date_zh(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// The script a page is written in, which sets `<html lang>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+pub enum Lang {
+    #[default]
+    #[serde(rename = "zh-CN")]
+    Hans,
+    #[serde(rename = "zh-Hant")]
+    Hant,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim() {
+            "zh-CN" | "zh-Hans" | "zh-Hans-CN" | "zh" | "zh-SG" => Some(Lang::Hans),
+            "zh-Hant" | "zh-TW" | "zh-HK" | "zh-MO" | "zh-Hant-TW" | "zh-Hant-HK" => Some(Lang::Hant),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Hans => "zh-CN",
+            Lang::Hant => "zh-Hant",
+        }
+    }
+
+    /// Guesses the script from a sample of the text; text with no Chinese counts as simplified.
+    pub fn detect(text: &str) -> Lang {
+        // A few hundred characters decide it, and keep detection cheap on long reviews.
+        let sample: String = text.chars().filter(|c| is_han(*c)).take(600).collect();
+        if sample.is_empty() || zhconv::is_hans(&sample) {
+            Lang::Hans
+        } else {
+            Lang::Hant
+        }
+    }
+}
+
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+}
+
+/// East Asian Wide or Fullwidth (CSS Text 3 segment-break rule); Hangul excluded.
+pub fn is_wide(c: char) -> bool {
+    let hangul = matches!(c as u32, 0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF);
+    !hangul && unicode_width::UnicodeWidthChar::width(c) == Some(2)
+}
+
+/// A URL segment from any text. Written by hand because the slug crates transliterate Han
+/// characters to toneless pinyin, where different words collide (e.g. 党建 and 当见);
+/// here letters of every script are kept, lowercased, and everything else becomes `-`.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// Counts what a reader reads: each Han character or other wide character, and each latin word.
+pub fn count_chars(text: &str) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if is_wide(c) {
+            if c.is_alphanumeric() {
+                n += 1;
+            }
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                n += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+    }
+    n
+}
+
+/// Minutes to read `chars` characters, at least one.
+pub fn reading_minutes(chars: usize) -> usize {
+    chars.div_ceil(CHARS_PER_MINUTE).max(1)
+}
+
+/// The first ~120 characters of `text`, cut after the last sentence end (。！？) within them;
+/// when no sentence ends that early, cut at the limit and mark the cut with an ellipsis.
+pub fn summarize(text: &str) -> String {
+    let text = text.trim();
+    let mut last_end = None;
+    let mut count = 0;
+    for (i, c) in text.char_indices() {
+        count += 1;
+        if matches!(c, '。' | '！' | '？' | '!' | '?') {
+            last_end = Some(i + c.len_utf8());
+        }
+        if count == SUMMARY_CHARS {
+            let cut = i + c.len_utf8();
+            if cut == text.len() {
+                return text.to_string();
+            }
+            return match last_end {
+                Some(end) => text[..end].to_string(),
+                None => format!("{}……", &text[..cut]),
+            };
+        }
+    }
+    text.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        let d = parse_date("2020-12-01").unwrap();
+        assert_eq!(format_date_zh(d), "2020年12月1日");
+        assert_eq!(parse_date("2020年12月1日").unwrap(), d);
+        assert!(parse_date("2020-13-01").is_err());
+        assert!(parse_date("昨天").is_err());
+    }
+
+    #[test]
+    fn script_detection() {
+        assert_eq!(Lang::detect("臨汾市委組織部制定出臺《發展黨員工作全程記實制度》"), Lang::Hant);
+        assert_eq!(Lang::detect("临汾市委组织部制定出台《发展党员工作全程记实制度》"), Lang::Hans);
+        assert_eq!(Lang::detect("hello"), Lang::Hans);
+    }
+
+    #[test]
+    fn slugs_keep_chinese_and_never_leave_the_folder() {
+        assert_eq!(slugify("流动党员 管理"), "流动党员-管理");
+        assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slugify("App 2020"), "app-2020");
+        assert_eq!(slugify("“”《》"), "");
+    }
+
+    #[test]
+    fn summary_cuts_at_sentence_end() {
+        let long = "第一句话。".repeat(40);
+        let s = summarize(&long);
+        assert!(s.ends_with('。'));
+        assert!(s.chars().count() <= SUMMARY_CHARS);
+        let no_end = "字".repeat(200);
+        assert_eq!(summarize(&no_end).chars().count(), SUMMARY_CHARS + 2);
+        assert_eq!(summarize("短文。"), "短文。");
+    }
+
+    #[test]
+    fn reading_time_counts_characters() {
+        assert_eq!(count_chars("党员 App 2020年"), 5);
+        assert_eq!(reading_minutes(count_chars(&"字".repeat(801))), 3);
+        assert_eq!(reading_minutes(0), 1);
+    }
+}

@@ -1,0 +1,104 @@
+//! Write: every output into a temporary folder beside the target, then one swap, so a failed
+//! build never leaves a half-written or emptied site behind.
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+/// Checks that `rel` stays inside the output folder: relative, no `..`, no root or drive.
+pub fn safe_relative(rel: &str) -> Result<PathBuf> {
+    let path = Path::new(rel);
+    if rel.is_empty() || !path.components().all(|c| matches!(c, Component::Normal(_))) {
+        bail!("refusing to write `{rel}`: an output path must stay inside the output folder");
+    }
+    Ok(path.to_path_buf())
+}
+
+/// Writes `files` (sorted, unique paths) as the new content of `out`.
+pub fn write_site(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    let mut seen = BTreeSet::new();
+    for (rel, _) in files {
+        safe_relative(rel)?;
+        if !seen.insert(rel.as_str()) {
+            bail!("two outputs want the same file `{rel}`: a static file probably has the name of a page");
+        }
+    }
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    let name = out.file_name().context("the output folder needs a name")?.to_string_lossy().into_owned();
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let written = write_all(&tmp, files);
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    swap(out, &tmp, &old)
+}
+
+fn write_all(tmp: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    let dirs: BTreeSet<PathBuf> = files.iter().filter_map(|(rel, _)| Path::new(rel).parent().map(|p| tmp.join(p))).collect();
+    std::fs::create_dir_all(tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    for dir in &dirs {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    files.par_iter().try_for_each(|(rel, bytes)| {
+        let path = tmp.join(rel);
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
+    })
+}
+
+/// Replaces `out` by `tmp`: the old site is moved aside first and removed only once the new
+/// one is in place, so at every moment one complete site exists.
+fn swap(out: &Path, tmp: &Path, old: &Path) -> Result<()> {
+    let had_old = out.exists();
+    if had_old {
+        let _ = std::fs::remove_dir_all(old);
+        std::fs::rename(out, old).with_context(|| format!("moving the previous {} aside", out.display()))?;
+    }
+    if let Err(e) = std::fs::rename(tmp, out) {
+        if had_old {
+            let _ = std::fs::rename(old, out);
+        }
+        return Err(e).with_context(|| format!("moving the new site into {}", out.display()));
+    }
+    if had_old {
+        std::fs::remove_dir_all(old).with_context(|| format!("removing {}", old.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_escape() {
+        assert!(safe_relative("a/b.html").is_ok());
+        for bad in ["../x", "/etc/passwd", "a/../../x", ""] {
+            assert!(safe_relative(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn swap_replaces_whole_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[("a.html".into(), b"1".to_vec())]).unwrap();
+        write_site(&out, &[("b/c.html".into(), b"2".to_vec())]).unwrap();
+        assert!(!out.join("a.html").exists());
+        assert_eq!(std::fs::read(out.join("b/c.html")).unwrap(), b"2");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary folder left");
+    }
+
+    #[test]
+    fn failed_write_keeps_previous_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[("a.html".into(), b"1".to_vec())]).unwrap();
+        assert!(write_site(&out, &[("../evil".into(), b"x".to_vec())]).is_err());
+        assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"1");
+    }
+}

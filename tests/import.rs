@@ -1,0 +1,486 @@
+//! `gongkai import bulletin` and `gongkai export bulletin`: the seed bulletin field by field,
+//! idempotence, edit protection, round trips through the export, and every kind of bad input.
+
+use gongkai::import::{export_bulletin, import_bulletins, ExportOptions, ImportOptions, ImportReport};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bulletins").join(name)
+}
+
+fn options(files: &[PathBuf], into: &Path) -> ImportOptions {
+    ImportOptions { files: files.to_vec(), into: into.to_path_buf(), ..ImportOptions::default() }
+}
+
+fn import(opts: &ImportOptions) -> ImportReport {
+    import_bulletins(opts).expect("the import runs")
+}
+
+/// Writes `text` as a bulletin called `name` in `dir` and returns its path.
+fn bulletin(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, text).unwrap();
+    path
+}
+
+/// A case file read back independently of the importer: TOML between `+++` lines, then the body.
+struct Case {
+    front: toml::Table,
+    body: String,
+}
+
+impl Case {
+    fn read(path: &Path) -> Case {
+        let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let rest = text.strip_prefix("+++\n").expect("front matter opens with +++");
+        let (front, body) = rest.split_once("\n+++\n").expect("front matter closes with +++");
+        let front = front.parse().unwrap_or_else(|e| panic!("{}: bad TOML: {e}", path.display()));
+        Case { front, body: body.trim().to_string() }
+    }
+
+    fn str(&self, key: &str) -> &str {
+        self.front.get(key).and_then(|v| v.as_str()).unwrap_or_else(|| panic!("no string `{key}`"))
+    }
+
+    fn list(&self, key: &str) -> Vec<&str> {
+        let items = self.front.get(key).and_then(|v| v.as_array()).unwrap_or_else(|| panic!("no list `{key}`"));
+        items.iter().map(|v| v.as_str().expect("a string item")).collect()
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.front.keys().map(String::as_str).collect()
+    }
+}
+
+/// Every file in `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+fn names(paths: &[PathBuf]) -> Vec<String> {
+    paths.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect()
+}
+
+/// The text after `marker` on each line of the fixture that starts with it.
+fn fixture_parts(text: &str, marker: &str) -> Vec<String> {
+    text.lines().filter_map(|l| l.strip_prefix(marker)).map(str::to_string).collect()
+}
+
+struct Expected {
+    publisher: &'static str,
+    authors: &'static [&'static str],
+    title: &'static str,
+    measures: (&'static str, &'static str),
+    commentary: (&'static str, &'static str),
+}
+
+const SEED: [Expected; 5] = [
+    Expected {
+        publisher: "臨汾市委組織部",
+        authors: &["柏海濤", "張靜", "郭小明"],
+        title: "用“一制度三辦法一手冊”規范發展黨員工作",
+        measures: ("臨汾市委組織部制定出臺《", "不折不扣的落實。"),
+        commentary: ("創新制度規范發展黨員工作", "制度,落地生根。"),
+    },
+    Expected {
+        publisher: "定襄縣委組織部",
+        authors: &[],
+        title: "科級干部個人事項報告實現全覆蓋",
+        measures: ("為扎實開展好“三個一批”", "與填報內容相符。"),
+        commentary: ("實行干部個人事項報告備案", "進干部廉潔自律。"),
+    },
+    Expected {
+        publisher: "絳縣縣委組織部",
+        authors: &["王惠娟"],
+        title: "“組工微信群”搭建管理信息共享平臺",
+        measures: ("近期,絳縣通過借助微信平", "體工作水平提升。"),
+        commentary: ("微信平臺具有內容豐富、傳", "見大,見微知著。"),
+    },
+    Expected {
+        publisher: "廣靈縣委組織部",
+        authors: &["王紹領", "張仁芳"],
+        title: "三舉措激發“第一書記”戰斗力",
+        measures: ("一是統籌結合,重全局。在", "制度化、規范化。"),
+        commentary: ("第一書記擔負著抓好農村黨", "心任務的突破口。"),
+    },
+    Expected {
+        publisher: "懷仁縣委組織部",
+        authors: &["郝文軍", "張志宙"],
+        title: "“四模式”創新黨組織設置",
+        measures: ("一是龍頭企業黨組織+基地", "業黨支部82個。"),
+        commentary: ("創新黨組織設置模式,只有", "科學發展的活力。"),
+    },
+];
+
+#[test]
+fn seed_bulletin_imports_every_field_of_every_entry() {
+    let tmp = TempDir::new().unwrap();
+    let into = tmp.path().join("content/cases");
+    let mut opts = options(&[fixture("002.txt")], &into);
+    opts.region = Some("山西省".into());
+    opts.tags = vec!["经验交流".into()];
+    let report = import(&opts);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(names(&report.written), ["002-001.md", "002-002.md", "002-003.md", "002-004.md", "002-005.md"]);
+
+    let text = fs::read_to_string(fixture("002.txt")).unwrap();
+    let all_measures = fixture_parts(&text, "[舉措]");
+    let all_commentary = fixture_parts(&text, "點評:");
+    for (i, expected) in SEED.iter().enumerate() {
+        let case = Case::read(&into.join(format!("002-{:03}.md", i + 1)));
+        let entry = format!("entry {}", i + 1);
+        assert_eq!(
+            case.keys(),
+            ["authors", "commentary", "lang", "publisher", "region", "source", "tags", "title"],
+            "{entry}"
+        );
+        assert_eq!(case.str("publisher"), expected.publisher, "{entry}");
+        assert_eq!(case.list("authors"), expected.authors, "{entry}");
+        assert_eq!(case.str("title"), expected.title, "{entry}");
+        assert!(case.body.starts_with(expected.measures.0), "{entry}: {}", case.body);
+        assert!(case.body.ends_with(expected.measures.1), "{entry}: {}", case.body);
+        assert_eq!(case.body, all_measures[i], "{entry}: measures kept character for character");
+        let commentary = case.str("commentary");
+        assert!(commentary.starts_with(expected.commentary.0), "{entry}: {commentary}");
+        assert!(commentary.ends_with(expected.commentary.1), "{entry}: {commentary}");
+        assert_eq!(commentary, all_commentary[i], "{entry}");
+        assert_eq!(case.str("lang"), "zh-Hant", "{entry}");
+        assert_eq!(case.str("source"), format!("002.txt 第{}条", i + 1), "{entry}");
+        assert_eq!(case.str("region"), "山西省", "{entry}");
+        assert_eq!(case.list("tags"), ["经验交流"], "{entry}");
+    }
+    // Inner spaces and half-width brackets inside a measure are text, not markup.
+    assert!(Case::read(&into.join("002-005.md")).body.contains("105名。 二是"));
+    assert!(Case::read(&into.join("002-002.md")).body.contains("(組通字[2014]1號)"));
+}
+
+#[test]
+fn date_is_a_toml_date_and_unset_options_are_left_out() {
+    let tmp = TempDir::new().unwrap();
+    let mut opts = options(&[fixture("002.txt")], tmp.path());
+    import(&opts);
+    let case = Case::read(&tmp.path().join("002-002.md"));
+    assert_eq!(case.keys(), ["authors", "commentary", "lang", "publisher", "source", "title"]);
+    assert_eq!(case.list("authors"), Vec::<&str>::new());
+
+    opts.date = Some("2015-06-01".into());
+    opts.force = true;
+    import(&opts);
+    let text = fs::read_to_string(tmp.path().join("002-002.md")).unwrap();
+    assert!(text.contains("\ndate = 2015-06-01\n"), "{text}");
+    let case = Case::read(&tmp.path().join("002-002.md"));
+    assert!(matches!(case.front.get("date"), Some(toml::Value::Datetime(_))));
+}
+
+#[test]
+fn invalid_date_is_an_error_and_writes_nothing() {
+    let tmp = TempDir::new().unwrap();
+    let mut opts = options(&[fixture("002.txt")], tmp.path());
+    opts.date = Some("2015-13-01".into());
+    let err = import_bulletins(&opts).unwrap_err();
+    assert!(format!("{err:#}").contains("2015-13-01"), "{err:#}");
+    assert!(snapshot(tmp.path()).is_empty());
+}
+
+#[test]
+fn importing_twice_changes_nothing() {
+    let tmp = TempDir::new().unwrap();
+    let opts = options(&[fixture("002.txt"), fixture("simplified.txt")], tmp.path());
+    let first = import(&opts);
+    let before = snapshot(tmp.path());
+    let second = import(&opts);
+    assert_eq!(first.written.len(), 7);
+    assert!(second.written.is_empty() && second.skipped_edited.is_empty());
+    assert_eq!(second.unchanged, first.written);
+    assert_eq!(snapshot(tmp.path()), before);
+}
+
+#[test]
+fn edited_case_is_skipped_unless_forced() {
+    let tmp = TempDir::new().unwrap();
+    let mut opts = options(&[fixture("002.txt")], tmp.path());
+    import(&opts);
+    let edited = tmp.path().join("002-003.md");
+    let mut text = fs::read_to_string(&edited).unwrap();
+    text.push_str("\n编者按：本文已修订。\n");
+    fs::write(&edited, &text).unwrap();
+
+    let report = import(&opts);
+    assert_eq!(report.skipped_edited, [edited.clone()]);
+    assert_eq!(report.unchanged.len(), 4);
+    assert_eq!(fs::read_to_string(&edited).unwrap(), text, "the edit is kept");
+
+    opts.force = true;
+    let report = import(&opts);
+    assert_eq!(report.written, [edited.clone()]);
+    assert!(!fs::read_to_string(&edited).unwrap().contains("编者按"));
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let tmp = TempDir::new().unwrap();
+    let into = tmp.path().join("content/cases");
+    let mut opts = options(&[fixture("002.txt")], &into);
+    opts.dry_run = true;
+    let report = import(&opts);
+    assert_eq!(report.written.len(), 5);
+    assert!(!into.exists());
+
+    opts.dry_run = false;
+    import(&opts);
+    fs::write(into.join("002-001.md"), "edited").unwrap();
+    opts.dry_run = true;
+    opts.force = true;
+    let report = import(&opts);
+    assert_eq!(report.written, [into.join("002-001.md")]);
+    assert_eq!(fs::read_to_string(into.join("002-001.md")).unwrap(), "edited");
+}
+
+#[test]
+fn title_with_quote_and_backslash_survives() {
+    let tmp = TempDir::new().unwrap();
+    let title = r#"用"一张表"管住 C:\党建\台账 和 '单引号' 与 """三引号""""#;
+    let text = format!("[发布者]某县委组织部 张三\n[亮点]{title}\n[举措]一是\\n不是换行。\n点评:好在\"实\"字。\n");
+    let file = bulletin(tmp.path(), "quotes.txt", text);
+    let into = tmp.path().join("cases");
+    let report = import(&options(&[file], &into));
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let case = Case::read(&into.join("quotes-001.md"));
+    assert_eq!(case.str("title"), title);
+    assert_eq!(case.str("commentary"), "好在\"实\"字。");
+    assert_eq!(case.body, "一是\\n不是换行。");
+}
+
+/// Imports `file` into ROOT_A/content/cases, exports it, saves the export under the same file
+/// name, imports that into ROOT_B/content/cases, and checks both folders are byte for byte equal.
+fn assert_round_trip(file: &Path, opts: impl Fn(&[PathBuf], &Path) -> ImportOptions) -> String {
+    let tmp = TempDir::new().unwrap();
+    let (root_a, root_b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let report = import(&opts(&[file.to_path_buf()], &root_a.join("content/cases")));
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+
+    let exported = export_bulletin(&ExportOptions { root: root_a.clone(), tags: vec![] }).unwrap();
+    fs::create_dir(tmp.path().join("again")).unwrap();
+    let again = bulletin(&tmp.path().join("again"), file.file_name().unwrap().to_str().unwrap(), &exported);
+    let report = import(&opts(&[again], &root_b.join("content/cases")));
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+
+    assert_eq!(snapshot(&root_a.join("content/cases")), snapshot(&root_b.join("content/cases")));
+    let exported_again = export_bulletin(&ExportOptions { root: root_b, tags: vec![] }).unwrap();
+    assert_eq!(exported, exported_again);
+    exported
+}
+
+#[test]
+fn traditional_bulletin_round_trips_through_export() {
+    let exported = assert_round_trip(&fixture("002.txt"), |files, into| {
+        let mut opts = options(files, into);
+        opts.date = Some("2015-06-01".into());
+        opts.region = Some("山西省/临汾市".into());
+        opts.tags = vec!["经验交流".into(), "发展党员".into()];
+        opts
+    });
+    // The seed and the export differ only in the seed's leading blank line and final newline.
+    let seed = fs::read_to_string(fixture("002.txt")).unwrap();
+    assert_eq!(exported.trim(), seed.trim());
+}
+
+#[test]
+fn simplified_bulletin_round_trips_through_export() {
+    let exported = assert_round_trip(&fixture("simplified.txt"), options);
+    assert!(exported.starts_with("[发布者]太原市委组织部 李强 王晓红\n[亮点]"), "{exported}");
+    assert!(exported.contains("\n点评:"), "{exported}");
+    assert!(!exported.contains("點評") && !exported.contains("【"), "{exported}");
+}
+
+#[test]
+fn simplified_bulletin_with_full_width_brackets_and_paragraphs() {
+    let tmp = TempDir::new().unwrap();
+    let report = import(&options(&[fixture("simplified.txt")], tmp.path()));
+    assert!(report.diagnostics.is_empty(), "the masthead is not an error: {:?}", report.diagnostics);
+    assert_eq!(names(&report.written), ["simplified-001.md", "simplified-002.md"]);
+
+    let first = Case::read(&tmp.path().join("simplified-001.md"));
+    assert_eq!(first.str("publisher"), "太原市委组织部");
+    assert_eq!(first.list("authors"), ["李强", "王晓红"]);
+    assert_eq!(first.str("title"), "“三单”管理让党员积分看得见");
+    assert_eq!(first.str("lang"), "zh-Hans");
+    assert_eq!(first.str("source"), "simplified.txt 第1条");
+    assert_eq!(first.str("commentary"), "把党员管理从“软约束”变为“硬指标”，积分一目了然，干好干坏不一样。");
+    let paragraphs: Vec<&str> = first.body.split("\n\n").collect();
+    assert_eq!(paragraphs.len(), 3, "{}", first.body);
+    assert!(paragraphs[0].starts_with("一是建立任务清单。") && paragraphs[2].ends_with("结果与评先选优挂钩。"));
+
+    let second = Case::read(&tmp.path().join("simplified-002.md"));
+    assert_eq!(second.list("authors"), Vec::<&str>::new());
+    assert!(second.body.starts_with("群众提议、"), "leading spaces are trimmed: {}", second.body);
+    assert_eq!(second.str("commentary"), "议事规范了，群众信服了。\n\n“四步法”还要防止走过场。");
+}
+
+#[test]
+fn export_filters_by_tag_and_writes_each_case_in_its_script() {
+    let tmp = TempDir::new().unwrap();
+    let into = tmp.path().join("content/cases");
+    let mut opts = options(&[fixture("002.txt")], &into);
+    opts.tags = vec!["山西".into()];
+    import(&opts);
+    opts.files = vec![fixture("simplified.txt")];
+    opts.tags = vec!["积分".into(), "议事".into()];
+    import(&opts);
+    fs::write(into.join("_index.md"), "+++\ntitle = \"经验交流\"\n+++\n").unwrap();
+
+    let export = |tags: &[&str]| {
+        let tags = tags.iter().map(|t| t.to_string()).collect();
+        export_bulletin(&ExportOptions { root: tmp.path().to_path_buf(), tags }).unwrap()
+    };
+    let all = export(&[]);
+    assert_eq!(all.matches("[發布者]").count(), 5);
+    assert_eq!(all.matches("[发布者]").count(), 2);
+    assert!(all.starts_with("[發布者]臨汾市委組織部 柏海濤 張靜 郭小明\n[亮點]"), "{all}");
+    let simplified = export(&["议事", "其他"]);
+    assert_eq!(simplified.matches("[发布者]").count(), 2);
+    assert!(!simplified.contains("發布者"));
+    assert_eq!(export(&["其他"]), "");
+}
+
+#[test]
+fn file_without_markers_is_a_diagnostic() {
+    let tmp = TempDir::new().unwrap();
+    let file = bulletin(tmp.path(), "notice.txt", "\n关于召开组织生活会的通知\n各支部：请于周五前报送材料。\n");
+    let into = tmp.path().join("cases");
+    let report = import(&options(&[file.clone()], &into));
+    assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
+    let d = &report.diagnostics[0];
+    assert_eq!((d.path.as_path(), d.line), (file.as_path(), 2));
+    assert!(d.message.contains("no bulletin entries"), "{}", d.message);
+    assert!(d.hint.as_deref().unwrap_or("").contains("[发布者]"));
+    assert!(report.written.is_empty() && !into.exists());
+}
+
+#[test]
+fn marker_without_text_is_a_diagnostic_and_other_entries_are_imported() {
+    let tmp = TempDir::new().unwrap();
+    let text = "[發布者]甲部 張三\n[亮點]\n[舉措]甲的舉措。\n點評:甲的點評。\n\
+                [發布者]乙部\n[亮點]乙的標題\n[舉措]乙的舉措。\n點評:乙的點評。\n";
+    let file = bulletin(tmp.path(), "bad.txt", text);
+    let report = import(&options(&[file.clone()], tmp.path()));
+    assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
+    let d = &report.diagnostics[0];
+    assert_eq!((d.path.as_path(), d.line), (file.as_path(), 2));
+    assert!(d.message.contains("[亮點]") && d.message.contains("no text"), "{}", d.message);
+    assert!(d.hint.is_some());
+    assert_eq!(names(&report.written), ["bad-002.md"], "entries keep their numbers");
+    assert_eq!(Case::read(&tmp.path().join("bad-002.md")).str("source"), "bad.txt 第2条");
+
+    // `[亮點]` as the very last line, followed by nothing at all.
+    let file = bulletin(tmp.path(), "end.txt", "[發布者]甲部\n[亮點]");
+    let report = import(&options(&[file], tmp.path()));
+    let lines: Vec<usize> = report.diagnostics.iter().map(|d| d.line).collect();
+    assert!(lines.contains(&2), "{:?}", report.diagnostics);
+    assert!(report.written.is_empty());
+}
+
+#[test]
+fn entry_without_title_is_a_diagnostic_and_other_entries_are_imported() {
+    let tmp = TempDir::new().unwrap();
+    let text = "\n[发布者]甲部 张三\n[举措]甲的举措。\n点评：甲的点评。\n\
+                [发布者]乙部\n[亮点]乙的标题\n[举措]乙的举措。\n点评：乙的点评。\n";
+    let file = bulletin(tmp.path(), "bad.txt", text);
+    let report = import(&options(&[file.clone()], tmp.path()));
+    assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
+    let d = &report.diagnostics[0];
+    assert_eq!((d.path.as_path(), d.line), (file.as_path(), 2));
+    assert!(d.message.contains("entry 1") && d.message.contains("[亮点]"), "{}", d.message);
+    assert!(d.hint.as_deref().unwrap_or("").contains("[亮点]"));
+    assert_eq!(names(&report.written), ["bad-002.md"]);
+    assert_eq!(Case::read(&tmp.path().join("bad-002.md")).str("title"), "乙的标题");
+}
+
+/// The cases of `file` with their `source` removed, for comparing two encodings of one text.
+fn cases_without_source(file: &Path, into: &Path) -> Vec<(toml::Table, String)> {
+    let report = import(&options(&[file.to_path_buf()], into));
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    report
+        .written
+        .iter()
+        .map(|p| {
+            let mut case = Case::read(p);
+            case.front.remove("source");
+            (case.front, case.body)
+        })
+        .collect()
+}
+
+#[test]
+fn gb18030_bulletin_is_decoded() {
+    let tmp = TempDir::new().unwrap();
+    let from_gb = cases_without_source(&fixture("gb18030.txt"), &tmp.path().join("gb"));
+    let from_utf8 = cases_without_source(&fixture("simplified.txt"), &tmp.path().join("utf8"));
+    assert_eq!(from_gb.len(), 2);
+    assert_eq!(from_gb, from_utf8);
+}
+
+#[test]
+fn utf8_bom_bulletin_is_decoded() {
+    let tmp = TempDir::new().unwrap();
+    let seed = fs::read(fixture("002.txt")).unwrap();
+    let with_bom = bulletin(tmp.path(), "bom.txt", [b"\xef\xbb\xbf".as_slice(), &seed].concat());
+    let from_bom = cases_without_source(&with_bom, &tmp.path().join("bom"));
+    let plain = cases_without_source(&fixture("002.txt"), &tmp.path().join("plain"));
+    assert_eq!(from_bom, plain);
+
+    // A BOM right before the first marker must not hide it.
+    let file = bulletin(tmp.path(), "tight.txt", "\u{feff}[发布者]甲部\n[亮点]标题\n[举措]举措。\n");
+    let report = import(&options(&[file], &tmp.path().join("tight")));
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(Case::read(&report.written[0]).str("publisher"), "甲部");
+}
+
+#[test]
+fn undecodable_bytes_are_a_diagnostic_not_replacement_characters() {
+    let tmp = TempDir::new().unwrap();
+    let bytes = [b"[\xb7\xa2\xb2\xbc\xd5\xdf]\xbc\xd7\n".as_slice(), b"\xff\xfe\xff\n"].concat();
+    let file = bulletin(tmp.path(), "broken.txt", bytes);
+    let report = import(&options(&[file.clone()], &tmp.path().join("cases")));
+    assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
+    let d = &report.diagnostics[0];
+    assert_eq!((d.path.as_path(), d.line), (file.as_path(), 2));
+    assert!(d.message.contains("GB18030"), "{}", d.message);
+    assert!(report.written.is_empty());
+}
+
+#[test]
+fn missing_file_is_an_error_naming_it_and_nothing_is_written() {
+    let tmp = TempDir::new().unwrap();
+    let missing = tmp.path().join("不存在.txt");
+    let into = tmp.path().join("cases");
+    let err = import_bulletins(&options(&[fixture("002.txt"), missing], &into)).unwrap_err();
+    assert!(format!("{err:#}").contains("不存在.txt"), "{err:#}");
+    assert!(!into.exists());
+}
+
+#[test]
+fn entry_without_commentary_has_no_commentary_key_and_no_export_line() {
+    let tmp = TempDir::new().unwrap();
+    let file = bulletin(tmp.path(), "short.txt", "【发布者】甲部\n【亮点】标题\n【举措】举措。\n");
+    let report = import(&options(&[file], &tmp.path().join("content/cases")));
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let case = Case::read(&report.written[0]);
+    assert!(!case.front.contains_key("commentary"));
+    let exported = export_bulletin(&ExportOptions { root: tmp.path().to_path_buf(), tags: vec![] }).unwrap();
+    assert_eq!(exported, "[发布者]甲部\n[亮点]标题\n[举措]举措。\n");
+}
+
+#[test]
+fn export_without_cases_folder_is_an_error() {
+    let tmp = TempDir::new().unwrap();
+    let err = export_bulletin(&ExportOptions { root: tmp.path().to_path_buf(), tags: vec![] }).unwrap_err();
+    assert!(format!("{err:#}").contains("cases"), "{err:#}");
+}
