@@ -51,8 +51,10 @@ impl Config {
         let mut errors = Vec::new();
         for (key, value) in &table {
             let wrong_type = |what: &str| {
-                Diagnostic::new(path, line_of(key), format!("`{key}` must be {what}"))
-                    .with_hint(format!("write e.g. {key} = {}", if what == "a number" { "20" } else { "\"…\"" }))
+                Diagnostic::new(path, line_of(key), format!("`{key}` must be {what}")).with_hint(format!(
+                    "write e.g. {key} = {}",
+                    if what == "a number" { "20" } else { "\"…\"" }
+                ))
             };
             let text_value = value.as_str().map(str::to_string);
             match key.as_str() {
@@ -81,7 +83,11 @@ impl Config {
             }
         }
         if config.theme.contains(['/', '\\']) || config.theme.starts_with('.') {
-            errors.push(Diagnostic::new(path, line_of("theme"), "`theme` must be a folder name under themes/"));
+            errors.push(Diagnostic::new(
+                path,
+                line_of("theme"),
+                "`theme` must be a folder name under themes/",
+            ));
         }
         if errors.is_empty() {
             Ok(config)
@@ -104,7 +110,9 @@ mod tests {
 
     #[test]
     fn values_are_read() {
-        let c = Config::parse(Some("title = \"绛县\"\nbase_url = \"https://x.cn\"\nlanguage = \"zh-Hant\"\n")).unwrap();
+        let c =
+            Config::parse(Some("title = \"绛县\"\nbase_url = \"https://x.cn\"\nlanguage = \"zh-Hant\"\n"))
+                .unwrap();
         assert_eq!(c.base_url, "https://x.cn/");
         assert_eq!(c.language, Lang::Hant);
         assert_eq!(c.paginate, 20);

@@ -19,13 +19,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(path: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
-        Diagnostic {
-            path: path.into(),
-            line,
-            column: 0,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { path: path.into(), line, column: 0, message: message.into(), hint: None }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {

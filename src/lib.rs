@@ -73,7 +73,7 @@ fn group_thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -82,7 +82,7 @@ fn group_thousands(n: usize) -> String {
 }
 
 /// Renders the site in memory: every output path with its bytes, sorted by path.
-pub fn render_site(opts: &BuildOptions) -> Result<(Vec<(String, Vec<u8>)>, usize)> {
+pub fn render_site(opts: &BuildOptions) -> Result<(Vec<write::Output>, usize)> {
     let root = &opts.root;
     anyhow::ensure!(root.is_dir(), "the site folder {} does not exist; pass --root DIR", root.display());
     let mut diagnostics = Vec::new();

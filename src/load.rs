@@ -47,8 +47,12 @@ pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
         }
     }
     let theme_dir = Path::new("themes").join(theme);
-    for (path, rel) in walk(root, &theme_dir.join("templates"))? {
-        let name = rel.strip_prefix(theme_dir.join("templates")).unwrap_or(&rel).to_string_lossy().replace('\\', "/");
+    for (path, rel) in walk(root, theme_dir.join("templates"))? {
+        let name = rel
+            .strip_prefix(theme_dir.join("templates"))
+            .unwrap_or(&rel)
+            .to_string_lossy()
+            .replace('\\', "/");
         let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
         if let Some(text) = decode(&rel, bytes, &mut loaded.diagnostics) {
             loaded.templates.push((name, text));
@@ -71,9 +75,10 @@ fn walk(root: &Path, dir: impl AsRef<Path>) -> Result<Vec<(PathBuf, PathBuf)>> {
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
-    let walker = WalkDir::new(&start).sort_by_file_name().into_iter().filter_entry(|e| {
-        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-    });
+    let walker = WalkDir::new(&start)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         let entry = entry.with_context(|| format!("walking {}", start.display()))?;
         if entry.file_type().is_file() {

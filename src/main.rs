@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "gongkai", version, about = "公开 gongkai: 党建经验交流、党务公开与年度巡礼的静态网站生成器")]
+#[command(
+    name = "gongkai",
+    version,
+    about = "公开 gongkai: 党建经验交流、党务公开与年度巡礼的静态网站生成器"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,6 +32,9 @@ enum Command {
         /// 以此日期为准 The build's date, YYYY-MM-DD (default: the newest date in the content)
         #[arg(long)]
         as_of: Option<String>,
+        /// 阅读范围 Audience: public (default) or party, the internal edition with 党内公开 items
+        #[arg(long, default_value = "public")]
+        audience: String,
     },
     /// 导入 Import plain-text bulletins as case entries
     Import {
@@ -98,8 +105,10 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Build { root, out, as_of } => build(root, out, as_of),
-        Command::Import { what: ImportWhat::Bulletin { files, into, date, region, tags, dry_run, force } } => {
+        Command::Build { root, out, as_of, audience } => build(root, out, as_of, &audience),
+        Command::Import {
+            what: ImportWhat::Bulletin { files, into, date, region, tags, dry_run, force },
+        } => {
             let opts = gongkai::import::ImportOptions { files, into, date, region, tags, dry_run, force };
             let report = gongkai::import::import_bulletins(&opts)?;
             for d in &report.diagnostics {
@@ -129,8 +138,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn build(root: PathBuf, out: Option<PathBuf>, as_of: Option<String>) -> Result<ExitCode> {
+fn build(root: PathBuf, out: Option<PathBuf>, as_of: Option<String>, audience: &str) -> Result<ExitCode> {
     let mut opts = BuildOptions::new(root);
+    opts.audience = gongkai::Audience::parse(audience)
+        .ok_or_else(|| anyhow::anyhow!("--audience takes `public` or `party`, not `{audience}`"))?;
     opts.out = out;
     opts.as_of = as_of.map(|s| gongkai::text::parse_date(&s)).transpose()?;
     let bar = std::io::stderr().is_terminal().then(|| {

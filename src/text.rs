@@ -13,7 +13,7 @@ const SUMMARY_CHARS: usize = 120;
 /// Parses `2020-12-01` (also `2020/12/1` and `2020年12月1日`).
 pub fn parse_date(s: &str) -> Result<NaiveDate> {
     let t = s.trim();
-    let parts: Vec<&str> = t.split(|c| matches!(c, '-' | '/' | '年' | '月' | '日')).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = t.split(['-', '/', '年', '月', '日']).filter(|p| !p.is_empty()).collect();
     if parts.len() == 3 {
         if let (Ok(y), Ok(m), Ok(d)) = (parts[0].parse(), parts[1].parse(), parts[2].parse()) {
             if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {

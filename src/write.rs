@@ -6,6 +6,9 @@ use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
+/// One output file: its path below the output folder and its bytes.
+pub type Output = (String, Vec<u8>);
+
 /// Checks that `rel` stays inside the output folder: relative, no `..`, no root or drive.
 pub fn safe_relative(rel: &str) -> Result<PathBuf> {
     let path = Path::new(rel);
@@ -16,7 +19,7 @@ pub fn safe_relative(rel: &str) -> Result<PathBuf> {
 }
 
 /// Writes `files` (sorted, unique paths) as the new content of `out`.
-pub fn write_site(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+pub fn write_site(out: &Path, files: &[Output]) -> Result<()> {
     let mut seen = BTreeSet::new();
     for (rel, _) in files {
         safe_relative(rel)?;
@@ -38,8 +41,9 @@ pub fn write_site(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     swap(out, &tmp, &old)
 }
 
-fn write_all(tmp: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    let dirs: BTreeSet<PathBuf> = files.iter().filter_map(|(rel, _)| Path::new(rel).parent().map(|p| tmp.join(p))).collect();
+fn write_all(tmp: &Path, files: &[Output]) -> Result<()> {
+    let dirs: BTreeSet<PathBuf> =
+        files.iter().filter_map(|(rel, _)| Path::new(rel).parent().map(|p| tmp.join(p))).collect();
     std::fs::create_dir_all(tmp).with_context(|| format!("creating {}", tmp.display()))?;
     for dir in &dirs {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;

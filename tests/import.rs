@@ -11,8 +11,9 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bulletins").join(name)
 }
 
-fn options(files: &[PathBuf], into: &Path) -> ImportOptions {
-    ImportOptions { files: files.to_vec(), into: into.to_path_buf(), ..ImportOptions::default() }
+fn options(files: &[impl AsRef<Path>], into: &Path) -> ImportOptions {
+    let files = files.iter().map(|f| f.as_ref().to_path_buf()).collect();
+    ImportOptions { files, into: into.to_path_buf(), ..ImportOptions::default() }
 }
 
 fn import(opts: &ImportOptions) -> ImportReport {
@@ -46,7 +47,8 @@ impl Case {
     }
 
     fn list(&self, key: &str) -> Vec<&str> {
-        let items = self.front.get(key).and_then(|v| v.as_array()).unwrap_or_else(|| panic!("no list `{key}`"));
+        let items =
+            self.front.get(key).and_then(|v| v.as_array()).unwrap_or_else(|| panic!("no list `{key}`"));
         items.iter().map(|v| v.as_str().expect("a string item")).collect()
     }
 
@@ -128,7 +130,10 @@ fn seed_bulletin_imports_every_field_of_every_entry() {
     opts.tags = vec!["经验交流".into()];
     let report = import(&opts);
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
-    assert_eq!(names(&report.written), ["002-001.md", "002-002.md", "002-003.md", "002-004.md", "002-005.md"]);
+    assert_eq!(
+        names(&report.written),
+        ["002-001.md", "002-002.md", "002-003.md", "002-004.md", "002-005.md"]
+    );
 
     let text = fs::read_to_string(fixture("002.txt")).unwrap();
     let all_measures = fixture_parts(&text, "[舉措]");
@@ -213,13 +218,13 @@ fn edited_case_is_skipped_unless_forced() {
     fs::write(&edited, &text).unwrap();
 
     let report = import(&opts);
-    assert_eq!(report.skipped_edited, [edited.clone()]);
+    assert_eq!(report.skipped_edited, std::slice::from_ref(&edited));
     assert_eq!(report.unchanged.len(), 4);
     assert_eq!(fs::read_to_string(&edited).unwrap(), text, "the edit is kept");
 
     opts.force = true;
     let report = import(&opts);
-    assert_eq!(report.written, [edited.clone()]);
+    assert_eq!(report.written, std::slice::from_ref(&edited));
     assert!(!fs::read_to_string(&edited).unwrap().contains("编者按"));
 }
 
@@ -247,7 +252,8 @@ fn dry_run_writes_nothing() {
 fn title_with_quote_and_backslash_survives() {
     let tmp = TempDir::new().unwrap();
     let title = r#"用"一张表"管住 C:\党建\台账 和 '单引号' 与 """三引号""""#;
-    let text = format!("[发布者]某县委组织部 张三\n[亮点]{title}\n[举措]一是\\n不是换行。\n点评:好在\"实\"字。\n");
+    let text =
+        format!("[发布者]某县委组织部 张三\n[亮点]{title}\n[举措]一是\\n不是换行。\n点评:好在\"实\"字。\n");
     let file = bulletin(tmp.path(), "quotes.txt", text);
     let into = tmp.path().join("cases");
     let report = import(&options(&[file], &into));
@@ -287,9 +293,10 @@ fn traditional_bulletin_round_trips_through_export() {
         opts.tags = vec!["经验交流".into(), "发展党员".into()];
         opts
     });
-    // The seed and the export differ only in the seed's leading blank line and final newline.
+    // The export differs from the seed only in the seed's leading blank line and missing final
+    // newline, and in the padding inside the name 張 靜, which the import read as one name.
     let seed = fs::read_to_string(fixture("002.txt")).unwrap();
-    assert_eq!(exported.trim(), seed.trim());
+    assert_eq!(exported.trim(), seed.trim().replace("張 靜", "張靜"));
 }
 
 #[test]
@@ -316,7 +323,9 @@ fn simplified_bulletin_with_full_width_brackets_and_paragraphs() {
     assert_eq!(first.str("commentary"), "把党员管理从“软约束”变为“硬指标”，积分一目了然，干好干坏不一样。");
     let paragraphs: Vec<&str> = first.body.split("\n\n").collect();
     assert_eq!(paragraphs.len(), 3, "{}", first.body);
-    assert!(paragraphs[0].starts_with("一是建立任务清单。") && paragraphs[2].ends_with("结果与评先选优挂钩。"));
+    assert!(
+        paragraphs[0].starts_with("一是建立任务清单。") && paragraphs[2].ends_with("结果与评先选优挂钩。")
+    );
 
     let second = Case::read(&tmp.path().join("simplified-002.md"));
     assert_eq!(second.list("authors"), Vec::<&str>::new());
@@ -353,9 +362,10 @@ fn export_filters_by_tag_and_writes_each_case_in_its_script() {
 #[test]
 fn file_without_markers_is_a_diagnostic() {
     let tmp = TempDir::new().unwrap();
-    let file = bulletin(tmp.path(), "notice.txt", "\n关于召开组织生活会的通知\n各支部：请于周五前报送材料。\n");
+    let file =
+        bulletin(tmp.path(), "notice.txt", "\n关于召开组织生活会的通知\n各支部：请于周五前报送材料。\n");
     let into = tmp.path().join("cases");
-    let report = import(&options(&[file.clone()], &into));
+    let report = import(&options(&[&file], &into));
     assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
     let d = &report.diagnostics[0];
     assert_eq!((d.path.as_path(), d.line), (file.as_path(), 2));
@@ -370,7 +380,7 @@ fn marker_without_text_is_a_diagnostic_and_other_entries_are_imported() {
     let text = "[發布者]甲部 張三\n[亮點]\n[舉措]甲的舉措。\n點評:甲的點評。\n\
                 [發布者]乙部\n[亮點]乙的標題\n[舉措]乙的舉措。\n點評:乙的點評。\n";
     let file = bulletin(tmp.path(), "bad.txt", text);
-    let report = import(&options(&[file.clone()], tmp.path()));
+    let report = import(&options(&[&file], tmp.path()));
     assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
     let d = &report.diagnostics[0];
     assert_eq!((d.path.as_path(), d.line), (file.as_path(), 2));
@@ -393,7 +403,7 @@ fn entry_without_title_is_a_diagnostic_and_other_entries_are_imported() {
     let text = "\n[发布者]甲部 张三\n[举措]甲的举措。\n点评：甲的点评。\n\
                 [发布者]乙部\n[亮点]乙的标题\n[举措]乙的举措。\n点评：乙的点评。\n";
     let file = bulletin(tmp.path(), "bad.txt", text);
-    let report = import(&options(&[file.clone()], tmp.path()));
+    let report = import(&options(&[&file], tmp.path()));
     assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
     let d = &report.diagnostics[0];
     assert_eq!((d.path.as_path(), d.line), (file.as_path(), 2));
@@ -448,7 +458,7 @@ fn undecodable_bytes_are_a_diagnostic_not_replacement_characters() {
     let tmp = TempDir::new().unwrap();
     let bytes = [b"[\xb7\xa2\xb2\xbc\xd5\xdf]\xbc\xd7\n".as_slice(), b"\xff\xfe\xff\n"].concat();
     let file = bulletin(tmp.path(), "broken.txt", bytes);
-    let report = import(&options(&[file.clone()], &tmp.path().join("cases")));
+    let report = import(&options(&[&file], &tmp.path().join("cases")));
     assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
     let d = &report.diagnostics[0];
     assert_eq!((d.path.as_path(), d.line), (file.as_path(), 2));

@@ -28,7 +28,9 @@ pub fn parse(rel: &Path, fm: &FrontMatter, body: markdown::Rendered) -> Result<P
     let meta: Meta = typed(rel, fm, &keys, "a case")?;
     if meta.publisher.trim().is_empty() {
         return Err(vec![Diagnostic::new(rel, fm.line_of("publisher"), "the publisher (发布者) is empty")
-            .with_hint("name the organisation that published the case, e.g. publisher = \"临汾市委组织部\"")]);
+            .with_hint(
+                "name the organisation that published the case, e.g. publisher = \"临汾市委组织部\"",
+            )]);
     }
     let extra = CaseExtra {
         publisher: meta.publisher.trim().to_string(),

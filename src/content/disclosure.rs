@@ -185,13 +185,21 @@ pub fn parse(rel: &Path, fm: &FrontMatter, body: markdown::Rendered) -> Result<P
     };
     let category = Category::parse(&meta.category).unwrap_or_else(|| {
         let known: Vec<&str> = Category::ALL.iter().map(|(.., l)| *l).collect();
-        err("category", format!("unknown category `{}`", meta.category), &format!("use one of: {}", known.join("、")));
+        err(
+            "category",
+            format!("unknown category `{}`", meta.category),
+            &format!("use one of: {}", known.join("、")),
+        );
         Category::Other
     });
     let period = meta.period.as_deref().and_then(|p| {
         let parsed = Period::parse(p);
         if parsed.is_none() {
-            err("period", format!("`{p}` is not a period"), "write 2024, 2024Q3, 2024-07 or 2024-01-01/2024-03-31");
+            err(
+                "period",
+                format!("`{p}` is not a period"),
+                "write 2024, 2024Q3, 2024-07 or 2024-01-01/2024-03-31",
+            );
         }
         parsed
     });
@@ -204,10 +212,17 @@ pub fn parse(rel: &Path, fm: &FrontMatter, body: markdown::Rendered) -> Result<P
         None => None,
     };
     let published = date("published", Some(&meta.published));
-    let notice = match (date("notice_from", meta.notice_from.as_deref()), date("notice_to", meta.notice_to.as_deref())) {
+    let notice = match (
+        date("notice_from", meta.notice_from.as_deref()),
+        date("notice_to", meta.notice_to.as_deref()),
+    ) {
         (Some(a), Some(b)) if a <= b => Some((a, b)),
         (Some(_), Some(_)) => {
-            err("notice_to", "the notice window ends before it starts".into(), "notice_to must not be before notice_from");
+            err(
+                "notice_to",
+                "the notice window ends before it starts".into(),
+                "notice_to must not be before notice_from",
+            );
             None
         }
         (Some(_), None) | (None, Some(_)) => {

@@ -32,15 +32,16 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         "+++" => "+++",
         "---" => "---",
         _ => {
-            return Err(Diagnostic::new(path, 1, "the file does not start with front matter")
-                .with_hint("start the file with a `+++` line, the TOML keys (title = \"…\"), and another `+++` line"));
+            return Err(Diagnostic::new(path, 1, "the file does not start with front matter").with_hint(
+                "start the file with a `+++` line, the TOML keys (title = \"…\"), and another `+++` line",
+            ));
         }
     };
     let after_open = &text[first.len()..];
-    let after_open = after_open.strip_prefix("\r\n").or_else(|| after_open.strip_prefix('\n')).unwrap_or(after_open);
+    let after_open =
+        after_open.strip_prefix("\r\n").or_else(|| after_open.strip_prefix('\n')).unwrap_or(after_open);
     let mut offset = 0;
-    let mut line_no = 2;
-    for line in after_open.split_inclusive('\n') {
+    for (line_no, line) in (2..).zip(after_open.split_inclusive('\n')) {
         if line.trim_end() == fence {
             let fm_text = &after_open[..offset];
             let body = &after_open[offset + line.len()..];
@@ -48,7 +49,6 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             return Ok(Split { front, body, body_line: line_no + 1 });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err(Diagnostic::new(path, 1, format!("the front matter opened with `{fence}` is never closed"))
         .with_hint(format!("add a line with only `{fence}` after the last key; did you forget it?")))
@@ -59,7 +59,9 @@ fn parse(path: &Path, fence: &str, fm_text: &str) -> Result<FrontMatter, Diagnos
         fm_text.parse::<toml::Table>().map_err(|e| {
             let line = e.span().map(|s| 2 + fm_text[..s.start].matches('\n').count()).unwrap_or(1);
             Diagnostic::new(path, line, format!("the TOML front matter cannot be read: {}", e.message()))
-                .with_hint("write each key as `key = \"value\"`; quote text, and use [\"a\", \"b\"] for lists")
+                .with_hint(
+                    "write each key as `key = \"value\"`; quote text, and use [\"a\", \"b\"] for lists",
+                )
         })?
     } else {
         let value: serde_yaml::Value = serde_yaml::from_str(fm_text).map_err(|e| {
@@ -71,7 +73,11 @@ fn parse(path: &Path, fence: &str, fm_text: &str) -> Result<FrontMatter, Diagnos
             Some(toml::Value::Table(t)) => t,
             None => toml::Table::new(),
             Some(_) => {
-                return Err(Diagnostic::new(path, 2, "the YAML front matter is not a list of `key: value` lines"))
+                return Err(Diagnostic::new(
+                    path,
+                    2,
+                    "the YAML front matter is not a list of `key: value` lines",
+                ))
             }
         }
     };
@@ -130,7 +136,9 @@ fn key_lines(fm_text: &str, table: &toml::Table) -> BTreeMap<String, usize> {
                 continue;
             }
             let rest = line.strip_prefix(key.as_str()).or_else(|| {
-                line.strip_prefix('"').and_then(|l| l.strip_prefix(key.as_str())).and_then(|l| l.strip_prefix('"'))
+                line.strip_prefix('"')
+                    .and_then(|l| l.strip_prefix(key.as_str()))
+                    .and_then(|l| l.strip_prefix('"'))
             });
             if let Some(rest) = rest {
                 let rest = rest.trim_start();

@@ -125,10 +125,10 @@ fn plain_text(events: &[Event]) -> (String, Option<String>) {
         match e {
             Event::Text(t) | Event::Code(t) => text.push_str(t),
             Event::SoftBreak => text.push(' '),
-            Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
-                if !text.ends_with('\n') {
-                    text.push('\n');
-                }
+            Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item)
+                if !text.ends_with('\n') =>
+            {
+                text.push('\n');
             }
             Event::Html(h) | Event::InlineHtml(h) if h.trim() == MORE && before_more.is_none() => {
                 before_more = Some(text.trim().to_string());

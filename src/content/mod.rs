@@ -179,7 +179,8 @@ pub fn build_page(
 ) -> Result<Page, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     if common.title.trim().is_empty() {
-        errors.push(Diagnostic::new(rel, fm.line_of("title"), "the title is empty").with_hint("write a title"));
+        errors
+            .push(Diagnostic::new(rel, fm.line_of("title"), "the title is empty").with_hint("write a title"));
     }
     let date = match common.date.as_deref().map(text::parse_date) {
         Some(Ok(d)) => Some(d),
@@ -245,7 +246,8 @@ fn url_path(rel: &Path, kind: Kind, slug: Option<&str>) -> Result<String, Diagno
         return Err(Diagnostic::new(rel, 0, "this file's name gives an empty web address")
             .with_hint("add `slug = \"some-name\"` to the front matter, using letters or digits"));
     }
-    let mut segments: Vec<String> = folders.iter().map(|f| text::slugify(f)).filter(|s| !s.is_empty()).collect();
+    let mut segments: Vec<String> =
+        folders.iter().map(|f| text::slugify(f)).filter(|s| !s.is_empty()).collect();
     if kind == Kind::Page && segments.is_empty() && last == "index" {
         return Ok(String::new());
     }

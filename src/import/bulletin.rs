@@ -110,18 +110,24 @@ pub struct Parsed {
 /// GB18030 second. Bytes that do not decode are a diagnostic, never replacement characters.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
-        return decode_strictly(path, encoding, &bytes[bom_length..]);
+        return decode_strictly(path, encoding, bytes, bom_length);
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_owned()),
-        Err(_) => decode_strictly(path, GB18030, bytes),
+        Err(_) => decode_strictly(path, GB18030, bytes, 0),
     }
 }
 
-fn decode_strictly(path: &Path, encoding: &'static Encoding, bytes: &[u8]) -> Result<String, Diagnostic> {
+/// Decodes `bytes[start..]` (after any BOM); offsets in messages count from the file's start.
+fn decode_strictly(
+    path: &Path,
+    encoding: &'static Encoding,
+    bytes: &[u8],
+    start: usize,
+) -> Result<String, Diagnostic> {
     let mut decoder = encoding.new_decoder_without_bom_handling();
     let mut text = String::new();
-    let mut read = 0;
+    let mut read = start;
     loop {
         let rest = &bytes[read..];
         text.reserve(decoder.max_utf8_buffer_length_without_replacement(rest.len()).unwrap_or(rest.len()));
@@ -141,9 +147,12 @@ fn decode_strictly(path: &Path, encoding: &'static Encoding, bytes: &[u8]) -> Re
 fn undecodable(path: &Path, tried: &'static Encoding, bytes: &[u8], offset: usize) -> Diagnostic {
     let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
     let message = if tried == GB18030 {
-        format!("the bulletin is not UTF-8, and byte {offset} cannot be decoded as GB18030 either")
+        format!("the bulletin is not UTF-8, and the byte at offset {offset} is not GB18030 either")
     } else {
-        format!("the bulletin starts with a {} byte-order mark, but byte {offset} is not {0}", tried.name())
+        format!(
+            "the bulletin starts with a {} byte-order mark, but the byte at offset {offset} is not {0}",
+            tried.name()
+        )
     };
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(bytes, true);
@@ -329,7 +338,10 @@ fn missing_marker(path: &Path, line: usize, number: usize, marker: Marker, scrip
     Diagnostic::new(path, line, format!("entry {number} has no [{word}] line ({})", marker.meaning()))
         .with_hint(match marker {
             Marker::Publisher => {
-                format!("add a line `[{word}]organisation names` before the entry's [{}]", Marker::Title.word(script))
+                format!(
+                    "add a line `[{word}]organisation names` before the entry's [{}]",
+                    Marker::Title.word(script)
+                )
             }
             _ => format!(
                 "add a line `[{word}]…` to this entry, after its [{}] line; this entry was not imported",
@@ -425,8 +437,11 @@ mod tests {
 
     #[test]
     fn punctuation_separates_names() {
-        for line in ["绛县县委组织部 王惠娟、李 明，赵强", "绛县县委组织部，王惠娟,李 明、赵强", "绛县县委组织部：王惠娟；李明;赵强"]
-        {
+        for line in [
+            "绛县县委组织部 王惠娟、李 明，赵强",
+            "绛县县委组织部，王惠娟,李 明、赵强",
+            "绛县县委组织部：王惠娟；李明;赵强",
+        ] {
             let (org, authors) = split(line);
             assert_eq!(org, "绛县县委组织部", "{line}");
             assert_eq!(authors, people(&["王惠娟", "李明", "赵强"]), "{line}");
@@ -473,7 +488,8 @@ mod tests {
 
     #[test]
     fn text_that_only_mentions_a_marker_is_not_one() {
-        for line in ["亮点：不是标记", "一是[举措]在中间", "点评文章", "(組通字[2014]1號)", "[发布]某部"] {
+        for line in ["亮点：不是标记", "一是[举措]在中间", "点评文章", "(組通字[2014]1號)", "[发布]某部"]
+        {
             assert_eq!(find_marker(line), None, "{line}");
         }
     }
@@ -498,6 +514,16 @@ mod tests {
     fn bom_is_removed() {
         let bytes = [b"\xef\xbb\xbf".as_slice(), "點評:好".as_bytes()].concat();
         assert_eq!(decode(Path::new("a.txt"), &bytes).unwrap(), "點評:好");
+    }
+
+    #[test]
+    fn windows_line_endings_parse_like_unix_ones() {
+        let unix = "[发布者]甲部 张三\n[亮点]标题\n[举措]一是。\n\n二是。\n点评：好。\n";
+        let windows = unix.replace('\n', "\r\n");
+        let (unix, windows) = (parse(Path::new("a.txt"), unix), parse(Path::new("a.txt"), &windows));
+        assert!(windows.diagnostics.is_empty(), "{:?}", windows.diagnostics);
+        assert_eq!(windows.entries, unix.entries);
+        assert_eq!(windows.entries[0].measures, "一是。\n\n二是。");
     }
 
     #[test]

@@ -39,7 +39,8 @@ pub fn export_bulletin(opts: &ExportOptions) -> Result<String> {
 /// The Markdown files directly in `dir`, sorted by name. `_index.md` and other files whose
 /// name starts with `_` describe the section, not a case.
 fn case_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let entries = fs::read_dir(dir).with_context(|| format!("cannot read the cases folder {}", dir.display()))?;
+    let entries =
+        fs::read_dir(dir).with_context(|| format!("cannot read the cases folder {}", dir.display()))?;
     let mut files = Vec::new();
     for entry in entries {
         let entry = entry.with_context(|| format!("cannot read the cases folder {}", dir.display()))?;

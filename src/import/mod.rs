@@ -213,11 +213,11 @@ fn drop_name_clashes(cases: Vec<PlannedCase>, report: &mut ImportReport) -> Vec<
     let mut kept = Vec::new();
     for case in cases {
         if let Some(first) = first_by_name.get(&case.name) {
-            let message = format!("this entry would be written to {}, like an entry of {}", case.name, first.display());
-            report.diagnostics.push(
-                crate::Diagnostic::new(&case.file, case.line, message)
-                    .with_hint("case names come from the bulletin's file name; rename one bulletin and import again"),
-            );
+            let message =
+                format!("this entry would be written to {}, like an entry of {}", case.name, first.display());
+            report.diagnostics.push(crate::Diagnostic::new(&case.file, case.line, message).with_hint(
+                "case names come from the bulletin's file name; rename one bulletin and import again",
+            ));
         } else {
             first_by_name.insert(case.name.clone(), case.file.clone());
             kept.push(case);

@@ -63,7 +63,10 @@ pub struct Renderer<'a> {
 
 impl Renderer<'_> {
     /// Renders every output; `progress` is told (done, total) as pages finish.
-    pub fn render_all(&self, progress: Option<&(dyn Fn(u64, u64) + Send + Sync)>) -> Result<Vec<(String, Vec<u8>)>> {
+    pub fn render_all(
+        &self,
+        progress: Option<&(dyn Fn(u64, u64) + Send + Sync)>,
+    ) -> Result<Vec<crate::write::Output>> {
         let jobs = self.jobs();
         let total = jobs.len() as u64;
         let done = AtomicU64::new(0);
@@ -72,7 +75,7 @@ impl Renderer<'_> {
                 let out = self.render(job).with_context(|| format!("rendering {job:?}"));
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(p) = progress {
-                    if n % 64 == 0 || n == total {
+                    if n.is_multiple_of(64) || n == total {
                         p(n, total);
                     }
                 }
@@ -117,7 +120,8 @@ impl Renderer<'_> {
             root: "../".repeat(depth),
             organisation: &self.config.organisation,
             as_of: format_date_zh(self.library.as_of),
-            audience_label: (self.library.audience != Default::default()).then(|| self.library.audience.label()),
+            audience_label: (self.library.audience != Default::default())
+                .then(|| self.library.audience.label()),
             t: self.t(),
         }
     }
@@ -126,12 +130,13 @@ impl Renderer<'_> {
         Card::new(page, self.library.as_of, self.t())
     }
 
-    fn render(&self, job: &Job) -> Result<(String, Vec<u8>)> {
+    fn render(&self, job: &Job) -> Result<crate::write::Output> {
         let lib = self.library;
         let mut ctx = Context::new();
         let (path, template) = match job {
             Job::Home => {
-                let cards = |kind, n| lib.of_kind(kind).take(n).map(|(_, p)| self.card(p)).collect::<Vec<_>>();
+                let cards =
+                    |kind, n| lib.of_kind(kind).take(n).map(|(_, p)| self.card(p)).collect::<Vec<_>>();
                 ctx.insert("cases", &cards(Kind::Case, 10));
                 ctx.insert("reviews", &cards(Kind::Review, 3));
                 ctx.insert("disclosures", &cards(Kind::Disclosure, 5));
@@ -194,7 +199,8 @@ impl Renderer<'_> {
         let per = self.config.paginate;
         let total = self.page_count(items.len());
         let page_path = |n: usize| if n == 1 { base.to_string() } else { format!("{base}page/{n}/") };
-        let cards: Vec<Card> = items.iter().skip((number - 1) * per).take(per).map(|p| self.card(p)).collect();
+        let cards: Vec<Card> =
+            items.iter().skip((number - 1) * per).take(per).map(|p| self.card(p)).collect();
         ctx.insert("title", title);
         ctx.insert("pages", &cards);
         ctx.insert("count", &items.len());
@@ -210,9 +216,13 @@ impl Renderer<'_> {
         page_path(number)
     }
 
-    fn feed(&self, kind: Kind) -> Result<(String, Vec<u8>)> {
-        let pages: Vec<PageView> =
-            self.library.of_kind(kind).take(50).map(|(_, p)| PageView::new(p, self.library.as_of, self.t())).collect();
+    fn feed(&self, kind: Kind) -> Result<crate::write::Output> {
+        let pages: Vec<PageView> = self
+            .library
+            .of_kind(kind)
+            .take(50)
+            .map(|(_, p)| PageView::new(p, self.library.as_of, self.t()))
+            .collect();
         let updated = self.library.of_kind(kind).filter_map(|(_, p)| p.date).max();
         let mut ctx = Context::new();
         ctx.insert("site", &self.site(""));
@@ -224,14 +234,16 @@ impl Renderer<'_> {
         Ok((format!("{}/atom.xml", kind.folder()), xml.into_bytes()))
     }
 
-    fn sitemap(&self) -> Result<(String, Vec<u8>)> {
+    fn sitemap(&self) -> Result<crate::write::Output> {
         #[derive(Serialize)]
         struct Url<'a> {
             path: &'a str,
             lastmod: Option<String>,
         }
         let mut urls: Vec<Url> = vec![Url { path: "", lastmod: None }];
-        urls.extend(self.library.pages.iter().map(|p| Url { path: &p.path, lastmod: p.date.map(|d| d.to_string()) }));
+        urls.extend(
+            self.library.pages.iter().map(|p| Url { path: &p.path, lastmod: p.date.map(|d| d.to_string()) }),
+        );
         urls.sort_by(|a, b| a.path.cmp(b.path));
         let mut ctx = Context::new();
         ctx.insert("site", &self.site(""));
@@ -278,12 +290,16 @@ impl<'a> TaxonomyView<'a> {
         TaxonomyView {
             key: tax.key,
             label: &t[tax.key],
-            terms: tax.terms.iter().map(|term| TermView {
-                name: &term.name,
-                slug: &term.slug,
-                count: term.pages.len(),
-                depth: term.depth,
-            }).collect(),
+            terms: tax
+                .terms
+                .iter()
+                .map(|term| TermView {
+                    name: &term.name,
+                    slug: &term.slug,
+                    count: term.pages.len(),
+                    depth: term.depth,
+                })
+                .collect(),
         }
     }
 }
@@ -294,6 +310,11 @@ fn children<'a>(tax: &'a Taxonomy, term: &Term) -> Vec<TermView<'a>> {
     tax.terms
         .iter()
         .filter(|t| t.depth == term.depth + 1 && t.slug.starts_with(&prefix))
-        .map(|t| TermView { name: t.name.rsplit('/').next().unwrap_or(&t.name), slug: &t.slug, count: t.pages.len(), depth: t.depth })
+        .map(|t| TermView {
+            name: t.name.rsplit('/').next().unwrap_or(&t.name),
+            slug: &t.slug,
+            count: t.pages.len(),
+            depth: t.depth,
+        })
         .collect()
 }

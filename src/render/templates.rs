@@ -38,7 +38,8 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
     let mut tera = Tera::default();
     let mut all: Vec<(&str, &str)> = TEMPLATES.to_vec();
     all.extend(overrides.iter().map(|(n, t)| (n.as_str(), t.as_str())));
-    tera.add_raw_templates(all).context("the theme's templates have an error (see above); fix the template named")?;
+    tera.add_raw_templates(all)
+        .context("the theme's templates have an error (see above); fix the template named")?;
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape);
     tera.register_filter("date_zh", date_zh);

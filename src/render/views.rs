@@ -165,7 +165,11 @@ impl<'a> PageView<'a> {
             card: Card::new(page, as_of, t),
             content: &page.body.html,
             headings: &page.body.headings,
-            tags: page.tags.iter().map(|t| Link { name: t.clone(), path: format!("tags/{}/", slugify(t)) }).collect(),
+            tags: page
+                .tags
+                .iter()
+                .map(|t| Link { name: t.clone(), path: format!("tags/{}/", slugify(t)) })
+                .collect(),
             region,
             year: page.year().map(|y| Link { name: format!("{y}年"), path: format!("years/{y}/") }),
             authors: &page.authors,

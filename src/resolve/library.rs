@@ -56,8 +56,12 @@ fn duplicate_urls(pages: &[Page]) -> Vec<Diagnostic> {
     for page in pages {
         if let Some(first) = seen.insert(&page.path, page) {
             errors.push(
-                Diagnostic::new(&page.source, 0, format!("this page has the same address /{} as {}", page.path, first.source.display()))
-                    .with_hint("rename one of the files or give it a different `slug`"),
+                Diagnostic::new(
+                    &page.source,
+                    0,
+                    format!("this page has the same address /{} as {}", page.path, first.source.display()),
+                )
+                .with_hint("rename one of the files or give it a different `slug`"),
             );
         }
     }

@@ -60,8 +60,12 @@ pub fn build_all(pages: &[Page]) -> Result<Vec<Taxonomy>, Vec<Diagnostic>> {
                 for (name, slug, depth) in values(key, page) {
                     if slug.is_empty() || slug.split('/').any(str::is_empty) {
                         errors.push(
-                            Diagnostic::new(&page.source, 0, format!("`{name}` gives an empty web address in {key}"))
-                                .with_hint("use letters, Chinese characters or digits in it"),
+                            Diagnostic::new(
+                                &page.source,
+                                0,
+                                format!("`{name}` gives an empty web address in {key}"),
+                            )
+                            .with_hint("use letters, Chinese characters or digits in it"),
                         );
                         continue;
                     }
@@ -74,8 +78,16 @@ pub fn build_all(pages: &[Page]) -> Result<Vec<Taxonomy>, Vec<Diagnostic>> {
                     if term.name != name {
                         let first = &pages[term.pages[0]].source;
                         errors.push(
-                            Diagnostic::new(&page.source, 0, format!("`{name}` and `{}` ({}) share the address /{key}/{slug}/", term.name, first.display()))
-                                .with_hint("write the two the same way, or make them differ in letters"),
+                            Diagnostic::new(
+                                &page.source,
+                                0,
+                                format!(
+                                    "`{name}` and `{}` ({}) share the address /{key}/{slug}/",
+                                    term.name,
+                                    first.display()
+                                ),
+                            )
+                            .with_hint("write the two the same way, or make them differ in letters"),
                         );
                         continue;
                     }

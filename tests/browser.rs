@@ -1,0 +1,73 @@
+//! Checks in a real headless Chromium: the example site's pages render their labelled parts,
+//! fit a phone's width, and the text-size switch works.
+
+mod common;
+
+use common::{chromium_dom, layout_probe};
+use std::path::Path;
+
+fn build_example(out: &Path) {
+    let mut opts = gongkai::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
+    opts.out = Some(out.to_path_buf());
+    gongkai::build(&opts).expect("the example site builds");
+}
+
+fn file_url(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+#[test]
+fn home_page_shows_the_seed_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build_example(&out);
+    let dom = chromium_dom(&file_url(&out.join("index.html")), 1000);
+    for title in [
+        "規范發展黨員工作",
+        "科級干部個人事項報告實現全覆蓋",
+        "管理信息共享平臺",
+        "第一書記",
+        "創新黨組織設置",
+    ] {
+        assert!(dom.contains(title), "home page lacks the case {title}");
+    }
+    assert!(dom.contains("五大行动筑牢战斗堡垒"), "home page lacks the 2020 review");
+    assert!(
+        !dom.contains("class=\"text-size\" role=\"group\" aria-label=\"字号\" hidden"),
+        "the script did not run"
+    );
+}
+
+#[test]
+fn case_page_renders_labelled_parts_in_order_and_fits_a_phone() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build_example(&out);
+    let case = std::fs::read_dir(out.join("cases"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("index.html").exists() && !p.ends_with("page"))
+        .min()
+        .expect("a case page");
+    let script = r#"
+      var labels = Array.from(doc.querySelectorAll('.part-label'));
+      r.push('labels ' + labels.map(function (l) { return l.textContent; }).join(','));
+      r.push('visible ' + labels.every(function (l) { var b = l.getBoundingClientRect(); return b.width > 0 && b.height > 0; }));
+      var tops = labels.map(function (l) { return l.getBoundingClientRect().top; });
+      r.push('ordered ' + tops.every(function (t, i) { return i == 0 || t > tops[i - 1]; }));
+      r.push('overflow ' + (doc.documentElement.scrollWidth > win.innerWidth));
+      var size = parseFloat(win.getComputedStyle(doc.querySelector('.prose p')).fontSize);
+      doc.querySelector('.text-size button[data-size=large]').click();
+      var large = parseFloat(win.getComputedStyle(doc.querySelector('.prose p')).fontSize);
+      r.push('larger ' + (large > size));
+      r.push('lineheight ' + (parseFloat(win.getComputedStyle(doc.querySelector('.prose p')).lineHeight) / large).toFixed(1));
+    "#;
+    let probe = layout_probe(dir.path(), &file_url(&case.join("index.html")), 375, script);
+    let dom = chromium_dom(&file_url(&probe), 800);
+    assert!(dom.contains("labels 發布者,亮點,舉措,點評"), "{dom}");
+    assert!(dom.contains("visible true"), "{dom}");
+    assert!(dom.contains("ordered true"), "{dom}");
+    assert!(dom.contains("overflow false"), "the page scrolls sideways on a phone: {dom}");
+    assert!(dom.contains("larger true"), "the text-size switch does nothing: {dom}");
+    assert!(dom.contains("lineheight 1.8"), "{dom}");
+}

@@ -1,0 +1,268 @@
+//! Integration tests of `gongkai build` on small fixture sites.
+
+mod common;
+
+use common::{tree, Site};
+
+#[test]
+fn case_page_shows_labelled_parts() {
+    let site = Site::new();
+    site.case(
+        "linfen",
+        "authors = [\"柏海涛\", \"张静\"]\ndate = 2020-12-01\nregion = \"山西省/临汾市\"\ntags = [\"党员发展\"]\ncommentary = \"制度让工作**有章可循**。\"",
+        "制定出台《发展党员工作全程记实制度》。",
+    );
+    site.build_ok();
+    let html = site.read("cases/linfen/index.html");
+    for part in ["发布者", "亮点", "举措", "点评", "某县委组织部", "柏海涛", "张静", "linfen的亮点"]
+    {
+        assert!(html.contains(part), "case page lacks {part}");
+    }
+    assert!(html.contains("<strong>有章可循</strong>"), "commentary is Markdown");
+    assert!(html.contains("2020年12月1日"));
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    assert!(site.read("tags/党员发展/index.html").contains("linfen的亮点"));
+    assert!(site.read("regions/山西省/index.html").contains("linfen的亮点"));
+    assert!(site.read("regions/山西省/临汾市/index.html").contains("linfen的亮点"));
+    assert!(site.read("years/2020/index.html").contains("linfen的亮点"));
+    assert!(site.read("publishers/某县委组织部/index.html").contains("linfen的亮点"));
+    assert!(site.read("cases/atom.xml").contains("<title>linfen的亮点</title>"));
+    assert!(site.read("sitemap.xml").contains("<loc>https://example.org/cases/linfen/</loc>"));
+    assert!(site.read("404.html").contains("页面未找到"));
+    assert!(site.read("index.html").contains("linfen的亮点"));
+}
+
+#[test]
+fn traditional_page_gets_zh_hant_and_traditional_labels() {
+    let site = Site::new();
+    site.case("a", "", "臨汾市委組織部制定出臺《發展黨員工作全程記實制度》，將原先相對零散的培養、政審、考察、審批等程序整合。");
+    site.build_ok();
+    let html = site.read("cases/a/index.html");
+    assert!(html.contains("<html lang=\"zh-Hant\">"));
+    assert!(html.contains("發布者") && html.contains("舉措"));
+}
+
+#[test]
+fn chinese_soft_breaks_and_summary() {
+    let site = Site::new();
+    site.case("a", "", "第一行文字\n第二行文字，使用\nApp 办理。\n\n第二段。");
+    site.build_ok();
+    let html = site.read("cases/a/index.html");
+    assert!(html.contains("第一行文字第二行文字，使用\nApp 办理。"), "{html}");
+    let list = site.read("cases/index.html");
+    assert!(list.contains("第一行文字第二行文字，使用 App 办理。"), "summary is the plain text");
+}
+
+#[test]
+fn paginates_twenty_a_page() {
+    let site = Site::new();
+    for i in 0..45 {
+        site.case(&format!("c{i:02}"), &format!("date = 2020-01-{:02}", i % 28 + 1), "正文。");
+    }
+    site.build_ok();
+    assert!(site.read("cases/index.html").matches("class=\"card ").count() == 20);
+    assert!(site.read("cases/page/2/index.html").contains("第2页，共3页"));
+    assert_eq!(site.read("cases/page/3/index.html").matches("class=\"card ").count(), 5);
+    assert!(!site.out().join("cases/page/4").exists());
+}
+
+#[test]
+fn hostile_front_matter_is_escaped() {
+    let site = Site::new();
+    site.case(
+        "x",
+        "tags = [\"<script>alert(1)</script>\"]\nsource = \"\\\"><img src=x onerror=alert(1)>\"",
+        "正文<script>alert(2)</script>",
+    );
+    site.file(
+        "content/cases/y.md",
+        "+++\ntitle = \"<script>alert(3)</script>\"\npublisher = \"<b>组织部</b>\"\n+++\n正文\n",
+    );
+    site.build_ok();
+    for (path, bytes) in tree(&site.out()) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("<script>alert"), "{path} has a live script");
+        assert!(!text.contains("<img src=x"), "{path} has a live img");
+        assert!(!text.contains("<b>组织部"), "{path} has live markup");
+    }
+    assert!(site.read("cases/y/index.html").contains("&lt;script&gt;alert(3)"));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = Site::new();
+    for i in 0..30 {
+        site.case(
+            &format!("c{i}"),
+            &format!("date = 2021-03-{:02}\ntags = [\"标签{}\"]", i % 9 + 1, i % 4),
+            "正文。",
+        );
+    }
+    site.file("content/reviews/r.md", "+++\ntitle = \"巡礼\"\nyear = 2021\n+++\n## 一\n\n正文。\n");
+    site.build_ok();
+    let first = tree(&site.out());
+    site.build_ok();
+    assert_eq!(first, tree(&site.out()));
+}
+
+#[test]
+fn failed_build_leaves_previous_site_untouched() {
+    let site = Site::new();
+    site.case("a", "", "正文。");
+    site.build_ok();
+    let before = tree(&site.out());
+    site.case("b", "pulisher = \"x\"", "正文。");
+    let errors = site.build_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].path, std::path::Path::new("content/cases/b.md"));
+    assert_eq!(errors[0].line, 4);
+    assert_eq!(errors[0].hint.as_deref(), Some("did you mean `publisher`?"));
+    assert_eq!(before, tree(&site.out()));
+    let leftovers: Vec<_> = std::fs::read_dir(site.root()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(!leftovers.iter().any(|n| n.to_string_lossy().starts_with(".public")), "{leftovers:?}");
+}
+
+#[test]
+fn all_problems_are_reported_at_once_with_lines() {
+    let site = Site::new();
+    site.case("a", "date = \"2020-13-01\"", "正文");
+    site.file("content/cases/b.md", "+++\ntitle = \"b\"\n+++\n正文\n");
+    site.file("content/cases/c.md", "+++\ntitle = \"c\"\npublisher = \"x\"\n正文\n");
+    let errors = site.build_err();
+    let summary: Vec<(String, usize)> =
+        errors.iter().map(|d| (d.path.to_string_lossy().into_owned(), d.line)).collect();
+    assert_eq!(
+        summary,
+        [
+            ("content/cases/a.md".to_string(), 4),
+            ("content/cases/b.md".to_string(), 1),
+            ("content/cases/c.md".to_string(), 1)
+        ]
+    );
+    assert!(errors[1].message.contains("publisher"));
+}
+
+#[test]
+fn two_pages_with_one_url_name_both_files() {
+    let site = Site::new();
+    site.case("a", "", "正文");
+    site.case("b", "slug = \"a\"", "正文");
+    let errors = site.build_err();
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].message.contains("content/cases/a.md"), "{}", errors[0]);
+    assert_eq!(errors[0].path, std::path::Path::new("content/cases/b.md"));
+}
+
+#[test]
+fn non_utf8_content_names_the_encoding() {
+    let site = Site::new();
+    let (gbk, ..) = encoding_rs::GB18030
+        .encode("+++\ntitle = \"标题\"\npublisher = \"组织部\"\n+++\n党员发展工作规范化建设\n");
+    site.bytes("content/cases/gbk.md", &gbk);
+    let errors = site.build_err();
+    assert!(errors[0].message.contains("not UTF-8") && errors[0].message.contains("GBK"), "{}", errors[0]);
+    assert!(errors[0].hint.as_deref().unwrap().contains("UTF-8"));
+}
+
+#[test]
+fn yaml_front_matter_and_pages() {
+    let site = Site::new();
+    site.file(
+        "content/cases/y.md",
+        "---\ntitle: 亮点\npublisher: 组织部\ndate: 2020-05-04\ntags: [甲, 乙]\n---\n正文。\n",
+    );
+    site.file("content/about.md", "+++\ntitle = \"关于本站\"\n+++\n介绍。\n");
+    site.build_ok();
+    assert!(site.read("cases/y/index.html").contains("2020年5月4日"));
+    assert!(site.read("about/index.html").contains("关于本站"));
+    assert!(site.read("tags/乙/index.html").contains("亮点"));
+}
+
+#[test]
+fn slugs_never_escape_or_vanish() {
+    let site = Site::new();
+    site.case("a", "slug = \"../../../outside\"", "正文");
+    site.build_ok();
+    assert!(site.read("cases/outside/index.html").contains("a的亮点"));
+    assert!(!site.root().parent().unwrap().join("outside").exists());
+    site.case("b", "tags = [\"！？\"]", "正文");
+    let errors = site.build_err();
+    assert!(errors[0].message.contains("empty web address"), "{}", errors[0]);
+}
+
+#[test]
+fn region_term_colliding_with_another_is_an_error() {
+    let site = Site::new();
+    site.case("a", "tags = [\"App\"]", "正文");
+    site.case("b", "tags = [\"app\"]", "正文");
+    let errors = site.build_err();
+    assert!(errors[0].message.contains("share the address"), "{}", errors[0]);
+}
+
+#[test]
+fn headings_get_chinese_anchors_and_reading_time() {
+    let site = Site::new();
+    site.file("content/reviews/r.md", &format!("+++\ntitle = \"巡礼\"\nyear = 2020\n+++\n## 一、组织建设\n\n## 二、队伍建设\n\n## 三、阵地建设\n\n{}\n", "字".repeat(1000)));
+    site.build_ok();
+    let html = site.read("reviews/r/index.html");
+    assert!(html.contains("<h2 id=\"一-组织建设\">"));
+    assert!(html.contains("href=\"#二-队伍建设\""));
+    assert!(html.contains("3分钟"), "1,000 characters read in 3 minutes at 400 a minute");
+    assert!(site.read("years/2020/index.html").contains("巡礼"));
+}
+
+#[test]
+fn builds_without_a_theme_folder_and_with_an_override() {
+    let site = Site::new();
+    site.case("a", "", "正文");
+    site.build_ok();
+    assert!(site.read("style.css").contains("line-height: 1.8"));
+    site.file(
+        "themes/default/templates/case.html",
+        "{% extends \"base.html\" %}{% block main %}OVERRIDE {{ page.title }}{% endblock main %}",
+    );
+    site.build_ok();
+    assert!(site.read("cases/a/index.html").contains("OVERRIDE a的亮点"));
+}
+
+#[test]
+fn party_disclosures_stay_out_of_the_public_build() {
+    let site = Site::new();
+    let d = |audience: &str| {
+        format!("+++\ntitle = \"2024年第三季度党费收缴情况\"\norg = \"示范村党支部\"\ncategory = \"党费收缴使用\"\nperiod = \"2024Q3\"\npublished = 2024-10-10\n{audience}\n+++\n正文。\n")
+    };
+    site.file("content/disclosures/public.md", &d(""));
+    site.file(
+        "content/disclosures/secret-fees.md",
+        &d("audience = \"party\"").replace("第三季度", "内部季度"),
+    );
+    site.build_ok();
+    for (path, bytes) in tree(&site.out()) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("内部季度") && !text.contains("secret-fees"),
+            "{path} leaks the party-only disclosure"
+        );
+    }
+    let mut opts = gongkai::BuildOptions::new(site.root());
+    opts.audience = gongkai::Audience::Party;
+    gongkai::build(&opts).unwrap();
+    assert!(site.read("disclosures/secret-fees/index.html").contains("党内公开"));
+}
+
+#[test]
+fn notice_status_follows_as_of() {
+    let site = Site::new();
+    site.file(
+        "content/disclosures/n.md",
+        "+++\ntitle = \"发展党员公示\"\norg = \"示范村党支部\"\ncategory = \"发展党员\"\npublished = 2024-06-03\nnotice_from = 2024-06-03\nnotice_to = 2024-06-07\n+++\n正文。\n",
+    );
+    let mut opts = gongkai::BuildOptions::new(site.root());
+    opts.as_of = Some(gongkai::text::parse_date("2024-06-05").unwrap());
+    gongkai::build(&opts).unwrap();
+    assert!(site.read("disclosures/n/index.html").contains("公示中"));
+    assert!(site.read("index.html").contains("发展党员公示"), "open notices are on the home page");
+    opts.as_of = Some(gongkai::text::parse_date("2024-06-08").unwrap());
+    gongkai::build(&opts).unwrap();
+    assert!(site.read("disclosures/n/index.html").contains("公示期满"));
+}

@@ -1,0 +1,129 @@
+//! A fixture-site builder for integration tests: write a few files into a temporary folder,
+//! build, and read the output.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    pub fn new() -> Site {
+        let site = Site { dir: tempfile::tempdir().expect("temp dir") };
+        site.file("site.toml", "title = \"测试站\"\nbase_url = \"https://example.org/\"\n");
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file(&self, rel: &str, text: &str) -> &Self {
+        self.bytes(rel, text.as_bytes())
+    }
+
+    pub fn bytes(&self, rel: &str, bytes: &[u8]) -> &Self {
+        let path = self.root().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+        self
+    }
+
+    /// A case with the given extra front matter lines and body.
+    pub fn case(&self, name: &str, front: &str, body: &str) -> &Self {
+        self.file(
+            &format!("content/cases/{name}.md"),
+            &format!("+++\ntitle = \"{name}的亮点\"\npublisher = \"某县委组织部\"\n{front}\n+++\n{body}\n"),
+        )
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    pub fn build(&self) -> anyhow::Result<gongkai::BuildReport> {
+        gongkai::build(&gongkai::BuildOptions::new(self.root()))
+    }
+
+    pub fn build_ok(&self) -> gongkai::BuildReport {
+        match self.build() {
+            Ok(r) => r,
+            Err(e) => panic!("build failed: {e:#}"),
+        }
+    }
+
+    /// The diagnostics of a build that must fail on content.
+    pub fn build_err(&self) -> Vec<gongkai::Diagnostic> {
+        let err = self.build().expect_err("the build should fail");
+        match err.downcast::<gongkai::Diagnostics>() {
+            Ok(d) => d.0,
+            Err(e) => panic!("expected content diagnostics, got: {e:#}"),
+        }
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        let path = self.out().join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+    }
+}
+
+/// Every file below `dir` with its bytes, sorted by path.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs Debian's headless Chromium on `url` and returns the DOM after scripts ran.
+/// Fails loudly when Chromium is missing: the browser checks are part of the suite.
+pub fn chromium_dom(url: &str, width: u32) -> String {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let output = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=5000",
+            &format!("--window-size={width},900"),
+            &format!("--user-data-dir={}", profile.path().display()),
+            "--dump-dom",
+            url,
+        ])
+        .output()
+        .expect("chromium is not installed: run `apt-get install chromium fonts-noto-cjk` (as .ci/run does)");
+    assert!(output.status.success(), "chromium failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("chromium prints UTF-8")
+}
+
+/// A page that loads `target` in a frame of `width` pixels and writes what the layout looks
+/// like into its own DOM, so `chromium_dom` can read measurements from a real browser.
+pub fn layout_probe(dir: &Path, target: &str, width: u32, script: &str) -> PathBuf {
+    let probe = dir.join(format!("probe-{width}.html"));
+    let html = format!(
+        r#"<!DOCTYPE html><meta charset="utf-8"><body><pre id="out">pending</pre>
+<iframe id="f" src="{target}" style="width:{width}px;height:800px;border:0"></iframe>
+<script>
+document.getElementById('f').addEventListener('load', function () {{
+  var doc = this.contentDocument, win = this.contentWindow, r = [];
+  try {{ {script} }} catch (e) {{ r.push('error ' + e); }}
+  document.getElementById('out').textContent = r.join('\n');
+}});
+</script>"#
+    );
+    std::fs::write(&probe, html).unwrap();
+    probe
+}
