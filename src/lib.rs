@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod content;
+pub mod data;
 pub mod diagnostic;
 pub mod import;
 pub mod load;
@@ -94,7 +95,10 @@ pub fn render_site(opts: &BuildOptions) -> Result<(Vec<write::Output>, usize)> {
     });
     let loaded = load::load(root, &config.theme)?;
     diagnostics.extend(loaded.diagnostics);
-    let parsed: Vec<_> = loaded.content.par_iter().map(|f| content::parse(&f.rel, &f.text)).collect();
+    let (datasets, data_diagnostics) = data::Datasets::parse(&loaded.data);
+    diagnostics.extend(data_diagnostics);
+    let ctx = content::ParseContext { data: &datasets };
+    let parsed: Vec<_> = loaded.content.par_iter().map(|f| content::parse(&f.rel, &f.text, ctx)).collect();
     let mut pages = Vec::with_capacity(parsed.len());
     for result in parsed {
         match result {

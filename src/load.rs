@@ -21,6 +21,9 @@ pub struct Loaded {
     pub templates: Vec<(String, String)>,
     /// Output path and bytes of files copied as they are (theme `static/`, then the site's `static/`).
     pub statics: Vec<(String, Vec<u8>)>,
+    /// Files under `data/` (CSV and their TOML descriptions), relative to the root, as bytes:
+    /// their encoding is the data stage's business.
+    pub data: Vec<(PathBuf, Vec<u8>)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -57,6 +60,10 @@ pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
         if let Some(text) = decode(&rel, bytes, &mut loaded.diagnostics) {
             loaded.templates.push((name, text));
         }
+    }
+    for (path, rel) in walk(root, "data")? {
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        loaded.data.push((rel, bytes));
     }
     for dir in [theme_dir.join("static"), PathBuf::from("static")] {
         for (path, rel) in walk(root, &dir)? {

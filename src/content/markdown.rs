@@ -27,8 +27,22 @@ pub struct Rendered {
 }
 
 const MORE: &str = "<!-- more -->";
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
+/// The text that stands in the Markdown for the `n`th ready-made HTML fragment (a chart,
+/// a table) until rendering puts the fragment in its place. Private-use characters, so no
+/// real text can contain it, and the fragment's HTML is never seen by the Markdown parser.
+pub fn placeholder(n: usize) -> String {
+    format!("{OPEN}{n}{CLOSE}")
+}
 
 pub fn render(markdown: &str) -> Rendered {
+    render_with(markdown, &[])
+}
+
+/// Renders `markdown` whose placeholders stand for `fragments`.
+pub fn render_with(markdown: &str, fragments: &[String]) -> Rendered {
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -38,8 +52,9 @@ pub fn render(markdown: &str) -> Rendered {
     let headings = anchor_headings(&mut events);
     let (text, before_more) = plain_text(&events);
     let events = events.into_iter().filter_map(neutralise_html);
+    let events = insert_fragments(events.collect(), fragments);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered { html, text, headings, before_more }
 }
 
@@ -139,6 +154,54 @@ fn plain_text(events: &[Event]) -> (String, Option<String>) {
     (text.trim().to_string(), before_more)
 }
 
+/// Puts each fragment where its placeholder stands; a paragraph holding only a placeholder
+/// becomes the fragment itself, so a `<figure>` is not wrapped in a `<p>`.
+fn insert_fragments<'a>(events: Vec<Event<'a>>, fragments: &[String]) -> Vec<Event<'a>> {
+    if fragments.is_empty() {
+        return events;
+    }
+    let fragment = |t: &str| -> Option<CowStr<'a>> {
+        let n: usize = t.strip_prefix(OPEN)?.strip_suffix(CLOSE)?.parse().ok()?;
+        fragments.get(n).map(|f| CowStr::from(f.clone()))
+    };
+    let mut out = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        if let (Event::Start(Tag::Paragraph), Some(Event::Text(t)), Some(Event::End(TagEnd::Paragraph))) =
+            (&events[i], events.get(i + 1), events.get(i + 2))
+        {
+            if let Some(html) = fragment(t.trim()) {
+                out.push(Event::Html(html));
+                i += 3;
+                continue;
+            }
+        }
+        match &events[i] {
+            Event::Text(t) if t.contains(OPEN) => {
+                let mut rest: &str = t;
+                while let Some(start) = rest.find(OPEN) {
+                    let end = rest[start..].find(CLOSE).map(|e| start + e + CLOSE.len_utf8());
+                    let Some(end) = end else { break };
+                    if start > 0 {
+                        out.push(Event::Text(CowStr::from(rest[..start].to_string())));
+                    }
+                    match fragment(&rest[start..end]) {
+                        Some(html) => out.push(Event::InlineHtml(html)),
+                        None => out.push(Event::Text(CowStr::from(rest[start..end].to_string()))),
+                    }
+                    rest = &rest[end..];
+                }
+                if !rest.is_empty() {
+                    out.push(Event::Text(CowStr::from(rest.to_string())));
+                }
+            }
+            e => out.push(e.clone()),
+        }
+        i += 1;
+    }
+    out
+}
+
 /// Raw HTML in content is shown as text: a disclosure is a public record, and a pasted
 /// `<script>` must not run on the county's site. Comments are dropped.
 fn neutralise_html(e: Event) -> Option<Event> {
@@ -177,6 +240,13 @@ mod tests {
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["一-甄选", "一-甄选-2", "section-3"]);
         assert!(r.html.contains("<h2 id=\"一-甄选\">"));
+    }
+
+    #[test]
+    fn fragments_replace_their_placeholders() {
+        let md = format!("前文\n\n{}\n\n共有{}个。\n", placeholder(0), placeholder(1));
+        let r = render_with(&md, &["<figure>图</figure>".to_string(), "<b>504</b>".to_string()]);
+        assert_eq!(r.html, "<p>前文</p>\n<figure>图</figure>\n<p>共有<b>504</b>个。</p>\n");
     }
 
     #[test]

@@ -113,14 +113,21 @@ pub struct Common {
     pub summary: Option<String>,
 }
 
+/// What parsing a page may consult besides its own text.
+#[derive(Clone, Copy)]
+pub struct ParseContext<'a> {
+    pub data: &'a crate::data::Datasets,
+}
+
 /// Parses one content file; `rel` is its path relative to the site root.
-pub fn parse(rel: &Path, text: &str) -> Result<Page, Vec<Diagnostic>> {
+pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diagnostic>> {
     let split = front_matter::split(rel, text).map_err(|d| vec![d])?;
     let folder = rel.components().nth(1).and_then(|c| c.as_os_str().to_str()).unwrap_or("");
     let is_top_level = rel.components().count() == 2;
     let kind = if is_top_level { Kind::Page } else { Kind::from_folder(folder) };
     let fm = &split.front;
-    let body = markdown::render(split.body);
+    let expanded = crate::resolve::shortcodes::expand(rel, split.body, split.body_line, ctx.data)?;
+    let body = markdown::render_with(&expanded.markdown, &expanded.fragments);
     match kind {
         Kind::Case => case::parse(rel, fm, body),
         Kind::Review => review::parse(rel, fm, body),
