@@ -3,6 +3,7 @@
 use crate::content::front_matter::unknown_key;
 use crate::text::Lang;
 use crate::Diagnostic;
+use chrono::NaiveDate;
 use std::path::Path;
 
 #[derive(Debug, Clone)]
@@ -16,6 +17,83 @@ pub struct Config {
     /// The organisation that runs the site, shown in the footer.
     pub organisation: String,
     pub theme: String,
+    pub calendar: Calendar,
+}
+
+/// Working days for notice windows: weekdays, less the public holidays, plus the weekend
+/// days made working days by 调休. The State Council publishes both lists every year.
+#[derive(Debug, Clone, Default)]
+pub struct Calendar {
+    pub holidays: std::collections::BTreeSet<NaiveDate>,
+    pub workdays: std::collections::BTreeSet<NaiveDate>,
+}
+
+impl Calendar {
+    pub fn is_working_day(&self, d: NaiveDate) -> bool {
+        use chrono::Datelike;
+        let weekend = d.weekday().number_from_monday() > 5;
+        self.workdays.contains(&d) || !weekend && !self.holidays.contains(&d)
+    }
+
+    /// The `n`th working day counting from `from` itself (n >= 1).
+    pub fn nth_working_day(&self, from: NaiveDate, n: u32) -> NaiveDate {
+        let mut d = from;
+        let mut left = n;
+        loop {
+            if self.is_working_day(d) {
+                left -= 1;
+                if left == 0 {
+                    return d;
+                }
+            }
+            d = d.succ_opt().expect("dates stay far from the end of time");
+        }
+    }
+
+    fn parse(value: &toml::Value, line: usize, errors: &mut Vec<Diagnostic>) -> Calendar {
+        let path = Path::new(FILE);
+        let mut cal = Calendar::default();
+        let Some(table) = value.as_table() else {
+            errors.push(Diagnostic::new(
+                path,
+                line,
+                "`[calendar]` must be a table with holidays and workdays",
+            ));
+            return cal;
+        };
+        for (key, v) in table {
+            let set = match key.as_str() {
+                "holidays" => &mut cal.holidays,
+                "workdays" => &mut cal.workdays,
+                k => {
+                    errors.push(unknown_key(path, line, k, &["holidays", "workdays"], "[calendar]"));
+                    continue;
+                }
+            };
+            for item in v.as_array().into_iter().flatten() {
+                let text = item.as_str().map(String::from).unwrap_or_else(|| item.to_string());
+                match parse_days(&text) {
+                    Some(days) => set.extend(days),
+                    None => errors.push(
+                        Diagnostic::new(
+                            path,
+                            line,
+                            format!("`{text}` in calendar.{key} is not a date or range"),
+                        )
+                        .with_hint("write \"2024-10-01\" or a range \"2024-10-01/2024-10-07\""),
+                    ),
+                }
+            }
+        }
+        cal
+    }
+}
+
+/// `2024-10-01` or `2024-10-01/2024-10-07`.
+fn parse_days(s: &str) -> Option<Vec<NaiveDate>> {
+    let (a, b) = s.split_once('/').unwrap_or((s, s));
+    let (a, b) = (crate::text::parse_date(a).ok()?, crate::text::parse_date(b).ok()?);
+    (a <= b).then(|| a.iter_days().take_while(|d| *d <= b).collect())
 }
 
 impl Default for Config {
@@ -28,11 +106,13 @@ impl Default for Config {
             paginate: 20,
             organisation: String::new(),
             theme: "default".into(),
+            calendar: Calendar::default(),
         }
     }
 }
 
-const KEYS: &[&str] = &["title", "description", "base_url", "language", "paginate", "organisation", "theme"];
+const KEYS: &[&str] =
+    &["title", "description", "base_url", "language", "paginate", "organisation", "theme", "calendar"];
 pub const FILE: &str = "site.toml";
 
 impl Config {
@@ -62,6 +142,7 @@ impl Config {
                     Some(n) if n > 0 => config.paginate = n as usize,
                     _ => errors.push(wrong_type("a number")),
                 },
+                "calendar" => config.calendar = Calendar::parse(value, line_of("[calendar]"), &mut errors),
                 "language" => match text_value.as_deref().and_then(Lang::parse) {
                     Some(l) => config.language = l,
                     None => errors.push(
@@ -106,6 +187,17 @@ mod tests {
         let e = Config::parse(Some("title = \"x\"\npaginat = 10\n")).unwrap_err();
         assert_eq!(e[0].line, 2);
         assert_eq!(e[0].hint.as_deref(), Some("did you mean `paginate`?"));
+    }
+
+    #[test]
+    fn working_days_skip_holidays_and_count_make_up_days() {
+        let text = "[calendar]\nholidays = [\"2024-10-01/2024-10-07\"]\nworkdays = [\"2024-09-29\", \"2024-10-12\"]\n";
+        let cal = Config::parse(Some(text)).unwrap().calendar;
+        let d = |s| crate::text::parse_date(s).unwrap();
+        // Friday 27 Sep, Sunday 29 Sep is a make-up working day, then the National Day week
+        assert_eq!(cal.nth_working_day(d("2024-09-27"), 5), d("2024-10-09"));
+        assert_eq!(cal.nth_working_day(d("2024-06-03"), 5), d("2024-06-07"));
+        assert!(cal.is_working_day(d("2024-10-12")));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod data;
 pub mod diagnostic;
 pub mod import;
 pub mod load;
+pub mod privacy;
 pub mod render;
 pub mod resolve;
 pub mod text;
@@ -97,7 +98,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<(Vec<write::Output>, usize)> {
     diagnostics.extend(loaded.diagnostics);
     let (datasets, data_diagnostics) = data::Datasets::parse(&loaded.data);
     diagnostics.extend(data_diagnostics);
-    let ctx = content::ParseContext { data: &datasets };
+    let ctx = content::ParseContext { data: &datasets, calendar: &config.calendar };
     let parsed: Vec<_> = loaded.content.par_iter().map(|f| content::parse(&f.rel, &f.text, ctx)).collect();
     let mut pages = Vec::with_capacity(parsed.len());
     for result in parsed {

@@ -2,6 +2,7 @@
 //! and the notice window during which objections are taken.
 
 use super::{build_page, markdown, typed, Common, Extra, FrontMatter, Kind, Page, COMMON_KEYS};
+use crate::config::Calendar;
 use crate::text::{format_date_zh, parse_date};
 use crate::Diagnostic;
 use chrono::NaiveDate;
@@ -105,6 +106,24 @@ impl Period {
         s.parse().ok().filter(|y| (1921..=2200).contains(y)).map(Period::Year)
     }
 
+    /// The last day of the period, by which disclosures are ordered.
+    pub fn end(self) -> NaiveDate {
+        let last_of_month = |y: i32, m: u32| {
+            let first_next = if m == 12 {
+                NaiveDate::from_ymd_opt(y + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(y, m + 1, 1)
+            };
+            first_next.and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
+        };
+        match self {
+            Period::Year(y) => last_of_month(y, 12),
+            Period::Quarter(y, q) => last_of_month(y, q * 3),
+            Period::Month(y, m) => last_of_month(y, m),
+            Period::Range(_, b) => b,
+        }
+    }
+
     pub fn label(self) -> String {
         const Q: [&str; 4] = ["一", "二", "三", "四"];
         match self {
@@ -147,6 +166,11 @@ pub struct DisclosureExtra {
 }
 
 impl DisclosureExtra {
+    /// Newest period first, then newest publication.
+    pub fn order_key(&self) -> (NaiveDate, NaiveDate) {
+        (self.period.map(Period::end).unwrap_or(self.published), self.published)
+    }
+
     pub fn status(&self, as_of: NaiveDate) -> Option<NoticeStatus> {
         let (from, to) = self.notice?;
         Some(if as_of < from {
@@ -169,14 +193,31 @@ struct Meta {
     published: String,
     notice_from: Option<String>,
     notice_to: Option<String>,
+    notice_days: Option<u32>,
+    working_days: Option<bool>,
     contact: Option<String>,
     audience: Option<String>,
 }
 
-pub const KEYS: &[&str] =
-    &["org", "category", "period", "published", "notice_from", "notice_to", "contact", "audience"];
+pub const KEYS: &[&str] = &[
+    "org",
+    "category",
+    "period",
+    "published",
+    "notice_from",
+    "notice_to",
+    "notice_days",
+    "working_days",
+    "contact",
+    "audience",
+];
 
-pub fn parse(rel: &Path, fm: &FrontMatter, body: markdown::Rendered) -> Result<Page, Vec<Diagnostic>> {
+pub fn parse(
+    rel: &Path,
+    fm: &FrontMatter,
+    body: markdown::Rendered,
+    calendar: &Calendar,
+) -> Result<Page, Vec<Diagnostic>> {
     let keys: Vec<&str> = COMMON_KEYS.iter().chain(KEYS).copied().collect();
     let mut meta: Meta = typed(rel, fm, &keys, "a disclosure")?;
     let mut errors = Vec::new();
@@ -212,10 +253,30 @@ pub fn parse(rel: &Path, fm: &FrontMatter, body: markdown::Rendered) -> Result<P
         None => None,
     };
     let published = date("published", Some(&meta.published));
-    let notice = match (
-        date("notice_from", meta.notice_from.as_deref()),
-        date("notice_to", meta.notice_to.as_deref()),
-    ) {
+    let notice_from = date("notice_from", meta.notice_from.as_deref());
+    let mut notice_to = date("notice_to", meta.notice_to.as_deref());
+    if let Some(days) = meta.notice_days {
+        match (notice_to, notice_from.or(published)) {
+            (Some(_), _) => {
+                err("notice_days", "give either notice_to or notice_days, not both".into(), "remove one")
+            }
+            _ if days == 0 => {
+                err("notice_days", "a notice lasts at least one day".into(), "e.g. notice_days = 5")
+            }
+            (None, Some(from)) => {
+                notice_to = Some(if meta.working_days.unwrap_or(true) {
+                    calendar.nth_working_day(from, days)
+                } else {
+                    from + chrono::Days::new(u64::from(days) - 1)
+                });
+            }
+            (None, None) => {}
+        }
+    } else if meta.working_days.is_some() {
+        err("working_days", "working_days only matters with notice_days".into(), "add notice_days = 5");
+    }
+    let notice_from = notice_from.or(published.filter(|_| meta.notice_days.is_some()));
+    let notice = match (notice_from, notice_to) {
         (Some(a), Some(b)) if a <= b => Some((a, b)),
         (Some(_), Some(_)) => {
             err(
@@ -256,6 +317,33 @@ pub fn parse(rel: &Path, fm: &FrontMatter, body: markdown::Rendered) -> Result<P
         audience,
     };
     build_page(rel, fm, Kind::Disclosure, meta.common, body, Extra::Disclosure(extra))
+}
+
+/// Full birth dates in the Markdown tables of a member-development notice.
+pub fn full_birth_dates(rel: &Path, body: &str, body_line: usize) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let mut table: Vec<(usize, Vec<&str>)> = Vec::new();
+    let lines = body.lines().enumerate().map(|(i, l)| (body_line + i, l.trim()));
+    for (line, text) in lines.chain(std::iter::once((0, ""))) {
+        if text.starts_with('|') {
+            let cells = text.trim_matches('|').split('|').map(str::trim).collect();
+            table.push((line, cells));
+            continue;
+        }
+        if let Some(((_, header), rows)) = table.split_first() {
+            let rows =
+                rows.iter().filter(|(_, c)| !c.iter().all(|c| c.chars().all(|ch| matches!(ch, '-' | ':'))));
+            found.extend(crate::privacy::full_birth_dates(header, rows.cloned()));
+        }
+        table.clear();
+    }
+    found
+        .into_iter()
+        .map(|(line, cell)| {
+            Diagnostic::new(rel, line, format!("a full birth date ({cell}) in a member-development notice"))
+                .with_hint("a 公示 lists the year and month of birth only, e.g. 1990年5月")
+        })
+        .collect()
 }
 
 #[cfg(test)]

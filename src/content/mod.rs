@@ -97,7 +97,8 @@ impl Page {
 }
 
 /// Keys every kind accepts.
-pub const COMMON_KEYS: &[&str] = &["title", "date", "lang", "tags", "region", "source", "slug", "summary"];
+pub const COMMON_KEYS: &[&str] =
+    &["title", "date", "lang", "tags", "region", "source", "slug", "summary", "privacy_allow"];
 
 /// Front matter fields every kind shares, read by each kind's own struct via `flatten`.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -111,29 +112,83 @@ pub struct Common {
     pub source: Option<String>,
     pub slug: Option<String>,
     pub summary: Option<String>,
+    /// Masked forms of numbers the privacy guard may let through in this file.
+    #[serde(default)]
+    pub privacy_allow: Vec<String>,
 }
 
 /// What parsing a page may consult besides its own text.
 #[derive(Clone, Copy)]
 pub struct ParseContext<'a> {
     pub data: &'a crate::data::Datasets,
+    pub calendar: &'a crate::config::Calendar,
 }
 
 /// Parses one content file; `rel` is its path relative to the site root.
 pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diagnostic>> {
-    let split = front_matter::split(rel, text).map_err(|d| vec![d])?;
+    let split = front_matter::split(rel, text);
+    let mut errors = privacy_problems(rel, text, split.as_ref().ok().map(|s| &s.front));
+    let split = match split {
+        Ok(s) => s,
+        Err(d) => {
+            errors.insert(0, d);
+            return Err(errors);
+        }
+    };
     let folder = rel.components().nth(1).and_then(|c| c.as_os_str().to_str()).unwrap_or("");
     let is_top_level = rel.components().count() == 2;
     let kind = if is_top_level { Kind::Page } else { Kind::from_folder(folder) };
     let fm = &split.front;
-    let expanded = crate::resolve::shortcodes::expand(rel, split.body, split.body_line, ctx.data)?;
+    let expanded = match crate::resolve::shortcodes::expand(rel, split.body, split.body_line, ctx.data) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.extend(e);
+            return Err(errors);
+        }
+    };
     let body = markdown::render_with(&expanded.markdown, &expanded.fragments);
-    match kind {
+    let page = match kind {
         Kind::Case => case::parse(rel, fm, body),
         Kind::Review => review::parse(rel, fm, body),
-        Kind::Disclosure => disclosure::parse(rel, fm, body),
+        Kind::Disclosure => disclosure::parse(rel, fm, body, ctx.calendar),
         Kind::Page => parse_page(rel, fm, body),
+    };
+    match page {
+        Ok(page) => {
+            if let Extra::Disclosure(d) = &page.extra {
+                if d.category == disclosure::Category::Recruitment {
+                    errors.extend(disclosure::full_birth_dates(rel, split.body, split.body_line));
+                }
+            }
+            if errors.is_empty() {
+                Ok(page)
+            } else {
+                Err(errors)
+            }
+        }
+        Err(e) => {
+            errors.extend(e);
+            Err(errors)
+        }
     }
+}
+
+/// What the privacy guard lets through in this file, from its front matter.
+pub fn privacy_allow(fm: Option<&FrontMatter>) -> crate::privacy::Allow {
+    let Some(fm) = fm else { return Default::default() };
+    let masked = fm
+        .table
+        .get("privacy_allow")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+        .unwrap_or_default();
+    let contact_lines = fm.key_lines.get("contact").map(|&l| vec![l]).unwrap_or_default();
+    crate::privacy::Allow { masked, contact_lines }
+}
+
+/// The whole file, front matter included, goes through the privacy guard.
+fn privacy_problems(rel: &Path, text: &str, fm: Option<&FrontMatter>) -> Vec<Diagnostic> {
+    crate::privacy::check_text(rel, text, &privacy_allow(fm))
 }
 
 fn parse_page(rel: &Path, fm: &FrontMatter, body: Rendered) -> Result<Page, Vec<Diagnostic>> {

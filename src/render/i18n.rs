@@ -57,6 +57,9 @@ const HANS: &[(&str, &str)] = &[
     ("main_nav", "主导航"),
     ("breadcrumb", "位置"),
     ("to", "至"),
+    ("open", "公示中"),
+    ("categories", "按类别"),
+    ("orgs", "按单位"),
 ];
 
 /// The UI strings in `lang`; converted once per process.

@@ -29,6 +29,8 @@ enum Job {
     Term(usize, usize, usize),
     Feed(Kind),
     Sitemap,
+    /// A disclosure group of `Library::groups`, 1-based page number.
+    Group(usize, usize),
 }
 
 /// What the whole site shares in every template.
@@ -92,6 +94,9 @@ impl Renderer<'_> {
             let n = lib.of_kind(kind).count();
             jobs.extend((1..=self.page_count(n)).map(|p| Job::Section(kind, p)));
             jobs.push(Job::Feed(kind));
+        }
+        for (g, group) in lib.groups.iter().enumerate() {
+            jobs.extend((1..=self.page_count(group.pages.len())).map(|p| Job::Group(g, p)));
         }
         for (t, tax) in lib.taxonomies.iter().enumerate() {
             jobs.push(Job::TaxonomyIndex(t));
@@ -168,6 +173,9 @@ impl Renderer<'_> {
                 let items: Vec<&Page> = lib.of_kind(*kind).map(|(_, p)| p).collect();
                 let title = self.t()[kind_key(*kind)].clone();
                 ctx.insert("feed", &format!("{base}atom.xml"));
+                if *kind == Kind::Disclosure {
+                    ctx.insert("groups", &self.group_links());
+                }
                 (self.listing(&mut ctx, &base, &title, &items, *number), "list.html")
             }
             Job::TaxonomyIndex(t) => {
@@ -185,6 +193,16 @@ impl Renderer<'_> {
                 ctx.insert("children", &children(tax, term));
                 let title = format!("{}：{}", self.t()[tax.key], term.name);
                 (self.listing(&mut ctx, &base, &title, &items, *number), "list.html")
+            }
+            Job::Group(g, number) => {
+                let group = &lib.groups[*g];
+                let items: Vec<&Page> = group.pages.iter().map(|&i| &lib.pages[i]).collect();
+                let title = match group.facet {
+                    "open" => group.name.clone(),
+                    facet => format!("{}：{}", self.t()[facet], group.name),
+                };
+                ctx.insert("groups", &self.group_links());
+                (self.listing(&mut ctx, &group.path, &title, &items, *number), "list.html")
             }
             Job::Feed(kind) => return self.feed(*kind),
             Job::Sitemap => return self.sitemap(),
@@ -214,6 +232,19 @@ impl Renderer<'_> {
             },
         );
         page_path(number)
+    }
+
+    /// Links to every disclosure group, by facet, for the disclosure listings' side navigation.
+    fn group_links(&self) -> Vec<GroupLinks<'_>> {
+        let mut out: Vec<GroupLinks> = Vec::new();
+        for g in &self.library.groups {
+            if out.last().is_none_or(|l| l.facet != g.facet) {
+                out.push(GroupLinks { facet: g.facet, label: &self.t()[g.facet], links: Vec::new() });
+            }
+            let last = out.last_mut().expect("pushed above");
+            last.links.push(TermView { name: &g.name, slug: &g.path, count: g.pages.len(), depth: 0 });
+        }
+        out
     }
 
     fn feed(&self, kind: Kind) -> Result<crate::write::Output> {
@@ -276,6 +307,13 @@ struct TermView<'a> {
     slug: &'a str,
     count: usize,
     depth: usize,
+}
+
+#[derive(Serialize)]
+struct GroupLinks<'a> {
+    facet: &'static str,
+    label: &'a str,
+    links: Vec<TermView<'a>>,
 }
 
 #[derive(Serialize)]

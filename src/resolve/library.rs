@@ -2,8 +2,10 @@
 
 use super::taxonomy::{self, Taxonomy};
 use crate::content::disclosure::Audience;
-use crate::content::{Kind, Page};
+use crate::content::{Extra, Kind, Page};
+use crate::text::slugify;
 use crate::Diagnostic;
+use chrono::Datelike;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -15,6 +17,20 @@ pub struct Library {
     /// The build's date: notices are open or closed as of this day.
     pub as_of: NaiveDate,
     pub audience: Audience,
+    /// Disclosure listings: open notices, by category, by year, by organisation.
+    pub groups: Vec<Group>,
+}
+
+/// One listing of disclosures, ordered by period, newest first.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Group {
+    /// `open`, `categories`, `years` or `orgs`.
+    pub facet: &'static str,
+    pub name: String,
+    /// URL path, ending in `/`.
+    pub path: String,
+    #[serde(skip)]
+    pub pages: Vec<usize>,
 }
 
 impl Library {
@@ -32,8 +48,9 @@ impl Library {
             errors.extend(e);
             Vec::new()
         });
+        let groups = disclosure_groups(&pages, as_of);
         if errors.is_empty() {
-            Ok(Library { pages, taxonomies, as_of, audience })
+            Ok(Library { pages, taxonomies, as_of, audience, groups })
         } else {
             Err(errors)
         }
@@ -42,6 +59,61 @@ impl Library {
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (usize, &Page)> {
         self.pages.iter().enumerate().filter(move |(_, p)| p.kind == kind)
     }
+}
+
+fn disclosure_groups(pages: &[Page], as_of: NaiveDate) -> Vec<Group> {
+    use crate::content::disclosure::NoticeStatus;
+    let mut disclosures: Vec<(usize, &crate::content::disclosure::DisclosureExtra)> = pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match &p.extra {
+            Extra::Disclosure(d) => Some((i, d)),
+            _ => None,
+        })
+        .collect();
+    disclosures.sort_by(|a, b| b.1.order_key().cmp(&a.1.order_key()).then(a.0.cmp(&b.0)));
+    let mut groups: BTreeMap<(u8, String), Group> = BTreeMap::new();
+    // the open-notices page always exists, so links to it never break
+    groups.insert(
+        (0, String::new()),
+        Group {
+            facet: "open",
+            name: NoticeStatus::Open.label().into(),
+            path: "disclosures/open/".into(),
+            pages: Vec::new(),
+        },
+    );
+    let mut add = |order: u8, facet: &'static str, name: String, slug: String, i: usize| {
+        let path = if facet == "open" {
+            "disclosures/open/".to_string()
+        } else {
+            format!("disclosures/{facet}/{slug}/")
+        };
+        groups
+            .entry((order, slug))
+            .or_insert_with(|| Group { facet, name, path, pages: Vec::new() })
+            .pages
+            .push(i);
+    };
+    for &(i, d) in &disclosures {
+        if d.status(as_of) == Some(NoticeStatus::Open) {
+            add(0, "open", NoticeStatus::Open.label().into(), String::new(), i);
+        }
+        add(1, "categories", d.category.label().into(), d.category.key().into(), i);
+        let year = d.order_key().0.year();
+        // years sort newest first: the key inverts the year
+        add(2, "years", format!("{year}年"), format!("{:05}", 99999 - year), i);
+        add(3, "orgs", d.org.clone(), slugify(&d.org), i);
+    }
+    groups
+        .into_values()
+        .map(|mut g| {
+            if g.facet == "years" {
+                g.path = format!("disclosures/years/{}/", g.name.trim_end_matches('年'));
+            }
+            g
+        })
+        .collect()
 }
 
 /// The newest date a page carries, so that a build without `--as-of` is still deterministic.
