@@ -21,6 +21,8 @@ pub struct Rendered {
     pub html: String,
     /// The text a reader reads, paragraphs separated by newlines.
     pub text: String,
+    /// Paragraphs and list items only, for summaries.
+    pub prose: String,
     pub headings: Vec<Heading>,
     /// The plain text before a `<!-- more -->` marker, when there is one.
     pub before_more: Option<String>,
@@ -50,12 +52,12 @@ pub fn render_with(markdown: &str, fragments: &[String]) -> Rendered {
     let mut events: Vec<Event> = Parser::new_ext(markdown, opts).collect();
     drop_cjk_soft_breaks(&mut events);
     let headings = anchor_headings(&mut events);
-    let (text, before_more) = plain_text(&events);
+    let (text, prose, before_more) = plain_text(&events);
     let events = events.into_iter().filter_map(neutralise_html);
     let events = insert_fragments(events.collect(), fragments);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Rendered { html, text, headings, before_more }
+    Rendered { html, text, prose, headings, before_more }
 }
 
 /// CSS Text 3: a segment break between two East Asian wide characters is removed, so that
@@ -133,25 +135,51 @@ fn heading_level(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-fn plain_text(events: &[Event]) -> (String, Option<String>) {
+/// The whole text (tables and code included, cells apart) and the prose alone: paragraphs
+/// and list items, which is what a summary quotes.
+fn plain_text(events: &[Event]) -> (String, String, Option<String>) {
     let mut text = String::new();
+    let mut prose = String::new();
     let mut before_more = None;
+    let mut aside = 0usize; // depth inside tables, code blocks and headings
     for e in events {
         match e {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::SoftBreak => text.push(' '),
-            Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item)
-                if !text.ends_with('\n') =>
-            {
-                text.push('\n');
+            Event::Start(Tag::Table(_) | Tag::CodeBlock(_) | Tag::Heading { .. }) => aside += 1,
+            Event::End(TagEnd::Table | TagEnd::CodeBlock | TagEnd::Heading(_)) => {
+                aside = aside.saturating_sub(1);
+                newline(&mut text);
+            }
+            Event::Text(t) | Event::Code(t) => {
+                text.push_str(t);
+                if aside == 0 {
+                    prose.push_str(t);
+                }
+            }
+            Event::SoftBreak => {
+                text.push(' ');
+                prose.push(' ');
+            }
+            Event::End(TagEnd::TableCell) => text.push(' '),
+            Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableRow | TagEnd::TableHead) => {
+                newline(&mut text);
+                if aside == 0 {
+                    newline(&mut prose);
+                }
             }
             Event::Html(h) | Event::InlineHtml(h) if h.trim() == MORE && before_more.is_none() => {
-                before_more = Some(text.trim().to_string());
+                before_more = Some(prose.trim().to_string());
             }
             _ => {}
         }
     }
-    (text.trim().to_string(), before_more)
+    (text.trim().to_string(), prose.trim().to_string(), before_more)
+}
+
+fn newline(s: &mut String) {
+    if !s.is_empty() && !s.ends_with('\n') {
+        s.push('\n');
+    }
 }
 
 /// Puts each fragment where its placeholder stands; a paragraph holding only a placeholder
@@ -240,6 +268,13 @@ mod tests {
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["一-甄选", "一-甄选-2", "section-3"]);
         assert!(r.html.contains("<h2 id=\"一-甄选\">"));
+    }
+
+    #[test]
+    fn summary_text_leaves_tables_out() {
+        let r = render("## 标题\n\n公示如下。\n\n| 姓名 | 性别 |\n| --- | --- |\n| 王某 | 男 |\n");
+        assert_eq!(r.prose, "公示如下。");
+        assert_eq!(r.text, "标题\n公示如下。\n姓名 性别 \n王某 男");
     }
 
     #[test]

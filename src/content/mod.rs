@@ -272,7 +272,7 @@ pub fn build_page(
     let summary = match (&common.summary, &body.before_more) {
         (Some(s), _) => s.trim().to_string(),
         (None, Some(before)) => before.clone(),
-        (None, None) => text::summarize(&body.text),
+        (None, None) => text::summarize(if body.prose.is_empty() { &body.text } else { &body.prose }),
     };
     let region = common.region.as_deref().map(split_region).unwrap_or_default();
     Ok(Page {

@@ -127,3 +127,42 @@ document.getElementById('f').addEventListener('load', function () {{
     std::fs::write(&probe, html).unwrap();
     probe
 }
+
+/// Prints `url` to PDF with headless Chromium, without the browser's header and footer
+/// (which would print the file's address), and returns the PDF's path.
+pub fn chromium_pdf(url: &str, dir: &Path) -> PathBuf {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let pdf = dir.join("print.pdf");
+    let output = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+            "--print-to-pdf-no-header",
+            &format!("--user-data-dir={}", profile.path().display()),
+            &format!("--print-to-pdf={}", pdf.display()),
+            url,
+        ])
+        .output()
+        .expect("chromium is not installed: run `apt-get install chromium fonts-noto-cjk` (as .ci/run does)");
+    assert!(
+        output.status.success() && pdf.exists(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    pdf
+}
+
+/// Runs a poppler tool (`pdftotext`, `pdfinfo`) and returns what it printed.
+pub fn poppler(tool: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(tool).args(args).output().unwrap_or_else(|_| {
+        panic!("{tool} is not installed: run `apt-get install poppler-utils` (as .ci/run does)")
+    });
+    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
