@@ -139,3 +139,52 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     write::write_site(&out, &files).with_context(|| format!("writing the site into {}", out.display()))?;
     Ok(BuildReport { pages, files: files.len(), elapsed: start.elapsed(), out })
 }
+
+/// What `gongkai check` found.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CheckReport {
+    pub pages: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs everything a build runs, writes nothing, and returns the content problems.
+pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
+    match render_site(opts) {
+        Ok((_, pages)) => Ok(CheckReport { pages, diagnostics: Vec::new() }),
+        Err(e) => match e.downcast::<Diagnostics>() {
+            Ok(d) => Ok(CheckReport { pages: 0, diagnostics: d.0 }),
+            Err(e) => Err(e),
+        },
+    }
+}
+
+/// One number the privacy guard masked in place.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Masked {
+    pub path: PathBuf,
+    pub line: usize,
+    pub masked: String,
+}
+
+/// `gongkai check --mask`: rewrites every privacy hit in the content files by its masked form.
+pub fn mask_content(root: &std::path::Path) -> Result<Vec<Masked>> {
+    let (config_text, _) = load::load_config(root)?;
+    let theme =
+        config::Config::parse(config_text.as_deref()).map(|c| c.theme).unwrap_or_else(|_| "default".into());
+    let loaded = load::load(root, &theme)?;
+    let mut changes = Vec::new();
+    for file in &loaded.content {
+        let fm = content::front_matter::split(&file.rel, &file.text).ok().map(|s| s.front);
+        let (masked, hits) = privacy::mask_text(&file.text, &content::privacy_allow(fm.as_ref()));
+        if hits.is_empty() {
+            continue;
+        }
+        let path = root.join(&file.rel);
+        std::fs::write(&path, masked).with_context(|| format!("writing {}", path.display()))?;
+        for hit in hits {
+            let line = 1 + file.text[..hit.start].matches('\n').count();
+            changes.push(Masked { path: file.rel.clone(), line, masked: hit.masked });
+        }
+    }
+    Ok(changes)
+}

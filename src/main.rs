@@ -36,6 +36,17 @@ enum Command {
         #[arg(long, default_value = "public")]
         audience: String,
     },
+    /// 检查 Check everything a build checks, without writing the site
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 输出格式 Report format: text or json
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// 遮盖个人信息 Rewrite ID, mobile and bank card numbers masked, in place
+        #[arg(long)]
+        mask: bool,
+    },
     /// 导入 Import plain-text bulletins as case entries
     Import {
         #[command(subcommand)]
@@ -106,6 +117,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Build { root, out, as_of, audience } => build(root, out, as_of, &audience),
+        Command::Check { root, format, mask } => check(root, &format, mask),
         Command::Import {
             what: ImportWhat::Bulletin { files, into, date, region, tags, dry_run, force },
         } => {
@@ -167,4 +179,26 @@ fn build(root: PathBuf, out: Option<PathBuf>, as_of: Option<String>, audience: &
     }
     eprintln!("{}", report.summary());
     Ok(ExitCode::SUCCESS)
+}
+
+fn check(root: PathBuf, format: &str, mask: bool) -> Result<ExitCode> {
+    anyhow::ensure!(matches!(format, "text" | "json"), "--format takes `text` or `json`, not `{format}`");
+    if mask {
+        for m in gongkai::mask_content(&root)? {
+            eprintln!("masked {}:{}: {}", m.path.display(), m.line, m.masked);
+        }
+    }
+    let report = gongkai::check(&BuildOptions::new(root))?;
+    if format == "json" {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        for d in &report.diagnostics {
+            eprintln!("error: {d}");
+        }
+        match report.diagnostics.len() {
+            0 => eprintln!("no problems found in {} pages", report.pages),
+            n => eprintln!("{n} problem(s) found"),
+        }
+    }
+    Ok(if report.diagnostics.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -89,8 +89,8 @@ fn digit_runs(text: &str) -> Vec<(usize, usize)> {
 fn split_groups(bytes: &[u8], s: usize, e: usize) -> Vec<(usize, usize)> {
     let mut parts = Vec::new();
     let mut start = s;
-    for i in s..e {
-        if matches!(bytes[i], b' ' | b'-') {
+    for (i, b) in bytes.iter().enumerate().take(e).skip(s) {
+        if matches!(b, b' ' | b'-') {
             parts.push((start, i));
             start = i + 1;
         }

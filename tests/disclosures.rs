@@ -1,0 +1,141 @@
+//! Disclosures and the privacy guard on fixture sites.
+
+mod common;
+
+use common::{tree, Site};
+
+const ID: &str = "11010519491231002X";
+
+fn disclosure(extra: &str, body: &str) -> String {
+    format!("+++\ntitle = \"公示\"\norg = \"示范村党支部\"\ncategory = \"发展党员\"\npublished = 2024-09-27\n{extra}\n+++\n{body}\n")
+}
+
+#[test]
+fn a_valid_id_anywhere_fails_the_build_masked() {
+    for (file, text) in [
+        ("content/cases/a.md", format!("+++\ntitle = \"x\"\npublisher = \"y\"\n+++\n正文\n\n身份证{ID}\n")),
+        ("content/reviews/r.md", format!("+++\ntitle = \"x\"\nsource = \"{ID}\"\n+++\n正文\n")),
+        (
+            "content/disclosures/d.md",
+            disclosure("", &format!("| 姓名 | 身份证号 |\n| --- | --- |\n| 王某 | {ID} |")),
+        ),
+    ] {
+        let site = Site::new();
+        site.file(file, &text);
+        let errors = site.build_err();
+        assert_eq!(errors.len(), 1, "{file}: {errors:?}");
+        let message = errors[0].to_string();
+        assert!(message.contains("1101**********002X"), "{message}");
+        assert!(!message.contains(ID), "the message leaks the number: {message}");
+        let expected_line = text.lines().position(|l| l.contains(ID)).unwrap() + 1;
+        assert_eq!((errors[0].path.to_str().unwrap(), errors[0].line), (file, expected_line));
+    }
+}
+
+#[test]
+fn look_alikes_pass_and_contact_may_hold_a_mobile() {
+    let site = Site::new();
+    site.file(
+        "content/disclosures/d.md",
+        &disclosure(
+            "contact = \"监督电话 13812345678\"",
+            "编号110105194912310021，金额1,234,567.89元，2024-09-27，订单号6222021234567890120。",
+        ),
+    );
+    site.build_ok();
+    site.file("content/cases/c.md", "+++\ntitle = \"x\"\npublisher = \"y\"\n+++\n联系13812345678\n");
+    let errors = site.build_err();
+    assert!(errors[0].message.contains("138****5678"), "{}", errors[0]);
+}
+
+#[test]
+fn allow_list_names_masked_forms() {
+    let site = Site::new();
+    site.file("content/cases/c.md", &format!("+++\ntitle = \"x\"\npublisher = \"y\"\nprivacy_allow = [\"1101**********002X\"]\n+++\n样例{ID}\n"));
+    site.build_ok();
+}
+
+#[test]
+fn check_mask_rewrites_in_place_and_then_builds() {
+    let site = Site::new();
+    site.file(
+        "content/cases/c.md",
+        &format!("+++\ntitle = \"x\"\npublisher = \"y\"\n+++\n身份证{ID}，手机138-1234-5678。\n"),
+    );
+    assert_eq!(gongkai::check(&gongkai::BuildOptions::new(site.root())).unwrap().diagnostics.len(), 2);
+    let changes = gongkai::mask_content(site.root()).unwrap();
+    assert_eq!(changes.len(), 2);
+    assert_eq!(changes[0].line, 5);
+    let text = std::fs::read_to_string(site.root().join("content/cases/c.md")).unwrap();
+    assert!(text.contains("身份证1101**********002X，手机138****5678。"), "{text}");
+    assert!(gongkai::check(&gongkai::BuildOptions::new(site.root())).unwrap().diagnostics.is_empty());
+}
+
+#[test]
+fn full_birth_date_in_a_recruitment_notice_fails() {
+    let site = Site::new();
+    let table = "| 姓名 | 出生年月 |\n| --- | --- |\n| 王某 | 1996年3月 |\n| 李某 | 1999-11-02 |";
+    site.file("content/disclosures/d.md", &disclosure("", table));
+    let errors = site.build_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].line, 11);
+    assert!(errors[0].hint.as_deref().unwrap().contains("year and month"));
+    // the same table in another category is not a member-development notice
+    site.file("content/disclosures/d.md", &disclosure("", table).replace("发展党员", "组织生活"));
+    site.build_ok();
+}
+
+#[test]
+fn five_working_day_notice_skips_the_national_day_holiday() {
+    let site = Site::new();
+    site.file(
+        "site.toml",
+        "title = \"t\"\n[calendar]\nholidays = [\"2024-10-01/2024-10-07\"]\nworkdays = [\"2024-09-29\", \"2024-10-12\"]\n",
+    );
+    site.file("content/disclosures/d.md", &disclosure("notice_days = 5\nworking_days = true", "正文"));
+    site.build_ok();
+    let html = site.read("disclosures/d/index.html");
+    assert!(html.contains("2024年9月27日至2024年10月9日"), "{html}");
+    assert!(html.contains("公示中"), "as of the newest date, 2024-09-27, the window is open");
+}
+
+#[test]
+fn disclosure_listings_by_category_year_and_org() {
+    let site = Site::new();
+    let d = |period: &str, published: &str, title: &str| {
+        format!("+++\ntitle = \"{title}\"\norg = \"示范村党支部\"\ncategory = \"党费收缴使用\"\nperiod = \"{period}\"\npublished = {published}\n+++\n正文\n")
+    };
+    site.file("content/disclosures/q1.md", &d("2024Q1", "2024-04-10", "第一季度党费"));
+    site.file("content/disclosures/q3.md", &d("2024Q3", "2024-10-10", "第三季度党费"));
+    site.file("content/disclosures/y23.md", &d("2023", "2024-01-15", "2023年度党费"));
+    site.build_ok();
+    let org = site.read("disclosures/orgs/示范村党支部/index.html");
+    let order: Vec<usize> =
+        ["第三季度党费", "第一季度党费", "2023年度党费"].iter().map(|t| org.find(t).unwrap()).collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "newest period first");
+    assert!(site.read("disclosures/categories/dues/index.html").contains("第一季度党费"));
+    assert!(site.read("disclosures/years/2023/index.html").contains("2023年度党费"));
+    assert!(!site.read("disclosures/years/2024/index.html").contains("2023年度党费"));
+    assert!(site.read("disclosures/open/index.html").contains("共0篇"));
+    assert!(site.read("disclosures/q3/index.html").contains("2024年第三季度"));
+}
+
+#[test]
+fn example_site_public_build_has_no_trace_of_the_party_only_disclosure() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = gongkai::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
+    opts.out = Some(dir.path().join("public"));
+    gongkai::build(&opts).unwrap();
+    for (path, bytes) in tree(&dir.path().join("public")) {
+        let text = String::from_utf8_lossy(&bytes);
+        for trace in ["民主评议党员结果", "member-appraisal", "评定优秀党员"] {
+            assert!(!text.contains(trace), "{path} contains {trace}");
+        }
+    }
+    opts.audience = gongkai::Audience::Party;
+    gongkai::build(&opts).unwrap();
+    let page =
+        std::fs::read_to_string(dir.path().join("public/disclosures/2024-member-appraisal/index.html"))
+            .unwrap();
+    assert!(page.contains("党内公开"));
+}
