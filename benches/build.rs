@@ -49,11 +49,19 @@ struct Row {
     /// VmHWM after generating, before the first build.
     rss_before_mb: Option<f64>,
     gongkai: Timings,
+    /// One more build in two halves: rendering in memory, then writing.
+    split: Option<Split>,
     pages: usize,
     files: usize,
     /// Highest VmHWM of any build (per build when it could be reset), or of the process.
     peak_mb: Option<f64>,
     hugo: Option<HugoResult>,
+}
+
+struct Split {
+    render: Duration,
+    write: Duration,
+    bytes: u64,
 }
 
 struct HugoResult {
@@ -167,13 +175,15 @@ fn parse_sizes(s: &str) -> anyhow::Result<Vec<usize>> {
 fn bench_size(n: usize, dir: &Path, settings: &Settings) -> anyhow::Result<Row> {
     let site = dir.join("gongkai");
     let hugo_site = settings.hugo.as_ref().map(|_| dir.join("hugo"));
+    reset_peak_rss();
     let t = Instant::now();
     let bytes = corpus::write(n, &site, hugo_site.as_deref())?;
     let generate = t.elapsed();
     let corpus_mb = bytes as f64 / 1e6;
     println!("generated {n} cases ({corpus_mb:.1} MB of Markdown per site) in {}", ms(generate));
 
-    // The generator writes file by file, so this is little more than the binary and libc.
+    // The generator writes file by file, so this is little more than the binary and libc (or,
+    // after an earlier size, what the allocator kept of its builds).
     let rss_before_mb = vm_hwm_mb(None);
     let mut pages = 0;
     let mut files = 0;
@@ -215,6 +225,7 @@ fn bench_size(n: usize, dir: &Path, settings: &Settings) -> anyhow::Result<Row> 
     if out_files != files {
         println!("note: the report says {files} files, the output folder holds {out_files}");
     }
+    let split = if settings.rebuild { Some(split_run(&site, &dir.join("public-split"))?) } else { None };
 
     let hugo = match (&settings.hugo, &hugo_site) {
         (Some(bin), Some(src)) => Some(bench_hugo(bin, src, dir, settings)?),
@@ -226,11 +237,33 @@ fn bench_size(n: usize, dir: &Path, settings: &Settings) -> anyhow::Result<Row> 
         generate,
         rss_before_mb,
         gongkai: Timings::new(times, rebuild),
+        split,
         pages,
         files,
         peak_mb: peak,
         hugo,
     })
+}
+
+/// The two halves of `gongkai::build`, timed apart: `render_site` (load, parse, resolve,
+/// render, all in memory) and `write::write_site` into an empty folder.
+fn split_run(site: &Path, out: &Path) -> anyhow::Result<Split> {
+    let mut opts = gongkai::BuildOptions::new(site);
+    opts.out = Some(out.to_path_buf());
+    let t = Instant::now();
+    let (files, _) = gongkai::render_site(&opts).map_err(|e| anyhow::anyhow!("render_site failed: {e:#}"))?;
+    let render = t.elapsed();
+    let t = Instant::now();
+    gongkai::write::write_site(out, &files)?;
+    let write = t.elapsed();
+    let bytes = files.iter().map(|(_, b)| b.len() as u64).sum();
+    println!(
+        "gongkai   split: render {} + write {} ({:.0} MB of output)",
+        ms(render),
+        ms(write),
+        bytes as f64 / 1e6
+    );
+    Ok(Split { render, write, bytes })
 }
 
 fn label(i: usize, is_rebuild: bool) -> &'static str {
@@ -314,14 +347,27 @@ fn print_summary(rows: &[Row], settings: &Settings) {
     );
     let _ = writeln!(
         s,
-        "{:>7} {:>7} {:>7} | {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} | {:>6} {:>6}",
-        "N", "md MB", "gen", "cold", "min", "median", "rebuild", "pages", "files", "RSS0", "RSS"
+        "{:>7} {:>7} {:>7} | {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} | {:>7} {:>7} {:>7} | {:>6} {:>6}",
+        "N",
+        "md MB",
+        "gen",
+        "cold",
+        "min",
+        "median",
+        "rebuild",
+        "render",
+        "write",
+        "pages",
+        "files",
+        "out MB",
+        "RSS0",
+        "RSS"
     );
     for r in rows {
         let g = &r.gongkai;
         let _ = writeln!(
             s,
-            "{:>7} {:>7.1} {:>7} | {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} | {:>6} {:>6}",
+            "{:>7} {:>7.1} {:>7} | {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} | {:>7} {:>7} {:>7} | {:>6} {:>6}",
             r.n,
             r.corpus_mb,
             fmt_ms(r.generate),
@@ -329,8 +375,11 @@ fn print_summary(rows: &[Row], settings: &Settings) {
             fmt_ms(g.min()),
             fmt_ms(g.median()),
             g.rebuild.map(fmt_ms).unwrap_or_default(),
+            r.split.as_ref().map(|x| fmt_ms(x.render)).unwrap_or_default(),
+            r.split.as_ref().map(|x| fmt_ms(x.write)).unwrap_or_default(),
             r.pages,
             r.files,
+            r.split.as_ref().map(|x| format!("{:.0}", x.bytes as f64 / 1e6)).unwrap_or_default(),
             fmt_mb(r.rss_before_mb),
             fmt_mb(r.peak_mb)
         );
@@ -338,9 +387,11 @@ fn print_summary(rows: &[Row], settings: &Settings) {
     let _ = writeln!(
         s,
         "md MB = Markdown written per site; gen = time to generate the corpus (both sites);\n\
-         rebuild = one more build into the existing output folder, which gongkai replaces;\n\
-         RSS0 = VmHWM before the first build; RSS = highest VmHWM of a build (reset before each\n\
-         through /proc/self/clear_refs; allocator-retained memory from earlier builds still counts)"
+         cold, min, median = full builds into an empty folder; rebuild = one more build into the\n\
+         existing output folder, which gongkai replaces; render + write = one more build timed in\n\
+         its two halves (render_site in memory, then write_site); out MB = bytes of output;\n\
+         RSS0 = VmHWM while generating, before the first build; RSS = highest VmHWM of a build (reset\n\
+         before each through /proc/self/clear_refs; memory the allocator kept from earlier builds counts)"
     );
     if rows.iter().any(|r| r.hugo.is_some()) {
         let _ =
@@ -878,7 +929,11 @@ enableRobotsTXT = false
             let name = format!("case-{i:05}.md");
             std::fs::write(cases.join(&name), &text)?;
             if let Some(dir) = &hugo_cases {
-                std::fs::write(dir.join(&name), &text)?;
+                // The same bytes; a hard link halves the generator's file creation.
+                let (from, to) = (cases.join(&name), dir.join(&name));
+                if std::fs::hard_link(&from, &to).is_err() {
+                    std::fs::write(&to, &text)?;
+                }
             }
             bytes += text.len() as u64;
         }

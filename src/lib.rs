@@ -5,6 +5,7 @@
 //! together; plumbing failures are `anyhow` errors with context.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod charts;
 pub mod config;
 pub mod content;
 pub mod data;
@@ -14,7 +15,11 @@ pub mod load;
 pub mod privacy;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
+pub mod serve;
+pub mod session;
 pub mod text;
+pub mod versions;
 pub mod write;
 
 pub use content::disclosure::Audience;
@@ -85,6 +90,61 @@ fn group_thousands(n: usize) -> String {
 
 /// Renders the site in memory: every output path with its bytes, sorted by path.
 pub fn render_site(opts: &BuildOptions) -> Result<(Vec<write::Output>, usize)> {
+    render_with_library(opts).map(|(files, library)| (files, library.pages.len()))
+}
+
+/// Like [`render_site`], keeping the resolved library for the checks that need it: the live
+/// site, with its archived editions and the manifest of everything.
+fn render_with_library(opts: &BuildOptions) -> Result<(Vec<write::Output>, resolve::Library)> {
+    let history = versions::History::load(&opts.root)?;
+    let editions = versions::archive::editions(&history);
+    let (mut files, library) = render_edition(opts, &history, &editions)?;
+    let archived = versions::archive::outputs(&opts.root, &history, &edition_renderer(opts.audience))?;
+    files.extend(archived);
+    for release in &history.releases {
+        files.push((format!("archive/{}.json", release.version), release.to_bytes()));
+        if let Some(sig) = history.store.signature(&release.version) {
+            files.push((format!("archive/{}.sig", release.version), format!("{sig}\n").into_bytes()));
+        }
+    }
+    files.retain(|(p, _)| p != versions::manifest::SITE_MANIFEST);
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let manifest = versions::manifest::SiteManifest::of(&files).to_bytes();
+    files.push((versions::manifest::SITE_MANIFEST.to_string(), manifest));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok((files, library))
+}
+
+/// How an archived edition is rebuilt from its sources checked out in a folder.
+fn edition_renderer(
+    audience: Audience,
+) -> impl Fn(&std::path::Path, &versions::History, &versions::manifest::Release) -> Result<Vec<write::Output>>
+{
+    move |dir, history, release| {
+        let mut edition = BuildOptions::new(dir);
+        edition.as_of = Some(text::parse_date(&release.as_of)?);
+        edition.audience = audience;
+        render_edition(&edition, history, &[]).map(|(files, _)| files)
+    }
+}
+
+/// Rebuilds release `version` from its stored sources alone, without the cache or the stored
+/// output: what `/archive/VERSION/` must equal byte for byte.
+pub fn rebuild_release(root: &std::path::Path, version: &str) -> Result<Vec<write::Output>> {
+    let history = versions::History::load(root)?;
+    let release = history.releases.iter().find(|r| r.version == version).context("no such release")?;
+    let work = tempfile::tempdir()?;
+    history.store.checkout(release, work.path())?;
+    edition_renderer(Audience::Public)(work.path(), &history.before(version, root), release)
+}
+
+/// One edition of the site from the sources under `opts.root`, with the disclosures' history
+/// from `history`; `editions` lists the archive on the home page (empty inside an edition).
+fn render_edition(
+    opts: &BuildOptions,
+    history: &versions::History,
+    editions: &[versions::archive::Edition],
+) -> Result<(Vec<write::Output>, resolve::Library)> {
     let root = &opts.root;
     anyhow::ensure!(root.is_dir(), "the site folder {} does not exist; pass --root DIR", root.display());
     let mut diagnostics = Vec::new();
@@ -98,6 +158,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<(Vec<write::Output>, usize)> {
     diagnostics.extend(loaded.diagnostics);
     let (datasets, data_diagnostics) = data::Datasets::parse(&loaded.data);
     diagnostics.extend(data_diagnostics);
+    diagnostics.extend(datasets.privacy_problems());
     let ctx = content::ParseContext { data: &datasets, calendar: &config.calendar };
     let parsed: Vec<_> = loaded.content.par_iter().map(|f| content::parse(&f.rel, &f.text, ctx)).collect();
     let mut pages = Vec::with_capacity(parsed.len());
@@ -107,14 +168,27 @@ pub fn render_site(opts: &BuildOptions) -> Result<(Vec<write::Output>, usize)> {
             Err(e) => diagnostics.extend(e),
         }
     }
+    let texts: std::collections::BTreeMap<&std::path::Path, &str> =
+        loaded.content.iter().map(|f| (f.rel.as_path(), f.text.as_str())).collect();
+    diagnostics.extend(versions::revisions::apply(
+        history,
+        &mut pages,
+        &|page| texts.get(page.source.as_path()).map(|t| t.to_string()),
+        &|page, source| {
+            let old = content::parse(&page.source, source, ctx).ok()?;
+            Some((old.body.html.clone(), format!("{}\n\n{}", old.title, old.body.text)))
+        },
+    ));
     let library = resolve::Library::resolve(pages, opts.audience, opts.as_of);
     let library = match library {
         Ok(lib) if diagnostics.is_empty() => lib,
         Ok(_) => return Err(report(diagnostics)),
         Err(e) => return Err(report(diagnostics.into_iter().chain(e).collect())),
     };
-    let tera = render::templates::load(&loaded.templates)?;
-    let renderer = render::Renderer { config: &config, library: &library, tera: &tera };
+    let mut tera = render::templates::load(&loaded.templates)?;
+    render::templates::register_data(&mut tera, &datasets);
+    let renderer =
+        render::Renderer { config: &config, library: &library, tera: &tera, data: &datasets, editions };
     let mut files = renderer.render_all(opts.progress.as_deref())?;
     let generated: std::collections::BTreeSet<String> = files.iter().map(|(p, _)| p.clone()).collect();
     let mut statics: std::collections::BTreeMap<String, Vec<u8>> =
@@ -122,7 +196,45 @@ pub fn render_site(opts: &BuildOptions) -> Result<(Vec<write::Output>, usize)> {
     statics.extend(loaded.statics);
     files.extend(statics.into_iter().filter(|(p, _)| !generated.contains(p)));
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok((files, library.pages.len()))
+    let manifest = versions::manifest::SiteManifest::of(&files).to_bytes();
+    files.push((versions::manifest::SITE_MANIFEST.to_string(), manifest));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok((files, library))
+}
+
+/// Records a release of the site as it is: builds it, then stores its sources and manifest.
+pub fn release(
+    opts: &BuildOptions,
+    release: &versions::ReleaseOptions,
+) -> Result<versions::manifest::Release> {
+    versions::check_version(&release.version)?;
+    let history = versions::History::load(&opts.root)?;
+    anyhow::ensure!(
+        history.releases.iter().all(|r| r.version != release.version),
+        "release {} exists already and cannot be changed; choose a new version (e.g. {}.1)",
+        release.version,
+        release.version
+    );
+    let (files, library) = render_edition(opts, &history, &[])?;
+    let sources = versions::sources(&opts.root)?;
+    let hashes = |files: &[(String, Vec<u8>)]| {
+        files.iter().map(|(p, b)| (p.clone(), versions::manifest::sha256(b))).collect()
+    };
+    let manifest = versions::manifest::Release {
+        format: versions::manifest::FORMAT,
+        version: release.version.clone(),
+        date: release.date.unwrap_or(library.as_of).to_string(),
+        as_of: library.as_of.to_string(),
+        note: release.note.clone(),
+        generator: versions::manifest::generator(),
+        sources: hashes(&sources),
+        outputs: hashes(&files),
+    };
+    let signature =
+        release.key.as_deref().map(|k| versions::verify::sign(&manifest.to_bytes(), k)).transpose()?;
+    let stored: Vec<write::Output> = sources.into_iter().chain(files).collect();
+    history.store.record(&manifest, &stored, signature.as_deref())?;
+    Ok(manifest)
 }
 
 fn report(mut diagnostics: Vec<Diagnostic>) -> anyhow::Error {
@@ -145,14 +257,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 pub struct CheckReport {
     pub pages: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// Listed for a person to look at; never fetched.
+    pub external_links: Vec<resolve::links::External>,
 }
 
 /// Runs everything a build runs, writes nothing, and returns the content problems.
 pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
-    match render_site(opts) {
-        Ok((_, pages)) => Ok(CheckReport { pages, diagnostics: Vec::new() }),
+    match render_with_library(opts) {
+        Ok((files, library)) => {
+            let (mut diagnostics, external_links) = resolve::links::check(&library.pages, &files);
+            diagnostics.sort();
+            Ok(CheckReport { pages: library.pages.len(), diagnostics, external_links })
+        }
         Err(e) => match e.downcast::<Diagnostics>() {
-            Ok(d) => Ok(CheckReport { pages: 0, diagnostics: d.0 }),
+            Ok(d) => Ok(CheckReport { pages: 0, diagnostics: d.0, external_links: Vec::new() }),
             Err(e) => Err(e),
         },
     }

@@ -76,7 +76,7 @@ pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
 }
 
 /// Files below `root/dir`, sorted, as (full path, path relative to root). Hidden files are skipped.
-fn walk(root: &Path, dir: impl AsRef<Path>) -> Result<Vec<(PathBuf, PathBuf)>> {
+pub fn walk(root: &Path, dir: impl AsRef<Path>) -> Result<Vec<(PathBuf, PathBuf)>> {
     let start = root.join(dir);
     if !start.is_dir() {
         return Ok(Vec::new());

@@ -8,11 +8,13 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod help;
+
 #[derive(Parser)]
 #[command(
     name = "gongkai",
     version,
-    about = "公开 gongkai: 党建经验交流、党务公开与年度巡礼的静态网站生成器"
+    about = "gongkai (公开): a static site generator for party-building exchange cases, disclosures and annual reviews"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -21,38 +23,102 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// 生成网站 Build the site into public/
+    /// Build the site into public/
     Build {
-        /// 网站根目录 Site root (holds site.toml, content/, data/, themes/)
+        /// Site root (holds site.toml, content/, data/, themes/)
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// 输出目录 Output folder (default: public/ under the root)
+        /// Output folder (default: public/ under the root)
         #[arg(long)]
         out: Option<PathBuf>,
-        /// 以此日期为准 The build's date, YYYY-MM-DD (default: the newest date in the content)
+        /// The build's date, YYYY-MM-DD (default: the newest date in the content)
         #[arg(long)]
         as_of: Option<String>,
-        /// 阅读范围 Audience: public (default) or party, the internal edition with 党内公开 items
+        /// Audience: public (default) or party, the internal edition with 党内公开 items
         #[arg(long, default_value = "public")]
         audience: String,
     },
-    /// 检查 Check everything a build checks, without writing the site
+    /// Check everything a build checks, without writing the site
     Check {
+        /// Site root (holds site.toml, content/, data/, themes/)
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// 输出格式 Report format: text or json
+        /// Report format: text or json
         #[arg(long, default_value = "text")]
         format: String,
-        /// 遮盖个人信息 Rewrite ID, mobile and bank card numbers masked, in place
+        /// Rewrite ID, mobile and bank card numbers masked, in place
         #[arg(long)]
         mask: bool,
     },
-    /// 导入 Import plain-text bulletins as case entries
+    /// Preview the site: build, serve over HTTP, rebuild on change and reload the browser
+    Serve {
+        /// Site root (holds site.toml, content/, data/, themes/)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on (only this machine by default)
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// The build's date, YYYY-MM-DD (default: the newest date in the content)
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Record an immutable release: build, then store sources, output and manifest in releases/
+    Release {
+        /// Version name, e.g. 2024
+        version: String,
+        /// What this release is, e.g. 2024年度公开
+        #[arg(long)]
+        note: String,
+        /// Release date, YYYY-MM-DD (default: the build's date)
+        #[arg(long)]
+        date: Option<String>,
+        /// File holding the secret ed25519 key (hex) that signs the manifest
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// Site root (holds site.toml, content/, data/, themes/)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Check a deployed site folder against its manifest (and signatures, given a public key)
+    Verify {
+        /// The deployed folder, e.g. public/
+        dir: PathBuf,
+        /// Public key (hex, or a file holding it) to check the releases' signatures
+        #[arg(long)]
+        pubkey: Option<String>,
+    },
+    /// Make a key pair for signing releases: DIR/release.key (secret) and DIR/release.pub
+    Keygen {
+        /// Folder for the two key files
+        dir: PathBuf,
+    },
+    /// Write a new entry with its front matter filled in
+    New {
+        /// case, disclosure, review or page
+        kind: String,
+        /// The title
+        title: String,
+        /// The date, YYYY-MM-DD (default: today)
+        #[arg(long)]
+        date: Option<String>,
+        /// Site root (holds site.toml, content/, data/, themes/)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Make a new site with a sample of each kind and the default theme
+    Init {
+        /// Folder of the new site
+        dir: PathBuf,
+    },
+    /// Import plain-text bulletins as case entries
     Import {
         #[command(subcommand)]
         what: ImportWhat,
     },
-    /// 导出 Export case entries as a plain-text bulletin
+    /// Export case entries as a plain-text bulletin
     Export {
         #[command(subcommand)]
         what: ExportWhat,
@@ -61,27 +127,27 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ImportWhat {
-    /// 导入经验交流通报 Import exchange bulletins ([发布者]…[亮点]…[举措]…点评：)
+    /// Import exchange bulletins ([发布者]…[亮点]…[举措]…点评：)
     Bulletin {
-        /// 通报文本文件 Bulletin text files (UTF-8, UTF-8 with BOM or GB18030)
+        /// Bulletin text files (UTF-8, UTF-8 with BOM or GB18030)
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// 写入目录 Folder for the case entries
+        /// Folder for the case entries
         #[arg(long, default_value = "content/cases")]
         into: PathBuf,
-        /// 日期 Date for every imported entry, YYYY-MM-DD
+        /// Date for every imported entry, YYYY-MM-DD
         #[arg(long)]
         date: Option<String>,
-        /// 地区 Region path for every entry, e.g. 山西省/临汾市
+        /// Region path for every entry, e.g. 山西省/临汾市
         #[arg(long)]
         region: Option<String>,
-        /// 标签 Tag for every entry (repeatable)
+        /// Tag for every entry (repeatable)
         #[arg(long = "tag")]
         tags: Vec<String>,
-        /// 只显示不写入 Show what would be written, write nothing
+        /// Show what would be written, write nothing
         #[arg(long)]
         dry_run: bool,
-        /// 覆盖已编辑的文件 Overwrite files edited since they were imported
+        /// Overwrite files edited since they were imported
         #[arg(long)]
         force: bool,
     },
@@ -89,18 +155,24 @@ enum ImportWhat {
 
 #[derive(Subcommand)]
 enum ExportWhat {
-    /// 导出为经验交流通报 Write cases back as a plain-text bulletin on standard output
+    /// Write cases back as a plain-text bulletin on standard output
     Bulletin {
+        /// Site root (holds site.toml, content/, data/, themes/)
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// 只导出带此标签的案例 Only cases with this tag (repeatable)
+        /// Only cases with this tag (repeatable)
         #[arg(long = "tag")]
         tags: Vec<String>,
     },
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    use clap::{CommandFactory, FromArgMatches};
+    let command = help::localise(Cli::command(), help::wants_chinese());
+    let cli = match Cli::from_arg_matches(&command.get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -118,6 +190,79 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Build { root, out, as_of, audience } => build(root, out, as_of, &audience),
         Command::Check { root, format, mask } => check(root, &format, mask),
+        Command::Serve { root, port, bind, as_of } => {
+            let mut build = BuildOptions::new(root);
+            build.as_of = as_of.map(|s| gongkai::text::parse_date(&s)).transpose()?;
+            let log: gongkai::serve::Log = std::sync::Arc::new(|line: &str| eprintln!("{line}"));
+            let server = gongkai::serve::start(gongkai::serve::ServeOptions { build, bind, port }, log)?;
+            eprintln!("serving at {}/ (Ctrl+C stops)", server.address);
+            loop {
+                std::thread::park();
+            }
+        }
+        Command::New { kind, title, date, root } => {
+            let kind = match kind.as_str() {
+                "case" => gongkai::content::Kind::Case,
+                "disclosure" => gongkai::content::Kind::Disclosure,
+                "review" => gongkai::content::Kind::Review,
+                "page" => gongkai::content::Kind::Page,
+                other => anyhow::bail!("unknown kind `{other}`: use case, disclosure, review or page"),
+            };
+            let date = match date {
+                Some(d) => gongkai::text::parse_date(&d)?,
+                None => chrono::Local::now().date_naive(),
+            };
+            let path = gongkai::scaffold::new_entry(&root, kind, &title, date)?;
+            eprintln!("wrote {}; fill in the empty fields, then run gongkai build", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Release { version, note, date, key, root } => {
+            let key = key
+                .map(|k| {
+                    std::fs::read_to_string(&k).map_err(|e| anyhow::anyhow!("reading {}: {e}", k.display()))
+                })
+                .transpose()?;
+            let date = date.map(|d| gongkai::text::parse_date(&d)).transpose()?;
+            let opts = gongkai::versions::ReleaseOptions {
+                version,
+                note,
+                date,
+                key: key.map(|k| k.trim().to_string()),
+            };
+            let release = gongkai::release(&BuildOptions::new(root), &opts)?;
+            eprintln!(
+                "released {} ({}): {} source files, {} output files{}",
+                release.version,
+                release.date,
+                release.sources.len(),
+                release.outputs.len(),
+                if opts.key.is_some() { ", signed" } else { "" }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { dir, pubkey } => verify(&dir, pubkey),
+        Command::Keygen { dir } => {
+            let (secret, public) = gongkai::versions::verify::keygen()?;
+            std::fs::create_dir_all(&dir)?;
+            let secret_path = dir.join("release.key");
+            anyhow::ensure!(
+                !secret_path.exists(),
+                "{} exists; keep it, or remove it first",
+                secret_path.display()
+            );
+            std::fs::write(&secret_path, format!("{secret}\n"))?;
+            std::fs::write(dir.join("release.pub"), format!("{public}\n"))?;
+            eprintln!(
+                "wrote {} (keep it secret, never commit it) and release.pub (publish it)",
+                secret_path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { dir } => {
+            gongkai::scaffold::init_site(&dir)?;
+            eprintln!("made a new site in {}; next: cd {} && gongkai serve", dir.display(), dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Import {
             what: ImportWhat::Bulletin { files, into, date, region, tags, dry_run, force },
         } => {
@@ -192,6 +337,9 @@ fn check(root: PathBuf, format: &str, mask: bool) -> Result<ExitCode> {
     if format == "json" {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
+        for link in &report.external_links {
+            eprintln!("external link (not checked): {}:{}: {}", link.path.display(), link.line, link.url);
+        }
         for d in &report.diagnostics {
             eprintln!("error: {d}");
         }
@@ -201,4 +349,36 @@ fn check(root: PathBuf, format: &str, mask: bool) -> Result<ExitCode> {
         }
     }
     Ok(if report.diagnostics.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn verify(dir: &std::path::Path, pubkey: Option<String>) -> Result<ExitCode> {
+    let report = gongkai::versions::verify::verify_dir(dir)?;
+    for path in &report.changed {
+        eprintln!("changed: {path}");
+    }
+    for path in &report.missing {
+        eprintln!("missing: {path}");
+    }
+    for path in &report.extra {
+        eprintln!("extra: {path}");
+    }
+    let mut ok = report.is_clean();
+    if let Some(key) = pubkey {
+        let key = std::fs::read_to_string(&key).map(|k| k.trim().to_string()).unwrap_or(key);
+        for (version, good) in gongkai::versions::verify::verify_signatures(dir, &key)? {
+            eprintln!(
+                "release {version}: {}",
+                if good { "signature valid" } else { "SIGNATURE INVALID OR MISSING" }
+            );
+            ok &= good;
+        }
+    }
+    eprintln!(
+        "{} files checked: {} changed, {} missing, {} extra",
+        report.checked,
+        report.changed.len(),
+        report.missing.len(),
+        report.extra.len()
+    );
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

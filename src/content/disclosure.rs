@@ -154,6 +154,14 @@ impl NoticeStatus {
     }
 }
 
+/// A correction of a published disclosure: when, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Revision {
+    pub date: String,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct DisclosureExtra {
     pub org: String,
@@ -163,6 +171,10 @@ pub struct DisclosureExtra {
     pub notice: Option<(NaiveDate, NaiveDate)>,
     pub contact: Option<String>,
     pub audience: Audience,
+    /// `[[revisions]]`, oldest first: each explains the version after the one before.
+    pub revisions: Vec<Revision>,
+    /// Every version across releases, filled in by the versions stage.
+    pub versions: Vec<crate::versions::revisions::Version>,
 }
 
 impl DisclosureExtra {
@@ -197,6 +209,11 @@ struct Meta {
     working_days: Option<bool>,
     contact: Option<String>,
     audience: Option<String>,
+    #[serde(default)]
+    revisions: Vec<Revision>,
+    /// Read by `with_table` before the body is rendered.
+    #[allow(dead_code)]
+    table: Option<String>,
 }
 
 pub const KEYS: &[&str] = &[
@@ -210,6 +227,8 @@ pub const KEYS: &[&str] = &[
     "working_days",
     "contact",
     "audience",
+    "revisions",
+    "table",
 ];
 
 pub fn parse(
@@ -299,6 +318,16 @@ pub fn parse(
             Audience::Party
         }),
     };
+    for r in &meta.revisions {
+        if parse_date(&r.date).is_err() || r.reason.trim().is_empty() {
+            let got = format!("a revision needs a date and a reason (got `{}`, `{}`)", r.date, r.reason);
+            err(
+                "revisions",
+                got,
+                "write [[revisions]], then date = 2024-10-12 and reason = \"更正应到人数\"",
+            );
+        }
+    }
     if meta.org.trim().is_empty() {
         err("org", "the disclosing organisation is empty".into(), "name it, e.g. org = \"某村党支部\"");
     }
@@ -315,8 +344,49 @@ pub fn parse(
         notice,
         contact: meta.contact,
         audience,
+        revisions: meta.revisions,
+        versions: Vec::new(),
     };
     build_page(rel, fm, Kind::Disclosure, meta.common, body, Extra::Disclosure(extra))
+}
+
+/// The body with the `table = "x.csv"` of the front matter appended as a table shortcode, so
+/// the items come from `data/` exactly as a `{{ table(...) }}` in the text would.
+pub fn with_table(
+    rel: &Path,
+    fm: &FrontMatter,
+    body: &str,
+    data: &crate::data::Datasets,
+) -> Result<String, Diagnostic> {
+    let Some(name) = fm.table.get("table").and_then(|v| v.as_str()) else { return Ok(body.to_string()) };
+    match data.find(name) {
+        Ok(ds) => Ok(format!("{body}\n\n{{{{ table(data=\"{}\") }}}}\n", ds.name)),
+        Err(crate::data::Miss::Missing { message, hint }) => {
+            Err(Diagnostic::new(rel, fm.line_of("table"), message).with_hint(hint))
+        }
+        // the CSV's own errors are reported against the CSV
+        Err(crate::data::Miss::Broken) => Ok(body.to_string()),
+    }
+}
+
+/// Full birth dates in the CSV table of a member-development notice.
+pub fn full_birth_dates_in_data(fm: &FrontMatter, data: &crate::data::Datasets) -> Vec<Diagnostic> {
+    let Some(ds) = fm.table.get("table").and_then(|v| v.as_str()).and_then(|n| data.find(n).ok()) else {
+        return Vec::new();
+    };
+    let header: Vec<&str> = ds.columns.iter().map(|c| c.name.as_str()).collect();
+    let rows = ds.rows.iter().map(|r| (r.line, r.cells.iter().map(|c| c.raw.as_str()).collect()));
+    crate::privacy::full_birth_dates(&header, rows)
+        .into_iter()
+        .map(|(line, cell)| {
+            Diagnostic::new(
+                &ds.path,
+                line,
+                format!("a full birth date ({cell}) in a member-development notice"),
+            )
+            .with_hint("a 公示 lists the year and month of birth only, e.g. 1990年5月")
+        })
+        .collect()
 }
 
 /// Full birth dates in the Markdown tables of a member-development notice.
@@ -371,6 +441,8 @@ mod tests {
             notice: Some((d("2024-06-03"), d("2024-06-07"))),
             contact: None,
             audience: Audience::Public,
+            revisions: Vec::new(),
+            versions: Vec::new(),
         };
         assert_eq!(x.status(d("2024-06-02")), Some(NoticeStatus::Upcoming));
         assert_eq!(x.status(d("2024-06-07")), Some(NoticeStatus::Open));

@@ -26,6 +26,16 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// The plain text before a `<!-- more -->` marker, when there is one.
     pub before_more: Option<String>,
+    /// Every link and image, for `gongkai check`.
+    pub links: Vec<LinkRef>,
+}
+
+/// A link or image in the Markdown, with its line (1-based, in the rendered text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub url: String,
+    pub line: usize,
+    pub image: bool,
 }
 
 const MORE: &str = "<!-- more -->";
@@ -49,7 +59,19 @@ pub fn render_with(markdown: &str, fragments: &[String]) -> Rendered {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut events: Vec<Event> = Parser::new_ext(markdown, opts).collect();
+    let mut links = Vec::new();
+    let mut events: Vec<Event> = Vec::new();
+    let mut line = 1;
+    let mut seen = 0;
+    for (event, range) in Parser::new_ext(markdown, opts).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
+            line += markdown[seen..range.start].matches('\n').count();
+            seen = range.start;
+            let image = matches!(event, Event::Start(Tag::Image { .. }));
+            links.push(LinkRef { url: dest_url.to_string(), line, image });
+        }
+        events.push(event);
+    }
     drop_cjk_soft_breaks(&mut events);
     let headings = anchor_headings(&mut events);
     let (text, prose, before_more) = plain_text(&events);
@@ -57,7 +79,7 @@ pub fn render_with(markdown: &str, fragments: &[String]) -> Rendered {
     let events = insert_fragments(events.collect(), fragments);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Rendered { html, text, prose, headings, before_more }
+    Rendered { html, text, prose, headings, before_more, links }
 }
 
 /// CSS Text 3: a segment break between two East Asian wide characters is removed, so that
@@ -149,6 +171,14 @@ fn plain_text(events: &[Event]) -> (String, String, Option<String>) {
                 aside = aside.saturating_sub(1);
                 newline(&mut text);
             }
+            // a placeholder stands for a chart or table, whose words are not the page's prose
+            Event::Text(t) if t.contains(OPEN) => {
+                let without: String = strip_placeholders(t);
+                text.push_str(&without);
+                if aside == 0 {
+                    prose.push_str(&without);
+                }
+            }
             Event::Text(t) | Event::Code(t) => {
                 text.push_str(t);
                 if aside == 0 {
@@ -174,6 +204,20 @@ fn plain_text(events: &[Event]) -> (String, String, Option<String>) {
         }
     }
     (text.trim().to_string(), prose.trim().to_string(), before_more)
+}
+
+fn strip_placeholders(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    let mut inside = false;
+    for c in t.chars() {
+        match c {
+            OPEN => inside = true,
+            CLOSE => inside = false,
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn newline(s: &mut String) {
@@ -271,6 +315,14 @@ mod tests {
     }
 
     #[test]
+    fn links_are_collected_with_lines() {
+        let r = render("见[甲](../a/)。\n\n第二段\n![图](b.png) 和 [乙](#锚点)\n");
+        let got: Vec<(&str, usize, bool)> =
+            r.links.iter().map(|l| (l.url.as_str(), l.line, l.image)).collect();
+        assert_eq!(got, [("../a/", 1, false), ("b.png", 4, true), ("#锚点", 4, false)]);
+    }
+
+    #[test]
     fn summary_text_leaves_tables_out() {
         let r = render("## 标题\n\n公示如下。\n\n| 姓名 | 性别 |\n| --- | --- |\n| 王某 | 男 |\n");
         assert_eq!(r.prose, "公示如下。");
@@ -282,6 +334,7 @@ mod tests {
         let md = format!("前文\n\n{}\n\n共有{}个。\n", placeholder(0), placeholder(1));
         let r = render_with(&md, &["<figure>图</figure>".to_string(), "<b>504</b>".to_string()]);
         assert_eq!(r.html, "<p>前文</p>\n<figure>图</figure>\n<p>共有<b>504</b>个。</p>\n");
+        assert_eq!(r.text, "前文\n共有个。", "placeholders never reach the text");
     }
 
     #[test]

@@ -73,6 +73,12 @@ pub struct Page {
     /// Where the text came from, as the page should say.
     pub origin: Option<String>,
     pub body: Rendered,
+    /// File line of the body's first line, and of the `commentary` key, for diagnostics.
+    pub body_line: usize,
+    pub commentary_line: usize,
+    pub revisions_line: usize,
+    /// SHA-256 of the source file, first 12 hex digits: matches a printed copy to the web.
+    pub hash: String,
     pub summary: String,
     pub chars: usize,
     pub extra: Extra,
@@ -139,7 +145,14 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
     let is_top_level = rel.components().count() == 2;
     let kind = if is_top_level { Kind::Page } else { Kind::from_folder(folder) };
     let fm = &split.front;
-    let expanded = match crate::resolve::shortcodes::expand(rel, split.body, split.body_line, ctx.data) {
+    let body_md = match kind {
+        Kind::Disclosure => disclosure::with_table(rel, fm, split.body, ctx.data).unwrap_or_else(|e| {
+            errors.push(e);
+            split.body.to_string()
+        }),
+        _ => split.body.to_string(),
+    };
+    let expanded = match crate::resolve::shortcodes::expand(rel, &body_md, split.body_line, ctx.data) {
         Ok(e) => e,
         Err(e) => {
             errors.extend(e);
@@ -154,10 +167,13 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
         Kind::Page => parse_page(rel, fm, body),
     };
     match page {
-        Ok(page) => {
+        Ok(mut page) => {
+            page.body_line = split.body_line;
+            page.hash = crate::versions::manifest::sha256(text.as_bytes())[..12].to_string();
             if let Extra::Disclosure(d) = &page.extra {
                 if d.category == disclosure::Category::Recruitment {
                     errors.extend(disclosure::full_birth_dates(rel, split.body, split.body_line));
+                    errors.extend(disclosure::full_birth_dates_in_data(fm, ctx.data));
                 }
             }
             if errors.is_empty() {
@@ -289,6 +305,10 @@ pub fn build_page(
         chars: text::count_chars(&body.text),
         summary,
         body,
+        body_line: 0,
+        commentary_line: fm.line_of("commentary"),
+        revisions_line: fm.line_of("revisions"),
+        hash: String::new(),
         extra,
     })
 }

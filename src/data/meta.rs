@@ -20,6 +20,9 @@ pub struct Meta {
     #[serde(default)]
     pub columns: BTreeMap<String, ColumnMeta>,
     pub chart: Option<ChartMeta>,
+    /// Masked forms of numbers the privacy guard may let through in this CSV.
+    #[serde(default)]
+    pub privacy_allow: Vec<String>,
 }
 
 /// A column's type, as `"number"` or `{ type = "number", unit = "名" }`.
@@ -81,9 +84,9 @@ pub fn parse(rel: &Path, text: &str) -> Result<Meta, Diagnostic> {
         let line = e.span().map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count()).unwrap_or(0);
         Diagnostic::new(rel, line, format!("the dataset description has an error: {}", e.message().trim()))
             .with_hint(
-                "known keys: title, source, unit, description, [columns] (\"列名\" = \"number\" or \"text\", \
+            "known keys: title, source, unit, description, [columns] (\"列名\" = \"number\" or \"text\", \
                  or { type = \"number\", unit = \"名\" }), [chart] (kind, x, y, title) or chart = false",
-            )
+        )
     })
 }
 

@@ -1,16 +1,542 @@
-//! Data: CSV statistics under `data/`, read into datasets that shortcodes, charts and
-//! templates use. (Filled in by the statistics work, issue 4.)
+//! Data: CSV statistics under `data/`, each read once into a [`Dataset`] (typed columns,
+//! parsed figures with their original text) that shortcodes, charts, the `/data/` pages and
+//! templates (`load_data`) use. Lookups fail with messages that name what does exist.
+
+pub mod format;
+pub mod meta;
+pub mod number;
+pub mod read;
+pub mod template;
+pub mod view;
 
 use crate::Diagnostic;
-use std::path::PathBuf;
+use meta::{ColumnType, Meta};
+use number::Number;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
-/// Every dataset of the site, by path below `data/`.
+/// Every dataset of the site, sorted by name.
 #[derive(Debug, Default)]
-pub struct Datasets {}
+pub struct Datasets {
+    sets: Vec<Dataset>,
+    /// Names of CSV files that had errors: already reported, so lookups stay quiet about them.
+    broken: BTreeSet<String>,
+}
+
+/// One CSV file with its description.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// Path below `data/` with `/` separators, as shortcodes name it: `jiangxian.csv`.
+    pub name: String,
+    /// Path relative to the site root: `data/jiangxian.csv`.
+    pub path: PathBuf,
+    pub meta: Meta,
+    /// The description's title, or the file name without `.csv`.
+    pub title: String,
+    /// The encoding the file was read in (UTF-8, gb18030, …).
+    pub encoding: &'static str,
+    pub header_line: usize,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// The decoded text, for the UTF-8 copy in the built site.
+    text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// The header cell, exactly: `党员总数(名)`.
+    pub name: String,
+    pub numeric: bool,
+    /// From the description, the header's `(名)`, or the unit every cell shares.
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The file line the row starts on.
+    pub line: usize,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// The text as written in the CSV, trimmed: what the site shows by default.
+    pub raw: String,
+    /// The figure, in a numeric column with a non-empty cell.
+    pub number: Option<Number>,
+}
+
+/// Why a lookup found nothing: a message and a hint, or a dataset whose errors are already
+/// reported (then nothing more should be said).
+#[derive(Debug, Clone)]
+pub enum Miss {
+    Broken,
+    Missing { message: String, hint: String },
+}
+
+/// Cells that mean "no figure" rather than a malformed one.
+const EMPTY_MARKS: &[&str] = &["", "-", "—", "–", "－", "/", "／"];
 
 impl Datasets {
     /// Parses the raw files loaded from `data/` (path relative to the site root, bytes).
-    pub fn parse(_files: &[(PathBuf, Vec<u8>)]) -> (Datasets, Vec<Diagnostic>) {
-        (Datasets::default(), Vec::new())
+    pub fn parse(files: &[(PathBuf, Vec<u8>)]) -> (Datasets, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let mut metas = BTreeMap::new();
+        for (rel, bytes) in files.iter().filter(|(p, _)| has_ext(p, "toml")) {
+            metas.insert(rel.with_extension("csv"), (rel, bytes));
+        }
+        let mut out = Datasets::default();
+        for (rel, bytes) in files {
+            if has_ext(rel, "csv") {
+                let meta = metas.remove(rel);
+                match parse_dataset(rel, bytes, meta).and_then(check_default_chart) {
+                    Ok(ds) => out.sets.push(ds),
+                    Err(errors) => {
+                        diagnostics.extend(errors);
+                        out.broken.insert(data_name(rel));
+                    }
+                }
+            } else if has_ext(rel, "xlsx") || has_ext(rel, "xls") || has_ext(rel, "et") {
+                diagnostics.push(Diagnostic::new(rel, 0, "gongkai reads tables as CSV, not spreadsheets").with_hint(
+                    "open it in Excel or WPS and save it as 「CSV UTF-8（逗号分隔）」 beside this file, then remove this file",
+                ));
+            }
+        }
+        for (csv, (toml, _)) in metas {
+            diagnostics.push(
+                Diagnostic::new(toml, 0, format!("this describes {}, which does not exist", csv.display()))
+                    .with_hint("a description sits beside its CSV with the same name: a.csv and a.toml"),
+            );
+        }
+        out.sets.sort_by(|a, b| a.name.cmp(&b.name));
+        (out, diagnostics)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Dataset> {
+        self.sets.iter()
+    }
+
+    /// The `i`th dataset in name order (the renderer's jobs refer to datasets by index).
+    pub fn get(&self, i: usize) -> Option<&Dataset> {
+        self.sets.get(i)
+    }
+
+    pub fn len(&self) -> usize {
+        self.sets.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sets.is_empty()
+    }
+
+    /// The dataset `name`, below `data/` (`jiangxian.csv`; a leading `data/` is accepted).
+    pub fn find(&self, name: &str) -> Result<&Dataset, Miss> {
+        let name = name.trim().trim_start_matches("./").trim_start_matches("data/");
+        if let Ok(i) = self.sets.binary_search_by(|d| d.name.as_str().cmp(name)) {
+            return Ok(&self.sets[i]);
+        }
+        if self.broken.contains(name) {
+            return Err(Miss::Broken);
+        }
+        let names: Vec<&str> = self.sets.iter().map(|d| d.name.as_str()).collect();
+        let hint = if names.is_empty() {
+            "the site has no data/ folder with CSV files yet; put the table there as data/NAME.csv"
+                .to_string()
+        } else {
+            format!("the files in data/ are: {}{}", names.join(", "), did_you_mean(name, &names))
+        };
+        Err(Miss::Missing { message: format!("there is no file data/{name}"), hint })
+    }
+
+    /// The privacy guard over every cell of every CSV, less what a description allows.
+    pub fn privacy_problems(&self) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        for ds in &self.sets {
+            let allow =
+                crate::privacy::Allow { masked: ds.meta.privacy_allow.clone(), contact_lines: Vec::new() };
+            let header = ds.columns.iter().map(|c| (ds.header_line, c.name.as_str()));
+            let body = ds.rows.iter().flat_map(|r| r.cells.iter().map(move |c| (r.line, c.raw.as_str())));
+            for (line, cell) in header.chain(body) {
+                for d in crate::privacy::check_text(&ds.path, cell, &allow) {
+                    found.push(Diagnostic { line, ..d });
+                }
+            }
+        }
+        found
+    }
+
+    /// Every cell of every CSV, headers included, as (file, line, text): for checks that
+    /// must see all published text.
+    pub fn cells(&self) -> impl Iterator<Item = (&Path, usize, &str)> {
+        self.sets.iter().flat_map(|ds| {
+            let header = ds.columns.iter().map(move |c| (ds.path.as_path(), ds.header_line, c.name.as_str()));
+            let body = ds
+                .rows
+                .iter()
+                .flat_map(move |r| r.cells.iter().map(move |c| (ds.path.as_path(), r.line, c.raw.as_str())));
+            header.chain(body)
+        })
+    }
+}
+
+impl Dataset {
+    /// The index of the column named exactly `name`.
+    pub fn column(&self, name: &str) -> Result<usize, Miss> {
+        let name = name.trim();
+        if let Some(i) = self.columns.iter().position(|c| c.name == name) {
+            return Ok(i);
+        }
+        let names: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
+        Err(Miss::Missing {
+            message: format!("{} has no column `{name}`", self.path.display()),
+            hint: format!("its columns are: {}{}", names.join(", "), did_you_mean(name, &names)),
+        })
+    }
+
+    /// The row whose first cell is `key` (a year, a category).
+    pub fn row(&self, key: &str) -> Result<usize, Miss> {
+        let key = key.trim();
+        if let Some(i) = self.rows.iter().position(|r| r.cells.first().is_some_and(|c| c.raw == key)) {
+            return Ok(i);
+        }
+        let keys: Vec<&str> =
+            self.rows.iter().filter_map(|r| r.cells.first()).map(|c| c.raw.as_str()).collect();
+        let first = self.columns.first().map(|c| c.name.as_str()).unwrap_or("");
+        Err(Miss::Missing {
+            message: format!(
+                "{} has no row `{key}` (rows are found by their first column, {first})",
+                self.path.display()
+            ),
+            hint: format!("its rows are: {}{}", keys.join(", "), did_you_mean(key, &keys)),
+        })
+    }
+
+    /// The file as the site offers it for download: UTF-8 with a BOM, so that Excel on a
+    /// Chinese Windows does not read it as GBK and garble it.
+    pub fn download_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.text.len() + 3);
+        out.extend_from_slice(b"\xEF\xBB\xBF");
+        out.extend_from_slice(self.text.as_bytes());
+        out
+    }
+
+    /// The name without `.csv`: `jiangxian`, or `a/b` for `data/a/b.csv`.
+    pub fn stem(&self) -> &str {
+        self.name.strip_suffix(".csv").unwrap_or(&self.name)
+    }
+
+    /// The dataset's unit for a column: the column's own, then the description's.
+    pub fn unit_of(&self, column: usize) -> Option<&str> {
+        self.columns[column].unit.as_deref().or(self.meta.unit.as_deref())
+    }
+}
+
+/// The description's `[chart]` must draw: checked here so a mistake fails the build and
+/// names the TOML file, rather than leaving the data page without its chart.
+fn check_default_chart(ds: Dataset) -> Result<Dataset, Vec<Diagnostic>> {
+    match crate::charts::default_spec(&ds) {
+        Err(Miss::Missing { message, hint }) => {
+            Err(vec![Diagnostic::new(ds.path.with_extension("toml"), 0, format!("[chart]: {message}"))
+                .with_hint(hint)])
+        }
+        _ => Ok(ds),
+    }
+}
+
+/// ` (did you mean `x`?)` when one candidate is close to `wanted`.
+fn did_you_mean(wanted: &str, candidates: &[&str]) -> String {
+    let contains = candidates.iter().find(|c| c.contains(wanted) || (!c.is_empty() && wanted.contains(**c)));
+    let best = contains.copied().or_else(|| {
+        candidates
+            .iter()
+            .map(|c| (strsim::normalized_levenshtein(wanted, c), *c))
+            .filter(|(score, _)| *score >= 0.5)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, c)| c)
+    });
+    best.map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default()
+}
+
+fn has_ext(p: &Path, ext: &str) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+/// `data/a/b.csv` → `a/b.csv`.
+fn data_name(rel: &Path) -> String {
+    let below = rel.strip_prefix("data").unwrap_or(rel);
+    below.to_string_lossy().replace('\\', "/")
+}
+
+fn parse_dataset(
+    rel: &Path,
+    bytes: &[u8],
+    meta_file: Option<(&PathBuf, &Vec<u8>)>,
+) -> Result<Dataset, Vec<Diagnostic>> {
+    let meta = match meta_file {
+        Some((toml_rel, toml_bytes)) => {
+            let text = read::decode(toml_rel, toml_bytes).map_err(|d| vec![d])?.text;
+            meta::parse(toml_rel, &text).map_err(|d| vec![d])?
+        }
+        None => Meta::default(),
+    };
+    let decoded = read::decode(rel, bytes).map_err(|d| vec![d])?;
+    let records = read::records(rel, &decoded.text).map_err(|d| vec![d])?;
+    let Some((header, body)) = records.split_first() else {
+        return Err(vec![Diagnostic::new(rel, 0, "the file is empty")
+            .with_hint("the first line names the columns, e.g. 年份,党员总数(名)")]);
+    };
+    let mut errors = check_header(rel, header, &meta);
+    let rows = body_rows(rel, header, body, &mut errors);
+    let columns = typed_columns(header, &rows, &meta);
+    let rows = parse_cells(rel, &columns, rows, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let title = meta.title.clone().unwrap_or_else(|| {
+        let name = data_name(rel);
+        name.strip_suffix(".csv").unwrap_or(&name).to_string()
+    });
+    Ok(Dataset {
+        name: data_name(rel),
+        path: rel.to_path_buf(),
+        title,
+        meta,
+        encoding: decoded.encoding,
+        header_line: header.line,
+        columns,
+        rows,
+        text: decoded.text,
+    })
+}
+
+/// Column names must be there and distinct; the description may only name real columns.
+fn check_header(rel: &Path, header: &read::Record, meta: &Meta) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (i, name) in header.fields.iter().enumerate() {
+        if name.is_empty() {
+            errors.push(
+                Diagnostic::new(rel, header.line, format!("column {} has no name in the first line", i + 1))
+                    .with_hint("write a name for every column in the first line"),
+            );
+        } else if !seen.insert(name.as_str()) {
+            errors.push(
+                Diagnostic::new(rel, header.line, format!("two columns are named `{name}`"))
+                    .with_hint("give each column its own name"),
+            );
+        }
+    }
+    let names: Vec<&str> = header.fields.iter().map(String::as_str).collect();
+    let toml = rel.with_extension("toml");
+    for col in meta.columns.keys().filter(|c| !seen.contains(c.as_str())) {
+        errors.push(
+            Diagnostic::new(
+                &toml,
+                0,
+                format!("[columns] names `{col}`, which is not a column of {}", rel.display()),
+            )
+            .with_hint(format!(
+                "the columns are: {}{}",
+                names.join(", "),
+                did_you_mean(col, &names)
+            )),
+        );
+    }
+    errors
+}
+
+/// Records below the header, each with as many fields as the header (Excel's trailing empty
+/// fields are dropped); a row of another width is an error.
+fn body_rows(
+    rel: &Path,
+    header: &read::Record,
+    body: &[read::Record],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<read::Record> {
+    let width = header.fields.len();
+    let mut rows = Vec::with_capacity(body.len());
+    for record in body {
+        let mut record = record.clone();
+        while record.fields.len() > width && record.fields.last().is_some_and(String::is_empty) {
+            record.fields.pop();
+        }
+        if record.fields.len() != width {
+            errors.push(
+                Diagnostic::new(
+                    rel,
+                    record.line,
+                    format!(
+                        "this row has {} fields but the first line names {width} columns",
+                        record.fields.len()
+                    ),
+                )
+                .with_hint("a comma inside a figure (11,520) needs the field in quotes: \"11,520\""),
+            );
+            continue;
+        }
+        rows.push(record);
+    }
+    rows
+}
+
+/// Each column's type (the description's, or numeric when every filled cell reads like a
+/// figure) and unit.
+fn typed_columns(header: &read::Record, rows: &[read::Record], meta: &Meta) -> Vec<Column> {
+    header
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let col_meta = meta.columns.get(name);
+            let filled = || rows.iter().map(|r| r.fields[i].as_str()).filter(|c| !EMPTY_MARKS.contains(c));
+            let numeric = match col_meta.and_then(|m| m.kind()) {
+                Some(t) => t == ColumnType::Number,
+                None => filled().next().is_some() && filled().all(number::looks_numeric),
+            };
+            let unit = col_meta
+                .and_then(|m| m.unit().map(String::from))
+                .or_else(|| header_unit(name))
+                .or_else(|| if numeric { shared_unit(filled()) } else { None });
+            Column { name: name.clone(), numeric, unit }
+        })
+        .collect()
+}
+
+/// The unit in a header's brackets: `党员总数(名)` and `党员总数（名）` → 名.
+pub fn header_unit(name: &str) -> Option<String> {
+    let inner = name
+        .strip_suffix(')')
+        .and_then(|s| s.rsplit_once('(').map(|(_, u)| u))
+        .or_else(|| name.strip_suffix('）').and_then(|s| s.rsplit_once('（').map(|(_, u)| u)))?;
+    let inner = inner.trim();
+    (!inner.is_empty() && inner.chars().count() <= 6).then(|| inner.to_string())
+}
+
+/// The unit that every parsable cell of a column writes, when they all agree.
+fn shared_unit<'a>(cells: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut units = cells.map(|c| number::parse(c).ok().and_then(|n| n.unit));
+    let first = units.next()??;
+    units.all(|u| u.as_deref() == Some(first.as_str())).then_some(first)
+}
+
+/// Parses every cell of the numeric columns; a malformed figure is an error naming the
+/// line, column and cell.
+fn parse_cells(
+    rel: &Path,
+    columns: &[Column],
+    rows: Vec<read::Record>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Row> {
+    rows.into_iter()
+        .map(|record| {
+            let cells = record
+                .fields
+                .into_iter()
+                .zip(columns)
+                .map(|(raw, col)| {
+                    let number = if col.numeric && !EMPTY_MARKS.contains(&raw.as_str()) {
+                        number::parse(&raw)
+                            .map_err(|e| errors.push(cell_error(rel, record.line, &col.name, &e)))
+                            .ok()
+                    } else {
+                        None
+                    };
+                    Cell { raw, number }
+                })
+                .collect();
+            Row { line: record.line, cells }
+        })
+        .collect()
+}
+
+fn cell_error(rel: &Path, line: usize, column: &str, e: &number::NumberError) -> Diagnostic {
+    Diagnostic::new(rel, line, format!("column `{column}`: {e}")).with_hint(
+        "write the figure as 12016, 11,520 (in quotes), 1.2万, 1800余场次 or 66.17%; leave the cell empty or write - when there is none",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_one(csv: &str) -> (Datasets, Vec<Diagnostic>) {
+        Datasets::parse(&[(PathBuf::from("data/a.csv"), csv.as_bytes().to_vec())])
+    }
+
+    #[test]
+    fn types_units_and_lookups() {
+        let (ds, diags) = parse_one("年份,党员总数(名),经费\n2020,12016,3600万余元\n2019,-,59万余元\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        let d = ds.find("a.csv").unwrap();
+        assert_eq!(ds.find("data/a.csv").unwrap().name, "a.csv");
+        assert!(d.columns.iter().all(|c| c.numeric));
+        assert_eq!(d.columns[1].unit.as_deref(), Some("名"));
+        assert_eq!(d.columns[2].unit.as_deref(), Some("元"));
+        let (r, c) = (d.row("2020").unwrap(), d.column("经费").unwrap());
+        assert_eq!(d.rows[r].cells[c].number.as_ref().unwrap().value, 36_000_000.0);
+        assert!(d.rows[1].cells[1].number.is_none());
+        assert_eq!(d.title, "a");
+    }
+
+    #[test]
+    fn misses_name_what_exists() {
+        let (ds, _) = parse_one("年份,党员总数(名)\n2020,12016\n");
+        let d = ds.find("a.csv").unwrap();
+        let Err(Miss::Missing { message, hint }) = d.column("党员总数") else { panic!() };
+        assert!(message.contains("党员总数"), "{message}");
+        assert!(
+            hint.contains("年份, 党员总数(名)") && hint.contains("did you mean `党员总数(名)`"),
+            "{hint}"
+        );
+        let Err(Miss::Missing { hint, .. }) = d.row("2021") else { panic!() };
+        assert!(hint.contains("2020"), "{hint}");
+        assert!(matches!(ds.find("b.csv"), Err(Miss::Missing { .. })));
+    }
+
+    #[test]
+    fn bad_cells_are_errors_with_lines() {
+        let (ds, diags) = parse_one("年份,党员\n2020,12016\n2021,12..3万\n");
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].line, 3);
+        assert!(diags[0].message.contains("党员") && diags[0].message.contains("12..3万"));
+        assert!(matches!(ds.find("a.csv"), Err(Miss::Broken)));
+    }
+
+    #[test]
+    fn text_columns_stay_text() {
+        let (ds, diags) = parse_one("活动,日期,数量\n讲党课,2020-12-01,1800余场次\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        let d = ds.find("a.csv").unwrap();
+        assert_eq!(d.columns.iter().map(|c| c.numeric).collect::<Vec<_>>(), [false, false, true]);
+    }
+
+    #[test]
+    fn cells_cover_headers_and_rows() {
+        let (ds, _) = parse_one("姓名,电话\n张三,\"13800000000\"\n");
+        let cells: Vec<_> = ds.cells().map(|(p, l, t)| (p.to_string_lossy().into_owned(), l, t)).collect();
+        assert_eq!(cells[0], ("data/a.csv".to_string(), 1, "姓名"));
+        assert_eq!(cells[3], ("data/a.csv".to_string(), 2, "13800000000"));
+    }
+
+    #[test]
+    fn description_and_orphans() {
+        let files = vec![
+            (PathBuf::from("data/a.csv"), "x,y\n1,2\n".as_bytes().to_vec()),
+            (PathBuf::from("data/a.toml"), "title = \"甲\"\n[columns]\nz = \"number\"\n".as_bytes().to_vec()),
+            (PathBuf::from("data/b.toml"), "title = \"乙\"\n".as_bytes().to_vec()),
+        ];
+        let (_, diags) = Datasets::parse(&files);
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert!(messages.iter().any(|m| m.contains("`z`")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("data/b.csv")), "{messages:?}");
+    }
+
+    #[test]
+    fn download_has_a_bom() {
+        let (bytes, ..) = encoding_rs::GB18030.encode("年份,党员\n2020,1.2万\n");
+        let (ds, _) = Datasets::parse(&[(PathBuf::from("data/a.csv"), bytes.into_owned())]);
+        let out = ds.find("a.csv").unwrap().download_bytes();
+        assert_eq!(&out[..3], b"\xEF\xBB\xBF");
+        assert_eq!(std::str::from_utf8(&out[3..]).unwrap(), "年份,党员\n2020,1.2万\n");
     }
 }

@@ -168,7 +168,9 @@ fn unit(rest: &str, text: &str) -> Result<(Option<String>, bool), NumberError> {
     if rest.contains(|c: char| c.is_ascii_digit() || c == '.')
         || MAGNITUDES.iter().any(|(w, _)| rest.contains(w))
     {
-        return Err(NumberError(format!("`{text}` is not one figure: digits or 万/亿 appear again after it")));
+        return Err(NumberError(format!(
+            "`{text}` is not one figure: digits or 万/亿 appear again after it"
+        )));
     }
     if rest.chars().count() > 8 || rest.contains(char::is_whitespace) {
         return Err(NumberError(format!("`{text}`: the text after the figure is too long to be a unit")));
@@ -241,7 +243,8 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_zero() {
-        for bad in ["12..3万", "万", "1.2.3", "", "余元", "1,2345", "12万万", "3.", "1.2万3", "5%元", "abc"] {
+        for bad in ["12..3万", "万", "1.2.3", "", "余元", "1,2345", "12万万", "3.", "1.2万3", "5%元", "abc"]
+        {
             assert!(parse(bad).is_err(), "`{bad}` should not parse, got {:?}", parse(bad));
         }
         assert!(parse("12..3万").unwrap_err().0.contains("decimal point"));

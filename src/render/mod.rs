@@ -2,6 +2,7 @@
 //! parallel. Every output of a build is one `Job`.
 
 pub mod i18n;
+pub mod search;
 pub mod templates;
 pub mod views;
 
@@ -29,8 +30,16 @@ enum Job {
     Term(usize, usize, usize),
     Feed(Kind),
     Sitemap,
+    /// `/archive/`: the list of released editions.
+    Archive,
     /// A disclosure group of `Library::groups`, 1-based page number.
     Group(usize, usize),
+    /// `/data/`: the list of datasets.
+    DataIndex,
+    /// `/data/NAME/`: one dataset (index in `Datasets`).
+    Dataset(usize),
+    /// `/data/NAME.csv`: the dataset's CSV as UTF-8 with a BOM.
+    DataCsv(usize),
 }
 
 /// What the whole site shares in every template.
@@ -46,6 +55,8 @@ struct SiteView<'a> {
     as_of: String,
     /// Set in an internal build: the banner every page carries.
     audience_label: Option<&'static str>,
+    /// Whether the site has a `/data/` section to link to.
+    has_data: bool,
     t: &'a i18n::Strings,
 }
 
@@ -61,6 +72,9 @@ pub struct Renderer<'a> {
     pub config: &'a Config,
     pub library: &'a Library,
     pub tera: &'a Tera,
+    /// Archived editions, newest first, for the home page and `/archive/`.
+    pub editions: &'a [crate::versions::archive::Edition],
+    pub data: &'a crate::data::Datasets,
 }
 
 impl Renderer<'_> {
@@ -72,23 +86,33 @@ impl Renderer<'_> {
         let jobs = self.jobs();
         let total = jobs.len() as u64;
         let done = AtomicU64::new(0);
-        jobs.par_iter()
-            .map(|job| {
-                let out = self.render(job).with_context(|| format!("rendering {job:?}"));
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if let Some(p) = progress {
-                    if n.is_multiple_of(64) || n == total {
-                        p(n, total);
-                    }
-                }
-                out
-            })
-            .collect()
+        // The search index is built alongside the pages (issue 7), so it costs little wall time.
+        let (pages, search) = rayon::join(
+            || {
+                jobs.par_iter()
+                    .map(|job| {
+                        let out = self.render(job).with_context(|| format!("rendering {job:?}"));
+                        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                        if let Some(p) = progress {
+                            if n.is_multiple_of(64) || n == total {
+                                p(n, total);
+                            }
+                        }
+                        out
+                    })
+                    .collect::<Result<Vec<_>>>()
+            },
+            || search::outputs(self).context("building the search index"),
+        );
+        let mut out = pages?;
+        out.extend(search?);
+        Ok(out)
     }
 
     fn jobs(&self) -> Vec<Job> {
         let lib = self.library;
-        let mut jobs = vec![Job::Home, Job::NotFound, Job::Sitemap];
+        // the archive page exists before the first release too, so its link never breaks
+        let mut jobs = vec![Job::Home, Job::NotFound, Job::Sitemap, Job::Archive];
         jobs.extend((0..lib.pages.len()).map(Job::Page));
         for kind in Kind::LISTED {
             let n = lib.of_kind(kind).count();
@@ -103,6 +127,10 @@ impl Renderer<'_> {
             for (i, term) in tax.terms.iter().enumerate() {
                 jobs.extend((1..=self.page_count(term.pages.len())).map(|p| Job::Term(t, i, p)));
             }
+        }
+        if !self.data.is_empty() {
+            jobs.push(Job::DataIndex);
+            jobs.extend((0..self.data.len()).flat_map(|i| [Job::Dataset(i), Job::DataCsv(i)]));
         }
         jobs
     }
@@ -127,6 +155,7 @@ impl Renderer<'_> {
             as_of: format_date_zh(self.library.as_of),
             audience_label: (self.library.audience != Default::default())
                 .then(|| self.library.audience.label()),
+            has_data: !self.data.is_empty(),
             t: self.t(),
         }
     }
@@ -143,6 +172,7 @@ impl Renderer<'_> {
                 let cards =
                     |kind, n| lib.of_kind(kind).take(n).map(|(_, p)| self.card(p)).collect::<Vec<_>>();
                 ctx.insert("cases", &cards(Kind::Case, 10));
+                ctx.insert("editions", self.editions);
                 ctx.insert("reviews", &cards(Kind::Review, 3));
                 ctx.insert("disclosures", &cards(Kind::Disclosure, 5));
                 let open: Vec<Card> = lib
@@ -204,8 +234,27 @@ impl Renderer<'_> {
                 ctx.insert("groups", &self.group_links());
                 (self.listing(&mut ctx, &group.path, &title, &items, *number), "list.html")
             }
+            Job::Archive => {
+                ctx.insert("editions", self.editions);
+                ("archive/".to_string(), "archive.html")
+            }
             Job::Feed(kind) => return self.feed(*kind),
             Job::Sitemap => return self.sitemap(),
+            Job::DataIndex => {
+                ctx.insert("datasets", &crate::data::view::index(self.data));
+                ("data/".to_string(), "data.html")
+            }
+            Job::Dataset(i) => {
+                let ds = self.data.get(*i).context("a dataset index")?;
+                let path = crate::data::view::page_path(ds);
+                let root = "../".repeat(path.matches('/').count());
+                ctx.insert("dataset", &crate::data::view::page(ds, &root));
+                (path, "dataset.html")
+            }
+            Job::DataCsv(i) => {
+                let ds = self.data.get(*i).context("a dataset index")?;
+                return Ok((crate::data::view::csv_path(ds), ds.download_bytes()));
+            }
         };
         ctx.insert("site", &self.site(&path));
         let html = self.tera.render(template, &ctx)?;

@@ -23,14 +23,19 @@ pub const TEMPLATES: &[(&str, &str)] = embedded!(
     "list.html",
     "taxonomy.html",
     "404.html",
+    "archive.html",
+    "search.html",
     "atom.xml",
     "sitemap.xml",
+    "data.html",
+    "dataset.html",
 );
 
 /// The default theme's static files, as shipped.
 pub const STATICS: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../themes/default/static/style.css")),
     ("gongkai.js", include_bytes!("../../themes/default/static/gongkai.js")),
+    ("search.js", include_bytes!("../../themes/default/static/search.js")),
 ];
 
 /// Builds the template set: embedded defaults, then the site's overrides.
@@ -44,6 +49,11 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
     tera.set_escape_fn(escape);
     tera.register_filter("date_zh", date_zh);
     Ok(tera)
+}
+
+/// Makes `load_data(path="NAME.csv")` available to templates, over this build's datasets.
+pub fn register_data(tera: &mut Tera, data: &crate::data::Datasets) {
+    tera.register_function("load_data", crate::data::template::load_data_function(data));
 }
 
 /// `{{ "2020-12-01" | date_zh }}` → 2020年12月1日.

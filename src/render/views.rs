@@ -44,6 +44,9 @@ pub struct DisclosureView<'a> {
     pub contact: Option<&'a str>,
     pub audience: &'static str,
     pub audience_label: &'static str,
+    /// 第N版, and every version when there was more than one.
+    pub version: usize,
+    pub versions: &'a [crate::versions::revisions::Version],
 }
 
 impl<'a> DisclosureView<'a> {
@@ -70,6 +73,8 @@ impl<'a> DisclosureView<'a> {
                 crate::content::disclosure::Audience::Party => "party",
             },
             audience_label: d.audience.label(),
+            version: d.versions.len().max(1),
+            versions: if d.versions.len() > 1 { &d.versions } else { &[] },
         }
     }
 }
@@ -132,6 +137,7 @@ pub struct PageView<'a> {
     pub origin: Option<&'a str>,
     pub chars: usize,
     pub reading_minutes: usize,
+    pub hash: &'a str,
     pub case: Option<CaseView<'a>>,
     pub review: Option<ReviewView<'a>>,
     /// UI strings in the page's own script, for the labels inside the article.
@@ -176,6 +182,7 @@ impl<'a> PageView<'a> {
             origin: page.origin.as_deref(),
             chars: page.chars,
             reading_minutes: reading_minutes(page.chars),
+            hash: &page.hash,
             case,
             review,
             t: i18n::strings(page.lang),

@@ -2,6 +2,7 @@
 //! problems are reported at once.
 
 pub mod library;
+pub mod links;
 pub mod shortcodes;
 pub mod taxonomy;
 

@@ -1,0 +1,42 @@
+//! The HTML a chart or table takes in a page: a `<figure>` with its caption, the chart,
+//! the data as a table in a `<details>`, the source, and a link to the CSV copy.
+
+use super::svg::escape;
+use super::{render_svg, table, ChartData};
+use crate::data::Dataset;
+
+/// A chart as a figure; `root` leads from the page back to the site root (`../../`).
+pub fn chart(data: &ChartData, ds: &Dataset, root: &str) -> String {
+    format!(
+        "<figure class=\"chart chart-{kind}\">\n<figcaption>{title}</figcaption>\n{svg}\n\
+         <details class=\"chart-data\"><summary>数据表</summary>\n{table}\n</details>\n{meta}\n</figure>",
+        kind = data.kind.name(),
+        title = escape(&data.title),
+        svg = render_svg(data),
+        table = table::html(ds, &data.columns, Some(&data.title)),
+        meta = meta(ds, root),
+    )
+}
+
+/// A table on its own, with the same source line and download link.
+pub fn table_block(ds: &Dataset, columns: &[usize], title: &str, root: &str) -> String {
+    format!(
+        "<div class=\"data-block\">\n{}\n{}\n</div>",
+        table::html(ds, columns, Some(title)),
+        meta(ds, root)
+    )
+}
+
+/// 数据来源 and the download link of the UTF-8 (BOM) copy the build writes at `data/NAME`.
+pub fn meta(ds: &Dataset, root: &str) -> String {
+    let source = match &ds.meta.source {
+        Some(s) => format!("数据来源：{} · ", escape(s)),
+        None => String::new(),
+    };
+    let file = ds.name.rsplit('/').next().unwrap_or(&ds.name);
+    format!(
+        "<p class=\"chart-meta\">{source}<a href=\"{root}data/{name}\" download=\"{file}\">下载数据（CSV）</a></p>",
+        name = escape(&crate::data::view::href(&ds.name)),
+        file = escape(file),
+    )
+}

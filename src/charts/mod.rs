@@ -1,0 +1,226 @@
+//! Charts drawn at build time as inline SVG (no JavaScript): bar, line, stacked bar and pie,
+//! from a dataset's columns. This module picks the data out of a dataset and checks it;
+//! `cartesian` and `pie` lay a chart out, `svg` draws it, `figure` wraps it for a page.
+
+pub mod axis;
+mod cartesian;
+pub mod figure;
+pub mod metrics;
+pub mod palette;
+mod pie;
+pub mod svg;
+pub mod table;
+
+use crate::data::{Dataset, Miss};
+
+/// The kinds the `chart` shortcode draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Bar,
+    Line,
+    Stacked,
+    Pie,
+}
+
+impl Kind {
+    pub const NAMES: &'static str = "bar, line, stacked, pie";
+
+    pub fn parse(name: &str) -> Option<Kind> {
+        match name.trim() {
+            "bar" | "柱状图" => Some(Kind::Bar),
+            "line" | "折线图" => Some(Kind::Line),
+            "stacked" | "堆积柱状图" => Some(Kind::Stacked),
+            "pie" | "饼图" => Some(Kind::Pie),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Bar => "bar",
+            Kind::Line => "line",
+            Kind::Stacked => "stacked",
+            Kind::Pie => "pie",
+        }
+    }
+
+    /// What a screen reader is told the picture is.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Bar => "柱状图",
+            Kind::Line => "折线图",
+            Kind::Stacked => "堆积柱状图",
+            Kind::Pie => "饼图",
+        }
+    }
+}
+
+/// What to draw: `x` names the categories (default: the first column), `y` the columns of
+/// figures (default: every numeric column but `x`).
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub kind: Kind,
+    pub x: Option<String>,
+    pub y: Vec<String>,
+    pub title: Option<String>,
+}
+
+/// One column of figures, with the cells' own text for labels.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<Option<f64>>,
+    pub texts: Vec<String>,
+}
+
+/// The checked data of one chart.
+#[derive(Debug, Clone)]
+pub struct ChartData {
+    pub kind: Kind,
+    pub title: String,
+    pub categories: Vec<String>,
+    pub series: Vec<Series>,
+    /// The unit all series share, if they do.
+    pub unit: Option<String>,
+    /// Dataset columns shown: x first, then the series.
+    pub columns: Vec<usize>,
+}
+
+/// Picks and checks the chart's columns; a problem says what the dataset does have.
+pub fn chart_data(spec: &Spec, ds: &Dataset) -> Result<ChartData, Miss> {
+    let x = match &spec.x {
+        Some(name) => ds.column(name)?,
+        None => 0,
+    };
+    let ys: Vec<usize> = if spec.y.is_empty() {
+        (0..ds.columns.len()).filter(|&i| i != x && ds.columns[i].numeric).collect()
+    } else {
+        spec.y.iter().map(|name| ds.column(name)).collect::<Result<_, _>>()?
+    };
+    check_columns(spec.kind, ds, &ys)?;
+    let series: Vec<Series> = ys
+        .iter()
+        .map(|&c| Series {
+            name: ds.columns[c].name.clone(),
+            values: ds.rows.iter().map(|r| r.cells[c].number.as_ref().map(|n| n.value)).collect(),
+            texts: ds.rows.iter().map(|r| r.cells[c].raw.clone()).collect(),
+        })
+        .collect();
+    check_values(spec.kind, ds, &series)?;
+    let units: Vec<Option<&str>> = ys.iter().map(|&c| ds.unit_of(c)).collect();
+    let unit = units.first().copied().flatten().filter(|u| units.iter().all(|v| *v == Some(u)));
+    Ok(ChartData {
+        kind: spec.kind,
+        title: spec.title.clone().unwrap_or_else(|| ds.title.clone()),
+        categories: ds.rows.iter().map(|r| r.cells[x].raw.clone()).collect(),
+        series,
+        unit: unit.map(String::from),
+        columns: std::iter::once(x).chain(ys).collect(),
+    })
+}
+
+fn miss(message: String, hint: String) -> Miss {
+    Miss::Missing { message, hint }
+}
+
+fn check_columns(kind: Kind, ds: &Dataset, ys: &[usize]) -> Result<(), Miss> {
+    let numeric: Vec<&str> = ds.columns.iter().filter(|c| c.numeric).map(|c| c.name.as_str()).collect();
+    let hint = || format!("the columns of figures in {} are: {}", ds.path.display(), numeric.join(", "));
+    if ys.is_empty() {
+        return Err(miss(format!("{} has no column of figures to draw", ds.path.display()), hint()));
+    }
+    if let Some(&c) = ys.iter().find(|&&c| !ds.columns[c].numeric) {
+        let name = &ds.columns[c].name;
+        return Err(miss(
+            format!("column `{name}` of {} holds text, not figures", ds.path.display()),
+            hint(),
+        ));
+    }
+    if kind == Kind::Pie && ys.len() > 1 {
+        return Err(miss(
+            "a pie chart shows one column of figures, not several".to_string(),
+            "give y one column, e.g. y=\"数量\"; for several columns use kind=\"bar\" or \"stacked\""
+                .to_string(),
+        ));
+    }
+    if ds.rows.is_empty() {
+        return Err(miss(
+            format!("{} has no rows to draw", ds.path.display()),
+            "add rows below the first line".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn check_values(kind: Kind, ds: &Dataset, series: &[Series]) -> Result<(), Miss> {
+    if matches!(kind, Kind::Pie | Kind::Stacked) {
+        for s in series {
+            if let Some(i) = s.values.iter().position(|v| v.is_some_and(|v| v < 0.0)) {
+                return Err(miss(
+                    format!(
+                        "{} line {}: `{}` is negative, which a {} cannot show",
+                        ds.path.display(),
+                        ds.rows[i].line,
+                        s.texts[i],
+                        kind.label()
+                    ),
+                    "use kind=\"bar\" for figures below zero".to_string(),
+                ));
+            }
+        }
+    }
+    if kind == Kind::Pie && series[0].values.iter().flatten().sum::<f64>() <= 0.0 {
+        return Err(miss(
+            format!(
+                "column `{}` of {} adds up to nothing, so there is no pie to cut",
+                series[0].name,
+                ds.path.display()
+            ),
+            "a pie shows the parts of a whole: fill in the figures".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// Lays out and draws the chart.
+pub fn drawing(data: &ChartData) -> svg::Drawing {
+    match data.kind {
+        Kind::Pie => pie::draw(data),
+        _ => cartesian::draw(data),
+    }
+}
+
+/// The chart as an inline `<svg>`.
+pub fn render_svg(data: &ChartData) -> String {
+    let name = format!("{}（{}）", data.title, data.kind.label());
+    drawing(data).to_svg(&name, data.kind.name())
+}
+
+/// The chart the `/data/` page shows for a dataset: the description's `[chart]`, nothing
+/// with `chart = false`, or else bars of every column of figures. An error names what is
+/// wrong with the description's chart.
+pub fn default_spec(ds: &Dataset) -> Result<Option<Spec>, Miss> {
+    use crate::data::meta::ChartMeta;
+    match &ds.meta.chart {
+        Some(ChartMeta::Enabled(false)) => Ok(None),
+        None | Some(ChartMeta::Enabled(true)) => {
+            let spec = Spec { kind: Kind::Bar, x: None, y: Vec::new(), title: None };
+            Ok(chart_data(&spec, ds).is_ok().then_some(spec))
+        }
+        Some(ChartMeta::Spec(m)) => {
+            let kind = match m.kind.as_deref() {
+                None => Kind::Bar,
+                Some(k) => Kind::parse(k).ok_or_else(|| {
+                    miss(
+                        format!("[chart] kind = \"{k}\" is not a chart kind"),
+                        format!("use one of: {}", Kind::NAMES),
+                    )
+                })?,
+            };
+            let spec =
+                Spec { kind, x: m.x.clone(), y: m.y.clone().unwrap_or_default(), title: m.title.clone() };
+            chart_data(&spec, ds)?;
+            Ok(Some(spec))
+        }
+    }
+}

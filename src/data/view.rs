@@ -1,0 +1,89 @@
+//! What the `/data/` pages show of each dataset: title, source, unit, size, the table, the
+//! default chart and the download link, as template values.
+
+use super::{Dataset, Datasets};
+use crate::charts;
+use serde::Serialize;
+
+/// One dataset as `data.html` lists it and `dataset.html` shows it. `chart` and `table` are
+/// ready HTML; the other fields are text for the template to escape.
+#[derive(Debug, Serialize)]
+pub struct DatasetView<'a> {
+    pub name: &'a str,
+    pub title: &'a str,
+    pub source: Option<&'a str>,
+    pub unit: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub encoding: &'a str,
+    pub rows: usize,
+    pub columns: Vec<&'a str>,
+    /// The dataset's page, relative to the site root, as a link: `data/jiangxian/`.
+    pub url: String,
+    /// The UTF-8 (BOM) copy, as a link: `data/jiangxian.csv`.
+    pub csv: String,
+    pub chart: Option<String>,
+    pub table: Option<String>,
+}
+
+/// A path as a link target: the characters that would end or break a URL are %-encoded;
+/// Chinese stays as it is, which every browser accepts.
+pub fn href(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            ' ' | '#' | '?' | '%' | '"' | '<' | '>' | '\\' => out.push_str(&format!("%{:02X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The output path of a dataset's page, below the site root.
+pub fn page_path(ds: &Dataset) -> String {
+    format!("data/{}/", ds.stem())
+}
+
+/// The output path of a dataset's CSV copy.
+pub fn csv_path(ds: &Dataset) -> String {
+    format!("data/{}", ds.name)
+}
+
+/// The list for `/data/`: no tables or charts, so the index stays small.
+pub fn index(data: &Datasets) -> Vec<DatasetView<'_>> {
+    data.iter().map(|ds| view(ds, None)).collect()
+}
+
+/// A dataset's own page; `root` leads from that page back to the site root.
+pub fn page<'a>(ds: &'a Dataset, root: &str) -> DatasetView<'a> {
+    view(ds, Some(root))
+}
+
+fn view<'a>(ds: &'a Dataset, full: Option<&str>) -> DatasetView<'a> {
+    let chart = full.and_then(|root| {
+        let spec = charts::default_spec(ds).ok().flatten()?;
+        let data = charts::chart_data(&spec, ds).ok()?;
+        Some(charts::figure::chart(&data, ds, root))
+    });
+    DatasetView {
+        name: &ds.name,
+        title: &ds.title,
+        source: ds.meta.source.as_deref(),
+        unit: ds.meta.unit.as_deref(),
+        description: ds.meta.description.as_deref(),
+        encoding: ds.encoding,
+        rows: ds.rows.len(),
+        columns: ds.columns.iter().map(|c| c.name.as_str()).collect(),
+        url: href(&page_path(ds)),
+        csv: href(&csv_path(ds)),
+        chart,
+        table: full.map(|_| charts::table::html(ds, &[], None)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn links_escape_what_breaks_urls() {
+        assert_eq!(super::href("data/2020 年#1.csv"), "data/2020%20年%231.csv");
+    }
+}

@@ -1,0 +1,132 @@
+//! Command-line help in Chinese or English, by locale (`LANG=zh_CN.UTF-8` gives Chinese).
+//! The English text is the doc comments in main.rs; this file holds the Chinese and the
+//! examples for both.
+
+use clap::Command;
+
+/// Whether the user's locale asks for Chinese, the POSIX way: LC_ALL, then LC_MESSAGES, then LANG.
+pub fn wants_chinese() -> bool {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .is_some_and(|v| v.starts_with("zh"))
+}
+
+/// (subcommand path, Chinese summary, Chinese example, English example)
+const COMMANDS: &[(&str, &str, &str, &str)] = &[
+    (
+        "build",
+        "生成网站，写入 public/（失败时保留原有网站不变）",
+        "示例：gongkai build --as-of 2024-10-01",
+        "Example: gongkai build --as-of 2024-10-01",
+    ),
+    (
+        "check",
+        "检查内容（不写入网站）：格式、链接、个人信息等",
+        "示例：gongkai check --format json",
+        "Example: gongkai check --format json",
+    ),
+    (
+        "serve",
+        "本地预览：生成、提供网页并在修改后自动刷新浏览器",
+        "示例：gongkai serve --port 1111",
+        "Example: gongkai serve --port 1111",
+    ),
+    (
+        "new",
+        "新建一篇内容（经验交流 case、党务公开 disclosure、年度巡礼 review）",
+        "示例：gongkai new case \"三会一课固定日\"",
+        "Example: gongkai new case \"三会一课固定日\"",
+    ),
+    (
+        "init",
+        "新建一个网站文件夹，含示例内容和默认主题",
+        "示例：gongkai init mysite && cd mysite && gongkai serve",
+        "Example: gongkai init mysite && cd mysite && gongkai serve",
+    ),
+    (
+        "import",
+        "导入",
+        "示例：gongkai import bulletin 通报.txt --region 山西省",
+        "Example: gongkai import bulletin bulletin.txt --region 山西省",
+    ),
+    (
+        "import bulletin",
+        "把经验交流通报（[发布者]…[亮点]…[举措]…点评：）导入为案例",
+        "示例：gongkai import bulletin 通报.txt --date 2015-06-01 --tag 党员发展",
+        "Example: gongkai import bulletin bulletin.txt --date 2015-06-01 --tag 党员发展",
+    ),
+    (
+        "export",
+        "导出",
+        "示例：gongkai export bulletin --tag 党员发展 > 通报.txt",
+        "Example: gongkai export bulletin --tag 党员发展 > bulletin.txt",
+    ),
+    (
+        "export bulletin",
+        "把案例导出为经验交流通报文本",
+        "示例：gongkai export bulletin --tag 党员发展 > 通报.txt",
+        "Example: gongkai export bulletin --tag 党员发展 > bulletin.txt",
+    ),
+];
+
+/// (argument id, Chinese help), shared by every subcommand that has the argument.
+const ARGS: &[(&str, &str)] = &[
+    ("root", "网站根目录（含 site.toml、content/、data/、themes/）"),
+    ("out", "输出目录（默认为根目录下的 public/）"),
+    ("as_of", "以此日期为准判断公示状态，格式 YYYY-MM-DD（默认：内容中最新的日期）"),
+    ("audience", "阅读范围：public 对外公开（默认），party 党内版（含党内公开事项）"),
+    ("format", "报告格式：text 或 json"),
+    ("mask", "把身份证号、手机号、银行卡号就地改为遮盖形式"),
+    ("port", "端口"),
+    ("bind", "监听地址（默认只对本机开放）"),
+    ("kind", "内容类型：case 经验交流、disclosure 党务公开、review 年度巡礼、page 页面"),
+    ("title", "标题"),
+    ("date", "日期，格式 YYYY-MM-DD"),
+    ("dir", "新网站的文件夹"),
+    ("files", "通报文本文件（UTF-8、带 BOM 的 UTF-8 或 GB18030）"),
+    ("into", "案例写入的目录"),
+    ("region", "地区路径，如 山西省/临汾市"),
+    ("tags", "标签（可重复）"),
+    ("dry_run", "只显示将写入的内容，不写文件"),
+    ("force", "覆盖导入后被编辑过的文件"),
+];
+
+/// Sets every subcommand's summary and arguments' help in the chosen language, with an example.
+pub fn localise(cmd: Command, chinese: bool) -> Command {
+    let mut cmd = if chinese {
+        cmd.about("公开 gongkai：党建经验交流、党务公开与年度巡礼的静态网站生成器")
+    } else {
+        cmd
+    };
+    for (path, zh, example_zh, example_en) in COMMANDS {
+        let names: Vec<&str> = path.split(' ').collect();
+        cmd = mut_path(cmd, &names, &|c: Command| {
+            let c = c.after_help(if chinese { *example_zh } else { *example_en });
+            let c = if chinese { c.about(*zh) } else { c };
+            if !chinese {
+                return c;
+            }
+            ARGS.iter().fold(c, |c, (id, help)| {
+                if c.get_arguments().any(|a| a.get_id() == id) {
+                    c.mut_arg(*id, |a| a.help(*help))
+                } else {
+                    c
+                }
+            })
+        });
+    }
+    cmd
+}
+
+fn mut_path(cmd: Command, names: &[&str], f: &dyn Fn(Command) -> Command) -> Command {
+    match names {
+        [] => f(cmd),
+        [first, rest @ ..] => {
+            if cmd.find_subcommand(first).is_none() {
+                return cmd;
+            }
+            cmd.mut_subcommand(*first, |sub| mut_path(sub, rest, f))
+        }
+    }
+}

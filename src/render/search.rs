@@ -1,0 +1,238 @@
+//! Site search (issue 7): an index written with the site and answered by `search.js` in the
+//! browser, with no server and no external request, from a web server or a USB stick.
+//!
+//! Why an index of our own rather than a library:
+//! - Pagefind (Rust crate and CLI) fetches its index fragments and a WebAssembly module with
+//!   `fetch()`, which Chromium refuses on file://; its crate also pulls in a large dependency
+//!   tree for HTML parsing we do not need, since the Library already holds each page's text.
+//! - A word segmenter (jieba-rs) decides words at build time: a query segmented differently from
+//!   the text (发展党员 as one word or two, 党员 inside 流动党员管理) then misses, and its
+//!   dictionary adds megabytes to the binary. Character bigrams, the approach of Lucene's
+//!   CJKAnalyzer, find any run of two or more characters wherever it stands, need no dictionary,
+//!   and give every build the same index.
+//! - Traditional and simplified forms meet in one form through zhconv's own zh-Hans table,
+//!   reduced to its single-character rules so the browser can fold the query the same way
+//!   (see `normalize`).
+//!
+//! Files, all under `search/`: `index.html` (the page), `m.js` (manifest: sizes, facets of every
+//! page for the kind/region/year filters, the folding map), `s/N.js` (term shards, chosen by a
+//! hash of the term, so a query loads only the shards of its own terms) and `d/N.js` (what a
+//! result shows: title, date, the start of the text for the excerpt, a few pages per file).
+
+mod encode;
+mod index;
+mod normalize;
+
+pub use normalize::normalize;
+
+use super::Renderer;
+use crate::content::{Kind, Page};
+use anyhow::Result;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use tera::{Context, Tera};
+
+/// Postings aimed at per term shard (two to three bytes each): large enough that a small site
+/// has one shard, small enough that the three or four shards of a query stay far below the
+/// 300 KB a first query may load at 10,000 pages.
+const POSTINGS_PER_SHARD: usize = 12_000;
+const MAX_SHARDS: usize = 4096;
+/// Pages per file of result texts: a results page of 20 loads at most 20 such files.
+const DOCS_PER_CHUNK: usize = 4;
+/// Characters of text kept per page for the excerpt: long enough that most matches in a case
+/// fall within it; matches further on show the start of the text instead.
+const EXCERPT_CHARS: usize = 600;
+
+/// The page kinds, in the order of their numbers in the index.
+const KINDS: [Kind; 4] = [Kind::Case, Kind::Disclosure, Kind::Review, Kind::Page];
+
+static SKIPPED: AtomicBool = AtomicBool::new(false);
+
+/// For `benches/search.rs` only: builds in this process leave the search out, so that the
+/// benchmark can time the same build with and without it.
+#[doc(hidden)]
+pub fn skip_for_benchmark(skip: bool) {
+    SKIPPED.store(skip, Ordering::Relaxed);
+}
+
+/// Whether this build has a search: the theme's search page is what a reader uses it through,
+/// so a template set without `search.html` has none.
+pub fn enabled(tera: &Tera) -> bool {
+    !SKIPPED.load(Ordering::Relaxed) && tera.get_template_names().any(|n| n == "search.html")
+}
+
+fn kind_number(kind: Kind) -> usize {
+    KINDS.iter().position(|k| *k == kind).expect("every kind is listed")
+}
+
+fn kind_key(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Case => "case",
+        Kind::Disclosure => "disclosure",
+        Kind::Review => "review",
+        Kind::Page => "page",
+    }
+}
+
+/// One option of the region filter: every level of every page's region.
+#[derive(Serialize)]
+struct RegionOption {
+    value: String,
+    name: String,
+    depth: usize,
+}
+
+#[derive(Serialize)]
+struct KindOption {
+    key: &'static str,
+    label: String,
+}
+
+/// What `search.html` shows besides the site.
+#[derive(Serialize)]
+struct SearchView {
+    digest: String,
+    count: usize,
+    kinds: Vec<KindOption>,
+    years: Vec<i32>,
+    regions: Vec<RegionOption>,
+}
+
+/// What a result shows of a page: `[path, title, kind, date, byline, region, text]`.
+#[derive(Serialize)]
+struct DocRecord<'a>(&'a str, &'a str, usize, String, &'a str, String, String);
+
+fn byline(page: &Page) -> &str {
+    match &page.extra {
+        crate::content::Extra::Case(c) => &c.publisher,
+        crate::content::Extra::Disclosure(d) => &d.org,
+        _ => "",
+    }
+}
+
+/// The search page and every index file, or nothing when the theme has no search page.
+pub(super) fn outputs(r: &Renderer) -> Result<Vec<crate::write::Output>> {
+    if !enabled(r.tera) {
+        return Ok(Vec::new());
+    }
+    let pages = &r.library.pages;
+    let index = index::build(pages);
+    let shards = index.postings.div_ceil(POSTINGS_PER_SHARD).next_power_of_two().clamp(1, MAX_SHARDS);
+
+    let encoded: Vec<(u32, &str, String)> = index
+        .terms
+        .par_iter()
+        .map(|(t, p)| (encode::shard_of(t, shards as u32), t.as_str(), encode::postings(p)))
+        .collect();
+    let mut by_shard: Vec<BTreeMap<&str, String>> = vec![BTreeMap::new(); shards];
+    for (s, term, list) in encoded {
+        by_shard[s as usize].insert(term, list);
+    }
+    let mut files: Vec<crate::write::Output> = by_shard
+        .par_iter()
+        .enumerate()
+        .map(|(n, terms)| (format!("search/s/{n}.js"), encode::script("s", n, terms)))
+        .collect();
+    files.par_extend(pages.par_chunks(DOCS_PER_CHUNK).enumerate().map(|(n, chunk)| {
+        let docs: Vec<DocRecord> = chunk
+            .iter()
+            .map(|p| {
+                let text: String = index::body_text(p).chars().take(EXCERPT_CHARS).collect();
+                DocRecord(
+                    &p.path,
+                    &p.title,
+                    kind_number(p.kind),
+                    p.date.map(|d| d.to_string()).unwrap_or_default(),
+                    byline(p),
+                    p.region.join("/"),
+                    text,
+                )
+            })
+            .collect::<Vec<_>>();
+        (format!("search/d/{n}.js"), encode::script("d", n, &docs))
+    }));
+
+    let (manifest, facets, view) = manifest(r, &index, shards);
+    files.push(("search/m.js".into(), manifest));
+    files.push(("search/f.js".into(), facets));
+    let digest = encode::digest(files.iter().map(|(_, b)| b.as_slice()));
+    let view = SearchView { digest, ..view };
+    let mut ctx = Context::new();
+    ctx.insert("search", &view);
+    ctx.insert("site", &r.site("search/"));
+    files.push(("search/index.html".into(), r.tera.render("search.html", &ctx)?.into_bytes()));
+    Ok(files)
+}
+
+/// The manifest script, the facets script (kind, year and region of every page, loaded only
+/// when a filter is set) and the filters of the search page.
+fn manifest(r: &Renderer, index: &index::Index, shards: usize) -> (Vec<u8>, Vec<u8>, SearchView) {
+    let pages = &r.library.pages;
+    let years: Vec<i32> =
+        pages.iter().filter_map(|p| p.year()).collect::<BTreeSet<_>>().into_iter().rev().collect();
+    let regions: Vec<String> = pages
+        .iter()
+        .map(|p| p.region.join("/"))
+        .filter(|r| !r.is_empty())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    // Per page: kind, year and region as numbers into the lists above (0: none).
+    let year_no: BTreeMap<i32, usize> = years.iter().enumerate().map(|(i, &y)| (y, i + 1)).collect();
+    let region_no: BTreeMap<&str, usize> =
+        regions.iter().enumerate().map(|(i, r)| (r.as_str(), i + 1)).collect();
+    let mut facets = String::with_capacity(pages.len() * 3);
+    for p in pages {
+        let region = p.region.join("/");
+        encode::number(&mut facets, kind_number(p.kind) as u32);
+        encode::number(&mut facets, p.year().and_then(|y| year_no.get(&y)).copied().unwrap_or(0) as u32);
+        encode::number(&mut facets, region_no.get(region.as_str()).copied().unwrap_or(0) as u32);
+    }
+
+    // Only the folding rules that can matter: a query character whose simplified form is in
+    // no page cannot match anything, folded or not.
+    let present: BTreeSet<char> = index.terms.iter().flat_map(|(t, _)| t.chars()).collect();
+    let (mut from, mut to) = (String::new(), String::new());
+    for (&a, &b) in &normalize::fold().pairs {
+        if present.contains(&b) || present.contains(&a) {
+            from.push(a);
+            to.push(b);
+        }
+    }
+
+    let kinds: Vec<&str> = KINDS.iter().map(|k| kind_key(*k)).collect();
+    let data = serde_json::json!({
+        "n": pages.len(),
+        "shards": shards,
+        "chunk": DOCS_PER_CHUNK,
+        "fold": [from, to],
+    });
+    let facets = serde_json::json!({ "kinds": kinds, "years": years, "regions": regions, "facets": facets });
+    let t = r.t();
+    let present_kinds: BTreeSet<Kind> = pages.iter().map(|p| p.kind).collect();
+    let mut region_options: BTreeMap<String, RegionOption> = BTreeMap::new();
+    for p in pages {
+        for depth in 0..p.region.len() {
+            let value = p.region[..=depth].join("/");
+            region_options.entry(value.clone()).or_insert_with(|| RegionOption {
+                value,
+                name: p.region[depth].clone(),
+                depth,
+            });
+        }
+    }
+    let view = SearchView {
+        digest: String::new(),
+        count: pages.len(),
+        kinds: KINDS
+            .iter()
+            .filter(|k| present_kinds.contains(k))
+            .map(|k| KindOption { key: kind_key(*k), label: t[kind_key(*k)].clone() })
+            .collect(),
+        years,
+        regions: region_options.into_values().collect(),
+    };
+    (encode::script("m", 0, &data), encode::script("f", 0, &facets), view)
+}

@@ -1,0 +1,96 @@
+//! The index's files are JavaScript that hands its data to `gongkaiSearch.add(type, n, data)`:
+//! Chromium refuses `fetch()` of a JSON file from a page opened as file:// (a site on a USB
+//! stick), but runs a `<script src>` beside it.
+//!
+//! Postings are written as text in a 64-character alphabet that needs no escaping inside a JSON
+//! string: each number is 5-bit groups, most significant first, the last group from `LAST` and
+//! the others from `MORE`, so a number below 32 (most gaps between pages, every weight) takes a
+//! single byte. `search.js` decodes it with the same two alphabets.
+
+use super::index::WEIGHT_BITS;
+use serde::Serialize;
+
+const LAST: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef";
+const MORE: &[u8; 32] = b"ghijklmnopqrstuvwxyz0123456789-_";
+
+/// Appends `n` in the variable-length alphabet.
+pub fn number(out: &mut String, mut n: u32) {
+    let mut groups = [0u8; 7];
+    let mut k = 0;
+    loop {
+        groups[k] = (n & 31) as u8;
+        k += 1;
+        n >>= 5;
+        if n == 0 {
+            break;
+        }
+    }
+    for &g in groups[1..k].iter().rev() {
+        out.push(MORE[g as usize] as char);
+    }
+    out.push(LAST[groups[0] as usize] as char);
+}
+
+/// A posting list as pairs (gap to the previous document minus one, weight).
+pub fn postings(list: &[u32]) -> String {
+    let mut out = String::with_capacity(list.len() * 2 + 4);
+    let mut next = 0;
+    for &p in list {
+        let doc = p >> WEIGHT_BITS;
+        number(&mut out, doc - next);
+        number(&mut out, p & ((1 << WEIGHT_BITS) - 1));
+        next = doc + 1;
+    }
+    out
+}
+
+/// Which shard holds `term`: FNV-1a over its UTF-16 code units, which `search.js` computes the
+/// same way with `Math.imul` and `charCodeAt`.
+pub fn shard_of(term: &str, shards: u32) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for unit in term.encode_utf16() {
+        h ^= unit as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h % shards
+}
+
+/// A digest of the index files, put in their URLs so that a browser never mixes a cached
+/// manifest with the shards of a newer build.
+pub fn digest<'a>(files: impl Iterator<Item = &'a [u8]>) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for bytes in files {
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{:012x}", h >> 16)
+}
+
+/// One index file: `gongkaiSearch.add("s",17,{…});`.
+pub fn script(kind: &str, n: usize, data: &impl Serialize) -> Vec<u8> {
+    let json = serde_json::to_string(data).expect("index data serialises");
+    format!("gongkaiSearch.add(\"{kind}\",{n},{json});\n").into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_numbers_take_one_character() {
+        let mut s = String::new();
+        for n in [0, 31, 32, 1023, 1024] {
+            number(&mut s, n);
+            s.push(' ');
+        }
+        assert_eq!(s, "A f hA _f hgA ");
+    }
+
+    #[test]
+    fn postings_are_gaps_and_weights() {
+        let list = [(0 << WEIGHT_BITS) | 16, (1 << WEIGHT_BITS) | 1, (40 << WEIGHT_BITS) | 3];
+        assert_eq!(postings(&list), "AQABhGD");
+    }
+}

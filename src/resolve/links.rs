@@ -1,0 +1,156 @@
+//! Link checking for `gongkai check`: every internal link and image must reach a file of the
+//! built site, and every `#anchor` an id on the page it points to. External links are listed,
+//! never fetched: the site must build offline.
+
+use crate::content::{Extra, Page};
+use crate::Diagnostic;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// An external link found in the content.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct External {
+    pub url: String,
+    pub path: std::path::PathBuf,
+    pub line: usize,
+}
+
+/// Checks the links of `pages` against the rendered `files`.
+pub fn check(pages: &[Page], files: &[crate::write::Output]) -> (Vec<Diagnostic>, Vec<External>) {
+    let ids: BTreeMap<&str, BTreeSet<&str>> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, bytes)| (p.as_str(), ids_in(std::str::from_utf8(bytes).unwrap_or(""))))
+        .collect();
+    let exists = |p: &str| files.binary_search_by(|(f, _)| f.as_str().cmp(p)).is_ok();
+    let mut errors = Vec::new();
+    let mut external = Vec::new();
+    for page in pages {
+        for (url, line, image) in links_of(page) {
+            if is_external(&url) {
+                external.push(External { url, path: page.source.clone(), line });
+                continue;
+            }
+            let (target, anchor) = match url.split_once('#') {
+                Some((t, a)) => (t, Some(a)),
+                None => (url.as_str(), None),
+            };
+            let target = target.split('?').next().unwrap_or("");
+            let file = if target.is_empty() {
+                Some(format!("{}index.html", page.path))
+            } else {
+                resolve(&page.path, target, &exists)
+            };
+            let what = if image { "image" } else { "link" };
+            let Some(file) = file else {
+                errors.push(
+                    Diagnostic::new(
+                        &page.source,
+                        line,
+                        format!("broken {what}: `{url}` leads to no page or file of the site"),
+                    )
+                    .with_hint(
+                        "check the address; links between pages look like ../other-page/ or /cases/name/",
+                    ),
+                );
+                continue;
+            };
+            if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
+                let anchor = percent_decode(anchor);
+                if ids.get(file.as_str()).is_some_and(|set| !set.contains(anchor.as_str())) {
+                    errors.push(
+                        Diagnostic::new(
+                            &page.source,
+                            line,
+                            format!("broken anchor: `{url}` has no `#{anchor}` on the page"),
+                        )
+                        .with_hint("anchors are the heading's text, e.g. #一-组织建设; check the heading"),
+                    );
+                }
+            }
+        }
+    }
+    external.sort();
+    (errors, external)
+}
+
+/// Links of the body (with their file lines) and of a case's commentary (at its key's line).
+fn links_of(page: &Page) -> Vec<(String, usize, bool)> {
+    let mut links: Vec<(String, usize, bool)> =
+        page.body.links.iter().map(|l| (l.url.clone(), page.body_line + l.line - 1, l.image)).collect();
+    if let Extra::Case(c) = &page.extra {
+        if let Some(commentary) = &c.commentary {
+            links.extend(commentary.links.iter().map(|l| (l.url.clone(), page.commentary_line, l.image)));
+        }
+    }
+    links
+}
+
+fn is_external(url: &str) -> bool {
+    let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or("");
+    !scheme.is_empty()
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '.' || c == '-')
+        || url.starts_with("//")
+}
+
+/// The output file a link from the page at `base` (e.g. `cases/a/`) reaches, if any.
+fn resolve(base: &str, target: &str, exists: &dyn Fn(&str) -> bool) -> Option<String> {
+    let target = percent_decode(target);
+    let mut parts: Vec<&str> = if target.starts_with('/') {
+        Vec::new()
+    } else {
+        base.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let joined = parts.join("/");
+    [joined.clone(), format!("{joined}/index.html"), format!("{joined}index.html")]
+        .into_iter()
+        .map(|c| c.trim_start_matches('/').to_string())
+        .find(|c| exists(c))
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// The values of every `id="…"` attribute in an HTML text.
+fn ids_in(html: &str) -> BTreeSet<&str> {
+    html.match_indices(" id=\"")
+        .filter_map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            rest.find('"').map(|end| &rest[..end])
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_and_root_links_resolve() {
+        let files = ["about/index.html", "cases/b/index.html", "style.css"];
+        let exists = |p: &str| files.contains(&p);
+        assert_eq!(resolve("cases/a/", "../b/", &exists).as_deref(), Some("cases/b/index.html"));
+        assert_eq!(resolve("cases/a/", "/about/", &exists).as_deref(), Some("about/index.html"));
+        assert_eq!(resolve("cases/a/", "../../style.css", &exists).as_deref(), Some("style.css"));
+        assert_eq!(resolve("cases/a/", "../../../../etc", &exists), None);
+        assert_eq!(resolve("cases/a/", "../c/", &exists), None);
+    }
+
+    #[test]
+    fn external_links_are_recognised() {
+        assert!(is_external("https://example.org"));
+        assert!(is_external("mailto:a@b.c"));
+        assert!(!is_external("../a/"));
+        assert!(!is_external("#锚点"));
+    }
+}

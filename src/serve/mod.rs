@@ -1,0 +1,131 @@
+//! `gongkai serve`: builds the site into memory, serves it over HTTP, watches the sources,
+//! rebuilds what a change touches and reloads the open pages.
+
+pub mod http;
+pub mod reload;
+pub mod watch;
+
+use crate::session::Session;
+use crate::BuildOptions;
+use anyhow::{Context, Result};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{mpsc, Arc, RwLock};
+use std::time::Instant;
+
+/// What the server answers from.
+#[derive(Default)]
+pub struct Site {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: String,
+    pub port: u16,
+}
+
+/// A running preview: its address, and the handle that stops it.
+pub struct Server {
+    pub address: String,
+    http: Arc<tiny_http::Server>,
+    _watcher: watch::Watcher,
+}
+
+impl Server {
+    pub fn stop(&self) {
+        self.http.unblock();
+    }
+}
+
+/// Something the server reports as it goes (built, rebuilt, failed), for the command line.
+pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Starts the preview and returns at once; the server runs on background threads.
+pub fn start(opts: ServeOptions, log: Log) -> Result<Server> {
+    let started = Instant::now();
+    let session = Session::new(opts.build)?;
+    log(&format!("built {} pages in {:.2} s", session.pages(), started.elapsed().as_secs_f64()));
+    let root = session.root().to_path_buf();
+    let site = Arc::new(RwLock::new(Site { files: session.files().clone() }));
+    let clients = Arc::new(reload::Clients::default());
+    let http = tiny_http::Server::http((opts.bind.as_str(), opts.port)).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot listen on {}:{}: {e}; is another server running? try --port {}",
+            opts.bind,
+            opts.port,
+            opts.port + 1
+        )
+    })?;
+    let address = format!("http://{}", http.server_addr().to_ip().context("listening on an IP address")?);
+    let http = Arc::new(http);
+    spawn_http(http.clone(), site.clone(), clients.clone());
+    let (tx, rx) = mpsc::channel();
+    let watcher = watch::watch(&root, tx)?;
+    std::thread::spawn(move || rebuild_loop(session, rx, site, clients, log));
+    Ok(Server { address, http, _watcher: watcher })
+}
+
+fn spawn_http(http: Arc<tiny_http::Server>, site: Arc<RwLock<Site>>, clients: Arc<reload::Clients>) {
+    std::thread::spawn(move || {
+        for request in http.incoming_requests() {
+            let (site, clients) = (site.clone(), clients.clone());
+            std::thread::spawn(move || http::handle(request, &site, &clients));
+        }
+    });
+}
+
+/// Applies each batch of changes; a failed build keeps the last good site on show and the
+/// errors over it, until a later change fixes them.
+fn rebuild_loop(
+    mut session: Session,
+    changes: mpsc::Receiver<Vec<PathBuf>>,
+    site: Arc<RwLock<Site>>,
+    clients: Arc<reload::Clients>,
+    log: Log,
+) {
+    // an editor's save can arrive as two batches; the browser hears of an error once
+    let mut last_error: Option<String> = None;
+    while let Ok(mut batch) = changes.recv() {
+        while let Ok(more) = changes.try_recv() {
+            batch.extend(more);
+        }
+        let started = Instant::now();
+        match session.update(&batch) {
+            Ok(changed) => {
+                {
+                    let mut site = site.write().expect("site lock");
+                    for path in &changed.removed {
+                        site.files.remove(path);
+                    }
+                    for path in &changed.written {
+                        if let Some(bytes) = session.files().get(path) {
+                            site.files.insert(path.clone(), bytes.clone());
+                        }
+                    }
+                }
+                if !changed.written.is_empty() || !changed.removed.is_empty() || last_error.is_some() {
+                    clients.reload();
+                }
+                last_error = None;
+                log(&format!(
+                    "rebuilt {} files after {} change(s) in {} ms",
+                    changed.written.len(),
+                    batch.len(),
+                    started.elapsed().as_millis()
+                ));
+            }
+            Err(e) => {
+                let text = match e.downcast_ref::<crate::Diagnostics>() {
+                    Some(d) => d.to_string(),
+                    None => format!("{e:#}"),
+                };
+                if last_error.as_deref() != Some(text.as_str()) {
+                    clients.error(&text);
+                    log(&format!("build failed:\n{text}"));
+                }
+                last_error = Some(text);
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Versions: the release store, archived editions, the revision history of disclosures and
+//! verification. A disclosure site is a public record: what was published stays readable,
+//! and anyone can check that a page was not altered.
+
+pub mod archive;
+pub mod manifest;
+pub mod revisions;
+pub mod store;
+pub mod verify;
+
+use anyhow::Result;
+use manifest::Release;
+use std::path::Path;
+use store::Store;
+
+/// The releases of a site, oldest first, with access to their stored sources.
+pub struct History {
+    pub store: Store,
+    pub releases: Vec<Release>,
+}
+
+impl History {
+    pub fn load(root: &Path) -> Result<History> {
+        let store = Store::at(root);
+        let releases = store.releases()?;
+        Ok(History { store, releases })
+    }
+
+    /// No releases: for a site that has none, and for rebuilding the first one.
+    pub fn empty(root: &Path) -> History {
+        History { store: Store::at(root), releases: Vec::new() }
+    }
+
+    /// The history as it stood when `version` was released: the releases before it.
+    pub fn before(&self, version: &str, root: &Path) -> History {
+        let releases = self.releases.iter().take_while(|r| r.version != version).cloned().collect();
+        History { store: Store::at(root), releases }
+    }
+
+    /// The text of `path` in each release that has it, as (version, date) and text, oldest
+    /// first. A damaged object is skipped here; `gongkai verify` and the archive report it.
+    pub fn texts_of<'a>(&'a self, path: &'a str) -> impl Iterator<Item = ((&'a str, &'a str), String)> + 'a {
+        self.releases.iter().filter_map(move |r| {
+            let hash = r.sources.get(path)?;
+            let bytes = self.store.object(hash).ok()?;
+            Some(((r.version.as_str(), r.date.as_str()), String::from_utf8(bytes).ok()?))
+        })
+    }
+}
+
+/// What `gongkai release` is asked for.
+pub struct ReleaseOptions {
+    pub version: String,
+    pub note: String,
+    /// Defaults to the build's date.
+    pub date: Option<chrono::NaiveDate>,
+    /// Secret ed25519 key, hex, to sign the manifest with.
+    pub key: Option<String>,
+}
+
+/// The folders and file whose contents make a release's sources.
+pub const SOURCE_DIRS: [&str; 4] = ["content", "data", "themes", "static"];
+
+/// Every source file of the site, as (path relative to the root, bytes), sorted.
+pub fn sources(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    let config = root.join(crate::config::FILE);
+    if config.exists() {
+        files.push((crate::config::FILE.to_string(), std::fs::read(&config)?));
+    }
+    for dir in SOURCE_DIRS {
+        for (path, rel) in crate::load::walk(root, dir)? {
+            files.push((rel.to_string_lossy().replace('\\', "/"), std::fs::read(&path)?));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// A version name must make a safe file and URL segment: `2024`, `2024.1`, `2024-q3`.
+pub fn check_version(version: &str) -> Result<()> {
+    let ok = !version.is_empty()
+        && version.len() <= 40
+        && version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        && !version.starts_with('.');
+    anyhow::ensure!(ok, "`{version}` cannot name a release: use letters, digits, '.', '-' or '_', e.g. 2024");
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! The revision rule for disclosures: once a disclosure is in a release its text may change
+//! only with a new `[[revisions]]` entry (date and reason), and every earlier version stays
+//! readable, with the difference between consecutive versions.
+
+use super::History;
+use crate::content::{Extra, Page};
+use crate::Diagnostic;
+use serde::Serialize;
+
+/// One version of a disclosure, oldest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Version {
+    /// 1-based: 第N版.
+    pub number: usize,
+    /// The release it was first published in, or `None` for the current unreleased text.
+    pub release: Option<String>,
+    pub date: Option<String>,
+    /// Why this version replaced the one before it (from `[[revisions]]`).
+    pub reason: Option<String>,
+    /// The source text of this version.
+    #[serde(skip)]
+    pub source: String,
+    /// SHA-256 of the source, first 12 hex digits: printed on the board copy.
+    pub hash: String,
+    /// The version's body as HTML, and what changed from the version before.
+    pub html: String,
+    pub diff: Option<String>,
+    #[serde(skip)]
+    pub text: String,
+}
+
+/// Distinct texts of `path` across releases, then the current text if it differs.
+pub fn versions(history: &History, path: &str, current: &str) -> Vec<Version> {
+    let mut out: Vec<Version> = Vec::new();
+    for (release, text) in history.texts_of(path) {
+        if out.last().is_some_and(|v| v.source == text) {
+            continue;
+        }
+        out.push(version(out.len() + 1, Some(release), text));
+    }
+    if out.last().is_none_or(|v| v.source != current) {
+        out.push(version(out.len() + 1, None, current.to_string()));
+    }
+    out
+}
+
+fn version(number: usize, release: Option<(&str, &str)>, text: String) -> Version {
+    Version {
+        number,
+        release: release.map(|(v, _)| v.to_string()),
+        date: release.map(|(_, d)| d.to_string()),
+        reason: None,
+        hash: super::manifest::sha256(text.as_bytes())[..12].to_string(),
+        source: text,
+        html: String::new(),
+        diff: None,
+        text: String::new(),
+    }
+}
+
+/// Renders a version's source: its body HTML and its text (title and body) for the diff.
+pub type RenderVersion<'a> = dyn Fn(&Page, &str) -> Option<(String, String)> + 'a;
+
+/// Checks the rule for every disclosure and gives each its versions, reasons attached.
+pub fn apply(
+    history: &History,
+    pages: &mut [Page],
+    sources: &dyn Fn(&Page) -> Option<String>,
+    render: &RenderVersion,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for page in pages.iter_mut() {
+        let Some(current) = sources(page) else { continue };
+        let Extra::Disclosure(d) = &page.extra else { continue };
+        let path = page.source.to_string_lossy().replace('\\', "/");
+        let mut list = versions(history, &path, &current);
+        let released = list.iter().filter(|v| v.release.is_some()).count();
+        let changed_since_release = released > 0 && list.last().is_some_and(|v| v.release.is_none());
+        // revisions[k] explains version k + 2 (version 1 needs no reason)
+        if changed_since_release && d.revisions.len() < list.len() - 1 {
+            let last = list[list.len() - 2].release.clone().unwrap_or_default();
+            errors.push(
+                Diagnostic::new(&page.source, page.revisions_line, format!("this disclosure differs from release {last}, but no revision says why"))
+                    .with_hint("a published disclosure is a public record: add [[revisions]] with date = 2024-10-12 and reason = \"…\" (what was corrected and why)"),
+            );
+            continue;
+        }
+        for (v, r) in list.iter_mut().skip(1).zip(&d.revisions) {
+            v.reason = Some(r.reason.clone());
+            v.date = v.date.clone().or_else(|| Some(r.date.to_string()));
+        }
+        if list.len() > 1 {
+            for v in list.iter_mut() {
+                if let Some((html, text)) = render(page, &v.source) {
+                    (v.html, v.text) = (html, text);
+                }
+            }
+            for i in 1..list.len() {
+                list[i].diff = Some(diff_html(&list[i - 1].text, &list[i].text));
+            }
+        }
+        if let Extra::Disclosure(d) = &mut page.extra {
+            d.versions = list;
+        }
+    }
+    errors
+}
+
+/// The difference between two texts, character by character (Chinese has no spaces to split
+/// words at), as HTML with `<del>` and `<ins>`.
+pub fn diff_html(old: &str, new: &str) -> String {
+    let diff = similar::TextDiff::configure().algorithm(similar::Algorithm::Patience).diff_chars(old, new);
+    let mut html = String::new();
+    for change in diff.iter_all_changes() {
+        let text = escape(change.value());
+        match change.tag() {
+            similar::ChangeTag::Equal => html.push_str(&text),
+            similar::ChangeTag::Delete => html.push_str(&format!("<del>{text}</del>")),
+            similar::ChangeTag::Insert => html.push_str(&format!("<ins>{text}</ins>")),
+        }
+    }
+    html.replace("</del><del>", "").replace("</ins><ins>", "")
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn character_level_diff_for_chinese() {
+        assert_eq!(diff_html("应到32人", "应到31人"), "应到3<del>2</del><ins>1</ins>人");
+        assert_eq!(diff_html("<b>", "<i>"), "&lt;<del>b</del><ins>i</ins>&gt;");
+    }
+}

@@ -1,0 +1,122 @@
+//! The release store in `releases/`, committed with the site: one manifest per release and
+//! the source files stored by their hash, so an unchanged file is stored once. Nothing in the
+//! store is trusted on reading: every object is re-hashed.
+
+use super::manifest::{sha256, Release};
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+
+pub const DIR: &str = "releases";
+
+pub struct Store {
+    dir: PathBuf,
+}
+
+impl Store {
+    pub fn at(root: &Path) -> Store {
+        Store { dir: root.join(DIR) }
+    }
+
+    fn manifest_path(&self, version: &str) -> PathBuf {
+        self.dir.join(format!("{version}.json"))
+    }
+
+    fn object_path(&self, hash: &str) -> PathBuf {
+        self.dir.join("objects").join(&hash[..2]).join(&hash[2..])
+    }
+
+    /// Every release, oldest first by date, then version.
+    pub fn releases(&self) -> Result<Vec<Release>> {
+        if !self.dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        let mut releases = Vec::new();
+        for entry in
+            std::fs::read_dir(&self.dir).with_context(|| format!("reading {}", self.dir.display()))?
+        {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+                let release = Release::from_bytes(&bytes, &path.display().to_string())?;
+                let expected = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+                if expected.as_deref() != Some(release.version.as_str()) {
+                    bail!(
+                        "{} names version {}: the store is damaged; restore it from version control",
+                        path.display(),
+                        release.version
+                    );
+                }
+                releases.push(release);
+            }
+        }
+        releases.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.version.cmp(&b.version)));
+        Ok(releases)
+    }
+
+    /// Records a release: its sources and its output are stored, then its manifest. An
+    /// existing version is refused, since a release is a public record. The output is kept
+    /// too, so that the edition stays readable exactly as released even when a later gongkai
+    /// renders the same sources differently.
+    pub fn record(
+        &self,
+        release: &Release,
+        files: &[(String, Vec<u8>)],
+        signature: Option<&str>,
+    ) -> Result<()> {
+        let manifest = self.manifest_path(&release.version);
+        if manifest.exists() {
+            bail!(
+                "release {} exists already and cannot be changed; choose a new version (e.g. {}.1)",
+                release.version,
+                release.version
+            );
+        }
+        for (_, bytes) in files {
+            let hash = sha256(bytes);
+            let path = self.object_path(&hash);
+            if !path.exists() {
+                std::fs::create_dir_all(path.parent().expect("objects have a folder"))?;
+                std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+            }
+        }
+        std::fs::write(&manifest, release.to_bytes())
+            .with_context(|| format!("writing {}", manifest.display()))?;
+        if let Some(sig) = signature {
+            std::fs::write(self.dir.join(format!("{}.sig", release.version)), format!("{sig}\n"))?;
+        }
+        Ok(())
+    }
+
+    /// The stored bytes with this hash, checked against it.
+    pub fn object(&self, hash: &str) -> Result<Vec<u8>> {
+        anyhow::ensure!(
+            hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+            "`{hash}` is not a SHA-256 hash"
+        );
+        let path = self.object_path(hash);
+        let bytes = std::fs::read(&path).with_context(|| {
+            format!("the release store lacks {}; restore releases/ from version control", path.display())
+        })?;
+        if sha256(&bytes) != hash {
+            bail!("{} is damaged: its content no longer matches its hash; restore releases/ from version control", path.display());
+        }
+        Ok(bytes)
+    }
+
+    /// The signature stored beside a release, if any.
+    pub fn signature(&self, version: &str) -> Option<String> {
+        std::fs::read_to_string(self.dir.join(format!("{version}.sig"))).ok().map(|s| s.trim().to_string())
+    }
+
+    /// Writes a release's sources into `dir`, as they were.
+    pub fn checkout(&self, release: &Release, dir: &Path) -> Result<()> {
+        for (path, hash) in &release.sources {
+            let rel = crate::write::safe_relative(path)?;
+            let target = dir.join(rel);
+            std::fs::create_dir_all(target.parent().expect("a file has a folder"))?;
+            std::fs::write(&target, self.object(hash)?)
+                .with_context(|| format!("writing {}", target.display()))?;
+        }
+        Ok(())
+    }
+}

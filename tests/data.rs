@@ -1,0 +1,226 @@
+//! Statistics end to end (issue 4): CSV files in `data/` become figures in the text, charts,
+//! tables, the `/data/` pages and UTF-8 (BOM) downloads; mistakes fail the build with a
+//! message that names the file, the line and what does exist.
+
+mod common;
+
+use common::Site;
+
+const CSV: &str = "年份,党员总数(名),基层党组织(个),经费(元),一肩挑占比\n\
+                   2019,11520,498,3100万元,60.2%\n\
+                   2020,12016,504,3600万余元,66.17%\n";
+
+const TOML: &str = "title = \"某县党建数据\"\nsource = \"某县委组织部\"\n[columns]\n\"年份\" = \"text\"\n";
+
+fn review(body: &str) -> String {
+    format!("+++\ntitle = \"巡礼\"\nyear = 2020\n+++\n{body}\n")
+}
+
+fn site_with(body: &str) -> Site {
+    let site = Site::new();
+    site.file("data/county.csv", CSV).file("data/county.toml", TOML);
+    site.file("content/reviews/r.md", &review(body));
+    site
+}
+
+/// The SVGs of a page, in order.
+fn svgs(html: &str) -> Vec<&str> {
+    html.match_indices("<svg").map(|(i, _)| &html[i..i + html[i..].find("</svg>").unwrap()]).collect()
+}
+
+#[test]
+fn each_shortcode_builds_in_a_fixture_review() {
+    let site = site_with(
+        "全县共有党员{{ stat(data=\"county.csv\", row=\"2020\", col=\"党员总数(名)\") }}名，\
+         即{{ stat(data=\"county.csv\", row=\"2020\", col=\"党员总数(名)\", format=\"万余\") }}名，\
+         经费{{ stat(data=\"county.csv\", row=\"2020\", col=\"经费(元)\") }}，占比{{ stat(data=\"county.csv\", row=\"2020\", col=\"一肩挑占比\") }}。\n\n\
+         {{ chart(data=\"county.csv\", x=\"年份\", y=[\"党员总数(名)\"], kind=\"bar\", title=\"党员总数\") }}\n\n\
+         {{ chart(data=\"county.csv\", x=\"年份\", y=[\"党员总数(名)\", \"基层党组织(个)\"], kind=\"line\", title=\"两条线\") }}\n\n\
+         {{ chart(data=\"county.csv\", x=\"年份\", y=[\"党员总数(名)\", \"基层党组织(个)\"], kind=\"stacked\", title=\"堆积\") }}\n\n\
+         {{ chart(data=\"county.csv\", x=\"年份\", y=\"基层党组织(个)\", kind=\"pie\", title=\"饼\") }}\n\n\
+         {{ table(data=\"county.csv\", columns=[\"年份\", \"经费(元)\"]) }}",
+    );
+    site.build_ok();
+    let html = site.read("reviews/r/index.html");
+    assert!(html.contains("<p>全县共有党员12016名，即1.2万余名，经费3600万余元，占比66.17%。</p>"), "{html}");
+    let svgs = svgs(&html);
+    assert_eq!(svgs.len(), 4);
+    for (svg, kind) in svgs.iter().zip(["bar", "line", "stacked", "pie"]) {
+        assert!(svg.contains(&format!("chart-svg-{kind}")), "{kind}");
+        assert!(svg.contains("font-family=\"'Noto Sans CJK SC'"), "a CJK font stack");
+        assert!(svg.contains("viewBox=\"0 0 520 "), "scalable");
+    }
+    assert!(svgs[0].contains(">1.5万</text>") && svgs[0].contains(">12016</text>"), "万 axis, value labels");
+    assert!(svgs[1].contains(">党员总数(名)</text>") && svgs[1].contains("<polyline"), "legend and lines");
+    assert!(svgs[3].contains("（50.3%）"), "pie shares: 504 of 1002");
+    assert_eq!(html.matches("<figure class=\"chart").count(), 4);
+    assert_eq!(html.matches("<details class=\"chart-data\">").count(), 4);
+    assert!(html.contains("<caption>某县党建数据</caption>"));
+    assert!(html.contains("<th scope=\"row\">2020</th><td class=\"num\">3600万余元</td>"));
+    assert!(html.contains("数据来源：某县委组织部"));
+    assert!(html.contains("href=\"../../data/county.csv\" download"));
+    assert!(!html.contains("{{"), "every shortcode is expanded");
+}
+
+#[test]
+fn data_section_lists_datasets_and_offers_utf8_bom_downloads() {
+    let site = site_with("正文。");
+    site.bytes("data/gb.csv", &std::fs::read("tests/fixtures/data/gb18030.csv").unwrap());
+    site.build_ok();
+    let index = site.read("data/index.html");
+    assert!(index.contains("某县党建数据") && index.contains("href=\"../data/county/\""), "{index}");
+    let page = site.read("data/county/index.html");
+    for part in [
+        "某县党建数据",
+        "某县委组织部",
+        "<table class=\"data-table\">",
+        "chart-svg",
+        "href=\"../../data/county.csv\"",
+    ] {
+        assert!(page.contains(part), "the dataset page lacks {part}");
+    }
+    let bytes = std::fs::read(site.out().join("data/gb.csv")).unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "downloads start with a UTF-8 BOM");
+    let text = std::str::from_utf8(&bytes[3..]).expect("downloads are UTF-8");
+    assert!(text.starts_with("村名,党员人数,集体收入,一肩挑占比\r\n甲村,1.2万,0.38亿元,66.17%"), "{text}");
+    assert!(site.read("data/gb/index.html").contains("gb18030"));
+}
+
+#[test]
+fn gb18030_csv_with_wan_and_percent_draws_a_correct_chart() {
+    let site = Site::new();
+    site.bytes("data/gb.csv", &std::fs::read("tests/fixtures/data/gb18030.csv").unwrap());
+    site.file(
+        "content/reviews/r.md",
+        &review(
+            "{{ chart(data=\"gb.csv\", x=\"村名\", y=\"集体收入\", title=\"集体收入\") }}\n\n\
+             {{ chart(data=\"gb.csv\", x=\"村名\", y=\"一肩挑占比\", kind=\"line\") }}\n\n\
+             乙村有党员{{ stat(data=\"gb.csv\", row=\"乙村\", col=\"党员人数\", format=\"千分位\") }}名。",
+        ),
+    );
+    site.build_ok();
+    let html = site.read("reviews/r/index.html");
+    assert!(html.contains("乙村有党员11,520名。"));
+    let svgs = svgs(&html);
+    // Bars: 0.38亿, 3600万余, 1.5亿 → heights in the ratio 38 : 36 : 150.
+    let heights = bar_heights(svgs[0]);
+    assert_eq!(heights.len(), 3, "{}", svgs[0]);
+    let unit = heights[2] / 150.0;
+    for (h, v) in heights.iter().zip([38.0, 36.0, 150.0]) {
+        assert!((h - v * unit).abs() <= 1.5, "bar heights {heights:?} are not in the ratio 38:36:150");
+    }
+    for label in
+        [">甲村</text>", ">0.38亿元</text>", ">3600万余元</text>", ">1.5亿</text>", ">单位：元</text>"]
+    {
+        assert!(svgs[0].contains(label), "the chart lacks {label}");
+    }
+    assert!(svgs[1].contains(">60%</text>"), "a percent axis: {}", svgs[1]);
+}
+
+/// Heights of the filled bars (the first series colour) in one SVG.
+fn bar_heights(svg: &str) -> Vec<f64> {
+    svg.split("<rect ")
+        .filter(|r| r.contains("fill=\"#B22222\"") || r.contains("fill=\"#b22222\""))
+        .filter(|r| r.contains("stroke=\"none\""))
+        .map(|r| {
+            let h = r.split("height=\"").nth(1).unwrap();
+            h[..h.find('"').unwrap()].parse().unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn wrong_column_fails_with_a_message_a_clerk_can_act_on() {
+    let site = site_with(
+        "第一段。\n\n共有党员{{ stat(data=\"county.csv\", row=\"2020\", col=\"党员总数\") }}名。\n",
+    );
+    let diags = site.build_err();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let d = &diags[0];
+    assert_eq!(d.path, std::path::Path::new("content/reviews/r.md"));
+    assert_eq!(d.line, 7, "the line of the shortcode in the file");
+    assert!(d.message.contains("data/county.csv") && d.message.contains("`党员总数`"), "{}", d.message);
+    let hint = d.hint.as_deref().unwrap();
+    assert!(hint.contains("年份, 党员总数(名), 基层党组织(个), 经费(元), 一肩挑占比"), "{hint}");
+    assert!(hint.contains("did you mean `党员总数(名)`"), "{hint}");
+}
+
+#[test]
+fn missing_file_row_and_chart_column_are_errors() {
+    let site = site_with(
+        "{{ stat(data=\"nope.csv\", row=\"2020\", col=\"x\") }}\n\n\
+         {{ stat(data=\"county.csv\", row=\"2021\", col=\"党员总数(名)\") }}\n\n\
+         {{ chart(data=\"county.csv\", y=[\"党员人数\"]) }}\n",
+    );
+    let diags = site.build_err();
+    let text: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    assert_eq!(diags.len(), 3, "{text:#?}");
+    assert!(text[0].contains(":5:") && text[0].contains("data/nope.csv") && text[0].contains("county.csv"));
+    assert!(text[1].contains(":7:") && text[1].contains("`2021`") && text[1].contains("2019, 2020"));
+    assert!(text[2].contains(":9:") && text[2].contains("`党员人数`"));
+}
+
+#[test]
+fn a_malformed_figure_fails_naming_file_line_and_column() {
+    let site = Site::new();
+    site.file("data/bad.csv", "年份,经费\n2019,59万余元\n2020,12..3万\n");
+    let diags = site.build_err();
+    assert_eq!(diags.len(), 1);
+    assert_eq!((diags[0].path.to_str().unwrap(), diags[0].line), ("data/bad.csv", 3));
+    assert!(
+        diags[0].message.contains("经费") && diags[0].message.contains("12..3万"),
+        "{}",
+        diags[0].message
+    );
+}
+
+#[test]
+fn templates_can_load_data() {
+    let site = site_with("正文。");
+    site.file(
+        "themes/default/templates/review.html",
+        // Tera 1.20 panics on a non-ASCII key in brackets (r["经费"]), so `get` looks it up.
+        "{% set d = load_data(path=\"county.csv\") %}{{ d.title }}|{% for r in d.rows %}\
+         {% set c = r | get(key=\"经费(元)\") %}{{ c.text }}={{ c.value }};{% endfor %}{{ d.records[1][0].text }}",
+    );
+    site.build_ok();
+    assert_eq!(site.read("reviews/r/index.html"), "某县党建数据|3100万元=31000000;3600万余元=36000000;2020");
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let site = site_with("{{ chart(data=\"county.csv\", kind=\"line\") }}\n\n{{ chart(data=\"county.csv\", y=\"党员总数(名)\", kind=\"pie\") }}");
+    site.build_ok();
+    let first = common::tree(&site.out());
+    site.build_ok();
+    assert!(first == common::tree(&site.out()), "two builds of the same input differ");
+}
+
+#[test]
+fn example_review_quotes_its_figures_from_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = gongkai::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
+    opts.out = Some(dir.path().to_path_buf());
+    gongkai::build(&opts).expect("the example site builds");
+    let html = std::fs::read_to_string(dir.path().join("reviews/2020-jiangxian/index.html")).unwrap();
+    let seed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/000_3b1f6fa1e1b1437b.txt"))
+            .unwrap();
+    let source =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/content/reviews/2020-jiangxian.md"))
+            .unwrap();
+    // Each passage reads as the seed does, and its figures come from stat(…), not typed by hand.
+    for passage in [
+        "全县504个基层党组织1.2万余名党员干部",
+        "先后讲党课1800余场次,民主议事4860余项,公开办事6900余项,志愿服务5540余次,为群众办实事好事7900余件,收集意见建议2390余条",
+        "组建9个在外临时党支部,1614名流动党员",
+        "全县共有党员12016名,规范设置基层党组织504个",
+        "实现“一肩挑”行政村88个,占比66.17%",
+        "共列支基层党建工作经费3600万余元",
+    ] {
+        assert!(seed.contains(passage), "the seed does not say {passage}");
+        assert!(html.contains(passage), "the review does not say {passage}");
+        assert!(!source.contains(passage), "{passage} is typed by hand in the review");
+    }
+    assert!(svgs(&html).len() >= 3, "the review shows at least three charts");
+}
