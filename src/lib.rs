@@ -304,5 +304,49 @@ pub fn mask_content(root: &std::path::Path) -> Result<Vec<Masked>> {
             changes.push(Masked { path: file.rel.clone(), line, masked: hit.masked });
         }
     }
+    for (rel, bytes) in loaded.data.iter().filter(|(p, _)| p.extension().is_some_and(|e| e == "csv")) {
+        changes.extend(mask_csv(root, rel, bytes)?);
+    }
     Ok(changes)
+}
+
+/// Masks a CSV in place, keeping its encoding (and BOM): Excel on the clerk's machine must
+/// still open it as before.
+fn mask_csv(root: &std::path::Path, rel: &std::path::Path, bytes: &[u8]) -> Result<Vec<Masked>> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let (bom, body) = match bytes.strip_prefix(BOM) {
+        Some(rest) => (BOM, rest),
+        None => (&[][..], bytes),
+    };
+    let (text, encoding) = match std::str::from_utf8(body) {
+        Ok(t) => (t.to_string(), encoding_rs::UTF_8),
+        Err(_) => match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(body) {
+            Some(t) => (t.into_owned(), encoding_rs::GB18030),
+            None => return Ok(Vec::new()), // unreadable: the build reports it
+        },
+    };
+    let description = root.join(rel.with_extension("toml"));
+    let masked_allowed: Vec<String> = std::fs::read_to_string(&description)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("privacy_allow").and_then(|v| v.as_array()).cloned())
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+        .unwrap_or_default();
+    let allow = privacy::Allow { masked: masked_allowed, contact_lines: Vec::new() };
+    let (masked, hits) = privacy::mask_text(&text, &allow);
+    if hits.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (encoded, _, _) = encoding.encode(&masked);
+    let path = root.join(rel);
+    std::fs::write(&path, [bom, &encoded[..]].concat())
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(hits
+        .into_iter()
+        .map(|hit| Masked {
+            path: rel.to_path_buf(),
+            line: 1 + text[..hit.start].matches('\n').count(),
+            masked: hit.masked,
+        })
+        .collect())
 }

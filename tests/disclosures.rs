@@ -139,3 +139,42 @@ fn example_site_public_build_has_no_trace_of_the_party_only_disclosure() {
             .unwrap();
     assert!(page.contains("党内公开"));
 }
+
+#[test]
+fn csv_data_is_guarded_and_masked_in_its_own_encoding() {
+    let site = Site::new();
+    let text = format!("姓名,身份证号\r\n王某,{ID}\r\n");
+    let (csv, ..) = encoding_rs::GB18030.encode(&text);
+    site.bytes("data/members.csv", &csv);
+    site.case("a", "", "正文");
+    let errors = site.build_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!((errors[0].path.to_str().unwrap(), errors[0].line), ("data/members.csv", 2));
+    assert!(errors[0].message.contains("1101**********002X"));
+    let changes = gongkai::mask_content(site.root()).unwrap();
+    assert_eq!(changes.len(), 1);
+    let bytes = std::fs::read(site.root().join("data/members.csv")).unwrap();
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(&bytes);
+    assert!(!had_errors && text.contains("王某,1101**********002X"), "{text}");
+    site.build_ok();
+}
+
+#[test]
+fn disclosure_table_from_csv_and_its_birth_dates() {
+    let site = Site::new();
+    site.file("data/fees.csv", "季度,收缴党费(元)\n2024年第一季度,1236\n");
+    site.file(
+        "content/disclosures/fees.md",
+        &disclosure("table = \"fees.csv\"", "党费公开如下。").replace("发展党员", "党费收缴使用"),
+    );
+    site.build_ok();
+    let html = site.read("disclosures/fees/index.html");
+    assert!(html.contains("2024年第一季度") && html.contains("1236"), "{html}");
+    site.file("content/disclosures/fees.md", &disclosure("table = \"nope.csv\"", "正文"));
+    let errors = site.build_err();
+    assert_eq!((errors[0].path.to_str().unwrap(), errors[0].line), ("content/disclosures/fees.md", 6));
+    site.file("data/people.csv", "姓名,出生年月\n王某,1990-05-12\n");
+    site.file("content/disclosures/fees.md", &disclosure("table = \"people.csv\"", "正文"));
+    let errors = site.build_err();
+    assert_eq!((errors[0].path.to_str().unwrap(), errors[0].line), ("data/people.csv", 2));
+}
