@@ -12,6 +12,7 @@ pub mod data;
 pub mod diagnostic;
 pub mod import;
 pub mod load;
+pub mod pipeline;
 pub mod privacy;
 pub mod render;
 pub mod resolve;
@@ -27,7 +28,6 @@ pub use diagnostic::{Diagnostic, Diagnostics};
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -98,21 +98,22 @@ pub fn render_site(opts: &BuildOptions) -> Result<(Vec<write::Output>, usize)> {
 fn render_with_library(opts: &BuildOptions) -> Result<(Vec<write::Output>, resolve::Library)> {
     let history = versions::History::load(&opts.root)?;
     let editions = versions::archive::editions(&history);
-    let (mut files, library) = render_edition(opts, &history, &editions)?;
-    let archived = versions::archive::outputs(&opts.root, &history, &edition_renderer(opts.audience))?;
-    files.extend(archived);
+    let prepared = pipeline::Prepared::load(opts, history)?;
+    let (mut files, library) = render_prepared(opts, &prepared, &editions)?;
+    files.extend(live_extras(opts, &prepared.history)?);
+    Ok((pipeline::with_manifest(files), library))
+}
+
+/// What only the live site has: the archived editions and their release manifests.
+pub(crate) fn live_extras(opts: &BuildOptions, history: &versions::History) -> Result<Vec<write::Output>> {
+    let mut files = versions::archive::outputs(&opts.root, history, &edition_renderer(opts.audience))?;
     for release in &history.releases {
         files.push((format!("archive/{}.json", release.version), release.to_bytes()));
         if let Some(sig) = history.store.signature(&release.version) {
             files.push((format!("archive/{}.sig", release.version), format!("{sig}\n").into_bytes()));
         }
     }
-    files.retain(|(p, _)| p != versions::manifest::SITE_MANIFEST);
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    let manifest = versions::manifest::SiteManifest::of(&files).to_bytes();
-    files.push((versions::manifest::SITE_MANIFEST.to_string(), manifest));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok((files, library))
+    Ok(files)
 }
 
 /// How an archived edition is rebuilt from its sources checked out in a folder.
@@ -124,7 +125,8 @@ fn edition_renderer(
         let mut edition = BuildOptions::new(dir);
         edition.as_of = Some(text::parse_date(&release.as_of)?);
         edition.audience = audience;
-        render_edition(&edition, history, &[]).map(|(files, _)| files)
+        let prepared = pipeline::Prepared::load(&edition, history.clone())?;
+        render_prepared(&edition, &prepared, &[]).map(|(files, _)| pipeline::with_manifest(files))
     }
 }
 
@@ -138,67 +140,27 @@ pub fn rebuild_release(root: &std::path::Path, version: &str) -> Result<Vec<writ
     edition_renderer(Audience::Public)(work.path(), &history.before(version, root), release)
 }
 
-/// One edition of the site from the sources under `opts.root`, with the disclosures' history
-/// from `history`; `editions` lists the archive on the home page (empty inside an edition).
-fn render_edition(
+/// Parse, resolve and render every page of a prepared site, plus its static files.
+fn render_prepared(
     opts: &BuildOptions,
-    history: &versions::History,
+    prepared: &pipeline::Prepared,
     editions: &[versions::archive::Edition],
 ) -> Result<(Vec<write::Output>, resolve::Library)> {
-    let root = &opts.root;
-    anyhow::ensure!(root.is_dir(), "the site folder {} does not exist; pass --root DIR", root.display());
-    let mut diagnostics = Vec::new();
-    let (config_text, config_diags) = load::load_config(root)?;
-    diagnostics.extend(config_diags);
-    let config = config::Config::parse(config_text.as_deref()).unwrap_or_else(|e| {
-        diagnostics.extend(e);
-        config::Config::default()
-    });
-    let loaded = load::load(root, &config.theme)?;
-    diagnostics.extend(loaded.diagnostics);
-    let (datasets, data_diagnostics) = data::Datasets::parse(&loaded.data);
-    diagnostics.extend(data_diagnostics);
-    diagnostics.extend(datasets.privacy_problems());
-    let ctx = content::ParseContext { data: &datasets, calendar: &config.calendar };
-    let parsed: Vec<_> = loaded.content.par_iter().map(|f| content::parse(&f.rel, &f.text, ctx)).collect();
-    let mut pages = Vec::with_capacity(parsed.len());
-    for result in parsed {
-        match result {
-            Ok(page) => pages.push(page),
-            Err(e) => diagnostics.extend(e),
-        }
-    }
-    let texts: std::collections::BTreeMap<&std::path::Path, &str> =
-        loaded.content.iter().map(|f| (f.rel.as_path(), f.text.as_str())).collect();
-    diagnostics.extend(versions::revisions::apply(
-        history,
-        &mut pages,
-        &|page| texts.get(page.source.as_path()).map(|t| t.to_string()),
-        &|page, source| {
-            let old = content::parse(&page.source, source, ctx).ok()?;
-            Some((old.body.html.clone(), format!("{}\n\n{}", old.title, old.body.text)))
-        },
-    ));
-    let library = resolve::Library::resolve(pages, opts.audience, opts.as_of);
-    let library = match library {
+    let (pages, parse_diagnostics) = prepared.parse(&prepared.all_paths());
+    let mut diagnostics: Vec<Diagnostic> =
+        prepared.diagnostics.iter().cloned().chain(parse_diagnostics).collect();
+    let library = match resolve::Library::resolve(pages, opts.audience, opts.as_of) {
         Ok(lib) if diagnostics.is_empty() => lib,
         Ok(_) => return Err(report(diagnostics)),
-        Err(e) => return Err(report(diagnostics.into_iter().chain(e).collect())),
+        Err(e) => {
+            diagnostics.extend(e);
+            return Err(report(diagnostics));
+        }
     };
-    let mut tera = render::templates::load(&loaded.templates)?;
-    render::templates::register_data(&mut tera, &datasets);
-    let renderer =
-        render::Renderer { config: &config, library: &library, tera: &tera, data: &datasets, editions };
-    let mut files = renderer.render_all(opts.progress.as_deref())?;
-    let generated: std::collections::BTreeSet<String> = files.iter().map(|(p, _)| p.clone()).collect();
-    let mut statics: std::collections::BTreeMap<String, Vec<u8>> =
-        render::templates::STATICS.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect();
-    statics.extend(loaded.statics);
-    files.extend(statics.into_iter().filter(|(p, _)| !generated.contains(p)));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    let manifest = versions::manifest::SiteManifest::of(&files).to_bytes();
-    files.push((versions::manifest::SITE_MANIFEST.to_string(), manifest));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut files = prepared.renderer(&library, editions).render_all(opts.progress.as_deref())?;
+    let generated: std::collections::BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let statics = prepared.statics_for(&generated);
+    files.extend(statics);
     Ok((files, library))
 }
 
@@ -215,7 +177,10 @@ pub fn release(
         release.version,
         release.version
     );
-    let (files, library) = render_edition(opts, &history, &[])?;
+    let prepared = pipeline::Prepared::load(opts, history)?;
+    let (files, library) = render_prepared(opts, &prepared, &[])?;
+    let files = pipeline::with_manifest(files);
+    let history = prepared.history;
     let sources = versions::sources(&opts.root)?;
     let hashes = |files: &[(String, Vec<u8>)]| {
         files.iter().map(|(p, b)| (p.clone(), versions::manifest::sha256(b))).collect()

@@ -97,7 +97,7 @@ pub fn walk(root: &Path, dir: impl AsRef<Path>) -> Result<Vec<(PathBuf, PathBuf)
 }
 
 /// UTF-8 (a BOM is dropped) or a diagnostic naming the encoding the bytes look like.
-fn decode(rel: &Path, bytes: Vec<u8>, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+pub fn decode(rel: &Path, bytes: Vec<u8>, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {

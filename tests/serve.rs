@@ -102,3 +102,56 @@ fn init_then_build_works() {
         "the skeleton asks for its publisher: {errors:?}"
     );
 }
+
+/// After any sequence of content edits, the incremental session holds exactly what a full
+/// build of the same sources produces.
+#[test]
+fn incremental_updates_equal_a_full_build() {
+    let site = Site::new();
+    for i in 0..45 {
+        site.case(
+            &format!("c{i:02}"),
+            &format!(
+                "date = 2020-01-{:02}\ntags = [\"标签{}\"]\nregion = \"山西省/临汾市\"",
+                i % 28 + 1,
+                i % 3
+            ),
+            "正文。",
+        );
+    }
+    site.file("content/disclosures/d.md", "+++\ntitle = \"公示\"\norg = \"示范村党支部\"\ncategory = \"发展党员\"\npublished = 2020-01-20\nnotice_days = 5\n+++\n正文\n");
+    let mut session = gongkai::session::Session::new(gongkai::BuildOptions::new(site.root())).unwrap();
+    let full = || -> std::collections::BTreeMap<String, Vec<u8>> {
+        gongkai::render_site(&gongkai::BuildOptions::new(site.root())).unwrap().0.into_iter().collect()
+    };
+    let rel = |name: &str| std::path::PathBuf::from(format!("content/cases/{name}.md"));
+    // an edit that moves a case to another tag, region, date and page of the listing
+    site.case("c03", "date = 2020-01-15\ntags = [\"新标签\"]\nregion = \"山西省/运城市\"", "改过的正文。");
+    let changed = session.update(&[rel("c03")]).unwrap();
+    assert_eq!(session.files(), &full());
+    assert!(changed.written.iter().any(|p| p == "cases/c03/index.html"));
+    assert!(
+        changed.written.len() < session.files().len() / 2,
+        "an edit re-renders a part, not all: {}",
+        changed.written.len()
+    );
+    // a new file and a deleted one
+    site.case("new", "date = 2020-01-02", "新的。");
+    std::fs::remove_file(site.root().join("content/cases/c10.md")).unwrap();
+    let changed = session.update(&[rel("new"), rel("c10")]).unwrap();
+    assert_eq!(session.files(), &full());
+    assert!(changed.removed.contains(&"cases/c10/index.html".to_string()));
+    // a broken file is an error; fixing it brings everything back
+    site.case("c05", "pulisher = \"x\"", "正文。");
+    assert!(session.update(&[rel("c05")]).is_err());
+    site.case("c05", "", "修好了。");
+    session.update(&[rel("c05")]).unwrap();
+    assert_eq!(session.files(), &full());
+    // a template change rebuilds everything
+    site.file(
+        "themes/default/templates/case.html",
+        "{% extends \"base.html\" %}{% block main %}新模板{{ page.title }}{% endblock main %}",
+    );
+    session.update(&[std::path::PathBuf::from("themes/default/templates/case.html")]).unwrap();
+    assert_eq!(session.files(), &full());
+}

@@ -17,9 +17,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tera::{Context, Tera};
 use views::{Card, PageView};
 
-/// One output file to produce.
-#[derive(Debug, Clone)]
-enum Job {
+/// One unit of rendering, producing one or more output files.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Job {
     Home,
     NotFound,
     Page(usize),
@@ -40,6 +40,15 @@ enum Job {
     Dataset(usize),
     /// `/data/NAME.csv`: the dataset's CSV as UTF-8 with a BOM.
     DataCsv(usize),
+    /// The search index: many shard files from every page.
+    Search,
+}
+
+/// A job with the fingerprint of everything its output depends on, so that `serve` can
+/// re-render only what a change touched.
+pub struct Planned {
+    pub job: Job,
+    pub fingerprint: u64,
 }
 
 /// What the whole site shares in every template.
@@ -84,35 +93,91 @@ impl Renderer<'_> {
         progress: Option<&(dyn Fn(u64, u64) + Send + Sync)>,
     ) -> Result<Vec<crate::write::Output>> {
         let jobs = self.jobs();
+        let outputs = self.render_jobs(&jobs, progress)?;
+        Ok(outputs.into_iter().flatten().collect())
+    }
+
+    /// Renders `jobs` in parallel; the outputs of each job, in the order of `jobs`. The search
+    /// index is one job among the others and is built while the pages render.
+    pub fn render_jobs(
+        &self,
+        jobs: &[Job],
+        progress: Option<&(dyn Fn(u64, u64) + Send + Sync)>,
+    ) -> Result<Vec<Vec<crate::write::Output>>> {
         let total = jobs.len() as u64;
         let done = AtomicU64::new(0);
-        // The search index is built alongside the pages (issue 7), so it costs little wall time.
-        let (pages, search) = rayon::join(
-            || {
-                jobs.par_iter()
-                    .map(|job| {
-                        let out = self.render(job).with_context(|| format!("rendering {job:?}"));
-                        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                        if let Some(p) = progress {
-                            if n.is_multiple_of(64) || n == total {
-                                p(n, total);
-                            }
-                        }
-                        out
-                    })
-                    .collect::<Result<Vec<_>>>()
-            },
-            || search::outputs(self).context("building the search index"),
-        );
-        let mut out = pages?;
-        out.extend(search?);
-        Ok(out)
+        jobs.par_iter()
+            .map(|job| {
+                let out = self.render_job(job).with_context(|| format!("rendering {job:?}"));
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if let Some(p) = progress {
+                    if n.is_multiple_of(64) || n == total {
+                        p(n, total);
+                    }
+                }
+                out
+            })
+            .collect()
+    }
+
+    fn render_job(&self, job: &Job) -> Result<Vec<crate::write::Output>> {
+        match job {
+            Job::Search => search::outputs(self).context("building the search index"),
+            job => self.render(job).map(|out| vec![out]),
+        }
+    }
+
+    /// Every job with its fingerprint: the job itself, the build's date and audience, and the
+    /// source hash and address of every page the job's output shows or counts.
+    pub fn plan(&self) -> Vec<Planned> {
+        use std::hash::{Hash, Hasher};
+        self.jobs()
+            .into_par_iter()
+            .map(|job| {
+                let mut h = std::hash::DefaultHasher::new();
+                (&job, self.library.as_of, self.library.audience).hash(&mut h);
+                for i in self.members(&job) {
+                    let page = &self.library.pages[i];
+                    (&page.path, &page.hash).hash(&mut h);
+                }
+                Planned { fingerprint: h.finish(), job }
+            })
+            .collect()
+    }
+
+    /// The pages whose content or count a job's output depends on.
+    fn members(&self, job: &Job) -> Vec<usize> {
+        let lib = self.library;
+        let of_kind = |kind| lib.of_kind(kind).map(|(i, _)| i).collect::<Vec<_>>();
+        match job {
+            Job::Page(i) => vec![*i],
+            Job::Home => {
+                let mut m = of_kind(Kind::Disclosure);
+                m.extend(lib.of_kind(Kind::Case).take(10).map(|(i, _)| i));
+                m.extend(lib.of_kind(Kind::Review).take(3).map(|(i, _)| i));
+                m
+            }
+            Job::Section(kind, _) | Job::Feed(kind) => of_kind(*kind),
+            Job::Group(..) => of_kind(Kind::Disclosure),
+            Job::TaxonomyIndex(t) | Job::Term(t, ..) => {
+                let tax = &lib.taxonomies[*t];
+                let mut m: Vec<usize> = match job {
+                    Job::Term(_, i, _) => tax.terms[*i].pages.clone(),
+                    _ => tax.terms.iter().flat_map(|term| term.pages.iter().copied()).collect(),
+                };
+                m.sort_unstable();
+                m.dedup();
+                m
+            }
+            Job::Sitemap | Job::Search => (0..lib.pages.len()).collect(),
+            Job::NotFound | Job::Archive | Job::DataIndex | Job::Dataset(_) | Job::DataCsv(_) => Vec::new(),
+        }
     }
 
     fn jobs(&self) -> Vec<Job> {
         let lib = self.library;
         // the archive page exists before the first release too, so its link never breaks
-        let mut jobs = vec![Job::Home, Job::NotFound, Job::Sitemap, Job::Archive];
+        let mut jobs = vec![Job::Search, Job::Home, Job::NotFound, Job::Sitemap, Job::Archive];
         jobs.extend((0..lib.pages.len()).map(Job::Page));
         for kind in Kind::LISTED {
             let n = lib.of_kind(kind).count();
@@ -255,6 +320,7 @@ impl Renderer<'_> {
                 let ds = self.data.get(*i).context("a dataset index")?;
                 return Ok((crate::data::view::csv_path(ds), ds.download_bytes()));
             }
+            Job::Search => unreachable!("the search index is rendered by render_job"),
         };
         ctx.insert("site", &self.site(&path));
         let html = self.tera.render(template, &ctx)?;

@@ -14,10 +14,12 @@
 //!   reduced to its single-character rules so the browser can fold the query the same way
 //!   (see `normalize`).
 //!
-//! Files, all under `search/`: `index.html` (the page), `m.js` (manifest: sizes, facets of every
-//! page for the kind/region/year filters, the folding map), `s/N.js` (term shards, chosen by a
-//! hash of the term, so a query loads only the shards of its own terms) and `d/N.js` (what a
+//! Files, all under `search/`: `index.html` (the page, with the manifest inline), `m.js` (the
+//! manifest again, for other pages that use the engine: sizes and the folding map), `f.js` (kind,
+//! year and region of every page, loaded once a filter is set), `s/N.js` (term shards, chosen by
+//! a hash of the term, so a query loads only the shards of its own terms) and `d/N.js` (what a
 //! result shows: title, date, the start of the text for the excerpt, a few pages per file).
+//! A first query thus waits for two rounds of loading: its shards, then its results' texts.
 
 mod encode;
 mod index;
@@ -94,6 +96,9 @@ struct KindOption {
 #[derive(Serialize)]
 struct SearchView {
     digest: String,
+    /// The manifest as JSON, for a `<script type="application/json">` in the page: one round of
+    /// loading less before the first query.
+    manifest: String,
     count: usize,
     kinds: Vec<KindOption>,
     years: Vec<i32>,
@@ -225,6 +230,7 @@ fn manifest(r: &Renderer, index: &index::Index, shards: usize) -> (Vec<u8>, Vec<
     }
     let view = SearchView {
         digest: String::new(),
+        manifest: String::new(),
         count: pages.len(),
         kinds: KINDS
             .iter()
@@ -234,5 +240,7 @@ fn manifest(r: &Renderer, index: &index::Index, shards: usize) -> (Vec<u8>, Vec<
         years,
         regions: region_options.into_values().collect(),
     };
+    // `<\/` keeps the inline JSON from ever closing its script element.
+    let view = SearchView { manifest: data.to_string().replace("</", "<\\/"), ..view };
     (encode::script("m", 0, &data), encode::script("f", 0, &facets), view)
 }

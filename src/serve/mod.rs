@@ -84,26 +84,24 @@ fn rebuild_loop(
     clients: Arc<reload::Clients>,
     log: Log,
 ) {
-    // an editor's save can arrive as two batches; the browser hears of an error once
+    // the browser hears of an error once, and only when the files have settled
     let mut last_error: Option<String> = None;
-    while let Ok(mut batch) = changes.recv() {
+    let mut pending: Option<Vec<PathBuf>> = None;
+    loop {
+        let mut batch = match pending.take() {
+            Some(batch) => batch,
+            None => match changes.recv() {
+                Ok(batch) => batch,
+                Err(_) => return,
+            },
+        };
         while let Ok(more) = changes.try_recv() {
             batch.extend(more);
         }
         let started = Instant::now();
         match session.update(&batch) {
             Ok(changed) => {
-                {
-                    let mut site = site.write().expect("site lock");
-                    for path in &changed.removed {
-                        site.files.remove(path);
-                    }
-                    for path in &changed.written {
-                        if let Some(bytes) = session.files().get(path) {
-                            site.files.insert(path.clone(), bytes.clone());
-                        }
-                    }
-                }
+                publish(&site, &session, &changed);
                 if !changed.written.is_empty() || !changed.removed.is_empty() || last_error.is_some() {
                     clients.reload();
                 }
@@ -116,6 +114,12 @@ fn rebuild_loop(
                 ));
             }
             Err(e) => {
+                // an editor that truncates a file before writing it shows us a broken file
+                // for an instant: more changes coming soon mean the error was not the last word
+                if let Ok(more) = changes.recv_timeout(SETTLE) {
+                    pending = Some(batch.into_iter().chain(more).collect());
+                    continue;
+                }
                 let text = match e.downcast_ref::<crate::Diagnostics>() {
                     Some(d) => d.to_string(),
                     None => format!("{e:#}"),
@@ -126,6 +130,21 @@ fn rebuild_loop(
                 }
                 last_error = Some(text);
             }
+        }
+    }
+}
+
+/// How long a failed build waits for further changes before it reports.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(120);
+
+fn publish(site: &RwLock<Site>, session: &Session, changed: &crate::session::Changed) {
+    let mut site = site.write().expect("site lock");
+    for path in &changed.removed {
+        site.files.remove(path);
+    }
+    for path in &changed.written {
+        if let Some(bytes) = session.files().get(path) {
+            site.files.insert(path.clone(), bytes.clone());
         }
     }
 }

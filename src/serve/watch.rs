@@ -1,32 +1,37 @@
 //! Watching the site's sources: content, data, themes, static files and the settings.
 
 use anyhow::{Context, Result};
-use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode, DebounceEventResult, Debouncer};
+use notify::{EventKind, RecursiveMode, Watcher as _};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::{self, Sender};
 use std::time::Duration;
 
 /// Short enough to stay well inside the 200 ms from save to browser, long enough that an
 /// editor's write-rename-chmod burst arrives as one change.
-const DEBOUNCE: Duration = Duration::from_millis(40);
+const QUIET: Duration = Duration::from_millis(30);
 
-pub type Watcher = Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>;
+pub type Watcher = notify::RecommendedWatcher;
 
-/// Watches `root` and sends each batch of changed paths (relative to the root).
+/// Watches `root` and sends each batch of changed source paths (relative to the root).
+///
+/// Written on notify directly rather than a debouncer crate because the build itself reads
+/// every source: those reads arrive as access events, which the mini debouncer cannot tell
+/// from writes, so each build would trigger the next. Here only writes, creations, renames
+/// and removals count.
 pub fn watch(root: &Path, changes: Sender<Vec<PathBuf>>) -> Result<Watcher> {
     let base = root.canonicalize().with_context(|| format!("finding {}", root.display()))?;
+    let (tx, rx) = mpsc::channel::<PathBuf>();
     let prefix = base.clone();
-    let mut debouncer = new_debouncer(DEBOUNCE, move |result: DebounceEventResult| {
-        if let Ok(events) = result {
-            let mut paths: Vec<PathBuf> = events
-                .into_iter()
-                .filter_map(|e| e.path.strip_prefix(&prefix).ok().map(Path::to_path_buf))
-                .filter(|p| is_source(p))
-                .collect();
-            paths.sort();
-            paths.dedup();
-            if !paths.is_empty() {
-                let _ = changes.send(paths);
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let Ok(event) = event else { return };
+        if matches!(event.kind, EventKind::Access(_) | EventKind::Other) {
+            return;
+        }
+        for path in event.paths {
+            if let Ok(rel) = path.strip_prefix(&prefix) {
+                if is_source(rel) {
+                    let _ = tx.send(rel.to_path_buf());
+                }
             }
         }
     })
@@ -34,27 +39,44 @@ pub fn watch(root: &Path, changes: Sender<Vec<PathBuf>>) -> Result<Watcher> {
     for dir in ["content", "data", "themes", "static"] {
         let path = base.join(dir);
         if path.is_dir() {
-            debouncer
-                .watcher()
+            watcher
                 .watch(&path, RecursiveMode::Recursive)
                 .with_context(|| format!("watching {}", path.display()))?;
         }
     }
-    debouncer.watcher().watch(&base, RecursiveMode::NonRecursive).context("watching the site folder")?;
-    Ok(debouncer)
+    watcher.watch(&base, RecursiveMode::NonRecursive).context("watching the site folder")?;
+    std::thread::spawn(move || batch(rx, changes));
+    Ok(watcher)
 }
 
-/// Sources are what a build reads; the output folder and editors' swap files are not.
+/// Gathers paths until the tree has been quiet for a moment, then sends them as one batch.
+fn batch(paths: mpsc::Receiver<PathBuf>, changes: Sender<Vec<PathBuf>>) {
+    while let Ok(first) = paths.recv() {
+        let mut batch = vec![first];
+        while let Ok(more) = paths.recv_timeout(QUIET) {
+            batch.push(more);
+        }
+        batch.sort();
+        batch.dedup();
+        if changes.send(batch).is_err() {
+            return;
+        }
+    }
+}
+
+/// Sources are files a build reads; the output folder, folders themselves and editors' swap
+/// files are not.
 fn is_source(rel: &Path) -> bool {
     let name = rel.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     let hidden = rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
     let top =
         rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+    let is_file_name = rel.components().count() > 1 && name.contains('.');
     !hidden
         && !name.ends_with('~')
         && !name.ends_with(".swp")
         && (rel == Path::new(crate::config::FILE)
-            || ["content", "data", "themes", "static"].contains(&top.as_str()))
+            || is_file_name && ["content", "data", "themes", "static"].contains(&top.as_str()))
 }
 
 #[cfg(test)]
@@ -65,6 +87,7 @@ mod tests {
     fn only_sources_count() {
         assert!(is_source(Path::new("content/cases/a.md")));
         assert!(is_source(Path::new("site.toml")));
+        assert!(!is_source(Path::new("content/cases")), "a folder");
         assert!(!is_source(Path::new("public/index.html")));
         assert!(!is_source(Path::new("content/cases/.a.md.swp")));
         assert!(!is_source(Path::new("content/cases/a.md~")));

@@ -14,6 +14,7 @@ use std::path::Path;
 use store::Store;
 
 /// The releases of a site, oldest first, with access to their stored sources.
+#[derive(Clone)]
 pub struct History {
     pub store: Store,
     pub releases: Vec<Release>,

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 pub const DIR: &str = "releases";
 
+#[derive(Clone)]
 pub struct Store {
     dir: PathBuf,
 }

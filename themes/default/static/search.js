@@ -78,16 +78,19 @@
     return (h >>> 0) % shards;
   }
 
-  function Engine(base, v) {
+  // `manifest`: the search page's inline copy of m.js, if any.
+  function Engine(base, v, manifest) {
     this.base = base;
     this.v = v || "";
     this.postings = {};
+    this.inline = manifest;
   }
 
   Engine.prototype.ready = function () {
     var self = this;
     if (!this.manifest) {
-      this.manifest = load(this.base, this.v, "m", "").then(function (m) {
+      var m = this.inline ? Promise.resolve(this.inline) : load(this.base, this.v, "m", "");
+      this.manifest = m.then(function (m) {
         var fold = {}, from = Array.from(m.fold[0]), to = Array.from(m.fold[1]);
         for (var i = 0; i < from.length; i++) fold[from[i]] = to[i];
         self.fold = fold;
@@ -154,12 +157,17 @@
     var p = this.postings[term];
     if (!p) {
       var text = (store["s" + shardOf(term, m.shards)] || {})[term] || "";
-      var w = new Uint8Array(m.n), docs = new Int32Array(text.length >> 1), k = 0, doc = -1, odd = false;
-      decode(text, function (x) {
-        if (!odd) doc += x + 1;
-        else { w[doc] = x | 32; docs[k++] = doc; }
+      var w = new Uint8Array(m.n), docs = new Int32Array(text.length >> 1), k = 0, doc = -1;
+      // decode() inlined: this loop runs once per posting, often before the JIT has warmed up.
+      var x = 0, odd = false;
+      for (var i = 0; i < text.length; i++) {
+        var c = text.charCodeAt(i);
+        x = x * 32 + DIGIT[c];
+        if (!FINAL[c]) continue;
+        if (odd) { w[doc] = x | 32; docs[k++] = doc; } else doc += x + 1;
         odd = !odd;
-      });
+        x = 0;
+      }
       p = this.postings[term] = { w: w, docs: docs.subarray(0, k) };
     }
     return p;
@@ -188,6 +196,16 @@
     });
   };
 
+  // Loads the shards a query will need, without ranking: called while the reader types.
+  Engine.prototype.prefetch = function (query) {
+    var self = this;
+    return this.ready().then(function (m) {
+      self.words(query).forEach(function (w) {
+        w.terms.forEach(function (t) { load(self.base, self.v, "s", shardOf(t, m.shards)).catch(function () {}); });
+      });
+    });
+  };
+
   Engine.prototype.rank = function (m, words, filters, facets) {
     var n = m.n, matched = new Uint8Array(n), score = new Uint32Array(n), hit = [];
     var self = this;
@@ -195,11 +213,11 @@
       // Walk the rarest term's pages and look the others up by document.
       var ps = word.terms.map(function (t) { return self.weights(t, m); });
       ps.sort(function (a, b) { return a.docs.length - b.docs.length; });
-      var first = ps[0].docs;
+      var first = ps[0].docs, ws = ps.map(function (p) { return p.w; });
       for (var i = 0; i < first.length; i++) {
         var d = first[i], all = IN_TITLE | IN_META, tf = BODY, ok = true;
-        for (var k = 0; k < ps.length; k++) {
-          var x = ps[k].w[d];
+        for (var k = 0; k < ws.length; k++) {
+          var x = ws[k][d];
           if (!x) { ok = false; break; }
           all &= x;
           tf = Math.min(tf, x & BODY);
@@ -298,7 +316,8 @@
     var status = document.getElementById("search-status");
     var list = document.getElementById("search-results");
     var more = document.getElementById("search-more");
-    var engine = new Engine(form.dataset.index, form.dataset.v);
+    var inline = document.getElementById("search-manifest");
+    var engine = new Engine(form.dataset.index, form.dataset.v, inline && JSON.parse(inline.textContent));
     var root = form.dataset.root;
     // A folder link opens a directory listing from file://, so results link to index.html there.
     var suffix = location.protocol === "file:" ? "index.html" : "";
@@ -408,6 +427,13 @@
       ev.preventDefault();
       remember();
       run();
+    });
+    // While the reader types (not while an input method is composing), fetch the shards the
+    // words need, so that Enter only has to rank.
+    var typing = 0;
+    input.addEventListener("input", function (ev) {
+      clearTimeout(typing);
+      if (!ev.isComposing) typing = setTimeout(function () { engine.prefetch(input.value); }, 150);
     });
     form.addEventListener("change", function (ev) {
       if (ev.target.tagName === "SELECT") { remember(); run(); }
