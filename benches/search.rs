@@ -195,8 +195,8 @@ fn sizes(search: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Loads the search page once per query in headless Chromium, at desktop speed and throttled,
-/// and reports the bytes it loaded and the time to the shown results.
+/// Measures each query in headless Chromium at desktop speed and throttled, and reports the
+/// bytes its first search loaded and the times to its first results.
 fn browser(chromium: &Path, out: &Path) -> anyhow::Result<()> {
     if which("python3").is_none() {
         println!("python3 is not installed: the browser figures are skipped");
@@ -208,62 +208,59 @@ fn browser(chromium: &Path, out: &Path) -> anyhow::Result<()> {
         .iter()
         .map(|p| gz(p))
         .sum::<anyhow::Result<u64>>()?;
-    println!("\nfirst query in headless Chromium (page + style + scripts = {} gzip):", kb(base));
+    println!("\nqueries in headless Chromium (page + style + scripts = {} gzip); times in ms:", kb(base));
     println!(
-        "  {:<14} {:>7} {:>9} {:>11} | {:>28} | {:>28}",
+        "  {:<14} {:>7} {:>5} {:>9} | {:>24} | {:>24} | {:>24}",
         "query",
         "results",
         "files",
-        "gzip total",
-        "ms desktop load/rank/total",
-        "ms ×4 (×6) total; 2nd query"
+        "gzip",
+        "desktop: rank typed 2nd",
+        "CPU ×4: rank typed 2nd",
+        "×6: rank typed opened"
     );
     for q in QUERIES {
+        let url = format!("file://{}?q={}", page.display(), percent(q));
         let mut cells = Vec::new();
-        let mut loaded_gz = None;
-        let mut result = None;
         for rate in [1, 4, 6] {
-            let url = format!("file://{}?q={}", page.display(), percent(q));
             // The fastest of three: other programs on the machine only ever add time.
-            let mut m = cdp_measure(chromium, &url, rate)?;
+            let mut m = cdp_measure(chromium, &url, rate, q)?;
             for _ in 0..2 {
-                let again = cdp_measure(chromium, &url, rate)?;
-                m.load = m.load.min(again.load);
-                m.rank = m.rank.min(again.rank);
-                m.total = m.total.min(again.total);
-                m.second = m.second.min(again.second);
-            }
-            if loaded_gz.is_none() {
-                let mut sum = 0;
-                for f in &m.loaded {
-                    let rel = f.split('?').next().unwrap_or(f);
-                    sum += gz(&out.join("search").join(rel))?;
+                let again = cdp_measure(chromium, &url, rate, q)?;
+                for (a, b) in m.times.iter_mut().zip(again.times) {
+                    *a = a.min(b);
                 }
-                loaded_gz = Some((m.loaded.len(), sum));
             }
-            result = Some(m.total_results);
             cells.push(m);
         }
-        let (files, bytes) = loaded_gz.unwrap_or_default();
-        let d = &cells[0];
+        let mut bytes = 0;
+        for f in &cells[0].loaded {
+            bytes += gz(&out.join("search").join(f.split('?').next().unwrap_or(f)))?;
+        }
+        let t = |i: usize| cells[i].times;
         println!(
-            "  {:<14} {:>7} {:>9} {:>11} | {:>8.1} {:>6.1} {:>8.1}    | {:>8.1} ({:>6.1}); {:>8.1}",
+            "  {:<14} {:>7} {:>5} {:>9} | {:>7.1} {:>7.1} {:>8.1} | {:>7.1} {:>7.1} {:>8.1} | {:>7.1} {:>7.1} {:>8.1}",
             q,
-            result.unwrap_or(0),
-            files,
+            cells[0].results,
+            cells[0].loaded.len(),
             kb(base + bytes),
-            d.load,
-            d.rank,
-            d.total,
-            cells[1].total,
-            cells[2].total,
-            cells[1].second
+            t(0)[0],
+            t(0)[1],
+            t(0)[2],
+            t(1)[0],
+            t(1)[1],
+            t(1)[2],
+            t(2)[0],
+            t(2)[1],
+            t(2)[3]
         );
     }
     println!(
-        "total = from the query to the first 10 results shown, loading included (file://), the\n\
-         fastest of three page loads;\n\
-         2nd query = a different query typed on the same page at ×4 (shards partly loaded)"
+        "files, gzip = what the page opened as search/index.html?q=… loaded (page and scripts included);\n\
+         rank = ranking alone; typed = from Enter to the first 10 results shown, loading included\n\
+         (file://), on a page already open; 2nd = another query typed after it (第一书记);\n\
+         opened = from the start of loading search/index.html?q=… to its results shown;\n\
+         each the fastest of three runs"
     );
     Ok(())
 }
@@ -275,12 +272,11 @@ fn percent(q: &str) -> String {
 }
 
 struct Measure {
-    total_results: usize,
+    results: usize,
+    /// Index files the page opened with the query loaded, relative to `search/`.
     loaded: Vec<String>,
-    load: f64,
-    rank: f64,
-    total: f64,
-    second: f64,
+    /// rank, typed, second query, opened (ms).
+    times: [f64; 4],
 }
 
 /// Drives Chromium over `--remote-debugging-pipe` (file descriptors 3 and 4, which only a
@@ -288,7 +284,7 @@ struct Measure {
 /// results, then types a second query and waits for it too.
 const CDP: &str = r#"
 import json, os, subprocess, sys, tempfile, time
-chromium, url, rate = sys.argv[1], sys.argv[2], float(sys.argv[3])
+chromium, url, rate, query = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
 to_chrome_r, to_chrome_w = os.pipe()
 from_chrome_r, from_chrome_w = os.pipe()
 def setup():
@@ -328,25 +324,39 @@ def wait(expr, s):
         if v: return v
         time.sleep(0.05)
     raise SystemExit("timed out waiting for " + expr)
+def typed(query, s):
+    evaluate("gongkaiSearch.last = null; document.getElementById('search-q').value = " + json.dumps(query) +
+             "; document.getElementById('search-form').requestSubmit(); 1", s)
+    return json.loads(wait("gongkaiSearch.last && JSON.stringify(gongkaiSearch.last.timing)", s))
 try:
     target = [t for t in send("Target.getTargets")["targetInfos"] if t["type"] == "page"][0]
     s = send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})["sessionId"]
     send("Emulation.setCPUThrottlingRate", {"rate": rate}, s)
+    # 1. The page opened with the query in its URL.
     send("Page.navigate", {"url": url}, s)
-    first = wait("window.gongkaiSearch && (gongkaiSearch.error || (gongkaiSearch.last && JSON.stringify({"
-                 "n: gongkaiSearch.last.total, t: gongkaiSearch.last.timing, loaded: gongkaiSearch.loaded})))", s)
-    if first.startswith("Error") or not first.startswith("{"): raise SystemExit(first)
-    evaluate("gongkaiSearch.last = null; document.getElementById('search-q').value = '第一书记';"
-             "document.getElementById('search-form').requestSubmit(); 1", s)
-    second = wait("gongkaiSearch.last && JSON.stringify(gongkaiSearch.last.timing)", s)
-    print(json.dumps({"first": json.loads(first), "second": json.loads(second)}))
+    opened = wait("window.gongkaiSearch && (gongkaiSearch.error || (gongkaiSearch.last && JSON.stringify({"
+                  "n: gongkaiSearch.last.total, t: gongkaiSearch.last.timing, loaded: gongkaiSearch.loaded})))", s)
+    if not opened.startswith("{"): raise SystemExit(opened)
+    # 2. The page opened empty, then the query typed once the page has settled, then another.
+    send("Page.navigate", {"url": url.split("?")[0]}, s)
+    wait("document.readyState === 'complete' && window.gongkaiSearch && gongkaiSearch.done && 1", s)
+    time.sleep(1.0)
+    first = typed(query, s)
+    second = typed("第一书记", s)
+    print(json.dumps({"opened": json.loads(opened), "first": first, "second": second}))
 finally:
     p.kill(); p.wait()
 "#;
 
-fn cdp_measure(chromium: &Path, url: &str, rate: u32) -> anyhow::Result<Measure> {
-    let out =
-        Command::new("python3").arg("-c").arg(CDP).arg(chromium).arg(url).arg(rate.to_string()).output()?;
+fn cdp_measure(chromium: &Path, url: &str, rate: u32, query: &str) -> anyhow::Result<Measure> {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(CDP)
+        .arg(chromium)
+        .arg(url)
+        .arg(rate.to_string())
+        .arg(query)
+        .output()?;
     anyhow::ensure!(
         out.status.success(),
         "measuring {url} in Chromium failed: {}",
@@ -354,10 +364,10 @@ fn cdp_measure(chromium: &Path, url: &str, rate: u32) -> anyhow::Result<Measure>
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout)?;
     let f = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap_or(f64::NAN);
-    let first = &v["first"];
+    let opened = &v["opened"];
     Ok(Measure {
-        total_results: first["n"].as_u64().unwrap_or(0) as usize,
-        loaded: first["loaded"]
+        results: opened["n"].as_u64().unwrap_or(0) as usize,
+        loaded: opened["loaded"]
             .as_array()
             .map(|a| {
                 a.iter()
@@ -366,10 +376,12 @@ fn cdp_measure(chromium: &Path, url: &str, rate: u32) -> anyhow::Result<Measure>
                     .collect()
             })
             .unwrap_or_default(),
-        load: f(&first["t"], "load"),
-        rank: f(&first["t"], "rank"),
-        total: f(&first["t"], "total"),
-        second: f(&v["second"], "total"),
+        times: [
+            f(&v["first"], "rank"),
+            f(&v["first"], "total"),
+            f(&v["second"], "total"),
+            f(&opened["t"], "since_load"),
+        ],
     })
 }
 

@@ -3,8 +3,9 @@
 //!
 //! Why an index of our own rather than a library:
 //! - Pagefind (Rust crate and CLI) fetches its index fragments and a WebAssembly module with
-//!   `fetch()`, which Chromium refuses on file://; its crate also pulls in a large dependency
-//!   tree for HTML parsing we do not need, since the Library already holds each page's text.
+//!   `fetch()`, which Chromium refuses on file:// (Pagefind issue #241, "Allow pagefind to run
+//!   locally", is open); its crate also pulls in a large dependency tree for HTML parsing we do
+//!   not need, since the Library already holds each page's text.
 //! - A word segmenter (jieba-rs) decides words at build time: a query segmented differently from
 //!   the text (发展党员 as one word or two, 党员 inside 流动党员管理) then misses, and its
 //!   dictionary adds megabytes to the binary. Character bigrams, the approach of Lucene's
@@ -25,8 +26,6 @@ mod encode;
 mod index;
 mod normalize;
 
-pub use normalize::normalize;
-
 use super::Renderer;
 use crate::content::{Kind, Page};
 use anyhow::Result;
@@ -41,11 +40,13 @@ use tera::{Context, Tera};
 /// 300 KB a first query may load at 10,000 pages.
 const POSTINGS_PER_SHARD: usize = 12_000;
 const MAX_SHARDS: usize = 4096;
-/// Pages per file of result texts: a results page of 20 loads at most 20 such files.
+/// Pages per file of result texts: the 10 results shown at first load at most 10 such files,
+/// about 3 KB each compressed; more pages a file would mean more bytes for the same results,
+/// fewer would mean more files in the output.
 const DOCS_PER_CHUNK: usize = 4;
-/// Characters of text kept per page for the excerpt: long enough that most matches in a case
-/// fall within it; matches further on show the start of the text instead.
-const EXCERPT_CHARS: usize = 600;
+/// Characters of text kept per page for the excerpt: the whole of most cases and disclosures;
+/// a match further into a long review shows the start of the text instead.
+const EXCERPT_CHARS: usize = 1500;
 
 /// The page kinds, in the order of their numbers in the index.
 const KINDS: [Kind; 4] = [Kind::Case, Kind::Disclosure, Kind::Review, Kind::Page];
@@ -129,7 +130,7 @@ pub(super) fn outputs(r: &Renderer) -> Result<Vec<crate::write::Output>> {
     let encoded: Vec<(u32, &str, String)> = index
         .terms
         .par_iter()
-        .map(|(t, p)| (encode::shard_of(t, shards as u32), t.as_str(), encode::postings(p)))
+        .map(|(t, p)| (encode::shard_of(t, shards as u32), t.as_str(), encode::postings(p, pages.len())))
         .collect();
     let mut by_shard: Vec<BTreeMap<&str, String>> = vec![BTreeMap::new(); shards];
     for (s, term, list) in encoded {
@@ -240,7 +241,6 @@ fn manifest(r: &Renderer, index: &index::Index, shards: usize) -> (Vec<u8>, Vec<
         years,
         regions: region_options.into_values().collect(),
     };
-    // `<\/` keeps the inline JSON from ever closing its script element.
-    let view = SearchView { manifest: data.to_string().replace("</", "<\\/"), ..view };
+    let view = SearchView { manifest: encode::json(&data), ..view };
     (encode::script("m", 0, &data), encode::script("f", 0, &facets), view)
 }

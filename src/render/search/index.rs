@@ -1,7 +1,7 @@
 //! The inverted index: for every term, the pages that hold it and where (title, metadata,
 //! body), built from normalised text in parallel batches.
 
-use super::normalize::{fold, terms, Term};
+use super::normalize::{fold, han_text, terms, Term};
 use crate::content::{Extra, Page};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -85,39 +85,88 @@ pub fn body_text(page: &Page) -> String {
     }
 }
 
-fn page_terms(page: &Page) -> FastMap<Term, u32> {
+/// Partitions of the Han terms, merged in parallel: a term's partition is a few bits of its
+/// hash, so each thread owns the posting lists of its partitions.
+const PARTS: usize = 8;
+
+fn part(key: u64) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 61) as usize
+}
+
+/// One page's terms with their weights: Han terms by partition, and latin words.
+struct PageTerms {
+    han: [Vec<(u64, u32)>; PARTS],
+    words: Vec<(Box<str>, u32)>,
+}
+
+fn page_terms(page: &Page) -> PageTerms {
     let f = fold();
-    let norm = |s: &str| -> String { s.chars().map(|c| f.char(c)).collect() };
-    let mut map: FastMap<Term, u32> = FastMap::default();
+    let mut han: FastMap<u64, u32> = FastMap::with_capacity_and_hasher(1024, Default::default());
+    let mut words: FastMap<Box<str>, u32> = FastMap::default();
+    let mut add = |t: Term<'_>, update: &dyn Fn(&mut u32)| match t {
+        Term::Han(k) => update(han.entry(k).or_default()),
+        Term::Word(w) => match words.get_mut(w) {
+            Some(x) => update(x),
+            None => update(words.entry(w.into()).or_default()),
+        },
+    };
     // Single characters of the title and metadata are kept so that a one-character query has
     // something to find; in the body they would double the index for queries too broad to
     // help anyone.
-    terms(&norm(&page.title), true, |t| *map.entry(t).or_default() |= IN_TITLE);
-    terms(&norm(&meta_text(page)), true, |t| *map.entry(t).or_default() |= IN_META);
-    terms(&norm(&body_text(page)), false, |t| {
-        let w = map.entry(t).or_default();
-        if (*w & BODY_MAX) < BODY_MAX {
-            *w += 1;
+    terms(page.title.chars().map(|c| f.char(c)), true, |t| add(t, &|w| *w |= IN_TITLE));
+    terms(meta_text(page).chars().map(|c| f.char(c)), true, |t| add(t, &|w| *w |= IN_META));
+    let body = |t: Term<'_>| {
+        add(t, &|w| {
+            if (*w & BODY_MAX) < BODY_MAX {
+                *w += 1;
+            }
+        })
+    };
+    match &page.extra {
+        Extra::Case(c) => {
+            let commentary = c.commentary.as_ref().map(|r| r.text.as_str()).unwrap_or("");
+            let text = page.body.text.chars().chain(['\n']).chain(commentary.chars());
+            terms(text.map(|c| f.char(c)), false, body)
         }
-    });
-    map
+        _ => terms(page.body.text.chars().map(|c| f.char(c)), false, body),
+    }
+    let mut out = PageTerms { han: Default::default(), words: words.into_iter().collect() };
+    for (k, w) in han {
+        out.han[part(k)].push((k, w));
+    }
+    out
 }
 
 /// Indexes `pages`; a page's document number is its position.
 pub fn build(pages: &[Page]) -> Index {
-    let mut all: FastMap<Term, Vec<u32>> = FastMap::default();
+    let mut han: Vec<FastMap<u64, Vec<u32>>> = (0..PARTS).map(|_| FastMap::default()).collect();
+    let mut words: FastMap<Box<str>, Vec<u32>> = FastMap::default();
     let mut postings = 0;
     for (b, batch) in pages.chunks(BATCH).enumerate() {
-        let maps: Vec<FastMap<Term, u32>> = batch.par_iter().map(page_terms).collect();
-        for (i, map) in maps.into_iter().enumerate() {
-            let doc = ((b * BATCH + i) as u32) << WEIGHT_BITS;
-            postings += map.len();
-            for (term, weight) in map {
-                all.entry(term).or_default().push(doc | weight);
+        let found: Vec<PageTerms> = batch.par_iter().map(page_terms).collect();
+        let first = (b * BATCH) as u32;
+        han.par_iter_mut().enumerate().for_each(|(p, map)| {
+            for (i, page) in found.iter().enumerate() {
+                let doc = (first + i as u32) << WEIGHT_BITS;
+                for &(k, w) in &page.han[p] {
+                    map.entry(k).or_default().push(doc | w);
+                }
+            }
+        });
+        for (i, page) in found.into_iter().enumerate() {
+            let doc = (first + i as u32) << WEIGHT_BITS;
+            postings += page.han.iter().map(Vec::len).sum::<usize>() + page.words.len();
+            for (word, w) in page.words {
+                words.entry(word).or_default().push(doc | w);
             }
         }
     }
-    let mut terms: Vec<(String, Vec<u32>)> = all.into_iter().map(|(t, p)| (t.text(), p)).collect();
+    let mut terms: Vec<(String, Vec<u32>)> = han
+        .into_iter()
+        .flatten()
+        .map(|(k, p)| (han_text(k), p))
+        .chain(words.into_iter().map(|(w, p)| (w.into_string(), p)))
+        .collect();
     terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Index { terms, postings }
 }

@@ -68,35 +68,28 @@ impl Fold {
     }
 }
 
-/// A term of the index: a Han bigram or single character, or a latin/digit word.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Term {
-    /// Two Han characters packed as `a << 21 | b`; a single character has `b == 0`.
+/// A term of the index as `terms` finds it: Han characters packed in a number (two characters
+/// as `a << 21 | b`, one as `a << 21`), or a latin/digit word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Term<'a> {
     Han(u64),
-    Word(Box<str>),
+    Word(&'a str),
 }
 
-impl Term {
-    pub fn bigram(a: char, b: char) -> Term {
-        Term::Han(((a as u64) << 21) | b as u64)
-    }
+pub fn bigram(a: char, b: char) -> u64 {
+    ((a as u64) << 21) | b as u64
+}
 
-    pub fn unigram(a: char) -> Term {
-        Term::Han((a as u64) << 21)
-    }
+pub fn unigram(a: char) -> u64 {
+    (a as u64) << 21
+}
 
-    /// The term as the browser spells it: the key in a shard.
-    pub fn text(&self) -> String {
-        match self {
-            Term::Han(k) => {
-                let a = char::from_u32((k >> 21) as u32).unwrap_or('\u{FFFD}');
-                match (k & 0x1F_FFFF) as u32 {
-                    0 => a.to_string(),
-                    b => [a, char::from_u32(b).unwrap_or('\u{FFFD}')].iter().collect(),
-                }
-            }
-            Term::Word(w) => w.to_string(),
-        }
+/// A packed Han term as the browser spells it: the key in a shard.
+pub fn han_text(k: u64) -> String {
+    let a = char::from_u32((k >> 21) as u32).unwrap_or('\u{FFFD}');
+    match (k & 0x1F_FFFF) as u32 {
+        0 => a.to_string(),
+        b => [a, char::from_u32(b).unwrap_or('\u{FFFD}')].iter().collect(),
     }
 }
 
@@ -119,32 +112,33 @@ fn class(c: char) -> Class {
     }
 }
 
-/// Calls `emit` with every term of `text` (already normalised with [`Fold::char`]): each
-/// Han run as its bigrams (a one-character run as itself), with its single characters too when
+/// Calls `emit` with every term of `chars` (already normalised with [`Fold::char`]): each Han
+/// run as its bigrams (a one-character run as itself), with its single characters too when
 /// `unigrams` is set, and each latin/digit run as one word.
-pub fn terms(text: &str, unigrams: bool, mut emit: impl FnMut(Term)) {
+pub fn terms(chars: impl Iterator<Item = char>, unigrams: bool, mut emit: impl FnMut(Term<'_>)) {
     let mut prev: Option<char> = None;
     let mut run_len = 0;
     let mut word = String::new();
-    for c in text.chars().chain(std::iter::once(' ')) {
+    for c in chars.chain(std::iter::once(' ')) {
         let k = class(c);
         if k != Class::Han && run_len > 0 {
             if run_len == 1 && !unigrams {
-                emit(Term::unigram(prev.expect("a run has a character")));
+                emit(Term::Han(unigram(prev.expect("a run has a character"))));
             }
             run_len = 0;
             prev = None;
         }
         if k != Class::Latin && !word.is_empty() {
-            emit(Term::Word(std::mem::take(&mut word).into_boxed_str()));
+            emit(Term::Word(&word));
+            word.clear();
         }
         match k {
             Class::Han => {
                 if let Some(p) = prev {
-                    emit(Term::bigram(p, c));
+                    emit(Term::Han(bigram(p, c)));
                 }
                 if unigrams {
-                    emit(Term::unigram(c));
+                    emit(Term::Han(unigram(c)));
                 }
                 prev = Some(c);
                 run_len += 1;
@@ -155,19 +149,24 @@ pub fn terms(text: &str, unigrams: bool, mut emit: impl FnMut(Term)) {
     }
 }
 
-/// `text` normalised character by character.
-pub fn normalize(text: &str) -> String {
-    let f = fold();
-    text.chars().map(|c| f.char(c)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// `text` normalised character by character.
+    fn normalize(text: &str) -> String {
+        let f = fold();
+        text.chars().map(|c| f.char(c)).collect()
+    }
+
     fn all(text: &str, unigrams: bool) -> Vec<String> {
         let mut out = Vec::new();
-        terms(&normalize(text), unigrams, |t| out.push(t.text()));
+        terms(normalize(text).chars(), unigrams, |t| {
+            out.push(match t {
+                Term::Han(k) => han_text(k),
+                Term::Word(w) => w.to_string(),
+            })
+        });
         out
     }
 

@@ -157,10 +157,18 @@
     var p = this.postings[term];
     if (!p) {
       var text = (store["s" + shardOf(term, m.shards)] || {})[term] || "";
-      var w = new Uint8Array(m.n), docs = new Int32Array(text.length >> 1), k = 0, doc = -1;
+      var w = new Uint8Array(m.n), docs = new Int32Array(Math.min(m.n, text.length)), k = 0, doc = -1;
+      var x = 0, odd = false, i;
+      // Dense form (encode.rs): "=" and one weight per page.
+      if (text.charCodeAt(0) === 61) {
+        for (i = 1; i < text.length; i++) {
+          x = DIGIT[text.charCodeAt(i)];
+          if (x) { w[i - 1] = x | 32; docs[k++] = i - 1; }
+        }
+        text = "";
+      }
       // decode() inlined: this loop runs once per posting, often before the JIT has warmed up.
-      var x = 0, odd = false;
-      for (var i = 0; i < text.length; i++) {
+      for (i = 0; i < text.length; i++) {
         var c = text.charCodeAt(i);
         x = x * 32 + DIGIT[c];
         if (!FINAL[c]) continue;
@@ -400,6 +408,8 @@
           : form.dataset.none;
         return showMore(result, id).then(function () {
           result.timing.total = performance.now() - t0;
+          // Since the page began to load: what a reader opening search/?q=… waits.
+          result.timing.since_load = performance.now();
           api.last = result;
           more.onclick = function () {
             var next = shown;
