@@ -3,7 +3,7 @@
 //! jobs whose fingerprint changed: the page itself and the listings, feeds and indexes that
 //! show or count it. Any other change (templates, data, settings, releases) rebuilds all.
 
-use crate::pipeline::{self, Prepared};
+use crate::pipeline::Prepared;
 use crate::render::Job;
 use crate::resolve::Library;
 use crate::versions::{self, archive::Edition};
@@ -24,23 +24,31 @@ struct Built {
     prepared: Prepared,
     editions: Vec<Edition>,
     library: Library,
-    /// Fingerprint and output paths of every job.
-    jobs: HashMap<Job, (u64, Vec<String>)>,
-    /// Outputs that no job renders: static files, archived editions.
-    extras: Vec<String>,
+    /// Fingerprint and output paths of every job, by the job's key.
+    jobs: HashMap<String, (u64, Vec<String>)>,
+    /// Whether the search index waits to be brought up to date (see `refresh_deferred`).
+    search_stale: bool,
 }
 
 pub struct Session {
     opts: BuildOptions,
     built: Option<Built>,
     files: BTreeMap<String, Vec<u8>>,
+    /// SHA-256 of every output but the manifest, kept so an edit re-hashes only what it wrote.
+    hashes: BTreeMap<String, String>,
     /// Content files that failed to parse, with their problems, until they are fixed.
     failed: BTreeMap<PathBuf, Vec<Diagnostic>>,
 }
 
 impl Session {
     pub fn new(opts: BuildOptions) -> Result<Session> {
-        let mut session = Session { opts, built: None, files: BTreeMap::new(), failed: BTreeMap::new() };
+        let mut session = Session {
+            opts,
+            built: None,
+            files: BTreeMap::new(),
+            hashes: BTreeMap::new(),
+            failed: BTreeMap::new(),
+        };
         session.rebuild_all()?;
         Ok(session)
     }
@@ -58,7 +66,8 @@ impl Session {
     }
 
     /// Brings the site up to date after `changed` sources (paths relative to the root); on
-    /// error the previous files stay and the error lists every problem.
+    /// error the previous files stay and the error lists every problem. The search index of a
+    /// content edit is left for `refresh_deferred`, so the edited page shows first.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Changed> {
         let only_content =
             changed.iter().all(|p| p.starts_with("content") && p.extension().is_some_and(|e| e == "md"));
@@ -66,6 +75,39 @@ impl Session {
             return self.rebuild_all();
         }
         self.update_content(changed)
+    }
+
+    /// Whether `refresh_deferred` has work to do.
+    pub fn has_deferred(&self) -> bool {
+        self.built.as_ref().is_some_and(|b| b.search_stale)
+    }
+
+    /// Brings the search index up to date after content edits.
+    pub fn refresh_deferred(&mut self) -> Result<Changed> {
+        let Some(built) = self.built.as_mut() else { return Ok(Changed::default()) };
+        if !built.search_stale {
+            return Ok(Changed::default());
+        }
+        let renderer = built.prepared.renderer(&built.library, &built.editions);
+        let planned = renderer.plan().into_iter().find(|p| p.job == Job::Search);
+        let outputs = renderer.render_jobs(&[Job::Search], None)?.pop().unwrap_or_default();
+        let mut changed = Changed::default();
+        let key = format!("{:?}", Job::Search);
+        let old = built.jobs.get(&key).map(|(_, paths)| paths.clone()).unwrap_or_default();
+        let new_paths: Vec<String> = outputs.iter().map(|(p, _)| p.clone()).collect();
+        store(&mut self.files, &mut self.hashes, outputs, &mut changed);
+        remove(
+            &mut self.files,
+            &mut self.hashes,
+            old.iter().filter(|p| !new_paths.contains(p)),
+            &mut changed,
+        );
+        if let Some(planned) = planned {
+            built.jobs.insert(key, (planned.fingerprint, new_paths));
+        }
+        built.search_stale = false;
+        self.write_manifest(&mut changed);
+        Ok(changed)
     }
 
     fn rebuild_all(&mut self) -> Result<Changed> {
@@ -76,40 +118,53 @@ impl Session {
         diagnostics.extend(prepared.diagnostics.iter().cloned());
         self.failed.clear();
         let library = resolve(pages, &self.opts, diagnostics)?;
-        let mut built = Built { prepared, editions, library, jobs: HashMap::new(), extras: Vec::new() };
-        let mut files = render_changed(&mut built, &BTreeMap::new())?;
+        let mut built = Built { prepared, editions, library, jobs: HashMap::new(), search_stale: false };
+        let renderer = built.prepared.renderer(&built.library, &built.editions);
+        let plan = renderer.plan();
+        let jobs: Vec<Job> = plan.iter().map(|p| p.job.clone()).collect();
+        let rendered = renderer.render_jobs(&jobs, None)?;
+        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        for (planned, outputs) in plan.into_iter().zip(rendered) {
+            let paths = outputs.iter().map(|(p, _)| p.clone()).collect();
+            files.extend(outputs);
+            built.jobs.insert(planned.key, (planned.fingerprint, paths));
+        }
         let generated: std::collections::BTreeSet<&str> = files.keys().map(String::as_str).collect();
         let mut extras = built.prepared.statics_for(&generated);
         extras.extend(crate::live_extras(&self.opts, &built.prepared.history)?);
-        built.extras = extras.iter().map(|(p, _)| p.clone()).collect();
         files.extend(extras);
-        let files = pipeline::with_manifest(files.into_iter().collect()).into_iter().collect();
-        let changed = diff(&self.files, &files);
+        files.remove(versions::manifest::SITE_MANIFEST);
+        let old = std::mem::take(&mut self.files);
+        self.hashes = files.iter().map(|(p, b)| (p.clone(), versions::manifest::sha256(b))).collect();
         self.files = files;
+        let mut changed = Changed::default();
+        self.write_manifest(&mut changed);
+        changed.written =
+            self.files.iter().filter(|(p, b)| old.get(*p) != Some(*b)).map(|(p, _)| p.clone()).collect();
+        changed.removed = old.keys().filter(|p| !self.files.contains_key(*p)).cloned().collect();
         self.built = Some(built);
         Ok(changed)
     }
 
-    fn update_content(&mut self, changed: &[PathBuf]) -> Result<Changed> {
+    fn update_content(&mut self, changed_sources: &[PathBuf]) -> Result<Changed> {
         let built = self.built.as_mut().expect("checked by update");
         let mut reparse = Vec::new();
-        for rel in changed {
+        for rel in changed_sources {
             self.failed.remove(rel);
-            match std::fs::read(self.opts.root.join(rel)) {
-                Ok(bytes) => {
-                    let mut problems = Vec::new();
-                    match load::decode(rel, bytes, &mut problems) {
-                        Some(text) => {
-                            built.prepared.texts.insert(rel.clone(), text);
-                            reparse.push(rel.clone());
-                        }
-                        None => {
-                            built.prepared.texts.remove(rel);
-                            self.failed.insert(rel.clone(), problems);
-                        }
-                    }
+            let decoded = std::fs::read(self.opts.root.join(rel)).ok().map(|bytes| {
+                let mut problems = Vec::new();
+                (load::decode(rel, bytes, &mut problems), problems)
+            });
+            match decoded {
+                Some((Some(text), _)) => {
+                    built.prepared.texts.insert(rel.clone(), text);
+                    reparse.push(rel.clone());
                 }
-                Err(_) => {
+                Some((None, problems)) => {
+                    built.prepared.texts.remove(rel);
+                    self.failed.insert(rel.clone(), problems);
+                }
+                None => {
                     built.prepared.texts.remove(rel);
                 }
             }
@@ -120,75 +175,111 @@ impl Session {
             self.failed.entry(d.path.clone()).or_default().push(d);
         }
         let mut pages = std::mem::take(&mut built.library.pages);
-        pages.retain(|p| !changed.contains(&p.source));
+        pages.retain(|p| !changed_sources.contains(&p.source));
         pages.extend(new_pages);
         let diagnostics: Vec<Diagnostic> = self.failed.values().flatten().cloned().collect();
-        let (as_of, audience) = (self.opts.as_of, self.opts.audience);
-        match Library::resolve(pages, audience, as_of) {
-            Ok(library) if diagnostics.is_empty() => built.library = library,
-            Ok(library) => {
-                built.library = library;
-                return Err(report(diagnostics));
-            }
+        match Library::resolve(pages, self.opts.audience, self.opts.as_of) {
+            Ok(library) => built.library = library,
             Err(e) => {
-                // keep the pages for the next update: re-parse from the texts we hold
+                // the pages went into the failed resolve: parse them again from the texts held
                 let (pages, _) = built.prepared.parse(&built.prepared.all_paths());
                 built.library.pages = pages;
                 return Err(report(diagnostics.into_iter().chain(e).collect()));
             }
         }
-        let previous = std::mem::take(&mut self.files);
-        let mut files = render_changed(built, &previous)?;
-        for extra in &built.extras {
-            if let Some(bytes) = previous.get(extra) {
-                files.insert(extra.clone(), bytes.clone());
-            }
+        if !diagnostics.is_empty() {
+            return Err(report(diagnostics));
         }
-        let files: BTreeMap<String, Vec<u8>> =
-            pipeline::with_manifest(files.into_iter().collect()).into_iter().collect();
-        let changed = diff(&previous, &files);
-        self.files = files;
+        let mut changed = Changed::default();
+        render_stale(built, &mut self.files, &mut self.hashes, &mut changed)?;
+        self.write_manifest(&mut changed);
         Ok(changed)
+    }
+
+    fn write_manifest(&mut self, changed: &mut Changed) {
+        let bytes = versions::manifest::SiteManifest::from_hashes(self.hashes.clone()).to_bytes();
+        let path = versions::manifest::SITE_MANIFEST.to_string();
+        if self.files.get(&path) != Some(&bytes) {
+            self.files.insert(path.clone(), bytes);
+            changed.written.push(path);
+        }
     }
 }
 
-/// Renders the jobs whose fingerprint changed and takes the others' files from `previous`.
-fn render_changed(
+/// Renders the jobs whose fingerprint changed (the search index is only marked stale), stores
+/// their outputs and removes the outputs no job writes any more.
+fn render_stale(
     built: &mut Built,
-    previous: &BTreeMap<String, Vec<u8>>,
-) -> Result<BTreeMap<String, Vec<u8>>> {
+    files: &mut BTreeMap<String, Vec<u8>>,
+    hashes: &mut BTreeMap<String, String>,
+    changed: &mut Changed,
+) -> Result<()> {
     let renderer = built.prepared.renderer(&built.library, &built.editions);
     let plan = renderer.plan();
-    let stale: Vec<Job> = plan
-        .iter()
-        .filter(|p| built.jobs.get(&p.job).is_none_or(|(fp, _)| *fp != p.fingerprint))
-        .map(|p| p.job.clone())
-        .collect();
-    let rendered = renderer.render_jobs(&stale, None)?;
-    let mut files = BTreeMap::new();
-    let mut jobs = HashMap::with_capacity(plan.len());
-    let mut fresh: HashMap<&Job, Vec<write::Output>> = stale.iter().zip(rendered).collect();
-    for planned in &plan {
-        let paths = match fresh.remove(&planned.job) {
-            Some(outputs) => {
-                let paths = outputs.iter().map(|(p, _)| p.clone()).collect();
-                files.extend(outputs);
-                paths
-            }
-            None => {
-                let (_, paths) = &built.jobs[&planned.job];
-                for p in paths {
-                    if let Some(bytes) = previous.get(p) {
-                        files.insert(p.clone(), bytes.clone());
-                    }
-                }
-                paths.clone()
-            }
-        };
-        jobs.insert(planned.job.clone(), (planned.fingerprint, paths));
+    let mut stale = Vec::new();
+    for p in &plan {
+        if built.jobs.get(&p.key).is_some_and(|(fp, _)| *fp == p.fingerprint) {
+            continue;
+        }
+        if p.job == Job::Search && built.jobs.contains_key(&p.key) {
+            built.search_stale = true;
+        } else {
+            stale.push(p);
+        }
     }
-    built.jobs = jobs;
-    Ok(files)
+    let jobs: Vec<Job> = stale.iter().map(|p| p.job.clone()).collect();
+    let rendered = renderer.render_jobs(&jobs, None)?;
+    // outputs move between jobs (a page changes its address, a listing its length): remove
+    // only what no job writes once every job is updated
+    let mut dropped: Vec<String> = Vec::new();
+    for (planned, outputs) in stale.iter().zip(rendered) {
+        let new_paths: Vec<String> = outputs.iter().map(|(p, _)| p.clone()).collect();
+        store(files, hashes, outputs, changed);
+        if let Some((_, old)) = built.jobs.insert(planned.key.clone(), (planned.fingerprint, new_paths)) {
+            dropped.extend(old);
+        }
+    }
+    let keys: std::collections::HashSet<&str> = plan.iter().map(|p| p.key.as_str()).collect();
+    let gone: Vec<String> = built.jobs.keys().filter(|k| !keys.contains(k.as_str())).cloned().collect();
+    for key in gone {
+        if let Some((_, paths)) = built.jobs.remove(&key) {
+            dropped.extend(paths);
+        }
+    }
+    let written: std::collections::HashSet<&String> =
+        built.jobs.values().flat_map(|(_, paths)| paths).collect();
+    let dropped: Vec<String> = dropped.into_iter().filter(|p| !written.contains(p)).collect();
+    remove(files, hashes, dropped.iter(), changed);
+    Ok(())
+}
+
+fn store(
+    files: &mut BTreeMap<String, Vec<u8>>,
+    hashes: &mut BTreeMap<String, String>,
+    outputs: Vec<write::Output>,
+    changed: &mut Changed,
+) {
+    for (path, bytes) in outputs {
+        if files.get(&path) != Some(&bytes) {
+            hashes.insert(path.clone(), versions::manifest::sha256(&bytes));
+            files.insert(path.clone(), bytes);
+            changed.written.push(path);
+        }
+    }
+}
+
+fn remove<'a>(
+    files: &mut BTreeMap<String, Vec<u8>>,
+    hashes: &mut BTreeMap<String, String>,
+    paths: impl Iterator<Item = &'a String>,
+    changed: &mut Changed,
+) {
+    for path in paths {
+        if files.remove(path).is_some() {
+            hashes.remove(path);
+            changed.removed.push(path.clone());
+        }
+    }
 }
 
 fn resolve(
@@ -207,11 +298,4 @@ fn report(mut diagnostics: Vec<Diagnostic>) -> anyhow::Error {
     diagnostics.sort();
     diagnostics.dedup();
     anyhow::Error::new(Diagnostics(diagnostics))
-}
-
-fn diff(old: &BTreeMap<String, Vec<u8>>, new: &BTreeMap<String, Vec<u8>>) -> Changed {
-    Changed {
-        written: new.iter().filter(|(p, b)| old.get(*p) != Some(*b)).map(|(p, _)| p.clone()).collect(),
-        removed: old.keys().filter(|p| !new.contains_key(*p)).cloned().collect(),
-    }
 }

@@ -48,6 +48,9 @@ pub enum Job {
 /// re-render only what a change touched.
 pub struct Planned {
     pub job: Job,
+    /// What the job is, stable across builds: a page job is named by its page's address, not
+    /// its position, so that a page moving in the order does not look like a change.
+    pub key: String,
     pub fingerprint: u64,
 }
 
@@ -127,50 +130,93 @@ impl Renderer<'_> {
         }
     }
 
-    /// Every job with its fingerprint: the job itself, the build's date and audience, and the
-    /// source hash and address of every page the job's output shows or counts.
+    /// Every job with its fingerprint: the job itself, the build's date and audience, and what
+    /// of the pages its output shows or counts (their address and source hash, counts, names).
     pub fn plan(&self) -> Vec<Planned> {
         use std::hash::{Hash, Hasher};
+        let pages: Vec<u64> = self
+            .library
+            .pages
+            .par_iter()
+            .map(|p| {
+                let mut h = std::hash::DefaultHasher::new();
+                (&p.path, &p.hash).hash(&mut h);
+                h.finish()
+            })
+            .collect();
         self.jobs()
             .into_par_iter()
             .map(|job| {
                 let mut h = std::hash::DefaultHasher::new();
-                (&job, self.library.as_of, self.library.audience).hash(&mut h);
-                for i in self.members(&job) {
-                    let page = &self.library.pages[i];
-                    (&page.path, &page.hash).hash(&mut h);
+                (self.library.as_of, self.library.audience).hash(&mut h);
+                if !matches!(job, Job::Page(_)) {
+                    job.hash(&mut h);
                 }
-                Planned { fingerprint: h.finish(), job }
+                self.hash_inputs(&job, &pages, &mut h);
+                let key = match &job {
+                    Job::Page(i) => format!("page:{}", self.library.pages[*i].path),
+                    job => format!("{job:?}"),
+                };
+                Planned { fingerprint: h.finish(), key, job }
             })
             .collect()
     }
 
-    /// The pages whose content or count a job's output depends on.
-    fn members(&self, job: &Job) -> Vec<usize> {
+    /// Feeds `h` what a job's output depends on besides the job itself. A listing page shows
+    /// its own slice of pages and the total count, never the pages of its other pages.
+    fn hash_inputs(&self, job: &Job, pages: &[u64], h: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
         let lib = self.library;
+        let per = self.config.paginate;
+        let slice = |items: &[usize], number: usize, h: &mut dyn std::hash::Hasher| {
+            items.len().hash(&mut HashInto(h));
+            for &i in items.iter().skip((number - 1) * per).take(per) {
+                pages[i].hash(&mut HashInto(h));
+            }
+        };
+        let all = |items: &mut dyn Iterator<Item = usize>, h: &mut dyn std::hash::Hasher| {
+            for i in items {
+                pages[i].hash(&mut HashInto(h));
+            }
+        };
         let of_kind = |kind| lib.of_kind(kind).map(|(i, _)| i).collect::<Vec<_>>();
         match job {
-            Job::Page(i) => vec![*i],
+            Job::Page(i) => pages[*i].hash(h),
             Job::Home => {
-                let mut m = of_kind(Kind::Disclosure);
-                m.extend(lib.of_kind(Kind::Case).take(10).map(|(i, _)| i));
-                m.extend(lib.of_kind(Kind::Review).take(3).map(|(i, _)| i));
-                m
+                all(&mut lib.of_kind(Kind::Disclosure).map(|(i, _)| i), h);
+                all(&mut lib.of_kind(Kind::Case).take(10).map(|(i, _)| i), h);
+                all(&mut lib.of_kind(Kind::Review).take(3).map(|(i, _)| i), h);
             }
-            Job::Section(kind, _) | Job::Feed(kind) => of_kind(*kind),
-            Job::Group(..) => of_kind(Kind::Disclosure),
-            Job::TaxonomyIndex(t) | Job::Term(t, ..) => {
+            // disclosure listings also carry the counts of every disclosure group
+            Job::Section(Kind::Disclosure, _) | Job::Group(..) => {
+                all(&mut of_kind(Kind::Disclosure).into_iter(), h)
+            }
+            Job::Section(kind, number) => slice(&of_kind(*kind), *number, h),
+            Job::Feed(kind) => {
+                let items = of_kind(*kind);
+                all(&mut items.iter().copied().take(50), h);
+                lib.of_kind(*kind).filter_map(|(_, p)| p.date).max().hash(h);
+            }
+            Job::TaxonomyIndex(t) => {
+                for term in &lib.taxonomies[*t].terms {
+                    (&term.name, &term.slug, term.pages.len()).hash(h);
+                }
+            }
+            Job::Term(t, i, number) => {
                 let tax = &lib.taxonomies[*t];
-                let mut m: Vec<usize> = match job {
-                    Job::Term(_, i, _) => tax.terms[*i].pages.clone(),
-                    _ => tax.terms.iter().flat_map(|term| term.pages.iter().copied()).collect(),
-                };
-                m.sort_unstable();
-                m.dedup();
-                m
+                let term = &tax.terms[*i];
+                slice(&term.pages, *number, h);
+                for child in children(tax, term) {
+                    (child.name, child.slug, child.count).hash(h);
+                }
             }
-            Job::Sitemap | Job::Search => (0..lib.pages.len()).collect(),
-            Job::NotFound | Job::Archive | Job::DataIndex | Job::Dataset(_) | Job::DataCsv(_) => Vec::new(),
+            Job::Sitemap => {
+                for p in &lib.pages {
+                    (&p.path, p.date).hash(h);
+                }
+            }
+            Job::Search => all(&mut (0..lib.pages.len()), h),
+            Job::NotFound | Job::Archive | Job::DataIndex | Job::Dataset(_) | Job::DataCsv(_) => {}
         }
     }
 
@@ -404,6 +450,18 @@ fn kind_key(kind: Kind) -> &'static str {
         Kind::Disclosure => "disclosure",
         Kind::Review => "review",
         Kind::Page => "page",
+    }
+}
+
+/// Lets `Hash::hash` write into a `dyn Hasher`.
+struct HashInto<'a>(&'a mut dyn std::hash::Hasher);
+
+impl std::hash::Hasher for HashInto<'_> {
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.write(bytes)
     }
 }
 

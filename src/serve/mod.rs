@@ -112,6 +112,16 @@ fn rebuild_loop(
                     batch.len(),
                     started.elapsed().as_millis()
                 ));
+                // the search index follows once the edited page is out, unless more edits wait
+                if session.has_deferred() {
+                    match changes.recv_timeout(SETTLE) {
+                        Ok(more) => pending = Some(more),
+                        Err(_) => match session.refresh_deferred() {
+                            Ok(changed) => publish(&site, &session, &changed),
+                            Err(e) => log(&format!("updating the search index failed: {e:#}")),
+                        },
+                    }
+                }
             }
             Err(e) => {
                 // an editor that truncates a file before writing it shows us a broken file

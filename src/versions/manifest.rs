@@ -37,6 +37,11 @@ impl SiteManifest {
         }
     }
 
+    /// From hashes already computed (by `serve`, which keeps them between edits).
+    pub fn from_hashes(outputs: BTreeMap<String, String>) -> SiteManifest {
+        SiteManifest { format: FORMAT, generator: generator(), outputs }
+    }
+
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut bytes = serde_json::to_vec_pretty(self).expect("a manifest serialises");
         bytes.push(b'\n');
