@@ -15,11 +15,13 @@
 //!   `/dev/shm` takes the disk out of the measurement.
 //! - `GONGKAI_BENCH_KEEP=1`: keep the generated sites and outputs (their folder is printed).
 //!
-//! Every timed run builds into a new, empty output folder, and nothing is deleted until the
-//! end: on ext4, creating files right after deleting many is much slower (the allocator skips
-//! recently freed inodes), which would make each run pay for the previous one's cleanup. The
-//! `rebuild` run then builds once more into the existing output folder, as a user's second
-//! `gongkai build` (or `hugo`) does.
+//! For each size: generate the corpus; gongkai's cold run and timed runs; one more gongkai
+//! build timed in its two halves (`render_site`, `write::write_site`); Hugo's cold and timed
+//! runs; then one `rebuild` each into an existing output folder, as a user's second
+//! `gongkai build` (or `hugo`) does. Every other run builds into a new, empty folder and
+//! nothing is deleted until the end: on ext4, creating files right after deleting many is much
+//! slower (the inode allocator skips recently freed inodes), so a run would pay for the
+//! previous one's cleanup. gongkai's rebuild does delete the previous site, so it comes last.
 //!
 //! Timings are reported, never asserted: the process exits non-zero only when a build fails.
 //! Run without `--bench` (as `cargo test --all-targets` does) it builds a tiny corpus once, so
@@ -46,7 +48,7 @@ struct Row {
     n: usize,
     corpus_mb: f64,
     generate: Duration,
-    /// VmHWM after generating, before the first build.
+    /// VmHWM while generating, before the first build.
     rss_before_mb: Option<f64>,
     gongkai: Timings,
     /// One more build in two halves: rendering in memory, then writing.
@@ -309,18 +311,24 @@ fn hugo_build(bin: &Path, src: &Path, out: &Path, label: &str) -> anyhow::Result
 fn split_run(site: &Path, out: &Path) -> anyhow::Result<Split> {
     let mut opts = gongkai::BuildOptions::new(site);
     opts.out = Some(out.to_path_buf());
+    let reset = reset_peak_rss();
     let t = Instant::now();
     let (files, _) = gongkai::render_site(&opts).map_err(|e| anyhow::anyhow!("render_site failed: {e:#}"))?;
     let render = t.elapsed();
+    // Peak while rendering, and what stays resident while the finished site waits to be written.
+    let (render_peak, held) = (vm_hwm_mb(None), vm_status_mb(None, "VmRSS:"));
     let t = Instant::now();
     gongkai::write::write_site(out, &files)?;
     let write = t.elapsed();
     let bytes = files.iter().map(|(_, b)| b.len() as u64).sum();
     println!(
-        "gongkai   split: render {} + write {} ({:.0} MB of output)",
+        "gongkai   split: render {} + write {} ({:.0} MB of output; RSS peak {}{} while rendering, {} after)",
         ms(render),
         ms(write),
-        bytes as f64 / 1e6
+        bytes as f64 / 1e6,
+        mb(render_peak),
+        if reset { "" } else { " since start" },
+        mb(held)
     );
     Ok(Split { render, write, bytes })
 }
@@ -520,12 +528,17 @@ fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 
 /// `VmHWM` (peak resident set) of this process or of `pid`, in MB.
 fn vm_hwm_mb(pid: Option<u32>) -> Option<f64> {
+    vm_status_mb(pid, "VmHWM:")
+}
+
+/// A `kB` line of `/proc/…/status`, in MB.
+fn vm_status_mb(pid: Option<u32>, key: &str) -> Option<f64> {
     let path = match pid {
         Some(p) => format!("/proc/{p}/status"),
         None => "/proc/self/status".into(),
     };
     let status = std::fs::read_to_string(path).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }

@@ -28,14 +28,8 @@ impl Browser {
     fn launch() -> Browser {
         let profile = tempfile::tempdir().expect("profile dir");
         let mut child = Command::new("chromium")
+            .args(common::CHROMIUM_FLAGS)
             .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
                 "--remote-debugging-address=127.0.0.1",
                 "--remote-debugging-port=0",
                 "--window-size=1000,900",

@@ -37,6 +37,16 @@ impl Kind {
         }
     }
 
+    /// The kind's name in templates and UI strings.
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::Case => "case",
+            Kind::Disclosure => "disclosure",
+            Kind::Review => "review",
+            Kind::Page => "page",
+        }
+    }
+
     pub fn folder(self) -> &'static str {
         match self {
             Kind::Case => "cases",

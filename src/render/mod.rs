@@ -312,7 +312,7 @@ impl Renderer<'_> {
             Job::Section(kind, number) => {
                 let base = format!("{}/", kind.folder());
                 let items: Vec<&Page> = lib.of_kind(*kind).map(|(_, p)| p).collect();
-                let title = self.t()[kind_key(*kind)].clone();
+                let title = self.t()[kind.key()].clone();
                 ctx.insert("feed", &format!("{base}atom.xml"));
                 if *kind == Kind::Disclosure {
                     ctx.insert("groups", &self.group_links());
@@ -418,7 +418,7 @@ impl Renderer<'_> {
         let updated = self.library.of_kind(kind).filter_map(|(_, p)| p.date).max();
         let mut ctx = Context::new();
         ctx.insert("site", &self.site(""));
-        ctx.insert("title", &self.t()[kind_key(kind)]);
+        ctx.insert("title", &self.t()[kind.key()]);
         ctx.insert("path", &format!("{}/", kind.folder()));
         ctx.insert("updated", &updated.map(|d| d.to_string()).unwrap_or_else(|| "1970-01-01".into()));
         ctx.insert("pages", &pages);
@@ -441,15 +441,6 @@ impl Renderer<'_> {
         ctx.insert("site", &self.site(""));
         ctx.insert("urls", &urls);
         Ok(("sitemap.xml".into(), self.tera.render("sitemap.xml", &ctx)?.into_bytes()))
-    }
-}
-
-fn kind_key(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Case => "case",
-        Kind::Disclosure => "disclosure",
-        Kind::Review => "review",
-        Kind::Page => "page",
     }
 }
 

@@ -70,15 +70,6 @@ fn kind_number(kind: Kind) -> usize {
     KINDS.iter().position(|k| *k == kind).expect("every kind is listed")
 }
 
-fn kind_key(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Case => "case",
-        Kind::Disclosure => "disclosure",
-        Kind::Review => "review",
-        Kind::Page => "page",
-    }
-}
-
 /// One option of the region filter: every level of every page's region.
 #[derive(Serialize)]
 struct RegionOption {
@@ -208,7 +199,7 @@ fn manifest(r: &Renderer, index: &index::Index, shards: usize) -> (Vec<u8>, Vec<
         }
     }
 
-    let kinds: Vec<&str> = KINDS.iter().map(|k| kind_key(*k)).collect();
+    let kinds: Vec<&str> = KINDS.iter().map(|k| k.key()).collect();
     let data = serde_json::json!({
         "n": pages.len(),
         "shards": shards,
@@ -236,7 +227,7 @@ fn manifest(r: &Renderer, index: &index::Index, shards: usize) -> (Vec<u8>, Vec<
         kinds: KINDS
             .iter()
             .filter(|k| present_kinds.contains(k))
-            .map(|k| KindOption { key: kind_key(*k), label: t[kind_key(*k)].clone() })
+            .map(|k| KindOption { key: k.key(), label: t[k.key()].clone() })
             .collect(),
         years,
         regions: region_options.into_values().collect(),

@@ -97,12 +97,7 @@ pub struct Card<'a> {
 impl<'a> Card<'a> {
     /// `t` is the site's UI strings, for the kind's label.
     pub fn new(page: &'a Page, as_of: NaiveDate, t: &'a i18n::Strings) -> Self {
-        let kind_label = match page.kind {
-            Kind::Case => t["case"].as_str(),
-            Kind::Disclosure => t["disclosure"].as_str(),
-            Kind::Review => t["review"].as_str(),
-            Kind::Page => t["page"].as_str(),
-        };
+        let kind_label = t[page.kind.key()].as_str();
         let (byline, disclosure) = match &page.extra {
             Extra::Case(c) => (Some(c.publisher.as_str()), None),
             Extra::Disclosure(d) => (Some(d.org.as_str()), Some(DisclosureView::new(d, as_of))),

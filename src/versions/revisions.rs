@@ -112,7 +112,7 @@ pub fn diff_html(old: &str, new: &str) -> String {
     let diff = similar::TextDiff::configure().algorithm(similar::Algorithm::Patience).diff_chars(old, new);
     let mut html = String::new();
     for change in diff.iter_all_changes() {
-        let text = escape(change.value());
+        let text = crate::text::escape_html(change.value());
         match change.tag() {
             similar::ChangeTag::Equal => html.push_str(&text),
             similar::ChangeTag::Delete => html.push_str(&format!("<del>{text}</del>")),
@@ -120,10 +120,6 @@ pub fn diff_html(old: &str, new: &str) -> String {
         }
     }
     html.replace("</del><del>", "").replace("</ins><ins>", "")
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -83,30 +83,43 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// Runs Debian's headless Chromium on `url` and returns the DOM after scripts ran.
-/// Fails loudly when Chromium is missing: the browser checks are part of the suite.
-pub fn chromium_dom(url: &str, width: u32) -> String {
+/// The flags every headless Chromium here runs with: no sandbox (root), no GPU, and nothing
+/// that reaches for the network, which this machine does not have.
+pub const CHROMIUM_FLAGS: [&str; 7] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
+/// Runs Debian's Chromium with `args` and a fresh profile. Fails loudly when Chromium is
+/// missing: the browser checks are part of the suite.
+pub fn chromium(args: &[&str]) -> std::process::Output {
     let profile = tempfile::tempdir().expect("profile dir");
     let output = std::process::Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--allow-file-access-from-files",
-            "--virtual-time-budget=5000",
-            &format!("--window-size={width},900"),
-            &format!("--user-data-dir={}", profile.path().display()),
-            "--dump-dom",
-            url,
-        ])
+        .args(CHROMIUM_FLAGS)
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(args)
         .output()
         .expect("chromium is not installed: run `apt-get install chromium fonts-noto-cjk` (as .ci/run does)");
     assert!(output.status.success(), "chromium failed: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).expect("chromium prints UTF-8")
+    output
+}
+
+/// The DOM of `url` after its scripts ran, in a window `width` pixels wide.
+pub fn chromium_dom(url: &str, width: u32) -> String {
+    let window = format!("--window-size={width},900");
+    let out = chromium(&[
+        "--allow-file-access-from-files",
+        "--virtual-time-budget=5000",
+        &window,
+        "--dump-dom",
+        url,
+    ]);
+    String::from_utf8(out.stdout).expect("chromium prints UTF-8")
 }
 
 /// A page that loads `target` in a frame of `width` pixels and writes what the layout looks
@@ -131,30 +144,10 @@ document.getElementById('f').addEventListener('load', function () {{
 /// Prints `url` to PDF with headless Chromium, without the browser's header and footer
 /// (which would print the file's address), and returns the PDF's path.
 pub fn chromium_pdf(url: &str, dir: &Path) -> PathBuf {
-    let profile = tempfile::tempdir().expect("profile dir");
     let pdf = dir.join("print.pdf");
-    let output = std::process::Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-pdf-header-footer",
-            "--print-to-pdf-no-header",
-            &format!("--user-data-dir={}", profile.path().display()),
-            &format!("--print-to-pdf={}", pdf.display()),
-            url,
-        ])
-        .output()
-        .expect("chromium is not installed: run `apt-get install chromium fonts-noto-cjk` (as .ci/run does)");
-    assert!(
-        output.status.success() && pdf.exists(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let target = format!("--print-to-pdf={}", pdf.display());
+    chromium(&["--no-pdf-header-footer", "--print-to-pdf-no-header", &target, url]);
+    assert!(pdf.exists(), "chromium wrote no PDF");
     pdf
 }
 
