@@ -157,3 +157,39 @@ fn disclosure_page_shows_its_content_hash_in_print_too() {
     let html = site.read("disclosures/d/index.html");
     assert!(html.contains(&format!("<code>{hash}</code>")), "{html}");
 }
+
+#[test]
+fn example_site_releases_archive_and_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let mut opts = gongkai::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
+    opts.out = Some(out.clone());
+    gongkai::build(&opts).expect("the example site builds");
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+    let archive = read("archive/index.html");
+    assert!(archive.contains("archive/2024/") && archive.contains("archive/2025-01/"), "two releases");
+    let corrected = read("disclosures/2024q3-three-meetings/index.html");
+    assert!(
+        corrected.contains("第2版") && corrected.contains("<del>8</del><ins>9</ins>"),
+        "the correction and its diff"
+    );
+    let first = read("archive/2024/disclosures/2024q3-three-meetings/index.html");
+    assert!(first.contains(">28</td>") && !first.contains("第2版"), "the 2024 edition keeps the first text");
+    for release in ["2024", "2025-01"] {
+        let rebuilt =
+            gongkai::rebuild_release(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), release).unwrap();
+        for (path, bytes) in rebuilt {
+            assert_eq!(
+                std::fs::read(out.join("archive").join(release).join(&path)).unwrap(),
+                bytes,
+                "archive/{release}/{path}"
+            );
+        }
+    }
+    assert!(gongkai::versions::verify::verify_dir(&out).unwrap().is_clean());
+    let page = out.join("archive/2024/index.html");
+    let mut bytes = std::fs::read(&page).unwrap();
+    bytes[200] ^= 1;
+    std::fs::write(&page, bytes).unwrap();
+    assert_eq!(gongkai::versions::verify::verify_dir(&out).unwrap().changed, ["archive/2024/index.html"]);
+}
