@@ -71,3 +71,30 @@ fn case_page_renders_labelled_parts_in_order_and_fits_a_phone() {
     assert!(dom.contains("larger true"), "the text-size switch does nothing: {dom}");
     assert!(dom.contains("lineheight 1.8"), "{dom}");
 }
+
+#[test]
+fn case_pages_are_light_and_headings_keep_their_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build_example(&out);
+    let mut cases = 0;
+    for entry in std::fs::read_dir(out.join("cases")).unwrap() {
+        let page = entry.unwrap().path().join("index.html");
+        let Ok(html) = std::fs::read_to_string(&page) else { continue };
+        if !html.contains("class=\"case\"") {
+            continue;
+        }
+        cases += 1;
+        assert!(html.len() < 60 * 1024, "{} is {} bytes", page.display(), html.len());
+        // no heading level is skipped and the page's h1 comes before any h2
+        let levels: Vec<u8> = html
+            .match_indices("<h")
+            .filter_map(|(i, _)| html.as_bytes().get(i + 2).copied())
+            .filter(u8::is_ascii_digit)
+            .map(|b| b - b'0')
+            .collect();
+        assert_eq!(levels.first(), Some(&1), "{}: {levels:?}", page.display());
+        assert!(levels.windows(2).all(|w| w[1] <= w[0] + 1), "{}: {levels:?}", page.display());
+    }
+    assert_eq!(cases, 5);
+}
