@@ -108,7 +108,7 @@ fn render_with_library(opts: &BuildOptions) -> Result<(Vec<write::Output>, resol
 pub(crate) fn live_extras(opts: &BuildOptions, history: &versions::History) -> Result<Vec<write::Output>> {
     let mut files = versions::archive::outputs(&opts.root, history, &edition_renderer(opts.audience))?;
     for release in &history.releases {
-        files.push((format!("archive/{}.json", release.version), release.to_bytes()));
+        files.push((format!("archive/{}.json", release.version), release.public_bytes()));
         if let Some(sig) = history.store.signature(&release.version) {
             files.push((format!("archive/{}.sig", release.version), format!("{sig}\n").into_bytes()));
         }
@@ -146,22 +146,27 @@ fn render_prepared(
     prepared: &pipeline::Prepared,
     editions: &[versions::archive::Edition],
 ) -> Result<(Vec<write::Output>, resolve::Library)> {
-    let (pages, parse_diagnostics) = prepared.parse(&prepared.all_paths());
-    let mut diagnostics: Vec<Diagnostic> =
-        prepared.diagnostics.iter().cloned().chain(parse_diagnostics).collect();
-    let library = match resolve::Library::resolve(pages, opts.audience, opts.as_of) {
-        Ok(lib) if diagnostics.is_empty() => lib,
-        Ok(_) => return Err(report(diagnostics)),
-        Err(e) => {
-            diagnostics.extend(e);
-            return Err(report(diagnostics));
-        }
-    };
+    let library = resolve_prepared(opts, prepared)?;
     let mut files = prepared.renderer(&library, editions).render_all(opts.progress.as_deref())?;
     let generated: std::collections::BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     let statics = prepared.statics_for(&generated);
     files.extend(statics);
     Ok((files, library))
+}
+
+/// Parse and resolve: every page of a prepared site, or every problem found on the way.
+fn resolve_prepared(opts: &BuildOptions, prepared: &pipeline::Prepared) -> Result<resolve::Library> {
+    let (pages, parse_diagnostics) = prepared.parse(&prepared.all_paths());
+    let mut diagnostics: Vec<Diagnostic> =
+        prepared.diagnostics.iter().cloned().chain(parse_diagnostics).collect();
+    match resolve::Library::resolve(pages, opts.audience, opts.as_of) {
+        Ok(lib) if diagnostics.is_empty() => Ok(lib),
+        Ok(_) => Err(report(diagnostics)),
+        Err(e) => {
+            diagnostics.extend(e);
+            Err(report(diagnostics))
+        }
+    }
 }
 
 /// Records a release of the site as it is: builds it, then stores its sources and manifest.
@@ -196,7 +201,7 @@ pub fn release(
         outputs: hashes(&files),
     };
     let signature =
-        release.key.as_deref().map(|k| versions::verify::sign(&manifest.to_bytes(), k)).transpose()?;
+        release.key.as_deref().map(|k| versions::verify::sign(&manifest.public_bytes(), k)).transpose()?;
     let stored: Vec<write::Output> = sources.into_iter().chain(files).collect();
     history.store.record(&manifest, &stored, signature.as_deref())?;
     Ok(manifest)
@@ -209,12 +214,39 @@ fn report(mut diagnostics: Vec<Diagnostic>) -> anyhow::Error {
 }
 
 /// Builds the site into the output folder, replacing it only when everything succeeded.
+/// Pages go to disk as they are rendered, hashed on the way for the manifest, so the whole
+/// site is never held in memory at once.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
-    let (files, pages) = render_site(opts)?;
+    let history = versions::History::load(&opts.root)?;
+    let editions = versions::archive::editions(&history);
+    let mut prepared = pipeline::Prepared::load(opts, history)?;
+    let library = resolve_prepared(opts, &prepared)?;
+    // the texts were needed by parsing only
+    prepared.texts.clear();
     let out = opts.out_dir();
-    write::write_site(&out, &files).with_context(|| format!("writing the site into {}", out.display()))?;
-    Ok(BuildReport { pages, files: files.len(), elapsed: start.elapsed(), out })
+    let staging = write::Staging::new(&out)?;
+    let renderer = prepared.renderer(&library, &editions);
+    let mut hashes: Vec<(String, String)> = renderer
+        .render_each(&renderer.jobs(), opts.progress.as_deref(), &|o| staging.put(o))?
+        .into_iter()
+        .flatten()
+        .collect();
+    let statics: Vec<write::Output> = prepared
+        .statics
+        .iter()
+        .filter(|(p, _)| !staging.has(p))
+        .map(|(p, b)| (p.clone(), b.clone()))
+        .collect();
+    let extras = live_extras(opts, &prepared.history)?;
+    for file in statics.into_iter().chain(extras) {
+        hashes.push(staging.put(file)?);
+    }
+    let manifest = versions::manifest::SiteManifest::from_hashes(hashes.into_iter().collect());
+    staging.put((versions::manifest::SITE_MANIFEST.to_string(), manifest.to_bytes()))?;
+    let files = manifest.outputs.len() + 1;
+    staging.commit().with_context(|| format!("writing the site into {}", out.display()))?;
+    Ok(BuildReport { pages: library.pages.len(), files, elapsed: start.elapsed(), out })
 }
 
 /// What `gongkai check` found.

@@ -41,12 +41,24 @@ pub fn load_config(root: &Path) -> Result<(Option<String>, Vec<Diagnostic>)> {
 
 pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
     let mut loaded = Loaded::default();
-    for (path, rel) in walk(root, "content")? {
-        if rel.extension().is_some_and(|e| e == "md") {
-            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-            if let Some(text) = decode(&rel, bytes, &mut loaded.diagnostics) {
-                loaded.content.push(TextFile { rel, text });
-            }
+    let markdown: Vec<(PathBuf, PathBuf)> = walk(root, "content")?
+        .into_iter()
+        .filter(|(_, rel)| rel.extension().is_some_and(|e| e == "md"))
+        .collect();
+    // thousands of small files: read them on every core, in the walk's order
+    let read: Vec<Result<(PathBuf, Vec<u8>)>> = {
+        use rayon::prelude::*;
+        markdown
+            .into_par_iter()
+            .map(|(path, rel)| {
+                std::fs::read(&path).map(|b| (rel, b)).with_context(|| format!("reading {}", path.display()))
+            })
+            .collect()
+    };
+    for item in read {
+        let (rel, bytes) = item?;
+        if let Some(text) = decode(&rel, bytes, &mut loaded.diagnostics) {
+            loaded.content.push(TextFile { rel, text });
         }
     }
     let theme_dir = Path::new("themes").join(theme);

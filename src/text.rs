@@ -115,7 +115,11 @@ pub fn count_chars(text: &str) -> usize {
     let mut n = 0;
     let mut in_word = false;
     for c in text.chars() {
-        if is_wide(c) {
+        // most characters are Han: count them without the width and class tables
+        if is_han(c) {
+            n += 1;
+            in_word = false;
+        } else if is_wide(c) {
             if c.is_alphanumeric() {
                 n += 1;
             }

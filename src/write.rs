@@ -5,6 +5,7 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 /// One output file: its path below the output folder and its bytes.
 pub type Output = (String, Vec<u8>);
@@ -18,40 +19,74 @@ pub fn safe_relative(rel: &str) -> Result<PathBuf> {
     Ok(path.to_path_buf())
 }
 
-/// Writes `files` (sorted, unique paths) as the new content of `out`.
-pub fn write_site(out: &Path, files: &[Output]) -> Result<()> {
-    let mut seen = BTreeSet::new();
-    for (rel, _) in files {
-        safe_relative(rel)?;
-        if !seen.insert(rel.as_str()) {
-            bail!("two outputs want the same file `{rel}`: a static file probably has the name of a page");
-        }
-    }
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    let name = out.file_name().context("the output folder needs a name")?.to_string_lossy().into_owned();
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let written = write_all(&tmp, files);
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    swap(out, &tmp, &old)
+/// A new site being written beside the old one: files go into a temporary folder as they are
+/// rendered (so the whole site never has to sit in memory), and `commit` swaps it in. Dropped
+/// without a commit, it removes the temporary folder and the old site stays as it was.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    written: Mutex<BTreeSet<String>>,
+    committed: bool,
 }
 
-fn write_all(tmp: &Path, files: &[Output]) -> Result<()> {
-    let dirs: BTreeSet<PathBuf> =
-        files.iter().filter_map(|(rel, _)| Path::new(rel).parent().map(|p| tmp.join(p))).collect();
-    std::fs::create_dir_all(tmp).with_context(|| format!("creating {}", tmp.display()))?;
-    for dir in &dirs {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+impl Staging {
+    pub fn new(out: &Path) -> Result<Staging> {
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        let name = out.file_name().context("the output folder needs a name")?.to_string_lossy().into_owned();
+        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            tmp,
+            old,
+            written: Mutex::new(BTreeSet::new()),
+            committed: false,
+        })
     }
-    files.par_iter().try_for_each(|(rel, bytes)| {
-        let path = tmp.join(rel);
-        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
-    })
+
+    /// Writes one output; returns its path and SHA-256 for the manifest. Safe to call from
+    /// many threads at once.
+    pub fn put(&self, (rel, bytes): Output) -> Result<(String, String)> {
+        let path = self.tmp.join(safe_relative(&rel)?);
+        if !self.written.lock().expect("staging lock").insert(rel.clone()) {
+            bail!("two outputs want the same file `{rel}`: a static file probably has the name of a page");
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+        Ok((rel, crate::versions::manifest::sha256(&bytes)))
+    }
+
+    /// Whether an output of this path was written already.
+    pub fn has(&self, rel: &str) -> bool {
+        self.written.lock().expect("staging lock").contains(rel)
+    }
+
+    pub fn commit(mut self) -> Result<()> {
+        swap(&self.out, &self.tmp, &self.old)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// Writes `files` as the new content of `out`.
+pub fn write_site(out: &Path, files: &[Output]) -> Result<()> {
+    let staging = Staging::new(out)?;
+    files.par_iter().try_for_each(|(rel, bytes)| staging.put((rel.clone(), bytes.clone())).map(|_| ()))?;
+    staging.commit()
 }
 
 /// Replaces `out` by `tmp`: the old site is moved aside first and removed only once the new

@@ -135,6 +135,13 @@ impl Browser {
     }
 
     fn send(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        match self.try_send(session, method, params) {
+            Ok(result) => result,
+            Err(error) => panic!("{method} failed: {error}"),
+        }
+    }
+
+    fn try_send(&mut self, session: Option<&str>, method: &str, params: Value) -> Result<Value, Value> {
         self.next += 1;
         let id = self.next;
         let mut msg = json!({"id": id, "method": method, "params": params});
@@ -145,8 +152,10 @@ impl Browser {
         loop {
             let reply: Value = serde_json::from_slice(&self.read_message()).unwrap();
             if reply["id"] == json!(id) {
-                assert!(reply.get("error").is_none(), "{method} failed: {}", reply["error"]);
-                return reply["result"].clone();
+                return match reply.get("error") {
+                    Some(error) => Err(error.clone()),
+                    None => Ok(reply["result"].clone()),
+                };
             }
         }
     }
@@ -157,7 +166,21 @@ impl Browser {
     }
 
     fn eval(&mut self, expr: &str) -> Value {
-        let r = self.page("Runtime.evaluate", json!({"expression": expr, "returnByValue": true}));
+        let session = self.session.clone();
+        let params = json!({"expression": expr, "returnByValue": true});
+        // a navigation (Enter in the search box, a click) can destroy the page's context between
+        // two calls: that is a moment to wait through, not a failure
+        let mut tries = 0;
+        let r = loop {
+            match self.try_send(Some(&session), "Runtime.evaluate", params.clone()) {
+                Ok(r) => break r,
+                Err(_) if tries < 20 => {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(e) => panic!("Runtime.evaluate failed: {e}"),
+            }
+        };
         assert!(r.get("exceptionDetails").is_none(), "{expr} threw: {}", r["exceptionDetails"]);
         r["result"]["value"].clone()
     }

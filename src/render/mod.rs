@@ -107,11 +107,25 @@ impl Renderer<'_> {
         jobs: &[Job],
         progress: Option<&(dyn Fn(u64, u64) + Send + Sync)>,
     ) -> Result<Vec<Vec<crate::write::Output>>> {
+        self.render_each(jobs, progress, &|out| Ok(out))
+    }
+
+    /// Renders every job and hands each output to `sink` as soon as it exists, so a build can
+    /// write pages out instead of holding the whole site; returns what `sink` returned.
+    pub fn render_each<R: Send>(
+        &self,
+        jobs: &[Job],
+        progress: Option<&(dyn Fn(u64, u64) + Send + Sync)>,
+        sink: &(dyn Fn(crate::write::Output) -> Result<R> + Sync),
+    ) -> Result<Vec<Vec<R>>> {
         let total = jobs.len() as u64;
         let done = AtomicU64::new(0);
         jobs.par_iter()
             .map(|job| {
-                let out = self.render_job(job).with_context(|| format!("rendering {job:?}"));
+                let out = self
+                    .render_job(job)
+                    .with_context(|| format!("rendering {job:?}"))
+                    .and_then(|outs| outs.into_iter().map(sink).collect::<Result<Vec<R>>>());
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(p) = progress {
                     if n.is_multiple_of(64) || n == total {
@@ -220,7 +234,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn jobs(&self) -> Vec<Job> {
+    pub fn jobs(&self) -> Vec<Job> {
         let lib = self.library;
         // the archive page exists before the first release too, so its link never breaks
         let mut jobs = vec![Job::Search, Job::Home, Job::NotFound, Job::Sitemap, Job::Archive];
@@ -329,7 +343,8 @@ impl Renderer<'_> {
                 let term = &tax.terms[*i];
                 let base = format!("{}/{}/", tax.key, term.slug);
                 let items: Vec<&Page> = term.pages.iter().map(|&i| &lib.pages[i]).collect();
-                ctx.insert("taxonomy", &TaxonomyView::new(tax, self.t()));
+                // the term page needs the taxonomy's key, not the list of all its terms
+                ctx.insert("taxonomy", &serde_json::json!({ "key": tax.key }));
                 ctx.insert("term", term);
                 ctx.insert("children", &children(tax, term));
                 let title = format!("{}：{}", self.t()[tax.key], term.name);

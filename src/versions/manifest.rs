@@ -12,8 +12,7 @@ pub const FORMAT: u32 = 1;
 pub const SITE_MANIFEST: &str = "manifest.json";
 
 pub fn sha256(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 /// Every output file of a build, as published in the site for `gongkai verify`.
@@ -29,11 +28,15 @@ impl SiteManifest {
         SiteManifest {
             format: FORMAT,
             generator: generator(),
-            outputs: files
-                .iter()
-                .filter(|(p, _)| p != SITE_MANIFEST)
-                .map(|(p, b)| (p.clone(), sha256(b)))
-                .collect(),
+            outputs: {
+                use rayon::prelude::*;
+                let hashed: Vec<(String, String)> = files
+                    .par_iter()
+                    .filter(|(p, _)| p != SITE_MANIFEST)
+                    .map(|(p, b)| (p.clone(), sha256(b)))
+                    .collect();
+                hashed.into_iter().collect()
+            },
         }
     }
 
@@ -80,6 +83,18 @@ impl Release {
             release.format
         );
         Ok(release)
+    }
+
+    /// What is published and signed: everything but the list of sources, which would name
+    /// files (a party-only disclosure among them) that the public site must not mention.
+    pub fn public_bytes(&self) -> Vec<u8> {
+        let mut value = serde_json::to_value(self).expect("a manifest serialises");
+        if let Some(map) = value.as_object_mut() {
+            map.remove("sources");
+        }
+        let mut bytes = serde_json::to_vec_pretty(&value).expect("a manifest serialises");
+        bytes.push(b'\n');
+        bytes
     }
 
     /// A short, stable key for caches: the hash of the manifest itself.
