@@ -42,6 +42,16 @@ pub struct Session {
 
 impl Session {
     pub fn new(opts: BuildOptions) -> Result<Session> {
+        let (session, error) = Session::lenient(opts);
+        match error {
+            Some(e) => Err(e),
+            None => Ok(session),
+        }
+    }
+
+    /// A session even when the first build fails (for `serve`, which shows the errors and
+    /// waits for the fix); the error, if any, comes beside it.
+    pub fn lenient(opts: BuildOptions) -> (Session, Option<anyhow::Error>) {
         let mut session = Session {
             opts,
             built: None,
@@ -49,8 +59,8 @@ impl Session {
             hashes: BTreeMap::new(),
             failed: BTreeMap::new(),
         };
-        session.rebuild_all()?;
-        Ok(session)
+        let error = session.rebuild_all().err();
+        (session, error)
     }
 
     pub fn root(&self) -> &Path {

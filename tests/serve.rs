@@ -170,3 +170,18 @@ fn incremental_updates_equal_a_full_build() {
     session.refresh_deferred().unwrap();
     same(session.files(), &full());
 }
+
+#[test]
+fn a_broken_site_still_serves_and_recovers() {
+    let site = Site::new();
+    site.case("a", "pulisher = \"x\"", "正文。");
+    let server = start(&site);
+    let url = format!("{}/__gongkai/reload", server.address.replace("http://", "ws://"));
+    let (mut socket, _) = tungstenite::connect(url).expect("websocket");
+    let message = socket.read().expect("the current error").into_text().unwrap().to_string();
+    assert!(message.contains("content/cases/a.md:4"), "{message}");
+    assert!(get(&server.address, "/").1.contains("/__gongkai/reload"), "a page that will show the error");
+    site.case("a", "", "修好了。");
+    wait_for("the fixed page", || get(&server.address, "/cases/a/").1.contains("修好了"));
+    server.stop();
+}

@@ -10,7 +10,7 @@ use tiny_http::{Header, Request, Response};
 pub fn handle(request: Request, site: &Arc<RwLock<Site>>, clients: &Arc<Clients>) {
     let url = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
     if url == reload::SOCKET_PATH {
-        return upgrade(request, clients);
+        return upgrade(request, site, clients);
     }
     let path = percent_encoding::percent_decode_str(&url).decode_utf8_lossy().into_owned();
     let site = site.read().expect("site lock");
@@ -21,7 +21,8 @@ pub fn handle(request: Request, site: &Arc<RwLock<Site>>, clients: &Arc<Clients>
     let body = match site.files.get(&key) {
         Some(bytes) if key.ends_with(".html") => reload::inject(bytes),
         Some(bytes) => bytes.clone(),
-        None => b"404".to_vec(),
+        // nothing built yet (the first build failed): a page that shows the error and reloads
+        None => reload::inject(b"<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>gongkai</title><body></body></html>"),
     };
     drop(site);
     let header = Header::from_bytes("Content-Type", content_type(&key)).expect("static header");
@@ -58,7 +59,7 @@ fn content_type(path: &str) -> &'static str {
 }
 
 /// Completes the websocket handshake that tiny_http leaves to us, then keeps the socket.
-fn upgrade(request: Request, clients: &Arc<Clients>) {
+fn upgrade(request: Request, site: &Arc<RwLock<Site>>, clients: &Arc<Clients>) {
     let key =
         request.headers().iter().find(|h| h.field.equiv("Sec-WebSocket-Key")).map(|h| h.value.to_string());
     let Some(key) = key else {
@@ -71,5 +72,5 @@ fn upgrade(request: Request, clients: &Arc<Clients>) {
         .with_header(Header::from_bytes("Connection", "Upgrade").expect("static header"))
         .with_header(Header::from_bytes("Sec-WebSocket-Accept", accept).expect("ascii header"));
     let stream = request.upgrade("websocket", response);
-    clients.add_stream(stream);
+    clients.add_stream(stream, site.read().expect("site lock").error.as_deref());
 }

@@ -17,6 +17,8 @@ use std::time::Instant;
 #[derive(Default)]
 pub struct Site {
     pub files: BTreeMap<String, Vec<u8>>,
+    /// The current build error, shown to every page that connects until a build succeeds.
+    pub error: Option<String>,
 }
 
 pub struct ServeOptions {
@@ -44,10 +46,19 @@ pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
 /// Starts the preview and returns at once; the server runs on background threads.
 pub fn start(opts: ServeOptions, log: Log) -> Result<Server> {
     let started = Instant::now();
-    let session = Session::new(opts.build)?;
-    log(&format!("built {} pages in {:.2} s", session.pages(), started.elapsed().as_secs_f64()));
+    anyhow::ensure!(
+        opts.build.root.is_dir(),
+        "the site folder {} does not exist; pass --root DIR",
+        opts.build.root.display()
+    );
+    let (session, error) = Session::lenient(opts.build);
+    let error = error.map(|e| error_text(&e));
+    match &error {
+        None => log(&format!("built {} pages in {:.2} s", session.pages(), started.elapsed().as_secs_f64())),
+        Some(text) => log(&format!("build failed; serving anyway, fix the files and it rebuilds:\n{text}")),
+    }
     let root = session.root().to_path_buf();
-    let site = Arc::new(RwLock::new(Site { files: session.files().clone() }));
+    let site = Arc::new(RwLock::new(Site { files: session.files().clone(), error }));
     let clients = Arc::new(reload::Clients::default());
     let http = tiny_http::Server::http((opts.bind.as_str(), opts.port)).map_err(|e| {
         anyhow::anyhow!(
@@ -85,7 +96,7 @@ fn rebuild_loop(
     log: Log,
 ) {
     // the browser hears of an error once, and only when the files have settled
-    let mut last_error: Option<String> = None;
+    let mut last_error: Option<String> = site.read().expect("site lock").error.clone();
     let mut pending: Option<Vec<PathBuf>> = None;
     loop {
         let mut batch = match pending.take() {
@@ -102,6 +113,7 @@ fn rebuild_loop(
         match session.update(&batch) {
             Ok(changed) => {
                 publish(&site, &session, &changed);
+                site.write().expect("site lock").error = None;
                 if !changed.written.is_empty() || !changed.removed.is_empty() || last_error.is_some() {
                     clients.reload();
                 }
@@ -130,10 +142,8 @@ fn rebuild_loop(
                     pending = Some(batch.into_iter().chain(more).collect());
                     continue;
                 }
-                let text = match e.downcast_ref::<crate::Diagnostics>() {
-                    Some(d) => d.to_string(),
-                    None => format!("{e:#}"),
-                };
+                let text = error_text(&e);
+                site.write().expect("site lock").error = Some(text.clone());
                 if last_error.as_deref() != Some(text.as_str()) {
                     clients.error(&text);
                     log(&format!("build failed:\n{text}"));
@@ -141,6 +151,13 @@ fn rebuild_loop(
                 last_error = Some(text);
             }
         }
+    }
+}
+
+fn error_text(e: &anyhow::Error) -> String {
+    match e.downcast_ref::<crate::Diagnostics>() {
+        Some(d) => d.to_string(),
+        None => format!("{e:#}"),
     }
 }
 

@@ -69,13 +69,20 @@ pub struct Clients {
 }
 
 impl Clients {
-    /// Keeps an upgraded connection; the browser never sends anything we need to read.
-    pub fn add_stream(&self, stream: Box<dyn tiny_http::ReadWrite + Send>) {
-        let socket = tungstenite::WebSocket::from_raw_socket(
+    /// Keeps an upgraded connection (the browser never sends anything we need to read); a page
+    /// that opens while the build is broken is told at once.
+    pub fn add_stream(&self, stream: Box<dyn tiny_http::ReadWrite + Send>, error: Option<&str>) {
+        let mut socket = tungstenite::WebSocket::from_raw_socket(
             Stream(stream),
             tungstenite::protocol::Role::Server,
             None,
         );
+        if let Some(text) = error {
+            let message = serde_json::json!({ "error": text }).to_string();
+            if socket.send(tungstenite::Message::text(message)).is_err() {
+                return;
+            }
+        }
         self.sockets.lock().expect("clients lock").push(socket);
     }
 
