@@ -6,11 +6,7 @@ mod common;
 use common::{chromium_dom, layout_probe};
 use std::path::Path;
 
-fn build_example(out: &Path) {
-    let mut opts = gongkai::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
-    opts.out = Some(out.to_path_buf());
-    gongkai::build(&opts).expect("the example site builds");
-}
+use common::build_example;
 
 fn file_url(path: &Path) -> String {
     format!("file://{}", path.display())

@@ -111,9 +111,7 @@ fn chart_labels_stay_inside_their_svg_without_overlapping() {
 fn example_review_charts_render_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    let mut opts = gongkai::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
-    opts.out = Some(out.clone());
-    gongkai::build(&opts).expect("the example site builds");
+    common::build_example(&out);
     let page = out.join("reviews/2020-jiangxian/index.html");
     for width in [1000, 375] {
         assert_clean(&probe(dir.path(), &page, width), 3);

@@ -199,9 +199,7 @@ fn builds_are_byte_identical() {
 #[test]
 fn example_review_quotes_its_figures_from_data() {
     let dir = tempfile::tempdir().unwrap();
-    let mut opts = gongkai::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
-    opts.out = Some(dir.path().to_path_buf());
-    gongkai::build(&opts).expect("the example site builds");
+    common::build_example(dir.path());
     let html = std::fs::read_to_string(dir.path().join("reviews/2020-jiangxian/index.html")).unwrap();
     let seed =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/000_3b1f6fa1e1b1437b.txt"))

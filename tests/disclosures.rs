@@ -123,7 +123,7 @@ fn disclosure_listings_by_category_year_and_org() {
 #[test]
 fn example_site_public_build_has_no_trace_of_the_party_only_disclosure() {
     let dir = tempfile::tempdir().unwrap();
-    let mut opts = gongkai::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
+    let mut opts = gongkai::BuildOptions::new(common::example_root());
     opts.out = Some(dir.path().join("public"));
     gongkai::build(&opts).unwrap();
     for (path, bytes) in tree(&dir.path().join("public")) {

@@ -9,9 +9,7 @@ use common::{chromium_pdf, poppler};
 fn notice_prints_as_one_clean_a4_page() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    let mut opts = gongkai::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
-    opts.out = Some(out.clone());
-    gongkai::build(&opts).expect("the example site builds");
+    common::build_example(&out);
     let page = out.join("disclosures/2024-development-candidates/index.html");
     let pdf = chromium_pdf(&format!("file://{}", page.display()), dir.path());
     let pdf = pdf.to_str().unwrap();

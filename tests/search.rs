@@ -144,9 +144,7 @@ fn the_search_page_offers_the_filters_and_loads_its_script() {
 #[test]
 fn the_example_site_index_is_small() {
     let dir = tempfile::tempdir().unwrap();
-    let mut opts = gongkai::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
-    opts.out = Some(dir.path().join("public"));
-    gongkai::build(&opts).expect("the example site builds");
+    common::build_example(&dir.path().join("public"));
     let total: usize = tree(&dir.path().join("public/search")).iter().map(|(_, b)| b.len()).sum();
     assert!(total < 400_000, "the example site's search files take {total} bytes");
 }

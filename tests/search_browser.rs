@@ -273,11 +273,7 @@ fn percent(s: &str) -> String {
         .collect()
 }
 
-fn build_example(out: &Path) {
-    let mut opts = gongkai::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
-    opts.out = Some(out.to_path_buf());
-    gongkai::build(&opts).expect("the example site builds");
-}
+use common::build_example;
 
 const JIANGXIAN: &str = "../reviews/2020-jiangxian/index.html";
 const SECRETARY: &str = "../cases/002-474f3c114e6c0acf-004/index.html";

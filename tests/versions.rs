@@ -162,9 +162,7 @@ fn disclosure_page_shows_its_content_hash_in_print_too() {
 fn example_site_releases_archive_and_verify() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    let mut opts = gongkai::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
-    opts.out = Some(out.clone());
-    gongkai::build(&opts).expect("the example site builds");
+    common::build_example(&out);
     let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
     let archive = read("archive/index.html");
     assert!(archive.contains("archive/2024/") && archive.contains("archive/2025-01/"), "two releases");
@@ -176,8 +174,7 @@ fn example_site_releases_archive_and_verify() {
     let first = read("archive/2024/disclosures/2024q3-three-meetings/index.html");
     assert!(first.contains(">28</td>") && !first.contains("第2版"), "the 2024 edition keeps the first text");
     for release in ["2024", "2025-01"] {
-        let rebuilt =
-            gongkai::rebuild_release(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), release).unwrap();
+        let rebuilt = gongkai::rebuild_release(common::example_root(), release).unwrap();
         for (path, bytes) in rebuilt {
             assert_eq!(
                 std::fs::read(out.join("archive").join(release).join(&path)).unwrap(),

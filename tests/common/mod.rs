@@ -68,6 +68,18 @@ impl Site {
     }
 }
 
+/// The example site: the repository root.
+pub fn example_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds the example site into `out`.
+pub fn build_example(out: &Path) {
+    let mut opts = gongkai::BuildOptions::new(example_root());
+    opts.out = Some(out.to_path_buf());
+    gongkai::build(&opts).expect("the example site builds");
+}
+
 /// Every file below `dir` with its bytes, sorted by path.
 pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
