@@ -45,6 +45,24 @@ const COMMANDS: &[(&str, &str, &str, &str)] = &[
         "Example: gongkai init mysite && cd mysite && gongkai serve",
     ),
     (
+        "release",
+        "发布一个不可更改的版本：保存源文件、生成结果和清单到 releases/",
+        "示例：gongkai release 2024 --note \"2024年度公开\"",
+        "Example: gongkai release 2024 --note \"2024年度公开\"",
+    ),
+    (
+        "verify",
+        "按清单核对已部署的网站文件夹（给出公钥时同时核验签名）",
+        "示例：gongkai verify public/ --pubkey release.pub",
+        "Example: gongkai verify public/ --pubkey release.pub",
+    ),
+    (
+        "keygen",
+        "生成用于签署版本的密钥对：release.key（保密）与 release.pub（公开）",
+        "示例：gongkai keygen keys/",
+        "Example: gongkai keygen keys/",
+    ),
+    (
         "import",
         "导入",
         "示例：gongkai import bulletin 通报.txt --region 山西省",
@@ -90,6 +108,10 @@ const ARGS: &[(&str, &str)] = &[
     ("tags", "标签（可重复）"),
     ("dry_run", "只显示将写入的内容，不写文件"),
     ("force", "覆盖导入后被编辑过的文件"),
+    ("version", "版本号，如 2024"),
+    ("note", "版本说明，如 2024年度公开"),
+    ("key", "保存签名私钥（十六进制）的文件"),
+    ("pubkey", "用于核验签名的公钥（十六进制，或保存公钥的文件）"),
 ];
 
 /// Sets every subcommand's summary and arguments' help in the chosen language, with an example.

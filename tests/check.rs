@@ -69,7 +69,9 @@ fn check_exits_one_with_a_count_and_speaks_json() {
 
 #[test]
 fn help_follows_the_locale() {
-    for command in ["build", "check", "serve", "new", "init"] {
+    for command in
+        ["build", "check", "serve", "new", "init", "release", "verify", "keygen", "import", "export"]
+    {
         let zh = String::from_utf8(gongkai(&[command, "--help"], "zh_CN.UTF-8").stdout).unwrap();
         let en = String::from_utf8(gongkai(&[command, "--help"], "en_US.UTF-8").stdout).unwrap();
         assert!(zh.contains("示例："), "{command} has no Chinese example:\n{zh}");
