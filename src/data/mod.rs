@@ -154,9 +154,7 @@ impl Datasets {
         for ds in &self.sets {
             let allow =
                 crate::privacy::Allow { masked: ds.meta.privacy_allow.clone(), contact_lines: Vec::new() };
-            let header = ds.columns.iter().map(|c| (ds.header_line, c.name.as_str()));
-            let body = ds.rows.iter().flat_map(|r| r.cells.iter().map(move |c| (r.line, c.raw.as_str())));
-            for (line, cell) in header.chain(body) {
+            for (line, cell) in ds.cells() {
                 for d in crate::privacy::check_text(&ds.path, cell, &allow) {
                     found.push(Diagnostic { line, ..d });
                 }
@@ -168,18 +166,17 @@ impl Datasets {
     /// Every cell of every CSV, headers included, as (file, line, text): for checks that
     /// must see all published text.
     pub fn cells(&self) -> impl Iterator<Item = (&Path, usize, &str)> {
-        self.sets.iter().flat_map(|ds| {
-            let header = ds.columns.iter().map(move |c| (ds.path.as_path(), ds.header_line, c.name.as_str()));
-            let body = ds
-                .rows
-                .iter()
-                .flat_map(move |r| r.cells.iter().map(move |c| (ds.path.as_path(), r.line, c.raw.as_str())));
-            header.chain(body)
-        })
+        self.sets.iter().flat_map(|ds| ds.cells().map(move |(line, text)| (ds.path.as_path(), line, text)))
     }
 }
 
 impl Dataset {
+    /// Every cell, header included, as (file line, text as written).
+    pub fn cells(&self) -> impl Iterator<Item = (usize, &str)> {
+        let header = self.columns.iter().map(|c| (self.header_line, c.name.as_str()));
+        header.chain(self.rows.iter().flat_map(|r| r.cells.iter().map(move |c| (r.line, c.raw.as_str()))))
+    }
+
     /// The index of the column named exactly `name`.
     pub fn column(&self, name: &str) -> Result<usize, Miss> {
         let name = name.trim();
