@@ -192,18 +192,13 @@ fn ascii_stem(file: &Path) -> String {
     }
     let kept: String = stem.chars().filter(|&c| is_plain(c)).collect();
     let kept = kept.trim_matches(['-', '_']);
-    let hash = fnv1a(stem.as_bytes()) as u32;
+    // SHA-256, unlike std's hasher, gives the same value in every build, which file names need
+    let hash = &crate::versions::manifest::sha256(stem.as_bytes())[..8];
     if kept.is_empty() {
-        format!("bulletin-{hash:08x}")
+        format!("bulletin-{hash}")
     } else {
-        format!("{kept}-{hash:08x}")
+        format!("{kept}-{hash}")
     }
-}
-
-/// FNV-1a: tiny and, unlike std's hasher, guaranteed to give the same value in every build,
-/// which file names need.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// Keeps the first of several cases that would get the same file name (bulletins with the
@@ -262,12 +257,6 @@ mod tests {
         let chinese = ascii_stem(Path::new("通报.txt"));
         assert!(chinese.starts_with("bulletin-") && chinese.is_ascii(), "{chinese}");
         assert_eq!(chinese, ascii_stem(Path::new("other/通报.txt")));
-    }
-
-    #[test]
-    fn fnv1a_is_the_reference_function() {
-        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
     }
 
     #[test]
