@@ -82,7 +82,7 @@ fn read_case(path: &Path, text: &str) -> Result<Case, Diagnostic> {
         publisher: required("publisher")?,
         authors: strings("authors")?,
         title: required("title")?,
-        measures: split.body.trim().to_string(),
+        measures: super::plain::from_markdown(split.body.trim()),
         commentary: string("commentary")?,
         tags: strings("tags")?,
         script: Script::Hans,

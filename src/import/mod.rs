@@ -13,6 +13,7 @@
 
 mod bulletin;
 mod export;
+mod plain;
 
 use anyhow::{Context, Result};
 use bulletin::Entry;
@@ -180,7 +181,7 @@ fn render_case(entry: &Entry, shared: &SharedFields, source: &str) -> Result<Str
         source,
     };
     let front = toml::to_string(&front).context("cannot write the front matter of a case")?;
-    Ok(format!("+++\n{front}+++\n\n{}\n", entry.measures))
+    Ok(format!("+++\n{front}+++\n\n{}\n", plain::to_markdown(&entry.measures)))
 }
 
 /// The part of a case name that comes from the bulletin's file name; see the module header.
