@@ -72,10 +72,10 @@ fn run(bench_mode: bool) -> anyhow::Result<()> {
     let mut out = site.join("public");
     for i in 0..=runs {
         for skip in [true, false] {
-            gongkai::render::search::skip_for_benchmark(skip);
             let target = dir.path().join(format!("public-{}-{i}", if skip { "plain" } else { "search" }));
             let mut opts = gongkai::BuildOptions::new(&site);
             opts.out = Some(target.clone());
+            opts.search = !skip;
             let (t, cpu) = (Instant::now(), cpu_time());
             let report = gongkai::build(&opts).map_err(|e| anyhow::anyhow!("build failed: {e:#}"))?;
             let (elapsed, cpu) = (t.elapsed(), cpu_time().saturating_sub(cpu));
@@ -96,7 +96,6 @@ fn run(bench_mode: bool) -> anyhow::Result<()> {
             }
         }
     }
-    gongkai::render::search::skip_for_benchmark(false);
     let pct = |a: Duration, b: Duration| (b.as_secs_f64() / a.as_secs_f64() - 1.0) * 100.0;
     for (label, pick) in [("wall", 0), ("CPU", 1)] {
         let get = |v: &[(Duration, Duration)]| {

@@ -43,11 +43,20 @@ pub struct BuildOptions {
     pub as_of: Option<NaiveDate>,
     pub audience: Audience,
     pub progress: Option<Progress>,
+    /// Build the search index; on by default, off only to measure what it costs.
+    pub search: bool,
 }
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        BuildOptions { root: root.into(), out: None, as_of: None, audience: Audience::Public, progress: None }
+        BuildOptions {
+            root: root.into(),
+            out: None,
+            as_of: None,
+            audience: Audience::Public,
+            progress: None,
+            search: true,
+        }
     }
 
     pub fn out_dir(&self) -> PathBuf {

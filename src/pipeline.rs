@@ -23,6 +23,7 @@ pub struct Prepared {
     pub texts: BTreeMap<PathBuf, String>,
     /// Problems found so far (settings, encodings, data, privacy in data).
     pub diagnostics: Vec<Diagnostic>,
+    pub search: bool,
 }
 
 impl Prepared {
@@ -48,7 +49,7 @@ impl Prepared {
             render::templates::STATICS.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect();
         statics.extend(loaded.statics);
         let texts = loaded.content.into_iter().map(|f| (f.rel, f.text)).collect();
-        Ok(Prepared { config, datasets, tera, history, statics, texts, diagnostics })
+        Ok(Prepared { config, datasets, tera, history, statics, texts, diagnostics, search: opts.search })
     }
 
     fn ctx(&self) -> content::ParseContext<'_> {
@@ -85,7 +86,14 @@ impl Prepared {
     }
 
     pub fn renderer<'a>(&'a self, library: &'a Library, editions: &'a [Edition]) -> Renderer<'a> {
-        Renderer { config: &self.config, library, tera: &self.tera, data: &self.datasets, editions }
+        Renderer {
+            config: &self.config,
+            library,
+            tera: &self.tera,
+            data: &self.datasets,
+            editions,
+            search: self.search,
+        }
     }
 
     /// Static files, less any a page already writes.

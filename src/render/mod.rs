@@ -87,6 +87,8 @@ pub struct Renderer<'a> {
     /// Archived editions, newest first, for the home page and `/archive/`.
     pub editions: &'a [crate::versions::archive::Edition],
     pub data: &'a crate::data::Datasets,
+    /// Whether to build the search index (off only to measure what it costs).
+    pub search: bool,
 }
 
 impl Renderer<'_> {

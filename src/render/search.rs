@@ -32,7 +32,6 @@ use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicBool, Ordering};
 use tera::{Context, Tera};
 
 /// Postings aimed at per term shard (two to three bytes each): large enough that a small site
@@ -51,19 +50,10 @@ const EXCERPT_CHARS: usize = 1500;
 /// The page kinds, in the order of their numbers in the index.
 const KINDS: [Kind; 4] = [Kind::Case, Kind::Disclosure, Kind::Review, Kind::Page];
 
-static SKIPPED: AtomicBool = AtomicBool::new(false);
-
-/// For `benches/search.rs` only: builds in this process leave the search out, so that the
-/// benchmark can time the same build with and without it.
-#[doc(hidden)]
-pub fn skip_for_benchmark(skip: bool) {
-    SKIPPED.store(skip, Ordering::Relaxed);
-}
-
 /// Whether this build has a search: the theme's search page is what a reader uses it through,
 /// so a template set without `search.html` has none.
 pub fn enabled(tera: &Tera) -> bool {
-    !SKIPPED.load(Ordering::Relaxed) && tera.get_template_names().any(|n| n == "search.html")
+    tera.get_template_names().any(|n| n == "search.html")
 }
 
 fn kind_number(kind: Kind) -> usize {
@@ -111,7 +101,7 @@ fn byline(page: &Page) -> &str {
 
 /// The search page and every index file, or nothing when the theme has no search page.
 pub(super) fn outputs(r: &Renderer) -> Result<Vec<crate::write::Output>> {
-    if !enabled(r.tera) {
+    if !r.search || !enabled(r.tera) {
         return Ok(Vec::new());
     }
     let pages = &r.library.pages;
