@@ -27,6 +27,18 @@ fn start(site: &Site) -> gongkai::serve::Server {
         .expect("server starts")
 }
 
+/// The live-reload websocket a page opens, as a browser would; reads give up after 5 s.
+fn reload_socket(
+    server: &gongkai::serve::Server,
+) -> tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>> {
+    let url = format!("{}/__gongkai/reload", server.address.replace("http://", "ws://"));
+    let (mut socket, _) = tungstenite::connect(url).expect("websocket");
+    if let tungstenite::stream::MaybeTlsStream::Plain(s) = socket.get_mut() {
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    }
+    socket
+}
+
 fn wait_for(what: &str, mut ok: impl FnMut() -> bool) -> Duration {
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(5) {
@@ -58,11 +70,7 @@ fn build_error_goes_to_the_browser_and_clears_when_fixed() {
     let site = Site::new();
     site.case("a", "", "正文。");
     let server = start(&site);
-    let url = format!("{}/__gongkai/reload", server.address.replace("http://", "ws://"));
-    let (mut socket, _) = tungstenite::connect(url).expect("websocket");
-    if let tungstenite::stream::MaybeTlsStream::Plain(s) = socket.get_mut() {
-        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    }
+    let mut socket = reload_socket(&server);
     std::thread::sleep(Duration::from_millis(100));
     site.case("a", "pulisher = \"x\"", "正文。");
     let message = socket.read().expect("an error message").into_text().unwrap().to_string();
@@ -176,8 +184,7 @@ fn a_broken_site_still_serves_and_recovers() {
     let site = Site::new();
     site.case("a", "pulisher = \"x\"", "正文。");
     let server = start(&site);
-    let url = format!("{}/__gongkai/reload", server.address.replace("http://", "ws://"));
-    let (mut socket, _) = tungstenite::connect(url).expect("websocket");
+    let mut socket = reload_socket(&server);
     let message = socket.read().expect("the current error").into_text().unwrap().to_string();
     assert!(message.contains("content/cases/a.md:4"), "{message}");
     assert!(get(&server.address, "/").1.contains("/__gongkai/reload"), "a page that will show the error");

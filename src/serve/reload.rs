@@ -99,12 +99,4 @@ impl Clients {
     pub fn error(&self, text: &str) {
         self.broadcast(&serde_json::json!({ "error": text }).to_string());
     }
-
-    pub fn len(&self) -> usize {
-        self.sockets.lock().expect("clients lock").len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
