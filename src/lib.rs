@@ -5,6 +5,7 @@
 //! together; plumbing failures are `anyhow` errors with context.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod audience;
 pub mod charts;
 pub mod config;
 pub mod content;
@@ -23,7 +24,7 @@ pub mod text;
 pub mod versions;
 pub mod write;
 
-pub use content::disclosure::Audience;
+pub use audience::Audience;
 pub use diagnostic::{Diagnostic, Diagnostics};
 
 use anyhow::{Context, Result};
@@ -107,8 +108,8 @@ pub fn render_site(opts: &BuildOptions) -> Result<(Vec<write::Output>, usize)> {
 fn render_with_library(opts: &BuildOptions) -> Result<(Vec<write::Output>, resolve::Library)> {
     let history = versions::History::load(&opts.root)?;
     let editions = versions::archive::editions(&history);
-    let prepared = pipeline::Prepared::load(opts, history)?;
-    let (mut files, library) = render_prepared(opts, &prepared, &editions)?;
+    let mut prepared = pipeline::Prepared::load(opts, history)?;
+    let (mut files, library) = render_prepared(opts, &mut prepared, &editions)?;
     files.extend(live_extras(opts, &prepared.history)?);
     Ok((pipeline::with_manifest(files), library))
 }
@@ -134,8 +135,8 @@ fn edition_renderer(
         let mut edition = BuildOptions::new(dir);
         edition.as_of = Some(text::parse_date(&release.as_of)?);
         edition.audience = audience;
-        let prepared = pipeline::Prepared::load(&edition, history.clone())?;
-        render_prepared(&edition, &prepared, &[]).map(|(files, _)| pipeline::with_manifest(files))
+        let mut prepared = pipeline::Prepared::load(&edition, history.clone())?;
+        render_prepared(&edition, &mut prepared, &[]).map(|(files, _)| pipeline::with_manifest(files))
     }
 }
 
@@ -152,23 +153,23 @@ pub fn rebuild_release(root: &std::path::Path, version: &str) -> Result<Vec<writ
 /// Parse, resolve and render every page of a prepared site, plus its static files.
 fn render_prepared(
     opts: &BuildOptions,
-    prepared: &pipeline::Prepared,
+    prepared: &mut pipeline::Prepared,
     editions: &[versions::archive::Edition],
 ) -> Result<(Vec<write::Output>, resolve::Library)> {
     let library = resolve_prepared(opts, prepared)?;
     let mut files = prepared.renderer(&library, editions).render_all(opts.progress.as_deref())?;
     let generated: std::collections::BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-    let statics = prepared.statics_for(&generated);
+    let statics = prepared.statics_for(&library, &|p| generated.contains(p));
     files.extend(statics);
     Ok((files, library))
 }
 
 /// Parse and resolve: every page of a prepared site, or every problem found on the way.
-fn resolve_prepared(opts: &BuildOptions, prepared: &pipeline::Prepared) -> Result<resolve::Library> {
+fn resolve_prepared(opts: &BuildOptions, prepared: &mut pipeline::Prepared) -> Result<resolve::Library> {
     let (pages, parse_diagnostics) = prepared.parse(&prepared.all_paths());
     let mut diagnostics: Vec<Diagnostic> =
         prepared.diagnostics.iter().cloned().chain(parse_diagnostics).collect();
-    match resolve::Library::resolve(pages, opts.audience, opts.as_of) {
+    match prepared.resolve(pages, Vec::new(), opts.audience, opts.as_of) {
         Ok(lib) if diagnostics.is_empty() => Ok(lib),
         Ok(_) => Err(report(diagnostics)),
         Err(e) => {
@@ -191,8 +192,8 @@ pub fn release(
         release.version,
         release.version
     );
-    let prepared = pipeline::Prepared::load(opts, history)?;
-    let (files, library) = render_prepared(opts, &prepared, &[])?;
+    let mut prepared = pipeline::Prepared::load(opts, history)?;
+    let (files, library) = render_prepared(opts, &mut prepared, &[])?;
     let files = pipeline::with_manifest(files);
     let history = prepared.history;
     let sources = versions::sources(&opts.root)?;
@@ -230,7 +231,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let history = versions::History::load(&opts.root)?;
     let editions = versions::archive::editions(&history);
     let mut prepared = pipeline::Prepared::load(opts, history)?;
-    let library = resolve_prepared(opts, &prepared)?;
+    let library = resolve_prepared(opts, &mut prepared)?;
     // the texts were needed by parsing only
     prepared.texts.clear();
     let out = opts.out_dir();
@@ -241,12 +242,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         .into_iter()
         .flatten()
         .collect();
-    let statics: Vec<write::Output> = prepared
-        .statics
-        .iter()
-        .filter(|(p, _)| !staging.has(p))
-        .map(|(p, b)| (p.clone(), b.clone()))
-        .collect();
+    let statics = prepared.statics_for(&library, &|p| staging.has(p));
     let extras = live_extras(opts, &prepared.history)?;
     for file in statics.into_iter().chain(extras) {
         hashes.push(staging.put(file)?);
@@ -338,7 +334,7 @@ fn mask_csv(root: &std::path::Path, rel: &std::path::Path, bytes: &[u8]) -> Resu
         .and_then(|t| t.get("privacy_allow").and_then(|v| v.as_array()).cloned())
         .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
         .unwrap_or_default();
-    let allow = privacy::Allow { masked: masked_allowed, contact_lines: Vec::new() };
+    let allow = privacy::Allow::new(masked_allowed);
     let (masked, hits) = privacy::mask_text(&text, &allow);
     if hits.is_empty() {
         return Ok(Vec::new());

@@ -47,6 +47,7 @@ impl Prepared {
         render::templates::register_data(&mut tera, &datasets);
         let mut statics: BTreeMap<String, Vec<u8>> =
             render::templates::STATICS.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect();
+        diagnostics.extend(privacy_in_files(config_text.as_deref(), &loaded.templates, &loaded.statics));
         statics.extend(loaded.statics);
         let texts = loaded.content.into_iter().map(|f| (f.rel, f.text)).collect();
         Ok(Prepared { config, datasets, tera, history, statics, texts, diagnostics, search: opts.search })
@@ -54,6 +55,20 @@ impl Prepared {
 
     fn ctx(&self) -> content::ParseContext<'_> {
         content::ParseContext { data: &self.datasets, calendar: &self.config.calendar }
+    }
+
+    /// Resolve: the library of `pages` for the build's audience; the templates' `load_data`
+    /// then sees only the datasets the library may publish.
+    pub fn resolve(
+        &mut self,
+        pages: Vec<Page>,
+        carried: Vec<crate::resolve::audience::Usage>,
+        audience: crate::Audience,
+        as_of: Option<chrono::NaiveDate>,
+    ) -> Result<Library, Vec<Diagnostic>> {
+        let library = Library::resolve(pages, carried, &self.datasets, audience, as_of)?;
+        render::templates::register_data(&mut self.tera, &library.data);
+        Ok(library)
     }
 
     /// Parse: the given content files, in parallel, then the revision rule over them.
@@ -90,17 +105,20 @@ impl Prepared {
             config: &self.config,
             library,
             tera: &self.tera,
-            data: &self.datasets,
+            data: &library.data,
             editions,
             search: self.search,
         }
     }
 
-    /// Static files, less any a page already writes.
-    pub fn statics_for(&self, generated: &std::collections::BTreeSet<&str>) -> Vec<write::Output> {
+    /// Static files, less any a page already writes and any only pages hidden from this
+    /// build link to.
+    pub fn statics_for(&self, library: &Library, generated: &dyn Fn(&str) -> bool) -> Vec<write::Output> {
+        let hidden =
+            crate::resolve::audience::hidden_files(&library.usage, self.statics.keys(), library.audience);
         self.statics
             .iter()
-            .filter(|(p, _)| !generated.contains(p.as_str()))
+            .filter(|(p, _)| !generated(p) && !hidden.contains(*p))
             .map(|(p, b)| (p.clone(), b.clone()))
             .collect()
     }
@@ -114,4 +132,32 @@ pub fn with_manifest(mut files: Vec<write::Output>) -> Vec<write::Output> {
     files.push((versions::manifest::SITE_MANIFEST.to_string(), manifest));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
+}
+
+/// Text files whose words reach readers besides the content: `site.toml` (its organisation is
+/// in every footer), the theme's templates, static text files, and every file name.
+fn privacy_in_files(
+    config: Option<&str>,
+    templates: &[(String, String)],
+    statics: &[(String, Vec<u8>)],
+) -> Vec<Diagnostic> {
+    use crate::privacy::{check_path, check_text, Allow};
+    const TEXT: [&str; 11] = ["html", "htm", "css", "js", "mjs", "txt", "svg", "csv", "json", "xml", "md"];
+    let mut found = Vec::new();
+    if let Some(text) = config {
+        found.extend(check_text(std::path::Path::new(crate::config::FILE), text, &Allow::default()));
+    }
+    for (name, text) in templates {
+        found.extend(check_text(&PathBuf::from("themes").join(name), text, &Allow::default()));
+    }
+    for (out, bytes) in statics {
+        let rel = PathBuf::from("static").join(out);
+        found.extend(check_path(&rel));
+        let is_text =
+            out.rsplit_once('.').is_some_and(|(_, ext)| TEXT.contains(&ext.to_ascii_lowercase().as_str()));
+        if is_text {
+            found.extend(check_text(&rel, &String::from_utf8_lossy(bytes), &Allow::default()));
+        }
+    }
+    found
 }

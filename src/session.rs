@@ -123,11 +123,11 @@ impl Session {
     fn rebuild_all(&mut self) -> Result<Changed> {
         let history = versions::History::load(&self.opts.root)?;
         let editions = versions::archive::editions(&history);
-        let prepared = Prepared::load(&self.opts, history)?;
+        let mut prepared = Prepared::load(&self.opts, history)?;
         let (pages, mut diagnostics) = prepared.parse(&prepared.all_paths());
         diagnostics.extend(prepared.diagnostics.iter().cloned());
         self.failed.clear();
-        let library = resolve(pages, &self.opts, diagnostics)?;
+        let library = resolve(&mut prepared, pages, &self.opts, diagnostics)?;
         let mut built = Built { prepared, editions, library, jobs: HashMap::new(), search_stale: false };
         let renderer = built.prepared.renderer(&built.library, &built.editions);
         let plan = renderer.plan();
@@ -140,7 +140,7 @@ impl Session {
             built.jobs.insert(planned.key, (planned.fingerprint, paths));
         }
         let generated: std::collections::BTreeSet<&str> = files.keys().map(String::as_str).collect();
-        let mut extras = built.prepared.statics_for(&generated);
+        let mut extras = built.prepared.statics_for(&built.library, &|p| generated.contains(p));
         extras.extend(crate::live_extras(&self.opts, &built.prepared.history)?);
         files.extend(extras);
         files.remove(versions::manifest::SITE_MANIFEST);
@@ -188,11 +188,17 @@ impl Session {
         pages.retain(|p| !changed_sources.contains(&p.source));
         pages.extend(new_pages);
         let diagnostics: Vec<Diagnostic> = self.failed.values().flatten().cloned().collect();
-        match Library::resolve(pages, self.opts.audience, self.opts.as_of) {
+        // a changed page's usage comes from its new parse, a deleted page has none
+        let carried: Vec<_> = std::mem::take(&mut built.library.usage)
+            .into_iter()
+            .filter(|u| !changed_sources.contains(&u.source))
+            .collect();
+        match built.prepared.resolve(pages, carried, self.opts.audience, self.opts.as_of) {
             Ok(library) => built.library = library,
             Err(e) => {
                 // the pages went into the failed resolve: parse them again from the texts held
                 let (pages, _) = built.prepared.parse(&built.prepared.all_paths());
+                built.library.usage = pages.iter().map(crate::resolve::audience::Usage::of).collect();
                 built.library.pages = pages;
                 return Err(report(diagnostics.into_iter().chain(e).collect()));
             }
@@ -293,11 +299,12 @@ fn remove<'a>(
 }
 
 fn resolve(
+    prepared: &mut Prepared,
     pages: Vec<crate::content::Page>,
     opts: &BuildOptions,
     diagnostics: Vec<Diagnostic>,
 ) -> Result<Library> {
-    match Library::resolve(pages, opts.audience, opts.as_of) {
+    match prepared.resolve(pages, Vec::new(), opts.audience, opts.as_of) {
         Ok(lib) if diagnostics.is_empty() => Ok(lib),
         Ok(_) => Err(report(diagnostics)),
         Err(e) => Err(report(diagnostics.into_iter().chain(e).collect())),

@@ -28,6 +28,20 @@ pub fn escape_html(input: &str) -> String {
     out
 }
 
+/// Whether `url` may become a live link: `http`, `https`, `mailto`, `tel`, or no scheme at all
+/// (a relative path, `#anchor`, `?query`). Browsers ignore tabs, line breaks and leading
+/// control characters in a URL and read the scheme without regard to case, so the check does
+/// too: `JaVa\tScRiPt:` is `javascript:`.
+pub fn is_safe_url(url: &str) -> bool {
+    let cleaned: String = url.chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect();
+    match cleaned.find([':', '/', '?', '#']) {
+        Some(i) if cleaned.as_bytes()[i] == b':' => {
+            matches!(cleaned[..i].to_ascii_lowercase().as_str(), "http" | "https" | "mailto" | "tel")
+        }
+        _ => true,
+    }
+}
+
 /// Parses `2020-12-01` (also `2020/12/1` and `2020年12月1日`).
 pub fn parse_date(s: &str) -> Result<NaiveDate> {
     let t = s.trim();
@@ -169,6 +183,26 @@ pub fn summarize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_web_mail_and_phone_links_are_safe() {
+        for url in
+            ["https://a.cn/x", "HTTP://a.cn", "mailto:a@b.cn", "tel:12345", "../a/", "#锚点", "?q=1", "a:b/c"]
+        {
+            assert_eq!(is_safe_url(url), !url.starts_with("a:"), "{url}");
+        }
+        for url in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:x",
+            " java\tscript:x",
+            "\u{1}javascript:x",
+            "data:text/html,x",
+            "vbscript:x",
+            "file:///etc/passwd",
+        ] {
+            assert!(!is_safe_url(url), "{url}");
+        }
+    }
 
     #[test]
     fn dates() {

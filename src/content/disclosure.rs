@@ -9,32 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use std::path::Path;
 
-/// Who may read a disclosure. A static site has no access control, so a build is made for
-/// one audience and leaves out everything meant for a narrower one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Audience {
-    #[default]
-    Public,
-    Party,
-}
-
-impl Audience {
-    pub fn parse(s: &str) -> Option<Audience> {
-        match s.trim() {
-            "public" | "公开" | "对外公开" => Some(Audience::Public),
-            "party" | "党内" | "党内公开" => Some(Audience::Party),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Audience::Public => "对外公开",
-            Audience::Party => "党内公开",
-        }
-    }
-}
+pub use crate::audience::Audience;
 
 /// The disclosure categories of the 党务公开条例 and village-affairs practice (domain.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

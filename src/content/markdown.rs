@@ -28,6 +28,19 @@ pub struct Rendered {
     pub before_more: Option<String>,
     /// Every link and image, for `gongkai check`.
     pub links: Vec<LinkRef>,
+    /// What was made inert (script links, heading attributes), by line: the build reports it.
+    pub rejected: Vec<Rejected>,
+    /// Personal numbers in the text as a reader reads it (escapes, entities and emphasis
+    /// resolved), by line; the source text is scanned too, by the caller.
+    pub numbers: Vec<(usize, crate::privacy::Hit)>,
+}
+
+/// Something in the Markdown that was not allowed through, rendered inert instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub line: usize,
+    pub message: String,
+    pub hint: &'static str,
 }
 
 /// A link or image in the Markdown, with its line (1-based, in the rendered text).
@@ -60,18 +73,48 @@ pub fn render_with(markdown: &str, fragments: &[String]) -> Rendered {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut links = Vec::new();
+    let mut rejected = Vec::new();
+    let mut reader = ReaderText::default();
     let mut events: Vec<Event> = Vec::new();
     let mut line = 1;
     let mut seen = 0;
+    let mut inert_link = false;
     for (event, range) in Parser::new_ext(markdown, opts).into_offset_iter() {
-        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
+        if range.start > seen {
             line += markdown[seen..range.start].matches('\n').count();
             seen = range.start;
-            let image = matches!(event, Event::Start(Tag::Image { .. }));
-            links.push(LinkRef { url: dest_url.to_string(), line, image });
         }
+        reader.read(&event, line);
+        let event = match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if !crate::text::is_safe_url(&dest_url) =>
+            {
+                rejected.push(Rejected {
+                    line,
+                    message: format!("the link `{}` is not a web address and is shown as text", clip(&dest_url)),
+                    hint: "links may be http://, https://, mailto:, tel:, a relative path or #anchor; remove the link or give a web address",
+                });
+                inert_link = true;
+                continue;
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) if inert_link => {
+                inert_link = false;
+                continue;
+            }
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. }) => {
+                let image = matches!(event, Event::Start(Tag::Image { .. }));
+                links.push(LinkRef { url: dest_url.to_string(), line, image });
+                event
+            }
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                Event::Start(safe_heading(level, id, classes, attrs, line, &mut rejected))
+            }
+            other => other,
+        };
         events.push(event);
     }
+    reader.flush();
+    let numbers = reader.numbers;
     drop_cjk_soft_breaks(&mut events);
     let headings = anchor_headings(&mut events);
     let (text, prose, before_more) = plain_text(&events);
@@ -79,7 +122,88 @@ pub fn render_with(markdown: &str, fragments: &[String]) -> Rendered {
     let events = insert_fragments(events.collect(), fragments);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Rendered { html, text, prose, headings, before_more, links }
+    Rendered { html, text, prose, headings, before_more, links, rejected, numbers }
+}
+
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    crate::privacy::mask_text(&out, &Default::default()).0
+}
+
+/// A heading keeps `{#id}` and `{.class}` made of safe characters; any other attribute
+/// (`{onfocus=… autofocus}`) would be written verbatim into the tag, so it is dropped.
+fn safe_heading<'a>(
+    level: HeadingLevel,
+    id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    line: usize,
+    rejected: &mut Vec<Rejected>,
+) -> Tag<'a> {
+    let safe = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    let mut dropped: Vec<String> = attrs.iter().map(|(k, _)| k.to_string()).collect();
+    dropped.extend(classes.iter().filter(|c| !safe(c)).map(|c| format!(".{c}")));
+    dropped.extend(id.iter().filter(|i| !safe(i)).map(|i| format!("#{i}")));
+    if !dropped.is_empty() {
+        rejected.push(Rejected {
+            line,
+            message: format!(
+                "heading attributes {} are not allowed and were dropped",
+                clip(&dropped.join(" "))
+            ),
+            hint: "a heading may carry only {#anchor} and {.class} made of letters, digits, - and _",
+        });
+    }
+    Tag::Heading {
+        level,
+        id: id.filter(|i| safe(i)),
+        classes: classes.into_iter().filter(|c| safe(c)).collect(),
+        attrs: Vec::new(),
+    }
+}
+
+/// The text of each block as a reader reads it, scanned for personal numbers when the block
+/// ends: a link or emphasis splitting the digits in the source joins up here.
+#[derive(Default)]
+struct ReaderText {
+    text: String,
+    line: usize,
+    numbers: Vec<(usize, crate::privacy::Hit)>,
+}
+
+impl ReaderText {
+    fn read(&mut self, event: &Event, line: usize) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                if self.text.is_empty() {
+                    self.line = line;
+                }
+                self.text.push_str(t);
+            }
+            Event::SoftBreak | Event::HardBreak => self.text.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::FootnoteDefinition,
+            ) => self.flush(),
+            _ => {}
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.text.is_empty() {
+            let line = self.line;
+            self.numbers.extend(crate::privacy::scan(&self.text).into_iter().map(|h| (line, h)));
+            self.text.clear();
+        }
+    }
 }
 
 /// CSS Text 3: a segment break between two East Asian wide characters is removed, so that

@@ -91,6 +91,8 @@ pub struct Page {
     pub hash: String,
     pub summary: String,
     pub chars: usize,
+    /// Names of the datasets the page draws on (`table =`, shortcodes).
+    pub datasets: Vec<String>,
     pub extra: Extra,
 }
 
@@ -103,12 +105,17 @@ impl Page {
         }
     }
 
-    /// Whether the page may appear in a build for `audience`.
-    pub fn visible_to(&self, audience: disclosure::Audience) -> bool {
+    /// The narrowest audience the page is for.
+    pub fn audience(&self) -> crate::audience::Audience {
         match &self.extra {
-            Extra::Disclosure(d) => d.audience <= audience,
-            _ => true,
+            Extra::Disclosure(d) => d.audience,
+            _ => Default::default(),
         }
+    }
+
+    /// Whether the page may appear in a build for `audience`.
+    pub fn visible_to(&self, audience: crate::audience::Audience) -> bool {
+        self.audience() <= audience
     }
 }
 
@@ -170,6 +177,16 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
         }
     };
     let body = markdown::render_with(&expanded.markdown, &expanded.fragments);
+    let allow = privacy_allow(Some(fm));
+    add_new(&mut errors, rendering_problems(rel, &body, split.body_line, &allow));
+    if let Some(commentary) = fm.table.get("commentary").and_then(|v| v.as_str()) {
+        let rendered = markdown::render(commentary);
+        let problems = rendering_problems(rel, &rendered, fm.line_of("commentary"), &allow);
+        add_new(
+            &mut errors,
+            problems.into_iter().map(|d| Diagnostic { line: fm.line_of("commentary"), ..d }).collect(),
+        );
+    }
     let page = match kind {
         Kind::Case => case::parse(rel, fm, body),
         Kind::Review => review::parse(rel, fm, body),
@@ -179,6 +196,7 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
     match page {
         Ok(mut page) => {
             page.body_line = split.body_line;
+            page.datasets = expanded.datasets;
             page.hash = crate::versions::manifest::sha256(text.as_bytes())[..12].to_string();
             if let Extra::Disclosure(d) = &page.extra {
                 if d.category == disclosure::Category::Recruitment {
@@ -199,7 +217,8 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
     }
 }
 
-/// What the privacy guard lets through in this file, from its front matter.
+/// What the privacy guard lets through in this file, from its front matter: the masked forms
+/// in `privacy_allow`, and the mobiles written in the parsed `contact` field.
 pub fn privacy_allow(fm: Option<&FrontMatter>) -> crate::privacy::Allow {
     let Some(fm) = fm else { return Default::default() };
     let masked = fm
@@ -208,13 +227,71 @@ pub fn privacy_allow(fm: Option<&FrontMatter>) -> crate::privacy::Allow {
         .and_then(|v| v.as_array())
         .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
         .unwrap_or_default();
-    let contact_lines = fm.key_lines.get("contact").map(|&l| vec![l]).unwrap_or_default();
-    crate::privacy::Allow { masked, contact_lines }
+    let allow = crate::privacy::Allow::new(masked);
+    match fm.table.get("contact").and_then(|v| v.as_str()) {
+        Some(contact) => allow.with_contact(contact),
+        None => allow,
+    }
 }
 
-/// The whole file, front matter included, goes through the privacy guard.
+/// The privacy guard over everything of this file that reaches a reader: its name, its source
+/// text, every front matter value as parsed (TOML escapes resolved).
 fn privacy_problems(rel: &Path, text: &str, fm: Option<&FrontMatter>) -> Vec<Diagnostic> {
-    crate::privacy::check_text(rel, text, &privacy_allow(fm))
+    let allow = privacy_allow(fm);
+    let mut found = crate::privacy::check_path(rel);
+    found.extend(crate::privacy::check_text(rel, text, &allow));
+    if let Some(fm) = fm {
+        for (key, value) in &fm.table {
+            let mut strings = Vec::new();
+            collect_strings(value, &mut strings);
+            for s in strings {
+                let more = crate::privacy::check_value(rel, fm.line_of(key), s, &allow);
+                add_new(&mut found, more);
+            }
+        }
+    }
+    found
+}
+
+/// Adds the problems whose number is not reported yet: the same number seen in the source and
+/// again in the parsed or rendered text is one problem, at its source line.
+fn add_new(found: &mut Vec<Diagnostic>, more: Vec<Diagnostic>) {
+    for d in more {
+        if !found.iter().any(|f| f.message == d.message) {
+            found.push(d);
+        }
+    }
+}
+
+fn collect_strings<'a>(value: &'a toml::Value, out: &mut Vec<&'a str>) {
+    match value {
+        toml::Value::String(s) => out.push(s),
+        toml::Value::Array(a) => a.iter().for_each(|v| collect_strings(v, out)),
+        toml::Value::Table(t) => t.values().for_each(|v| collect_strings(v, out)),
+        _ => {}
+    }
+}
+
+/// What Markdown rendering made inert or found in the text as read, as diagnostics at their
+/// file lines; `first_line` is the file line of the Markdown's first line.
+pub fn rendering_problems(
+    rel: &Path,
+    rendered: &Rendered,
+    first_line: usize,
+    allow: &crate::privacy::Allow,
+) -> Vec<Diagnostic> {
+    let at = |line: usize| first_line + line.saturating_sub(1);
+    let mut out: Vec<Diagnostic> = rendered
+        .rejected
+        .iter()
+        .map(|r| Diagnostic::new(rel, at(r.line), r.message.clone()).with_hint(r.hint))
+        .collect();
+    for (line, hit) in &rendered.numbers {
+        if !allow.allows(hit) {
+            out.push(crate::privacy::diagnostic(rel, at(*line), hit));
+        }
+    }
+    out
 }
 
 fn parse_page(rel: &Path, fm: &FrontMatter, body: Rendered) -> Result<Page, Vec<Diagnostic>> {
@@ -319,6 +396,7 @@ pub fn build_page(
         commentary_line: fm.line_of("commentary"),
         revisions_line: fm.line_of("revisions"),
         hash: String::new(),
+        datasets: Vec::new(),
         extra,
     })
 }

@@ -20,6 +20,8 @@ pub struct Meta {
     #[serde(default)]
     pub columns: BTreeMap<String, ColumnMeta>,
     pub chart: Option<ChartMeta>,
+    /// Who may see the dataset; by default the narrowest audience of the pages using it.
+    pub audience: Option<crate::audience::Audience>,
     /// Masked forms of numbers the privacy guard may let through in this CSV.
     #[serde(default)]
     pub privacy_allow: Vec<String>,

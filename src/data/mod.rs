@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Every dataset of the site, sorted by name.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Datasets {
     sets: Vec<Dataset>,
     /// Names of CSV files that had errors: already reported, so lookups stay quiet about them.
@@ -112,6 +112,15 @@ impl Datasets {
         (out, diagnostics)
     }
 
+    /// The datasets less those named in `hidden`, which lookups then do not find (as if the
+    /// files were not there: a build for the public never sees a party-only table).
+    pub fn without(&self, hidden: &BTreeSet<String>) -> Datasets {
+        Datasets {
+            sets: self.sets.iter().filter(|d| !hidden.contains(&d.name)).cloned().collect(),
+            broken: self.broken.clone(),
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Dataset> {
         self.sets.iter()
     }
@@ -152,12 +161,10 @@ impl Datasets {
     pub fn privacy_problems(&self) -> Vec<Diagnostic> {
         let mut found = Vec::new();
         for ds in &self.sets {
-            let allow =
-                crate::privacy::Allow { masked: ds.meta.privacy_allow.clone(), contact_lines: Vec::new() };
+            let allow = crate::privacy::Allow::new(ds.meta.privacy_allow.clone());
+            found.extend(crate::privacy::check_path(&ds.path));
             for (line, cell) in ds.cells() {
-                for d in crate::privacy::check_text(&ds.path, cell, &allow) {
-                    found.push(Diagnostic { line, ..d });
-                }
+                found.extend(crate::privacy::check_value(&ds.path, line, cell, &allow));
             }
         }
         found
@@ -272,7 +279,14 @@ fn parse_dataset(
     let meta = match meta_file {
         Some((toml_rel, toml_bytes)) => {
             let text = read::decode(toml_rel, toml_bytes).map_err(|d| vec![d])?.text;
-            meta::parse(toml_rel, &text).map_err(|d| vec![d])?
+            let meta = meta::parse(toml_rel, &text).map_err(|d| vec![d])?;
+            // the description's title, source and sentence are printed on the data page
+            let allow = crate::privacy::Allow::new(meta.privacy_allow.clone());
+            let leaks = crate::privacy::check_text(toml_rel, &text, &allow);
+            if !leaks.is_empty() {
+                return Err(leaks);
+            }
+            meta
         }
         None => Meta::default(),
     };

@@ -1,8 +1,10 @@
 //! The `Library`: every page of one build, in a fixed order, with its taxonomies.
 
+use super::audience::{self, Usage};
 use super::taxonomy::{self, Taxonomy};
 use crate::content::disclosure::Audience;
 use crate::content::{Extra, Kind, Page};
+use crate::data::Datasets;
 use crate::text::slugify;
 use crate::Diagnostic;
 use chrono::Datelike;
@@ -19,6 +21,10 @@ pub struct Library {
     pub audience: Audience,
     /// Disclosure listings: open notices, by category, by year, by organisation.
     pub groups: Vec<Group>,
+    /// The datasets this build may publish.
+    pub data: Datasets,
+    /// What every page draws on, the pages left out of this build included.
+    pub usage: Vec<Usage>,
 }
 
 /// One listing of disclosures, ordered by period, newest first.
@@ -34,15 +40,25 @@ pub struct Group {
 }
 
 impl Library {
-    /// Keeps the pages `audience` may see, orders them, and builds the taxonomies.
+    /// Keeps the pages `audience` may see, orders them, builds the taxonomies, and decides
+    /// which datasets the build may publish. `carried` is what pages not given here (left
+    /// out of an earlier resolve, not changed since) draw on.
     pub fn resolve(
         pages: Vec<Page>,
+        carried: Vec<Usage>,
+        data: &Datasets,
         audience: Audience,
         as_of: Option<NaiveDate>,
     ) -> Result<Library, Vec<Diagnostic>> {
+        let mut usage = carried;
+        usage.retain(|u| pages.iter().all(|p| p.source != u.source));
+        usage.extend(pages.iter().map(Usage::of));
+        usage.sort_by(|a, b| a.source.cmp(&b.source));
+        let (hidden, mut errors) = audience::hidden_datasets(&usage, data, audience);
+        let data = data.without(&hidden);
         let mut pages: Vec<Page> = pages.into_iter().filter(|p| p.visible_to(audience)).collect();
         pages.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
-        let mut errors = duplicate_urls(&pages);
+        errors.extend(duplicate_urls(&pages));
         let as_of = as_of.or_else(|| newest_date(&pages)).unwrap_or(NaiveDate::MIN);
         let taxonomies = taxonomy::build_all(&pages).unwrap_or_else(|e| {
             errors.extend(e);
@@ -50,7 +66,7 @@ impl Library {
         });
         let groups = disclosure_groups(&pages, as_of);
         if errors.is_empty() {
-            Ok(Library { pages, taxonomies, as_of, audience, groups })
+            Ok(Library { pages, taxonomies, as_of, audience, groups, data, usage })
         } else {
             Err(errors)
         }

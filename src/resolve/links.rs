@@ -86,7 +86,7 @@ fn links_of(page: &Page) -> Vec<(String, usize, bool)> {
     links
 }
 
-fn is_external(url: &str) -> bool {
+pub(crate) fn is_external(url: &str) -> bool {
     let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or("");
     !scheme.is_empty()
         && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '.' || c == '-')
@@ -94,7 +94,7 @@ fn is_external(url: &str) -> bool {
 }
 
 /// The output file a link from the page at `base` (e.g. `cases/a/`) reaches, if any.
-fn resolve(base: &str, target: &str, exists: &dyn Fn(&str) -> bool) -> Option<String> {
+pub(crate) fn resolve(base: &str, target: &str, exists: &dyn Fn(&str) -> bool) -> Option<String> {
     let target = percent_decode(target);
     let mut parts: Vec<&str> = if target.starts_with('/') {
         Vec::new()

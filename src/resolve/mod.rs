@@ -1,6 +1,7 @@
 //! Resolve: the whole-site view. Every page and taxonomy, checked together so that all
 //! problems are reported at once.
 
+pub mod audience;
 pub mod library;
 pub mod links;
 pub mod shortcodes;

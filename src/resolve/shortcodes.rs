@@ -23,6 +23,8 @@ use std::path::Path;
 pub struct Expanded {
     pub markdown: String,
     pub fragments: Vec<String>,
+    /// The datasets the text draws on: their audience follows the pages that use them.
+    pub datasets: Vec<String>,
 }
 
 /// A parsed call: `name(key=value, …)` and where it stands in the body.
@@ -62,7 +64,7 @@ pub fn expand(
     data: &Datasets,
 ) -> Result<Expanded, Vec<Diagnostic>> {
     if !body.contains("{{") {
-        return Ok(Expanded { markdown: body.to_string(), fragments: Vec::new() });
+        return Ok(Expanded { markdown: body.to_string(), ..Expanded::default() });
     }
     let root = root_of(rel);
     let code = code_ranges(body);
@@ -114,6 +116,9 @@ fn run(call: &Call, data: &Datasets, root: &str, out: &mut Expanded) -> Result<(
     };
     check_args(call, known)?;
     let ds = data.find(&text_arg(call, "data")?)?;
+    if !out.datasets.contains(&ds.name) {
+        out.datasets.push(ds.name.clone());
+    }
     match call.name.as_str() {
         "stat" => out.markdown.push_str(&escape_markdown(&stat(call, ds)?)),
         name => {

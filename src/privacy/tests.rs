@@ -1,0 +1,245 @@
+use super::*;
+use proptest::prelude::*;
+
+fn kinds(text: &str) -> Vec<Kind> {
+    scan(text).into_iter().map(|h| h.kind).collect()
+}
+
+#[test]
+fn valid_id_is_found_and_masked() {
+    let hits = scan("申请人身份证号11010519491231002X，住址略。");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].kind, Kind::ResidentId);
+    assert_eq!(hits[0].masked, "1101**********002X");
+}
+
+#[test]
+fn wrong_check_digit_or_date_passes() {
+    assert!(scan("序列号110105194912310021").is_empty(), "wrong check digit");
+    assert!(scan("编号110105194913310028").is_empty(), "month 13");
+    assert!(scan("2024-06-03 至 2024-06-07，金额 1,234,567.89 元，2024年3月1日").is_empty());
+}
+
+#[test]
+fn old_fifteen_digit_id() {
+    assert_eq!(kinds("旧证 110105491231002"), [Kind::ResidentId]);
+    assert!(scan("110105491331002").is_empty());
+}
+
+#[test]
+fn mobiles_in_every_written_form() {
+    for text in [
+        "电话13812345678。",
+        "138-1234-5678",
+        "138 1234 5678",
+        "+86 13812345678",
+        "8613812345678",
+        "１３８１２３４５６７８",
+        "138.1234.5678",
+        "138/1234/5678",
+        "138–1234—5678",
+        "138－1234－5678",
+        "138\u{a0}1234\u{200b}5678",
+        "138  1234  5678",
+        "138\n1234\n5678",
+        "138\\-1234\\-5678",
+        "&#49;38&#x31;2345678",
+        "**138**12345678",
+        "1 3 8 1 2 3 4 5 6 7 8",
+        "138&nbsp;1234&nbsp;5678",
+    ] {
+        let hits = scan(text);
+        assert_eq!(hits.len(), 1, "{text:?}");
+        assert_eq!(hits[0].kind, Kind::Mobile, "{text:?}");
+        assert_eq!(hits[0].masked, "138****5678", "{text:?}");
+    }
+    assert!(scan("12345678901").is_empty(), "12 is no mobile prefix");
+    assert!(scan("0357-1234567").is_empty(), "a landline passes");
+}
+
+#[test]
+fn ids_and_cards_in_groups() {
+    assert_eq!(kinds("1101 0519 4912 3100 2X"), [Kind::ResidentId]);
+    assert_eq!(kinds("110105 19491231 002x"), [Kind::ResidentId]);
+    assert_eq!(kinds("１１０１０５１９４９１２３１００２Ｘ"), [Kind::ResidentId]);
+    assert_eq!(kinds("卡号 6222.0212.3456.7890.128"), [Kind::BankCard]);
+}
+
+#[test]
+fn bank_cards_pass_luhn() {
+    assert_eq!(kinds("卡号 6222 0212 3456 7890 128"), [Kind::BankCard]);
+    assert_eq!(scan("卡号 4111111111111111")[0].masked, "4111********1111");
+    assert!(scan("4111111111111112").is_empty(), "Luhn fails");
+}
+
+#[test]
+fn look_alikes_pass() {
+    for text in [
+        "2024-01-01/2024-03-31",
+        "2024.10.01-2024.10.07",
+        "2019.12.13 2020.01.15",
+        "金额13812345678元",
+        "共计 138 1234 5678 元",
+        "￥13812345678",
+        "服务器 139.12.34.56",
+        "订单号 13812345678",
+        "ISBN 978-7-01-012345-6",
+        "ISBN 9787010123456",
+        "热线 12345，客服 400-138-1234，95588",
+        "电话 0357-13812345",
+        "(0357)1381234",
+        "统一社会信用代码 91140000MA0K1234X5",
+        "统一社会信用代码：11010519491231002X",
+        "晋组发〔2024〕13号",
+        "第13812345678号文件",
+    ] {
+        if text == "第13812345678号文件" {
+            // a bare 11-digit figure starting 13 reads as a mobile: it must be labelled
+            assert_eq!(kinds(text), [Kind::Mobile]);
+            continue;
+        }
+        assert!(scan(text).is_empty(), "{text:?}: {:?}", kinds(text));
+    }
+}
+
+#[test]
+fn contact_field_alone_licenses_its_number() {
+    let allow = Allow::default().with_contact("监督电话 138-1234-5678");
+    assert!(check_text(Path::new("a.md"), "联系 13812345678", &allow).is_empty());
+    assert_eq!(check_text(Path::new("a.md"), "另 13900001111", &allow).len(), 1);
+    let d = check_text(Path::new("a.md"), "\n正文 13900001111\n", &Allow::default());
+    assert_eq!(d[0].line, 2);
+    assert!(!d[0].message.contains("13900001111"), "the message never shows the number");
+}
+
+#[test]
+fn allowed_masked_forms_pass() {
+    let allow = Allow::new(vec!["139****1111".into()]);
+    assert!(check_text(Path::new("a.md"), "正文 13900001111", &allow).is_empty());
+}
+
+#[test]
+fn masking_rewrites_in_place() {
+    let (out, hits) = mask_text("甲11010519491231002X乙138 1234 5678丙", &Allow::default());
+    assert_eq!(out, "甲1101**********002X乙138****5678丙");
+    assert_eq!(hits.len(), 2);
+    assert!(scan(&out).is_empty(), "masking is idempotent");
+}
+
+#[test]
+fn paths_are_reported_masked() {
+    let d = check_path(Path::new("content/11010519491231002X.md"));
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].path, Path::new("content/1101**********002X.md"));
+}
+
+#[test]
+fn full_birth_dates_in_the_birth_column() {
+    let rows =
+        vec![(3, vec!["张三", "1990年5月", "2020-01-02"]), (4, vec!["李四", "1991-06-12", "2020-01-02"])];
+    let hits = full_birth_dates(&["姓名", "出生年月", "申请入党时间"], rows.into_iter());
+    assert_eq!(hits, [(4, "1991-06-12".to_string())]);
+}
+
+// ---- generated written forms ----
+
+fn id_number(area: u32, y: i32, m: u32, d: u32, seq: u32) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let body = format!("{area:06}{y:04}{m:02}{d:02}{seq:03}");
+    let sum: u32 = body.bytes().zip(WEIGHTS).map(|(c, w)| u32::from(c - b'0') * w).sum();
+    format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
+}
+
+fn luhn_complete(prefix: &str) -> String {
+    (0..10).map(|c| format!("{prefix}{c}")).find(|n| is_bank_card(n)).expect("one check digit fits")
+}
+
+/// How a person or an editor might write one digit.
+fn written_digit(d: char, style: u8) -> String {
+    let v = d as u32 - '0' as u32;
+    match (d, style % 4) {
+        ('X', 1) => "Ｘ".into(),
+        ('X', _) => "X".into(),
+        (_, 1) => char::from_u32(0xFF10 + v).unwrap().to_string(),
+        (_, 2) => format!("&#{};", d as u32),
+        _ => d.to_string(),
+    }
+}
+
+const SEPARATORS: [&str; 16] = [
+    " ", "  ", "-", "－", "–", "—", ".", "/", "\u{a0}", "\u{200b}", "\n", "\\-", "&nbsp;", "\u{3000}",
+    " \n ", "．",
+];
+
+fn write_number(digits: &str, groups: &[usize], seps: &[usize], styles: &[u8]) -> String {
+    let mut out = String::new();
+    let mut k = 0;
+    for (g, &len) in groups.iter().enumerate() {
+        if g > 0 {
+            out.push_str(SEPARATORS[seps[g % seps.len()] % SEPARATORS.len()]);
+        }
+        for c in digits[k..k + len].chars() {
+            out.push_str(&written_digit(c, styles[k % styles.len()]));
+        }
+        k += len;
+    }
+    out
+}
+
+fn number() -> impl Strategy<Value = (Kind, String, Vec<usize>)> {
+    let id = (110000u32..660000, 1930i32..2010, 1u32..13, 1u32..29, 0u32..1000)
+        .prop_map(|(a, y, m, d, s)| (Kind::ResidentId, id_number(a, y, m, d, s), vec![6, 8, 4]));
+    let id4 = (110000u32..660000, 1930i32..2010, 1u32..13, 1u32..29, 0u32..1000)
+        .prop_map(|(a, y, m, d, s)| (Kind::ResidentId, id_number(a, y, m, d, s), vec![4, 4, 4, 4, 2]));
+    let mobile = (3u8..10, 0u64..1_000_000_000)
+        .prop_map(|(p, rest)| (Kind::Mobile, format!("1{p}{rest:09}"), vec![3, 4, 4]));
+    let card = (0u64..10_000_000_000_000u64)
+        .prop_map(|rest| (Kind::BankCard, luhn_complete(&format!("62{rest:013}")[..15]), vec![4, 4, 4, 4]));
+    prop_oneof![id, id4, mobile, card]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_written_form_of_a_number_is_found(
+        (kind, digits, groups) in number(),
+        seps in proptest::collection::vec(0usize..16, 1..6),
+        styles in proptest::collection::vec(0u8..4, 1..8),
+        grouped in any::<bool>(),
+    ) {
+        let groups = if grouped { groups } else { vec![digits.len()] };
+        let written = write_number(&digits, &groups, &seps, &styles);
+        let text = format!("关于某同志的公示：{written}，特此公示。");
+        let hits = scan(&text);
+        prop_assert_eq!(hits.len(), 1, "{:?}", text);
+        prop_assert_eq!(hits[0].kind, kind, "{:?}", text);
+        prop_assert_eq!(&hits[0].masked, &mask(kind, &digits));
+        let (masked, _) = mask_text(&text, &Allow::default());
+        prop_assert!(scan(&masked).is_empty(), "{:?}", masked);
+    }
+
+    #[test]
+    fn look_alikes_are_left_alone(
+        y in 1990i32..2030, m in 1u32..13, d in 1u32..29, y2 in 1990i32..2030, m2 in 1u32..13, d2 in 1u32..29,
+        money in 10_000_000_000u64..99_999_999_999u64,
+        ip in (1u16..256, 0u16..256, 0u16..256, 0u16..256),
+        area in 10u32..999, landline in 1_000_000u32..99_999_999,
+        sep in 0usize..4,
+    ) {
+        let s = ["-", ".", "/", "－"][sep];
+        let texts = [
+            format!("公示期{y}{s}{m:02}{s}{d:02}至{y2}{s}{m2:02}{s}{d2:02}"),
+            format!("{y}{s}{m:02}{s}{d:02}/{y2}{s}{m2:02}{s}{d2:02}"),
+            format!("{y}年{m}月{d}日"),
+            format!("收缴党费{money}元"),
+            format!("金额 {} 元", money as f64 / 100.0),
+            format!("地址 {}.{}.{}.{}", ip.0, ip.1, ip.2, ip.3),
+            format!("办公电话 0{area}-{landline}"),
+            format!("热线 12345、400-{:03}-{:04}", area % 1000, landline % 10000),
+        ];
+        for text in &texts {
+            prop_assert!(scan(text).is_empty(), "{:?}: {:?}", text, kinds(text));
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! The audience of what pages draw on. A dataset or a static file has no audience of its own
+//! unless it says so: it follows the pages that use it, so a CSV behind a party-only notice
+//! stays out of the public build with the notice.
+
+use crate::audience::Audience;
+use crate::content::Page;
+use crate::data::Datasets;
+use crate::Diagnostic;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// What one page draws on, kept for every page, hidden ones included, so that `serve` can
+/// re-resolve after an edit without parsing the pages it did not change.
+#[derive(Debug, Clone)]
+pub struct Usage {
+    pub source: PathBuf,
+    pub audience: Audience,
+    pub datasets: Vec<String>,
+    /// Link and image targets as output paths below the site root (`images/a.png`).
+    pub links: Vec<String>,
+}
+
+impl Usage {
+    pub fn of(page: &Page) -> Usage {
+        let links = page
+            .body
+            .links
+            .iter()
+            .filter(|l| !super::links::is_external(&l.url))
+            .filter_map(|l| {
+                let target = l.url.split(['#', '?']).next().unwrap_or("");
+                (!target.is_empty()).then(|| super::links::resolve(&page.path, target, &|_| true)).flatten()
+            })
+            .collect();
+        Usage {
+            source: page.source.clone(),
+            audience: page.audience(),
+            datasets: page.datasets.clone(),
+            links,
+        }
+    }
+}
+
+/// The datasets a build for `audience` must leave out, and the datasets whose use is
+/// contradictory: drawn on by party-only and public pages alike (unless the description says
+/// `audience = "public"`), or marked party-only and used by a public page.
+pub fn hidden_datasets(
+    uses: &[Usage],
+    data: &Datasets,
+    audience: Audience,
+) -> (BTreeSet<String>, Vec<Diagnostic>) {
+    let mut hidden = BTreeSet::new();
+    let mut errors = Vec::new();
+    for ds in data.iter() {
+        let users: Vec<&Usage> = uses.iter().filter(|u| u.datasets.contains(&ds.name)).collect();
+        let public_user = users.iter().find(|u| u.audience == Audience::Public);
+        let party_user = users.iter().find(|u| u.audience > Audience::Public);
+        let own = match (ds.meta.audience, public_user, party_user) {
+            (Some(Audience::Public), ..) => Audience::Public,
+            (Some(narrow), Some(public), _) => {
+                errors.push(
+                    Diagnostic::new(&public.source, 0, format!("this public page uses {}, which is marked audience = \"{}\"", ds.path.display(), narrow.key()))
+                        .with_hint("a public page cannot show a party-only table: remove the table from this page, or make the dataset public"),
+                );
+                narrow
+            }
+            (Some(narrow), None, _) => narrow,
+            (None, Some(public), Some(party)) => {
+                errors.push(
+                    Diagnostic::new(&ds.path, 0, format!(
+                        "this dataset is used by the party-only page {} and by the public page {}",
+                        party.source.display(),
+                        public.source.display()
+                    ))
+                    .with_hint(format!(
+                        "split it into a party-only and a public file, or, if all of it may be public, write audience = \"public\" in {}",
+                        ds.path.with_extension("toml").display()
+                    )),
+                );
+                party.audience
+            }
+            (None, None, Some(party)) => party.audience,
+            (None, _, None) => Audience::Public,
+        };
+        if own > audience {
+            hidden.insert(ds.name.clone());
+        }
+    }
+    (hidden, errors)
+}
+
+/// The site's static files that only pages hidden from `audience` link to: an image that
+/// illustrates a party-only notice goes where the notice goes. A file no page links to, or
+/// that a visible page links to, is published as before.
+pub fn hidden_files<'a>(
+    uses: &[Usage],
+    files: impl Iterator<Item = &'a String>,
+    audience: Audience,
+) -> BTreeSet<String> {
+    files
+        .filter(|f| {
+            let mut users = uses.iter().filter(|u| u.links.iter().any(|l| l == *f)).peekable();
+            users.peek().is_some() && users.all(|u| u.audience > audience)
+        })
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usage(src: &str, audience: Audience, datasets: &[&str], links: &[&str]) -> Usage {
+        Usage {
+            source: src.into(),
+            audience,
+            datasets: datasets.iter().map(|s| s.to_string()).collect(),
+            links: links.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn files_follow_their_pages() {
+        let uses = [
+            usage("a.md", Audience::Party, &[], &["img/secret.png", "img/both.png"]),
+            usage("b.md", Audience::Public, &[], &["img/both.png"]),
+        ];
+        let files: Vec<String> =
+            ["img/secret.png", "img/both.png", "img/none.png"].map(String::from).to_vec();
+        let hidden = hidden_files(&uses, files.iter(), Audience::Public);
+        assert_eq!(hidden.into_iter().collect::<Vec<_>>(), ["img/secret.png"]);
+        assert!(hidden_files(&uses, files.iter(), Audience::Party).is_empty());
+    }
+}
