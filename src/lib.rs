@@ -185,6 +185,12 @@ pub fn release(
     release: &versions::ReleaseOptions,
 ) -> Result<versions::manifest::Release> {
     versions::check_version(&release.version)?;
+    // the note is published and a release can never change: a number in it is refused first
+    let leaks =
+        privacy::check_value(std::path::Path::new("release --note"), 0, &release.note, &Default::default());
+    if !leaks.is_empty() {
+        return Err(report(leaks));
+    }
     let history = versions::History::load(&opts.root)?;
     anyhow::ensure!(
         history.releases.iter().all(|r| r.version != release.version),

@@ -24,6 +24,8 @@ pub struct Prepared {
     /// Problems found so far (settings, encodings, data, privacy in data).
     pub diagnostics: Vec<Diagnostic>,
     pub search: bool,
+    /// Who the build is for: decides which earlier versions of a disclosure it shows.
+    pub audience: crate::Audience,
 }
 
 impl Prepared {
@@ -50,7 +52,17 @@ impl Prepared {
         diagnostics.extend(privacy_in_files(config_text.as_deref(), &loaded.templates, &loaded.statics));
         statics.extend(loaded.statics);
         let texts = loaded.content.into_iter().map(|f| (f.rel, f.text)).collect();
-        Ok(Prepared { config, datasets, tera, history, statics, texts, diagnostics, search: opts.search })
+        Ok(Prepared {
+            config,
+            datasets,
+            tera,
+            history,
+            statics,
+            texts,
+            diagnostics,
+            search: opts.search,
+            audience: opts.audience,
+        })
     }
 
     fn ctx(&self) -> content::ParseContext<'_> {
@@ -86,11 +98,13 @@ impl Prepared {
         }
         diagnostics.extend(versions::revisions::apply(
             &self.history,
+            self.audience,
             &mut pages,
             &|page| self.texts.get(&page.source).cloned(),
             &|page, source| {
                 let old = content::parse(&page.source, source, ctx).ok()?;
-                Some((old.body.html.clone(), format!("{}\n\n{}", old.title, old.body.text)))
+                let text = format!("{}\n\n{}", old.title, old.body.text);
+                Some((old.body.html.clone(), text, old.audience()))
             },
         ));
         (pages, diagnostics)

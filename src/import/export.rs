@@ -83,7 +83,7 @@ fn read_case(path: &Path, text: &str) -> Result<Case, Diagnostic> {
         authors: strings("authors")?,
         title: required("title")?,
         measures: super::plain::from_markdown(split.body.trim()),
-        commentary: string("commentary")?,
+        commentary: string("commentary")?.map(|c| super::plain::from_markdown(&c)),
         tags: strings("tags")?,
         script: Script::Hans,
     };

@@ -76,6 +76,7 @@ pub fn import_bulletins(opts: &ImportOptions) -> Result<ImportReport> {
         }
     }
     let cases = drop_name_clashes(cases, &mut report);
+    let cases = refuse_personal_numbers(cases, &mut report);
     if !opts.dry_run && !cases.is_empty() {
         fs::create_dir_all(&opts.into)
             .with_context(|| format!("cannot create the folder {}", opts.into.display()))?;
@@ -169,6 +170,8 @@ struct CaseFront<'a> {
 /// The whole case file: TOML front matter (escaped by the toml crate, so quotes and
 /// backslashes in the text cannot break it), a blank line, the measures as the body.
 fn render_case(entry: &Entry, shared: &SharedFields, source: &str) -> Result<String> {
+    // the commentary is Markdown on the page too
+    let commentary = entry.commentary.as_deref().map(plain::to_markdown);
     let front = CaseFront {
         title: &entry.title,
         publisher: &entry.publisher,
@@ -176,7 +179,7 @@ fn render_case(entry: &Entry, shared: &SharedFields, source: &str) -> Result<Str
         date: shared.date,
         region: shared.region.as_deref(),
         tags: &shared.tags,
-        commentary: entry.commentary.as_deref(),
+        commentary: commentary.as_deref(),
         lang: entry.script.lang(),
         source,
     };
@@ -200,6 +203,24 @@ fn ascii_stem(file: &Path) -> String {
     } else {
         format!("{kept}-{hash}")
     }
+}
+
+/// An entry holding an ID, mobile or card number is not imported: the message names the
+/// bulletin's line and shows the number masked.
+fn refuse_personal_numbers(cases: Vec<PlannedCase>, report: &mut ImportReport) -> Vec<PlannedCase> {
+    cases
+        .into_iter()
+        .filter(|case| {
+            let hits = crate::privacy::scan(&case.content);
+            for hit in &hits {
+                report.diagnostics.push(
+                    crate::privacy::diagnostic(&case.file, case.line, hit)
+                        .with_hint("this entry was not imported: remove the number from the bulletin, or mask it, and import again"),
+                );
+            }
+            hits.is_empty()
+        })
+        .collect()
 }
 
 /// Keeps the first of several cases that would get the same file name (bulletins with the

@@ -2,9 +2,13 @@
 //! holds `*` or `_`, would be read by Markdown as a list, a heading or emphasis and lose those
 //! characters on the page; the importer escapes them with backslashes, and the exporter takes
 //! the backslashes away, so that import → export → import stays the identity.
+//!
+//! A bulletin is data, never markup: links (`[x](…)`, `<…>` autolinks, reference
+//! definitions), raw HTML, character references (`&#49;`) and shortcodes (`{{ … }}`) are
+//! escaped too, so that what the bulletin says is exactly what the page shows.
 
 /// The characters Markdown may read as inline markup, escaped wherever they stand.
-const INLINE: &[char] = &['\\', '*', '_', '`'];
+const INLINE: &[char] = &['\\', '*', '_', '`', '<', '>', '&', '{', '}'];
 
 /// `text` as Markdown that renders to the same characters.
 pub fn to_markdown(text: &str) -> String {
@@ -13,8 +17,11 @@ pub fn to_markdown(text: &str) -> String {
 
 fn escape_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 4);
-    for c in line.chars() {
-        if INLINE.contains(&c) {
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        // `](`, `][` and `]:` close a link's text; a lone `[2014]` stays as it is
+        let closes_link = c == ']' && chars.peek().is_some_and(|n| matches!(n, '(' | '[' | ':'));
+        if INLINE.contains(&c) || closes_link {
             out.push('\\');
         }
         out.push(c);
@@ -67,6 +74,16 @@ mod tests {
             assert!(html.contains(line), "the page shows {line}: {html}");
         }
         assert!(!html.contains("<ol") && !html.contains("<h1") && !html.contains("<strong"), "{html}");
+    }
+
+    #[test]
+    fn links_html_entities_and_shortcodes_are_text() {
+        let text = "见[此处](javascript:alert(1))与<javascript:x>，&#49;38，{{ stat(data=\"a.csv\") }}\n[r]: javascript:x";
+        let md = to_markdown(text);
+        assert_eq!(from_markdown(&md), text);
+        let r = crate::content::markdown::render(&md);
+        assert!(r.links.is_empty() && r.rejected.is_empty(), "{md} → {}", r.html);
+        assert!(r.html.contains("&amp;#49;38") && r.html.contains("{{ stat"), "{}", r.html);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! readable, with the difference between consecutive versions.
 
 use super::History;
+use crate::audience::Audience;
 use crate::content::{Extra, Page};
 use crate::Diagnostic;
 use serde::Serialize;
@@ -58,12 +59,17 @@ fn version(number: usize, release: Option<(&str, &str)>, text: String) -> Versio
     }
 }
 
-/// Renders a version's source: its body HTML and its text (title and body) for the diff.
-pub type RenderVersion<'a> = dyn Fn(&Page, &str) -> Option<(String, String)> + 'a;
+/// Renders a version's source: its body HTML, its text (title and body) for the diff, and the
+/// audience it was for.
+pub type RenderVersion<'a> = dyn Fn(&Page, &str) -> Option<(String, String, Audience)> + 'a;
 
-/// Checks the rule for every disclosure and gives each its versions, reasons attached.
+/// Checks the rule for every disclosure and gives each its versions, reasons attached. A build
+/// for `audience` shows only the versions that were for that audience when released: a notice
+/// first released party-only and later made public starts its public history at the public
+/// version, and the party-only text is in the party edition alone.
 pub fn apply(
     history: &History,
+    audience: Audience,
     pages: &mut [Page],
     sources: &dyn Fn(&Page) -> Option<String>,
     render: &RenderVersion,
@@ -90,14 +96,26 @@ pub fn apply(
             v.date = v.date.clone().or_else(|| Some(r.date.to_string()));
         }
         if list.len() > 1 {
-            for v in list.iter_mut() {
-                if let Some((html, text)) = render(page, &v.source) {
-                    (v.html, v.text) = (html, text);
+            let mut shown = Vec::with_capacity(list.len());
+            for mut v in list {
+                // a version this gongkai cannot read has no known audience: it is not shown
+                if let Some((html, text, was_for)) = render(page, &v.source) {
+                    if was_for <= audience {
+                        (v.html, v.text) = (html, text);
+                        shown.push(v);
+                    }
                 }
             }
-            for i in 1..list.len() {
-                list[i].diff = Some(diff_html(&list[i - 1].text, &list[i].text));
+            if let Some(first) = shown.first_mut() {
+                first.reason = None;
             }
+            for (i, v) in shown.iter_mut().enumerate() {
+                v.number = i + 1;
+            }
+            for i in 1..shown.len() {
+                shown[i].diff = Some(diff_html(&shown[i - 1].text, &shown[i].text));
+            }
+            list = if shown.len() > 1 { shown } else { Vec::new() };
         }
         if let Extra::Disclosure(d) = &mut page.extra {
             d.versions = list;

@@ -1,0 +1,302 @@
+//! Regression corpus for issue 12: every way party-only material, a personal number or a
+//! live script link reached the public build. Each test failed on the code before the fix.
+
+mod common;
+
+use common::{tree, Site};
+use gongkai::{Audience, BuildOptions};
+
+const ID: &str = "11010519491231002X";
+
+fn case_with(body: &str) -> Site {
+    let site = Site::new();
+    site.case("a", "", body);
+    site
+}
+
+fn disclosure(extra: &str, body: &str) -> String {
+    format!("+++\ntitle = \"公示\"\norg = \"示范村党支部\"\ncategory = \"组织生活\"\npublished = 2024-09-27\n{extra}\n+++\n{body}\n")
+}
+
+/// The one error of a build that must fail on a personal number: where, and masked.
+fn one_masked_error(site: &Site, masked: &str) -> gongkai::Diagnostic {
+    let errors = site.build_err();
+    assert!(!errors.is_empty());
+    for e in &errors {
+        let shown = e.to_string();
+        assert!(shown.contains(masked), "{shown}");
+        assert!(!shown.contains("13812345678") && !shown.contains(ID), "the message leaks: {shown}");
+    }
+    errors[0].clone()
+}
+
+#[test]
+fn numbers_in_other_written_forms_fail_the_build_at_their_line() {
+    for written in [
+        "１３８１２３４５６７８",
+        "138.1234.5678",
+        "138/1234/5678",
+        "138–1234–5678",
+        "138—1234—5678",
+        "138－1234－5678",
+        "138\u{a0}1234\u{a0}5678",
+        "138\u{200b}1234\u{200b}5678",
+        "138  1234  5678",
+        "138\n1234\n5678",
+        "138\\-1234\\-5678",
+        "&#49;38&#49;2345678",
+        "**138**12345678",
+        "[138](../x/)12345678",
+        "_138_ 1234 5678",
+    ] {
+        let site = case_with(&format!("\n第一段。\n\n联系人电话{written}。\n"));
+        let e = one_masked_error(&site, "138****5678");
+        assert_eq!((e.path.to_str().unwrap(), e.line), ("content/cases/a.md", 9), "{written:?}");
+    }
+    for (written, masked) in [
+        ("1101 0519 4912 3100 2X", "1101**********002X"),
+        ("卡号6222.0212.3456.7890.128", "6222***********0128"),
+    ] {
+        let site = case_with(&format!("正文{written}"));
+        one_masked_error(&site, masked);
+    }
+}
+
+#[test]
+fn numbers_in_places_never_scanned_before_fail_the_build() {
+    let csv = "年份,人数\n2024,3\n";
+    let f = |rel: &str, text: &str| (rel.to_string(), text.to_string());
+    type Files = Vec<(String, String)>;
+    let cases: Vec<(&str, Files, &str)> = vec![
+        ("data description", vec![f("data/a.csv", csv), f("data/a.toml", "title = \"统计\"\ndescription = \"联系13812345678\"\n")], "data/a.toml"),
+        ("data source", vec![f("data/a.csv", csv), f("data/a.toml", "source = \"经办人 138 1234 5678\"\n")], "data/a.toml"),
+        ("content file name", vec![f(&format!("content/cases/{ID}.md"), "+++\ntitle = \"x\"\npublisher = \"y\"\n+++\n正文\n")], "content/cases/1101**********002X.md"),
+        ("data file name", vec![f("data/13812345678.csv", csv)], "data/138****5678.csv"),
+        ("static text file", vec![f("static/notice.txt", "值班电话 13812345678\n")], "static/notice.txt"),
+        ("static file name", vec![f(&format!("static/{ID}.pdf"), "x")], "static/1101**********002X.pdf"),
+        ("site.toml", vec![f("site.toml", "title = \"测试站\"\norganisation = \"某村党支部 13812345678\"\n")], "site.toml"),
+        ("TOML escapes", vec![f("content/cases/a.md", "+++\ntitle = \"x\"\npublisher = \"y\"\nsummary = \"\\u0031\\u0033\\u0038\\u0031\\u0032\\u0033\\u0034\\u0035\\u0036\\u0037\\u0038\"\n+++\n正文\n")], "content/cases/a.md"),
+    ];
+    for (what, files, path) in cases {
+        let site = Site::new();
+        for (rel, text) in &files {
+            site.file(rel, text);
+        }
+        let errors = site.build_err();
+        assert!(errors.iter().any(|e| e.path.to_str() == Some(path)), "{what}: {errors:?}");
+        for e in &errors {
+            assert!(!e.to_string().contains("13812345678") && !e.to_string().contains(ID), "{what}: {e}");
+        }
+    }
+}
+
+#[test]
+fn the_contact_exemption_is_the_parsed_field_only() {
+    let site = Site::new();
+    site.file(
+        "content/disclosures/d.md",
+        &disclosure("summary = \"\"\"\n摘要\ncontact = 13912345678\n\"\"\"", "正文"),
+    );
+    one_masked_error(&site, "139****5678");
+    let site = Site::new();
+    site.file("content/disclosures/d.md", &disclosure("contact = \"监督电话 13912345678\"", "正文"));
+    site.build_ok();
+}
+
+#[test]
+fn a_release_note_with_a_number_is_refused_before_anything_is_stored() {
+    let site = case_with("正文");
+    let opts = BuildOptions::new(site.root());
+    let release = gongkai::versions::ReleaseOptions {
+        version: "2024".into(),
+        note: "联系人 138-1234-5678".into(),
+        date: None,
+        key: None,
+    };
+    let err = gongkai::release(&opts, &release).expect_err("refused");
+    assert!(format!("{err:#}").contains("138****5678"), "{err:#}");
+    assert!(!site.root().join("releases").exists(), "nothing was stored");
+}
+
+#[test]
+fn look_alikes_still_build() {
+    let site = case_with(
+        "公示期2024-09-27至2024-10-08（2024.10.01-2024.10.07 国庆不计）。收缴党费13812345678元，\
+         合计 ￥13812345678。书号 ISBN 978-7-01-012345-6，订单号 13812345678。\
+         服务热线 12345、400-138-1234，办公电话 0357-3812345、(0357)1381234。\
+         统一社会信用代码 91140000MA0K1234X5，服务器 139.12.34.56。",
+    );
+    site.build_ok();
+}
+
+#[test]
+fn script_links_are_inert_and_reported_with_their_line() {
+    for body in [
+        "[点此](javascript:alert(1))",
+        "[点此](JaVaScRiPt:alert(1))",
+        "[点此](&#106;avascript:alert(1))",
+        "[点此](<javascript:alert(1)>)",
+        "[点此](data:text/html,<script>alert(1)</script>)",
+        "[点此](vbscript:msgbox)",
+        "<javascript:alert(1)>",
+        "[点此][x]\n\n[x]: javascript:alert(1)",
+        "![图](javascript:alert(1))",
+    ] {
+        let site = case_with(&format!("第一段。\n\n{body}\n"));
+        let Err(err) = site.build() else { panic!("{body:?} should fail the build") };
+        let errors = err.downcast::<gongkai::Diagnostics>().unwrap().0;
+        assert_eq!(errors.len(), 1, "{body:?}: {errors:?}");
+        assert_eq!(errors[0].line, 8, "{body:?}");
+        assert!(errors[0].message.contains("not a web address"), "{}", errors[0]);
+        let check = gongkai::check(&BuildOptions::new(site.root())).unwrap();
+        assert!(check.external_links.is_empty(), "{body:?}: no script link is listed as external");
+    }
+    let site = Site::new();
+    site.case("a", "commentary = \"见[此](javascript:alert(1))\"", "正文");
+    let errors = site.build_err();
+    assert_eq!((errors.len(), errors[0].line), (1, 4), "{errors:?}");
+}
+
+#[test]
+fn script_links_render_as_text() {
+    let md = gongkai::content::markdown::render(
+        "[点此](javascript:alert(1)) 与 <vbscript:x> [又](java\tscript:x)",
+    );
+    assert!(!md.html.contains("href"), "{}", md.html);
+    assert!(md.html.contains("点此"), "{}", md.html);
+    let md = gongkai::content::markdown::render(
+        "[a](https://x.cn) [b](mailto:a@b.cn) [c](tel:12345) [d](../x/) [e](#f)",
+    );
+    assert_eq!(md.html.matches("href").count(), 5, "{}", md.html);
+}
+
+#[test]
+fn heading_attributes_other_than_id_and_class_are_dropped_and_reported() {
+    let site = case_with("## 标题 {onfocus=alert(1) autofocus}\n");
+    let errors = site.build_err();
+    assert_eq!((errors.len(), errors[0].line), (1, 6), "{errors:?}");
+    let md =
+        gongkai::content::markdown::render("## 标题 {#sec .note onfocus=alert(1) autofocus}\n\n## 二 {.\"x}");
+    assert!(!md.html.contains("onfocus") && !md.html.contains("autofocus"), "{}", md.html);
+    assert!(md.html.contains("id=\"sec\"") && md.html.contains("class=\"note\""), "{}", md.html);
+}
+
+#[test]
+fn imported_bulletins_are_data_never_links_html_or_shortcodes() {
+    let site = Site::new();
+    let bulletin = site.root().join("b.txt");
+    std::fs::write(
+        &bulletin,
+        "[发布者]某县委组织部\n[亮点]亮点\n[举措]见[此处](javascript:alert(1))与<script>x</script>{{ table(data=\"a.csv\") }}\n点评：见[评](vbscript:x)\n",
+    )
+    .unwrap();
+    let opts = gongkai::import::ImportOptions {
+        files: vec![bulletin.clone()],
+        into: site.root().join("content/cases"),
+        ..Default::default()
+    };
+    let report = gongkai::import::import_bulletins(&opts).unwrap();
+    assert_eq!(report.written.len(), 1, "{:?}", report.diagnostics);
+    site.build_ok();
+    let page = std::fs::read_to_string(tree_find(&site.out(), "cases/b-001/index.html")).unwrap();
+    assert!(!page.contains("href=\"javascript") && !page.contains("href=\"vbscript"), "{page}");
+    assert!(!page.contains("<script>x"), "{page}");
+    assert!(page.contains("{{ table"), "the shortcode is shown as written");
+
+    std::fs::write(&bulletin, "[发布者]某县委组织部\n[亮点]亮点\n[举措]联系人13812345678\n").unwrap();
+    let report =
+        gongkai::import::import_bulletins(&gongkai::import::ImportOptions { force: true, ..opts }).unwrap();
+    assert!(report.written.is_empty(), "an entry with a number is refused");
+    assert!(report.diagnostics.iter().any(|d| d.message.contains("138****5678")), "{:?}", report.diagnostics);
+}
+
+fn tree_find(out: &std::path::Path, rel: &str) -> std::path::PathBuf {
+    out.join(rel)
+}
+
+/// Every file of a built site as text, for grepping.
+fn all_text(dir: &std::path::Path) -> String {
+    tree(dir).into_iter().map(|(p, b)| format!("{p}\n{}\n", String::from_utf8_lossy(&b))).collect()
+}
+
+/// A site with party-only material in each side door: a table, a description, a shortcode
+/// dataset, an image, and a disclosure first released while party-only.
+fn party_site() -> Site {
+    let site = Site::new();
+    site.file("data/dues.csv", "姓名,金额(元)\n甲秘密名单,120\n")
+        .file("data/dues.toml", "title = \"乙秘密说明\"\ndescription = \"丙秘密描述\"\n")
+        .file("data/stats.csv", "年份,丁秘密列\n2024,3\n")
+        .file("static/img/secret-photo.png", "戊秘密图片")
+        .file(
+            "content/disclosures/dues.md",
+            &disclosure("audience = \"party\"\ntable = \"dues.csv\"", "党内通报。\n\n![照片](../../img/secret-photo.png)\n\n{{ stat(data=\"stats.csv\", row=\"2024\", col=\"丁秘密列\") }}"),
+        )
+        .case("open", "", "公开的案例。");
+    site
+}
+
+#[test]
+fn party_only_datasets_and_files_stay_out_of_the_public_build() {
+    let site = party_site();
+    site.build_ok();
+    let public = all_text(&site.out());
+    for word in ["甲秘密", "乙秘密", "丙秘密", "丁秘密", "戊秘密", "secret-photo", "dues.csv", "stats.csv"]
+    {
+        assert!(!public.contains(word), "{word} is in the public build");
+    }
+    let mut opts = BuildOptions::new(site.root());
+    opts.audience = Audience::Party;
+    opts.out = Some(site.root().join("party"));
+    gongkai::build(&opts).unwrap();
+    let party = all_text(&site.root().join("party"));
+    for word in ["甲秘密", "乙秘密", "丁秘密", "戊秘密"] {
+        assert!(party.contains(word), "{word} is in the party edition");
+    }
+}
+
+#[test]
+fn a_dataset_used_by_party_and_public_pages_must_say_it_is_public() {
+    let site = party_site();
+    site.case("uses", "", "{{ table(data=\"dues.csv\") }}");
+    let errors = site.build_err();
+    assert!(
+        errors.iter().any(|e| e.path.ends_with("data/dues.csv") && e.message.contains("party-only page")),
+        "{errors:?}"
+    );
+    site.file("data/dues.toml", "title = \"乙秘密说明\"\naudience = \"public\"\n");
+    site.build_ok();
+    assert!(all_text(&site.out()).contains("甲秘密"), "declared public, it is published");
+}
+
+#[test]
+fn a_version_released_while_party_only_never_reaches_the_public_build() {
+    let site = Site::new();
+    site.file("content/disclosures/d.md", &disclosure("audience = \"party\"", "己秘密初稿：应到32人。"));
+    let opts = BuildOptions::new(site.root());
+    let release = |v: &str| gongkai::versions::ReleaseOptions {
+        version: v.into(),
+        note: "发布".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2024, 10, 1),
+        key: None,
+    };
+    site.case("open", "date = 2024-10-01", "公开的案例。");
+    gongkai::release(&opts, &release("2024")).unwrap();
+    site.file(
+        "content/disclosures/d.md",
+        &disclosure("[[revisions]]\ndate = 2024-10-12\nreason = \"经审核后对外公开\"", "公开稿：应到31人。"),
+    );
+    site.build_ok();
+    let public = all_text(&site.out());
+    assert!(public.contains("公开稿"), "the public version is published");
+    assert!(
+        !public.contains("己秘密") && !public.contains("应到32人"),
+        "the party-only first version leaked"
+    );
+    assert!(!public.contains("第2版"), "the public history starts at the public version");
+
+    let mut party = BuildOptions::new(site.root());
+    party.audience = Audience::Party;
+    party.out = Some(site.root().join("party"));
+    gongkai::build(&party).unwrap();
+    assert!(all_text(&site.root().join("party")).contains("己秘密"), "the party edition keeps it");
+}
