@@ -18,6 +18,65 @@ pub struct Config {
     pub organisation: String,
     pub theme: String,
     pub calendar: Calendar,
+    /// `[[required]]`: what each organisation must disclose, and how often.
+    pub required: Vec<Required>,
+    /// `require_review = true`: a public disclosure needs an approval (审批) dated on or before
+    /// its publication.
+    pub require_review: bool,
+}
+
+/// One disclosure obligation (`[[required]]`): a category every month, quarter or year, due
+/// `within_days` after the period ends, for the organisations `orgs` names (a type such as
+/// 党支部, or an organisation and its subtree; by default every organisation without
+/// children).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Required {
+    pub category: String,
+    pub every: Every,
+    #[serde(default = "default_within")]
+    pub within_days: u16,
+    pub orgs: Option<String>,
+    /// The first period owed (`2024Q1`, `2024-01`, `2024`); by default the period of the
+    /// site's earliest disclosure.
+    pub since: Option<String>,
+    /// `party`: an internal obligation, shown and counted in the party edition only.
+    #[serde(default)]
+    pub audience: crate::audience::Audience,
+    #[serde(skip)]
+    pub line: usize,
+}
+
+fn default_within() -> u16 {
+    30
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Every {
+    #[serde(alias = "月", alias = "每月")]
+    Month,
+    #[serde(alias = "季度", alias = "每季度")]
+    Quarter,
+    #[serde(alias = "年", alias = "每年")]
+    Year,
+}
+
+impl Required {
+    /// The regulation's floor when a site with an organisation tree names no obligation:
+    /// party fees at least quarterly (党务公开条例; the Village Committee Organic Law sets
+    /// quarterly for ordinary items), due within 30 days of the quarter's end.
+    pub fn defaults() -> Vec<Required> {
+        vec![Required {
+            category: "党费收缴使用".into(),
+            every: Every::Quarter,
+            within_days: 30,
+            orgs: None,
+            since: None,
+            audience: Default::default(),
+            line: 0,
+        }]
+    }
 }
 
 /// Working days for notice windows: weekdays, less the public holidays, plus the weekend
@@ -89,6 +148,40 @@ impl Calendar {
     }
 }
 
+/// `[[required]]` entries, each with the line of its header for diagnostics.
+fn parse_required(text: &str, value: &toml::Value, errors: &mut Vec<Diagnostic>) -> Vec<Required> {
+    let path = Path::new(FILE);
+    let lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("[[required]]"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let Some(items) = value.as_array() else {
+        errors.push(
+            Diagnostic::new(path, 0, "`required` must be a list of [[required]] tables")
+                .with_hint("write [[required]], then category = \"党费收缴使用\" and every = \"quarter\""),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let line = lines.get(i).copied().unwrap_or(0);
+        match item.clone().try_into::<Required>() {
+            Ok(mut r) => {
+                r.line = line;
+                out.push(r);
+            }
+            Err(e) => errors.push(
+                Diagnostic::new(path, line, format!("[[required]]: {}", e.message())).with_hint(
+                    "keys: category, every (\"month\", \"quarter\" or \"year\"), within_days, orgs, since, audience",
+                ),
+            ),
+        }
+    }
+    out
+}
+
 /// `2024-10-01` or `2024-10-01/2024-10-07`.
 fn parse_days(s: &str) -> Option<Vec<NaiveDate>> {
     let (a, b) = s.split_once('/').unwrap_or((s, s));
@@ -107,12 +200,24 @@ impl Default for Config {
             organisation: String::new(),
             theme: "default".into(),
             calendar: Calendar::default(),
+            required: Vec::new(),
+            require_review: false,
         }
     }
 }
 
-const KEYS: &[&str] =
-    &["title", "description", "base_url", "language", "paginate", "organisation", "theme", "calendar"];
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "paginate",
+    "organisation",
+    "theme",
+    "calendar",
+    "required",
+    "require_review",
+];
 pub const FILE: &str = "site.toml";
 
 impl Config {
@@ -143,6 +248,14 @@ impl Config {
                     _ => errors.push(wrong_type("a number")),
                 },
                 "calendar" => config.calendar = Calendar::parse(value, line_of("[calendar]"), &mut errors),
+                "require_review" => match value.as_bool() {
+                    Some(b) => config.require_review = b,
+                    None => errors.push(
+                        Diagnostic::new(path, line_of(key), "`require_review` must be true or false")
+                            .with_hint("write require_review = true"),
+                    ),
+                },
+                "required" => config.required = parse_required(text, value, &mut errors),
                 "language" => match text_value.as_deref().and_then(Lang::parse) {
                     Some(l) => config.language = l,
                     None => errors.push(

@@ -63,6 +63,12 @@ const COMMANDS: &[(&str, &str, &str, &str)] = &[
         "Example: gongkai keygen keys/",
     ),
     (
+        "report",
+        "列出未按要求公开或逾期公开的组织、类别和期间（有未公开事项时退出码为 1）",
+        "示例：gongkai report --as-of 2024-11-01 --org 某镇党委 --format csv > 未公开.csv",
+        "Example: gongkai report --as-of 2024-11-01 --org 某镇党委 --format csv > missing.csv",
+    ),
+    (
         "import",
         "导入",
         "示例：gongkai import bulletin 通报.txt --region 山西省",
@@ -94,7 +100,8 @@ const ARGS: &[(&str, &str)] = &[
     ("out", "输出目录（默认为根目录下的 public/）"),
     ("as_of", "以此日期为准判断公示状态，格式 YYYY-MM-DD（默认：内容中最新的日期）"),
     ("audience", "阅读范围：public 对外公开（默认），party 党内版（含党内公开事项）"),
-    ("format", "报告格式：text 或 json"),
+    ("format", "报告格式：text 或 json（report 为 table、csv 或 json）"),
+    ("org", "只看此组织及其下级"),
     ("mask", "把身份证号、手机号、银行卡号就地改为遮盖形式"),
     ("port", "端口"),
     ("bind", "监听地址（默认只对本机开放）"),

@@ -113,6 +113,24 @@ enum Command {
         /// Folder of the new site
         dir: PathBuf,
     },
+    /// List every organisation that has not disclosed a required item, or disclosed it late
+    Report {
+        /// Site root (holds site.toml, content/, data/, themes/)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The report's date, YYYY-MM-DD (default: the newest date in the content)
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Only this organisation and those below it
+        #[arg(long)]
+        org: Option<String>,
+        /// Report format: table, csv or json
+        #[arg(long, default_value = "table")]
+        format: String,
+        /// Audience: public (default) or party, which also counts 党内公开 items
+        #[arg(long, default_value = "public")]
+        audience: String,
+    },
     /// Import plain-text bulletins as case entries
     Import {
         #[command(subcommand)]
@@ -241,6 +259,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify { dir, pubkey } => verify(&dir, pubkey),
+        Command::Report { root, as_of, org, format, audience } => {
+            report(root, as_of, org, &format, &audience)
+        }
         Command::Keygen { dir } => {
             let (secret, public) = gongkai::versions::verify::keygen()?;
             std::fs::create_dir_all(&dir)?;
@@ -381,4 +402,71 @@ fn verify(dir: &std::path::Path, pubkey: Option<String>) -> Result<ExitCode> {
         report.extra.len()
     );
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn report(
+    root: PathBuf,
+    as_of: Option<String>,
+    org: Option<String>,
+    format: &str,
+    audience: &str,
+) -> Result<ExitCode> {
+    anyhow::ensure!(
+        matches!(format, "table" | "csv" | "json"),
+        "--format takes `table`, `csv` or `json`, not `{format}`"
+    );
+    let mut opts = BuildOptions::new(root);
+    opts.audience = gongkai::Audience::parse(audience)
+        .ok_or_else(|| anyhow::anyhow!("--audience takes `public` or `party`, not `{audience}`"))?;
+    opts.as_of = as_of.map(|s| gongkai::text::parse_date(&s)).transpose()?;
+    let report = gongkai::oversight_report(&opts, org.as_deref())?;
+    let status_zh = |s: &str| if s == "missing" { "未公开" } else { "逾期公开" };
+    match format {
+        "json" => println!("{}", serde_json::to_string_pretty(&report)?),
+        "csv" => {
+            // a BOM, so that Excel on the clerk's machine reads the UTF-8
+            let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+            w.write_record(["组织", "类别", "期间", "应公开日期", "状态", "公开日期", "天数"])?;
+            for r in &report.rows {
+                let published = r.published.map(|d| d.to_string()).unwrap_or_default();
+                w.write_record([
+                    r.org.as_str(),
+                    &r.category,
+                    &r.period,
+                    &r.due.to_string(),
+                    status_zh(r.status),
+                    &published,
+                    &r.days.to_string(),
+                ])?;
+            }
+            use std::io::Write;
+            std::io::stdout().write_all(&w.into_inner()?)?;
+        }
+        _ => {
+            for r in &report.rows {
+                let published = r
+                    .published
+                    .map(|d| format!("，{}公开", gongkai::text::format_date_zh(d)))
+                    .unwrap_or_default();
+                println!(
+                    "{}\t{}\t{}\t{}{}天（应于{}前公开{}）",
+                    r.org,
+                    r.category,
+                    r.period,
+                    status_zh(r.status),
+                    r.days,
+                    gongkai::text::format_date_zh(r.due),
+                    published
+                );
+            }
+        }
+    }
+    eprintln!(
+        "截至{}：应公开{}项，未公开{}项，逾期公开{}项",
+        gongkai::text::format_date_zh(report.as_of),
+        report.due,
+        report.missing,
+        report.late
+    );
+    Ok(if report.missing > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

@@ -78,7 +78,29 @@ impl Prepared {
         audience: crate::Audience,
         as_of: Option<chrono::NaiveDate>,
     ) -> Result<Library, Vec<Diagnostic>> {
-        let library = Library::resolve(pages, carried, &self.datasets, audience, as_of)?;
+        let mut library = Library::resolve(pages, carried, &self.datasets, audience, as_of)?;
+        let mut errors = Vec::new();
+        if self.config.require_review {
+            errors.extend(crate::resolve::catalogue::missing_approvals(&library.pages));
+        }
+        match crate::resolve::orgs::OrgTree::from_data(&self.datasets) {
+            Some(Ok(tree)) => {
+                let (catalogue, problems) = crate::resolve::catalogue::build(
+                    tree,
+                    &self.config.required,
+                    &library.pages,
+                    audience,
+                    library.as_of,
+                );
+                errors.extend(problems);
+                library.catalogue = Some(catalogue);
+            }
+            Some(Err(problems)) => errors.extend(problems),
+            None => {}
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         render::templates::register_data(&mut self.tera, &library.data);
         Ok(library)
     }

@@ -150,6 +150,11 @@ pub struct DisclosureExtra {
     pub revisions: Vec<Revision>,
     /// Every version across releases, filled in by the versions stage.
     pub versions: Vec<crate::versions::revisions::Version>,
+    /// The 审核/审批 record, when the front matter has `[approval]`.
+    pub approval: Option<super::approval::Approval>,
+    /// File lines of `org` and `approval` (or the front matter's start), for diagnostics.
+    pub org_line: usize,
+    pub approval_line: usize,
 }
 
 impl DisclosureExtra {
@@ -186,6 +191,7 @@ struct Meta {
     audience: Option<String>,
     #[serde(default)]
     revisions: Vec<Revision>,
+    approval: Option<super::approval::ApprovalMeta>,
     /// Read by `with_table` before the body is rendered.
     #[allow(dead_code)]
     table: Option<String>,
@@ -204,6 +210,7 @@ pub const KEYS: &[&str] = &[
     "audience",
     "revisions",
     "table",
+    "approval",
 ];
 
 pub fn parse(
@@ -310,6 +317,11 @@ pub fn parse(
         return Err(errors);
     }
     let published = published.expect("checked above");
+    let approval_line = fm.line_of("approval");
+    let approval = match meta.approval.take() {
+        Some(m) => Some(super::approval::parse(rel, approval_line, m, published)?),
+        None => None,
+    };
     meta.common.date.get_or_insert_with(|| published.to_string());
     let extra = DisclosureExtra {
         org: meta.org.trim().to_string(),
@@ -321,6 +333,9 @@ pub fn parse(
         audience,
         revisions: meta.revisions,
         versions: Vec::new(),
+        approval,
+        org_line: fm.line_of("org"),
+        approval_line,
     };
     build_page(rel, fm, Kind::Disclosure, meta.common, body, Extra::Disclosure(extra))
 }
@@ -418,6 +433,9 @@ mod tests {
             audience: Audience::Public,
             revisions: Vec::new(),
             versions: Vec::new(),
+            approval: None,
+            org_line: 0,
+            approval_line: 0,
         };
         assert_eq!(x.status(d("2024-06-02")), Some(NoticeStatus::Upcoming));
         assert_eq!(x.status(d("2024-06-07")), Some(NoticeStatus::Open));

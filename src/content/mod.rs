@@ -1,5 +1,6 @@
 //! Content kinds: the typed view of one content file, parsed from its front matter and body.
 
+pub mod approval;
 pub mod case;
 pub mod disclosure;
 pub mod front_matter;

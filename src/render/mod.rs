@@ -2,6 +2,7 @@
 //! parallel. Every output of a build is one `Job`.
 
 pub mod i18n;
+pub mod orgs;
 pub mod search;
 pub mod templates;
 pub mod views;
@@ -42,6 +43,10 @@ pub enum Job {
     DataCsv(usize),
     /// The search index: many shard files from every page.
     Search,
+    /// `/orgs/`: the organisation tree with its disclosure rates.
+    OrgIndex,
+    /// `/orgs/NAME/`: one organisation's catalogue (index in the tree).
+    Org(usize),
 }
 
 /// A job with the fingerprint of everything its output depends on, so that `serve` can
@@ -69,6 +74,8 @@ struct SiteView<'a> {
     audience_label: Option<&'static str>,
     /// Whether the site has a `/data/` section to link to.
     has_data: bool,
+    /// Whether the site has an organisation tree (`/orgs/`).
+    has_orgs: bool,
     t: &'a i18n::Strings,
 }
 
@@ -204,7 +211,7 @@ impl Renderer<'_> {
                 all(&mut lib.of_kind(Kind::Review).take(3).map(|(i, _)| i), h);
             }
             // disclosure listings also carry the counts of every disclosure group
-            Job::Section(Kind::Disclosure, _) | Job::Group(..) => {
+            Job::Section(Kind::Disclosure, _) | Job::Group(..) | Job::OrgIndex | Job::Org(_) => {
                 all(&mut of_kind(Kind::Disclosure).into_iter(), h)
             }
             Job::Section(kind, number) => slice(&of_kind(*kind), *number, h),
@@ -255,6 +262,10 @@ impl Renderer<'_> {
                 jobs.extend((1..=self.page_count(term.pages.len())).map(|p| Job::Term(t, i, p)));
             }
         }
+        if let Some(cat) = &lib.catalogue {
+            jobs.push(Job::OrgIndex);
+            jobs.extend((0..cat.tree.orgs.len()).map(Job::Org));
+        }
         if !self.data.is_empty() {
             jobs.push(Job::DataIndex);
             jobs.extend((0..self.data.len()).flat_map(|i| [Job::Dataset(i), Job::DataCsv(i)]));
@@ -283,6 +294,7 @@ impl Renderer<'_> {
             audience_label: (self.library.audience != Default::default())
                 .then(|| self.library.audience.label()),
             has_data: !self.data.is_empty(),
+            has_orgs: self.library.catalogue.is_some(),
             t: self.t(),
         }
     }
@@ -382,6 +394,21 @@ impl Renderer<'_> {
             Job::DataCsv(i) => {
                 let ds = self.data.get(*i).context("a dataset index")?;
                 return Ok((crate::data::view::csv_path(ds), ds.download_bytes()));
+            }
+            Job::OrgIndex => {
+                let cat = lib.catalogue.as_ref().context("a catalogue")?;
+                ctx.insert("orgs", &orgs::tree(cat));
+                ctx.insert("rules", &orgs::rules(cat, self.t()));
+                ("orgs/".to_string(), "orgs.html")
+            }
+            Job::Org(i) => {
+                let cat = lib.catalogue.as_ref().context("a catalogue")?;
+                let view = orgs::page(cat, *i, self.t());
+                let cards: Vec<Card> =
+                    cat.pages_of.get(i).into_iter().flatten().map(|&p| self.card(&lib.pages[p])).collect();
+                ctx.insert("pages", &cards);
+                ctx.insert("view", &view);
+                (cat.tree.orgs[*i].path.clone(), "org.html")
             }
             Job::Search => unreachable!("the search index is rendered by render_job"),
         };

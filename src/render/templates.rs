@@ -29,6 +29,8 @@ pub const TEMPLATES: &[(&str, &str)] = embedded!(
     "sitemap.xml",
     "data.html",
     "dataset.html",
+    "orgs.html",
+    "org.html",
 );
 
 /// The default theme's static files, as shipped.

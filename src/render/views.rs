@@ -47,6 +47,8 @@ pub struct DisclosureView<'a> {
     /// 第N版, and every version when there was more than one.
     pub version: usize,
     pub versions: &'a [crate::versions::revisions::Version],
+    /// The 审核/审批 steps, dates written in Chinese.
+    pub approval: Vec<(&'static str, &'a str, String)>,
 }
 
 impl<'a> DisclosureView<'a> {
@@ -75,6 +77,12 @@ impl<'a> DisclosureView<'a> {
             audience_label: d.audience.label(),
             version: d.versions.len().max(1),
             versions: if d.versions.len() > 1 { &d.versions } else { &[] },
+            approval: d
+                .approval
+                .iter()
+                .flat_map(|a| &a.steps)
+                .map(|s| (s.label, s.by.as_str(), format_date_zh(s.date)))
+                .collect(),
         }
     }
 }

@@ -25,6 +25,8 @@ pub struct Library {
     pub data: Datasets,
     /// What every page draws on, the pages left out of this build included.
     pub usage: Vec<Usage>,
+    /// The disclosure catalogue, for a site with an organisation tree (`data/orgs.csv`).
+    pub catalogue: Option<super::catalogue::Catalogue>,
 }
 
 /// One listing of disclosures, ordered by period, newest first.
@@ -66,7 +68,7 @@ impl Library {
         });
         let groups = disclosure_groups(&pages, as_of);
         if errors.is_empty() {
-            Ok(Library { pages, taxonomies, as_of, audience, groups, data, usage })
+            Ok(Library { pages, taxonomies, as_of, audience, groups, data, usage, catalogue: None })
         } else {
             Err(errors)
         }

@@ -2,8 +2,10 @@
 //! problems are reported at once.
 
 pub mod audience;
+pub mod catalogue;
 pub mod library;
 pub mod links;
+pub mod orgs;
 pub mod shortcodes;
 pub mod taxonomy;
 

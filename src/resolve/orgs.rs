@@ -1,0 +1,236 @@
+//! The organisation tree, from `data/orgs.csv`: columns 名称 (name) and 上级 (parent), with
+//! 类型 (type: 党委, 党总支, 党支部…) and 地区 optional. A county organisation department
+//! oversees hundreds of branches; the tree is what lets it ask which of them have not
+//! disclosed.
+
+use crate::data::{Dataset, Datasets};
+use crate::text::slugify;
+use crate::Diagnostic;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The dataset name the tree is read from.
+pub const FILE: &str = "orgs.csv";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Org {
+    pub name: String,
+    pub parent: Option<usize>,
+    pub kind: Option<String>,
+    pub region: Option<String>,
+    /// URL path of the organisation's page, ending in `/`.
+    pub path: String,
+    pub children: Vec<usize>,
+    #[serde(skip)]
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OrgTree {
+    /// In the file's order: parents need not come before their children.
+    pub orgs: Vec<Org>,
+    by_name: BTreeMap<String, usize>,
+}
+
+impl OrgTree {
+    /// The tree of `data/orgs.csv`, `None` when the site has no such file.
+    pub fn from_data(data: &Datasets) -> Option<Result<OrgTree, Vec<Diagnostic>>> {
+        data.find(FILE).ok().map(read)
+    }
+
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name.trim()).copied()
+    }
+
+    pub fn roots(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.orgs.len()).filter(|&i| self.orgs[i].parent.is_none())
+    }
+
+    /// `i` and everything below it, parents before children, in file order.
+    pub fn subtree(&self, i: usize) -> Vec<usize> {
+        let mut out = vec![i];
+        let mut k = 0;
+        while k < out.len() {
+            out.extend(self.orgs[out[k]].children.iter().copied());
+            k += 1;
+        }
+        out
+    }
+
+    /// The chain from the root down to `i`.
+    pub fn ancestors(&self, i: usize) -> Vec<usize> {
+        let mut chain = vec![i];
+        while let Some(p) = self.orgs[*chain.last().expect("not empty")].parent {
+            chain.push(p);
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// The closest names to `name`, for a hint.
+    pub fn nearest(&self, name: &str) -> Option<&str> {
+        self.by_name
+            .keys()
+            .map(|k| (strsim::normalized_levenshtein(k, name), k.as_str()))
+            .filter(|(score, _)| *score > 0.4)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| k)
+    }
+}
+
+fn read(ds: &Dataset) -> Result<OrgTree, Vec<Diagnostic>> {
+    let col = |names: &[&str]| names.iter().find_map(|n| ds.columns.iter().position(|c| c.name == *n));
+    let (Some(name_col), Some(parent_col)) =
+        (col(&["名称", "组织名称", "name"]), col(&["上级", "上级组织", "parent"]))
+    else {
+        return Err(vec![Diagnostic::new(
+            &ds.path,
+            ds.header_line,
+            "the organisation list needs the columns 名称 and 上级",
+        )
+        .with_hint("first line: 名称,上级,类型,地区 — 上级 is empty for the top organisation")]);
+    };
+    let (kind_col, region_col) = (col(&["类型", "type"]), col(&["地区", "region"]));
+    let cell = |row: &crate::data::Row, c: Option<usize>| {
+        c.and_then(|c| row.cells.get(c)).map(|c| c.raw.trim().to_string()).filter(|s| !s.is_empty())
+    };
+    let mut errors = Vec::new();
+    let mut tree = OrgTree::default();
+    for row in &ds.rows {
+        let Some(name) = cell(row, Some(name_col)) else {
+            errors.push(Diagnostic::new(&ds.path, row.line, "this organisation has no name (名称)"));
+            continue;
+        };
+        if let Some(&first) = tree.by_name.get(&name) {
+            errors.push(
+                Diagnostic::new(
+                    &ds.path,
+                    row.line,
+                    format!("{name} is listed twice (first on line {})", tree.orgs[first].line),
+                )
+                .with_hint("each organisation is one row; give two organisations distinct full names"),
+            );
+            continue;
+        }
+        tree.by_name.insert(name.clone(), tree.orgs.len());
+        tree.orgs.push(Org {
+            path: format!("orgs/{}/", slugify(&name)),
+            name,
+            parent: None,
+            kind: cell(row, kind_col),
+            region: cell(row, region_col),
+            children: Vec::new(),
+            line: row.line,
+        });
+    }
+    let parents: Vec<Option<String>> = ds
+        .rows
+        .iter()
+        .filter(|r| cell(r, Some(name_col)).is_some())
+        .map(|r| cell(r, Some(parent_col)))
+        .collect();
+    let mut slugs: BTreeMap<String, usize> = BTreeMap::new();
+    for i in 0..tree.orgs.len() {
+        if let Some(first) = slugs.insert(tree.orgs[i].path.clone(), i) {
+            let (a, b) = (&tree.orgs[first], &tree.orgs[i]);
+            errors.push(Diagnostic::new(
+                &ds.path,
+                b.line,
+                format!("{} and {} get the same web address", a.name, b.name),
+            ));
+        }
+        let Some(Some(parent)) = parents.get(i) else { continue };
+        match tree.find(parent) {
+            Some(p) if p == i => {
+                errors.push(Diagnostic::new(&ds.path, tree.orgs[i].line, format!("{parent} is its own 上级")))
+            }
+            Some(p) => {
+                tree.orgs[i].parent = Some(p);
+                tree.orgs[p].children.push(i);
+            }
+            None => {
+                let hint = match tree.nearest(parent) {
+                    Some(n) => format!("did you mean {n}? every 上级 must be a 名称 in this file"),
+                    None => "every 上级 must be a 名称 in this file; leave it empty for the top organisation"
+                        .into(),
+                };
+                errors.push(
+                    Diagnostic::new(
+                        &ds.path,
+                        tree.orgs[i].line,
+                        format!("the 上级 {parent} is not in the list"),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+    }
+    errors.extend(loops(&tree, ds));
+    if errors.is_empty() {
+        Ok(tree)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Organisations whose chain of 上级 comes back to them never reach a top organisation.
+fn loops(tree: &OrgTree, ds: &Dataset) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for i in 0..tree.orgs.len() {
+        let mut seen = vec![i];
+        let mut at = tree.orgs[i].parent;
+        while let Some(p) = at {
+            if p == i {
+                let names: Vec<&str> = seen.iter().map(|&k| tree.orgs[k].name.as_str()).collect();
+                errors.push(
+                    Diagnostic::new(
+                        &ds.path,
+                        tree.orgs[i].line,
+                        format!("the 上级 of {} loop back to it: {}", tree.orgs[i].name, names.join(" → ")),
+                    )
+                    .with_hint(
+                        "one organisation at the top has an empty 上级; follow the chain and break the loop",
+                    ),
+                );
+                break;
+            }
+            if seen.contains(&p) {
+                break;
+            }
+            seen.push(p);
+            at = tree.orgs[p].parent;
+        }
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(csv: &str) -> Result<OrgTree, Vec<Diagnostic>> {
+        let (data, errors) = Datasets::parse(&[("data/orgs.csv".into(), csv.as_bytes().to_vec())]);
+        assert!(errors.is_empty(), "{errors:?}");
+        OrgTree::from_data(&data).unwrap()
+    }
+
+    #[test]
+    fn a_tree_with_children() {
+        let t =
+            tree("名称,上级,类型\n甲镇党委,,党委\n一村党支部,甲镇党委,党支部\n二村党支部,甲镇党委,党支部\n")
+                .unwrap();
+        let town = t.find("甲镇党委").unwrap();
+        assert_eq!(t.subtree(town).len(), 3);
+        assert_eq!(t.ancestors(t.find("二村党支部").unwrap()), [town, 2]);
+    }
+
+    #[test]
+    fn unknown_parents_duplicates_and_loops_are_errors_with_lines() {
+        let e = tree("名称,上级\n甲镇党委,\n一村党支部,甲鎮党委\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].hint.as_deref().unwrap_or("").contains("甲镇党委")), (3, true));
+        let e = tree("名称,上级\n甲,\n甲,\n").unwrap_err();
+        assert_eq!(e[0].line, 3);
+        let e = tree("名称,上级\n甲,乙\n乙,甲\n").unwrap_err();
+        assert!(e.iter().any(|d| d.message.contains("loop")), "{e:?}");
+    }
+}
