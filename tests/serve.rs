@@ -27,12 +27,22 @@ fn start(site: &Site) -> gongkai::serve::Server {
         .expect("server starts")
 }
 
+type Socket = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>;
+
+/// Opens the live-reload websocket with the given Origin header, or none.
+fn open_socket(address: &str, origin: Option<&str>) -> Result<Socket, tungstenite::Error> {
+    use tungstenite::client::IntoClientRequest;
+    let mut request =
+        format!("{}/__gongkai/reload", address.replace("http://", "ws://")).into_client_request().unwrap();
+    if let Some(origin) = origin {
+        request.headers_mut().insert("Origin", origin.parse().unwrap());
+    }
+    tungstenite::connect(request).map(|(socket, _)| socket)
+}
+
 /// The live-reload websocket a page opens, as a browser would; reads give up after 5 s.
-fn reload_socket(
-    server: &gongkai::serve::Server,
-) -> tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>> {
-    let url = format!("{}/__gongkai/reload", server.address.replace("http://", "ws://"));
-    let (mut socket, _) = tungstenite::connect(url).expect("websocket");
+fn reload_socket(address: &str) -> Socket {
+    let mut socket = open_socket(address, Some(address)).expect("websocket");
     if let tungstenite::stream::MaybeTlsStream::Plain(s) = socket.get_mut() {
         s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     }
@@ -70,7 +80,7 @@ fn build_error_goes_to_the_browser_and_clears_when_fixed() {
     let site = Site::new();
     site.case("a", "", "正文。");
     let server = start(&site);
-    let mut socket = reload_socket(&server);
+    let mut socket = reload_socket(&server.address);
     std::thread::sleep(Duration::from_millis(100));
     site.case("a", "pulisher = \"x\"", "正文。");
     let message = socket.read().expect("an error message").into_text().unwrap().to_string();
@@ -184,11 +194,208 @@ fn a_broken_site_still_serves_and_recovers() {
     let site = Site::new();
     site.case("a", "pulisher = \"x\"", "正文。");
     let server = start(&site);
-    let mut socket = reload_socket(&server);
+    let mut socket = reload_socket(&server.address);
     let message = socket.read().expect("the current error").into_text().unwrap().to_string();
     assert!(message.contains("content/cases/a.md:4"), "{message}");
     assert!(get(&server.address, "/").1.contains("/__gongkai/reload"), "a page that will show the error");
     site.case("a", "", "修好了。");
     wait_for("the fixed page", || get(&server.address, "/cases/a/").1.contains("修好了"));
     server.stop();
+}
+
+#[test]
+fn only_the_servers_own_pages_open_the_reload_socket() {
+    let site = Site::new();
+    site.case("a", "", "正文。");
+    let server = start(&site);
+    let port = server.address.rsplit(':').next().unwrap();
+    for origin in ["http://evil.example", "http://localhost:1", "null"] {
+        match open_socket(&server.address, Some(origin)) {
+            Err(tungstenite::Error::Http(response)) => assert_eq!(response.status(), 403, "{origin}"),
+            other => panic!("{origin} was let in: {:?}", other.map(|_| ())),
+        }
+    }
+    for origin in [format!("http://127.0.0.1:{port}"), format!("http://localhost:{port}")] {
+        assert!(open_socket(&server.address, Some(&origin)).is_ok(), "{origin}");
+    }
+    assert!(open_socket(&server.address, None).is_ok(), "a client that is not a browser sends none");
+    server.stop();
+}
+
+/// The real `gongkai serve` binary on a free loopback port; killed when dropped.
+struct Process {
+    child: std::process::Child,
+    address: String,
+}
+
+impl Process {
+    fn start(site: &Site) -> Process {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(site.root())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("gongkai serve starts");
+        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let (tx, rx) = std::sync::mpsc::channel();
+        // keeps reading, so the server never blocks on a full pipe
+        std::thread::spawn(move || {
+            for line in stderr.lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let mut process = Process { child, address: String::new() };
+        while let Ok(line) = rx.recv_timeout(Duration::from_secs(30)) {
+            if let Some(rest) = line.strip_prefix("serving at ") {
+                process.address = rest.split("/ ").next().unwrap().to_string();
+                return process;
+            }
+        }
+        panic!("gongkai serve never said where it serves");
+    }
+
+    fn descriptors(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.child.id())).expect("the server runs").count()
+    }
+
+    fn threads(&self) -> usize {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let line = status.lines().find(|l| l.starts_with("Threads:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+
+    /// Waits until the server holds at most `at_most` descriptors; returns how many it holds.
+    fn settle(&self, at_most: usize) -> usize {
+        let started = Instant::now();
+        while self.descriptors() > at_most && started.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.descriptors()
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn connect(address: &str) -> std::net::TcpStream {
+    let stream = std::net::TcpStream::connect(address.trim_start_matches("http://")).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream
+}
+
+/// Plain HTTP clients, each in one of three manners: a whole request read to the end, a
+/// request whose answer is never read, a request head cut off half-way.
+fn http_churn(address: &str, count: usize) {
+    for i in 0..count {
+        let mut stream = connect(address);
+        match i % 3 {
+            0 => {
+                write!(stream, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+                let mut response = Vec::new();
+                stream.read_to_end(&mut response).unwrap();
+                assert!(response.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&response));
+            }
+            1 => write!(stream, "GET /cases/a/ HTTP/1.1\r\nHost: x\r\n\r\n").unwrap(),
+            _ => write!(stream, "GET / HT").unwrap(),
+        }
+    }
+}
+
+/// Issue 13: thousands of connections and reload sockets opened and dropped, idle connections
+/// past the limit; afterwards the server still answers and reloads, and holds no more
+/// descriptors or threads than at the start.
+#[test]
+fn serve_under_load() {
+    let started = Instant::now();
+    let site = Site::new();
+    site.case("a", "", "第一版。");
+    let server = Process::start(&site);
+    assert!(server.address.starts_with("http://127.0.0.1:"), "loopback by default: {}", server.address);
+    let address = server.address.as_str();
+    let (fds_at_start, threads_at_start) = (server.descriptors(), server.threads());
+
+    let (http_clients, per_client) = (3, 1000);
+    std::thread::scope(|scope| {
+        for _ in 0..http_clients {
+            scope.spawn(|| http_churn(address, per_client));
+        }
+    });
+    let http_done = started.elapsed();
+
+    // reload sockets fifty at a time, half closed properly, half just dropped
+    let sockets = 2000;
+    for _ in 0..sockets / 50 {
+        let batch: Vec<Socket> = (0..50).map(|_| reload_socket(address)).collect();
+        for (i, mut socket) in batch.into_iter().enumerate() {
+            if i % 2 == 0 {
+                let _ = socket.close(None);
+                let _ = socket.flush();
+            }
+        }
+    }
+    let fds_after_churn = server.settle(fds_at_start + 5);
+    let churn_done = started.elapsed();
+
+    // more idle connections than the limit: the last are refused, the rest closed on time
+    let limit = gongkai::serve::MAX_CONNECTIONS;
+    let mut idle: Vec<std::net::TcpStream> = (0..limit + 20).map(|_| connect(address)).collect();
+    let mut refused = String::new();
+    idle.last_mut().unwrap().read_to_string(&mut refused).unwrap();
+    assert!(refused.starts_with("HTTP/1.1 503") && refused.contains("busy"), "{refused}");
+    assert_eq!(get(address, "/").0, 503, "a clear refusal while every slot is taken");
+    let fds_while_full = server.descriptors();
+    let idle_since = Instant::now();
+    idle[0].set_read_timeout(Some(gongkai::serve::HEADER_TIMEOUT + Duration::from_secs(5))).unwrap();
+    let mut rest = Vec::new();
+    match idle[0].read_to_end(&mut rest) {
+        Ok(_) => {}
+        Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset, "{e}"),
+    }
+    let idle_closed_after = idle_since.elapsed();
+    assert!(idle_closed_after < gongkai::serve::HEADER_TIMEOUT + Duration::from_secs(3));
+    drop(idle);
+
+    // more reload sockets than their limit: the one past it is refused, not the server
+    let held: Vec<Socket> = (0..gongkai::serve::MAX_SOCKETS).map(|_| reload_socket(address)).collect();
+    match open_socket(address, None) {
+        Err(tungstenite::Error::Http(response)) => assert_eq!(response.status(), 503),
+        other => panic!("a socket past the limit: {:?}", other.map(|_| ())),
+    }
+    drop(held);
+
+    // and afterwards everything works as before
+    server.settle(fds_at_start + 5);
+    assert_eq!(get(address, "/cases/a/").0, 200);
+    let mut socket = reload_socket(address);
+    std::thread::sleep(Duration::from_millis(100));
+    site.case("a", "", "第二版。");
+    let message = socket.read().expect("a reload message").into_text().unwrap().to_string();
+    assert_eq!(message, r#"{"reload":true}"#);
+    assert!(get(address, "/cases/a/").1.contains("第二版"));
+    drop(socket);
+    let fds_at_end = server.settle(fds_at_start + 5);
+    let threads_at_end = server.threads();
+    eprintln!(
+        "serve under load: {} HTTP connections in {:.1} s, {sockets} reload sockets in {:.1} s, \
+         {} idle connections held (refused past {limit}, closed after {:.1} s); descriptors: \
+         {fds_at_start} at start, {fds_after_churn} after the churn, {fds_while_full} while full, \
+         {fds_at_end} at the end; threads {threads_at_start} → {threads_at_end}; {:.1} s in all",
+        http_clients * per_client,
+        http_done.as_secs_f64(),
+        (churn_done - http_done).as_secs_f64(),
+        limit + 20,
+        idle_closed_after.as_secs_f64(),
+        started.elapsed().as_secs_f64(),
+    );
+    assert!(fds_after_churn < 200 && fds_at_end < 200, "descriptors stay bounded");
+    assert!(fds_at_end <= fds_at_start + 5, "every connection's descriptor is given back");
+    assert!(threads_at_end <= threads_at_start + 2, "no thread per connection");
+    assert!(started.elapsed() < Duration::from_secs(60));
 }

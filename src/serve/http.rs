@@ -1,22 +1,26 @@
-//! The preview server: answers from the site held in memory, injects the reload script into
-//! HTML, and upgrades `/__gongkai/reload` to a websocket.
+//! The preview's answers: files from the site held in memory, with the reload script injected
+//! into HTML; `/__gongkai/reload` goes to the live-reload socket.
 
-use super::reload::{self, Clients};
-use super::Site;
-use std::sync::{Arc, RwLock};
-use tiny_http::{Header, Request, Response};
+use super::reload;
+use super::{Site, State};
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
+use hyper::{Request, Response, StatusCode};
 
-/// Answers one request; runs on its own thread so a slow client blocks nobody.
-pub fn handle(request: Request, site: &Arc<RwLock<Site>>, clients: &Arc<Clients>) {
-    let url = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
-    if url == reload::SOCKET_PATH {
-        return upgrade(request, site, clients);
+pub type Answer = Response<Full<Bytes>>;
+
+/// Answers one request. Never blocks: the site is in memory, and every connection shares one
+/// thread.
+pub fn handle(request: Request<Incoming>, state: &State) -> Answer {
+    if request.uri().path() == reload::SOCKET_PATH {
+        return reload::upgrade(request, state);
     }
-    let path = percent_encoding::percent_decode_str(&url).decode_utf8_lossy().into_owned();
-    let site = site.read().expect("site lock");
+    let path = percent_encoding::percent_decode_str(request.uri().path()).decode_utf8_lossy().into_owned();
+    let site = state.site.read().expect("site lock");
     let (status, key) = match lookup(&site, &path) {
-        Some(key) => (200, key),
-        None => (404, "404.html".to_string()),
+        Some(key) => (StatusCode::OK, key),
+        None => (StatusCode::NOT_FOUND, "404.html".to_string()),
     };
     let body = match site.files.get(&key) {
         Some(bytes) if key.ends_with(".html") => reload::inject(bytes),
@@ -25,11 +29,21 @@ pub fn handle(request: Request, site: &Arc<RwLock<Site>>, clients: &Arc<Clients>
         None => reload::inject(b"<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>gongkai</title><body></body></html>"),
     };
     drop(site);
-    let header = Header::from_bytes("Content-Type", content_type(&key)).expect("static header");
-    let no_cache = Header::from_bytes("Cache-Control", "no-store").expect("static header");
-    let _ = request.respond(
-        Response::from_data(body).with_status_code(status).with_header(header).with_header(no_cache),
-    );
+    answer(status, content_type(&key), body)
+}
+
+pub fn answer(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Answer {
+    let mut response = Response::new(Full::new(body.into()));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A short plain-text answer, for refusals.
+pub fn text(status: StatusCode, message: &'static str) -> Answer {
+    answer(status, "text/plain; charset=utf-8", message)
 }
 
 /// The file for a URL path: itself, or the `index.html` of the folder it names.
@@ -56,21 +70,4 @@ fn content_type(path: &str) -> &'static str {
         "pdf" => "application/pdf",
         _ => "application/octet-stream",
     }
-}
-
-/// Completes the websocket handshake that tiny_http leaves to us, then keeps the socket.
-fn upgrade(request: Request, site: &Arc<RwLock<Site>>, clients: &Arc<Clients>) {
-    let key =
-        request.headers().iter().find(|h| h.field.equiv("Sec-WebSocket-Key")).map(|h| h.value.to_string());
-    let Some(key) = key else {
-        let _ = request.respond(Response::from_string("websocket only").with_status_code(400));
-        return;
-    };
-    let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
-    let response = Response::empty(101)
-        .with_header(Header::from_bytes("Upgrade", "websocket").expect("static header"))
-        .with_header(Header::from_bytes("Connection", "Upgrade").expect("static header"))
-        .with_header(Header::from_bytes("Sec-WebSocket-Accept", accept).expect("ascii header"));
-    let stream = request.upgrade("websocket", response);
-    clients.add_stream(stream, site.read().expect("site lock").error.as_deref());
 }

@@ -2,6 +2,7 @@
 //! rebuilds what a change touches and reloads the open pages.
 
 pub mod http;
+mod listen;
 pub mod reload;
 pub mod watch;
 
@@ -12,6 +13,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{mpsc, Arc, RwLock};
 use std::time::Instant;
+
+pub use listen::{HEADER_TIMEOUT, MAX_CONNECTIONS};
+pub use reload::MAX_SOCKETS;
 
 /// What the server answers from.
 #[derive(Default)]
@@ -27,16 +31,24 @@ pub struct ServeOptions {
     pub port: u16,
 }
 
-/// A running preview: its address, and the handle that stops it.
+/// What the connections and the rebuild loop share.
+pub struct State {
+    site: RwLock<Site>,
+    clients: reload::Clients,
+    origins: reload::Origins,
+    log: Log,
+}
+
+/// A running preview: its address, and the handle that stops it (dropping it stops it too).
 pub struct Server {
     pub address: String,
-    http: Arc<tiny_http::Server>,
+    listening: listen::Listening,
     _watcher: watch::Watcher,
 }
 
 impl Server {
     pub fn stop(&self) {
-        self.http.unblock();
+        self.listening.stop();
     }
 }
 
@@ -58,43 +70,32 @@ pub fn start(opts: ServeOptions, log: Log) -> Result<Server> {
         Some(text) => log(&format!("build failed; serving anyway, fix the files and it rebuilds:\n{text}")),
     }
     let root = session.root().to_path_buf();
-    let site = Arc::new(RwLock::new(Site { files: session.files().clone(), error }));
-    let clients = Arc::new(reload::Clients::default());
-    let http = tiny_http::Server::http((opts.bind.as_str(), opts.port)).map_err(|e| {
+    let listener = std::net::TcpListener::bind((opts.bind.as_str(), opts.port)).map_err(|e| {
         anyhow::anyhow!(
             "cannot listen on {}:{}: {e}; is another server running? try --port {}",
             opts.bind,
             opts.port,
-            opts.port + 1
+            opts.port.wrapping_add(1)
         )
     })?;
-    let address = format!("http://{}", http.server_addr().to_ip().context("listening on an IP address")?);
-    let http = Arc::new(http);
-    spawn_http(http.clone(), site.clone(), clients.clone());
+    let bound = listener.local_addr().context("reading the address listened on")?;
+    let state = Arc::new(State {
+        site: RwLock::new(Site { files: session.files().clone(), error }),
+        clients: reload::Clients::default(),
+        origins: reload::Origins::for_address(bound),
+        log,
+    });
+    let listening = listen::spawn(listener, state.clone())?;
     let (tx, rx) = mpsc::channel();
     let watcher = watch::watch(&root, tx)?;
-    std::thread::spawn(move || rebuild_loop(session, rx, site, clients, log));
-    Ok(Server { address, http, _watcher: watcher })
-}
-
-fn spawn_http(http: Arc<tiny_http::Server>, site: Arc<RwLock<Site>>, clients: Arc<reload::Clients>) {
-    std::thread::spawn(move || {
-        for request in http.incoming_requests() {
-            let (site, clients) = (site.clone(), clients.clone());
-            std::thread::spawn(move || http::handle(request, &site, &clients));
-        }
-    });
+    std::thread::spawn(move || rebuild_loop(session, rx, state));
+    Ok(Server { address: format!("http://{bound}"), listening, _watcher: watcher })
 }
 
 /// Applies each batch of changes; a failed build keeps the last good site on show and the
 /// errors over it, until a later change fixes them.
-fn rebuild_loop(
-    mut session: Session,
-    changes: mpsc::Receiver<Vec<PathBuf>>,
-    site: Arc<RwLock<Site>>,
-    clients: Arc<reload::Clients>,
-    log: Log,
-) {
+fn rebuild_loop(mut session: Session, changes: mpsc::Receiver<Vec<PathBuf>>, state: Arc<State>) {
+    let (site, clients, log) = (&state.site, &state.clients, &state.log);
     // the browser hears of an error once, and only when the files have settled
     let mut last_error: Option<String> = site.read().expect("site lock").error.clone();
     let mut pending: Option<Vec<PathBuf>> = None;
@@ -112,7 +113,7 @@ fn rebuild_loop(
         let started = Instant::now();
         match session.update(&batch) {
             Ok(changed) => {
-                publish(&site, &session, &changed);
+                publish(site, &session, &changed);
                 site.write().expect("site lock").error = None;
                 if !changed.written.is_empty() || !changed.removed.is_empty() || last_error.is_some() {
                     clients.reload();
@@ -129,7 +130,7 @@ fn rebuild_loop(
                     match changes.recv_timeout(SETTLE) {
                         Ok(more) => pending = Some(more),
                         Err(_) => match session.refresh_deferred() {
-                            Ok(changed) => publish(&site, &session, &changed),
+                            Ok(changed) => publish(site, &session, &changed),
                             Err(e) => log(&format!("updating the search index failed: {e:#}")),
                         },
                     }
