@@ -185,9 +185,16 @@ pub fn release(
     release: &versions::ReleaseOptions,
 ) -> Result<versions::manifest::Release> {
     versions::check_version(&release.version)?;
-    // the note is published and a release can never change: a number in it is refused first
-    let leaks =
+    // the note and the version name are published and a release can never change: a number
+    // in either is refused before anything is stored
+    let mut leaks =
         privacy::check_value(std::path::Path::new("release --note"), 0, &release.note, &Default::default());
+    leaks.extend(privacy::check_value(
+        std::path::Path::new("release VERSION"),
+        0,
+        &release.version,
+        &Default::default(),
+    ));
     if !leaks.is_empty() {
         return Err(report(leaks));
     }
@@ -223,10 +230,17 @@ pub fn release(
     Ok(manifest)
 }
 
-fn report(mut diagnostics: Vec<Diagnostic>) -> anyhow::Error {
+pub(crate) fn report(diagnostics: Vec<Diagnostic>) -> anyhow::Error {
+    anyhow::Error::new(Diagnostics(tidy(diagnostics)))
+}
+
+/// Sorted, without repeats, and masked: a message that quotes the text it found fault with
+/// (an unknown row, a malformed cell, a file name) must not repeat a personal number.
+fn tidy(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut diagnostics: Vec<Diagnostic> = diagnostics.into_iter().map(privacy::mask_diagnostic).collect();
     diagnostics.sort();
     diagnostics.dedup();
-    anyhow::Error::new(Diagnostics(diagnostics))
+    diagnostics
 }
 
 /// Builds the site into the output folder, replacing it only when everything succeeded.
@@ -273,8 +287,8 @@ pub struct CheckReport {
 pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
     match render_with_library(opts) {
         Ok((files, library)) => {
-            let (mut diagnostics, external_links) = resolve::links::check(&library.pages, &files);
-            diagnostics.sort();
+            let (diagnostics, external_links) = resolve::links::check(&library.pages, &files);
+            let diagnostics = tidy(diagnostics);
             Ok(CheckReport { pages: library.pages.len(), diagnostics, external_links })
         }
         Err(e) => match e.downcast::<Diagnostics>() {

@@ -170,15 +170,14 @@ pub fn with_manifest(mut files: Vec<write::Output>) -> Vec<write::Output> {
     files
 }
 
-/// Text files whose words reach readers besides the content: `site.toml` (its organisation is
-/// in every footer), the theme's templates, static text files, and every file name.
+/// Files whose words reach readers besides the content: `site.toml` (its organisation is in
+/// every footer), the theme's templates, and every static file, attachments included.
 fn privacy_in_files(
     config: Option<&str>,
     templates: &[(String, String)],
     statics: &[(String, Vec<u8>)],
 ) -> Vec<Diagnostic> {
-    use crate::privacy::{check_path, check_text, Allow};
-    const TEXT: [&str; 11] = ["html", "htm", "css", "js", "mjs", "txt", "svg", "csv", "json", "xml", "md"];
+    use crate::privacy::{check_text, Allow};
     let mut found = Vec::new();
     if let Some(text) = config {
         found.extend(check_text(std::path::Path::new(crate::config::FILE), text, &Allow::default()));
@@ -187,13 +186,7 @@ fn privacy_in_files(
         found.extend(check_text(&PathBuf::from("themes").join(name), text, &Allow::default()));
     }
     for (out, bytes) in statics {
-        let rel = PathBuf::from("static").join(out);
-        found.extend(check_path(&rel));
-        let is_text =
-            out.rsplit_once('.').is_some_and(|(_, ext)| TEXT.contains(&ext.to_ascii_lowercase().as_str()));
-        if is_text {
-            found.extend(check_text(&rel, &String::from_utf8_lossy(bytes), &Allow::default()));
-        }
+        found.extend(crate::privacy::check_file(&PathBuf::from("static").join(out), bytes));
     }
     found
 }

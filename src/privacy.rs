@@ -58,7 +58,7 @@ enum Unit {
 /// Finds every ID, mobile and bank card number in `text`, in any written form.
 pub fn scan(text: &str) -> Vec<Hit> {
     // most texts have no digit at all: skip the normalisation for them
-    if !text.chars().any(|c| c.is_numeric() || c == '&') {
+    if !text.chars().any(|c| c.is_numeric() || c == '&' || chinese_digit(c).is_some()) {
         return Vec::new();
     }
     let units = units(text);
@@ -82,7 +82,10 @@ fn units(text: &str) -> Vec<(Unit, usize, usize)> {
                 (c, c.len_utf8())
             }
         };
-        out.push((unit(c), i, i + len));
+        // what a reader does not see joins what is around it
+        if !is_ignorable(c) {
+            out.push((unit(c), i, i + len));
+        }
         i += len;
     }
     out
@@ -100,6 +103,9 @@ fn unit(c: char) -> Unit {
     if is_separator(c) {
         return Unit::Sep;
     }
+    if let Some(d) = chinese_digit(c) {
+        return Unit::Digit(d);
+    }
     if c.is_numeric() {
         // full-width, mathematical, circled and other digits read as the digit they show
         let mut folded = std::iter::once(c).nfkc();
@@ -108,42 +114,110 @@ fn unit(c: char) -> Unit {
                 return Unit::Digit(d as u8 - b'0');
             }
         }
+        if let Some(d) = script_digit(c) {
+            return Unit::Digit(d);
+        }
     }
     Unit::Other(c)
 }
 
-/// What people and editors put between digit groups, and what a reader does not see.
-fn is_separator(c: char) -> bool {
+/// 〇一二三…九 and the capital forms 零壹贰叁…玖 (simplified and traditional), as people
+/// spell a number out: 一三八一二三四五六七八 is a mobile number to a reader.
+fn chinese_digit(c: char) -> Option<u8> {
+    const SMALL: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    const CAPITAL: [&str; 10] = ["零", "壹", "贰貳", "叁參", "肆", "伍", "陆陸", "柒", "捌", "玖"];
+    if let Some(d) = SMALL.iter().position(|&s| s == c) {
+        return Some(d as u8);
+    }
+    CAPITAL.iter().position(|s| s.contains(c)).map(|d| d as u8)
+}
+
+/// The decimal digits of other scripts (Arabic-Indic, Devanagari, Thai…), which NFKC leaves
+/// as they are. Neither std nor unicode-normalization gives a digit's value, and each of
+/// these blocks runs 0 to 9 from the code point listed (Unicode's Nd ranges).
+fn script_digit(c: char) -> Option<u8> {
+    const ZEROS: [u32; 37] = [
+        0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66,
+        0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90,
+        0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0x104A0,
+        0x11066,
+    ];
+    let cp = c as u32;
+    ZEROS.iter().find(|&&z| (z..z + 10).contains(&cp)).map(|z| (cp - z) as u8)
+}
+
+/// Characters a reader does not see at all: format controls, variation selectors, combining
+/// marks, tag characters, fillers. Between two digits they hide nothing.
+fn is_ignorable(c: char) -> bool {
     matches!(
         c,
-        ' ' | '\t'
-            | '\n'
-            | '\r'
-            | '.'
-            | '/'
-            | '-'
-            | '\\'
-            | '*'
-            | '_'
-            | '`'
-            | '~'
-            | '\u{00A0}'
-            | '\u{00AD}'
-            | '\u{2000}'..='\u{200F}'
-            | '\u{2010}'..='\u{2015}'
-            | '\u{2028}'..='\u{202F}'
-            | '\u{205F}'..='\u{2064}'
-            | '\u{2212}'
-            | '\u{2027}'
-            | '\u{30FB}'
-            | '\u{3000}'
+        '\u{0000}'..='\u{0008}'
+            | '\u{000E}'..='\u{001F}'
+            | '\u{007F}'..='\u{009F}'
+            | '\u{0300}'..='\u{036F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FE20}'..='\u{FE2F}'
             | '\u{FEFF}'
-            | '\u{FF0D}'
-            | '\u{FF0E}'
-            | '\u{FF0F}'
-            | '\u{FF3F}'
-            | '\u{00B7}'
-    )
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    ) || c == '\u{034F}'
+}
+
+/// What people and editors put between digit groups: spaces of every width, dots, slashes,
+/// dashes, commas, colons, brackets, quotes, bullets, Markdown markers.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '.' | '/'
+                | '-'
+                | '\\'
+                | '*'
+                | '_'
+                | '`'
+                | '~'
+                | ','
+                | ':'
+                | ';'
+                | '\''
+                | '"'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '\u{00AD}'
+                | '\u{00B7}'
+                | '\u{2010}'..='\u{2027}'
+                | '\u{2212}'
+                | '\u{2219}'
+                | '\u{3003}'
+                | '\u{3008}'..='\u{3011}'
+                | '\u{301C}'
+                | '\u{30FB}'
+                | '\u{FF07}'..='\u{FF09}'
+                | '\u{FF0C}'..='\u{FF0F}'
+                | '\u{FF1A}'
+                | '\u{FF1B}'
+                | '\u{FF3B}'
+                | '\u{FF3D}'
+                | '\u{FF3F}'
+                | '\u{FF5E}'
+                | '\u{FF62}'
+                | '\u{FF63}'
+                | '\u{FF65}'
+        )
 }
 
 /// An HTML character reference after its `&`: the character and the length read.
@@ -235,11 +309,16 @@ fn classify_chain(text: &str, units: &[(Unit, usize, usize)], chain: &[Group]) -
                 continue;
             }
             let (s, e) = (units[chain[i].start].1, units[chain[j].end - 1].2);
-            let before = preceding(units, chain[i].start);
-            if let Some(kind) = classify(&digits) {
-                if !looks_alike(kind, units, &chain[i..=j], &before, &text[e..]) {
+            if let Some(kind) =
+                classify(&digits).filter(|&k| k != Kind::ResidentId || plausible_id_grouping(&chain[i..=j]))
+            {
+                if !looks_alike(kind, units, &chain[i..=j], &text[..s], &text[e..]) {
                     let start = country_code_start(units, chain[i].start).unwrap_or(s);
-                    let shown = if kind == Kind::Mobile { tail11(&digits) } else { digits.clone() };
+                    let shown = if kind == Kind::Mobile {
+                        digits[digits.len() - 11..].to_string()
+                    } else {
+                        digits.clone()
+                    };
                     found = Some((j, Hit { kind, start, end: e, masked: mask(kind, &shown), digits }));
                     break;
                 }
@@ -264,20 +343,11 @@ fn well_grouped(groups: &[Group]) -> bool {
     rest.iter().all(|g| g.digits.len() >= 3) || groups.iter().all(|g| g.digits.len() == 1)
 }
 
-/// Up to twelve characters before unit `at`, as plain text (digits folded), for the labels
-/// and prefixes that decide a number.
-fn preceding(units: &[(Unit, usize, usize)], at: usize) -> String {
-    let from = at.saturating_sub(12);
-    units[from..at]
-        .iter()
-        .map(|(u, ..)| match u {
-            Unit::Digit(d) => (b'0' + d) as char,
-            Unit::X => 'X',
-            Unit::Sep => ' ',
-            Unit::Plus => '+',
-            Unit::Other(c) => *c,
-        })
-        .collect()
+/// An old 15-digit ID has no check digit, so joining unrelated figures (`12345，400-090-1000`)
+/// could make one: it counts only written whole or as area, birth date and sequence.
+fn plausible_id_grouping(groups: &[Group]) -> bool {
+    let sizes: Vec<usize> = groups.iter().map(|g| g.digits.len()).collect();
+    sizes.iter().sum::<usize>() != 15 || matches!(sizes.as_slice(), [15] | [6, 9] | [6, 6, 3])
 }
 
 /// Where a `+86` before the number starts, so masking takes it along.
@@ -301,7 +371,10 @@ fn classify(digits: &str) -> Option<Kind> {
     if digits.contains('X') {
         return None;
     }
-    if n == 11 && is_mobile(digits) || n == 13 && digits.starts_with("86") && is_mobile(&digits[2..]) {
+    if n == 11 && is_mobile(digits)
+        || n == 13 && digits.starts_with("86") && is_mobile(&digits[2..])
+        || n == 15 && digits.starts_with("0086") && is_mobile(&digits[4..])
+    {
         return Some(Kind::Mobile);
     }
     if (16..=19).contains(&n) && is_bank_card(digits) {
@@ -311,48 +384,57 @@ fn classify(digits: &str) -> Option<Kind> {
 }
 
 /// Figures that have the shape of a personal number but are not one: money (`13812345678元`,
-/// `￥…`), IP addresses (`139.12.34.56`), and numbers labelled as orders, documents, books,
-/// invoices or organisations. A resident ID, whose check digit and birth date make it
-/// unmistakable, passes only with a 统一社会信用代码 label.
+/// `￥…`), decimals (`15912345678.00`, `0.13812345678`), IP addresses (`139.12.34.56`), and
+/// numbers right after a label that names them as an order, document, invoice or postcode
+/// (`订单号：13812345678`). A resident ID, whose check digit and birth date make it
+/// unmistakable, is never a look-alike.
+/// `raw_before` and `after` are the text around the number.
 fn looks_alike(
     kind: Kind,
     units: &[(Unit, usize, usize)],
     groups: &[Group],
-    before: &str,
+    raw_before: &str,
     after: &str,
 ) -> bool {
-    let after = after.trim_start_matches([' ', '\u{00A0}', '\u{3000}']);
-    let money = ["元", "万", "亿", "角", "%", "％"].iter().any(|u| after.starts_with(u))
-        || before.trim_end().ends_with(['¥', '￥', '$']);
+    if kind == Kind::ResidentId {
+        return false;
+    }
+    let after_spaces = after.trim_start_matches([' ', '\u{00A0}', '\u{3000}']);
+    let money = ["元", "万元", "亿元"].iter().any(|u| after_spaces.starts_with(u))
+        || raw_before.trim_end().ends_with(['¥', '￥']);
+    // a figure with a decimal part or a fraction is an amount, not a number to dial
+    let cents = after.strip_prefix('.').map(|r| r.chars().take_while(char::is_ascii_digit).count());
+    let decimal_after = groups.len() == 1 && matches!(cents, Some(1 | 2));
+    let decimal_before = groups.len() == 1
+        && raw_before.strip_suffix('.').is_some_and(|b| b.ends_with(|c: char| c.is_ascii_digit()));
     let is_ip = groups.len() == 4
         && groups.iter().all(|g| g.digits.len() <= 3 && g.digits.parse::<u16>().is_ok_and(|v| v <= 255))
         && groups.windows(2).all(|w| {
             let gap = &units[w[0].end..w[1].start];
-            gap.len() == 1 && matches!(gap[0].0, Unit::Sep)
+            gap.len() == 1 && text_is(gap[0], '.')
         });
-    const LABELS: [&str; 16] = [
-        "订单",
+    const LABELS: [&str; 13] = [
+        "订单号",
         "单号",
         "流水号",
-        "发票",
+        "发票号",
+        "发票号码",
         "合同号",
-        "ISBN",
-        "书号",
         "文号",
-        "批次",
+        "批次号",
         "序列号",
         "条码",
-        "编码",
-        "信用代码",
         "备案号",
         "登记号",
         "邮编",
     ];
-    let labelled = LABELS.iter().any(|l| before.contains(l));
-    match kind {
-        Kind::ResidentId => before.contains("信用代码"),
-        _ => money || is_ip || labelled,
-    }
+    let label_end = raw_before.trim_end_matches([' ', ':', '：', '\u{00A0}', '\u{3000}']);
+    let labelled = LABELS.iter().any(|l| label_end.ends_with(l));
+    money || decimal_after || decimal_before || is_ip || labelled
+}
+
+fn text_is(unit: (Unit, usize, usize), c: char) -> bool {
+    unit.2 - unit.1 == c.len_utf8() && matches!(unit.0, Unit::Sep | Unit::Other(_))
 }
 
 /// 11 digits, `1[3-9]` then nine more.
@@ -433,36 +515,56 @@ pub fn mask(kind: Kind, d: &str) -> String {
     )
 }
 
-/// Which hits a file allows: the masked forms listed in its `privacy_allow`, and the mobile
-/// numbers of its parsed `contact` field (the published 监督电话) wherever they recur.
+/// Which hits a file allows: the numbers listed in its `privacy_allow` (a company hotline that
+/// looks like a mobile, say), each written out in full, and the mobile numbers of its parsed
+/// `contact` field (the published 监督电话) wherever they recur.
 #[derive(Debug, Default, Clone)]
 pub struct Allow {
-    pub masked: Vec<String>,
+    /// Digits of the numbers listed.
+    exact: Vec<String>,
     /// Digits of the mobiles in the `contact` field.
     contact: Vec<String>,
 }
 
 impl Allow {
-    pub fn new(masked: Vec<String>) -> Allow {
-        Allow { masked, contact: Vec::new() }
+    /// `entries` are a `privacy_allow` list: each the number itself, in any written form. A
+    /// masked form allows nothing (it would cover ten thousand mobiles); see `allow_problems`.
+    pub fn new(entries: Vec<String>) -> Allow {
+        Allow { exact: entries.iter().flat_map(|e| scan(e)).map(|h| key(&h)).collect(), contact: Vec::new() }
     }
 
     /// Also allows the mobile numbers written in `contact`, the value of the contact field.
     pub fn with_contact(mut self, contact: &str) -> Allow {
         self.contact =
-            scan(contact).into_iter().filter(|h| h.kind == Kind::Mobile).map(|h| tail11(&h.digits)).collect();
+            scan(contact).into_iter().filter(|h| h.kind == Kind::Mobile).map(|h| key(&h)).collect();
         self
     }
 
     pub fn allows(&self, hit: &Hit) -> bool {
-        self.masked.contains(&hit.masked)
-            || hit.kind == Kind::Mobile && self.contact.contains(&tail11(&hit.digits))
+        let k = key(hit);
+        self.exact.contains(&k) || hit.kind == Kind::Mobile && self.contact.contains(&k)
     }
 }
 
-/// A mobile without its `86`.
-fn tail11(d: &str) -> String {
-    d[d.len().saturating_sub(11)..].to_string()
+/// A number as the allow lists compare it: a mobile without its `86`, an ID's X upper case.
+fn key(hit: &Hit) -> String {
+    match hit.kind {
+        Kind::Mobile => hit.digits[hit.digits.len().saturating_sub(11)..].to_string(),
+        _ => hit.digits.to_ascii_uppercase(),
+    }
+}
+
+/// Entries of a `privacy_allow` list that allow nothing: masked forms, or text that is no
+/// number the guard would stop.
+pub fn allow_problems(rel: &Path, line: usize, entries: &[String]) -> Vec<Diagnostic> {
+    entries
+        .iter()
+        .filter(|e| scan(e).is_empty())
+        .map(|e| {
+            Diagnostic::new(rel, line, format!("privacy_allow lists `{e}`, which is not a number the privacy guard stops"))
+                .with_hint("list the number itself, as it is written in the text (a masked form would let through thousands of numbers); remove entries that are not needed")
+        })
+        .collect()
 }
 
 /// Scans a whole file and turns every hit not allowed into a diagnostic at its line.
@@ -479,6 +581,16 @@ pub fn check_text(rel: &Path, text: &str, allow: &Allow) -> Vec<Diagnostic> {
 /// Scans one value (a field, a cell, a rendered paragraph) that stands at `line`.
 pub fn check_value(rel: &Path, line: usize, text: &str, allow: &Allow) -> Vec<Diagnostic> {
     scan(text).into_iter().filter(|hit| !allow.allows(hit)).map(|hit| diagnostic(rel, line, &hit)).collect()
+}
+
+/// Scans a figure in a column of amounts: a mobile or card number there is a sum of money, but
+/// an ID number is still an ID number.
+pub fn check_amount(rel: &Path, line: usize, text: &str, allow: &Allow) -> Vec<Diagnostic> {
+    scan(text)
+        .into_iter()
+        .filter(|hit| hit.kind == Kind::ResidentId && !allow.allows(hit))
+        .map(|hit| diagnostic(rel, line, &hit))
+        .collect()
 }
 
 /// A file or folder name is published as an address: a number in it is reported on the
@@ -502,10 +614,21 @@ pub fn check_path(rel: &Path) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// The diagnostic with every number in its path, message and hint masked.
+pub fn mask_diagnostic(d: Diagnostic) -> Diagnostic {
+    let mask = |s: &str| mask_text(s, &Allow::default()).0;
+    Diagnostic {
+        path: PathBuf::from(mask(&d.path.to_string_lossy())),
+        message: mask(&d.message),
+        hint: d.hint.as_deref().map(mask),
+        ..d
+    }
+}
+
 pub fn diagnostic(rel: &Path, line: usize, hit: &Hit) -> Diagnostic {
     Diagnostic::new(rel, line, format!("{} must not be published: {}", hit.kind.label(), hit.masked)).with_hint(format!(
-        "remove it, or run `gongkai check --mask` to replace it by {}; if it is not personal data, list \"{}\" in this file's privacy_allow",
-        hit.masked, hit.masked
+        "remove it, or run `gongkai check --mask` to replace it by {}; if it is not personal data (a hotline, say), list the number itself in privacy_allow",
+        hit.masked
     ))
 }
 
@@ -548,6 +671,9 @@ fn has_day(cell: &str) -> bool {
     let parts: Vec<&str> = cell.split(['-', '/', '.', '年', '月']).filter(|p| !p.is_empty()).collect();
     parts.len() >= 3 && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
 }
+
+mod files;
+pub use files::check_file;
 
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,7 @@ use crate::pipeline::Prepared;
 use crate::render::Job;
 use crate::resolve::Library;
 use crate::versions::{self, archive::Edition};
-use crate::{load, write, BuildOptions, Diagnostic, Diagnostics};
+use crate::{load, write, BuildOptions, Diagnostic};
 use anyhow::Result;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -311,8 +311,6 @@ fn resolve(
     }
 }
 
-fn report(mut diagnostics: Vec<Diagnostic>) -> anyhow::Error {
-    diagnostics.sort();
-    diagnostics.dedup();
-    anyhow::Error::new(Diagnostics(diagnostics))
+fn report(diagnostics: Vec<Diagnostic>) -> anyhow::Error {
+    crate::report(diagnostics)
 }

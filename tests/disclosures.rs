@@ -49,10 +49,18 @@ fn look_alikes_pass_and_contact_may_hold_a_mobile() {
 }
 
 #[test]
-fn allow_list_names_masked_forms() {
+fn allow_list_names_the_number_itself_not_its_mask() {
     let site = Site::new();
-    site.file("content/cases/c.md", &format!("+++\ntitle = \"x\"\npublisher = \"y\"\nprivacy_allow = [\"1101**********002X\"]\n+++\n样例{ID}\n"));
+    site.file(
+        "content/cases/c.md",
+        &format!("+++\ntitle = \"x\"\npublisher = \"y\"\nprivacy_allow = [\"{ID}\"]\n+++\n样例{ID}\n"),
+    );
     site.build_ok();
+    // a masked form would let through every number that masks alike
+    site.file("content/cases/c.md", &format!("+++\ntitle = \"x\"\npublisher = \"y\"\nprivacy_allow = [\"1101**********002X\"]\n+++\n样例{ID}\n"));
+    let errors = site.build_err();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0].line, 4, "the masked entry is reported");
 }
 
 #[test]

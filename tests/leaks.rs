@@ -300,3 +300,91 @@ fn a_version_released_while_party_only_never_reaches_the_public_build() {
     gongkai::build(&party).unwrap();
     assert!(all_text(&site.root().join("party")).contains("己秘密"), "the party edition keeps it");
 }
+
+// ---- found by the hostile review of the first fix ----
+
+#[test]
+fn invisible_characters_other_scripts_and_spelled_digits_fail_the_build() {
+    for written in [
+        "1\u{FE0F}3\u{FE0F}8\u{FE0F}1\u{FE0F}2345678",
+        "138\u{2066}1234\u{2069}5678",
+        "١٣٨١٢٣٤٥٦٧٨",
+        "一三八一二三四五六七八",
+        "138，1234，5678",
+        "(138)1234-5678",
+        "008613812345678",
+    ] {
+        let site = case_with(&format!("联系{written}"));
+        one_masked_error(&site, "138****5678");
+    }
+    let site = Site::new();
+    site.case("a", "tags = [\"138，1234，5678\"]", "正文");
+    one_masked_error(&site, "138****5678");
+}
+
+#[test]
+fn attachments_are_read_inside() {
+    use std::io::Write;
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    z.start_file("xl/sharedStrings.xml", zip::write::SimpleFileOptions::default()).unwrap();
+    z.write_all(format!("<sst><si><t>{ID}</t></si></sst>").as_bytes()).unwrap();
+    let xlsx = z.finish().unwrap().into_inner();
+    let utf16: Vec<u8> =
+        [0xFF, 0xFE].into_iter().chain("13812345678".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    for (name, bytes) in [
+        ("static/files/名单.xlsx", xlsx),
+        ("static/files/名单.pdf", format!("%PDF-1.4\n({ID}) Tj\n").into_bytes()),
+        ("static/files/名单16.txt", utf16),
+    ] {
+        let site = case_with("正文");
+        site.bytes(name, &bytes);
+        let errors = site.build_err();
+        assert_eq!(errors[0].path.to_str(), Some(name), "{errors:?}");
+        assert!(!errors[0].to_string().contains(ID) && !errors[0].to_string().contains("13812345678"));
+    }
+}
+
+#[test]
+fn a_release_named_with_a_number_is_refused() {
+    let site = case_with("正文");
+    let release = gongkai::versions::ReleaseOptions {
+        version: "13812345678".into(),
+        note: "x".into(),
+        date: None,
+        key: None,
+    };
+    let err = gongkai::release(&BuildOptions::new(site.root()), &release).expect_err("refused");
+    assert!(!format!("{err:#}").contains("13812345678"), "{err:#}");
+    assert!(!site.root().join("releases").exists());
+}
+
+#[test]
+fn an_image_a_party_page_links_by_full_address_or_other_case_stays_out() {
+    let site = Site::new();
+    site.file("static/img/s12.png", "图甲").file("static/img/s14.png", "图乙").file(
+        "content/disclosures/p.md",
+        &disclosure("audience = \"party\"", "![a](https://example.org/img/s12.png)\n\n![b](/IMG/s14.png)"),
+    );
+    site.case("open", "", "公开。");
+    site.build_ok();
+    assert!(!site.out().join("img/s12.png").exists() && !site.out().join("img/s14.png").exists());
+}
+
+#[test]
+fn messages_that_quote_the_text_mask_it() {
+    let site = Site::new();
+    site.file("data/a.csv", "年份,人数\n2024,3\n");
+    site.case("a", "", "{{ stat(data=\"a.csv\", row=\"13812345678\", col=\"人数\") }}");
+    for e in site.build_err() {
+        assert!(!e.to_string().contains("13812345678"), "{e}");
+    }
+}
+
+#[test]
+fn amounts_in_a_money_column_are_not_phone_numbers() {
+    let site = case_with("正文");
+    site.file("data/budget.csv", "年份,财政收入(元)\n2024,13812345678\n");
+    site.build_ok();
+    site.file("data/budget.csv", &format!("年份,财政收入(元)\n2024,{ID}\n"));
+    one_masked_error(&site, "1101**********002X");
+}

@@ -218,7 +218,7 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
     }
 }
 
-/// What the privacy guard lets through in this file, from its front matter: the masked forms
+/// What the privacy guard lets through in this file, from its front matter: the numbers
 /// in `privacy_allow`, and the mobiles written in the parsed `contact` field.
 pub fn privacy_allow(fm: Option<&FrontMatter>) -> crate::privacy::Allow {
     let Some(fm) = fm else { return Default::default() };
@@ -240,6 +240,15 @@ pub fn privacy_allow(fm: Option<&FrontMatter>) -> crate::privacy::Allow {
 fn privacy_problems(rel: &Path, text: &str, fm: Option<&FrontMatter>) -> Vec<Diagnostic> {
     let allow = privacy_allow(fm);
     let mut found = crate::privacy::check_path(rel);
+    if let Some(fm) = fm {
+        let entries: Vec<String> = fm
+            .table
+            .get("privacy_allow")
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .unwrap_or_default();
+        found.extend(crate::privacy::allow_problems(rel, fm.line_of("privacy_allow"), &entries));
+    }
     found.extend(crate::privacy::check_text(rel, text, &allow));
     if let Some(fm) = fm {
         for (key, value) in &fm.table {

@@ -163,8 +163,17 @@ impl Datasets {
         for ds in &self.sets {
             let allow = crate::privacy::Allow::new(ds.meta.privacy_allow.clone());
             found.extend(crate::privacy::check_path(&ds.path));
-            for (line, cell) in ds.cells() {
-                found.extend(crate::privacy::check_value(&ds.path, line, cell, &allow));
+            for c in &ds.columns {
+                found.extend(crate::privacy::check_value(&ds.path, ds.header_line, &c.name, &allow));
+            }
+            let amounts: Vec<bool> = ds.columns.iter().map(Column::holds_amounts).collect();
+            for row in &ds.rows {
+                for (cell, &amount) in row.cells.iter().zip(&amounts) {
+                    // 13812345678 in a column of yuan is 138 亿元, not a mobile
+                    let check =
+                        if amount { crate::privacy::check_amount } else { crate::privacy::check_value };
+                    found.extend(check(&ds.path, row.line, &cell.raw, &allow));
+                }
             }
         }
         found
@@ -174,6 +183,15 @@ impl Datasets {
     /// must see all published text.
     pub fn cells(&self) -> impl Iterator<Item = (&Path, usize, &str)> {
         self.sets.iter().flat_map(|ds| ds.cells().map(move |(line, text)| (ds.path.as_path(), line, text)))
+    }
+}
+
+impl Column {
+    /// A column of money or economic figures: `金额（元）`, `财政收入(万元)`, `GDP`.
+    pub fn holds_amounts(&self) -> bool {
+        let unit = self.unit.as_deref().unwrap_or("");
+        ["元", "金额", "收入", "支出", "GDP", "产值", "总值", "经费"].iter().any(|w| self.name.contains(w))
+            || unit.contains('元')
     }
 }
 
@@ -280,6 +298,10 @@ fn parse_dataset(
         Some((toml_rel, toml_bytes)) => {
             let text = read::decode(toml_rel, toml_bytes).map_err(|d| vec![d])?.text;
             let meta = meta::parse(toml_rel, &text).map_err(|d| vec![d])?;
+            let unusable = crate::privacy::allow_problems(toml_rel, 0, &meta.privacy_allow);
+            if !unusable.is_empty() {
+                return Err(unusable);
+            }
             // the description's title, source and sentence are printed on the data page
             let allow = crate::privacy::Allow::new(meta.privacy_allow.clone());
             let leaks = crate::privacy::check_text(toml_rel, &text, &allow);

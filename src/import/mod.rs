@@ -77,6 +77,8 @@ pub fn import_bulletins(opts: &ImportOptions) -> Result<ImportReport> {
     }
     let cases = drop_name_clashes(cases, &mut report);
     let cases = refuse_personal_numbers(cases, &mut report);
+    report.diagnostics =
+        std::mem::take(&mut report.diagnostics).into_iter().map(crate::privacy::mask_diagnostic).collect();
     if !opts.dry_run && !cases.is_empty() {
         fs::create_dir_all(&opts.into)
             .with_context(|| format!("cannot create the folder {}", opts.into.display()))?;

@@ -46,6 +46,20 @@ fn mobiles_in_every_written_form() {
         "&#49;38&#x31;2345678",
         "**138**12345678",
         "1 3 8 1 2 3 4 5 6 7 8",
+        "1\u{FE0F}3\u{FE0F}8\u{FE0F}12345678",
+        "1\u{0301}3812345678",
+        "138\u{2066}1234\u{2069}5678",
+        "١٣٨١٢٣٤٥٦٧٨",
+        "१३८१२३४५६७८",
+        "一三八一二三四五六七八",
+        "壹叁捌壹贰叁肆伍陆柒捌",
+        "138，1234，5678",
+        "138:1234:5678",
+        "(138)1234-5678",
+        "[138]12345678",
+        "（138）1234 5678",
+        "008613812345678",
+        "138\u{1680}1234\u{85}5678",
         "138&nbsp;1234&nbsp;5678",
     ] {
         let hits = scan(text);
@@ -89,9 +103,12 @@ fn look_alikes_pass() {
         "电话 0357-13812345",
         "(0357)1381234",
         "统一社会信用代码 91140000MA0K1234X5",
-        "统一社会信用代码：11010519491231002X",
         "晋组发〔2024〕13号",
         "第13812345678号文件",
+        "余额15912345678.00",
+        "比例0.13812345678",
+        "热线12345、400-090-1000",
+        "热线12345，400-090-1000",
     ] {
         if text == "第13812345678号文件" {
             // a bare 11-digit figure starting 13 reads as a mobile: it must be labelled
@@ -99,6 +116,19 @@ fn look_alikes_pass() {
             continue;
         }
         assert!(scan(text).is_empty(), "{text:?}: {:?}", kinds(text));
+    }
+}
+
+#[test]
+fn a_label_counts_only_right_before_the_number() {
+    assert!(scan("订单号：13812345678").is_empty());
+    for text in [
+        "订单号/联系人手机：13812345678",
+        "收款账号（非订单号）：6222021000000001239",
+        "统一社会信用代码/身份证号：11010519491231002X",
+        "13812345678%的党员",
+    ] {
+        assert_eq!(scan(text).len(), 1, "{text}");
     }
 }
 
@@ -114,8 +144,20 @@ fn contact_field_alone_licenses_its_number() {
 
 #[test]
 fn allowed_masked_forms_pass() {
-    let allow = Allow::new(vec!["139****1111".into()]);
+    let allow = Allow::new(vec!["139-0000-1111".into()]);
     assert!(check_text(Path::new("a.md"), "正文 13900001111", &allow).is_empty());
+    assert_eq!(
+        check_text(Path::new("a.md"), "正文 13912341111", &allow).len(),
+        1,
+        "a number with the same mask"
+    );
+    let masked = Allow::new(vec!["139****1111".into()]);
+    assert_eq!(
+        check_text(Path::new("a.md"), "正文 13900001111", &masked).len(),
+        1,
+        "a masked form allows nothing"
+    );
+    assert_eq!(allow_problems(Path::new("a.md"), 3, &["139****1111".into()]).len(), 1);
 }
 
 #[test]

@@ -16,22 +16,27 @@ pub struct Usage {
     pub source: PathBuf,
     pub audience: Audience,
     pub datasets: Vec<String>,
-    /// Link and image targets as output paths below the site root (`images/a.png`).
+    /// Link and image targets as output paths below the site root (`images/a.png`), lower
+    /// case: a server on Windows or a FAT stick finds `IMG/A.PNG` too.
     pub links: Vec<String>,
 }
 
 impl Usage {
     pub fn of(page: &Page) -> Usage {
-        let links = page
-            .body
-            .links
-            .iter()
-            .filter(|l| !super::links::is_external(&l.url))
-            .filter_map(|l| {
-                let target = l.url.split(['#', '?']).next().unwrap_or("");
-                (!target.is_empty()).then(|| super::links::resolve(&page.path, target, &|_| true)).flatten()
-            })
-            .collect();
+        let mut links = Vec::new();
+        for l in &page.body.links {
+            let target = l.url.split(['#', '?']).next().unwrap_or("");
+            if super::links::is_external(target) {
+                // the site's own address (`https://example.org/img/a.png`), perhaps below a
+                // path prefix: every tail of the path counts, so a file linked this way is
+                // never missed
+                let path = target.split_once("//").map(|(_, rest)| rest).unwrap_or(target);
+                let segments: Vec<&str> = path.split('/').skip(1).filter(|s| !s.is_empty()).collect();
+                links.extend((0..segments.len()).map(|i| segments[i..].join("/").to_lowercase()));
+            } else if !target.is_empty() {
+                links.extend(super::links::resolve(&page.path, target, &|_| true).map(|t| t.to_lowercase()));
+            }
+        }
         Usage {
             source: page.source.clone(),
             audience: page.audience(),
@@ -99,7 +104,8 @@ pub fn hidden_files<'a>(
 ) -> BTreeSet<String> {
     files
         .filter(|f| {
-            let mut users = uses.iter().filter(|u| u.links.iter().any(|l| l == *f)).peekable();
+            let f = f.to_lowercase();
+            let mut users = uses.iter().filter(|u| u.links.iter().any(|l| *l == f)).peekable();
             users.peek().is_some() && users.all(|u| u.audience > audience)
         })
         .cloned()
