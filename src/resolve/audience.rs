@@ -105,7 +105,7 @@ pub fn hidden_files<'a>(
     files
         .filter(|f| {
             let f = f.to_lowercase();
-            let mut users = uses.iter().filter(|u| u.links.iter().any(|l| *l == f)).peekable();
+            let mut users = uses.iter().filter(|u| u.links.contains(&f)).peekable();
             users.peek().is_some() && users.all(|u| u.audience > audience)
         })
         .cloned()
