@@ -3,6 +3,7 @@
 mod common;
 
 use common::{tree, Site};
+use gongkai::versions::manifest::Release;
 use gongkai::versions::ReleaseOptions;
 
 fn notice(body: &str, revisions: &str) -> String {
@@ -101,6 +102,31 @@ fn damaged_store_is_reported() {
     std::fs::write(victim.path(), "tampered").unwrap();
     let err = site.build().unwrap_err();
     assert!(format!("{err:#}").contains("damaged"), "{err:#}");
+}
+
+/// Issue 13: with the archive cache warm, a damaged store object was skipped, and the
+/// disclosure it held could change without a revision.
+#[test]
+fn damaged_store_object_fails_a_warm_build() {
+    let site = site_with_release();
+    site.build_ok();
+    let release =
+        Release::from_bytes(&std::fs::read(site.root().join("releases/2023.json")).unwrap(), "2023").unwrap();
+    assert!(site.root().join(gongkai::versions::archive::CACHE).join(release.key()).exists());
+    let object = |hash: &str| site.root().join(format!("releases/objects/{}/{}", &hash[..2], &hash[2..]));
+    let source = object(&release.sources["content/disclosures/meetings.md"]);
+    let kept = std::fs::read(&source).unwrap();
+    std::fs::write(&source, "tampered").unwrap();
+    site.file("content/disclosures/meetings.md", &notice("支部党员大会应到32人，实到31人。", ""));
+    let err = format!("{:#}", site.build().unwrap_err());
+    assert!(err.contains(&source.display().to_string()), "names the object: {err}");
+    assert!(err.contains("the source content/disclosures/meetings.md of release 2023"), "{err}");
+    std::fs::write(&source, kept).unwrap();
+    let output = object(&release.outputs["cases/a/index.html"]);
+    std::fs::write(&output, "tampered").unwrap();
+    let err = format!("{:#}", site.build().unwrap_err());
+    assert!(err.contains(&output.display().to_string()), "{err}");
+    assert!(err.contains("of release 2023"), "{err}");
 }
 
 #[test]
