@@ -4,7 +4,8 @@ mod common;
 
 use common::{tree, Site};
 use gongkai::versions::manifest::Release;
-use gongkai::versions::ReleaseOptions;
+use gongkai::versions::{verify, ReleaseOptions};
+use std::path::Path;
 
 fn notice(body: &str, revisions: &str) -> String {
     format!(
@@ -20,6 +21,15 @@ fn release(site: &Site, version: &str, date: &str) -> anyhow::Result<gongkai::ve
         key: None,
     };
     gongkai::release(&gongkai::BuildOptions::new(site.root()), &opts)
+}
+
+/// Rewrites a JSON file the way an attacker with a text editor would.
+fn edit_json(path: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let mut value: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    edit(&mut value);
+    let mut bytes = serde_json::to_vec_pretty(&value).unwrap();
+    bytes.push(b'\n');
+    std::fs::write(path, bytes).unwrap();
 }
 
 fn site_with_release() -> Site {
@@ -104,6 +114,44 @@ fn damaged_store_is_reported() {
     assert!(format!("{err:#}").contains("damaged"), "{err:#}");
 }
 
+#[test]
+fn a_release_cannot_be_dated_into_the_past() {
+    let site = site_with_release();
+    let err = release(&site, "2022", "2023-06-01").unwrap_err().to_string();
+    assert!(err.contains("would come before release 2023"), "{err}");
+}
+
+/// Issue 13: a forged first version slipped into the store would show as 第1版.
+#[test]
+fn forged_first_version_in_the_store_is_caught() {
+    let site = Site::new();
+    let path = "content/disclosures/meetings.md";
+    site.file(path, &notice("支部党员大会应到32人，实到30人。", ""));
+    release(&site, "2023", "2024-01-10").unwrap();
+    site.file(
+        path,
+        &notice(
+            "支部党员大会应到32人，实到31人。",
+            "[[revisions]]\ndate = 2024-10-12\nreason = \"更正实到人数\"",
+        ),
+    );
+    release(&site, "2024", "2024-12-31").unwrap();
+    let forged = notice("支部党员大会应到32人，实到32人。", "");
+    let hash = gongkai::versions::manifest::sha256(forged.as_bytes());
+    site.file(&format!("releases/objects/{}/{}", &hash[..2], &hash[2..]), &forged);
+    let first = site.root().join("releases/2023.json");
+    edit_json(&first, |r| r["sources"][path] = hash.clone().into());
+    let err = format!("{:#}", site.build().unwrap_err());
+    assert!(err.contains("do not match its sources_root"), "{err}");
+    // the forger recomputes sources_root: release 2024 recorded the manifest as it was
+    edit_json(&first, |r| {
+        let sources = serde_json::from_value(r["sources"].clone()).unwrap();
+        r["sources_root"] = gongkai::versions::manifest::sources_root(&sources).into();
+    });
+    let err = format!("{:#}", site.build().unwrap_err());
+    assert!(err.contains("release 2024 follows a release whose manifest hash was"), "{err}");
+}
+
 /// Issue 13: with the archive cache warm, a damaged store object was skipped, and the
 /// disclosure it held could change without a revision.
 #[test]
@@ -133,14 +181,14 @@ fn damaged_store_object_fails_a_warm_build() {
 fn verify_names_every_altered_file() {
     let site = site_with_release();
     site.build_ok();
-    assert!(gongkai::versions::verify::verify_dir(&site.out()).unwrap().is_clean());
+    assert!(verify::verify_dir(&site.out()).unwrap().is_clean());
     let page = site.out().join("cases/a/index.html");
     let mut bytes = std::fs::read(&page).unwrap();
     bytes[100] ^= 1;
     std::fs::write(&page, bytes).unwrap();
     std::fs::remove_file(site.out().join("style.css")).unwrap();
     std::fs::write(site.out().join("extra.html"), "x").unwrap();
-    let report = gongkai::versions::verify::verify_dir(&site.out()).unwrap();
+    let report = verify::verify_dir(&site.out()).unwrap();
     assert_eq!(report.changed, ["cases/a/index.html"]);
     assert_eq!(report.missing, ["style.css"]);
     assert_eq!(report.extra, ["extra.html"]);
@@ -173,6 +221,28 @@ fn signed_release_verifies_with_the_public_key() {
     );
 }
 
+/// Releases made before the chain (format 1) stay readable, and the chain starts after them.
+#[test]
+fn format_1_releases_are_still_read() {
+    let site = site_with_release();
+    edit_json(&site.root().join("releases/2023.json"), |r| {
+        let map = r.as_object_mut().unwrap();
+        map.remove("previous");
+        map.remove("sources_root");
+        map["format"] = 1.into();
+    });
+    site.build_ok();
+    assert!(site.read("archive/2023.json").contains("\"format\": 1"));
+    site.case("b", "date = 2024-06-01", "新的案例。");
+    let second = release(&site, "2024", "2024-12-31").unwrap();
+    let first =
+        Release::from_bytes(&std::fs::read(site.root().join("releases/2023.json")).unwrap(), "2023").unwrap();
+    assert_eq!(second.previous, Some(first.published_hash()));
+    site.build_ok();
+    let report = verify::verify_dir(&site.out()).unwrap();
+    assert!(report.is_clean(), "{report:?}");
+}
+
 #[test]
 fn disclosure_page_shows_its_content_hash_in_print_too() {
     let site = Site::new();
@@ -202,17 +272,14 @@ fn example_site_releases_archive_and_verify() {
     for release in ["2024", "2025-01"] {
         let rebuilt = gongkai::rebuild_release(common::example_root(), release).unwrap();
         for (path, bytes) in rebuilt {
-            assert_eq!(
-                std::fs::read(out.join("archive").join(release).join(&path)).unwrap(),
-                bytes,
-                "archive/{release}/{path}"
-            );
+            let archived = std::fs::read(out.join("archive").join(release).join(&path)).unwrap();
+            assert!(archived == bytes, "archive/{release}/{path} differs from its rebuild");
         }
     }
-    assert!(gongkai::versions::verify::verify_dir(&out).unwrap().is_clean());
+    assert!(verify::verify_dir(&out).unwrap().is_clean());
     let page = out.join("archive/2024/index.html");
     let mut bytes = std::fs::read(&page).unwrap();
     bytes[200] ^= 1;
     std::fs::write(&page, bytes).unwrap();
-    assert_eq!(gongkai::versions::verify::verify_dir(&out).unwrap().changed, ["archive/2024/index.html"]);
+    assert_eq!(verify::verify_dir(&out).unwrap().changed, ["archive/2024/index.html"]);
 }

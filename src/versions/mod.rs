@@ -21,7 +21,7 @@ pub struct History {
 }
 
 impl History {
-    /// The releases in the store, every object checked.
+    /// The releases in the store, every object and the chain checked.
     pub fn load(root: &Path) -> Result<History> {
         let store = Store::at(root);
         let releases = store.releases()?;
@@ -55,6 +55,11 @@ impl History {
             texts.push(((r.version.as_str(), r.date.as_str()), text));
         }
         Ok(texts)
+    }
+
+    /// Each release's version with the hash of its published manifest, for the site manifest.
+    pub fn published(&self) -> std::collections::BTreeMap<String, String> {
+        self.releases.iter().map(|r| (r.version.clone(), r.published_hash())).collect()
     }
 }
 

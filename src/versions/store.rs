@@ -88,11 +88,19 @@ impl Store {
         Ok(())
     }
 
-    /// Every object of every release, re-hashed: run whenever the
+    /// Every object of every release, re-hashed, and the chain of releases: run whenever the
     /// history is loaded, so that an archived edition read from the cache, which skips the
     /// store, cannot hide a damaged or forged object until the cache is cleared.
     pub fn check(&self, releases: &[Release]) -> Result<()> {
         use rayon::prelude::*;
+        let breaks = super::manifest::chain_breaks(&releases.iter().map(Release::link).collect::<Vec<_>>());
+        if !breaks.is_empty() {
+            bail!(
+                "the releases in {} do not form an unbroken chain:\n  {}\nrestore releases/ from version control",
+                self.dir.display(),
+                breaks.join("\n  ")
+            );
+        }
         // one read per object, however many releases share it; the first to use it is named
         let mut users: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
         for release in releases {
