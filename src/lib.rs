@@ -46,6 +46,8 @@ pub struct BuildOptions {
     pub progress: Option<Progress>,
     /// Build the search index; on by default, off only to measure what it costs.
     pub search: bool,
+    /// Secret ed25519 key, hex, to sign `manifest.json` with (into `manifest.json.sig`).
+    pub key: Option<String>,
 }
 
 impl BuildOptions {
@@ -57,6 +59,7 @@ impl BuildOptions {
             audience: Audience::Public,
             progress: None,
             search: true,
+            key: None,
         }
     }
 
@@ -272,8 +275,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     }
     let manifest = versions::manifest::SiteManifest::from_hashes(hashes.into_iter().collect())
         .with_releases(prepared.history.published());
-    staging.put((versions::manifest::SITE_MANIFEST.to_string(), manifest.to_bytes()))?;
-    let files = manifest.outputs.len() + 1;
+    let bytes = manifest.to_bytes();
+    let signature = opts.key.as_deref().map(|k| versions::verify::sign(&bytes, k)).transpose()?;
+    staging.put((versions::manifest::SITE_MANIFEST.to_string(), bytes))?;
+    if let Some(sig) = &signature {
+        staging.put((versions::manifest::SITE_SIGNATURE.to_string(), format!("{sig}\n").into_bytes()))?;
+    }
+    let files = manifest.outputs.len() + 1 + usize::from(signature.is_some());
     staging.commit().with_context(|| format!("writing the site into {}", out.display()))?;
     Ok(BuildReport { pages: library.pages.len(), files, elapsed: start.elapsed(), out })
 }

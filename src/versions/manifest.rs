@@ -17,6 +17,9 @@ pub const OLDEST_FORMAT: u32 = 1;
 /// The name of the manifest a build publishes at the root of the site.
 pub const SITE_MANIFEST: &str = "manifest.json";
 
+/// The signature of `manifest.json` (hex ed25519 over its bytes), written by `build --key`.
+pub const SITE_SIGNATURE: &str = "manifest.json.sig";
+
 pub fn sha256(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
@@ -56,7 +59,7 @@ impl SiteManifest {
         use rayon::prelude::*;
         let hashed: Vec<(String, String)> = files
             .par_iter()
-            .filter(|(p, _)| p != SITE_MANIFEST)
+            .filter(|(p, _)| p != SITE_MANIFEST && p != SITE_SIGNATURE)
             .map(|(p, b)| (p.clone(), sha256(b)))
             .collect();
         SiteManifest::from_hashes(hashed.into_iter().collect())
@@ -167,6 +170,36 @@ impl Release {
     /// A short, stable key for caches: the hash of the manifest itself.
     pub fn key(&self) -> String {
         sha256(&self.to_bytes())[..16].to_string()
+    }
+}
+
+/// A release manifest as published under `archive/`: without the source list.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Published {
+    pub format: u32,
+    pub version: String,
+    pub date: String,
+    #[serde(default)]
+    pub previous: Option<String>,
+    pub outputs: BTreeMap<String, String>,
+}
+
+impl Published {
+    /// `bytes` are the file as published: the chain hashes exactly these.
+    pub fn from_bytes(bytes: &[u8], what: &str) -> Result<Published> {
+        format_of(bytes, what)?;
+        let published: Published =
+            serde_json::from_slice(bytes).with_context(|| format!("{what} is not a release manifest"))?;
+        Ok(published)
+    }
+
+    pub fn link(&self, bytes: &[u8]) -> Link {
+        Link {
+            version: self.version.clone(),
+            format: self.format,
+            previous: self.previous.clone(),
+            hash: sha256(bytes),
+        }
     }
 }
 
