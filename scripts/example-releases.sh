@@ -5,10 +5,14 @@
 #
 # Release 2024 carries a mistake in the 2024Q3 三会一课 record (28 present on 30 August);
 # release 2025-01 corrects it with a [[revisions]] entry, so the site shows both versions.
+#
+# GONGKAI=path/to/gongkai uses a binary already built (any profile renders the same bytes).
 set -eu
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
-G=./target/release/gongkai
+if [ -z "${GONGKAI:-}" ]; then
+    cargo build --release --quiet
+fi
+G=${GONGKAI:-${CARGO_TARGET_DIR:-./target}/release/gongkai}
 F=content/disclosures/2024q3-three-meetings.md
 rm -rf releases .gongkai-cache
 cp "$F" /tmp/gongkai-meetings.md

@@ -46,6 +46,8 @@ pub struct BuildOptions {
     pub progress: Option<Progress>,
     /// Build the search index; on by default, off only to measure what it costs.
     pub search: bool,
+    /// Secret ed25519 key, hex, to sign `manifest.json` with (into `manifest.json.sig`).
+    pub key: Option<String>,
 }
 
 impl BuildOptions {
@@ -57,6 +59,7 @@ impl BuildOptions {
             audience: Audience::Public,
             progress: None,
             search: true,
+            key: None,
         }
     }
 
@@ -111,7 +114,7 @@ fn render_with_library(opts: &BuildOptions) -> Result<(Vec<write::Output>, resol
     let mut prepared = pipeline::Prepared::load(opts, history)?;
     let (mut files, library) = render_prepared(opts, &mut prepared, &editions)?;
     files.extend(live_extras(opts, &prepared.history)?);
-    Ok((pipeline::with_manifest(files), library))
+    Ok((pipeline::with_manifest(files, prepared.history.published()), library))
 }
 
 /// What only the live site has: the archived editions and their release manifests.
@@ -136,7 +139,8 @@ fn edition_renderer(
         edition.as_of = Some(text::parse_date(&release.as_of)?);
         edition.audience = audience;
         let mut prepared = pipeline::Prepared::load(&edition, history.clone())?;
-        render_prepared(&edition, &mut prepared, &[]).map(|(files, _)| pipeline::with_manifest(files))
+        render_prepared(&edition, &mut prepared, &[])
+            .map(|(files, _)| pipeline::with_manifest(files, Default::default()))
     }
 }
 
@@ -207,22 +211,38 @@ pub fn release(
     );
     let mut prepared = pipeline::Prepared::load(opts, history)?;
     let (files, library) = render_prepared(opts, &mut prepared, &[])?;
-    let files = pipeline::with_manifest(files);
+    let files = pipeline::with_manifest(files, Default::default());
     let history = prepared.history;
+    let date = release.date.unwrap_or(library.as_of).to_string();
+    if let Some(last) = history.releases.last() {
+        // the chain runs in the order releases are listed (date, then version)
+        anyhow::ensure!(
+            (&last.date, &last.version) < (&date, &release.version),
+            "release {} would come before release {} ({}), the last in the chain; give --date {} or later",
+            release.version,
+            last.version,
+            last.date,
+            last.date
+        );
+    }
     let sources = versions::sources(&opts.root)?;
-    let hashes = |files: &[(String, Vec<u8>)]| {
+    let hashes = |files: &[(String, Vec<u8>)]| -> std::collections::BTreeMap<String, String> {
         files.iter().map(|(p, b)| (p.clone(), versions::manifest::sha256(b))).collect()
     };
+    let source_hashes = hashes(&sources);
     let manifest = versions::manifest::Release {
         format: versions::manifest::FORMAT,
         version: release.version.clone(),
-        date: release.date.unwrap_or(library.as_of).to_string(),
+        date,
         as_of: library.as_of.to_string(),
         note: release.note.clone(),
         generator: versions::manifest::generator(),
-        sources: hashes(&sources),
+        previous: history.releases.last().map(versions::manifest::Release::published_hash),
+        sources_root: Some(versions::manifest::sources_root(&source_hashes)),
+        sources: source_hashes,
         outputs: hashes(&files),
     };
+    // the published bytes carry sources_root and previous: signing them covers both
     let signature =
         release.key.as_deref().map(|k| versions::verify::sign(&manifest.public_bytes(), k)).transpose()?;
     let stored: Vec<write::Output> = sources.into_iter().chain(files).collect();
@@ -267,9 +287,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     for file in statics.into_iter().chain(extras) {
         hashes.push(staging.put(file)?);
     }
-    let manifest = versions::manifest::SiteManifest::from_hashes(hashes.into_iter().collect());
-    staging.put((versions::manifest::SITE_MANIFEST.to_string(), manifest.to_bytes()))?;
-    let files = manifest.outputs.len() + 1;
+    let manifest = versions::manifest::SiteManifest::from_hashes(hashes.into_iter().collect())
+        .with_releases(prepared.history.published());
+    let bytes = manifest.to_bytes();
+    let signature = opts.key.as_deref().map(|k| versions::verify::sign(&bytes, k)).transpose()?;
+    staging.put((versions::manifest::SITE_MANIFEST.to_string(), bytes))?;
+    if let Some(sig) = &signature {
+        staging.put((versions::manifest::SITE_SIGNATURE.to_string(), format!("{sig}\n").into_bytes()))?;
+    }
+    let files = manifest.outputs.len() + 1 + usize::from(signature.is_some());
     staging.commit().with_context(|| format!("writing the site into {}", out.display()))?;
     Ok(BuildReport { pages: library.pages.len(), files, elapsed: start.elapsed(), out })
 }

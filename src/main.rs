@@ -37,6 +37,9 @@ enum Command {
         /// Audience: public (default) or party, the internal edition with 党内公开 items
         #[arg(long, default_value = "public")]
         audience: String,
+        /// File holding the secret ed25519 key (hex) that signs manifest.json (into manifest.json.sig)
+        #[arg(long)]
+        key: Option<PathBuf>,
     },
     /// Check everything a build checks, without writing the site
     Check {
@@ -82,7 +85,8 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-    /// Check a deployed site folder against its manifest (and signatures, given a public key)
+    /// Check a deployed site folder against its manifest, its archived editions against their
+    /// releases and the chain of releases (and every signature, given a public key)
     Verify {
         /// The deployed folder, e.g. public/
         dir: PathBuf,
@@ -206,7 +210,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Build { root, out, as_of, audience } => build(root, out, as_of, &audience),
+        Command::Build { root, out, as_of, audience, key } => {
+            let mut opts = BuildOptions::new(root);
+            opts.out = out;
+            opts.key = key.as_deref().map(read_key).transpose()?;
+            build(opts, as_of, &audience)
+        }
         Command::Check { root, format, mask } => check(root, &format, mask),
         Command::Serve { root, port, bind, as_of } => {
             let mut build = BuildOptions::new(root);
@@ -235,18 +244,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Release { version, note, date, key, root } => {
-            let key = key
-                .map(|k| {
-                    std::fs::read_to_string(&k).map_err(|e| anyhow::anyhow!("reading {}: {e}", k.display()))
-                })
-                .transpose()?;
+            let key = key.as_deref().map(read_key).transpose()?;
             let date = date.map(|d| gongkai::text::parse_date(&d)).transpose()?;
-            let opts = gongkai::versions::ReleaseOptions {
-                version,
-                note,
-                date,
-                key: key.map(|k| k.trim().to_string()),
-            };
+            let opts = gongkai::versions::ReleaseOptions { version, note, date, key };
             let release = gongkai::release(&BuildOptions::new(root), &opts)?;
             eprintln!(
                 "released {} ({}): {} source files, {} output files{}",
@@ -316,11 +316,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn build(root: PathBuf, out: Option<PathBuf>, as_of: Option<String>, audience: &str) -> Result<ExitCode> {
-    let mut opts = BuildOptions::new(root);
+/// A secret key file's hex text.
+fn read_key(path: &std::path::Path) -> Result<String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+    Ok(text.trim().to_string())
+}
+
+fn build(mut opts: BuildOptions, as_of: Option<String>, audience: &str) -> Result<ExitCode> {
     opts.audience = gongkai::Audience::parse(audience)
         .ok_or_else(|| anyhow::anyhow!("--audience takes `public` or `party`, not `{audience}`"))?;
-    opts.out = out;
     opts.as_of = as_of.map(|s| gongkai::text::parse_date(&s)).transpose()?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(0);
@@ -373,35 +378,35 @@ fn check(root: PathBuf, format: &str, mask: bool) -> Result<ExitCode> {
 }
 
 fn verify(dir: &std::path::Path, pubkey: Option<String>) -> Result<ExitCode> {
-    let report = gongkai::versions::verify::verify_dir(dir)?;
-    for path in &report.changed {
-        eprintln!("changed: {path}");
-    }
-    for path in &report.missing {
-        eprintln!("missing: {path}");
-    }
-    for path in &report.extra {
-        eprintln!("extra: {path}");
-    }
-    let mut ok = report.is_clean();
-    if let Some(key) = pubkey {
-        let key = std::fs::read_to_string(&key).map(|k| k.trim().to_string()).unwrap_or(key);
-        for (version, good) in gongkai::versions::verify::verify_signatures(dir, &key)? {
-            eprintln!(
-                "release {version}: {}",
-                if good { "signature valid" } else { "SIGNATURE INVALID OR MISSING" }
-            );
-            ok &= good;
+    let key = pubkey.map(|key| std::fs::read_to_string(&key).map(|k| k.trim().to_string()).unwrap_or(key));
+    let report = gongkai::versions::verify::verify(dir, key.as_deref())?;
+    let lists = [
+        ("changed", &report.changed),
+        ("missing", &report.missing),
+        ("extra", &report.extra),
+        ("extra symlink", &report.symlinks),
+        ("extra folder", &report.folders),
+        ("broken", &report.problems),
+    ];
+    for (label, paths) in lists {
+        for path in paths {
+            eprintln!("{label}: {path}");
         }
     }
+    for what in &report.signed {
+        eprintln!("signature valid: {what}");
+    }
     eprintln!(
-        "{} files checked: {} changed, {} missing, {} extra",
+        "{} files checked: {} changed, {} missing, {} extra, {} symlinks, {} extra folders, {} release or signature problems",
         report.checked,
         report.changed.len(),
         report.missing.len(),
-        report.extra.len()
+        report.extra.len(),
+        report.symlinks.len(),
+        report.folders.len(),
+        report.problems.len()
     );
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn report(

@@ -160,11 +160,15 @@ impl Prepared {
     }
 }
 
-/// Adds (or replaces) the site manifest: the hash of every other output.
-pub fn with_manifest(mut files: Vec<write::Output>) -> Vec<write::Output> {
+/// Adds (or replaces) the site manifest: the hash of every other output, and of the published
+/// manifest of each release the site carries.
+pub fn with_manifest(
+    mut files: Vec<write::Output>,
+    releases: BTreeMap<String, String>,
+) -> Vec<write::Output> {
     files.retain(|(p, _)| p != versions::manifest::SITE_MANIFEST);
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    let manifest = versions::manifest::SiteManifest::of(&files).to_bytes();
+    let manifest = versions::manifest::SiteManifest::of(&files).with_releases(releases).to_bytes();
     files.push((versions::manifest::SITE_MANIFEST.to_string(), manifest));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files

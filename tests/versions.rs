@@ -3,7 +3,9 @@
 mod common;
 
 use common::{tree, Site};
-use gongkai::versions::ReleaseOptions;
+use gongkai::versions::manifest::Release;
+use gongkai::versions::{verify, ReleaseOptions};
+use std::path::Path;
 
 fn notice(body: &str, revisions: &str) -> String {
     format!(
@@ -19,6 +21,53 @@ fn release(site: &Site, version: &str, date: &str) -> anyhow::Result<gongkai::ve
         key: None,
     };
     gongkai::release(&gongkai::BuildOptions::new(site.root()), &opts)
+}
+
+/// A fixed key pair (secret, public) as hex: the same in every run.
+fn keys(seed: u8) -> (String, String) {
+    let key = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]);
+    let hex = |b: &[u8]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    (hex(&key.to_bytes()), hex(key.verifying_key().as_bytes()))
+}
+
+fn signed_release(site: &Site, version: &str, date: &str, secret: &str) -> anyhow::Result<Release> {
+    let opts = ReleaseOptions {
+        version: version.into(),
+        note: format!("{version}年度公开"),
+        date: Some(gongkai::text::parse_date(date).unwrap()),
+        key: Some(secret.into()),
+    };
+    gongkai::release(&gongkai::BuildOptions::new(site.root()), &opts)
+}
+
+fn build_signed(site: &Site, secret: &str) {
+    let mut opts = gongkai::BuildOptions::new(site.root());
+    opts.key = Some(secret.into());
+    gongkai::build(&opts).unwrap_or_else(|e| panic!("build failed: {e:#}"));
+}
+
+/// `gongkai verify DIR [--pubkey KEY]`: its exit code and what it printed.
+fn verify_cli(dir: &Path, pubkey: Option<&str>) -> (i32, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"));
+    command.arg("verify").arg(dir);
+    if let Some(key) = pubkey {
+        command.args(["--pubkey", key]);
+    }
+    let out = command.output().unwrap();
+    (out.status.code().unwrap(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Rewrites a JSON file the way an attacker with a text editor would.
+fn edit_json(path: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let mut value: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    edit(&mut value);
+    let mut bytes = serde_json::to_vec_pretty(&value).unwrap();
+    bytes.push(b'\n');
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn hash_of(path: &Path) -> String {
+    gongkai::versions::manifest::sha256(&std::fs::read(path).unwrap())
 }
 
 fn site_with_release() -> Site {
@@ -107,14 +156,14 @@ fn damaged_store_is_reported() {
 fn verify_names_every_altered_file() {
     let site = site_with_release();
     site.build_ok();
-    assert!(gongkai::versions::verify::verify_dir(&site.out()).unwrap().is_clean());
+    assert!(verify::verify_dir(&site.out()).unwrap().is_clean());
     let page = site.out().join("cases/a/index.html");
     let mut bytes = std::fs::read(&page).unwrap();
     bytes[100] ^= 1;
     std::fs::write(&page, bytes).unwrap();
     std::fs::remove_file(site.out().join("style.css")).unwrap();
     std::fs::write(site.out().join("extra.html"), "x").unwrap();
-    let report = gongkai::versions::verify::verify_dir(&site.out()).unwrap();
+    let report = verify::verify_dir(&site.out()).unwrap();
     assert_eq!(report.changed, ["cases/a/index.html"]);
     assert_eq!(report.missing, ["style.css"]);
     assert_eq!(report.extra, ["extra.html"]);
@@ -128,23 +177,233 @@ fn verify_names_every_altered_file() {
 }
 
 #[test]
-fn signed_release_verifies_with_the_public_key() {
+fn signed_release_and_site_verify_with_the_public_key() {
+    let (secret, public) = keys(7);
     let site = Site::new();
     site.case("a", "date = 2024-05-01", "正文。");
-    let (secret, public) = gongkai::versions::verify::keygen().unwrap();
-    let opts =
-        ReleaseOptions { version: "2024".into(), note: "签名".into(), date: None, key: Some(secret) };
-    gongkai::release(&gongkai::BuildOptions::new(site.root()), &opts).unwrap();
+    signed_release(&site, "2024", "2024-12-31", &secret).unwrap();
+    build_signed(&site, &secret);
+    let report = verify::verify(&site.out(), Some(&public)).unwrap();
+    assert!(report.is_clean(), "{report:?}");
+    assert_eq!(report.signed, ["release 2024", "manifest.json"]);
+    let (_, stranger) = keys(8);
+    let report = verify::verify(&site.out(), Some(&stranger)).unwrap();
+    assert_eq!(report.problems.len(), 2, "{report:?}");
+    assert!(report.signed.is_empty());
+    // a site built without the key cannot pass for a signed one
     site.build_ok();
-    assert_eq!(
-        gongkai::versions::verify::verify_signatures(&site.out(), &public).unwrap(),
-        [("2024".to_string(), true)]
+    let (code, err) = verify_cli(&site.out(), Some(&public));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("broken: manifest.json: no signature"), "{err}");
+}
+
+#[test]
+fn verify_without_a_manifest_says_to_build_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err) = verify_cli(dir.path(), None);
+    assert_eq!(code, 1);
+    assert!(err.contains("run gongkai build first"), "{err}");
+}
+
+#[test]
+fn a_release_cannot_be_dated_into_the_past() {
+    let site = site_with_release();
+    let err = release(&site, "2022", "2023-06-01").unwrap_err().to_string();
+    assert!(err.contains("would come before release 2023"), "{err}");
+}
+
+/// Issue 13: an archived page edited together with its hash in manifest.json.
+#[test]
+fn archived_page_edited_with_its_manifest_hash_fails_verify() {
+    let (secret, public) = keys(7);
+    let site = Site::new();
+    site.case("a", "date = 2024-05-01", "正文。");
+    signed_release(&site, "2023", "2024-06-01", &secret).unwrap();
+    build_signed(&site, &secret);
+    let out = site.out();
+    assert_eq!(verify_cli(&out, Some(&public)).0, 0);
+    let page = "archive/2023/cases/a/index.html";
+    std::fs::write(out.join(page), "<p>伪造的内容</p>").unwrap();
+    edit_json(&out.join("manifest.json"), |m| m["outputs"][page] = hash_of(&out.join(page)).into());
+    // the published release manifest still lists the page as released
+    let (code, err) = verify_cli(&out, None);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(&format!("changed: {page}")), "{err}");
+    // rewriting the release manifest too breaks its signature
+    edit_json(&out.join("archive/2023.json"), |r| {
+        r["outputs"]["cases/a/index.html"] = hash_of(&out.join(page)).into()
+    });
+    edit_json(&out.join("manifest.json"), |m| {
+        m["outputs"]["archive/2023.json"] = hash_of(&out.join("archive/2023.json")).into();
+        m["releases"]["2023"] = hash_of(&out.join("archive/2023.json")).into();
+    });
+    let (code, err) = verify_cli(&out, None);
+    assert_eq!(code, 0, "without a key, a consistent forgery of the last release passes: {err}");
+    let (code, err) = verify_cli(&out, Some(&public));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("broken: release 2023: the signature archive/2023.sig is not valid"), "{err}");
+    assert!(err.contains("broken: manifest.json: the signature"), "{err}");
+}
+
+/// Issue 13: a forged first version slipped into the store would show as 第1版.
+#[test]
+fn forged_first_version_in_the_store_is_caught() {
+    let (secret, public) = keys(7);
+    let site = Site::new();
+    let path = "content/disclosures/meetings.md";
+    site.file(path, &notice("支部党员大会应到32人，实到30人。", ""));
+    signed_release(&site, "2023", "2024-01-10", &secret).unwrap();
+    site.file(
+        path,
+        &notice(
+            "支部党员大会应到32人，实到31人。",
+            "[[revisions]]\ndate = 2024-10-12\nreason = \"更正实到人数\"",
+        ),
     );
-    let (_, stranger) = gongkai::versions::verify::keygen().unwrap();
-    assert_eq!(
-        gongkai::versions::verify::verify_signatures(&site.out(), &stranger).unwrap(),
-        [("2024".to_string(), false)]
-    );
+    signed_release(&site, "2024", "2024-12-31", &secret).unwrap();
+    build_signed(&site, &secret);
+    let forged = notice("支部党员大会应到32人，实到32人。", "");
+    let hash = gongkai::versions::manifest::sha256(forged.as_bytes());
+    site.file(&format!("releases/objects/{}/{}", &hash[..2], &hash[2..]), &forged);
+    let first = site.root().join("releases/2023.json");
+    edit_json(&first, |r| r["sources"][path] = hash.clone().into());
+    let err = format!("{:#}", site.build().unwrap_err());
+    assert!(err.contains("do not match its sources_root"), "{err}");
+    // the forger recomputes sources_root: release 2024 recorded the manifest as it was
+    edit_json(&first, |r| {
+        let sources = serde_json::from_value(r["sources"].clone()).unwrap();
+        r["sources_root"] = gongkai::versions::manifest::sources_root(&sources).into();
+    });
+    let err = format!("{:#}", site.build().unwrap_err());
+    assert!(err.contains("release 2024 follows a release whose manifest hash was"), "{err}");
+    // and re-chains release 2024: only the signatures can tell now
+    let forged_first: Release = serde_json::from_slice(&std::fs::read(&first).unwrap()).unwrap();
+    edit_json(&site.root().join("releases/2024.json"), |r| {
+        r["previous"] = forged_first.published_hash().into()
+    });
+    build_signed(&site, &secret);
+    assert!(site.read("disclosures/meetings/index.html").contains("实到32人"), "the forgery is shown");
+    let (code, err) = verify_cli(&site.out(), Some(&public));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("broken: release 2023: the signature"), "{err}");
+    assert!(err.contains("broken: release 2024: the signature"), "{err}");
+}
+
+/// Issue 13: a symbolic link or an empty folder added to a deployed site.
+#[test]
+fn added_symlinks_and_empty_folders_are_reported() {
+    let site = site_with_release();
+    site.build_ok();
+    let out = site.out();
+    std::os::unix::fs::symlink("index.html", out.join("link.html")).unwrap();
+    std::os::unix::fs::symlink("/etc", out.join("cases/etc")).unwrap();
+    // a listed file replaced by a link to the same bytes
+    std::fs::rename(out.join("style.css"), site.root().join("style.css")).unwrap();
+    std::os::unix::fs::symlink(site.root().join("style.css"), out.join("style.css")).unwrap();
+    std::fs::create_dir_all(out.join("empty/deeper")).unwrap();
+    std::fs::create_dir(out.join("archive/2023/blank")).unwrap();
+    let report = verify::verify_dir(&out).unwrap();
+    assert_eq!(report.symlinks, ["cases/etc", "link.html", "style.css"]);
+    assert_eq!(report.folders, ["archive/2023/blank/", "empty/"]);
+    assert!(report.changed.is_empty() && report.missing.is_empty() && report.extra.is_empty(), "{report:?}");
+    let (code, err) = verify_cli(&out, None);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("extra symlink: link.html") && err.contains("extra folder: empty/"), "{err}");
+}
+
+/// Issue 13: `archive/` deleted together with its entries in manifest.json.
+#[test]
+fn deleted_archive_with_its_manifest_entries_is_reported() {
+    let (secret, public) = keys(7);
+    let site = Site::new();
+    site.case("a", "date = 2024-05-01", "正文。");
+    signed_release(&site, "2023", "2024-06-01", &secret).unwrap();
+    build_signed(&site, &secret);
+    let out = site.out();
+    std::fs::remove_dir_all(out.join("archive")).unwrap();
+    edit_json(&out.join("manifest.json"), |m| {
+        m["outputs"].as_object_mut().unwrap().retain(|p, _| !p.starts_with("archive/"))
+    });
+    let (code, err) = verify_cli(&out, None);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("broken: release 2023: its manifest archive/2023.json is missing"), "{err}");
+    // dropping the release list as well is a change to the signed manifest
+    edit_json(&out.join("manifest.json"), |m| m["releases"] = serde_json::json!({}));
+    let (code, err) = verify_cli(&out, Some(&public));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("broken: manifest.json: the signature"), "{err}");
+}
+
+/// Issue 13: a manifest of a format this gongkai does not know is refused, not half-read.
+#[test]
+fn unknown_manifest_format_is_an_error() {
+    let site = site_with_release();
+    site.build_ok();
+    let out = site.out();
+    let manifest = out.join("manifest.json");
+    let original = std::fs::read(&manifest).unwrap();
+    edit_json(&manifest, |m| m["format"] = 99.into());
+    let (code, err) = verify_cli(&out, None);
+    assert_eq!(code, 1);
+    assert!(err.contains("manifest format 99"), "{err}");
+    std::fs::write(&manifest, original).unwrap();
+    edit_json(&out.join("archive/2023.json"), |r| r["format"] = 99.into());
+    edit_json(&manifest, |m| {
+        m["outputs"]["archive/2023.json"] = hash_of(&out.join("archive/2023.json")).into();
+        m["releases"]["2023"] = hash_of(&out.join("archive/2023.json")).into();
+    });
+    let err = format!("{:#}", verify::verify_dir(&out).unwrap_err());
+    assert!(err.contains("archive/2023.json has manifest format 99"), "{err}");
+    edit_json(&site.root().join("releases/2023.json"), |r| r["format"] = 99.into());
+    let err = format!("{:#}", site.build().unwrap_err());
+    assert!(err.contains("2023.json has manifest format 99"), "{err}");
+}
+
+/// Issue 13: with the archive cache warm, a damaged store object was skipped, and the
+/// disclosure it held could change without a revision.
+#[test]
+fn damaged_store_object_fails_a_warm_build() {
+    let site = site_with_release();
+    site.build_ok();
+    let release =
+        Release::from_bytes(&std::fs::read(site.root().join("releases/2023.json")).unwrap(), "2023").unwrap();
+    assert!(site.root().join(gongkai::versions::archive::CACHE).join(release.key()).exists());
+    let object = |hash: &str| site.root().join(format!("releases/objects/{}/{}", &hash[..2], &hash[2..]));
+    let source = object(&release.sources["content/disclosures/meetings.md"]);
+    let kept = std::fs::read(&source).unwrap();
+    std::fs::write(&source, "tampered").unwrap();
+    site.file("content/disclosures/meetings.md", &notice("支部党员大会应到32人，实到31人。", ""));
+    let err = format!("{:#}", site.build().unwrap_err());
+    assert!(err.contains(&source.display().to_string()), "names the object: {err}");
+    assert!(err.contains("the source content/disclosures/meetings.md of release 2023"), "{err}");
+    std::fs::write(&source, kept).unwrap();
+    let output = object(&release.outputs["cases/a/index.html"]);
+    std::fs::write(&output, "tampered").unwrap();
+    let err = format!("{:#}", site.build().unwrap_err());
+    assert!(err.contains(&output.display().to_string()), "{err}");
+    assert!(err.contains("of release 2023"), "{err}");
+}
+
+/// Releases made before the chain (format 1) stay readable, and the chain starts after them.
+#[test]
+fn format_1_releases_are_still_read() {
+    let site = site_with_release();
+    edit_json(&site.root().join("releases/2023.json"), |r| {
+        let map = r.as_object_mut().unwrap();
+        map.remove("previous");
+        map.remove("sources_root");
+        map["format"] = 1.into();
+    });
+    site.build_ok();
+    assert!(site.read("archive/2023.json").contains("\"format\": 1"));
+    site.case("b", "date = 2024-06-01", "新的案例。");
+    let second = release(&site, "2024", "2024-12-31").unwrap();
+    let first =
+        Release::from_bytes(&std::fs::read(site.root().join("releases/2023.json")).unwrap(), "2023").unwrap();
+    assert_eq!(second.previous, Some(first.published_hash()));
+    site.build_ok();
+    let report = verify::verify_dir(&site.out()).unwrap();
+    assert!(report.is_clean(), "{report:?}");
 }
 
 #[test]
@@ -176,17 +435,15 @@ fn example_site_releases_archive_and_verify() {
     for release in ["2024", "2025-01"] {
         let rebuilt = gongkai::rebuild_release(common::example_root(), release).unwrap();
         for (path, bytes) in rebuilt {
-            assert_eq!(
-                std::fs::read(out.join("archive").join(release).join(&path)).unwrap(),
-                bytes,
-                "archive/{release}/{path}"
-            );
+            let archived = std::fs::read(out.join("archive").join(release).join(&path)).unwrap();
+            assert!(archived == bytes, "archive/{release}/{path} differs from its rebuild");
         }
     }
-    assert!(gongkai::versions::verify::verify_dir(&out).unwrap().is_clean());
+    let report = verify::verify_dir(&out).unwrap();
+    assert!(report.is_clean(), "{report:?}");
     let page = out.join("archive/2024/index.html");
     let mut bytes = std::fs::read(&page).unwrap();
     bytes[200] ^= 1;
     std::fs::write(&page, bytes).unwrap();
-    assert_eq!(gongkai::versions::verify::verify_dir(&out).unwrap().changed, ["archive/2024/index.html"]);
+    assert_eq!(verify::verify_dir(&out).unwrap().changed, ["archive/2024/index.html"]);
 }

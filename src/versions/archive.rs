@@ -1,6 +1,8 @@
 //! Archived editions: `/archive/` lists every release, and `/archive/VERSION/` is the whole
 //! site as released, rebuilt from the stored sources, checked byte for byte against the
 //! release manifest, and cached by the manifest's hash so it is built once, not every time.
+//! The cache saves rendering only: the store behind it is checked on every load of the
+//! history (`Store::check`), cached or not.
 
 use super::manifest::{sha256, Release};
 use super::History;
@@ -73,7 +75,6 @@ fn edition(root: &Path, history: &History, release: &Release, render: &RenderEdi
     history.store.checkout(release, work.path())?;
     let rebuilt = render(work.path(), &history.before(&release.version, root), release)
         .with_context(|| format!("rebuilding the archived edition {}", release.version))?;
-    // every stored object of the release is checked once, when its edition is first built
     let stored = stored_output(history, release)?;
     let files = match check_identical(release, &rebuilt) {
         Ok(()) => rebuilt,
@@ -111,7 +112,12 @@ fn check_identical(release: &Release, files: &[Output]) -> Result<()> {
 }
 
 fn stored_output(history: &History, release: &Release) -> Result<Vec<Output>> {
-    release.outputs.iter().map(|(path, hash)| Ok((path.clone(), history.store.object(hash)?))).collect()
+    let user = |path: &str| format!("the output {path} of release {}", release.version);
+    release
+        .outputs
+        .iter()
+        .map(|(path, hash)| Ok((path.clone(), history.store.object(hash, &user(path))?)))
+        .collect()
 }
 
 const COMPLETE: &str = ".complete";

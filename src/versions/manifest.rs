@@ -1,18 +1,44 @@
-//! Manifests: what a release or a built site consists of, file by file, with SHA-256 hashes.
+//! Manifests: what a release or a built site consists of, file by file, with SHA-256 hashes,
+//! and the chain that ties each release to the one before it.
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// Bumped when the manifest's shape changes, so an old verifier refuses what it cannot read.
-pub const FORMAT: u32 = 1;
+/// Format 2 chains releases (`previous`) and commits to their sources (`sources_root`); the
+/// site manifest lists its releases.
+pub const FORMAT: u32 = 2;
+
+/// The oldest format still read: format 1 releases stay part of a site's history.
+pub const OLDEST_FORMAT: u32 = 1;
 
 /// The name of the manifest a build publishes at the root of the site.
 pub const SITE_MANIFEST: &str = "manifest.json";
 
+/// The signature of `manifest.json` (hex ed25519 over its bytes), written by `build --key`.
+pub const SITE_SIGNATURE: &str = "manifest.json.sig";
+
 pub fn sha256(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
+}
+
+/// Reads only the `format` of a manifest, so one from a newer gongkai is refused by name
+/// rather than as a missing or unknown field.
+pub fn format_of(bytes: &[u8], what: &str) -> Result<u32> {
+    #[derive(Deserialize)]
+    struct Format {
+        format: u32,
+    }
+    let Format { format } =
+        serde_json::from_slice(bytes).with_context(|| format!("{what} is not a gongkai manifest"))?;
+    if !(OLDEST_FORMAT..=FORMAT).contains(&format) {
+        bail!(
+            "{what} has manifest format {format}, this gongkai reads formats {OLDEST_FORMAT} to {FORMAT}; use the gongkai that made it, or a newer one"
+        );
+    }
+    Ok(format)
 }
 
 /// Every output file of a build, as published in the site for `gongkai verify`.
@@ -20,35 +46,44 @@ pub fn sha256(bytes: &[u8]) -> String {
 pub struct SiteManifest {
     pub format: u32,
     pub generator: String,
+    /// Each release the site carries, with the hash of its published manifest
+    /// (`archive/VERSION.json`): an edition removed together with its `outputs` entries is
+    /// still missed. Format 1 has none.
+    #[serde(default)]
+    pub releases: BTreeMap<String, String>,
     pub outputs: BTreeMap<String, String>,
 }
 
 impl SiteManifest {
     pub fn of(files: &[crate::write::Output]) -> SiteManifest {
-        SiteManifest {
-            format: FORMAT,
-            generator: generator(),
-            outputs: {
-                use rayon::prelude::*;
-                let hashed: Vec<(String, String)> = files
-                    .par_iter()
-                    .filter(|(p, _)| p != SITE_MANIFEST)
-                    .map(|(p, b)| (p.clone(), sha256(b)))
-                    .collect();
-                hashed.into_iter().collect()
-            },
-        }
+        use rayon::prelude::*;
+        let hashed: Vec<(String, String)> = files
+            .par_iter()
+            .filter(|(p, _)| p != SITE_MANIFEST && p != SITE_SIGNATURE)
+            .map(|(p, b)| (p.clone(), sha256(b)))
+            .collect();
+        SiteManifest::from_hashes(hashed.into_iter().collect())
     }
 
     /// From hashes already computed (by `serve`, which keeps them between edits).
     pub fn from_hashes(outputs: BTreeMap<String, String>) -> SiteManifest {
-        SiteManifest { format: FORMAT, generator: generator(), outputs }
+        SiteManifest { format: FORMAT, generator: generator(), releases: BTreeMap::new(), outputs }
+    }
+
+    pub fn with_releases(mut self, releases: BTreeMap<String, String>) -> SiteManifest {
+        self.releases = releases;
+        self
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut bytes = serde_json::to_vec_pretty(self).expect("a manifest serialises");
         bytes.push(b'\n');
         bytes
+    }
+
+    pub fn from_bytes(bytes: &[u8], what: &str) -> Result<SiteManifest> {
+        format_of(bytes, what)?;
+        serde_json::from_slice(bytes).with_context(|| format!("{what} is not a gongkai site manifest"))
     }
 }
 
@@ -63,8 +98,22 @@ pub struct Release {
     pub as_of: String,
     pub note: String,
     pub generator: String,
+    /// SHA-256 of the published manifest of the release before (see [`Release::published_hash`]);
+    /// absent in the first release and in format 1, which had no chain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// [`sources_root`] of `sources`: what the published, signed copy keeps of the sources,
+    /// whose paths it must not name. Absent in format 1 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sources_root: Option<String>,
     pub sources: BTreeMap<String, String>,
     pub outputs: BTreeMap<String, String>,
+}
+
+/// SHA-256 over the sorted source list as compact JSON (`{"path":"hash",…}`): a commitment to
+/// every source path and its content that does not show the paths.
+pub fn sources_root(sources: &BTreeMap<String, String>) -> String {
+    sha256(&serde_json::to_vec(sources).expect("a source list serialises"))
 }
 
 impl Release {
@@ -75,18 +124,24 @@ impl Release {
     }
 
     pub fn from_bytes(bytes: &[u8], what: &str) -> Result<Release> {
+        format_of(bytes, what)?;
         let release: Release =
             serde_json::from_slice(bytes).with_context(|| format!("{what} is not a release manifest"))?;
-        anyhow::ensure!(
-            release.format == FORMAT,
-            "{what} has manifest format {}, this gongkai reads {FORMAT}",
-            release.format
-        );
+        match (release.format, &release.sources_root) {
+            (1, None) if release.previous.is_none() => {}
+            (1, _) => bail!("{what} has format 1 but names a previous release or a sources root, which format 1 has not"),
+            (_, None) => bail!("{what} lacks its sources_root"),
+            (_, Some(root)) if *root != sources_root(&release.sources) => bail!(
+                "{what}: its sources do not match its sources_root, so they were changed after the release; restore releases/ from version control"
+            ),
+            _ => {}
+        }
         Ok(release)
     }
 
     /// What is published and signed: everything but the list of sources, which would name
-    /// files (a party-only disclosure among them) that the public site must not mention.
+    /// files (a party-only disclosure among them) that the public site must not mention;
+    /// `sources_root` stands for it.
     pub fn public_bytes(&self) -> Vec<u8> {
         let mut value = serde_json::to_value(self).expect("a manifest serialises");
         if let Some(map) = value.as_object_mut() {
@@ -97,10 +152,111 @@ impl Release {
         bytes
     }
 
+    /// The hash the next release records as its `previous`: of the published bytes, so that a
+    /// reader of the public site can follow the chain without the source list.
+    pub fn published_hash(&self) -> String {
+        sha256(&self.public_bytes())
+    }
+
+    pub fn link(&self) -> Link {
+        Link {
+            version: self.version.clone(),
+            format: self.format,
+            previous: self.previous.clone(),
+            hash: self.published_hash(),
+        }
+    }
+
     /// A short, stable key for caches: the hash of the manifest itself.
     pub fn key(&self) -> String {
         sha256(&self.to_bytes())[..16].to_string()
     }
+}
+
+/// A release manifest as published under `archive/`: without the source list.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Published {
+    pub format: u32,
+    pub version: String,
+    pub date: String,
+    #[serde(default)]
+    pub previous: Option<String>,
+    pub outputs: BTreeMap<String, String>,
+}
+
+impl Published {
+    /// `bytes` are the file as published: the chain hashes exactly these.
+    pub fn from_bytes(bytes: &[u8], what: &str) -> Result<Published> {
+        format_of(bytes, what)?;
+        let published: Published =
+            serde_json::from_slice(bytes).with_context(|| format!("{what} is not a release manifest"))?;
+        Ok(published)
+    }
+
+    pub fn link(&self, bytes: &[u8]) -> Link {
+        Link {
+            version: self.version.clone(),
+            format: self.format,
+            previous: self.previous.clone(),
+            hash: sha256(bytes),
+        }
+    }
+}
+
+/// One release's place in the chain, as the store and a published site both know it.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub version: String,
+    pub format: u32,
+    pub previous: Option<String>,
+    /// Of the published manifest.
+    pub hash: String,
+}
+
+/// Where the chain of releases, oldest first, does not hold: a release altered, inserted or
+/// removed after a later one recorded it. Format 1 releases precede the chain and only their
+/// signatures speak for them; none may follow a chained release.
+pub fn chain_breaks(links: &[Link]) -> Vec<String> {
+    let mut breaks = Vec::new();
+    let mut chained = false;
+    for (i, link) in links.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| &links[j]);
+        if link.format < 2 {
+            if chained {
+                breaks.push(format!(
+                    "release {} has format 1 but comes after chained releases: it was added into the past",
+                    link.version
+                ));
+            }
+            continue;
+        }
+        chained = true;
+        match (&link.previous, before) {
+            (None, None) => {}
+            (Some(hash), None) => breaks.push(format!(
+                "release {} follows a release (manifest hash {}) that is not here: a release was removed",
+                link.version,
+                short(hash)
+            )),
+            (None, Some(b)) => breaks.push(format!(
+                "release {} was the first, but release {} now comes before it: a release was inserted",
+                link.version, b.version
+            )),
+            (Some(hash), Some(b)) if *hash != b.hash => breaks.push(format!(
+                "release {} follows a release whose manifest hash was {}, but release {} hashes to {}: a release was altered, inserted or removed",
+                link.version,
+                short(hash),
+                b.version,
+                short(&b.hash)
+            )),
+            _ => {}
+        }
+    }
+    breaks
+}
+
+fn short(hash: &str) -> &str {
+    &hash[..hash.len().min(12)]
 }
 
 pub fn generator() -> String {
@@ -114,5 +270,33 @@ mod tests {
     #[test]
     fn sha256_of_known_input() {
         assert_eq!(sha256(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    fn link(version: &str, format: u32, previous: Option<&str>, hash: &str) -> Link {
+        Link { version: version.into(), format, previous: previous.map(String::from), hash: hash.into() }
+    }
+
+    #[test]
+    fn chain_breaks_name_the_release() {
+        let good = [link("a", 1, None, "h1"), link("b", 2, Some("h1"), "h2"), link("c", 2, Some("h2"), "h3")];
+        assert!(chain_breaks(&good).is_empty());
+        let altered = [link("a", 2, None, "hx"), link("b", 2, Some("h1"), "h2")];
+        assert!(chain_breaks(&altered)[0].starts_with("release b follows"));
+        let inserted = [link("z", 2, None, "h0"), link("a", 2, None, "h1")];
+        assert!(chain_breaks(&inserted)[0].contains("inserted"));
+        let removed = [link("b", 2, Some("h1"), "h2")];
+        assert!(chain_breaks(&removed)[0].contains("removed"));
+        let late_v1 = [link("a", 2, None, "h1"), link("b", 1, None, "h2")];
+        assert!(chain_breaks(&late_v1)[0].contains("into the past"));
+    }
+
+    #[test]
+    fn format_1_round_trips_and_an_unknown_format_is_refused() {
+        let v1 = br#"{"format":1,"version":"a","date":"2024-01-01","as_of":"2024-01-01","note":"","generator":"g","sources":{},"outputs":{}}"#;
+        let release = Release::from_bytes(v1, "a.json").unwrap();
+        assert!(!String::from_utf8(release.to_bytes()).unwrap().contains("previous"));
+        let v9 = br#"{"format":9}"#;
+        let err = Release::from_bytes(v9, "a.json").unwrap_err().to_string();
+        assert!(err.contains("format 9"), "{err}");
     }
 }

@@ -21,9 +21,11 @@ pub struct History {
 }
 
 impl History {
+    /// The releases in the store, every object and the chain checked.
     pub fn load(root: &Path) -> Result<History> {
         let store = Store::at(root);
         let releases = store.releases()?;
+        store.check(&releases)?;
         Ok(History { store, releases })
     }
 
@@ -39,13 +41,25 @@ impl History {
     }
 
     /// The text of `path` in each release that has it, as (version, date) and text, oldest
-    /// first. A damaged object is skipped here; `gongkai verify` and the archive report it.
-    pub fn texts_of<'a>(&'a self, path: &'a str) -> impl Iterator<Item = ((&'a str, &'a str), String)> + 'a {
-        self.releases.iter().filter_map(move |r| {
-            let hash = r.sources.get(path)?;
-            let bytes = self.store.object(hash).ok()?;
-            Some(((r.version.as_str(), r.date.as_str()), String::from_utf8(bytes).ok()?))
-        })
+    /// first. An object that cannot be read fails, naming it and its release: skipping it
+    /// would let a released disclosure look unreleased, and change without a revision.
+    pub fn texts_of<'a>(&'a self, path: &str) -> Result<Vec<((&'a str, &'a str), String)>> {
+        let mut texts = Vec::new();
+        for r in &self.releases {
+            let Some(hash) = r.sources.get(path) else { continue };
+            let user = format!("the source {path} of release {}", r.version);
+            let bytes = self.store.object(hash, &user)?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                anyhow::anyhow!("{user} is not UTF-8; restore releases/ from version control")
+            })?;
+            texts.push(((r.version.as_str(), r.date.as_str()), text));
+        }
+        Ok(texts)
+    }
+
+    /// Each release's version with the hash of its published manifest, for the site manifest.
+    pub fn published(&self) -> std::collections::BTreeMap<String, String> {
+        self.releases.iter().map(|r| (r.version.clone(), r.published_hash())).collect()
     }
 }
 

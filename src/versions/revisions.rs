@@ -31,9 +31,9 @@ pub struct Version {
 }
 
 /// Distinct texts of `path` across releases, then the current text if it differs.
-pub fn versions(history: &History, path: &str, current: &str) -> Vec<Version> {
+pub fn versions(history: &History, path: &str, current: &str) -> anyhow::Result<Vec<Version>> {
     let mut out: Vec<Version> = Vec::new();
-    for (release, text) in history.texts_of(path) {
+    for (release, text) in history.texts_of(path)? {
         if out.last().is_some_and(|v| v.source == text) {
             continue;
         }
@@ -42,7 +42,7 @@ pub fn versions(history: &History, path: &str, current: &str) -> Vec<Version> {
     if out.last().is_none_or(|v| v.source != current) {
         out.push(version(out.len() + 1, None, current.to_string()));
     }
-    out
+    Ok(out)
 }
 
 fn version(number: usize, release: Option<(&str, &str)>, text: String) -> Version {
@@ -79,7 +79,16 @@ pub fn apply(
         let Some(current) = sources(page) else { continue };
         let Extra::Disclosure(d) = &page.extra else { continue };
         let path = page.source.to_string_lossy().replace('\\', "/");
-        let mut list = versions(history, &path, &current);
+        let mut list = match versions(history, &path, &current) {
+            Ok(list) => list,
+            Err(e) => {
+                errors.push(
+                    Diagnostic::new(&page.source, 0, format!("{e:#}"))
+                        .with_hint("the revision rule needs every released text of this disclosure"),
+                );
+                continue;
+            }
+        };
         let released = list.iter().filter(|v| v.release.is_some()).count();
         let changed_since_release = released > 0 && list.last().is_some_and(|v| v.release.is_none());
         // revisions[k] explains version k + 2 (version 1 needs no reason)

@@ -88,18 +88,59 @@ impl Store {
         Ok(())
     }
 
-    /// The stored bytes with this hash, checked against it.
-    pub fn object(&self, hash: &str) -> Result<Vec<u8>> {
+    /// Every object of every release, re-hashed, and the chain of releases: run whenever the
+    /// history is loaded, so that an archived edition read from the cache, which skips the
+    /// store, cannot hide a damaged or forged object until the cache is cleared.
+    pub fn check(&self, releases: &[Release]) -> Result<()> {
+        use rayon::prelude::*;
+        let breaks = super::manifest::chain_breaks(&releases.iter().map(Release::link).collect::<Vec<_>>());
+        if !breaks.is_empty() {
+            bail!(
+                "the releases in {} do not form an unbroken chain:\n  {}\nrestore releases/ from version control",
+                self.dir.display(),
+                breaks.join("\n  ")
+            );
+        }
+        // one read per object, however many releases share it; the first to use it is named
+        let mut users: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
+        for release in releases {
+            let sources = release.sources.iter().map(|f| ("source", f));
+            for (kind, (path, hash)) in sources.chain(release.outputs.iter().map(|f| ("output", f))) {
+                users
+                    .entry(hash)
+                    .or_insert_with(|| format!("the {kind} {path} of release {}", release.version));
+            }
+        }
+        let damaged: Vec<String> = users
+            .par_iter()
+            .filter_map(|(hash, user)| self.object(hash, user).err().map(|e| format!("{e:#}")))
+            .collect();
+        match damaged.as_slice() {
+            [] => Ok(()),
+            [one] => bail!("{one}"),
+            many => {
+                bail!("{} objects of the release store are damaged:\n  {}", many.len(), many.join("\n  "))
+            }
+        }
+    }
+
+    /// The stored bytes with this hash, checked against it. `what` says what the object is
+    /// (`the source content/x.md of release 2024`): a hash alone tells no one which file to look at.
+    pub fn object(&self, hash: &str, what: &str) -> Result<Vec<u8>> {
+        let of = format!(" ({what})");
         anyhow::ensure!(
-            hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
-            "`{hash}` is not a SHA-256 hash"
+            hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
+            "`{hash}`{of} is not a SHA-256 hash"
         );
         let path = self.object_path(hash);
         let bytes = std::fs::read(&path).with_context(|| {
-            format!("the release store lacks {}; restore releases/ from version control", path.display())
+            format!("the release store lacks {}{of}; restore releases/ from version control", path.display())
         })?;
         if sha256(&bytes) != hash {
-            bail!("{} is damaged: its content no longer matches its hash; restore releases/ from version control", path.display());
+            bail!(
+                "{}{of} is damaged: its content no longer matches its hash; restore releases/ from version control",
+                path.display()
+            );
         }
         Ok(bytes)
     }
@@ -115,8 +156,8 @@ impl Store {
             let rel = crate::write::safe_relative(path)?;
             let target = dir.join(rel);
             std::fs::create_dir_all(target.parent().expect("a file has a folder"))?;
-            std::fs::write(&target, self.object(hash)?)
-                .with_context(|| format!("writing {}", target.display()))?;
+            let bytes = self.object(hash, &format!("the source {path} of release {}", release.version))?;
+            std::fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))?;
         }
         Ok(())
     }

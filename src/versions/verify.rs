@@ -1,82 +1,280 @@
-//! `gongkai verify DIR`: a deployed site checked against the manifest it carries, and a
-//! release manifest against its ed25519 signature.
+//! `gongkai verify DIR`: a deployed site checked against the manifest it carries, every
+//! archived edition against its release manifest, the chain of release manifests, and, given
+//! a public key, the ed25519 signatures of the site manifest and of every release.
 
-use super::manifest::{sha256, SiteManifest, SITE_MANIFEST};
-use anyhow::{Context, Result};
-use ed25519_dalek::{Signer, Verifier};
+use super::manifest::{chain_breaks, sha256, Published, SiteManifest, SITE_MANIFEST, SITE_SIGNATURE};
+use anyhow::{bail, Context, Result};
+use ed25519_dalek::{Signer, Verifier, VerifyingKey};
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// What differs between a folder and its manifest.
+/// What differs between a folder and its manifests. Paths are relative to the folder.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
     pub checked: usize,
     pub changed: Vec<String>,
     pub missing: Vec<String>,
+    /// Files no manifest lists.
     pub extra: Vec<String>,
+    /// Symbolic links, which a build never writes: one could point a page anywhere.
+    pub symlinks: Vec<String>,
+    /// Folders holding nothing a manifest lists, with a trailing `/`.
+    pub folders: Vec<String>,
+    /// Release manifests and signatures that do not hold: a broken chain, an edition missing,
+    /// a bad or missing signature.
+    pub problems: Vec<String>,
+    /// What a signature was checked for and found good: `manifest.json`, `release 2024`.
+    pub signed: Vec<String>,
 }
 
 impl Report {
     pub fn is_clean(&self) -> bool {
-        self.changed.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+        self.changed.is_empty()
+            && self.missing.is_empty()
+            && self.extra.is_empty()
+            && self.symlinks.is_empty()
+            && self.folders.is_empty()
+            && self.problems.is_empty()
     }
 }
 
+/// [`verify`] without signatures.
 pub fn verify_dir(dir: &Path) -> Result<Report> {
+    verify(dir, None)
+}
+
+/// Checks `dir` against its `manifest.json`, each archived edition against its published
+/// release manifest, and the chain of those; with `public_hex`, every signature too, and a
+/// missing one is a finding.
+pub fn verify(dir: &Path, public_hex: Option<&str>) -> Result<Report> {
     let path = dir.join(SITE_MANIFEST);
-    let bytes = std::fs::read(&path)
-        .with_context(|| format!("{} has no {SITE_MANIFEST}; was it built by gongkai?", dir.display()))?;
-    let manifest: SiteManifest = serde_json::from_slice(&bytes)
-        .with_context(|| format!("{} is not a gongkai manifest", path.display()))?;
-    let mut report = Report::default();
-    let mut seen = std::collections::BTreeSet::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
+    if !path.is_file() {
+        bail!(
+            "{} has no {SITE_MANIFEST}: run gongkai build first, then verify the folder it wrote (public/ by default)",
+            dir.display()
+        );
+    }
+    // a malformed key is the caller's mistake, not a finding about the site
+    let key = public_hex.map(public_key).transpose()?;
+    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let manifest = SiteManifest::from_bytes(&bytes, &path.display().to_string())?;
+    let tree = Tree::walk(dir)?;
+    let mut found = Findings::default();
+    let known = [SITE_MANIFEST, SITE_SIGNATURE];
+    found.against(&tree, "", &manifest.outputs, &|p| known.contains(&p));
+    let releases = releases_of(&manifest, &tree);
+    let mut links = Vec::new();
+    for (version, listed) in &releases {
+        if let Some((published, link)) =
+            found.release(dir, &tree, version, listed.as_deref(), key.as_ref())?
+        {
+            links.push(((published.date.clone(), version.clone()), link));
         }
-        let rel = entry.path().strip_prefix(dir).expect("below dir").to_string_lossy().replace('\\', "/");
-        if rel == SITE_MANIFEST {
+    }
+    links.sort_by(|a, b| a.0.cmp(&b.0));
+    found.problems.extend(chain_breaks(&links.into_iter().map(|(_, l)| l).collect::<Vec<_>>()));
+    if let Some(key) = &key {
+        found.signature(dir, SITE_MANIFEST, &bytes, SITE_SIGNATURE, key);
+    }
+    found.folders(&tree, manifest.outputs.keys().map(String::as_str).chain(known));
+    Ok(found.into_report())
+}
+
+/// The releases a site must carry, by version, with the hash its manifest lists for each
+/// published release manifest. Format 1 had no release list: the manifests found stand in.
+fn releases_of(manifest: &SiteManifest, tree: &Tree) -> BTreeMap<String, Option<String>> {
+    let mut releases: BTreeMap<String, Option<String>> =
+        manifest.releases.iter().map(|(v, h)| (v.clone(), Some(h.clone()))).collect();
+    for path in tree.files.keys() {
+        let Some(version) = path.strip_prefix("archive/").and_then(|p| p.strip_suffix(".json")) else {
             continue;
+        };
+        if !version.contains('/') && !releases.contains_key(version) {
+            releases.insert(version.to_string(), None);
         }
-        match manifest.outputs.get(&rel) {
-            Some(hash) => {
-                report.checked += 1;
-                let bytes = std::fs::read(entry.path())
-                    .with_context(|| format!("reading {}", entry.path().display()))?;
-                if &sha256(&bytes) != hash {
-                    report.changed.push(rel.clone());
+    }
+    releases
+}
+
+/// Everything below a folder: files with their hashes, symbolic links and folders.
+struct Tree {
+    files: BTreeMap<String, String>,
+    symlinks: BTreeSet<String>,
+    folders: BTreeSet<String>,
+}
+
+impl Tree {
+    fn walk(dir: &Path) -> Result<Tree> {
+        use rayon::prelude::*;
+        let mut tree = Tree { files: BTreeMap::new(), symlinks: BTreeSet::new(), folders: BTreeSet::new() };
+        let mut files = Vec::new();
+        for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+            let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+            let rel = entry.path().strip_prefix(dir).expect("below dir").to_string_lossy().replace('\\', "/");
+            let kind = entry.file_type();
+            if kind.is_symlink() {
+                tree.symlinks.insert(rel);
+            } else if kind.is_dir() {
+                tree.folders.insert(rel);
+            } else {
+                files.push((rel, entry.into_path()));
+            }
+        }
+        let hashed: Vec<(String, String)> = files
+            .into_par_iter()
+            .map(|(rel, path)| {
+                let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+                Ok((rel, sha256(&bytes)))
+            })
+            .collect::<Result<_>>()?;
+        tree.files = hashed.into_iter().collect();
+        Ok(tree)
+    }
+}
+
+/// Findings gathered from every check; a path found by two checks is reported once.
+#[derive(Default)]
+struct Findings {
+    checked: BTreeSet<String>,
+    changed: BTreeSet<String>,
+    missing: BTreeSet<String>,
+    extra: BTreeSet<String>,
+    problems: Vec<String>,
+    signed: Vec<String>,
+    symlinks: BTreeSet<String>,
+    folders: BTreeSet<String>,
+}
+
+impl Findings {
+    /// The files below `prefix` against `outputs`, which lists them relative to `prefix`.
+    fn against(
+        &mut self,
+        tree: &Tree,
+        prefix: &str,
+        outputs: &BTreeMap<String, String>,
+        known: &dyn Fn(&str) -> bool,
+    ) {
+        for (path, hash) in tree.files.range(prefix.to_string()..).take_while(|(p, _)| p.starts_with(prefix))
+        {
+            let rel = &path[prefix.len()..];
+            match outputs.get(rel) {
+                Some(listed) if listed == hash => {}
+                Some(_) => {
+                    self.changed.insert(path.clone());
+                }
+                None if known(rel) => {}
+                None => {
+                    self.extra.insert(path.clone());
                 }
             }
-            None => report.extra.push(rel.clone()),
+            self.checked.insert(path.clone());
         }
-        seen.insert(rel);
+        for rel in outputs.keys() {
+            let path = format!("{prefix}{rel}");
+            if tree.symlinks.contains(&path) {
+                self.symlinks.insert(path);
+            } else if !tree.files.contains_key(&path) {
+                self.missing.insert(path);
+            }
+        }
     }
-    report.missing = manifest.outputs.keys().filter(|p| !seen.contains(*p)).cloned().collect();
-    Ok(report)
-}
 
-/// Checks the signature of every release manifest published under `dir/archive/`.
-pub fn verify_signatures(dir: &Path, public_hex: &str) -> Result<Vec<(String, bool)>> {
-    let archive = dir.join("archive");
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(&archive) else { return Ok(out) };
-    let mut manifests: Vec<_> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    manifests.sort();
-    for path in manifests {
-        let version = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let bytes = std::fs::read(&path)?;
-        let good = match std::fs::read_to_string(path.with_extension("sig")) {
-            Ok(sig) => check_signature(&bytes, &sig, public_hex)?,
-            Err(_) => false,
-        };
-        out.push((version, good));
+    /// One release: its published manifest against the hash the site manifest lists, its
+    /// edition against its outputs, and its signature. `None` when there is no manifest to read.
+    fn release(
+        &mut self,
+        dir: &Path,
+        tree: &Tree,
+        version: &str,
+        listed: Option<&str>,
+        key: Option<&VerifyingKey>,
+    ) -> Result<Option<(Published, super::manifest::Link)>> {
+        let name = format!("archive/{version}.json");
+        let edition = format!("archive/{version}/");
+        if !tree.files.contains_key(&name) {
+            self.problems.push(format!(
+                "release {version}: its manifest {name} is missing, so its edition {edition} cannot be checked"
+            ));
+            return Ok(None);
+        }
+        if listed.is_none() {
+            self.problems
+                .push(format!("release {version}: {name} is not in the release list of {SITE_MANIFEST}"));
+        }
+        let path = dir.join(&name);
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let published = Published::from_bytes(&bytes, &path.display().to_string())?;
+        if listed.is_some_and(|h| h != sha256(&bytes)) {
+            self.problems
+                .push(format!("release {version}: {name} is not the manifest {SITE_MANIFEST} lists"));
+        }
+        if published.version != version {
+            self.problems.push(format!("release {version}: {name} names version {}", published.version));
+        }
+        if !tree.folders.contains(edition.trim_end_matches('/')) {
+            self.problems.push(format!("release {version}: its edition {edition} is missing"));
+        }
+        self.against(tree, &edition, &published.outputs, &|_| false);
+        if let Some(key) = key {
+            self.signature(
+                dir,
+                &format!("release {version}"),
+                &bytes,
+                &format!("archive/{version}.sig"),
+                key,
+            );
+        }
+        let link = published.link(&bytes);
+        Ok(Some((published, link)))
     }
-    Ok(out)
+
+    fn signature(&mut self, dir: &Path, what: &str, bytes: &[u8], sig: &str, key: &VerifyingKey) {
+        let good = |signature: &str| {
+            unhex::<64>(signature, "the signature")
+                .is_ok_and(|s| key.verify(bytes, &ed25519_dalek::Signature::from_bytes(&s)).is_ok())
+        };
+        match std::fs::read_to_string(dir.join(sig)) {
+            Ok(signature) if good(&signature) => self.signed.push(what.to_string()),
+            Ok(_) => {
+                self.problems.push(format!("{what}: the signature {sig} is not valid for this public key"))
+            }
+            Err(_) => self.problems.push(format!("{what}: no signature ({sig} is missing)")),
+        }
+    }
+
+    /// Folders with nothing listed below them and nothing already reported, outermost only.
+    fn folders<'a>(&mut self, tree: &'a Tree, listed: impl Iterator<Item = &'a str>) {
+        let mut wanted: BTreeSet<&str> = BTreeSet::new();
+        let reported = tree.files.keys().chain(&tree.symlinks).map(String::as_str);
+        for path in listed.chain(reported) {
+            let mut rest = path;
+            while let Some((parent, _)) = rest.rsplit_once('/') {
+                wanted.insert(parent);
+                rest = parent;
+            }
+        }
+        for folder in &tree.folders {
+            let inside_reported = self.folders.iter().any(|f| folder.starts_with(f.as_str()));
+            if !wanted.contains(folder.as_str()) && !inside_reported {
+                self.folders.insert(format!("{folder}/"));
+            }
+        }
+        self.symlinks.extend(tree.symlinks.iter().cloned());
+    }
+
+    fn into_report(self) -> Report {
+        Report {
+            checked: self.checked.len(),
+            changed: self.changed.into_iter().collect(),
+            missing: self.missing.into_iter().collect(),
+            extra: self.extra.into_iter().collect(),
+            symlinks: self.symlinks.into_iter().collect(),
+            folders: self.folders.into_iter().collect(),
+            problems: self.problems,
+            signed: self.signed,
+        }
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -108,10 +306,14 @@ pub fn sign(bytes: &[u8], key_hex: &str) -> Result<String> {
     Ok(hex(&key.sign(bytes).to_bytes()))
 }
 
+fn public_key(public_hex: &str) -> Result<VerifyingKey> {
+    VerifyingKey::from_bytes(&unhex::<32>(public_hex, "the public key")?)
+        .context("the public key is not a valid ed25519 key")
+}
+
 /// Whether `signature_hex` is a signature of `bytes` by the holder of `public_hex`.
 pub fn check_signature(bytes: &[u8], signature_hex: &str, public_hex: &str) -> Result<bool> {
-    let key = ed25519_dalek::VerifyingKey::from_bytes(&unhex::<32>(public_hex, "the public key")?)
-        .context("the public key is not a valid ed25519 key")?;
+    let key = public_key(public_hex)?;
     let signature = ed25519_dalek::Signature::from_bytes(&unhex::<64>(signature_hex, "the signature")?);
     Ok(key.verify(bytes, &signature).is_ok())
 }
