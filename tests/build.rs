@@ -266,3 +266,73 @@ fn notice_status_follows_as_of() {
     gongkai::build(&opts).unwrap();
     assert!(site.read("disclosures/n/index.html").contains("公示期满"));
 }
+
+/// A site with every kind of source a build must never touch.
+fn site_with_sources() -> Site {
+    let site = Site::new();
+    site.case("a", "", "正文。");
+    site.file("data/members.csv", "年份,党员\n2024,12\n");
+    site.file("static/logo.txt", "logo");
+    site.file("releases/keep.txt", "kept");
+    site.file(".git/HEAD", "ref: refs/heads/main\n");
+    site
+}
+
+/// Runs the real `gongkai` in `dir`.
+fn gongkai(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gongkai")).current_dir(dir).args(args).output().unwrap()
+}
+
+// issue #13: `--out` at the site or a source folder moved it aside and deleted it
+#[test]
+fn out_at_the_site_or_its_sources_is_refused_and_nothing_is_touched() {
+    let site = site_with_sources();
+    let before = tree(site.root());
+    let root = site.root().to_str().unwrap().to_string();
+    for out in [
+        ".",
+        root.as_str(),
+        "content",
+        "content/cases",
+        "data",
+        "releases",
+        "static",
+        "site.toml",
+        ".git",
+        "..",
+        "public/../data",
+    ] {
+        let run = gongkai(site.root(), &["build", "--out", out]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success(), "--out {out} was accepted");
+        assert!(stderr.contains("refusing to build into"), "--out {out}: {stderr}");
+        assert!(stderr.contains("--out public"), "the error says what to do: {stderr}");
+        assert_eq!(before, tree(site.root()), "--out {out} changed the sources");
+    }
+    assert!(site.root().join("site.toml").is_file());
+}
+
+#[test]
+fn a_folder_gongkai_did_not_make_is_refused_and_kept() {
+    let site = site_with_sources();
+    site.file("docs/notes.txt", "mine");
+    let run = gongkai(site.root(), &["build", "--out", "docs"]);
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("did not make"));
+    assert_eq!(std::fs::read_to_string(site.root().join("docs/notes.txt")).unwrap(), "mine");
+    let run = gongkai(site.root(), &["build", "--out", "docs/site"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(site.root().join("docs/site/index.html").exists());
+    assert_eq!(std::fs::read_to_string(site.root().join("docs/notes.txt")).unwrap(), "mine");
+}
+
+#[test]
+fn an_output_built_before_the_marker_is_still_replaced() {
+    let site = site_with_sources();
+    site.build_ok();
+    std::fs::remove_file(site.out().join(".gongkai-output")).unwrap();
+    site.case("b", "", "正文。");
+    site.build_ok();
+    assert!(site.out().join("cases/b/index.html").exists());
+    assert!(site.out().join(".gongkai-output").exists());
+}

@@ -190,3 +190,13 @@ fn example_site_releases_archive_and_verify() {
     std::fs::write(&page, bytes).unwrap();
     assert_eq!(gongkai::versions::verify::verify_dir(&out).unwrap().changed, ["archive/2024/index.html"]);
 }
+
+#[test]
+fn the_output_marker_is_not_part_of_the_site() {
+    let site = site_with_release();
+    site.build_ok();
+    assert!(site.out().join(".gongkai-output").is_file());
+    assert!(!site.read("manifest.json").contains(".gongkai-output"));
+    let report = gongkai::versions::verify::verify_dir(&site.out()).unwrap();
+    assert!(report.is_clean(), "{report:?}");
+}

@@ -36,7 +36,8 @@ pub fn verify_dir(dir: &Path) -> Result<Report> {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).expect("below dir").to_string_lossy().replace('\\', "/");
-        if rel == SITE_MANIFEST {
+        // the marker only says who may replace the folder; it is not part of the site
+        if rel == SITE_MANIFEST || rel == crate::write::guard::MARKER {
             continue;
         }
         match manifest.outputs.get(&rel) {
