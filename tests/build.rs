@@ -336,3 +336,36 @@ fn an_output_built_before_the_marker_is_still_replaced() {
     assert!(site.out().join("cases/b/index.html").exists());
     assert!(site.out().join(".gongkai-output").exists());
 }
+
+#[test]
+fn leftovers_of_a_killed_build_are_removed_by_the_next() {
+    let site = site_with_sources();
+    site.build_ok();
+    site.file(".public.tmp-999999/index.html", "half written");
+    site.file(".public.old-999998/.gongkai-output", "");
+    site.file(".public.old-999998/index.html", "the site before");
+    site.file(".public.old-backup/index.html", "someone's own copy");
+    site.build_ok();
+    assert!(!site.root().join(".public.tmp-999999").exists());
+    assert!(!site.root().join(".public.old-999998").exists());
+    assert!(site.root().join(".public.old-backup/index.html").exists());
+    assert!(!site.root().join(".public.lock").exists());
+}
+
+#[test]
+fn a_running_build_keeps_a_second_one_out() {
+    let site = site_with_sources();
+    site.build_ok();
+    let before = tree(&site.out());
+    // this test's own process is alive, so its id stands for a build that is running
+    site.file(".public.lock", &format!("{}\n", std::process::id()));
+    site.case("b", "", "正文。");
+    let err = format!("{:#}", site.build().unwrap_err());
+    assert!(err.contains("is writing") && err.contains(".public.lock"), "{err}");
+    assert_eq!(before, tree(&site.out()));
+    // a build that was killed leaves its lock behind; the next build takes it over
+    site.file(".public.lock", "99999999\n");
+    site.build_ok();
+    assert!(site.out().join("cases/b/index.html").exists());
+    assert!(!site.root().join(".public.lock").exists());
+}

@@ -1,8 +1,9 @@
 //! Write: every output into a temporary folder beside the target, then one swap, so a failed
 //! build never leaves a half-written or emptied site behind. Only a folder gongkai made is
-//! ever replaced ([`guard`]).
+//! ever replaced ([`guard`]), and one build at a time writes it ([`lock`]).
 
 pub mod guard;
+pub mod lock;
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
@@ -31,6 +32,8 @@ pub struct Staging {
     old: PathBuf,
     written: Mutex<BTreeSet<String>>,
     committed: bool,
+    /// Last, so that it is released after `drop` has cleared the temporary folder.
+    _lock: lock::Lock,
 }
 
 impl Staging {
@@ -41,9 +44,10 @@ impl Staging {
         let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         let name = out.file_name().context("the output folder needs a name")?.to_string_lossy().into_owned();
+        let lock = lock::Lock::take(parent, &name)?;
+        lock::clear_leftovers(parent, &name)?;
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
         let staging = Staging {
             out: out.to_path_buf(),
@@ -51,6 +55,7 @@ impl Staging {
             old,
             written: Mutex::new(BTreeSet::new()),
             committed: false,
+            _lock: lock,
         };
         guard::mark(&staging.tmp)?;
         Ok(staging)
@@ -151,6 +156,7 @@ mod tests {
         write_site(dir.path(), &out, &[("a.html".into(), b"1".to_vec())]).unwrap();
         assert!(write_site(dir.path(), &out, &[("../evil".into(), b"x".to_vec())]).is_err());
         assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"1");
+        assert!(!dir.path().join(".public.lock").exists(), "the lock goes with the failed build");
     }
 
     #[test]
