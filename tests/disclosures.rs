@@ -218,3 +218,48 @@ fn dates_and_periods_outside_sensible_years_are_diagnostics() {
     assert_eq!((path.as_str(), line), ("content/cases/a.md", 4));
     assert!(message.contains("is not a date"), "{message}");
 }
+
+// issue #13: `notice_days = 4000000000` counted days past the end of the calendar and panicked
+#[test]
+fn endless_notices_are_diagnostics() {
+    each_is_one_error(&[
+        ("published = 2024-09-27\nnotice_days = 4000000000", 6, "longer than a year"),
+        ("published = 2024-09-27\nnotice_days = 4000000000\nworking_days = false", 6, "longer than a year"),
+        ("published = 2024-09-27\nnotice_days = 366\nworking_days = false", 6, "longer than a year"),
+    ]);
+    let site = Site::new();
+    site.file(
+        "content/disclosures/d.md",
+        &format!("{HEAD}published = 2024-09-27\nnotice_days = 365\nworking_days = false\n+++\n正文\n"),
+    );
+    site.build_ok();
+    assert!(site.read("disclosures/d/index.html").contains("2024年9月27日至2025年9月26日"));
+}
+
+#[test]
+fn a_calendar_over_all_dates_is_refused_with_its_line() {
+    let site = Site::new();
+    site.file("site.toml", "title = \"t\"\n[calendar]\nholidays = [\n  \"2024-10-01/2024-10-07\",\n  \"0001-01-01/9999-12-31\",\n]\n");
+    site.file("content/disclosures/d.md", &disclosure("notice_days = 5", "正文"));
+    let (path, line, message) = only_error(&site);
+    assert_eq!((path.as_str(), line), ("site.toml", 5));
+    assert!(message.contains("outside the years 1949 to 2200"), "{message}");
+}
+
+#[test]
+fn a_calendar_without_working_days_ends_the_notice_in_a_diagnostic() {
+    // ten years of holidays, in ranges of 60 days each, from the day of publication
+    let start = gongkai::text::parse_date("2024-09-27").unwrap();
+    let ranges: Vec<String> = (0..62)
+        .map(|i| {
+            let from = start + chrono::Days::new(i * 60);
+            format!("\"{from}/{}\"", from + chrono::Days::new(59))
+        })
+        .collect();
+    let site = Site::new();
+    site.file("site.toml", &format!("title = \"t\"\n[calendar]\nholidays = [{}]\n", ranges.join(", ")));
+    site.file("content/disclosures/d.md", &disclosure("notice_days = 5", "正文"));
+    let (path, line, message) = only_error(&site);
+    assert_eq!((path.as_str(), line), ("content/disclosures/d.md", 6));
+    assert!(message.contains("no 5 working days follow 2024-09-27"), "{message}");
+}

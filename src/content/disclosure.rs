@@ -230,6 +230,10 @@ struct Meta {
     table: Option<String>,
 }
 
+/// The longest notice, in days: a 公示 lasts days or weeks. The bound keeps a typing slip
+/// (`notice_days = 4000000000`) from counting days to the end of the calendar.
+pub const MAX_NOTICE_DAYS: u32 = 365;
+
 pub const KEYS: &[&str] = &[
     "org",
     "category",
@@ -296,12 +300,31 @@ pub fn parse(
             _ if days == 0 => {
                 err("notice_days", "a notice lasts at least one day".into(), "e.g. notice_days = 5")
             }
+            _ if days > MAX_NOTICE_DAYS => err(
+                "notice_days",
+                format!("a notice of {days} days is longer than a year"),
+                "a 公示 lasts days or weeks, e.g. notice_days = 5",
+            ),
             (None, Some(from)) => {
-                notice_to = Some(if meta.working_days.unwrap_or(true) {
+                let working = meta.working_days.unwrap_or(true);
+                let end = if working {
                     calendar.nth_working_day(from, days)
                 } else {
-                    from + chrono::Days::new(u64::from(days) - 1)
-                });
+                    from.checked_add_days(chrono::Days::new(u64::from(days) - 1))
+                };
+                match end {
+                    Some(end) => notice_to = Some(end),
+                    None if working => err(
+                        "notice_days",
+                        format!("no {days} working days follow {from} within ten years"),
+                        "check calendar.holidays in site.toml, or give notice_to",
+                    ),
+                    None => err(
+                        "notice_days",
+                        format!("{days} days from {from} run past the last date there is"),
+                        "check published and notice_from",
+                    ),
+                }
             }
             (None, None) => {}
         }
@@ -319,6 +342,8 @@ pub fn parse(
             );
             None
         }
+        // with notice_days, what kept the end from being counted was reported above
+        (Some(_), None) if meta.notice_days.is_some() => None,
         (Some(_), None) | (None, Some(_)) => {
             err("notice_from", "a notice window needs both ends".into(), "give notice_from and notice_to");
             None
