@@ -13,6 +13,10 @@ const SUMMARY_CHARS: usize = 120;
 /// Escapes the five characters that matter in HTML and XML text and attributes. Tera's own
 /// escaper also turns `/` into `&#x2F;`, which bloats every link on a page for no safety gain;
 /// charts, diffs and templates all use this one.
+///
+/// Control characters are dropped: XML cannot carry them, so one would make the Atom feed
+/// unreadable. Files holding them are refused when loaded ([`find_control`]); this catches
+/// those written as escapes, such as `"\u0001"` in front matter.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
     for c in input.chars() {
@@ -22,10 +26,26 @@ pub fn escape_html(input: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if is_forbidden_control(c) => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// A C0 control character other than tab, line feed and carriage return: never meant in a
+/// text, and not allowed in XML.
+pub fn is_forbidden_control(c: char) -> bool {
+    c < ' ' && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// The first forbidden control character in `text`, as (line, column, character), both
+/// counted from 1, the column in characters.
+pub fn find_control(text: &str) -> Option<(usize, usize, char)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let (column, c) = line.chars().enumerate().find(|(_, c)| is_forbidden_control(*c))?;
+        Some((i + 1, column + 1, c))
+    })
 }
 
 /// Parses `2020-12-01` (also `2020/12/1` and `2020年12月1日`). The year has four digits and
@@ -216,6 +236,15 @@ mod tests {
         ] {
             assert!(parse_date(bad).is_err(), "{bad}");
         }
+    }
+
+    // issue #13: a NUL in a title made atom.xml invalid XML
+    #[test]
+    fn control_characters_are_found_and_never_escaped_into_markup() {
+        assert_eq!(find_control("第一行\n正文\u{0}。"), Some((2, 3, '\0')));
+        assert_eq!(find_control("a\tb\r\nc\n"), None);
+        assert_eq!(find_control("x\u{1b}[31m"), Some((1, 2, '\u{1b}')));
+        assert_eq!(escape_html("a\u{0}b\u{8}<\tc\n"), "ab&lt;\tc\n");
     }
 
     #[test]

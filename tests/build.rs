@@ -369,3 +369,43 @@ fn a_running_build_keeps_a_second_one_out() {
     assert!(site.out().join("cases/b/index.html").exists());
     assert!(!site.root().join(".public.lock").exists());
 }
+
+// issue #13: a NUL (or another control character) in a text reached the pages and made
+// atom.xml invalid XML
+#[test]
+fn control_characters_are_refused_with_file_line_and_column() {
+    for (file, text, line, column) in [
+        (
+            "content/cases/a.md",
+            "+++\ntitle = \"甲\"\npublisher = \"乙\"\n+++\n第一段。\n\n第二段\0。\n",
+            7,
+            4,
+        ),
+        ("content/cases/a.md", "+++\ntitle = \"甲\u{1b}\"\npublisher = \"乙\"\n+++\n正文。\n", 2, 11),
+        ("site.toml", "title = \"测试\u{7}站\"\n", 1, 12),
+        ("data/notes.csv", "年份,备注\n2024,甲\u{b}乙\n", 2, 7),
+    ] {
+        let site = Site::new();
+        site.case("b", "", "正文。");
+        site.file(file, text);
+        let errors = site.build_err();
+        assert_eq!(errors.len(), 1, "{file}: {errors:?}");
+        let e = &errors[0];
+        assert_eq!((e.path.to_str().unwrap(), e.line, e.column), (file, line, column), "{e}");
+        assert!(e.message.contains("control character"), "{e}");
+    }
+}
+
+#[test]
+fn control_characters_written_as_escapes_never_reach_the_feed() {
+    let site = Site::new();
+    site.file("content/cases/a.md", "+++\ntitle = \"标题\\u0001\\u0000\"\npublisher = \"乙\"\n+++\n正文。\n");
+    site.build_ok();
+    for (path, bytes) in
+        tree(&site.out()).into_iter().filter(|(p, _)| p.ends_with(".xml") || p.ends_with(".html"))
+    {
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(!text.chars().any(gongkai::text::is_forbidden_control), "{path} holds a control character");
+    }
+    assert!(site.read("cases/atom.xml").contains("<title>标题</title>"));
+}
