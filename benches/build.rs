@@ -318,7 +318,7 @@ fn split_run(site: &Path, out: &Path) -> anyhow::Result<Split> {
     // Peak while rendering, and what stays resident while the finished site waits to be written.
     let (render_peak, held) = (vm_hwm_mb(None), vm_status_mb(None, "VmRSS:"));
     let t = Instant::now();
-    gongkai::write::write_site(out, &files)?;
+    gongkai::write::write_site(site, out, &files)?;
     let write = t.elapsed();
     let bytes = files.iter().map(|(_, b)| b.len() as u64).sum();
     println!(

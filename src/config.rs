@@ -94,24 +94,19 @@ impl Calendar {
         self.workdays.contains(&d) || !weekend && !self.holidays.contains(&d)
     }
 
-    /// The `n`th working day counting from `from` itself (n >= 1).
-    pub fn nth_working_day(&self, from: NaiveDate, n: u32) -> NaiveDate {
-        let mut d = from;
-        let mut left = n;
-        loop {
-            if self.is_working_day(d) {
-                left -= 1;
-                if left == 0 {
-                    return d;
-                }
-            }
-            d = d.succ_opt().expect("dates stay far from the end of time");
-        }
+    /// The `n`th working day counting from `from` itself (n >= 1), or `None` when the next ten
+    /// years have not that many: a holiday list that covers them all must end in an error,
+    /// not in a search to the end of the calendar.
+    pub fn nth_working_day(&self, from: NaiveDate, n: u32) -> Option<NaiveDate> {
+        const HORIZON_DAYS: usize = 3653;
+        let mut working = from.iter_days().take(HORIZON_DAYS).filter(|d| self.is_working_day(*d));
+        working.nth(usize::try_from(n).ok()?.checked_sub(1)?)
     }
 
-    fn parse(value: &toml::Value, line: usize, errors: &mut Vec<Diagnostic>) -> Calendar {
+    fn parse(value: &toml::Value, line_of: &dyn Fn(&str) -> usize, errors: &mut Vec<Diagnostic>) -> Calendar {
         let path = Path::new(FILE);
         let mut cal = Calendar::default();
+        let line = line_of("[calendar]");
         let Some(table) = value.as_table() else {
             errors.push(Diagnostic::new(
                 path,
@@ -132,15 +127,14 @@ impl Calendar {
             for item in v.as_array().into_iter().flatten() {
                 let text = item.as_str().map(String::from).unwrap_or_else(|| item.to_string());
                 match parse_days(&text) {
-                    Some(days) => set.extend(days),
-                    None => errors.push(
-                        Diagnostic::new(
-                            path,
-                            line,
-                            format!("`{text}` in calendar.{key} is not a date or range"),
+                    Ok(days) => set.extend(days),
+                    Err((problem, hint)) => {
+                        let at = Some(line_of(&text)).filter(|l| *l > 0).unwrap_or(line);
+                        errors.push(
+                            Diagnostic::new(path, at, format!("`{text}` in calendar.{key} {problem}"))
+                                .with_hint(hint),
                         )
-                        .with_hint("write \"2024-10-01\" or a range \"2024-10-01/2024-10-07\""),
-                    ),
+                    }
                 }
             }
         }
@@ -182,11 +176,39 @@ fn parse_required(text: &str, value: &toml::Value, errors: &mut Vec<Diagnostic>)
     out
 }
 
-/// `2024-10-01` or `2024-10-01/2024-10-07`.
-fn parse_days(s: &str) -> Option<Vec<NaiveDate>> {
+/// The years a calendar may list: from 1949, when today's public holidays begin, to far past
+/// any site's life. A bound keeps a typing slip from filling memory with days.
+const CALENDAR_YEARS: std::ops::RangeInclusive<i32> = 1949..=2200;
+/// The longest range of days: the longest holiday with its 调休 is about ten days.
+const MAX_RANGE_DAYS: i64 = 60;
+
+/// `2024-10-01` or `2024-10-01/2024-10-07`, or what is wrong with it and what to write.
+fn parse_days(s: &str) -> Result<Vec<NaiveDate>, (String, &'static str)> {
+    use chrono::Datelike;
     let (a, b) = s.split_once('/').unwrap_or((s, s));
-    let (a, b) = (crate::text::parse_date(a).ok()?, crate::text::parse_date(b).ok()?);
-    (a <= b).then(|| a.iter_days().take_while(|d| *d <= b).collect())
+    let (Ok(a), Ok(b)) = (crate::text::parse_date(a), crate::text::parse_date(b)) else {
+        return Err((
+            "is not a date or range".into(),
+            "write \"2024-10-01\" or a range \"2024-10-01/2024-10-07\"",
+        ));
+    };
+    if a > b {
+        return Err(("ends before it starts".into(), "write the first day first: \"2024-10-01/2024-10-07\""));
+    }
+    if !CALENDAR_YEARS.contains(&a.year()) || !CALENDAR_YEARS.contains(&b.year()) {
+        return Err((
+            "is outside the years 1949 to 2200".into(),
+            "list the holidays the State Council publishes for the years the site covers",
+        ));
+    }
+    let days = (b - a).num_days() + 1;
+    if days > MAX_RANGE_DAYS {
+        return Err((
+            format!("spans {days} days; a holiday range may span at most {MAX_RANGE_DAYS}"),
+            "list each holiday on its own, e.g. \"2024-10-01/2024-10-07\"",
+        ));
+    }
+    Ok(a.iter_days().take_while(|d| *d <= b).collect())
 }
 
 impl Default for Config {
@@ -233,6 +255,12 @@ impl Config {
         let line_of = |key: &str| {
             text.lines().position(|l| l.trim_start().starts_with(key)).map(|i| i + 1).unwrap_or(0)
         };
+        // a calendar entry is found quoted first, so that `2024-10-01` is not found inside a range
+        let line_holding = |needle: &str| {
+            let quoted = format!("\"{needle}\"");
+            let find = |hit: &dyn Fn(&str) -> bool| text.lines().position(hit).map(|i| i + 1);
+            find(&|l| l.contains(&quoted)).or_else(|| find(&|l| l.contains(needle))).unwrap_or(0)
+        };
         let mut errors = Vec::new();
         for (key, value) in &table {
             let wrong_type = |what: &str| {
@@ -247,7 +275,7 @@ impl Config {
                     Some(n) if n > 0 => config.paginate = n as usize,
                     _ => errors.push(wrong_type("a number")),
                 },
-                "calendar" => config.calendar = Calendar::parse(value, line_of("[calendar]"), &mut errors),
+                "calendar" => config.calendar = Calendar::parse(value, &line_holding, &mut errors),
                 "require_review" => match value.as_bool() {
                     Some(b) => config.require_review = b,
                     None => errors.push(
@@ -308,9 +336,36 @@ mod tests {
         let cal = Config::parse(Some(text)).unwrap().calendar;
         let d = |s| crate::text::parse_date(s).unwrap();
         // Friday 27 Sep, Sunday 29 Sep is a make-up working day, then the National Day week
-        assert_eq!(cal.nth_working_day(d("2024-09-27"), 5), d("2024-10-09"));
-        assert_eq!(cal.nth_working_day(d("2024-06-03"), 5), d("2024-06-07"));
+        assert_eq!(cal.nth_working_day(d("2024-09-27"), 5), Some(d("2024-10-09")));
+        assert_eq!(cal.nth_working_day(d("2024-06-03"), 5), Some(d("2024-06-07")));
+        assert_eq!(cal.nth_working_day(d("2024-06-03"), 0), None);
         assert!(cal.is_working_day(d("2024-10-12")));
+    }
+
+    // issue #13: a range over all dates took 1.6 GB, then a notice counted past the last date
+    #[test]
+    fn calendar_ranges_are_bounded() {
+        let text = "title = \"x\"\n[calendar]\nholidays = [\n  \"2024-10-01/2024-10-07\",\n  \"1900-01-01/9999-12-31\",\n]\nworkdays = [\"2024-01-01/2024-12-31\", \"1900-01-01\", \"2024-10-07/2024-10-01\"]\n";
+        let errors = Config::parse(Some(text)).unwrap_err();
+        let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.message.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                (5, "`1900-01-01/9999-12-31` in calendar.holidays is outside the years 1949 to 2200"),
+                (7, "`2024-01-01/2024-12-31` in calendar.workdays spans 366 days; a holiday range may span at most 60"),
+                (7, "`1900-01-01` in calendar.workdays is outside the years 1949 to 2200"),
+                (7, "`2024-10-07/2024-10-01` in calendar.workdays ends before it starts"),
+            ]
+        );
+    }
+
+    #[test]
+    fn no_working_day_in_reach_is_none_not_a_hang() {
+        let d = |s| crate::text::parse_date(s).unwrap();
+        let mut cal = Calendar::default();
+        cal.holidays.extend(d("2024-01-01").iter_days().take(4000));
+        assert_eq!(cal.nth_working_day(d("2024-06-03"), 5), None);
+        assert_eq!(Calendar::default().nth_working_day(NaiveDate::MAX, 5), None);
     }
 
     #[test]

@@ -268,14 +268,15 @@ fn tidy(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// site is never held in memory at once.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
+    let out = opts.out_dir();
+    // first, so that a refused output folder or a build already running is said at once
+    let staging = write::Staging::new(&opts.root, &out)?;
     let history = versions::History::load(&opts.root)?;
     let editions = versions::archive::editions(&history);
     let mut prepared = pipeline::Prepared::load(opts, history)?;
     let library = resolve_prepared(opts, &mut prepared)?;
     // the texts were needed by parsing only
     prepared.texts.clear();
-    let out = opts.out_dir();
-    let staging = write::Staging::new(&out)?;
     let renderer = prepared.renderer(&library, &editions);
     let mut hashes: Vec<(String, String)> = renderer
         .render_each(&renderer.jobs(), opts.progress.as_deref(), &|o| staging.put(o))?

@@ -108,12 +108,17 @@ pub fn walk(root: &Path, dir: impl AsRef<Path>) -> Result<Vec<(PathBuf, PathBuf)
     Ok(files)
 }
 
-/// UTF-8 (a BOM is dropped) or a diagnostic naming the encoding the bytes look like.
+/// UTF-8 (a BOM is dropped) or a diagnostic naming the encoding the bytes look like, or the
+/// control character the text must not hold.
 pub fn decode(rel: &Path, bytes: Vec<u8>, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
                 text.drain(..3);
+            }
+            if let Err(d) = no_control_characters(rel, &text) {
+                diagnostics.push(d);
+                return None;
             }
             Some(text)
         }
@@ -133,6 +138,24 @@ pub fn decode(rel: &Path, bytes: Vec<u8>, diagnostics: &mut Vec<Diagnostic>) -> 
     }
 }
 
+/// Refuses a text holding a control character (NUL, ESC, …): it would reach the pages and make
+/// the Atom feed invalid XML. Such characters come with text pasted from PDF or Word, or from a
+/// damaged file, and nobody means them.
+pub fn no_control_characters(rel: &Path, text: &str) -> Result<(), Diagnostic> {
+    let Some((line, column, c)) = crate::text::find_control(text) else { return Ok(()) };
+    let name = if c == '\0' { "NUL".to_string() } else { format!("U+{:04X}", c as u32) };
+    let mut diagnostic = Diagnostic::new(
+        rel,
+        line,
+        format!("the text holds a control character ({name}), which web pages and feeds cannot carry"),
+    )
+    .with_hint(
+        "delete it: editors show it as a box, a space or ^@; it comes with text pasted from PDF or Word",
+    );
+    diagnostic.column = column;
+    Err(diagnostic)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +167,14 @@ mod tests {
         assert!(decode(Path::new("a.md"), bytes.into_owned(), &mut diags).is_none());
         assert!(diags[0].message.contains("GBK"), "{}", diags[0].message);
         assert_eq!(diags[0].line, 1);
+    }
+
+    #[test]
+    fn control_characters_are_refused_with_line_and_column() {
+        let mut diags = Vec::new();
+        assert!(decode(Path::new("a.md"), b"+++\ntitle = \"x\x00\"\n".to_vec(), &mut diags).is_none());
+        assert_eq!((diags[0].line, diags[0].column), (2, 11));
+        assert!(diags[0].message.contains("NUL"), "{}", diags[0].message);
     }
 
     #[test]

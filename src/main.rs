@@ -263,19 +263,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             report(root, as_of, org, &format, &audience)
         }
         Command::Keygen { dir } => {
-            let (secret, public) = gongkai::versions::verify::keygen()?;
-            std::fs::create_dir_all(&dir)?;
-            let secret_path = dir.join("release.key");
-            anyhow::ensure!(
-                !secret_path.exists(),
-                "{} exists; keep it, or remove it first",
-                secret_path.display()
-            );
-            std::fs::write(&secret_path, format!("{secret}\n"))?;
-            std::fs::write(dir.join("release.pub"), format!("{public}\n"))?;
+            let keys = gongkai::versions::verify::write_keypair(&dir)?;
             eprintln!(
-                "wrote {} (keep it secret, never commit it) and release.pub (publish it)",
-                secret_path.display()
+                "wrote {} (keep it secret, never commit it) and {} (publish it)",
+                keys.secret.display(),
+                keys.public.display()
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -1,7 +1,7 @@
 //! Chinese text rules shared by every stage: dates, script detection, slugs, summaries and
 //! reading time.
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, Result};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -13,6 +13,10 @@ const SUMMARY_CHARS: usize = 120;
 /// Escapes the five characters that matter in HTML and XML text and attributes. Tera's own
 /// escaper also turns `/` into `&#x2F;`, which bloats every link on a page for no safety gain;
 /// charts, diffs and templates all use this one.
+///
+/// Control characters are dropped: XML cannot carry them, so one would make the Atom feed
+/// unreadable. Files holding them are refused when loaded ([`find_control`]); this catches
+/// those written as escapes, such as `"\u0001"` in front matter.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
     for c in input.chars() {
@@ -22,6 +26,7 @@ pub fn escape_html(input: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if is_forbidden_control(c) => {}
             c => out.push(c),
         }
     }
@@ -42,18 +47,52 @@ pub fn is_safe_url(url: &str) -> bool {
     }
 }
 
-/// Parses `2020-12-01` (also `2020/12/1` and `2020年12月1日`).
+/// A C0 control character other than tab, line feed and carriage return: never meant in a
+/// text, and not allowed in XML.
+pub fn is_forbidden_control(c: char) -> bool {
+    c < ' ' && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// The first forbidden control character in `text`, as (line, column, character), both
+/// counted from 1, the column in characters.
+pub fn find_control(text: &str) -> Option<(usize, usize, char)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let (column, c) = line.chars().enumerate().find(|(_, c)| is_forbidden_control(*c))?;
+        Some((i + 1, column + 1, c))
+    })
+}
+
+/// Parses `2020-12-01` (also `2020/12/1` and `2020年12月1日`). The year has four digits and
+/// nothing but digits stands between the separators, so `-2024-05-01` is not read as a date in
+/// 2024, and no date comes near the ends of the calendar where date arithmetic overflows.
 pub fn parse_date(s: &str) -> Result<NaiveDate> {
-    let t = s.trim();
-    let parts: Vec<&str> = t.split(['-', '/', '年', '月', '日']).filter(|p| !p.is_empty()).collect();
-    if parts.len() == 3 {
-        if let (Ok(y), Ok(m), Ok(d)) = (parts[0].parse(), parts[1].parse(), parts[2].parse()) {
-            if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
-                return Ok(date);
-            }
-        }
+    date_parts(s.trim())
+        .and_then(|[y, m, d]| {
+            NaiveDate::from_ymd_opt(digits(y, 4..=4)?, digits(m, 1..=2)?, digits(d, 1..=2)?)
+        })
+        .ok_or_else(|| anyhow!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2020-12-01"))
+}
+
+/// The number written by `part`, when it is ASCII digits alone (no sign, no space) and as many
+/// as `len` allows: what dates and periods are made of.
+pub fn digits<T: std::str::FromStr>(part: &str, len: std::ops::RangeInclusive<usize>) -> Option<T> {
+    let plain = len.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
+    plain.then(|| part.parse().ok()).flatten()
+}
+
+/// Year, month and day of `2020-12-01`, `2020/12/01` or `2020年12月1日`, one separator throughout.
+fn date_parts(t: &str) -> Option<[&str; 3]> {
+    if let Some(rest) = t.strip_suffix('日') {
+        let (y, rest) = rest.split_once('年')?;
+        let (m, d) = rest.split_once('月')?;
+        return Some([y, m, d]);
     }
-    bail!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2020-12-01")
+    let sep = if t.contains('/') { '/' } else { '-' };
+    let mut parts = t.split(sep);
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(y), Some(m), Some(d), None) => Some([y, m, d]),
+        _ => None,
+    }
 }
 
 /// `2020年12月1日`: Arabic numerals, no zero padding (GB/T 9704).
@@ -211,6 +250,35 @@ mod tests {
         assert_eq!(parse_date("2020年12月1日").unwrap(), d);
         assert!(parse_date("2020-13-01").is_err());
         assert!(parse_date("昨天").is_err());
+        assert_eq!(parse_date(" 2020/12/1 ").unwrap(), d);
+    }
+
+    // issue #13: a sign or a six-digit year was read as a date near the end of the calendar
+    #[test]
+    fn only_four_digit_years_and_plain_digits() {
+        for bad in [
+            "-2024-05-01",
+            "+2024-05-01",
+            "2024--05-01",
+            "2024-05-01-",
+            "262142-12-31",
+            "99-05-01",
+            "2024-+5-01",
+            "2024-05/01",
+            "2024年5月1",
+            "2024-05-01T00:00",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    // issue #13: a NUL in a title made atom.xml invalid XML
+    #[test]
+    fn control_characters_are_found_and_never_escaped_into_markup() {
+        assert_eq!(find_control("第一行\n正文\u{0}。"), Some((2, 3, '\0')));
+        assert_eq!(find_control("a\tb\r\nc\n"), None);
+        assert_eq!(find_control("x\u{1b}[31m"), Some((1, 2, '\u{1b}')));
+        assert_eq!(escape_html("a\u{0}b\u{8}<\tc\n"), "ab&lt;\tc\n");
     }
 
     #[test]

@@ -266,3 +266,146 @@ fn notice_status_follows_as_of() {
     gongkai::build(&opts).unwrap();
     assert!(site.read("disclosures/n/index.html").contains("公示期满"));
 }
+
+/// A site with every kind of source a build must never touch.
+fn site_with_sources() -> Site {
+    let site = Site::new();
+    site.case("a", "", "正文。");
+    site.file("data/members.csv", "年份,党员\n2024,12\n");
+    site.file("static/logo.txt", "logo");
+    site.file("releases/keep.txt", "kept");
+    site.file(".git/HEAD", "ref: refs/heads/main\n");
+    site
+}
+
+/// Runs the real `gongkai` in `dir`.
+fn gongkai(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gongkai")).current_dir(dir).args(args).output().unwrap()
+}
+
+// issue #13: `--out` at the site or a source folder moved it aside and deleted it
+#[test]
+fn out_at_the_site_or_its_sources_is_refused_and_nothing_is_touched() {
+    let site = site_with_sources();
+    let before = tree(site.root());
+    let root = site.root().to_str().unwrap().to_string();
+    for out in [
+        ".",
+        root.as_str(),
+        "content",
+        "content/cases",
+        "data",
+        "releases",
+        "static",
+        "site.toml",
+        ".git",
+        "..",
+        "public/../data",
+    ] {
+        let run = gongkai(site.root(), &["build", "--out", out]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success(), "--out {out} was accepted");
+        assert!(stderr.contains("refusing to build into"), "--out {out}: {stderr}");
+        assert!(stderr.contains("--out public"), "the error says what to do: {stderr}");
+        assert_eq!(before, tree(site.root()), "--out {out} changed the sources");
+    }
+    assert!(site.root().join("site.toml").is_file());
+}
+
+#[test]
+fn a_folder_gongkai_did_not_make_is_refused_and_kept() {
+    let site = site_with_sources();
+    site.file("docs/notes.txt", "mine");
+    let run = gongkai(site.root(), &["build", "--out", "docs"]);
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("did not make"));
+    assert_eq!(std::fs::read_to_string(site.root().join("docs/notes.txt")).unwrap(), "mine");
+    let run = gongkai(site.root(), &["build", "--out", "docs/site"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(site.root().join("docs/site/index.html").exists());
+    assert_eq!(std::fs::read_to_string(site.root().join("docs/notes.txt")).unwrap(), "mine");
+}
+
+#[test]
+fn an_output_built_before_the_marker_is_still_replaced() {
+    let site = site_with_sources();
+    site.build_ok();
+    std::fs::remove_file(site.out().join(".gongkai-output")).unwrap();
+    site.case("b", "", "正文。");
+    site.build_ok();
+    assert!(site.out().join("cases/b/index.html").exists());
+    assert!(site.out().join(".gongkai-output").exists());
+}
+
+#[test]
+fn leftovers_of_a_killed_build_are_removed_by_the_next() {
+    let site = site_with_sources();
+    site.build_ok();
+    site.file(".public.tmp-999999/index.html", "half written");
+    site.file(".public.old-999998/.gongkai-output", "");
+    site.file(".public.old-999998/index.html", "the site before");
+    site.file(".public.old-backup/index.html", "someone's own copy");
+    site.build_ok();
+    assert!(!site.root().join(".public.tmp-999999").exists());
+    assert!(!site.root().join(".public.old-999998").exists());
+    assert!(site.root().join(".public.old-backup/index.html").exists());
+    assert!(!site.root().join(".public.lock").exists());
+}
+
+#[test]
+fn a_running_build_keeps_a_second_one_out() {
+    let site = site_with_sources();
+    site.build_ok();
+    let before = tree(&site.out());
+    // this test's own process is alive, so its id stands for a build that is running
+    site.file(".public.lock", &format!("{}\n", std::process::id()));
+    site.case("b", "", "正文。");
+    let err = format!("{:#}", site.build().unwrap_err());
+    assert!(err.contains("is writing") && err.contains(".public.lock"), "{err}");
+    assert_eq!(before, tree(&site.out()));
+    // a build that was killed leaves its lock behind; the next build takes it over
+    site.file(".public.lock", "99999999\n");
+    site.build_ok();
+    assert!(site.out().join("cases/b/index.html").exists());
+    assert!(!site.root().join(".public.lock").exists());
+}
+
+// issue #13: a NUL (or another control character) in a text reached the pages and made
+// atom.xml invalid XML
+#[test]
+fn control_characters_are_refused_with_file_line_and_column() {
+    for (file, text, line, column) in [
+        (
+            "content/cases/a.md",
+            "+++\ntitle = \"甲\"\npublisher = \"乙\"\n+++\n第一段。\n\n第二段\0。\n",
+            7,
+            4,
+        ),
+        ("content/cases/a.md", "+++\ntitle = \"甲\u{1b}\"\npublisher = \"乙\"\n+++\n正文。\n", 2, 11),
+        ("site.toml", "title = \"测试\u{7}站\"\n", 1, 12),
+        ("data/notes.csv", "年份,备注\n2024,甲\u{b}乙\n", 2, 7),
+    ] {
+        let site = Site::new();
+        site.case("b", "", "正文。");
+        site.file(file, text);
+        let errors = site.build_err();
+        assert_eq!(errors.len(), 1, "{file}: {errors:?}");
+        let e = &errors[0];
+        assert_eq!((e.path.to_str().unwrap(), e.line, e.column), (file, line, column), "{e}");
+        assert!(e.message.contains("control character"), "{e}");
+    }
+}
+
+#[test]
+fn control_characters_written_as_escapes_never_reach_the_feed() {
+    let site = Site::new();
+    site.file("content/cases/a.md", "+++\ntitle = \"标题\\u0001\\u0000\"\npublisher = \"乙\"\n+++\n正文。\n");
+    site.build_ok();
+    for (path, bytes) in
+        tree(&site.out()).into_iter().filter(|(p, _)| p.ends_with(".xml") || p.ends_with(".html"))
+    {
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(!text.chars().any(gongkai::text::is_forbidden_control), "{path} holds a control character");
+    }
+    assert!(site.read("cases/atom.xml").contains("<title>标题</title>"));
+}

@@ -174,6 +174,17 @@ fn a_malformed_figure_fails_naming_file_line_and_column() {
     );
 }
 
+// issue #13: thirty digits and 万亿 overflowed (a panic) instead of failing the cell
+#[test]
+fn a_figure_too_large_fails_naming_file_and_line() {
+    let site = Site::new();
+    site.file("data/big.csv", &format!("年份,经费\n2019,59万余元\n2020,{}万亿元\n", "9".repeat(30)));
+    let diags = site.build_err();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!((diags[0].path.to_str().unwrap(), diags[0].line), ("data/big.csv", 3));
+    assert!(diags[0].message.contains("too large"), "{}", diags[0].message);
+}
+
 #[test]
 fn templates_can_load_data() {
     let site = site_with("正文。");

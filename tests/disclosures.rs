@@ -186,3 +186,88 @@ fn disclosure_table_from_csv_and_its_birth_dates() {
     let errors = site.build_err();
     assert_eq!((errors[0].path.to_str().unwrap(), errors[0].line), ("data/people.csv", 2));
 }
+
+/// The one diagnostic of a build of a site with `file`, as (path, line, message).
+fn only_error(site: &Site) -> (String, usize, String) {
+    let errors = site.build_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let e = &errors[0];
+    (e.path.to_string_lossy().into_owned(), e.line, e.message.clone())
+}
+
+const HEAD: &str = "+++\ntitle = \"公示\"\norg = \"示范村党支部\"\ncategory = \"发展党员\"\n";
+
+/// Builds a disclosure with each front matter and checks its one diagnostic: (front matter,
+/// line, words of the message).
+fn each_is_one_error(cases: &[(&str, usize, &str)]) {
+    for (front, line, words) in cases {
+        let site = Site::new();
+        site.file("content/disclosures/d.md", &format!("{HEAD}{front}\n+++\n正文\n"));
+        let (path, at, message) = only_error(&site);
+        assert_eq!((path.as_str(), at), ("content/disclosures/d.md", *line), "{front}: {message}");
+        assert!(message.contains(words), "{front}: {message}");
+    }
+}
+
+// issue #13: a date near the end of the calendar panicked the build, `-2024-05-01` was read as
+// 2024-05-01, and periods in the year 0 or 2147483647 were accepted (the latter panicked)
+#[test]
+fn dates_and_periods_outside_sensible_years_are_diagnostics() {
+    each_is_one_error(&[
+        ("published = \"262142-12-31\"\nnotice_days = 5", 5, "is not a date"),
+        ("published = \"262143-12-25\"\nnotice_days = 5\nworking_days = false", 5, "is not a date"),
+        ("published = \"-2024-05-01\"", 5, "is not a date"),
+        ("published = 2024-09-27\nperiod = \"0Q1\"", 6, "is not a period"),
+        ("published = 2024-09-27\nperiod = \"2147483647-12\"", 6, "is not a period"),
+    ]);
+    let site = Site::new();
+    site.case("a", "date = \"-2024-05-01\"", "正文");
+    let (path, line, message) = only_error(&site);
+    assert_eq!((path.as_str(), line), ("content/cases/a.md", 4));
+    assert!(message.contains("is not a date"), "{message}");
+}
+
+// issue #13: `notice_days = 4000000000` counted days past the end of the calendar and panicked
+#[test]
+fn endless_notices_are_diagnostics() {
+    each_is_one_error(&[
+        ("published = 2024-09-27\nnotice_days = 4000000000", 6, "longer than a year"),
+        ("published = 2024-09-27\nnotice_days = 4000000000\nworking_days = false", 6, "longer than a year"),
+        ("published = 2024-09-27\nnotice_days = 366\nworking_days = false", 6, "longer than a year"),
+    ]);
+    let site = Site::new();
+    site.file(
+        "content/disclosures/d.md",
+        &format!("{HEAD}published = 2024-09-27\nnotice_days = 365\nworking_days = false\n+++\n正文\n"),
+    );
+    site.build_ok();
+    assert!(site.read("disclosures/d/index.html").contains("2024年9月27日至2025年9月26日"));
+}
+
+#[test]
+fn a_calendar_over_all_dates_is_refused_with_its_line() {
+    let site = Site::new();
+    site.file("site.toml", "title = \"t\"\n[calendar]\nholidays = [\n  \"2024-10-01/2024-10-07\",\n  \"0001-01-01/9999-12-31\",\n]\n");
+    site.file("content/disclosures/d.md", &disclosure("notice_days = 5", "正文"));
+    let (path, line, message) = only_error(&site);
+    assert_eq!((path.as_str(), line), ("site.toml", 5));
+    assert!(message.contains("outside the years 1949 to 2200"), "{message}");
+}
+
+#[test]
+fn a_calendar_without_working_days_ends_the_notice_in_a_diagnostic() {
+    // ten years of holidays, in ranges of 60 days each, from the day of publication
+    let start = gongkai::text::parse_date("2024-09-27").unwrap();
+    let ranges: Vec<String> = (0..62)
+        .map(|i| {
+            let from = start + chrono::Days::new(i * 60);
+            format!("\"{from}/{}\"", from + chrono::Days::new(59))
+        })
+        .collect();
+    let site = Site::new();
+    site.file("site.toml", &format!("title = \"t\"\n[calendar]\nholidays = [{}]\n", ranges.join(", ")));
+    site.file("content/disclosures/d.md", &disclosure("notice_days = 5", "正文"));
+    let (path, line, message) = only_error(&site);
+    assert_eq!((path.as_str(), line), ("content/disclosures/d.md", 6));
+    assert!(message.contains("no 5 working days follow 2024-09-27"), "{message}");
+}

@@ -447,3 +447,42 @@ fn example_site_releases_archive_and_verify() {
     std::fs::write(&page, bytes).unwrap();
     assert_eq!(verify::verify_dir(&out).unwrap().changed, ["archive/2024/index.html"]);
 }
+
+#[test]
+fn the_output_marker_is_not_part_of_the_site() {
+    let site = site_with_release();
+    site.build_ok();
+    assert!(site.out().join(".gongkai-output").is_file());
+    assert!(!site.read("manifest.json").contains(".gongkai-output"));
+    let report = gongkai::versions::verify::verify_dir(&site.out()).unwrap();
+    assert!(report.is_clean(), "{report:?}");
+}
+
+// issue #13: keygen wrote the secret key readable by everyone, after a separate existence check
+#[test]
+fn keygen_writes_a_private_key_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let keygen = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .arg("keygen")
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let first = keygen();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let secret = std::fs::read(dir.path().join("release.key")).unwrap();
+    let public = std::fs::read(dir.path().join("release.pub")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("release.key")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the secret key is readable by others");
+    }
+    let second = keygen();
+    assert_eq!(second.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains("exists already") && stderr.contains("move it away"), "{stderr}");
+    assert_eq!(std::fs::read(dir.path().join("release.key")).unwrap(), secret);
+    assert_eq!(std::fs::read(dir.path().join("release.pub")).unwrap(), public);
+}

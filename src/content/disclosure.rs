@@ -3,7 +3,7 @@
 
 use super::{build_page, markdown, typed, Common, Extra, FrontMatter, Kind, Page, COMMON_KEYS};
 use crate::config::Calendar;
-use crate::text::{format_date_zh, parse_date};
+use crate::text::{digits, format_date_zh, parse_date};
 use crate::Diagnostic;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -62,23 +62,27 @@ pub enum Period {
     Range(NaiveDate, NaiveDate),
 }
 
+/// The years a period may name: from the party's founding to far past any site's life, which
+/// also keeps every period's end far from the end of the calendar.
+pub const PERIOD_YEARS: std::ops::RangeInclusive<i32> = 1921..=2200;
+
 impl Period {
     /// `2024`, `2024Q3`, `2024-07`, or `2024-01-01/2024-03-31`.
     pub fn parse(s: &str) -> Option<Period> {
+        use chrono::Datelike;
         let s = s.trim();
         if let Some((a, b)) = s.split_once('/') {
             let (from, to) = (parse_date(a).ok()?, parse_date(b).ok()?);
-            return (from <= to).then_some(Period::Range(from, to));
+            let years = PERIOD_YEARS.contains(&from.year()) && PERIOD_YEARS.contains(&to.year());
+            return (from <= to && years).then_some(Period::Range(from, to));
         }
         if let Some((y, q)) = s.split_once(['Q', 'q']) {
-            let (y, q) = (y.parse().ok()?, q.parse().ok()?);
-            return (1..=4).contains(&q).then_some(Period::Quarter(y, q));
+            return Some(Period::Quarter(year(y)?, small(q, 1..=4)?));
         }
         if let Some((y, m)) = s.split_once('-') {
-            let (y, m) = (y.parse().ok()?, m.parse().ok()?);
-            return (1..=12).contains(&m).then_some(Period::Month(y, m));
+            return Some(Period::Month(year(y)?, small(m, 1..=12)?));
         }
-        s.parse().ok().filter(|y| (1921..=2200).contains(y)).map(Period::Year)
+        year(s).map(Period::Year)
     }
 
     /// The last day of the period, by which disclosures are ordered.
@@ -108,6 +112,16 @@ impl Period {
             Period::Range(a, b) => format!("{}至{}", format_date_zh(a), format_date_zh(b)),
         }
     }
+}
+
+/// A four-digit year in [`PERIOD_YEARS`].
+fn year(s: &str) -> Option<i32> {
+    digits(s, 4..=4).filter(|y| PERIOD_YEARS.contains(y))
+}
+
+/// A quarter or month number, one or two digits, in `range`.
+fn small(s: &str, range: std::ops::RangeInclusive<u32>) -> Option<u32> {
+    digits(s, 1..=2).filter(|n| range.contains(n))
 }
 
 /// Where a notice stands on the build's date.
@@ -197,6 +211,10 @@ struct Meta {
     table: Option<String>,
 }
 
+/// The longest notice, in days: a 公示 lasts days or weeks. The bound keeps a typing slip
+/// (`notice_days = 4000000000`) from counting days to the end of the calendar.
+pub const MAX_NOTICE_DAYS: u32 = 365;
+
 pub const KEYS: &[&str] = &[
     "org",
     "category",
@@ -240,7 +258,7 @@ pub fn parse(
             err(
                 "period",
                 format!("`{p}` is not a period"),
-                "write 2024, 2024Q3, 2024-07 or 2024-01-01/2024-03-31",
+                "write 2024, 2024Q3, 2024-07 or 2024-01-01/2024-03-31, in the years 1921 to 2200",
             );
         }
         parsed
@@ -264,12 +282,31 @@ pub fn parse(
             _ if days == 0 => {
                 err("notice_days", "a notice lasts at least one day".into(), "e.g. notice_days = 5")
             }
+            _ if days > MAX_NOTICE_DAYS => err(
+                "notice_days",
+                format!("a notice of {days} days is longer than a year"),
+                "a 公示 lasts days or weeks, e.g. notice_days = 5",
+            ),
             (None, Some(from)) => {
-                notice_to = Some(if meta.working_days.unwrap_or(true) {
+                let working = meta.working_days.unwrap_or(true);
+                let end = if working {
                     calendar.nth_working_day(from, days)
                 } else {
-                    from + chrono::Days::new(u64::from(days) - 1)
-                });
+                    from.checked_add_days(chrono::Days::new(u64::from(days) - 1))
+                };
+                match end {
+                    Some(end) => notice_to = Some(end),
+                    None if working => err(
+                        "notice_days",
+                        format!("no {days} working days follow {from} within ten years"),
+                        "check calendar.holidays in site.toml, or give notice_to",
+                    ),
+                    None => err(
+                        "notice_days",
+                        format!("{days} days from {from} run past the last date there is"),
+                        "check published and notice_from",
+                    ),
+                }
             }
             (None, None) => {}
         }
@@ -287,6 +324,8 @@ pub fn parse(
             );
             None
         }
+        // with notice_days, what kept the end from being counted was reported above
+        (Some(_), None) if meta.notice_days.is_some() => None,
         (Some(_), None) | (None, Some(_)) => {
             err("notice_from", "a notice window needs both ends".into(), "give notice_from and notice_to");
             None
@@ -418,6 +457,28 @@ mod tests {
         assert_eq!(Period::parse("2024-01-01/2024-03-31").unwrap().label(), "2024年1月1日至2024年3月31日");
         assert!(Period::parse("2024Q5").is_none());
         assert!(Period::parse("2024-03-31/2024-01-01").is_none());
+    }
+
+    // issue #13: `2147483647-12` overflowed when its end was computed
+    #[test]
+    fn periods_stay_in_sensible_years() {
+        for bad in [
+            "0Q1",
+            "2147483647-12",
+            "-2024",
+            "+2024Q1",
+            "2024Q+1",
+            "1900",
+            "2201-01",
+            "2024-007",
+            "1900-01-01/2024-01-01",
+            "2024-01-01/2300-01-01",
+            "2024-+7",
+        ] {
+            assert!(Period::parse(bad).is_none(), "{bad}");
+        }
+        assert_eq!(Period::parse("2200-12").unwrap().end(), parse_date("2200-12-31").unwrap());
+        assert_eq!(Period::parse("1921q1").unwrap().label(), "1921年第一季度");
     }
 
     #[test]

@@ -57,7 +57,8 @@ pub fn parse(text: &str) -> Result<Number, NumberError> {
         return Err(NumberError(format!("`{text}`: no unit may follow the % sign")));
     }
     let unit = if percent { Some("%".to_string()) } else { unit };
-    let value = scaled(mantissa, power - decimals as i32);
+    let value = scaled(mantissa, power - decimals as i32)
+        .ok_or_else(|| NumberError(format!("`{text}` is too large a figure; check its digits")))?;
     Ok(Number {
         value: if negative { -value } else { value },
         approx: approx_before || approx_after || approx_end,
@@ -180,14 +181,15 @@ fn unit(rest: &str, text: &str) -> Result<(Option<String>, bool), NumberError> {
 
 /// `mantissa × 10^exp`, exact for an integer result and correctly rounded otherwise (one
 /// division of two exactly represented numbers), so `1.23万` is 12300 and not 12299.999….
-fn scaled(mantissa: i128, exp: i32) -> f64 {
-    if exp >= 0 {
-        (mantissa * 10i128.pow(exp as u32)) as f64
+/// `None` when the integer overflows: thirty digits and 万亿 make no figure anyone wrote.
+fn scaled(mantissa: i128, exp: i32) -> Option<f64> {
+    Some(if exp >= 0 {
+        mantissa.checked_mul(10i128.checked_pow(exp.unsigned_abs())?)? as f64
     } else if exp >= -22 {
         mantissa as f64 / 10f64.powi(-exp)
     } else {
         mantissa as f64 * 10f64.powi(exp)
-    }
+    })
 }
 
 #[cfg(test)]
@@ -249,6 +251,15 @@ mod tests {
         }
         assert!(parse("12..3万").unwrap_err().0.contains("decimal point"));
         assert!(parse("1.2.3").unwrap_err().0.contains("more than one decimal point"));
+    }
+
+    // issue #13: 10i128.pow overflowed (a panic in debug builds, a wrong value in release)
+    #[test]
+    fn a_long_mantissa_with_wan_yi_is_too_large_not_a_panic() {
+        let long = "9".repeat(30);
+        assert!(parse(&format!("{long}万亿")).unwrap_err().0.contains("too large"));
+        assert!(parse(&format!("{long}万")).is_ok(), "10^34 still fits");
+        assert_eq!(ok(&format!("1{}万亿", "0".repeat(25))).value, 1e37);
     }
 
     #[test]

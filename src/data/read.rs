@@ -21,8 +21,15 @@ pub struct Record {
 }
 
 /// Decodes `bytes`: a BOM decides; valid UTF-8 is UTF-8; anything else is guessed, with the
-/// Chinese web as the prior, because that is where a county's spreadsheet comes from.
+/// Chinese web as the prior, because that is where a county's spreadsheet comes from. A text
+/// holding a control character is refused, as every text file is.
 pub fn decode(rel: &Path, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
+    let decoded = detect(rel, bytes)?;
+    crate::load::no_control_characters(rel, &decoded.text)?;
+    Ok(decoded)
+}
+
+fn detect(rel: &Path, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         return finish(rel, encoding, &bytes[bom..]);
     }

@@ -7,7 +7,8 @@ use anyhow::{bail, Context, Result};
 use ed25519_dalek::{Signer, Verifier, VerifyingKey};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 /// What differs between a folder and its manifests. Paths are relative to the folder.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
@@ -61,7 +62,8 @@ pub fn verify(dir: &Path, public_hex: Option<&str>) -> Result<Report> {
     let manifest = SiteManifest::from_bytes(&bytes, &path.display().to_string())?;
     let tree = Tree::walk(dir)?;
     let mut found = Findings::default();
-    let known = [SITE_MANIFEST, SITE_SIGNATURE];
+    // the output marker only says who may replace the folder; it is not part of the site
+    let known = [SITE_MANIFEST, SITE_SIGNATURE, crate::write::guard::MARKER];
     found.against(&tree, "", &manifest.outputs, &|p| known.contains(&p));
     let releases = releases_of(&manifest, &tree);
     let mut links = Vec::new();
@@ -300,6 +302,54 @@ pub fn keygen() -> Result<(String, String)> {
     Ok((hex(&secret), hex(key.verifying_key().as_bytes())))
 }
 
+/// Where `write_keypair` put the two keys.
+#[derive(Debug, Clone)]
+pub struct KeyFiles {
+    pub secret: PathBuf,
+    pub public: PathBuf,
+}
+
+/// Makes a new key pair in `dir`: `release.key`, readable by its owner alone, and
+/// `release.pub`. Neither is ever overwritten: releases signed with a key verify only with
+/// its public half, so losing either by accident would orphan them.
+pub fn write_keypair(dir: &Path) -> Result<KeyFiles> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let files = KeyFiles { secret: dir.join("release.key"), public: dir.join("release.pub") };
+    let (secret, public) = keygen()?;
+    create_new(&files.secret, &secret, 0o600)?;
+    if let Err(e) = create_new(&files.public, &public, 0o644) {
+        // the secret half alone is of no use and was made just now
+        let _ = std::fs::remove_file(&files.secret);
+        return Err(e);
+    }
+    Ok(files)
+}
+
+/// Writes `text` and a line end into a new file: created in one step with its permissions
+/// (never first readable by others, never over an existing file).
+fn create_new(path: &Path, text: &str, mode: u32) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut file = match options.open(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => anyhow::bail!(
+            "{} exists already and is never overwritten: keep it (releases signed with this pair \
+             verify only with it), or move it away first to make a new pair",
+            path.display()
+        ),
+        other => other.with_context(|| format!("creating {}", path.display()))?,
+    };
+    let written = file.write_all(format!("{text}\n").as_bytes()).and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(path);
+        return Err(e).with_context(|| format!("writing {}", path.display()));
+    }
+    Ok(())
+}
+
 /// Signs `bytes` with the secret key in `key_hex`; returns the signature as hex.
 pub fn sign(bytes: &[u8], key_hex: &str) -> Result<String> {
     let key = ed25519_dalek::SigningKey::from_bytes(&unhex::<32>(key_hex, "the secret key")?);
@@ -330,5 +380,37 @@ mod tests {
         assert!(!check_signature(b"manifest!", &sig, &public).unwrap());
         let (_, other) = keygen().unwrap();
         assert!(!check_signature(b"manifest", &sig, &other).unwrap());
+    }
+
+    // issue #13: the secret key was written readable by everyone, after a separate check
+    #[test]
+    fn the_secret_key_is_private_and_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("keys");
+        let files = write_keypair(&keys).unwrap();
+        let secret = std::fs::read_to_string(&files.secret).unwrap();
+        let public = std::fs::read_to_string(&files.public).unwrap();
+        let sig = sign(b"m", &secret).unwrap();
+        assert!(check_signature(b"m", &sig, &public).unwrap());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&files.secret).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let err = write_keypair(&keys).unwrap_err().to_string();
+        assert!(err.contains("release.key exists already"), "{err}");
+        assert_eq!(std::fs::read_to_string(&files.secret).unwrap(), secret);
+        assert_eq!(std::fs::read_to_string(&files.public).unwrap(), public);
+    }
+
+    #[test]
+    fn an_existing_public_key_is_kept_and_no_lone_secret_is_left() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("release.pub"), "published\n").unwrap();
+        let err = write_keypair(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("release.pub exists already"), "{err}");
+        assert_eq!(std::fs::read_to_string(dir.path().join("release.pub")).unwrap(), "published\n");
+        assert!(!dir.path().join("release.key").exists());
     }
 }

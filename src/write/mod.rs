@@ -1,5 +1,9 @@
 //! Write: every output into a temporary folder beside the target, then one swap, so a failed
-//! build never leaves a half-written or emptied site behind.
+//! build never leaves a half-written or emptied site behind. Only a folder gongkai made is
+//! ever replaced ([`guard`]), and one build at a time writes it ([`lock`]).
+
+pub mod guard;
+pub mod lock;
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
@@ -28,29 +32,41 @@ pub struct Staging {
     old: PathBuf,
     written: Mutex<BTreeSet<String>>,
     committed: bool,
+    /// Last, so that it is released after `drop` has cleared the temporary folder.
+    _lock: lock::Lock,
 }
 
 impl Staging {
-    pub fn new(out: &Path) -> Result<Staging> {
+    /// Starts writing the site of `root` into `out`, refusing an output folder that is not
+    /// gongkai's to replace.
+    pub fn new(root: &Path, out: &Path) -> Result<Staging> {
+        guard::check(root, out)?;
         let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         let name = out.file_name().context("the output folder needs a name")?.to_string_lossy().into_owned();
+        let lock = lock::Lock::take(parent, &name)?;
+        lock::clear_leftovers(parent, &name)?;
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
-        std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-        Ok(Staging {
+        std::fs::create_dir(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        let staging = Staging {
             out: out.to_path_buf(),
             tmp,
             old,
             written: Mutex::new(BTreeSet::new()),
             committed: false,
-        })
+            _lock: lock,
+        };
+        guard::mark(&staging.tmp)?;
+        Ok(staging)
     }
 
     /// Writes one output; returns its path and SHA-256 for the manifest. Safe to call from
     /// many threads at once.
     pub fn put(&self, (rel, bytes): Output) -> Result<(String, String)> {
+        if rel == guard::MARKER {
+            bail!("`{rel}` is the name of gongkai's own marker file; rename that static file");
+        }
         let path = self.tmp.join(safe_relative(&rel)?);
         if !self.written.lock().expect("staging lock").insert(rel.clone()) {
             bail!("two outputs want the same file `{rel}`: a static file probably has the name of a page");
@@ -68,6 +84,7 @@ impl Staging {
     }
 
     pub fn commit(mut self) -> Result<()> {
+        guard::check_existing(&self.out)?;
         swap(&self.out, &self.tmp, &self.old)?;
         self.committed = true;
         Ok(())
@@ -82,9 +99,9 @@ impl Drop for Staging {
     }
 }
 
-/// Writes `files` as the new content of `out`.
-pub fn write_site(out: &Path, files: &[Output]) -> Result<()> {
-    let staging = Staging::new(out)?;
+/// Writes `files` as the new content of `out`, the output folder of the site in `root`.
+pub fn write_site(root: &Path, out: &Path, files: &[Output]) -> Result<()> {
+    let staging = Staging::new(root, out)?;
     files.par_iter().try_for_each(|(rel, bytes)| staging.put((rel.clone(), bytes.clone())).map(|_| ()))?;
     staging.commit()
 }
@@ -125,8 +142,8 @@ mod tests {
     fn swap_replaces_whole_site() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_site(&out, &[("a.html".into(), b"1".to_vec())]).unwrap();
-        write_site(&out, &[("b/c.html".into(), b"2".to_vec())]).unwrap();
+        write_site(dir.path(), &out, &[("a.html".into(), b"1".to_vec())]).unwrap();
+        write_site(dir.path(), &out, &[("b/c.html".into(), b"2".to_vec())]).unwrap();
         assert!(!out.join("a.html").exists());
         assert_eq!(std::fs::read(out.join("b/c.html")).unwrap(), b"2");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary folder left");
@@ -136,8 +153,29 @@ mod tests {
     fn failed_write_keeps_previous_site() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_site(&out, &[("a.html".into(), b"1".to_vec())]).unwrap();
-        assert!(write_site(&out, &[("../evil".into(), b"x".to_vec())]).is_err());
+        write_site(dir.path(), &out, &[("a.html".into(), b"1".to_vec())]).unwrap();
+        assert!(write_site(dir.path(), &out, &[("../evil".into(), b"x".to_vec())]).is_err());
         assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"1");
+        assert!(!dir.path().join(".public.lock").exists(), "the lock goes with the failed build");
+    }
+
+    #[test]
+    fn output_is_marked_and_the_marker_cannot_be_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(dir.path(), &out, &[("a.html".into(), b"1".to_vec())]).unwrap();
+        assert!(guard::made_by_gongkai(&out));
+        assert!(write_site(dir.path(), &out, &[(guard::MARKER.into(), b"x".to_vec())]).is_err());
+    }
+
+    #[test]
+    fn files_put_into_an_empty_output_while_rendering_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir(&out).unwrap();
+        let staging = Staging::new(dir.path(), &out).unwrap();
+        std::fs::write(out.join("mine.txt"), "mine").unwrap();
+        assert!(staging.commit().is_err());
+        assert_eq!(std::fs::read(out.join("mine.txt")).unwrap(), b"mine");
     }
 }

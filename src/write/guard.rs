@@ -1,0 +1,196 @@
+//! Which folder a build may write into. A build replaces its output folder whole, so that
+//! folder must be new, empty or made by gongkai, and never the site itself or its sources.
+
+use anyhow::{bail, Context, Result};
+use std::path::{Component, Path, PathBuf};
+
+/// The file that marks a folder as gongkai's output, which a later build may replace.
+pub const MARKER: &str = ".gongkai-output";
+
+const MARKER_TEXT: &str =
+    "This folder is made by gongkai and replaced whole by every build: keep no files of your own here.\n\
+本文件夹由 gongkai 生成，每次构建都会整体替换，请勿在此存放自己的文件。\n";
+
+/// What a site root holds that a build reads or must keep.
+const SOURCES: [&str; 7] = ["content", "data", "themes", "static", "releases", crate::config::FILE, ".git"];
+
+/// The manifest every gongkai build has published at the top of its output.
+const SITE_MANIFEST: &str = "manifest.json";
+
+const CHOOSE: &str = "use --out public (the default) or another new folder outside the sources";
+
+/// Refuses an output folder whose replacement would destroy something gongkai did not make:
+/// the site root, a source (or a folder holding or inside one), a file, or a folder with
+/// someone else's files in it.
+pub fn check(root: &Path, out: &Path) -> Result<()> {
+    let root = root
+        .canonicalize()
+        .with_context(|| format!("the site folder {} does not exist; pass --root DIR", root.display()))?;
+    let target = resolve(out).with_context(|| format!("finding where {} is", out.display()))?;
+    let shown = out.display();
+    if target == root {
+        bail!("refusing to build into {shown}: it is the site folder itself, and a build replaces its output folder whole; {CHOOSE}");
+    }
+    if root.starts_with(&target) {
+        bail!("refusing to build into {shown}: it holds the site folder {}, and a build replaces its output folder whole; {CHOOSE}", root.display());
+    }
+    for name in SOURCES {
+        let source = root.join(name);
+        let real = source.canonicalize().unwrap_or_else(|_| source.clone());
+        if [&source, &real].iter().any(|s| target.starts_with(s) || s.starts_with(&target)) {
+            bail!("refusing to build into {shown}: it is, holds or lies inside `{name}`, one of the site's sources, and a build replaces its output folder whole; {CHOOSE}");
+        }
+    }
+    check_existing(out)
+}
+
+/// Refuses an existing `out` that gongkai may not replace. Checked again just before the swap,
+/// since a person may have put files into an empty folder while the site was rendering.
+pub fn check_existing(out: &Path) -> Result<()> {
+    let shown = out.display();
+    match std::fs::metadata(out) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("reading {shown}")),
+        Ok(meta) if !meta.is_dir() => {
+            bail!("refusing to build into {shown}: it is a file, and a build would replace it by a folder; {CHOOSE}")
+        }
+        Ok(_) => {}
+    }
+    if made_by_gongkai(out) || is_empty(out)? {
+        return Ok(());
+    }
+    bail!(
+        "refusing to build into {shown}: the folder has files that gongkai did not make (it has no {MARKER}), \
+         and a build replaces its output folder whole; use --out with a new or empty folder, \
+         or move those files away first"
+    )
+}
+
+/// Whether gongkai made `dir`: it carries the marker or, for an output built before the marker
+/// existed, a site manifest written by gongkai. Without the second test every `public/` built
+/// by an earlier version would be refused after an upgrade.
+pub fn made_by_gongkai(dir: &Path) -> bool {
+    if dir.join(MARKER).is_file() {
+        return true;
+    }
+    let Ok(bytes) = std::fs::read(dir.join(SITE_MANIFEST)) else { return false };
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) else { return false };
+    let generator = value.get("generator").and_then(|g| g.as_str()).unwrap_or("");
+    generator.starts_with("gongkai ") && value.get("outputs").is_some_and(|o| o.is_object())
+}
+
+/// Marks a folder being written as gongkai's output.
+pub fn mark(dir: &Path) -> Result<()> {
+    let path = dir.join(MARKER);
+    std::fs::write(&path, MARKER_TEXT).with_context(|| format!("writing {}", path.display()))
+}
+
+fn is_empty(dir: &Path) -> Result<bool> {
+    Ok(std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.next().is_none())
+}
+
+/// `path` made absolute, with every part that exists resolved through symlinks, so that
+/// `public/../content` and a link to `content/` are both seen for what they are.
+fn resolve(path: &Path) -> Result<PathBuf> {
+    let mut out = PathBuf::new();
+    for part in std::path::absolute(path)?.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            part => {
+                out.push(part);
+                if let Ok(real) = out.canonicalize() {
+                    out = real;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for folder in ["content/cases", "data", "themes", "static", "releases", ".git"] {
+            std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+        }
+        std::fs::write(dir.path().join("site.toml"), "").unwrap();
+        dir
+    }
+
+    #[test]
+    fn the_site_and_its_sources_are_refused() {
+        let site = site();
+        let root = site.path();
+        for out in [
+            root.to_path_buf(),
+            root.join("."),
+            root.join("public/.."),
+            root.parent().unwrap().to_path_buf(),
+            root.join("content"),
+            root.join("content/cases"),
+            root.join("content/new"),
+            root.join("data"),
+            root.join("themes/mine"),
+            root.join("static"),
+            root.join("releases"),
+            root.join("site.toml"),
+            root.join(".git"),
+            root.join("public/../data"),
+        ] {
+            let err = check(root, &out).expect_err(&out.display().to_string()).to_string();
+            assert!(err.starts_with("refusing to build into"), "{err}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_a_source_is_refused() {
+        let site = site();
+        std::os::unix::fs::symlink(site.path().join("content"), site.path().join("public")).unwrap();
+        assert!(check(site.path(), &site.path().join("public")).is_err());
+    }
+
+    #[test]
+    fn new_empty_and_gongkai_folders_are_accepted() {
+        let site = site();
+        let root = site.path();
+        check(root, &root.join("public")).unwrap();
+        check(root, &root.join("build/site")).unwrap();
+        std::fs::create_dir(root.join("empty")).unwrap();
+        check(root, &root.join("empty")).unwrap();
+        std::fs::create_dir(root.join("marked")).unwrap();
+        std::fs::write(root.join("marked/index.html"), "").unwrap();
+        mark(&root.join("marked")).unwrap();
+        check(root, &root.join("marked")).unwrap();
+    }
+
+    #[test]
+    fn a_folder_with_other_files_is_refused() {
+        let site = site();
+        let root = site.path();
+        std::fs::create_dir(root.join("docs")).unwrap();
+        std::fs::write(root.join("docs/notes.txt"), "mine").unwrap();
+        let err = check(root, &root.join("docs")).unwrap_err().to_string();
+        assert!(err.contains("did not make"), "{err}");
+        std::fs::write(root.join("docs/manifest.json"), r#"{"generator": "hugo", "outputs": {}}"#).unwrap();
+        assert!(check(root, &root.join("docs")).is_err());
+        std::fs::write(root.join("notes.txt"), "mine").unwrap();
+        assert!(check(root, &root.join("notes.txt")).unwrap_err().to_string().contains("is a file"));
+    }
+
+    #[test]
+    fn an_output_from_before_the_marker_is_accepted() {
+        let site = site();
+        let public = site.path().join("public");
+        std::fs::create_dir(&public).unwrap();
+        let manifest = r#"{"format": 1, "generator": "gongkai 0.1.0", "outputs": {"index.html": "ab"}}"#;
+        std::fs::write(public.join("manifest.json"), manifest).unwrap();
+        check(site.path(), &public).unwrap();
+    }
+}

@@ -1,0 +1,198 @@
+//! One build at a time per output folder: a lock file beside the folder, holding the builder's
+//! process id, and the leftovers of a killed build cleared by the next one.
+
+use super::guard;
+use anyhow::{bail, Context, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// `.NAME.lock` beside the output folder, removed when dropped.
+#[derive(Debug)]
+pub struct Lock {
+    path: PathBuf,
+}
+
+impl Lock {
+    /// Takes the lock for the output folder `name` in `parent`; a lock left by a process that
+    /// is gone is taken over.
+    pub fn take(parent: &Path, name: &str) -> Result<Lock> {
+        let path = parent.join(format!(".{name}.lock"));
+        // twice: once as found, once more after clearing a dead build's lock
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut file) => {
+                    let lock = Lock { path };
+                    writeln!(file, "{}", std::process::id())
+                        .with_context(|| format!("writing {}", lock.path.display()))?;
+                    return Ok(lock);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => take_over(&path, parent, name)?,
+                Err(e) => return Err(e).with_context(|| format!("creating {}", path.display())),
+            }
+        }
+        bail!(
+            "another build took {} at the same moment; run one build at a time into {}",
+            path.display(),
+            parent.join(name).display()
+        )
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Removes a lock whose process is gone; refuses one whose process runs (or cannot be read,
+/// which a build writing its id this very moment looks like).
+fn take_over(path: &Path, parent: &Path, name: &str) -> Result<()> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let out = parent.join(name);
+    match text.trim().parse::<u32>() {
+        Ok(pid) if !alive(pid) => {
+            // Read again just before removing: a build that took over first has written its own
+            // id by now. The window left is a few instructions wide, for two builds started
+            // in the same instant after a crash.
+            if std::fs::read_to_string(path).unwrap_or_default() == text {
+                std::fs::remove_file(path).with_context(|| format!("removing the stale {}", path.display()))?;
+            }
+            Ok(())
+        }
+        Ok(pid) => bail!(
+            "another gongkai build (process {pid}) is writing {}; wait for it to finish, \
+             or remove {} if no build is running",
+            out.display(),
+            path.display()
+        ),
+        Err(_) => bail!(
+            "{} exists, so another build may be writing {}; if no build is running, remove the lock file and build again",
+            path.display(),
+            out.display()
+        ),
+    }
+}
+
+/// Whether process `pid` runs. Where that cannot be told, every process counts as running,
+/// so a lock is never taken from a live build; the error message names the file to remove.
+fn alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    if cfg!(target_os = "linux") {
+        return Path::new("/proc").join(pid.to_string()).exists();
+    }
+    if cfg!(unix) {
+        let probe = std::process::Command::new("kill")
+            .args(["-0", &pid.to_string()])
+            .stderr(std::process::Stdio::null())
+            .status();
+        return probe.map(|s| s.success()).unwrap_or(true);
+    }
+    true
+}
+
+/// Removes what a killed build left beside the output folder: `.NAME.tmp-PID` (a site half
+/// written) and `.NAME.old-PID` (the previous site, moved aside). Called with the lock held,
+/// so no other build is using them; these names are gongkai's, and an `old` folder must also
+/// be a finished gongkai output, so nothing a person made is removed.
+pub fn clear_leftovers(parent: &Path, name: &str) -> Result<Vec<PathBuf>> {
+    let prefix = format!(".{name}.");
+    let mut cleared = Vec::new();
+    let entries = std::fs::read_dir(parent).with_context(|| format!("reading {}", parent.display()))?;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("reading {}", parent.display()))?;
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else { continue };
+        let path = entry.path();
+        let (pid, ours) = match (rest.strip_prefix("tmp-"), rest.strip_prefix("old-")) {
+            (Some(pid), _) => (pid, true),
+            (_, Some(pid)) => (pid, guard::made_by_gongkai(&path)),
+            _ => continue,
+        };
+        let numbered = !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit());
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if numbered && is_dir && ours {
+            std::fs::remove_dir_all(&path)
+                .with_context(|| format!("removing {}, left by a build that was stopped", path.display()))?;
+            cleared.push(path);
+        }
+    }
+    Ok(cleared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Larger than any process id Linux hands out (at most 2^22).
+    const DEAD: u32 = 99_999_999;
+
+    #[test]
+    fn a_second_build_is_refused_while_the_first_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = Lock::take(dir.path(), "public").unwrap();
+        let err = Lock::take(dir.path(), "public").unwrap_err().to_string();
+        assert!(err.contains("is writing"), "{err}");
+        drop(lock);
+        assert!(!dir.path().join(".public.lock").exists());
+        Lock::take(dir.path(), "public").unwrap();
+    }
+
+    #[test]
+    fn a_dead_builds_lock_is_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".public.lock");
+        std::fs::write(&path, format!("{DEAD}\n")).unwrap();
+        let lock = Lock::take(dir.path(), "public").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap().trim(), std::process::id().to_string());
+        drop(lock);
+    }
+
+    #[test]
+    fn an_unreadable_lock_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".public.lock");
+        std::fs::write(&path, "").unwrap();
+        assert!(Lock::take(dir.path(), "public").unwrap_err().to_string().contains("remove the lock"));
+        assert!(path.exists());
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_build_go_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let make = |name: &str, file: &str| {
+            std::fs::create_dir_all(dir.path().join(name)).unwrap();
+            std::fs::write(dir.path().join(name).join(file), "x").unwrap();
+        };
+        make(".public.tmp-4242", "index.html");
+        make(".public.old-4243", guard::MARKER);
+        make(".public.old-4244", "notes.txt");
+        make(".public.old-2023x", guard::MARKER);
+        make(".public.tmp-", "index.html");
+        make(".dist.tmp-4245", "index.html");
+        make("public", guard::MARKER);
+        make(".public.汉字", "x");
+        std::fs::write(dir.path().join(".public.tmp-4246"), "a file").unwrap();
+        let mut cleared = clear_leftovers(dir.path(), "public").unwrap();
+        cleared.sort();
+        assert_eq!(cleared, [dir.path().join(".public.old-4243"), dir.path().join(".public.tmp-4242")]);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".dist.tmp-4245",
+                ".public.old-2023x",
+                ".public.old-4244",
+                ".public.tmp-",
+                ".public.tmp-4246",
+                ".public.汉字",
+                "public"
+            ]
+        );
+    }
+}
