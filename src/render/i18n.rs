@@ -79,6 +79,7 @@ const HANS: &[(&str, &str)] = &[
     ("catalogue", "公开目录"),
     ("on_time", "按时公开"),
     ("late_days", "逾期{n}天"),
+    ("late", "逾期公开"),
     ("missing", "未公开"),
     ("not_due", "未到期"),
     ("rate", "公开率"),
