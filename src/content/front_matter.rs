@@ -64,7 +64,7 @@ fn parse(path: &Path, fence: &str, fm_text: &str) -> Result<FrontMatter, Diagnos
                 )
         })?
     } else {
-        let value: serde_yaml::Value = serde_yaml::from_str(fm_text).map_err(|e| {
+        let value: serde_norway::Value = serde_norway::from_str(fm_text).map_err(|e| {
             let line = e.location().map(|l| l.line() + 1).unwrap_or(1);
             Diagnostic::new(path, line, format!("the YAML front matter cannot be read: {e}"))
                 .with_hint("write each key as `key: value`, and lists as `[a, b]`")
@@ -98,8 +98,8 @@ fn normalise_dates(table: toml::Table) -> toml::Table {
     table.into_iter().map(|(k, v)| (k, walk(v))).collect()
 }
 
-fn yaml_to_toml(v: serde_yaml::Value) -> Option<toml::Value> {
-    use serde_yaml::Value as Y;
+fn yaml_to_toml(v: serde_norway::Value) -> Option<toml::Value> {
+    use serde_norway::Value as Y;
     Some(match v {
         Y::Null => return None,
         Y::Bool(b) => toml::Value::Boolean(b),
