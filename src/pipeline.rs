@@ -26,6 +26,9 @@ pub struct Prepared {
     pub search: bool,
     /// Who the build is for: decides which earlier versions of a disclosure it shows.
     pub audience: crate::Audience,
+    /// What party-only pages drew on in earlier releases: a table once behind a party-only
+    /// notice stays party-only after the notice is made public or stops using it.
+    pub historic: Vec<crate::resolve::audience::Usage>,
 }
 
 impl Prepared {
@@ -52,6 +55,7 @@ impl Prepared {
         diagnostics.extend(privacy_in_files(config_text.as_deref(), &loaded.templates, &loaded.statics));
         statics.extend(loaded.statics);
         let texts = loaded.content.into_iter().map(|f| (f.rel, f.text)).collect();
+        let historic = historic_party_usage(&history, &datasets, &config.calendar)?;
         Ok(Prepared {
             config,
             datasets,
@@ -62,6 +66,7 @@ impl Prepared {
             diagnostics,
             search: opts.search,
             audience: opts.audience,
+            historic,
         })
     }
 
@@ -78,6 +83,8 @@ impl Prepared {
         audience: crate::Audience,
         as_of: Option<chrono::NaiveDate>,
     ) -> Result<Library, Vec<Diagnostic>> {
+        let mut carried: Vec<_> = carried.into_iter().filter(|u| !u.source.starts_with(HISTORIC)).collect();
+        carried.extend(self.historic.iter().cloned());
         let mut library = Library::resolve(pages, carried, &self.datasets, audience, as_of)?;
         let mut errors = Vec::new();
         if self.config.require_review {
@@ -193,4 +200,39 @@ fn privacy_in_files(
         found.extend(crate::privacy::check_file(&PathBuf::from("static").join(out), bytes));
     }
     found
+}
+
+/// Where usage from earlier releases is filed, so that no current page replaces it.
+const HISTORIC: &str = "releases";
+
+/// The usage of every page that was party-only in some release: its datasets and files stay
+/// party-only, even once nothing in the current site links to them.
+fn historic_party_usage(
+    history: &History,
+    data: &data::Datasets,
+    calendar: &config::Calendar,
+) -> Result<Vec<crate::resolve::audience::Usage>> {
+    let ctx = content::ParseContext { data, calendar };
+    let mut out = Vec::new();
+    let paths: std::collections::BTreeSet<&String> = history
+        .releases
+        .iter()
+        .flat_map(|r| r.sources.keys())
+        .filter(|p| p.starts_with("content/") && p.ends_with(".md"))
+        .collect();
+    for path in paths {
+        for ((version, _), text) in history.texts_of(path)? {
+            // only a text that says so can be party-only; parsing the rest would be wasted
+            if !text.contains("audience") {
+                continue;
+            }
+            let Ok(page) = content::parse(std::path::Path::new(path), &text, ctx) else { continue };
+            if page.audience() > crate::Audience::Public {
+                let mut usage = crate::resolve::audience::Usage::of(&page);
+                usage.source = PathBuf::from(HISTORIC).join(version).join(path);
+                out.push(usage);
+            }
+        }
+    }
+    Ok(out)
 }

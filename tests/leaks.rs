@@ -388,3 +388,26 @@ fn amounts_in_a_money_column_are_not_phone_numbers() {
     site.file("data/budget.csv", &format!("年份,财政收入(元)\n2024,{ID}\n"));
     one_masked_error(&site, "1101**********002X");
 }
+
+#[test]
+fn what_a_party_only_notice_once_used_stays_out_after_it_stops_using_it() {
+    let site = party_site();
+    let opts = BuildOptions::new(site.root());
+    let release = gongkai::versions::ReleaseOptions {
+        version: "2024".into(),
+        note: "发布".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2024, 10, 1),
+        key: None,
+    };
+    gongkai::release(&opts, &release).unwrap();
+    site.file(
+        "content/disclosures/dues.md",
+        &disclosure("[[revisions]]\ndate = 2024-10-12\nreason = \"经审核后对外公开\"", "对外公开的通报。"),
+    );
+    site.build_ok();
+    let public = all_text(&site.out());
+    assert!(public.contains("对外公开的通报"));
+    for word in ["甲秘密", "乙秘密", "丁秘密", "戊秘密"] {
+        assert!(!public.contains(word), "{word} was published once nothing referred to it");
+    }
+}

@@ -61,7 +61,11 @@ impl Library {
         let mut pages: Vec<Page> = pages.into_iter().filter(|p| p.visible_to(audience)).collect();
         pages.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
         errors.extend(duplicate_urls(&pages));
-        let as_of = as_of.or_else(|| newest_date(&pages)).unwrap_or(NaiveDate::MIN);
+        // a site with no dated page at all still needs a date a release can record and read
+        // back: the Unix epoch, fixed, so the build stays deterministic
+        let as_of = as_of
+            .or_else(|| newest_date(&pages))
+            .unwrap_or_else(|| NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default());
         let taxonomies = taxonomy::build_all(&pages).unwrap_or_else(|e| {
             errors.extend(e);
             Vec::new()
