@@ -486,3 +486,18 @@ fn keygen_writes_a_private_key_once() {
     assert_eq!(std::fs::read(dir.path().join("release.key")).unwrap(), secret);
     assert_eq!(std::fs::read(dir.path().join("release.pub")).unwrap(), public);
 }
+
+#[test]
+fn a_disclosure_saved_with_a_byte_order_mark_is_not_a_change() {
+    let site = common::Site::new();
+    let text = "+++\ntitle = \"公示\"\norg = \"示范村党支部\"\ncategory = \"组织生活\"\npublished = 2024-09-27\n+++\n正文。\n";
+    site.bytes("content/disclosures/d.md", &[b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat());
+    let release = gongkai::versions::ReleaseOptions {
+        version: "2024".into(),
+        note: "发布".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2024, 10, 1),
+        key: None,
+    };
+    gongkai::release(&gongkai::BuildOptions::new(site.root()), &release).unwrap();
+    site.build_ok();
+}

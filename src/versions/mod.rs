@@ -52,6 +52,11 @@ impl History {
             let text = String::from_utf8(bytes).map_err(|_| {
                 anyhow::anyhow!("{user} is not UTF-8; restore releases/ from version control")
             })?;
+            // load drops a byte-order mark; a stored copy that has one is the same text
+            let text = match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => text,
+            };
             texts.push(((r.version.as_str(), r.date.as_str()), text));
         }
         Ok(texts)
