@@ -219,6 +219,14 @@ fn only_the_servers_own_pages_open_the_reload_socket() {
         assert!(open_socket(&server.address, Some(&origin)).is_ok(), "{origin}");
     }
     assert!(open_socket(&server.address, None).is_ok(), "a client that is not a browser sends none");
+    // a DNS-rebound name: another site's page whose name resolves to this machine
+    let host = server.address.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(stream, "GET / HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 403"), "{response}");
+    assert_eq!(get(&server.address, "/").0, 200);
     server.stop();
 }
 
@@ -293,16 +301,17 @@ fn connect(address: &str) -> std::net::TcpStream {
 /// Plain HTTP clients, each in one of three manners: a whole request read to the end, a
 /// request whose answer is never read, a request head cut off half-way.
 fn http_churn(address: &str, count: usize) {
+    let host = address.trim_start_matches("http://");
     for i in 0..count {
         let mut stream = connect(address);
         match i % 3 {
             0 => {
-                write!(stream, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+                write!(stream, "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
                 let mut response = Vec::new();
                 stream.read_to_end(&mut response).unwrap();
                 assert!(response.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&response));
             }
-            1 => write!(stream, "GET /cases/a/ HTTP/1.1\r\nHost: x\r\n\r\n").unwrap(),
+            1 => write!(stream, "GET /cases/a/ HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap(),
             _ => write!(stream, "GET / HT").unwrap(),
         }
     }

@@ -13,6 +13,10 @@ pub type Answer = Response<Full<Bytes>>;
 /// Answers one request. Never blocks: the site is in memory, and every connection shares one
 /// thread.
 pub fn handle(request: Request<Incoming>, state: &State) -> Answer {
+    let host = request.headers().get(hyper::header::HOST).map(|h| h.as_bytes());
+    if host.is_some_and(|h| !state.origins.allow_host(h)) {
+        return text(StatusCode::FORBIDDEN, "this preview answers only to 127.0.0.1 and localhost\n");
+    }
     if request.uri().path() == reload::SOCKET_PATH {
         return reload::upgrade(request, state);
     }

@@ -106,7 +106,7 @@ fn error_message(text: &str) -> String {
 /// The pages allowed to open the socket: this server's own, under the names a browser on this
 /// machine reaches it by. Any other site's page (or a DNS-rebound name) is refused, since the
 /// socket tells the build's errors.
-pub struct Origins(Vec<String>);
+pub struct Origins(Vec<String>, bool);
 
 impl Origins {
     pub fn for_address(address: SocketAddr) -> Origins {
@@ -121,7 +121,14 @@ impl Origins {
             80 => format!("http://{host}"),
             _ => format!("http://{host}:{port}"),
         };
-        Origins(hosts.iter().map(origin).collect())
+        Origins(hosts.iter().map(origin).collect(), address.ip().is_unspecified())
+    }
+
+    /// Whether a request's `Host` names this server. A page of a DNS-rebound name (a site whose
+    /// name resolves to 127.0.0.1) would otherwise read the preview; bound to every address
+    /// (`--bind 0.0.0.0`, for a colleague on the LAN), any name is let in.
+    pub fn allow_host(&self, host: &[u8]) -> bool {
+        self.1 || self.0.iter().any(|o| o.trim_start_matches("http://").as_bytes().eq_ignore_ascii_case(host))
     }
 
     pub fn allow(&self, origin: &[u8]) -> bool {
