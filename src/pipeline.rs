@@ -90,7 +90,7 @@ impl Prepared {
         if self.config.require_review {
             errors.extend(crate::resolve::catalogue::missing_approvals(&library.pages));
         }
-        match crate::resolve::orgs::OrgTree::from_data(&self.datasets) {
+        match crate::resolve::orgs::OrgTree::from_data(&library.data) {
             Some(Ok(tree)) => {
                 let (catalogue, problems) = crate::resolve::catalogue::build(
                     tree,
