@@ -332,72 +332,46 @@ pub struct Masked {
     pub line: usize,
     pub masked: String,
 }
-
-/// `gongkai check --mask`: rewrites every privacy hit in the content files by its masked form.
+/// `gongkai check --mask`: rewrites every privacy hit in the content files and CSV files by its
+/// masked form. Read by load, masked by a pure function, written by write.
 pub fn mask_content(root: &std::path::Path) -> Result<Vec<Masked>> {
     let (config_text, _) = load::load_config(root)?;
     let theme =
         config::Config::parse(config_text.as_deref()).map(|c| c.theme).unwrap_or_else(|_| "default".into());
     let loaded = load::load(root, &theme)?;
+    let mut rewritten: Vec<(std::path::PathBuf, Vec<u8>)> = Vec::new();
     let mut changes = Vec::new();
+    let mut record = |rel: &std::path::Path, bytes: Vec<u8>, hits: Vec<(usize, String)>| {
+        changes.extend(hits.into_iter().map(|(line, masked)| Masked {
+            path: rel.to_path_buf(),
+            line,
+            masked,
+        }));
+        rewritten.push((rel.to_path_buf(), bytes));
+    };
     for file in &loaded.content {
         let fm = content::front_matter::split(&file.rel, &file.text).ok().map(|s| s.front);
-        let (masked, hits) = privacy::mask_text(&file.text, &content::privacy_allow(fm.as_ref()));
-        if hits.is_empty() {
-            continue;
-        }
-        let path = root.join(&file.rel);
-        std::fs::write(&path, masked).with_context(|| format!("writing {}", path.display()))?;
-        for hit in hits {
-            let line = 1 + file.text[..hit.start].matches('\n').count();
-            changes.push(Masked { path: file.rel.clone(), line, masked: hit.masked });
+        let (masked, hits) = privacy::mask_lines(&file.text, &content::privacy_allow(fm.as_ref()));
+        if !hits.is_empty() {
+            record(&file.rel, masked.into_bytes(), hits);
         }
     }
+    let descriptions: std::collections::BTreeMap<&std::path::Path, &[u8]> =
+        loaded.data.iter().map(|(p, b)| (p.as_path(), b.as_slice())).collect();
     for (rel, bytes) in loaded.data.iter().filter(|(p, _)| p.extension().is_some_and(|e| e == "csv")) {
-        changes.extend(mask_csv(root, rel, bytes)?);
+        let allowed: Vec<String> = descriptions
+            .get(rel.with_extension("toml").as_path())
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .and_then(|t| t.parse::<toml::Table>().ok())
+            .and_then(|t| t.get("privacy_allow").and_then(|v| v.as_array()).cloned())
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .unwrap_or_default();
+        if let Some((masked, hits)) = privacy::mask_csv(bytes, &privacy::Allow::new(allowed)) {
+            record(rel, masked, hits);
+        }
     }
+    write::replace_sources(root, &rewritten)?;
     Ok(changes)
-}
-
-/// Masks a CSV in place, keeping its encoding (and BOM): Excel on the clerk's machine must
-/// still open it as before.
-fn mask_csv(root: &std::path::Path, rel: &std::path::Path, bytes: &[u8]) -> Result<Vec<Masked>> {
-    const BOM: &[u8] = b"\xEF\xBB\xBF";
-    let (bom, body) = match bytes.strip_prefix(BOM) {
-        Some(rest) => (BOM, rest),
-        None => (&[][..], bytes),
-    };
-    let (text, encoding) = match std::str::from_utf8(body) {
-        Ok(t) => (t.to_string(), encoding_rs::UTF_8),
-        Err(_) => match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(body) {
-            Some(t) => (t.into_owned(), encoding_rs::GB18030),
-            None => return Ok(Vec::new()), // unreadable: the build reports it
-        },
-    };
-    let description = root.join(rel.with_extension("toml"));
-    let masked_allowed: Vec<String> = std::fs::read_to_string(&description)
-        .ok()
-        .and_then(|t| t.parse::<toml::Table>().ok())
-        .and_then(|t| t.get("privacy_allow").and_then(|v| v.as_array()).cloned())
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
-        .unwrap_or_default();
-    let allow = privacy::Allow::new(masked_allowed);
-    let (masked, hits) = privacy::mask_text(&text, &allow);
-    if hits.is_empty() {
-        return Ok(Vec::new());
-    }
-    let (encoded, _, _) = encoding.encode(&masked);
-    let path = root.join(rel);
-    std::fs::write(&path, [bom, &encoded[..]].concat())
-        .with_context(|| format!("writing {}", path.display()))?;
-    Ok(hits
-        .into_iter()
-        .map(|hit| Masked {
-            path: rel.to_path_buf(),
-            line: 1 + text[..hit.start].matches('\n').count(),
-            masked: hit.masked,
-        })
-        .collect())
 }
 
 /// One item `gongkai report` lists: an organisation that has not disclosed, or disclosed late.

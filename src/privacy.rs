@@ -650,6 +650,40 @@ pub fn mask_text(text: &str, allow: &Allow) -> (String, Vec<Hit>) {
     (out, done)
 }
 
+/// Where each number was masked: (line, masked form).
+pub type MaskedLines = Vec<(usize, String)>;
+
+/// [`mask_text`] with each hit's line and masked form, for `check --mask` to report.
+pub fn mask_lines(text: &str, allow: &Allow) -> (String, MaskedLines) {
+    let (masked, hits) = mask_text(text, allow);
+    let lines = hits.into_iter().map(|h| (1 + text[..h.start].matches('\n').count(), h.masked)).collect();
+    (masked, lines)
+}
+
+/// A CSV masked in its own encoding and with its BOM, so that Excel on the clerk's machine opens
+/// it as before; `None` when nothing is masked or the bytes are neither UTF-8 nor GB18030 (the
+/// build reports those).
+pub fn mask_csv(bytes: &[u8], allow: &Allow) -> Option<(Vec<u8>, MaskedLines)> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let (bom, body) = match bytes.strip_prefix(BOM) {
+        Some(rest) => (BOM, rest),
+        None => (&[][..], bytes),
+    };
+    let (text, encoding) = match std::str::from_utf8(body) {
+        Ok(t) => (std::borrow::Cow::Borrowed(t), encoding_rs::UTF_8),
+        Err(_) => (
+            encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(body)?,
+            encoding_rs::GB18030,
+        ),
+    };
+    let (masked, hits) = mask_lines(&text, allow);
+    if hits.is_empty() {
+        return None;
+    }
+    let (encoded, _, _) = encoding.encode(&masked);
+    Some(([bom, &encoded[..]].concat(), hits))
+}
+
 /// In a member-development notice, a birth date needs only year and month: a cell in a
 /// column headed 出生… that also gives the day is reported.
 pub fn full_birth_dates<'a>(

@@ -126,6 +126,26 @@ fn swap(out: &Path, tmp: &Path, old: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Replaces source files in place (`check --mask`), each through a temporary file renamed over
+/// it, so a killed run leaves every file whole: old or new, never half written.
+pub fn replace_sources(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+    for (rel, bytes) in files {
+        let path = root.join(rel);
+        let dir = path.parent().unwrap_or(root);
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)
+            .with_context(|| format!("writing beside {}", path.display()))?;
+        std::io::Write::write_all(&mut tmp, bytes).with_context(|| format!("writing {}", path.display()))?;
+        // the temporary file is owner-only; the source keeps the permissions it had
+        if let Ok(meta) = std::fs::metadata(&path) {
+            tmp.as_file()
+                .set_permissions(meta.permissions())
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        tmp.persist(&path).with_context(|| format!("replacing {}", path.display()))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
