@@ -10,7 +10,6 @@
 
 use crate::Diagnostic;
 use std::path::{Path, PathBuf};
-use unicode_normalization::UnicodeNormalization;
 
 /// What a hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,17 +43,6 @@ pub struct Hit {
     digits: String,
 }
 
-/// One unit of the normalised view: a digit, an `X`, a separator or anything else, with the
-/// byte range it came from (an entity is one unit).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Unit {
-    Digit(u8),
-    X,
-    Sep,
-    Plus,
-    Other(char),
-}
-
 /// Finds every ID, mobile and bank card number in `text`, in any written form.
 pub fn scan(text: &str) -> Vec<Hit> {
     // most texts have no digit at all: skip the normalisation for them
@@ -67,180 +55,6 @@ pub fn scan(text: &str) -> Vec<Hit> {
         hits.extend(classify_chain(text, &units, &chain));
     }
     hits
-}
-
-/// The text as units with their byte ranges.
-fn units(text: &str) -> Vec<(Unit, usize, usize)> {
-    let mut out = Vec::with_capacity(text.len() / 2);
-    let mut i = 0;
-    while i < text.len() {
-        let rest = &text[i..];
-        let (c, len) = match rest.strip_prefix('&').and_then(entity) {
-            Some((c, len)) => (c, len + 1),
-            None => {
-                let c = rest.chars().next().unwrap_or(' ');
-                (c, c.len_utf8())
-            }
-        };
-        // what a reader does not see joins what is around it
-        if !is_ignorable(c) {
-            out.push((unit(c), i, i + len));
-        }
-        i += len;
-    }
-    out
-}
-
-fn unit(c: char) -> Unit {
-    if c.is_ascii_digit() {
-        return Unit::Digit(c as u8 - b'0');
-    }
-    match c {
-        'X' | 'x' | 'Ｘ' | 'ｘ' => return Unit::X,
-        '+' | '＋' => return Unit::Plus,
-        _ => {}
-    }
-    if is_separator(c) {
-        return Unit::Sep;
-    }
-    if let Some(d) = chinese_digit(c) {
-        return Unit::Digit(d);
-    }
-    if c.is_numeric() {
-        // full-width, mathematical, circled and other digits read as the digit they show
-        let mut folded = std::iter::once(c).nfkc();
-        if let (Some(d), None) = (folded.next(), folded.next()) {
-            if d.is_ascii_digit() {
-                return Unit::Digit(d as u8 - b'0');
-            }
-        }
-        if let Some(d) = script_digit(c) {
-            return Unit::Digit(d);
-        }
-    }
-    Unit::Other(c)
-}
-
-/// 〇一二三…九 and the capital forms 零壹贰叁…玖 (simplified and traditional), as people
-/// spell a number out: 一三八一二三四五六七八 is a mobile number to a reader.
-fn chinese_digit(c: char) -> Option<u8> {
-    const SMALL: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-    const CAPITAL: [&str; 10] = ["零", "壹", "贰貳", "叁參", "肆", "伍", "陆陸", "柒", "捌", "玖"];
-    if let Some(d) = SMALL.iter().position(|&s| s == c) {
-        return Some(d as u8);
-    }
-    CAPITAL.iter().position(|s| s.contains(c)).map(|d| d as u8)
-}
-
-/// The decimal digits of other scripts (Arabic-Indic, Devanagari, Thai…), which NFKC leaves
-/// as they are. Neither std nor unicode-normalization gives a digit's value, and each of
-/// these blocks runs 0 to 9 from the code point listed (Unicode's Nd ranges).
-fn script_digit(c: char) -> Option<u8> {
-    const ZEROS: [u32; 37] = [
-        0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66,
-        0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90,
-        0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0x104A0,
-        0x11066,
-    ];
-    let cp = c as u32;
-    ZEROS.iter().find(|&&z| (z..z + 10).contains(&cp)).map(|z| (cp - z) as u8)
-}
-
-/// Characters a reader does not see at all: format controls, variation selectors, combining
-/// marks, tag characters, fillers. Between two digits they hide nothing.
-fn is_ignorable(c: char) -> bool {
-    matches!(
-        c,
-        '\u{0000}'..='\u{0008}'
-            | '\u{000E}'..='\u{001F}'
-            | '\u{007F}'..='\u{009F}'
-            | '\u{0300}'..='\u{036F}'
-            | '\u{061C}'
-            | '\u{115F}'..='\u{1160}'
-            | '\u{17B4}'..='\u{17B5}'
-            | '\u{180B}'..='\u{180F}'
-            | '\u{1AB0}'..='\u{1AFF}'
-            | '\u{1DC0}'..='\u{1DFF}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}'
-            | '\u{20D0}'..='\u{20FF}'
-            | '\u{3164}'
-            | '\u{FE00}'..='\u{FE0F}'
-            | '\u{FE20}'..='\u{FE2F}'
-            | '\u{FEFF}'
-            | '\u{FFA0}'
-            | '\u{FFF9}'..='\u{FFFB}'
-            | '\u{E0000}'..='\u{E0FFF}'
-    ) || c == '\u{034F}'
-}
-
-/// What people and editors put between digit groups: spaces of every width, dots, slashes,
-/// dashes, commas, colons, brackets, quotes, bullets, Markdown markers.
-fn is_separator(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            '.' | '/'
-                | '-'
-                | '\\'
-                | '*'
-                | '_'
-                | '`'
-                | '~'
-                | ','
-                | ':'
-                | ';'
-                | '\''
-                | '"'
-                | '('
-                | ')'
-                | '['
-                | ']'
-                | '\u{00AD}'
-                | '\u{00B7}'
-                | '\u{2010}'..='\u{2027}'
-                | '\u{2212}'
-                | '\u{2219}'
-                | '\u{3003}'
-                | '\u{3008}'..='\u{3011}'
-                | '\u{301C}'
-                | '\u{30FB}'
-                | '\u{FF07}'..='\u{FF09}'
-                | '\u{FF0C}'..='\u{FF0F}'
-                | '\u{FF1A}'
-                | '\u{FF1B}'
-                | '\u{FF3B}'
-                | '\u{FF3D}'
-                | '\u{FF3F}'
-                | '\u{FF5E}'
-                | '\u{FF62}'
-                | '\u{FF63}'
-                | '\u{FF65}'
-        )
-}
-
-/// An HTML character reference after its `&`: the character and the length read.
-fn entity(s: &str) -> Option<(char, usize)> {
-    let end = s.bytes().take(12).position(|b| b == b';')?;
-    let name = &s[..end];
-    let c = if let Some(num) = name.strip_prefix('#') {
-        let n = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => num.parse::<u32>().ok()?,
-        };
-        char::from_u32(n)?
-    } else {
-        match name {
-            "nbsp" | "ensp" | "emsp" | "thinsp" | "zwj" | "zwnj" | "shy" => ' ',
-            "ndash" | "mdash" | "minus" | "hyphen" | "dash" => '-',
-            "period" => '.',
-            "sol" => '/',
-            "plus" => '+',
-            _ => return None,
-        }
-    };
-    Some((c, end + 1))
 }
 
 /// A digit group: unit indices `[start, end)`, its digits (an `X` kept as the last character).
@@ -707,7 +521,9 @@ fn has_day(cell: &str) -> bool {
 }
 
 mod files;
+mod normalise;
 pub use files::check_file;
+use normalise::{chinese_digit, units, Unit};
 
 #[cfg(test)]
 mod tests;
