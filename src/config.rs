@@ -1,6 +1,5 @@
 //! `site.toml`: the site's settings, checked key by key like front matter.
 
-use crate::content::front_matter::unknown_key;
 use crate::text::Lang;
 use crate::Diagnostic;
 use chrono::NaiveDate;
@@ -120,7 +119,13 @@ impl Calendar {
                 "holidays" => &mut cal.holidays,
                 "workdays" => &mut cal.workdays,
                 k => {
-                    errors.push(unknown_key(path, line, k, &["holidays", "workdays"], "[calendar]"));
+                    errors.push(Diagnostic::unknown_key(
+                        path,
+                        line,
+                        k,
+                        &["holidays", "workdays"],
+                        "[calendar]",
+                    ));
                     continue;
                 }
             };
@@ -301,7 +306,7 @@ impl Config {
                     },
                     None => errors.push(wrong_type("text in quotes")),
                 },
-                k => errors.push(unknown_key(path, line_of(k), k, KEYS, "site.toml")),
+                k => errors.push(Diagnostic::unknown_key(path, line_of(k), k, KEYS, "site.toml")),
             }
         }
         if config.theme.contains(['/', '\\']) || config.theme.starts_with('.') {

@@ -26,6 +26,16 @@ impl Diagnostic {
         self.hint = Some(hint.into());
         self
     }
+
+    /// An unknown key in `what` (front matter, `site.toml`, a table of it), with the nearest
+    /// known key or the list of them.
+    pub fn unknown_key(path: &std::path::Path, line: usize, key: &str, known: &[&str], what: &str) -> Self {
+        let d = Diagnostic::new(path, line, format!("unknown key `{key}` in {what}"));
+        match crate::text::nearest(key, known) {
+            Some(k) => d.with_hint(format!("did you mean `{k}`?")),
+            None => d.with_hint(format!("the known keys are: {}", known.join(", "))),
+        }
+    }
 }
 
 impl fmt::Display for Diagnostic {

@@ -33,6 +33,26 @@ pub fn escape_html(input: &str) -> String {
     out
 }
 
+/// The candidate `wanted` was most likely meant to be, for a "did you mean" hint: one that
+/// contains it or is contained in it (`党员总数` for `党员总数(名)`), else the closest by edit
+/// distance, if close enough to help. One rule for keys, columns, rows, files and
+/// organisations, so every hint behaves alike.
+pub fn nearest<'a>(wanted: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let wanted = wanted.trim();
+    if wanted.is_empty() {
+        return None;
+    }
+    let contains = candidates.iter().find(|c| !c.is_empty() && (c.contains(wanted) || wanted.contains(**c)));
+    contains.copied().or_else(|| {
+        candidates
+            .iter()
+            .map(|c| (strsim::normalized_damerau_levenshtein(wanted, c), *c))
+            .filter(|(score, _)| *score >= 0.5)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+            .map(|(_, c)| c)
+    })
+}
+
 /// Whether `url` may become a live link: `http`, `https`, `mailto`, `tel`, or no scheme at all
 /// (a relative path, `#anchor`, `?query`). Browsers ignore tabs, line breaks and leading
 /// control characters in a URL and read the scheme without regard to case, so the check does

@@ -166,22 +166,8 @@ impl FrontMatter {
         self.table
             .keys()
             .filter(|k| !known.contains(&k.as_str()))
-            .map(|k| unknown_key(path, self.line_of(k), k, known, what))
+            .map(|k| Diagnostic::unknown_key(path, self.line_of(k), k, known, what))
             .collect()
-    }
-}
-
-/// The diagnostic for a key that is not in `known`, with the nearest known key as the hint.
-pub fn unknown_key(path: &Path, line: usize, key: &str, known: &[&str], what: &str) -> Diagnostic {
-    let nearest = known
-        .iter()
-        .map(|k| (strsim::damerau_levenshtein(key, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.chars().count() / 3))
-        .min();
-    let d = Diagnostic::new(path, line, format!("unknown key `{key}` in {what}"));
-    match nearest {
-        Some((_, k)) => d.with_hint(format!("did you mean `{k}`?")),
-        None => d.with_hint(format!("the known keys are: {}", known.join(", "))),
     }
 }
 

@@ -267,16 +267,7 @@ fn check_default_chart(ds: Dataset) -> Result<Dataset, Vec<Diagnostic>> {
 
 /// ` (did you mean `x`?)` when one candidate is close to `wanted`.
 fn did_you_mean(wanted: &str, candidates: &[&str]) -> String {
-    let contains = candidates.iter().find(|c| c.contains(wanted) || (!c.is_empty() && wanted.contains(**c)));
-    let best = contains.copied().or_else(|| {
-        candidates
-            .iter()
-            .map(|c| (strsim::normalized_levenshtein(wanted, c), *c))
-            .filter(|(score, _)| *score >= 0.5)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, c)| c)
-    });
-    best.map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default()
+    crate::text::nearest(wanted, candidates).map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default()
 }
 
 fn has_ext(p: &Path, ext: &str) -> bool {

@@ -69,12 +69,8 @@ impl OrgTree {
 
     /// The closest names to `name`, for a hint.
     pub fn nearest(&self, name: &str) -> Option<&str> {
-        self.by_name
-            .keys()
-            .map(|k| (strsim::normalized_levenshtein(k, name), k.as_str()))
-            .filter(|(score, _)| *score > 0.4)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, k)| k)
+        let names: Vec<&str> = self.by_name.keys().map(String::as_str).collect();
+        crate::text::nearest(name, &names)
     }
 }
 
