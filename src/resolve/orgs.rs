@@ -9,8 +9,9 @@ use crate::Diagnostic;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The dataset name the tree is read from.
+/// The dataset name the tree is read from; a spreadsheet of the same name serves as well.
 pub const FILE: &str = "orgs.csv";
+const SPREADSHEETS: [&str; 3] = ["orgs.xlsx", "orgs.ods", "orgs.xls"];
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Org {
@@ -35,7 +36,7 @@ pub struct OrgTree {
 impl OrgTree {
     /// The tree of `data/orgs.csv`, `None` when the site has no such file.
     pub fn from_data(data: &Datasets) -> Option<Result<OrgTree, Vec<Diagnostic>>> {
-        data.find(FILE).ok().map(read)
+        std::iter::once(FILE).chain(SPREADSHEETS).find_map(|name| data.find(name).ok()).map(read)
     }
 
     pub fn find(&self, name: &str) -> Option<usize> {
