@@ -61,7 +61,10 @@ impl OrgTree {
     /// The chain from the root down to `i`.
     pub fn ancestors(&self, i: usize) -> Vec<usize> {
         let mut chain = vec![i];
-        while let Some(p) = self.orgs[*chain.last().expect("not empty")].parent {
+        // a checked tree has no loop; the bound keeps a mistake from hanging the build
+        while let Some(p) =
+            self.orgs[*chain.last().expect("not empty")].parent.filter(|_| chain.len() <= MAX_DEPTH)
+        {
             chain.push(p);
         }
         chain.reverse();
@@ -170,33 +173,56 @@ fn read(ds: &Dataset) -> Result<OrgTree, Vec<Diagnostic>> {
     }
 }
 
-/// Organisations whose chain of 上级 comes back to them never reach a top organisation.
+/// How many levels a tree may have: 中央 → 省 → 市 → 县 → 乡镇 → 村 is six, and a deeper chain is
+/// a mistake in the list (and would make every page repeat a very long breadcrumb).
+pub const MAX_DEPTH: usize = 12;
+
+/// Organisations whose chain of 上级 comes back to them, or runs deeper than [`MAX_DEPTH`]:
+/// each walk up stops after that many steps, so a long chain costs no more than a short one.
 fn loops(tree: &OrgTree, ds: &Dataset) -> Vec<Diagnostic> {
-    let mut errors = Vec::new();
-    for i in 0..tree.orgs.len() {
-        let mut seen = vec![i];
+    #[derive(Clone, Copy, PartialEq)]
+    enum Walk {
+        Top,
+        Loop,
+        TooDeep,
+    }
+    let walk = |i: usize| {
         let mut at = tree.orgs[i].parent;
-        while let Some(p) = at {
-            if p == i {
-                let names: Vec<&str> = seen.iter().map(|&k| tree.orgs[k].name.as_str()).collect();
-                errors.push(
-                    Diagnostic::new(
-                        &ds.path,
-                        tree.orgs[i].line,
-                        format!("the 上级 of {} loop back to it: {}", tree.orgs[i].name, names.join(" → ")),
-                    )
-                    .with_hint(
-                        "one organisation at the top has an empty 上级; follow the chain and break the loop",
-                    ),
-                );
-                break;
+        for _ in 0..MAX_DEPTH {
+            match at {
+                None => return Walk::Top,
+                Some(p) if p == i => return Walk::Loop,
+                Some(p) => at = tree.orgs[p].parent,
             }
-            if seen.contains(&p) {
-                break;
-            }
-            seen.push(p);
-            at = tree.orgs[p].parent;
         }
+        if at.is_none() {
+            Walk::Top
+        } else {
+            Walk::TooDeep
+        }
+    };
+    let walks: Vec<Walk> = (0..tree.orgs.len()).map(walk).collect();
+    let mut errors = Vec::new();
+    for (i, org) in tree.orgs.iter().enumerate() {
+        let message = match walks[i] {
+            Walk::Loop => format!("the 上级 of {} loop back to it", org.name),
+            // only where the chain first goes too deep, not for everything below
+            Walk::TooDeep if org.parent.is_some_and(|p| walks[p] == Walk::Top) => {
+                format!("{} is more than {MAX_DEPTH} levels below a top organisation", org.name)
+            }
+            _ => continue,
+        };
+        errors.push(Diagnostic::new(&ds.path, org.line, message).with_hint(
+            "every chain of 上级 ends at one organisation with an empty 上级, within a few levels; follow the chain and correct it",
+        ));
+    }
+    // a loop longer than the limit has no member whose parent reaches the top
+    if let Some(i) = walks.iter().position(|w| *w == Walk::TooDeep).filter(|_| errors.is_empty()) {
+        let org = &tree.orgs[i];
+        errors.push(
+            Diagnostic::new(&ds.path, org.line, format!("the chain of 上级 above {} never reaches a top organisation", org.name))
+                .with_hint("the chain loops, or runs deeper than 12 levels: follow it and give the top organisation an empty 上级"),
+        );
     }
     errors
 }
@@ -229,5 +255,22 @@ mod tests {
         assert_eq!(e[0].line, 3);
         let e = tree("名称,上级\n甲,乙\n乙,甲\n").unwrap_err();
         assert!(e.iter().any(|d| d.message.contains("loop")), "{e:?}");
+    }
+
+    #[test]
+    fn a_chain_deeper_than_the_limit_is_one_error_and_costs_little() {
+        let mut csv = String::from("名称,上级\n组织0,\n");
+        for i in 1..20_000 {
+            csv.push_str(&format!("组织{i},组织{}\n", i - 1));
+        }
+        let e = tree(&csv).unwrap_err();
+        assert_eq!(e.len(), 1, "{:?}", &e[..3.min(e.len())]);
+        assert!(e[0].message.contains("组织13 is more than 12 levels"), "{}", e[0].message);
+        let mut ring = String::from("名称,上级\n");
+        for i in 0..30 {
+            ring.push_str(&format!("组织{i},组织{}\n", (i + 1) % 30));
+        }
+        let e = tree(&ring).unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
     }
 }
