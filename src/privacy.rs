@@ -244,7 +244,10 @@ fn looks_alike(
     ];
     let label_end = raw_before.trim_end_matches([' ', ':', '：', '\u{00A0}', '\u{3000}']);
     let labelled = LABELS.iter().any(|l| label_end.ends_with(l));
-    money || decimal_after || decimal_before || is_ip || labelled
+    // a card number is never excused by a label: an order number that passes Luhn is rare,
+    // a card pasted after 订单号 is not; and 电话13812345678.00 is still a phone
+    let phone_label = ["电话", "手机", "联系", "tel", "Tel", "TEL"].iter().any(|l| label_end.ends_with(l));
+    money || (decimal_after || decimal_before) && !phone_label || is_ip || labelled && kind == Kind::Mobile
 }
 
 fn text_is(unit: (Unit, usize, usize), c: char) -> bool {

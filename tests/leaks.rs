@@ -411,3 +411,96 @@ fn what_a_party_only_notice_once_used_stays_out_after_it_stops_using_it() {
         assert!(!public.contains(word), "{word} was published once nothing referred to it");
     }
 }
+
+// ---- found by the second hostile review ----
+
+#[test]
+fn circled_and_stopped_digits_slipped_check_characters_and_more_separators_fail() {
+    for (written, masked) in [
+        ("❶❸❽❶❷❸❹❺❻❼❽", "138****5678"),
+        ("⒈⒊⒏⒈⒉⒊⒋⒌⒍⒎⒏", "138****5678"),
+        ("⓵⓷⓼⓵⓶⓷⓸⓹⓺⓻⓼", "138****5678"),
+        ("138、1234、5678", "138****5678"),
+        ("138｜1234｜5678", "138****5678"),
+        ("| 138 | 12345678 |", "138****5678"),
+        ("11010519491231002×", "1101**********002X"),
+        ("11010519491231002Х", "1101**********002X"),
+        ("订单号6222021234567890128", "6222"),
+        ("电话13812345678.00", "138****5678"),
+    ] {
+        let site = case_with(&format!("联系{written}"));
+        one_masked_error(&site, masked);
+    }
+}
+
+#[test]
+fn a_party_only_dataset_linked_or_an_image_reached_by_extra_dots_stays_out() {
+    let site = Site::new();
+    site.file("data/secretfees.csv", "姓名,金额\n庚秘密,1\n")
+        .file("static/images/secretimg.png", "辛秘密")
+        .file(
+            "content/disclosures/p.md",
+            &disclosure(
+                "audience = \"party\"",
+                "[名单](/data/secretfees.csv)\n\n![i](../../../../../images/secretimg.png)",
+            ),
+        );
+    site.case("open", "", "公开。");
+    site.build_ok();
+    let public = all_text(&site.out());
+    assert!(!public.contains("庚秘密") && !public.contains("辛秘密"), "published");
+}
+
+#[test]
+fn release_names_that_would_collide_with_archive_files_are_refused() {
+    let site = case_with("正文");
+    for name in ["2024.json", "index", "a.sig", "x.html"] {
+        let release = gongkai::versions::ReleaseOptions {
+            version: name.into(),
+            note: "x".into(),
+            date: None,
+            key: None,
+        };
+        assert!(gongkai::release(&BuildOptions::new(site.root()), &release).is_err(), "{name}");
+    }
+    site.build_ok();
+}
+
+#[test]
+fn a_symlinked_output_folder_is_refused_not_replaced() {
+    let site = case_with("正文");
+    let target = site.root().join("deploy");
+    std::fs::create_dir(&target).unwrap();
+    std::os::unix::fs::symlink(&target, site.root().join("pub2")).unwrap();
+    let mut opts = BuildOptions::new(site.root());
+    opts.out = Some(site.root().join("pub2"));
+    assert!(gongkai::build(&opts).is_err());
+    assert!(std::fs::symlink_metadata(site.root().join("pub2")).unwrap().file_type().is_symlink());
+}
+
+#[test]
+fn verify_reports_a_rewritten_marker_and_never_reads_a_fifo() {
+    let site = case_with("正文");
+    site.build_ok();
+    std::fs::write(site.out().join(".gongkai-output"), "<script>alert(1)</script>").unwrap();
+    let report = gongkai::versions::verify::verify_dir(&site.out()).unwrap();
+    assert!(!report.is_clean(), "{report:?}");
+    site.build_ok();
+    let fifo = site.out().join("evil.html");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let report = gongkai::versions::verify::verify_dir(&site.out()).unwrap();
+    assert!(!report.is_clean(), "{report:?}");
+}
+
+#[test]
+fn a_masked_csv_still_builds_and_an_a4_pdf_is_no_card_number() {
+    let site = case_with("正文");
+    site.file("data/people.csv", "姓名,电话\n甲,13812345678\n乙,13912345678\n");
+    gongkai::mask_content(site.root()).unwrap();
+    site.build_ok();
+    let pdf =
+        b"%PDF-1.4\n1 0 obj << /Type /Page /MediaBox [0 0 595.303937007874 841.889763779528] >> endobj\n\
+        2 0 obj << /Length 40 >> stream\nBT /F1 12 Tf 72 712 Td (Hello) Tj ET\nendstream endobj\n%%EOF\n";
+    site.bytes("static/a4.pdf", pdf);
+    site.build_ok();
+}

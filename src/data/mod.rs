@@ -77,6 +77,13 @@ pub enum Miss {
 /// Cells that mean "no figure" rather than a malformed one.
 const EMPTY_MARKS: &[&str] = &["", "-", "—", "–", "－", "/", "／"];
 
+/// A cell with no figure: an empty mark, or a number `check --mask` masked (`138****5678`),
+/// which is no longer a figure and must not stop the site from building.
+fn no_figure(cell: &str) -> bool {
+    EMPTY_MARKS.contains(&cell)
+        || cell.contains('*') && cell.chars().all(|c| c == '*' || c.is_ascii_alphanumeric())
+}
+
 impl Datasets {
     /// Parses the raw files loaded from `data/` (path relative to the site root, bytes).
     pub fn parse(files: &[(PathBuf, Vec<u8>)]) -> (Datasets, Vec<Diagnostic>) {
@@ -412,7 +419,7 @@ fn typed_columns(header: &read::Record, rows: &[read::Record], meta: &Meta) -> V
         .enumerate()
         .map(|(i, name)| {
             let col_meta = meta.columns.get(name);
-            let filled = || rows.iter().map(|r| r.fields[i].as_str()).filter(|c| !EMPTY_MARKS.contains(c));
+            let filled = || rows.iter().map(|r| r.fields[i].as_str()).filter(|c| !no_figure(c));
             let numeric = match col_meta.and_then(|m| m.kind()) {
                 Some(t) => t == ColumnType::Number,
                 None => filled().next().is_some() && filled().all(number::looks_numeric),
@@ -458,7 +465,7 @@ fn parse_cells(
                 .into_iter()
                 .zip(columns)
                 .map(|(raw, col)| {
-                    let number = if col.numeric && !EMPTY_MARKS.contains(&raw.as_str()) {
+                    let number = if col.numeric && !no_figure(&raw) {
                         number::parse(&raw)
                             .map_err(|e| errors.push(cell_error(rel, record.line, &col.name, &e)))
                             .ok()

@@ -28,15 +28,25 @@ pub fn check_file(rel: &Path, bytes: &[u8]) -> Vec<Diagnostic> {
         found.extend(check_text(rel, &decode(bytes), &allow));
     } else if ZIP.contains(&ext.as_str()) || bytes.starts_with(b"PK\x03\x04") {
         for (entry, text) in zip_entries(bytes) {
+            let text =
+                if entry.ends_with(".xml") || entry.ends_with(".rels") { xml_text(&text) } else { text };
             found.extend(in_runs(rel, &text).into_iter().map(|d| {
                 let message = format!("{} (in {entry})", d.message);
                 Diagnostic { message, ..d }
             }));
         }
     } else if ext == "pdf" || bytes.starts_with(b"%PDF") {
-        found.extend(in_runs(rel, &String::from_utf8_lossy(bytes)));
-        for stream in pdf_streams(bytes) {
-            found.extend(in_runs(rel, &String::from_utf8_lossy(&stream)));
+        // only the strings a PDF shows or stores (text, metadata), never its numbers: page
+        // sizes and glyph coordinates are figures, and read as text they look like cards
+        for source in std::iter::once(without_streams(bytes)).chain(pdf_streams(bytes)) {
+            for text in pdf_texts(&source) {
+                found.extend(check_value(rel, 0, &text, &Allow::default()).into_iter().map(|d| Diagnostic {
+                    hint: Some(
+                        "remove the number from the document, or mask it, before publishing it".into(),
+                    ),
+                    ..d
+                }));
+            }
         }
     } else {
         found.extend(in_runs(rel, &String::from_utf8_lossy(bytes)));
@@ -71,6 +81,30 @@ fn in_runs(rel: &Path, text: &str) -> Vec<Diagnostic> {
     found
 }
 
+/// The text of Office XML as a reader sees it: the runs of one paragraph or cell joined (Word
+/// splits a run wherever formatting or a spelling mark changes, `138</w:t></w:r><w:r><w:t>1234`),
+/// paragraphs, cells and rows apart.
+fn xml_text(xml: &str) -> String {
+    const BLOCKS: [&str; 10] =
+        ["w:p", "w:tc", "w:tr", "a:p", "c", "row", "si", "text:p", "text:h", "table:table-cell"];
+    let mut out = String::with_capacity(xml.len() / 2);
+    let mut rest = xml;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else { break };
+        let tag = &rest[open + 1..open + close];
+        let name = tag.trim_start_matches('/').split([' ', '/']).next().unwrap_or("");
+        if tag.starts_with('/') && BLOCKS.contains(&name) || tag.ends_with('/') && name == "w:br" {
+            out.push('\n');
+        } else if name == "w:tab" || name == "text:tab" || name == "text:s" {
+            out.push(' ');
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Each entry of a zip archive, inflated and decoded.
 fn zip_entries(bytes: &[u8]) -> Vec<(String, String)> {
     let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else { return Vec::new() };
@@ -89,6 +123,22 @@ fn zip_entries(bytes: &[u8]) -> Vec<(String, String)> {
             break;
         }
     }
+    out
+}
+
+/// The PDF's objects with every stream's body left out: compressed bytes are no text, and read
+/// as strings they make numbers out of noise.
+fn without_streams(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() / 4);
+    let mut at = 0;
+    while let Some(start) = find(&bytes[at..], b"stream").map(|i| at + i) {
+        out.extend_from_slice(&bytes[at..start]);
+        match find(&bytes[start..], b"endstream") {
+            Some(end) => at = start + end + b"endstream".len(),
+            None => return out,
+        }
+    }
+    out.extend_from_slice(&bytes[at..]);
     out
 }
 
@@ -121,6 +171,131 @@ fn pdf_streams(bytes: &[u8]) -> Vec<Vec<u8>> {
     out
 }
 
+/// The strings of a PDF's content or objects, decoded: the strings of one text object (`BT` …
+/// `ET`) joined, since a line is often drawn in pieces (`[(138) -20 (1234)] TJ`, or two `Tj`),
+/// and every other string alone. Literal strings with their escapes, hex strings, UTF-16 with
+/// its mark.
+fn pdf_texts(bytes: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut text_object: Option<String> = None;
+    let mut i = 0;
+    let delimiter = |b: u8| b.is_ascii_whitespace() || b"()<>[]{}/%".contains(&b);
+    let token_at = |i: usize, t: &[u8]| {
+        bytes[i..].starts_with(t)
+            && (i == 0 || delimiter(bytes[i - 1]))
+            && bytes.get(i + t.len()).is_none_or(|&b| delimiter(b))
+    };
+    while i < bytes.len() {
+        let string = match bytes[i] {
+            b'(' => {
+                let (s, next) = literal(bytes, i + 1);
+                i = next;
+                Some(s)
+            }
+            // `<<` opens a dictionary, not a string
+            b'<' if bytes.get(i + 1) == Some(&b'<') => {
+                i += 2;
+                None
+            }
+            b'<' => {
+                let end = bytes[i..].iter().position(|&b| b == b'>').map_or(bytes.len(), |e| i + e);
+                let hex: Vec<u8> = bytes[i + 1..end].iter().copied().filter(u8::is_ascii_hexdigit).collect();
+                let decoded = hex
+                    .chunks(2)
+                    .filter_map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok())
+                    .collect();
+                i = end + 1;
+                Some(decoded)
+            }
+            _ if token_at(i, b"BT") => {
+                text_object = Some(String::new());
+                i += 2;
+                None
+            }
+            _ if token_at(i, b"ET") => {
+                out.extend(text_object.take().filter(|t| !t.is_empty()));
+                i += 2;
+                None
+            }
+            _ => {
+                i += 1;
+                None
+            }
+        };
+        if let Some(raw) = string {
+            let text = pdf_string(&raw);
+            match &mut text_object {
+                Some(t) => t.push_str(&text),
+                None => out.push(text),
+            }
+        }
+    }
+    out.extend(text_object.filter(|t| !t.is_empty()));
+    out
+}
+
+/// A literal string from just after its `(`: the bytes and where reading stopped.
+fn literal(bytes: &[u8], mut i: usize) -> (Vec<u8>, usize) {
+    let mut out = Vec::new();
+    let mut depth = 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if i + 1 < bytes.len() => {
+                i += 1;
+                match bytes[i] {
+                    b'n' => out.push(b'\n'),
+                    b'r' => out.push(b'\r'),
+                    b't' => out.push(b'\t'),
+                    d @ b'0'..=b'7' => {
+                        let mut v = u32::from(d - b'0');
+                        for _ in 0..2 {
+                            match bytes.get(i + 1) {
+                                Some(&n @ b'0'..=b'7') => {
+                                    v = v * 8 + u32::from(n - b'0');
+                                    i += 1;
+                                }
+                                _ => break,
+                            }
+                        }
+                        out.push(v as u8);
+                    }
+                    b'\r' | b'\n' => {}
+                    other => out.push(other),
+                }
+            }
+            b'(' => {
+                depth += 1;
+                out.push(b'(');
+            }
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return (out, i + 1);
+                }
+                out.push(b')');
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    (out, i)
+}
+
+/// PDF text: UTF-16 after its byte-order mark, else one byte a character.
+fn pdf_string(raw: &[u8]) -> String {
+    match raw.strip_prefix(&[0xFE, 0xFF]) {
+        Some(utf16) => {
+            let units: Vec<u16> = utf16.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect();
+            String::from_utf16_lossy(&units)
+        }
+        // a byte outside printable ASCII is a glyph number or binary, never a digit to read:
+        // it breaks a run instead of vanishing (NUL would otherwise join what it parts)
+        None => {
+            raw.iter().map(|&b| if (0x20..0x7F).contains(&b) { char::from(b) } else { '\u{FFFD}' }).collect()
+        }
+    }
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
@@ -143,10 +318,13 @@ mod tests {
         let mut zipped = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         zipped.start_file("xl/sharedStrings.xml", zip::write::SimpleFileOptions::default()).unwrap();
         zipped.write_all(b"<si><t>11010519491231002X</t></si>").unwrap();
+        zipped.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        zipped.write_all(b"<w:p><w:r><w:t>\xe7\x94\xb5\xe8\xaf\x9d138</w:t></w:r><w:proofErr/><w:r><w:rPr><w:i/></w:rPr><w:t>1234</w:t></w:r><w:r><w:t>5678</w:t></w:r></w:p><w:p><w:r><w:t>2024</w:t></w:r></w:p>").unwrap();
         let xlsx = zipped.finish().unwrap().into_inner();
         let d = check_file(Path::new("static/名单.xlsx"), &xlsx);
-        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d.len(), 2, "{d:?}");
         assert!(d[0].message.contains("sharedStrings.xml"));
+        assert!(d[1].message.contains("document.xml") && d[1].message.contains("138****5678"), "{d:?}");
 
         let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
         z.write_all(b"BT (13812345678) Tj ET").unwrap();
@@ -157,6 +335,24 @@ mod tests {
         ]
         .concat();
         assert_eq!(check_file(Path::new("static/a.pdf"), &pdf).len(), 1);
+        for content in [
+            &b"BT [(138) -20 (1234) -20 (5678)] TJ ET"[..],
+            b"BT <3133383132333435363738> Tj ET",
+            b"BT (138) Tj (12345678) Tj ET",
+            b"BT (\\061\\063\\07012345678) Tj ET",
+            b"<< /Author <FEFF00310033003800310032003300340035003600370038> >>",
+        ] {
+            let pdf = [b"%PDF-1.4\n".to_vec(), content.to_vec()].concat();
+            assert_eq!(
+                check_file(Path::new("static/b.pdf"), &pdf).len(),
+                1,
+                "{}",
+                String::from_utf8_lossy(content)
+            );
+        }
+        let a4 =
+            b"%PDF-1.4\n<< /MediaBox [0 0 595.303937007874 841.889763779528] >>\nBT /F1 12 Tf (Hello) Tj ET";
+        assert!(check_file(Path::new("static/a4.pdf"), a4).is_empty(), "page sizes are no card numbers");
         assert!(
             check_file(Path::new("static/a.png"), b"\x89PNG\x00\x01tEXtComment\x00tel 13812345678\x00").len()
                 == 1

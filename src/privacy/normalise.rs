@@ -42,23 +42,23 @@ fn unit(c: char) -> Unit {
         return Unit::Digit(c as u8 - b'0');
     }
     match c {
-        'X' | 'x' | 'Ｘ' | 'ｘ' => return Unit::X,
+        // the check character as typed by an input method's slip: ×, Cyrillic Х, Greek Χ, Roman Ⅹ
+        'X' | 'x' | 'Ｘ' | 'ｘ' | '×' | 'Х' | 'х' | 'Χ' | 'χ' | 'Ⅹ' | 'ⅹ' => return Unit::X,
         '+' | '＋' => return Unit::Plus,
         _ => {}
     }
     if is_separator(c) {
         return Unit::Sep;
     }
-    if let Some(d) = chinese_digit(c) {
+    if let Some(d) = chinese_digit(c).or_else(|| dingbat_digit(c)) {
         return Unit::Digit(d);
     }
     if c.is_numeric() {
-        // full-width, mathematical, circled and other digits read as the digit they show
-        let mut folded = std::iter::once(c).nfkc();
-        if let (Some(d), None) = (folded.next(), folded.next()) {
-            if d.is_ascii_digit() {
-                return Unit::Digit(d as u8 - b'0');
-            }
+        // full-width, mathematical, circled, bracketed (⑴) and stopped (⒈) digits read as the
+        // one digit they show
+        let folded: Vec<char> = std::iter::once(c).nfkc().filter(char::is_ascii_digit).collect();
+        if let [d] = folded[..] {
+            return Unit::Digit(d as u8 - b'0');
         }
         if let Some(d) = script_digit(c) {
             return Unit::Digit(d);
@@ -76,6 +76,17 @@ pub(super) fn chinese_digit(c: char) -> Option<u8> {
         return Some(d as u8);
     }
     CAPITAL.iter().position(|s| s.contains(c)).map(|d| d as u8)
+}
+
+/// Circled digits that NFKC leaves alone: ❶ ➀ ➊ (dingbats, common in Chinese documents), ⓵
+/// (double circled) and ⓿.
+fn dingbat_digit(c: char) -> Option<u8> {
+    const ONES: [u32; 4] = [0x2776, 0x2780, 0x278A, 0x24F5];
+    let cp = c as u32;
+    if cp == 0x24FF {
+        return Some(0);
+    }
+    ONES.iter().find(|&&one| (one..one + 9).contains(&cp)).map(|one| (cp - one + 1) as u8)
 }
 
 /// The decimal digits of other scripts (Arabic-Indic, Devanagari, Thai…), which NFKC leaves
@@ -148,7 +159,11 @@ fn is_separator(c: char) -> bool {
                 | '\u{2010}'..='\u{2027}'
                 | '\u{2212}'
                 | '\u{2219}'
-                | '\u{3003}'
+                | '\u{3001}'..='\u{3003}'
+                | '|'
+                | '#'
+                | '\u{FF5C}'
+                | '\u{FF03}'
                 | '\u{3008}'..='\u{3011}'
                 | '\u{301C}'
                 | '\u{30FB}'

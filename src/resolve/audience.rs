@@ -34,7 +34,7 @@ impl Usage {
                 let segments: Vec<&str> = path.split('/').skip(1).filter(|s| !s.is_empty()).collect();
                 links.extend((0..segments.len()).map(|i| segments[i..].join("/").to_lowercase()));
             } else if !target.is_empty() {
-                links.extend(super::links::resolve(&page.path, target, &|_| true).map(|t| t.to_lowercase()));
+                links.push(clamped(&page.path, target));
             }
         }
         Usage {
@@ -44,6 +44,29 @@ impl Usage {
             links,
         }
     }
+}
+
+/// Where a relative link lands as a browser resolves it: `\` read as `/`, percent escapes
+/// decoded, and `..` past the site root clamped at the root (so an extra `../` still reaches the
+/// file), lower case.
+fn clamped(base: &str, target: &str) -> String {
+    let target =
+        percent_encoding::percent_decode_str(&target.replace('\\', "/")).decode_utf8_lossy().into_owned();
+    let mut parts: Vec<&str> = if target.starts_with('/') {
+        Vec::new()
+    } else {
+        base.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/").to_lowercase()
 }
 
 /// The datasets a build for `audience` must leave out, and the datasets whose use is
@@ -57,7 +80,14 @@ pub fn hidden_datasets(
     let mut hidden = BTreeSet::new();
     let mut errors = Vec::new();
     for ds in data.iter() {
-        let users: Vec<&Usage> = uses.iter().filter(|u| u.datasets.contains(&ds.name)).collect();
+        // a link to the dataset's page or download is a use, as a shortcode is
+        let (page, csv) =
+            (crate::data::view::page_path(ds).to_lowercase(), crate::data::view::csv_path(ds).to_lowercase());
+        let linked = |l: &String| {
+            *l == csv || l.trim_end_matches('/') == page.trim_end_matches('/') || l.starts_with(&page)
+        };
+        let users: Vec<&Usage> =
+            uses.iter().filter(|u| u.datasets.contains(&ds.name) || u.links.iter().any(linked)).collect();
         let public_user = users.iter().find(|u| u.audience == Audience::Public);
         let party_user = users.iter().find(|u| u.audience > Audience::Public);
         let own = match (ds.meta.audience, public_user, party_user) {

@@ -102,7 +102,13 @@ pub fn check_version(version: &str) -> Result<()> {
     let ok = !version.is_empty()
         && version.len() <= 40
         && version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        && !version.starts_with('.');
-    anyhow::ensure!(ok, "`{version}` cannot name a release: use letters, digits, '.', '-' or '_', e.g. 2024");
+        && !version.starts_with('.')
+        // archive/VERSION.json and .sig sit beside archive/VERSION/ and archive/index.html
+        && ![".json", ".sig", ".html", ".htm", ".xml", ".js"].iter().any(|e| version.to_ascii_lowercase().ends_with(e))
+        && version != "index";
+    anyhow::ensure!(
+        ok,
+        "`{version}` cannot name a release: use letters, digits, '.', '-' or '_', not ending in a file extension, e.g. 2024"
+    );
     Ok(())
 }

@@ -64,7 +64,14 @@ pub fn verify(dir: &Path, public_hex: Option<&str>) -> Result<Report> {
     let mut found = Findings::default();
     // the output marker only says who may replace the folder; it is not part of the site
     let known = [SITE_MANIFEST, SITE_SIGNATURE, crate::write::guard::MARKER];
+    // the marker is served like any file: it must say exactly what gongkai writes in it
+    let marker = crate::write::guard::MARKER;
+    let marker_bad =
+        tree.files.get(marker).is_some_and(|h| *h != sha256(crate::write::guard::MARKER_TEXT.as_bytes()));
     found.against(&tree, "", &manifest.outputs, &|p| known.contains(&p));
+    if marker_bad {
+        found.changed.insert(marker.to_string());
+    }
     let releases = releases_of(&manifest, &tree);
     let mut links = Vec::new();
     for (version, listed) in &releases {
@@ -119,8 +126,12 @@ impl Tree {
                 tree.symlinks.insert(rel);
             } else if kind.is_dir() {
                 tree.folders.insert(rel);
-            } else {
+            } else if kind.is_file() {
                 files.push((rel, entry.into_path()));
+            } else {
+                // a FIFO, socket or device: reading it could block forever, and no manifest
+                // vouches for one; it is reported with the symlinks
+                tree.symlinks.insert(rel);
             }
         }
         let hashed: Vec<(String, String)> = files

@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 /// The file that marks a folder as gongkai's output, which a later build may replace.
 pub const MARKER: &str = ".gongkai-output";
 
-const MARKER_TEXT: &str =
+pub const MARKER_TEXT: &str =
     "This folder is made by gongkai and replaced whole by every build: keep no files of your own here.\n\
 本文件夹由 gongkai 生成，每次构建都会整体替换，请勿在此存放自己的文件。\n";
 
@@ -48,6 +48,10 @@ pub fn check(root: &Path, out: &Path) -> Result<()> {
 /// since a person may have put files into an empty folder while the site was rendering.
 pub fn check_existing(out: &Path) -> Result<()> {
     let shown = out.display();
+    // the swap would put a real folder where the link was: the link is the user's, not ours
+    if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        bail!("refusing to build into {shown}: it is a symbolic link, which the build would replace by a folder; pass the folder it points to ({})", std::fs::read_link(out).map(|p| p.display().to_string()).unwrap_or_default());
+    }
     match std::fs::metadata(out) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(e).with_context(|| format!("reading {shown}")),
