@@ -264,7 +264,7 @@ fn notice_status_follows_as_of() {
     assert!(site.read("index.html").contains("发展党员公示"), "open notices are on the home page");
     opts.as_of = Some(gongkai::text::parse_date("2024-06-08").unwrap());
     gongkai::build(&opts).unwrap();
-    assert!(site.read("disclosures/n/index.html").contains("公示期满"));
+    assert!(site.read("disclosures/n/index.html").contains("已结束"));
 }
 
 /// A site with every kind of source a build must never touch.

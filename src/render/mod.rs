@@ -3,6 +3,7 @@
 
 pub mod i18n;
 pub mod orgs;
+pub mod qr;
 pub mod search;
 pub mod templates;
 pub mod views;
@@ -77,6 +78,12 @@ struct SiteView<'a> {
     /// Whether the site has an organisation tree (`/orgs/`).
     has_orgs: bool,
     t: &'a i18n::Strings,
+}
+
+#[derive(Serialize)]
+struct PrintView {
+    address: String,
+    qr: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -329,6 +336,7 @@ impl Renderer<'_> {
             Job::Page(i) => {
                 let page = &lib.pages[*i];
                 ctx.insert("page", &PageView::new(page, lib.as_of, self.t()));
+                ctx.insert("print", &self.print_view(page));
                 let template = match page.kind {
                     Kind::Case => "case.html",
                     Kind::Disclosure => "disclosure.html",
@@ -415,6 +423,14 @@ impl Renderer<'_> {
         ctx.insert("site", &self.site(&path));
         let html = self.tera.render(template, &ctx)?;
         Ok((format!("{path}index.html"), html.into_bytes()))
+    }
+
+    /// What only the printed copy shows: the page's own address with its content hash, and
+    /// the QR code of that address.
+    fn print_view(&self, page: &Page) -> PrintView {
+        let address = qr::address(&self.config.base_url, &page.path, &page.hash);
+        let label = format!("{}{}", i18n::strings(page.lang)["qr_label"], address);
+        PrintView { qr: qr::svg(&address, &label), address }
     }
 
     /// Fills a paginated listing and returns its path.

@@ -39,6 +39,9 @@ pub struct DisclosureView<'a> {
     pub published: String,
     pub notice_from: Option<String>,
     pub notice_to: Option<String>,
+    /// The window as YYYY-MM-DD, for the script that says 公示中 or 已结束 on the reader's day.
+    pub notice_from_iso: Option<String>,
+    pub notice_to_iso: Option<String>,
     pub status: Option<&'static str>,
     pub status_label: Option<&'static str>,
     pub contact: Option<&'a str>,
@@ -63,6 +66,8 @@ impl<'a> DisclosureView<'a> {
             published: format_date_zh(d.published),
             notice_from: d.notice.map(|(a, _)| format_date_zh(a)),
             notice_to: d.notice.map(|(_, b)| format_date_zh(b)),
+            notice_from_iso: d.notice.map(|(a, _)| a.to_string()),
+            notice_to_iso: d.notice.map(|(_, b)| b.to_string()),
             status: status.map(|s| match s {
                 crate::content::disclosure::NoticeStatus::Upcoming => "upcoming",
                 crate::content::disclosure::NoticeStatus::Open => "open",

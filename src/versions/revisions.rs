@@ -102,7 +102,8 @@ pub fn apply(
         }
         for (v, r) in list.iter_mut().skip(1).zip(&d.revisions) {
             v.reason = Some(r.reason.clone());
-            v.date = v.date.clone().or_else(|| Some(r.date.to_string()));
+            // the day the correction was made, which readers are told; a release only carried it
+            v.date = Some(r.date.to_string());
         }
         if list.len() > 1 {
             let mut shown = Vec::with_capacity(list.len());
