@@ -24,6 +24,9 @@ pub struct Rendered {
     /// Paragraphs and list items only, for summaries.
     pub prose: String,
     pub headings: Vec<Heading>,
+    /// One line a paragraph, heading or item, and one a table row marked with [`ROW`] and its
+    /// cells separated by [`CELL`]: what the revision diff compares, so a table stays a table.
+    pub blocks: String,
     /// The plain text before a `<!-- more -->` marker, when there is one.
     pub before_more: Option<String>,
     /// Every link and image, for `gongkai check`.
@@ -118,11 +121,12 @@ pub fn render_with(markdown: &str, fragments: &[String]) -> Rendered {
     drop_cjk_soft_breaks(&mut events);
     let headings = anchor_headings(&mut events);
     let (text, prose, before_more) = plain_text(&events);
+    let blocks = blocks(&events);
     let events = events.into_iter().filter_map(neutralise_html);
     let events = insert_fragments(events.collect(), fragments);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Rendered { html, text, prose, headings, before_more, links, rejected, numbers }
+    Rendered { html, text, prose, headings, blocks, before_more, links, rejected, numbers }
 }
 
 fn clip(s: &str) -> String {
@@ -338,6 +342,50 @@ fn strip_placeholders(t: &str) -> String {
             OPEN => inside = true,
             CLOSE => inside = false,
             c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Starts a table row in [`Rendered::blocks`].
+pub const ROW: char = '\u{E002}';
+/// Separates the cells of a table row in [`Rendered::blocks`].
+pub const CELL: char = '\u{E003}';
+
+fn blocks(events: &[Event]) -> String {
+    let mut out = String::new();
+    let mut row: Option<Vec<String>> = None;
+    let mut cell = String::new();
+    for e in events {
+        match e {
+            Event::Start(Tag::TableHead | Tag::TableRow) => row = Some(Vec::new()),
+            Event::End(TagEnd::TableCell) => {
+                if let Some(r) = row.as_mut() {
+                    r.push(std::mem::take(&mut cell).trim().to_string());
+                }
+            }
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
+                if let Some(r) = row.take() {
+                    newline(&mut out);
+                    out.push(ROW);
+                    out.push_str(&r.join(&CELL.to_string()));
+                    out.push('\n');
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                let t = strip_placeholders(t);
+                if row.is_some() {
+                    cell.push_str(&t);
+                } else {
+                    out.push_str(&t);
+                }
+            }
+            Event::SoftBreak if row.is_none() => out.push(' '),
+            Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::CodeBlock) => {
+                newline(&mut out)
+            }
             _ => {}
         }
     }
