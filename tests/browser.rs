@@ -94,3 +94,28 @@ fn case_pages_are_light_and_headings_keep_their_order() {
     }
     assert_eq!(cases, 5);
 }
+
+/// Issue 15: a notice states its window, and the page says 公示中 or 已结束 on the day it is
+/// read, not on the day it was built; listings give each window's end.
+#[test]
+fn notice_status_follows_the_readers_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build_example(&out);
+    let page = out.join("disclosures/2024-development-candidates/index.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("公示期：2024年9月27日至2024年10月9日"), "the window is stated");
+    // without the script the page says what held on the build's date, which stays true
+    assert!(html.contains("（信息截至2024年12月31日：已结束）"), "{html}");
+    let dom = chromium_dom(&file_url(&page), 1000);
+    let badge = dom.split("data-status").nth(1).unwrap_or_default();
+    assert!(badge.contains("今天") && badge.contains("已结束"), "the script did not judge by today: {badge}");
+
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("公示至2025年1月3日"), "the open list says when each notice ends");
+    let dom = chromium_dom(&file_url(&out.join("index.html")), 1000);
+    assert!(
+        dom.contains("status status-closed\" data-starts=\"2024-12-27\""),
+        "the badge follows today: {dom}"
+    );
+}

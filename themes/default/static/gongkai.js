@@ -35,11 +35,12 @@
       badge.className = "status status-" + status;
       badge.textContent = "（" + (el.dataset.today || "") + dateZh(now) + "：" + el.dataset[status] + "）";
     });
-    document.querySelectorAll("[data-ends]").forEach(function (el) {
-      if (now > el.dataset.ends && el.dataset.closed) {
-        el.className = "status status-closed";
-        el.textContent = el.dataset.closed;
-      }
+    // a listing states only the window's end, which never goes stale; the badge is the script's
+    document.querySelectorAll("[data-starts][data-ends]").forEach(function (el) {
+      var status = now < el.dataset.starts ? "upcoming" : now > el.dataset.ends ? "closed" : "open";
+      el.className = "status status-" + status;
+      el.textContent = el.dataset[status];
+      el.hidden = false;
     });
   }
 
