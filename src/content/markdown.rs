@@ -79,6 +79,8 @@ pub fn render_with(markdown: &str, fragments: &[String]) -> Rendered {
     let mut rejected = Vec::new();
     let mut reader = ReaderText::default();
     let mut events: Vec<Event> = Vec::new();
+    // whether each event's source holds a backslash escape: `\*\*` stays two asterisks
+    let mut escaped: Vec<bool> = Vec::new();
     let mut line = 1;
     let mut seen = 0;
     let mut inert_link = false;
@@ -114,10 +116,12 @@ pub fn render_with(markdown: &str, fragments: &[String]) -> Rendered {
             }
             other => other,
         };
+        escaped.push(markdown[range.clone()].contains('\\') || markdown[..range.start].ends_with('\\'));
         events.push(event);
     }
     reader.flush();
     let numbers = reader.numbers;
+    let mut events = cjk_strong(events, &escaped);
     drop_cjk_soft_breaks(&mut events);
     let headings = anchor_headings(&mut events);
     let (text, prose, before_more) = plain_text(&events);
@@ -211,6 +215,58 @@ impl ReaderText {
 }
 
 /// CSS Text 3: a segment break between two East Asian wide characters is removed, so that
+/// CommonMark does not close `**结论：**正文`: a run after punctuation must be followed by a
+/// space or punctuation, and Chinese puts neither after a colon. As markdown-it-cjk-friendly
+/// does, `**` pairs left unmatched in one run of text, each touching a wide character, become
+/// strong emphasis; a run with any escape, or an odd or unfit pair, is left as written.
+fn cjk_strong<'a>(events: Vec<Event<'a>>, escaped: &[bool]) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut run: Vec<Event<'a>> = Vec::new();
+    let mut run_escaped = false;
+    for (i, event) in events.into_iter().enumerate() {
+        if matches!(event, Event::Text(_)) {
+            run_escaped |= escaped.get(i).copied().unwrap_or(true);
+            run.push(event);
+            continue;
+        }
+        flush_run(&mut out, std::mem::take(&mut run), run_escaped);
+        run_escaped = false;
+        out.push(event);
+    }
+    flush_run(&mut out, run, run_escaped);
+    out
+}
+
+fn flush_run<'a>(out: &mut Vec<Event<'a>>, run: Vec<Event<'a>>, escaped: bool) {
+    let text: String = run.iter().map(|e| if let Event::Text(t) = e { t.as_ref() } else { "" }).collect();
+    let parts: Vec<&str> = text.split("**").collect();
+    let fits = |k: usize| {
+        let (before, inner, after) = (parts[k - 1], parts[k], parts[k + 1]);
+        let wide = |c: Option<char>| c.is_some_and(is_wide);
+        !inner.is_empty()
+            && !inner.starts_with(char::is_whitespace)
+            && !inner.ends_with(char::is_whitespace)
+            && (wide(before.chars().next_back()) || wide(inner.chars().next()))
+            && (wide(inner.chars().next_back()) || wide(after.chars().next()))
+    };
+    let pairs = parts.len() >= 3 && parts.len() % 2 == 1 && (1..parts.len()).step_by(2).all(fits);
+    if escaped || !pairs {
+        out.extend(run);
+        return;
+    }
+    for (k, part) in parts.iter().enumerate() {
+        if k % 2 == 1 {
+            out.push(Event::Start(Tag::Strong));
+        }
+        if !part.is_empty() {
+            out.push(Event::Text(CowStr::from(part.to_string())));
+        }
+        if k % 2 == 1 {
+            out.push(Event::End(TagEnd::Strong));
+        }
+    }
+}
+
 /// Chinese lines wrapped in the source do not show stray spaces. Next to latin text, code or
 /// a link the break stays a space, or English words would be glued together.
 fn drop_cjk_soft_breaks(events: &mut Vec<Event>) {
@@ -459,6 +515,18 @@ fn neutralise_html(e: Event) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strong_emphasis_closes_next_to_chinese_punctuation() {
+        let html = render("**结论：**流动党员管理要常态化").html;
+        assert_eq!(html, "<p><strong>结论：</strong>流动党员管理要常态化</p>\n");
+        assert_eq!(
+            render("「**重点**」和**要求：**落实").html,
+            "<p>「<strong>重点</strong>」和<strong>要求：</strong>落实</p>\n"
+        );
+        assert_eq!(render("\\*\\*结论：\\*\\*正文").html, "<p>**结论：**正文</p>\n");
+        assert_eq!(render("a ** b ** c").html, "<p>a ** b ** c</p>\n");
+    }
 
     #[test]
     fn soft_break_between_chinese_vanishes() {

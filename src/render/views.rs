@@ -187,7 +187,7 @@ impl<'a> PageView<'a> {
             region,
             year: page.year().map(|y| Link { name: format!("{y}年"), path: format!("years/{y}/") }),
             authors: &page.authors,
-            origin: page.origin.as_deref(),
+            origin: page.origin.as_deref().filter(|o| for_readers(o)),
             chars: page.chars,
             reading_minutes: reading_minutes(page.chars),
             hash: &page.hash,
@@ -195,5 +195,27 @@ impl<'a> PageView<'a> {
             review,
             t: i18n::strings(page.lang),
         }
+    }
+}
+
+/// Whether a `source` line means something to a reader: an importer's note such as
+/// `seeds/000_3b1f.txt 第1条` names a file on the editor's disk, and is kept out of the page.
+fn for_readers(origin: &str) -> bool {
+    !origin.split_whitespace().any(|word| {
+        let ext = word.rsplit_once('.').map(|(stem, ext)| {
+            !stem.is_empty() && (1..=4).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+        word.contains('/') || word.contains('\\') || ext == Some(true)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_names_are_not_a_source_for_readers() {
+        assert!(!super::for_readers("seeds/000_3b1f6fa1e1b1437b.txt 第1条"));
+        assert!(!super::for_readers("002_474f3c114e6c0acf.txt 第1条"));
+        assert!(super::for_readers("虚构示例，不是真实的公开信息"));
+        assert!(super::for_readers("《组织工作》2020年第3期"));
     }
 }
