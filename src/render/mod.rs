@@ -335,7 +335,7 @@ impl Renderer<'_> {
             }
             Job::Page(i) => {
                 let page = &lib.pages[*i];
-                ctx.insert("page", &PageView::new(page, lib.as_of, self.t()));
+                ctx.insert("page", &PageView::new(page, lib.as_of));
                 ctx.insert("print", &self.print_view(page));
                 let template = match page.kind {
                     Kind::Case => "case.html",
@@ -469,12 +469,8 @@ impl Renderer<'_> {
     }
 
     fn feed(&self, kind: Kind) -> Result<crate::write::Output> {
-        let pages: Vec<PageView> = self
-            .library
-            .of_kind(kind)
-            .take(50)
-            .map(|(_, p)| PageView::new(p, self.library.as_of, self.t()))
-            .collect();
+        let pages: Vec<PageView> =
+            self.library.of_kind(kind).take(50).map(|(_, p)| PageView::new(p, self.library.as_of)).collect();
         let updated = self.library.of_kind(kind).filter_map(|(_, p)| p.date).max();
         let mut ctx = Context::new();
         ctx.insert("site", &self.site(""));

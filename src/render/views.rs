@@ -153,7 +153,7 @@ pub struct PageView<'a> {
 }
 
 impl<'a> PageView<'a> {
-    pub fn new(page: &'a Page, as_of: NaiveDate, t: &'a i18n::Strings) -> Self {
+    pub fn new(page: &'a Page, as_of: NaiveDate) -> Self {
         let region = (1..=page.region.len())
             .map(|n| Link {
                 name: page.region[n - 1].clone(),
@@ -175,6 +175,8 @@ impl<'a> PageView<'a> {
             Extra::Review(r) => (None, Some(ReviewView { subtitle: r.subtitle.as_deref(), year: r.year })),
             _ => (None, None),
         };
+        // the page's own labels (its kind's name too) are in the page's script, not the site's
+        let t = i18n::strings(page.lang);
         PageView {
             card: Card::new(page, as_of, t),
             content: &page.body.html,
