@@ -252,3 +252,40 @@ fn each_page_type_passes_axe_and_is_kept_as_pictures() {
     }
     assert!(found.is_empty(), "serious or critical accessibility violations:\n{}", found.join("\n"));
 }
+
+/// Issue 15: chart labels stay readable on a phone (at least 12 px at 390 px wide) and grow in
+/// 大字 mode; a wide table scrolls inside its frame and the page itself never scrolls sideways.
+#[test]
+fn charts_and_tables_stay_readable_on_a_phone() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build_example(&out);
+    let page = out.join("disclosures/2024q4-party-fees/index.html");
+    let script = r#"
+      function smallest() {
+        var svg = doc.querySelector('.chart-svg');
+        var scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        return Math.min.apply(null, Array.from(svg.querySelectorAll('text')).map(function (t) {
+          return parseFloat(t.getAttribute('font-size')) * scale;
+        }));
+      }
+      var before = smallest();
+      r.push('chart ' + before.toFixed(1));
+      r.push('overflow ' + (doc.documentElement.scrollWidth > win.innerWidth));
+      var th = doc.querySelector('.data-block th');
+      r.push('cell ' + (th.getBoundingClientRect().height < 40));
+      doc.querySelector('[data-size=large]').click();
+      r.push('grows ' + (smallest() > before));
+      var header = doc.querySelector('.site-header').getBoundingClientRect().height;
+      r.push('header ' + (header < 0.25 * 800));
+    "#;
+    let probe = layout_probe(dir.path(), &file_url(&page), 390, script);
+    let dom = chromium_dom(&file_url(&probe), 500);
+    let size: f64 =
+        dom.split("chart ").nth(1).and_then(|s| s.split_whitespace().next()).unwrap().parse().unwrap();
+    assert!(size >= 12.0, "chart text is {size} px on a phone: {dom}");
+    assert!(dom.contains("overflow false"), "the page scrolls sideways: {dom}");
+    assert!(dom.contains("cell true"), "a table cell wraps one character a line: {dom}");
+    assert!(dom.contains("grows true"), "chart text does not grow with 大字: {dom}");
+    assert!(dom.contains("header true"), "the header takes a quarter of the first screen: {dom}");
+}
