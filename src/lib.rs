@@ -113,13 +113,26 @@ fn render_with_library(opts: &BuildOptions) -> Result<(Vec<write::Output>, resol
     let editions = versions::archive::editions(&history);
     let mut prepared = pipeline::Prepared::load(opts, history)?;
     let (mut files, library) = render_prepared(opts, &mut prepared, &editions)?;
-    files.extend(live_extras(opts, &prepared.history)?);
+    files.extend(live_extras(opts, &prepared.history, &library)?);
     Ok((pipeline::with_manifest(files, prepared.history.published()), library))
 }
 
-/// What only the live site has: the archived editions and their release manifests.
-pub(crate) fn live_extras(opts: &BuildOptions, history: &versions::History) -> Result<Vec<write::Output>> {
-    let mut files = versions::archive::outputs(&opts.root, history, &edition_renderer(opts.audience))?;
+/// What only the live site has: the archived editions, each page the live site has since
+/// corrected or removed carrying a banner that says so, and their release manifests.
+pub(crate) fn live_extras(
+    opts: &BuildOptions,
+    history: &versions::History,
+    library: &resolve::Library,
+) -> Result<Vec<write::Output>> {
+    let current = current_pages(library);
+    let order: Vec<&str> = history.releases.iter().map(|r| r.version.as_str()).collect();
+    let mut files = Vec::new();
+    for release in &history.releases {
+        let mut edition =
+            versions::archive::edition(&opts.root, history, release, &edition_renderer(opts.audience))?;
+        versions::banner::add(&mut edition, release, &order, &current);
+        files.extend(edition.into_iter().map(|(p, b)| (format!("archive/{}/{p}", release.version), b)));
+    }
     for release in &history.releases {
         files.push((format!("archive/{}.json", release.version), release.public_bytes()));
         if let Some(sig) = history.store.signature(&release.version) {
@@ -127,6 +140,28 @@ pub(crate) fn live_extras(opts: &BuildOptions, history: &versions::History) -> R
         }
     }
     Ok(files)
+}
+
+/// What the live site says of each of its pages, for the banners of archived editions.
+fn current_pages(library: &resolve::Library) -> Vec<versions::banner::Current> {
+    library
+        .pages
+        .iter()
+        .map(|p| versions::banner::Current {
+            path: p.path.clone(),
+            old_paths: Vec::new(),
+            source: p.source.to_string_lossy().replace('\\', "/"),
+            hash: p.hash.clone(),
+            versions: match &p.extra {
+                content::Extra::Disclosure(d) => d
+                    .versions
+                    .iter()
+                    .map(|v| (v.number, v.release.clone(), v.date.clone(), v.reason.clone()))
+                    .collect(),
+                _ => Vec::new(),
+            },
+        })
+        .collect()
 }
 
 /// How an archived edition is rebuilt from its sources checked out in a folder.
@@ -284,7 +319,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         .flatten()
         .collect();
     let statics = prepared.statics_for(&library, &|p| staging.has(p));
-    let extras = live_extras(opts, &prepared.history)?;
+    let extras = live_extras(opts, &prepared.history, &library)?;
     for file in statics.into_iter().chain(extras) {
         hashes.push(staging.put(file)?);
     }

@@ -132,7 +132,7 @@ impl Prepared {
             &|page| self.texts.get(&page.source).cloned(),
             &|page, source| {
                 let old = content::parse(&page.source, source, ctx).ok()?;
-                let text = format!("{}\n\n{}", old.title, old.body.text);
+                let text = format!("{}\n{}", old.title, old.body.blocks);
                 Some((old.body.html.clone(), text, old.audience()))
             },
         ));

@@ -141,7 +141,7 @@ impl Session {
         }
         let generated: std::collections::BTreeSet<&str> = files.keys().map(String::as_str).collect();
         let mut extras = built.prepared.statics_for(&built.library, &|p| generated.contains(p));
-        extras.extend(crate::live_extras(&self.opts, &built.prepared.history)?);
+        extras.extend(crate::live_extras(&self.opts, &built.prepared.history, &built.library)?);
         files.extend(extras);
         files.remove(versions::manifest::SITE_MANIFEST);
         let old = std::mem::take(&mut self.files);

@@ -99,7 +99,10 @@ fn changing_a_released_disclosure_needs_a_revision() {
     let html = site.read("disclosures/meetings/index.html");
     assert!(html.contains("第2版"), "{html}");
     assert!(html.contains("更正实到人数"));
-    assert!(html.contains("实到3<del>0</del><ins>1</ins>人"), "a character-level diff: {html}");
+    // issue 15: old and new text labelled, the changed number marked whole, never struck out
+    assert!(html.contains("原：</span>支部党员大会应到32人，实到<del>30</del>人"), "a labelled diff: {html}");
+    assert!(html.contains("现：</span>支部党员大会应到32人，实到<ins>31</ins>人"), "a labelled diff: {html}");
+    assert!(html.contains("2024年10月12日"), "the revision carries its own date, not the release's: {html}");
     assert!(html.contains("实到30人"), "the first version stays readable");
     // an unchanged case needs nothing
     assert!(site.read("cases/a/index.html").contains("正文"));
@@ -427,20 +430,52 @@ fn example_site_releases_archive_and_verify() {
     assert!(archive.contains("archive/2024/") && archive.contains("archive/2025-01/"), "two releases");
     let corrected = read("disclosures/2024q3-three-meetings/index.html");
     assert!(
-        corrected.contains("第2版") && corrected.contains("<del>8</del><ins>9</ins>"),
-        "the correction and its diff"
+        corrected.contains("第2版")
+            && corrected.contains("<span class=\"was\">原：<del>28</del></span>")
+            && corrected.contains("<span class=\"now\">现：<ins>29</ins></span>")
+            && corrected.contains("<table class=\"diff-table\">"),
+        "the correction and its diff, the table kept a table: {corrected}"
     );
     let first = read("archive/2024/disclosures/2024q3-three-meetings/index.html");
-    assert!(first.contains(">28</td>") && !first.contains("第2版"), "the 2024 edition keeps the first text");
-    for release in ["2024", "2025-01"] {
-        let rebuilt = gongkai::rebuild_release(common::example_root(), release).unwrap();
-        for (path, bytes) in rebuilt {
-            let archived = std::fs::read(out.join("archive").join(release).join(&path)).unwrap();
-            assert!(archived == bytes, "archive/{release}/{path} differs from its rebuild");
+    let stored = String::from_utf8(gongkai::versions::banner::strip(first.as_bytes()).into_owned()).unwrap();
+    assert!(
+        stored.contains(">28</td>") && !stored.contains("第2版"),
+        "the 2024 edition keeps the first text"
+    );
+    // issue 15: the archived first text says it was corrected since, and links the current one
+    let banner = first.split("<!--gongkai:banner-->").nth(1).expect("the corrected page carries a banner");
+    assert!(banner.contains("此页此后已更正") && banner.contains("2025年1月8日"), "{banner}");
+    assert!(banner.contains("原误记为28人"), "the banner gives the reason: {banner}");
+    assert!(banner.contains("href=\"../../../../disclosures/2024q3-three-meetings/\""), "{banner}");
+    assert!(!read("archive/2025-01/disclosures/2024q3-three-meetings/index.html").contains("gongkai:banner"));
+    assert!(!read("archive/2024/disclosures/2024q4-party-fees/index.html").contains("gongkai:banner"));
+    // every archived edition is the stored release, byte for byte once the banner the live site
+    // adds is taken out; a newer gongkai may render the stored sources differently, and then
+    // the archive serves the stored output (src/versions/archive.rs), which this checks
+    let history = gongkai::versions::History::load(common::example_root()).unwrap();
+    for release in &history.releases {
+        for (path, hash) in &release.outputs {
+            let archived = std::fs::read(out.join("archive").join(&release.version).join(path)).unwrap();
+            let stored = gongkai::versions::banner::strip(&archived);
+            assert_eq!(
+                &verify_hash(&stored),
+                hash,
+                "archive/{}/{path} is not the released file",
+                release.version
+            );
         }
     }
     let report = verify::verify_dir(&out).unwrap();
     assert!(report.is_clean(), "{report:?}");
+    // the banner is covered by the site manifest: altering it is found like any other change
+    let corrected_path = out.join("archive/2024/disclosures/2024q3-three-meetings/index.html");
+    let original = std::fs::read(&corrected_path).unwrap();
+    std::fs::write(&corrected_path, first.replace("此页此后已更正", "此页内容有效")).unwrap();
+    assert_eq!(
+        verify::verify_dir(&out).unwrap().changed,
+        ["archive/2024/disclosures/2024q3-three-meetings/index.html"]
+    );
+    std::fs::write(&corrected_path, original).unwrap();
     let page = out.join("archive/2024/index.html");
     let mut bytes = std::fs::read(&page).unwrap();
     bytes[200] ^= 1;
@@ -500,4 +535,8 @@ fn a_disclosure_saved_with_a_byte_order_mark_is_not_a_change() {
     };
     gongkai::release(&gongkai::BuildOptions::new(site.root()), &release).unwrap();
     site.build_ok();
+}
+
+fn verify_hash(bytes: &[u8]) -> String {
+    gongkai::versions::manifest::sha256(bytes)
 }

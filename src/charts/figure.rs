@@ -30,12 +30,15 @@ pub fn table_block(ds: &Dataset, columns: &[usize], title: &str, root: &str) -> 
 /// 数据来源 and the download link of the UTF-8 (BOM) copy the build writes at `data/NAME`.
 pub fn meta(ds: &Dataset, root: &str) -> String {
     let source = match &ds.meta.source {
-        Some(s) => format!("数据来源：{} · ", escape(s)),
-        None => String::new(),
+        Some(s) => {
+            format!("<span class=\"chart-source\">数据来源：{}</span><span class=\"csv-link\"> · ", escape(s))
+        }
+        None => "<span class=\"csv-link\">".to_string(),
     };
+    // the link is in a span of its own so that paper, where it cannot be followed, leaves it out
     let file = ds.name.rsplit('/').next().unwrap_or(&ds.name);
     format!(
-        "<p class=\"chart-meta\">{source}<a href=\"{root}data/{name}\" download=\"{file}\">下载数据（CSV）</a></p>",
+        "<p class=\"chart-meta\">{source}<a href=\"{root}data/{name}\" download=\"{file}\">下载数据（CSV）</a></span></p>",
         name = escape(&crate::data::view::href(&ds.name)),
         file = escape(file),
     )

@@ -138,7 +138,7 @@ impl NoticeStatus {
         match self {
             NoticeStatus::Upcoming => "即将公示",
             NoticeStatus::Open => "公示中",
-            NoticeStatus::Closed => "公示期满",
+            NoticeStatus::Closed => "已结束",
         }
     }
 }

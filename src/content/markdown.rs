@@ -24,6 +24,9 @@ pub struct Rendered {
     /// Paragraphs and list items only, for summaries.
     pub prose: String,
     pub headings: Vec<Heading>,
+    /// One line a paragraph, heading or item, and one a table row marked with [`ROW`] and its
+    /// cells separated by [`CELL`]: what the revision diff compares, so a table stays a table.
+    pub blocks: String,
     /// The plain text before a `<!-- more -->` marker, when there is one.
     pub before_more: Option<String>,
     /// Every link and image, for `gongkai check`.
@@ -76,6 +79,8 @@ pub fn render_with(markdown: &str, fragments: &[String]) -> Rendered {
     let mut rejected = Vec::new();
     let mut reader = ReaderText::default();
     let mut events: Vec<Event> = Vec::new();
+    // whether each event's source holds a backslash escape: `\*\*` stays two asterisks
+    let mut escaped: Vec<bool> = Vec::new();
     let mut line = 1;
     let mut seen = 0;
     let mut inert_link = false;
@@ -111,18 +116,21 @@ pub fn render_with(markdown: &str, fragments: &[String]) -> Rendered {
             }
             other => other,
         };
+        escaped.push(markdown[range.clone()].contains('\\') || markdown[..range.start].ends_with('\\'));
         events.push(event);
     }
     reader.flush();
     let numbers = reader.numbers;
+    let mut events = cjk_strong(events, &escaped);
     drop_cjk_soft_breaks(&mut events);
     let headings = anchor_headings(&mut events);
     let (text, prose, before_more) = plain_text(&events);
+    let blocks = blocks(&events);
     let events = events.into_iter().filter_map(neutralise_html);
     let events = insert_fragments(events.collect(), fragments);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Rendered { html, text, prose, headings, before_more, links, rejected, numbers }
+    Rendered { html, text, prose, headings, blocks, before_more, links, rejected, numbers }
 }
 
 fn clip(s: &str) -> String {
@@ -207,6 +215,58 @@ impl ReaderText {
 }
 
 /// CSS Text 3: a segment break between two East Asian wide characters is removed, so that
+/// CommonMark does not close `**结论：**正文`: a run after punctuation must be followed by a
+/// space or punctuation, and Chinese puts neither after a colon. As markdown-it-cjk-friendly
+/// does, `**` pairs left unmatched in one run of text, each touching a wide character, become
+/// strong emphasis; a run with any escape, or an odd or unfit pair, is left as written.
+fn cjk_strong<'a>(events: Vec<Event<'a>>, escaped: &[bool]) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut run: Vec<Event<'a>> = Vec::new();
+    let mut run_escaped = false;
+    for (i, event) in events.into_iter().enumerate() {
+        if matches!(event, Event::Text(_)) {
+            run_escaped |= escaped.get(i).copied().unwrap_or(true);
+            run.push(event);
+            continue;
+        }
+        flush_run(&mut out, std::mem::take(&mut run), run_escaped);
+        run_escaped = false;
+        out.push(event);
+    }
+    flush_run(&mut out, run, run_escaped);
+    out
+}
+
+fn flush_run<'a>(out: &mut Vec<Event<'a>>, run: Vec<Event<'a>>, escaped: bool) {
+    let text: String = run.iter().map(|e| if let Event::Text(t) = e { t.as_ref() } else { "" }).collect();
+    let parts: Vec<&str> = text.split("**").collect();
+    let fits = |k: usize| {
+        let (before, inner, after) = (parts[k - 1], parts[k], parts[k + 1]);
+        let wide = |c: Option<char>| c.is_some_and(is_wide);
+        !inner.is_empty()
+            && !inner.starts_with(char::is_whitespace)
+            && !inner.ends_with(char::is_whitespace)
+            && (wide(before.chars().next_back()) || wide(inner.chars().next()))
+            && (wide(inner.chars().next_back()) || wide(after.chars().next()))
+    };
+    let pairs = parts.len() >= 3 && parts.len() % 2 == 1 && (1..parts.len()).step_by(2).all(fits);
+    if escaped || !pairs {
+        out.extend(run);
+        return;
+    }
+    for (k, part) in parts.iter().enumerate() {
+        if k % 2 == 1 {
+            out.push(Event::Start(Tag::Strong));
+        }
+        if !part.is_empty() {
+            out.push(Event::Text(CowStr::from(part.to_string())));
+        }
+        if k % 2 == 1 {
+            out.push(Event::End(TagEnd::Strong));
+        }
+    }
+}
+
 /// Chinese lines wrapped in the source do not show stray spaces. Next to latin text, code or
 /// a link the break stays a space, or English words would be glued together.
 fn drop_cjk_soft_breaks(events: &mut Vec<Event>) {
@@ -344,6 +404,50 @@ fn strip_placeholders(t: &str) -> String {
     out
 }
 
+/// Starts a table row in [`Rendered::blocks`].
+pub const ROW: char = '\u{E002}';
+/// Separates the cells of a table row in [`Rendered::blocks`].
+pub const CELL: char = '\u{E003}';
+
+fn blocks(events: &[Event]) -> String {
+    let mut out = String::new();
+    let mut row: Option<Vec<String>> = None;
+    let mut cell = String::new();
+    for e in events {
+        match e {
+            Event::Start(Tag::TableHead | Tag::TableRow) => row = Some(Vec::new()),
+            Event::End(TagEnd::TableCell) => {
+                if let Some(r) = row.as_mut() {
+                    r.push(std::mem::take(&mut cell).trim().to_string());
+                }
+            }
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
+                if let Some(r) = row.take() {
+                    newline(&mut out);
+                    out.push(ROW);
+                    out.push_str(&r.join(&CELL.to_string()));
+                    out.push('\n');
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                let t = strip_placeholders(t);
+                if row.is_some() {
+                    cell.push_str(&t);
+                } else {
+                    out.push_str(&t);
+                }
+            }
+            Event::SoftBreak if row.is_none() => out.push(' '),
+            Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::CodeBlock) => {
+                newline(&mut out)
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 fn newline(s: &mut String) {
     if !s.is_empty() && !s.ends_with('\n') {
         s.push('\n');
@@ -411,6 +515,18 @@ fn neutralise_html(e: Event) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strong_emphasis_closes_next_to_chinese_punctuation() {
+        let html = render("**结论：**流动党员管理要常态化").html;
+        assert_eq!(html, "<p><strong>结论：</strong>流动党员管理要常态化</p>\n");
+        assert_eq!(
+            render("「**重点**」和**要求：**落实").html,
+            "<p>「<strong>重点</strong>」和<strong>要求：</strong>落实</p>\n"
+        );
+        assert_eq!(render("\\*\\*结论：\\*\\*正文").html, "<p>**结论：**正文</p>\n");
+        assert_eq!(render("a ** b ** c").html, "<p>a ** b ** c</p>\n");
+    }
 
     #[test]
     fn soft_break_between_chinese_vanishes() {

@@ -3,6 +3,7 @@
 
 pub mod i18n;
 pub mod orgs;
+pub mod qr;
 pub mod search;
 pub mod templates;
 pub mod views;
@@ -77,6 +78,12 @@ struct SiteView<'a> {
     /// Whether the site has an organisation tree (`/orgs/`).
     has_orgs: bool,
     t: &'a i18n::Strings,
+}
+
+#[derive(Serialize)]
+struct PrintView {
+    address: String,
+    qr: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -328,7 +335,8 @@ impl Renderer<'_> {
             }
             Job::Page(i) => {
                 let page = &lib.pages[*i];
-                ctx.insert("page", &PageView::new(page, lib.as_of, self.t()));
+                ctx.insert("page", &PageView::new(page, lib.as_of));
+                ctx.insert("print", &self.print_view(page));
                 let template = match page.kind {
                     Kind::Case => "case.html",
                     Kind::Disclosure => "disclosure.html",
@@ -417,6 +425,14 @@ impl Renderer<'_> {
         Ok((format!("{path}index.html"), html.into_bytes()))
     }
 
+    /// What only the printed copy shows: the page's own address with its content hash, and
+    /// the QR code of that address.
+    fn print_view(&self, page: &Page) -> PrintView {
+        let address = qr::address(&self.config.base_url, &page.path, &page.hash);
+        let label = format!("{}{}", i18n::strings(page.lang)["qr_label"], address);
+        PrintView { qr: qr::svg(&address, &label), address }
+    }
+
     /// Fills a paginated listing and returns its path.
     fn listing(&self, ctx: &mut Context, base: &str, title: &str, items: &[&Page], number: usize) -> String {
         let per = self.config.paginate;
@@ -453,12 +469,8 @@ impl Renderer<'_> {
     }
 
     fn feed(&self, kind: Kind) -> Result<crate::write::Output> {
-        let pages: Vec<PageView> = self
-            .library
-            .of_kind(kind)
-            .take(50)
-            .map(|(_, p)| PageView::new(p, self.library.as_of, self.t()))
-            .collect();
+        let pages: Vec<PageView> =
+            self.library.of_kind(kind).take(50).map(|(_, p)| PageView::new(p, self.library.as_of)).collect();
         let updated = self.library.of_kind(kind).filter_map(|(_, p)| p.date).max();
         let mut ctx = Context::new();
         ctx.insert("site", &self.site(""));

@@ -50,6 +50,7 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(crate::text::escape_html);
     tera.register_filter("date_zh", date_zh);
+    tera.register_filter("keep_tail", keep_tail);
     Ok(tera)
 }
 
@@ -63,4 +64,33 @@ fn date_zh(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
     let s = value.as_str().ok_or_else(|| tera::Error::msg("date_zh takes a date such as \"2020-12-01\""))?;
     let d = crate::text::parse_date(s).map_err(|e| tera::Error::msg(e.to_string()))?;
     Ok(Value::String(crate::text::format_date_zh(d)))
+}
+
+/// `{{ page.title | keep_tail | safe }}`: the title escaped, its last two characters joined
+/// so a line break never leaves one character alone on the title's last line (「开」).
+fn keep_tail(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let s = value.as_str().ok_or_else(|| tera::Error::msg("keep_tail takes a string"))?;
+    let split = s.char_indices().rev().nth(1).map_or(0, |(i, _)| i);
+    let (head, tail) = s.split_at(split);
+    let (head, tail) = (crate::text::escape_html(head), crate::text::escape_html(tail));
+    Ok(Value::String(if tail.is_empty() {
+        head
+    } else {
+        format!("{head}<span class=\"nobr\">{tail}</span>")
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keep_tail_joins_the_last_two_characters() {
+        let out = keep_tail(&Value::from("关于<某>的公示"), &HashMap::new()).unwrap();
+        assert_eq!(out, Value::from("关于&lt;某&gt;的<span class=\"nobr\">公示</span>"));
+        assert_eq!(
+            keep_tail(&Value::from("公"), &HashMap::new()).unwrap(),
+            Value::from("<span class=\"nobr\">公</span>")
+        );
+    }
 }

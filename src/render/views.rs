@@ -39,6 +39,9 @@ pub struct DisclosureView<'a> {
     pub published: String,
     pub notice_from: Option<String>,
     pub notice_to: Option<String>,
+    /// The window as YYYY-MM-DD, for the script that says 公示中 or 已结束 on the reader's day.
+    pub notice_from_iso: Option<String>,
+    pub notice_to_iso: Option<String>,
     pub status: Option<&'static str>,
     pub status_label: Option<&'static str>,
     pub contact: Option<&'a str>,
@@ -63,6 +66,8 @@ impl<'a> DisclosureView<'a> {
             published: format_date_zh(d.published),
             notice_from: d.notice.map(|(a, _)| format_date_zh(a)),
             notice_to: d.notice.map(|(_, b)| format_date_zh(b)),
+            notice_from_iso: d.notice.map(|(a, _)| a.to_string()),
+            notice_to_iso: d.notice.map(|(_, b)| b.to_string()),
             status: status.map(|s| match s {
                 crate::content::disclosure::NoticeStatus::Upcoming => "upcoming",
                 crate::content::disclosure::NoticeStatus::Open => "open",
@@ -148,7 +153,7 @@ pub struct PageView<'a> {
 }
 
 impl<'a> PageView<'a> {
-    pub fn new(page: &'a Page, as_of: NaiveDate, t: &'a i18n::Strings) -> Self {
+    pub fn new(page: &'a Page, as_of: NaiveDate) -> Self {
         let region = (1..=page.region.len())
             .map(|n| Link {
                 name: page.region[n - 1].clone(),
@@ -170,6 +175,8 @@ impl<'a> PageView<'a> {
             Extra::Review(r) => (None, Some(ReviewView { subtitle: r.subtitle.as_deref(), year: r.year })),
             _ => (None, None),
         };
+        // the page's own labels (its kind's name too) are in the page's script, not the site's
+        let t = i18n::strings(page.lang);
         PageView {
             card: Card::new(page, as_of, t),
             content: &page.body.html,
@@ -182,7 +189,7 @@ impl<'a> PageView<'a> {
             region,
             year: page.year().map(|y| Link { name: format!("{y}年"), path: format!("years/{y}/") }),
             authors: &page.authors,
-            origin: page.origin.as_deref(),
+            origin: page.origin.as_deref().filter(|o| for_readers(o)),
             chars: page.chars,
             reading_minutes: reading_minutes(page.chars),
             hash: &page.hash,
@@ -190,5 +197,27 @@ impl<'a> PageView<'a> {
             review,
             t: i18n::strings(page.lang),
         }
+    }
+}
+
+/// Whether a `source` line means something to a reader: an importer's note such as
+/// `seeds/000_3b1f.txt 第1条` names a file on the editor's disk, and is kept out of the page.
+fn for_readers(origin: &str) -> bool {
+    !origin.split_whitespace().any(|word| {
+        let ext = word.rsplit_once('.').map(|(stem, ext)| {
+            !stem.is_empty() && (1..=4).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+        word.contains('/') || word.contains('\\') || ext == Some(true)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_names_are_not_a_source_for_readers() {
+        assert!(!super::for_readers("seeds/000_3b1f6fa1e1b1437b.txt 第1条"));
+        assert!(!super::for_readers("002_474f3c114e6c0acf.txt 第1条"));
+        assert!(super::for_readers("虚构示例，不是真实的公开信息"));
+        assert!(super::for_readers("《组织工作》2020年第3期"));
     }
 }

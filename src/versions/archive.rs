@@ -56,17 +56,14 @@ pub fn editions(history: &History) -> Vec<Edition> {
 /// Renders one edition from sources in a folder, with the history as it stood then.
 pub type RenderEdition<'a> = dyn Fn(&Path, &History, &Release) -> Result<Vec<Output>> + 'a;
 
-/// Every archived edition's files, under `archive/VERSION/`.
-pub fn outputs(root: &Path, history: &History, render: &RenderEdition) -> Result<Vec<Output>> {
-    let mut files = Vec::new();
-    for release in &history.releases {
-        let edition = edition(root, history, release, render)?;
-        files.extend(edition.into_iter().map(|(p, b)| (format!("archive/{}/{p}", release.version), b)));
-    }
-    Ok(files)
-}
-
-fn edition(root: &Path, history: &History, release: &Release, render: &RenderEdition) -> Result<Vec<Output>> {
+/// One archived edition's files, below its own root, exactly as released: the live site
+/// puts them under `archive/VERSION/` (see `super::banner` for what it adds on the way).
+pub fn edition(
+    root: &Path,
+    history: &History,
+    release: &Release,
+    render: &RenderEdition,
+) -> Result<Vec<Output>> {
     let cache = root.join(CACHE).join(release.key());
     if let Some(files) = read_cache(&cache, release) {
         return Ok(files);

@@ -3,6 +3,8 @@
 //! and anyone can check that a page was not altered.
 
 pub mod archive;
+pub mod banner;
+pub mod diff;
 pub mod manifest;
 pub mod revisions;
 pub mod store;

@@ -102,9 +102,11 @@ pub fn apply(
         }
         for (v, r) in list.iter_mut().skip(1).zip(&d.revisions) {
             v.reason = Some(r.reason.clone());
-            v.date = v.date.clone().or_else(|| Some(r.date.to_string()));
+            // the day the correction was made, which readers are told; a release only carried it
+            v.date = Some(r.date.to_string());
         }
         if list.len() > 1 {
+            let t = crate::render::i18n::strings(page.lang);
             let mut shown = Vec::with_capacity(list.len());
             for mut v in list {
                 // a version this gongkai cannot read has no known audience: it is not shown
@@ -122,7 +124,7 @@ pub fn apply(
                 v.number = i + 1;
             }
             for i in 1..shown.len() {
-                shown[i].diff = Some(diff_html(&shown[i - 1].text, &shown[i].text));
+                shown[i].diff = Some(super::diff::diff_html(&shown[i - 1].text, &shown[i].text, t));
             }
             list = if shown.len() > 1 { shown } else { Vec::new() };
         }
@@ -131,31 +133,4 @@ pub fn apply(
         }
     }
     errors
-}
-
-/// The difference between two texts, character by character (Chinese has no spaces to split
-/// words at), as HTML with `<del>` and `<ins>`.
-pub fn diff_html(old: &str, new: &str) -> String {
-    let diff = similar::TextDiff::configure().algorithm(similar::Algorithm::Patience).diff_chars(old, new);
-    let mut html = String::new();
-    for change in diff.iter_all_changes() {
-        let text = crate::text::escape_html(change.value());
-        match change.tag() {
-            similar::ChangeTag::Equal => html.push_str(&text),
-            similar::ChangeTag::Delete => html.push_str(&format!("<del>{text}</del>")),
-            similar::ChangeTag::Insert => html.push_str(&format!("<ins>{text}</ins>")),
-        }
-    }
-    html.replace("</del><del>", "").replace("</ins><ins>", "")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn character_level_diff_for_chinese() {
-        assert_eq!(diff_html("应到32人", "应到31人"), "应到3<del>2</del><ins>1</ins>人");
-        assert_eq!(diff_html("<b>", "<i>"), "&lt;<del>b</del><ins>i</ins>&gt;");
-    }
 }

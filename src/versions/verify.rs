@@ -1,6 +1,8 @@
 //! `gongkai verify DIR`: a deployed site checked against the manifest it carries, every
 //! archived edition against its release manifest, the chain of release manifests, and, given
-//! a public key, the ed25519 signatures of the site manifest and of every release.
+//! a public key, the ed25519 signatures of the site manifest and of every release. An
+//! archived page that carries a correction banner is checked twice: as served, against the
+//! site manifest, and as stored (banner taken out), against its release manifest.
 
 use super::manifest::{chain_breaks, sha256, Published, SiteManifest, SITE_MANIFEST, SITE_SIGNATURE};
 use anyhow::{bail, Context, Result};
@@ -68,7 +70,7 @@ pub fn verify(dir: &Path, public_hex: Option<&str>) -> Result<Report> {
     let marker = crate::write::guard::MARKER;
     let marker_bad =
         tree.files.get(marker).is_some_and(|h| *h != sha256(crate::write::guard::MARKER_TEXT.as_bytes()));
-    found.against(&tree, "", &manifest.outputs, &|p| known.contains(&p));
+    found.against(&tree, "", &manifest.outputs, &|p| known.contains(&p), false);
     if marker_bad {
         found.changed.insert(marker.to_string());
     }
@@ -109,6 +111,9 @@ fn releases_of(manifest: &SiteManifest, tree: &Tree) -> BTreeMap<String, Option<
 /// Everything below a folder: files with their hashes, symbolic links and folders.
 struct Tree {
     files: BTreeMap<String, String>,
+    /// For an archived page served with a banner (see `super::banner`), the hash of the page
+    /// as its edition stored it, banner taken out: what the release manifest lists.
+    stored: BTreeMap<String, String>,
     symlinks: BTreeSet<String>,
     folders: BTreeSet<String>,
 }
@@ -116,7 +121,12 @@ struct Tree {
 impl Tree {
     fn walk(dir: &Path) -> Result<Tree> {
         use rayon::prelude::*;
-        let mut tree = Tree { files: BTreeMap::new(), symlinks: BTreeSet::new(), folders: BTreeSet::new() };
+        let mut tree = Tree {
+            files: BTreeMap::new(),
+            stored: BTreeMap::new(),
+            symlinks: BTreeSet::new(),
+            folders: BTreeSet::new(),
+        };
         let mut files = Vec::new();
         for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
             let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
@@ -134,14 +144,26 @@ impl Tree {
                 tree.symlinks.insert(rel);
             }
         }
-        let hashed: Vec<(String, String)> = files
+        let hashed: Vec<(String, String, Option<String>)> = files
             .into_par_iter()
             .map(|(rel, path)| {
                 let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-                Ok((rel, sha256(&bytes)))
+                let stored = match rel.starts_with("archive/") && rel.ends_with(".html") {
+                    true => match super::banner::strip(&bytes) {
+                        std::borrow::Cow::Owned(stripped) => Some(sha256(&stripped)),
+                        std::borrow::Cow::Borrowed(_) => None,
+                    },
+                    false => None,
+                };
+                Ok((rel, sha256(&bytes), stored))
             })
             .collect::<Result<_>>()?;
-        tree.files = hashed.into_iter().collect();
+        for (rel, hash, stored) in hashed {
+            if let Some(stored) = stored {
+                tree.stored.insert(rel.clone(), stored);
+            }
+            tree.files.insert(rel, hash);
+        }
         Ok(tree)
     }
 }
@@ -160,16 +182,22 @@ struct Findings {
 }
 
 impl Findings {
-    /// The files below `prefix` against `outputs`, which lists them relative to `prefix`.
+    /// The files below `prefix` against `outputs`, which lists them relative to `prefix`; an
+    /// `edition` is compared as stored, without the banners the live site adds.
     fn against(
         &mut self,
         tree: &Tree,
         prefix: &str,
         outputs: &BTreeMap<String, String>,
         known: &dyn Fn(&str) -> bool,
+        edition: bool,
     ) {
         for (path, hash) in tree.files.range(prefix.to_string()..).take_while(|(p, _)| p.starts_with(prefix))
         {
+            let hash = match edition {
+                true => tree.stored.get(path).unwrap_or(hash),
+                false => hash,
+            };
             let rel = &path[prefix.len()..];
             match outputs.get(rel) {
                 Some(listed) if listed == hash => {}
@@ -228,7 +256,7 @@ impl Findings {
         if !tree.folders.contains(edition.trim_end_matches('/')) {
             self.problems.push(format!("release {version}: its edition {edition} is missing"));
         }
-        self.against(tree, &edition, &published.outputs, &|_| false);
+        self.against(tree, &edition, &published.outputs, &|_| false, true);
         if let Some(key) = key {
             self.signature(
                 dir,

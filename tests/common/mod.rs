@@ -171,3 +171,28 @@ pub fn poppler(tool: &str, args: &[&str]) -> String {
     assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("UTF-8")
 }
+
+/// Where the browser tests keep their screenshots and print PDFs for a reviewer to look at:
+/// `screenshots/` in the target folder, kept after the run.
+pub fn keep_dir() -> PathBuf {
+    let target =
+        option_env!("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| example_root().join("target"));
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).expect("a folder for screenshots");
+    dir
+}
+
+/// Copies `file` into [`keep_dir`] as `name`.
+pub fn keep(file: &Path, name: &str) {
+    std::fs::copy(file, keep_dir().join(name)).unwrap_or_else(|e| panic!("keeping {name}: {e}"));
+}
+
+/// What `zbarimg` reads from the codes in an image, one `QR-Code:…` line each.
+pub fn zbarimg(png: &Path) -> String {
+    let out = std::process::Command::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(png)
+        .output()
+        .expect("zbarimg is not installed: run `apt-get install zbar-tools` (as .ci/run does)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
