@@ -673,7 +673,7 @@ fn has_day(cell: &str) -> bool {
 }
 
 mod files;
-pub use files::check_file;
+pub use files::{check_file, check_file_allowing};
 
 #[cfg(test)]
 mod tests;
