@@ -173,6 +173,39 @@ enum ImportWhat {
         #[arg(long)]
         force: bool,
     },
+    /// Import Word documents (.docx), one entry each, pictures into static/images/
+    Docx {
+        /// Word documents (.docx)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// What each document is: case, disclosure or review
+        #[arg(long, default_value = "case")]
+        kind: String,
+        /// Site root (holds content/ and static/)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Folder for the entries (default: content/cases, content/disclosures or content/reviews)
+        #[arg(long)]
+        into: Option<PathBuf>,
+        /// Date for every entry, YYYY-MM-DD (a disclosure's default: the date of its sign-off)
+        #[arg(long)]
+        date: Option<String>,
+        /// Region path for every entry, e.g. 山西省/临汾市
+        #[arg(long)]
+        region: Option<String>,
+        /// Tag for every entry (repeatable)
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// A disclosure's organisation, when its sign-off (落款) names none
+        #[arg(long)]
+        org: Option<String>,
+        /// Show what would be written, write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Overwrite files edited since they were imported
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -281,30 +314,69 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let opts = gongkai::import::ImportOptions { files, into, date, region, tags, dry_run, force };
             let report = gongkai::import::import_bulletins(&opts)?;
-            for d in &report.diagnostics {
-                eprintln!("warning: {d}");
-            }
-            for p in &report.written {
-                eprintln!("{} {}", if opts.dry_run { "would write" } else { "wrote" }, p.display());
-            }
-            for p in &report.skipped_edited {
-                eprintln!("skipped {} (edited since import; --force overwrites it)", p.display());
-            }
-            eprintln!(
-                "imported {} entries: {} written, {} unchanged, {} skipped",
-                report.written.len() + report.unchanged.len() + report.skipped_edited.len(),
-                report.written.len(),
-                report.unchanged.len(),
-                report.skipped_edited.len()
-            );
-            let clean = report.diagnostics.is_empty() && report.skipped_edited.is_empty();
-            Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(2) })
+            Ok(print_import(&report, opts.dry_run))
+        }
+        Command::Import {
+            what: ImportWhat::Docx { files, kind, root, into, date, region, tags, org, dry_run, force },
+        } => {
+            let kind = match kind.as_str() {
+                "case" => gongkai::content::Kind::Case,
+                "disclosure" => gongkai::content::Kind::Disclosure,
+                "review" => gongkai::content::Kind::Review,
+                other => anyhow::bail!("unknown kind `{other}`: use case, disclosure or review"),
+            };
+            let opts = gongkai::import::DocxOptions {
+                files,
+                kind,
+                root,
+                into,
+                date,
+                region,
+                tags,
+                org,
+                dry_run,
+                force,
+            };
+            let report = gongkai::import::import_docx(&opts)?;
+            Ok(print_import(&report, opts.dry_run))
         }
         Command::Export { what: ExportWhat::Bulletin { root, tags } } => {
             let text = gongkai::import::export_bulletin(&gongkai::import::ExportOptions { root, tags })?;
             print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// What an import did; with --dry-run, the text of each entry it would write. Exit code 2 when
+/// something was refused or skipped.
+fn print_import(report: &gongkai::import::ImportReport, dry_run: bool) -> ExitCode {
+    for d in &report.diagnostics {
+        eprintln!("warning: {d}");
+    }
+    for p in &report.written {
+        eprintln!("{} {}", if dry_run { "would write" } else { "wrote" }, p.display());
+    }
+    if dry_run {
+        for (path, text) in &report.previews {
+            println!("==> {} <==\n{text}", path.display());
+        }
+    }
+    for p in &report.skipped_edited {
+        eprintln!("skipped {} (edited since import; --force overwrites it)", p.display());
+    }
+    eprintln!(
+        "imported {} files: {} written, {} unchanged, {} skipped",
+        report.written.len() + report.unchanged.len() + report.skipped_edited.len(),
+        report.written.len(),
+        report.unchanged.len(),
+        report.skipped_edited.len()
+    );
+    let clean = report.diagnostics.is_empty() && report.skipped_edited.is_empty();
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
     }
 }
 

@@ -4,6 +4,7 @@ pub mod approval;
 pub mod case;
 pub mod disclosure;
 pub mod front_matter;
+pub mod infer;
 pub mod markdown;
 pub mod review;
 
