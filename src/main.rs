@@ -273,7 +273,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 None => chrono::Local::now().date_naive(),
             };
             let path = gongkai::scaffold::new_entry(&root, kind, &title, date)?;
-            eprintln!("wrote {}; fill in the empty fields, then run gongkai build", path.display());
+            eprintln!("wrote {}; replace each 「（待填写：…）」 with the real text (build refuses it until then), then run gongkai build", path.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Release { version, note, date, key, root } => {

@@ -1,28 +1,58 @@
 //! `gongkai new` and `gongkai init`: skeletons a clerk fills in, and a new site that builds
 //! at once.
 
+use crate::content::placeholder::blank;
 use crate::content::Kind;
 use crate::text::slugify;
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
-/// The skeleton of a new entry of `kind`, front matter filled in.
+/// The skeleton of a new entry of `kind`: what the title says is filled in (a disclosure's
+/// category and period, a review's year); every other field a page prints is a blank
+/// 「（待填写：…）」 that build and check refuse until it is replaced, so neither a skeleton nor an
+/// empty field (a bare 「监督电话：」) is ever published. Optional fields are comments.
 pub fn skeleton(kind: Kind, title: &str, date: NaiveDate) -> String {
-    let title = toml::Value::String(title.to_string()).to_string();
+    use crate::content::infer;
+    let quoted = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let blank = |what: &str| quoted(&blank(what));
+    let title_q = quoted(title);
+    let year = infer::year(title).map_or_else(|| chrono::Datelike::year(&date), |(_, y)| y);
     match kind {
         Kind::Case => format!(
-            "+++\ntitle = {title}\npublisher = \"\"\nauthors = []\ndate = {date}\nregion = \"\"\ntags = []\ncommentary = \"\"\"\n（点评）\n\"\"\"\n+++\n\n（举措：写明做法、步骤和成效。）\n"
+            "+++\ntitle = {title_q}\npublisher = {publisher}\nauthors = []\ndate = {date}\n\
+             # region = \"山西省/运城市/绛县\"\n# tags = [\"组织生活\"]\ncommentary = {commentary}\n+++\n\n{body}\n",
+            publisher = blank("发布单位，可在其后写作者姓名"),
+            commentary = blank("点评"),
+            body = blank("举措：写明做法、步骤和成效"),
         ),
-        Kind::Disclosure => format!(
-            "+++\ntitle = {title}\norg = \"\"\ncategory = \"发展党员\"\nperiod = \"{year}\"\npublished = {date}\nnotice_days = 5\nworking_days = true\ncontact = \"监督电话：\"\n+++\n\n（公示正文：依据、内容、公示期、反映方式。）\n\n| 姓名 | 性别 | 出生年月 | 学历 |\n| --- | --- | --- | --- |\n|  |  |  |  |\n",
-            year = chrono::Datelike::year(&date)
-        ),
+        Kind::Disclosure => {
+            let category = infer::category(title)
+                .map(|c| quoted(c.label()))
+                .unwrap_or_else(|| blank("类别，如 发展党员、党费收缴使用、财务公开"));
+            let period = quoted(&infer::period(title).unwrap_or_else(|| year.to_string()));
+            let recruitment = infer::category(title) == Some(crate::content::disclosure::Category::Recruitment);
+            let table = if recruitment {
+                format!("\n\n| 姓名 | 性别 | 出生年月 | 学历 |\n| --- | --- | --- | --- |\n| {b} | {b} | {b} | {b} |", b = blank("名单"))
+            } else {
+                String::new()
+            };
+            let notice = if title.contains("公示") { "notice_days = 5\nworking_days = true\n" } else { "" };
+            format!(
+                "+++\ntitle = {title_q}\norg = {org}\ncategory = {category}\nperiod = {period}\npublished = {date}\n\
+                 {notice}contact = {contact}\n+++\n\n{body}{table}\n",
+                org = blank("发布单位全称"),
+                contact = blank("监督电话或联系地址"),
+                body = blank("正文：依据、内容、公示期、反映方式"),
+            )
+        }
         Kind::Review => format!(
-            "+++\ntitle = {title}\nsubtitle = \"\"\nyear = {year}\ndate = {date}\nregion = \"\"\nauthors = []\ntags = []\n+++\n\n## 一、\n\n（正文）\n",
-            year = chrono::Datelike::year(&date)
+            "+++\ntitle = {title_q}\n# subtitle = \"\"\nyear = {year}\ndate = {date}\n# region = \"山西省/运城市/绛县\"\n\
+             authors = []\n+++\n\n## 一、{heading}\n\n{body}\n",
+            heading = blank("小标题"),
+            body = blank("正文"),
         ),
-        Kind::Page => format!("+++\ntitle = {title}\n+++\n\n（正文）\n"),
+        Kind::Page => format!("+++\ntitle = {title_q}\n+++\n\n{}\n", blank("正文")),
     }
 }
 
@@ -100,6 +130,20 @@ pub fn init_site(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skeletons_infer_what_the_title_says_and_mark_every_blank() {
+        let day = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap();
+        let s = skeleton(Kind::Disclosure, "某村党支部2024年第四季度党费收缴使用情况公示", day);
+        assert!(s.contains("category = \"党费收缴使用\"") && s.contains("period = \"2024Q4\""), "{s}");
+        assert!(!s.contains("\"\"") && !s.contains("监督电话：\""), "nothing empty: {s}");
+        let r = skeleton(Kind::Review, "2025年度基层党建巡礼", day);
+        assert!(r.contains("year = 2025"), "{r}");
+        for kind in [Kind::Case, Kind::Disclosure, Kind::Review, Kind::Page] {
+            let s = skeleton(kind, "标题", day);
+            assert!(!crate::content::placeholder::find(Path::new("a.md"), &s).is_empty(), "{kind:?}");
+        }
+    }
 
     #[test]
     fn skeleton_escapes_the_title() {
