@@ -412,6 +412,9 @@ fn build(mut opts: BuildOptions, as_of: Option<String>, audience: &str) -> Resul
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
     eprintln!("{}", report.summary());
     Ok(ExitCode::SUCCESS)
 }
@@ -429,6 +432,9 @@ fn check(root: PathBuf, format: &str, mask: bool) -> Result<ExitCode> {
     } else {
         for link in &report.external_links {
             eprintln!("external link (not checked): {}:{}: {}", link.path.display(), link.line, link.url);
+        }
+        for w in &report.warnings {
+            eprintln!("warning: {w}");
         }
         for d in &report.diagnostics {
             eprintln!("error: {d}");

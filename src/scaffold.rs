@@ -81,7 +81,8 @@ language = "zh-CN"
 paginate = 20
 organisation = ""
 
-# 法定节假日与调休上班日，用于按工作日计算公示期
+# 按工作日计算公示期：国务院公布的2020—2026年节假日与调休上班日已内置，
+# 此处只需补充新的年份或更正某一天，如 holidays = ["2027-01-01"]
 [calendar]
 holidays = []
 workdays = []
