@@ -75,7 +75,7 @@ enum Command {
         /// What this release is, e.g. 2024年度公开
         #[arg(long)]
         note: String,
-        /// Release date, YYYY-MM-DD (default: the build's date)
+        /// Release date, YYYY-MM-DD (default: today)
         #[arg(long)]
         date: Option<String>,
         /// File holding the secret ed25519 key (hex) that signs the manifest
@@ -278,7 +278,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Release { version, note, date, key, root } => {
             let key = key.as_deref().map(read_key).transpose()?;
-            let date = date.map(|d| gongkai::text::parse_date(&d)).transpose()?;
+            // the clock is read here, not in the library, so that tests can pass a date
+            let today = chrono::Local::now().date_naive();
+            let date = Some(date.map(|d| gongkai::text::parse_date(&d)).transpose()?.unwrap_or(today));
             let opts = gongkai::versions::ReleaseOptions { version, note, date, key };
             let release = gongkai::release(&BuildOptions::new(root), &opts)?;
             eprintln!(
