@@ -597,3 +597,20 @@ fn a_word_document_with_a_mobile_number_is_refused_masked() {
     assert!(shown.iter().any(|d| d.contains("138****5678")), "{shown:?}");
     assert!(shown.iter().all(|d| !d.contains("13812345678")), "{shown:?}");
 }
+
+/// Issue 16: a bulletin imported again in the other script (here 002.txt, traditional, as a
+/// simplified copy under another name) is found by its words and warned about.
+#[test]
+fn an_entry_matching_a_case_in_the_other_script_warns() {
+    let dir = TempDir::new().unwrap();
+    let into = dir.path().join("cases");
+    assert!(import(&options(&[fixture("002.txt")], &into)).diagnostics.is_empty());
+    let traditional = fs::read_to_string(fixture("002.txt")).unwrap();
+    let simplified = zhconv::zhconv(&traditional, zhconv::Variant::ZhHans);
+    let copy = bulletin(dir.path(), "copy.txt", simplified);
+    let report = import(&options(&[copy], &into));
+    assert!(!report.written.is_empty(), "the entries are still imported");
+    let shown: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(!shown.is_empty() && shown.iter().all(|d| d.contains("in the other script")), "{shown:?}");
+    assert!(shown.iter().all(|d| d.contains("002-")), "names the existing case: {shown:?}");
+}

@@ -99,6 +99,10 @@ pub fn import_bulletins(opts: &ImportOptions) -> Result<ImportReport> {
     }
     let cases = drop_name_clashes(cases, &mut report);
     let cases = refuse_personal_numbers(cases, &mut report);
+    let twins = Twins::of(&opts.into);
+    for case in &cases {
+        report.diagnostics.extend(twins.warn(&case.name, &case.content, &case.file, case.line));
+    }
     report.diagnostics =
         std::mem::take(&mut report.diagnostics).into_iter().map(crate::privacy::mask_diagnostic).collect();
     if !opts.dry_run && !cases.is_empty() {
@@ -145,6 +149,11 @@ pub fn import_docx(opts: &DocxOptions) -> Result<ImportReport> {
             Err(d) => report.diagnostics.push(d),
         }
     }
+    let twins = Twins::of(&into);
+    for (name, entry) in &entries {
+        let file = opts.files.iter().find(|f| format!("{}.md", ascii_stem(f)) == *name);
+        report.diagnostics.extend(twins.warn(name, &entry.content, file.map_or(Path::new(name), |f| f), 0));
+    }
     report.diagnostics =
         std::mem::take(&mut report.diagnostics).into_iter().map(crate::privacy::mask_diagnostic).collect();
     if !opts.dry_run && !entries.is_empty() {
@@ -167,6 +176,55 @@ pub fn import_docx(opts: &DocxOptions) -> Result<ImportReport> {
         }
     }
     Ok(report)
+}
+
+/// The entries already in a folder, by their title and text in simplified characters: a case
+/// imported again from a bulletin or document in the other script (简体 ⇄ 繁體) has another
+/// file name, so it is found by its words, compared with zhconv.
+struct Twins(Vec<(String, PathBuf, String)>);
+
+impl Twins {
+    fn of(dir: &Path) -> Twins {
+        let mut found = Vec::new();
+        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "md") {
+                if let Ok(text) = fs::read_to_string(&path) {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    found.push((name, path, words(&text)));
+                }
+            }
+        }
+        Twins(found)
+    }
+
+    /// A warning when an entry of another name holds the same words as `content`.
+    fn warn(&self, name: &str, content: &str, file: &Path, line: usize) -> Option<crate::Diagnostic> {
+        let mine = words(content);
+        let (_, twin, _) = self.0.iter().find(|(n, _, w)| n != name && *w == mine && !w.is_empty())?;
+        let text = fs::read_to_string(twin).unwrap_or_default();
+        let how = if words_raw(&text) == words_raw(content) {
+            "the same text as"
+        } else {
+            "the same text, in the other script (简体/繁體), as"
+        };
+        Some(
+            crate::Diagnostic::new(file, line, format!("this entry is {how} {}", twin.display()))
+                .with_hint("it was imported all the same; if both are one case, remove one of the two files"),
+        )
+    }
+}
+
+/// The title and body of an entry file, without the rest of its front matter.
+fn words_raw(text: &str) -> String {
+    let body = text.strip_prefix("+++\n").and_then(|r| r.split_once("\n+++\n")).map_or(text, |(_, b)| b);
+    let title = text.lines().find_map(|l| l.strip_prefix("title = ")).unwrap_or("");
+    format!("{title}\n{}", body.trim())
+}
+
+/// [`words_raw`] in simplified characters.
+fn words(text: &str) -> String {
+    zhconv::zhconv(&words_raw(text), zhconv::Variant::ZhHans)
 }
 
 /// Whether the entry holds a personal number, in its text or in a picture's metadata; each
