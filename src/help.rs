@@ -40,7 +40,7 @@ const COMMANDS: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "init",
-        "新建一个网站文件夹，含示例内容和默认主题",
+        "新建一个网站文件夹，含示例内容、统计数据和图表示例、.gitignore（默认主题内置，--eject-theme 复制出来修改）",
         "示例：gongkai init mysite && cd mysite && gongkai serve",
         "Example: gongkai init mysite && cd mysite && gongkai serve",
     ),
@@ -115,6 +115,7 @@ const ARGS: &[(&str, &str)] = &[
     ("title", "标题"),
     ("date", "日期，格式 YYYY-MM-DD"),
     ("dir", "新网站的文件夹"),
+    ("eject_theme", "把默认主题复制到 themes/default/ 以便修改（默认使用内置主题）"),
     ("files", "通报文本文件（UTF-8、带 BOM 的 UTF-8 或 GB18030）"),
     ("into", "案例写入的目录"),
     ("region", "地区路径，如 山西省/临汾市"),

@@ -112,10 +112,13 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-    /// Make a new site with a sample of each kind and the default theme
+    /// Make a new site with a sample of each kind, a dataset with its chart, and a .gitignore
     Init {
         /// Folder of the new site
         dir: PathBuf,
+        /// Copy the default theme into themes/default/ to edit it (otherwise it stays built in)
+        #[arg(long)]
+        eject_theme: bool,
     },
     /// List every organisation that has not disclosed a required item, or disclosed it late
     Report {
@@ -306,8 +309,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Init { dir } => {
-            gongkai::scaffold::init_site(&dir)?;
+        Command::Init { dir, eject_theme } => {
+            if eject_theme {
+                gongkai::scaffold::init_site_ejected(&dir)?;
+            } else {
+                gongkai::scaffold::init_site(&dir)?;
+            }
             eprintln!("made a new site in {}; next: cd {} && gongkai serve", dir.display(), dir.display());
             Ok(ExitCode::SUCCESS)
         }

@@ -99,24 +99,48 @@ const SAMPLES: &[(&str, &str)] = &[
     ),
     (
         "content/reviews/example-review.md",
-        "+++\ntitle = \"2024年度基层党建工作巡礼\"\nyear = 2024\ndate = 2024-12-31\n+++\n\n## 一、组织建设\n\n（正文）\n",
+        "+++\ntitle = \"2024年度基层党建工作巡礼\"\nyear = 2024\ndate = 2024-12-31\n+++\n\n## 一、组织建设\n\n\
+         全县共有党员{{ stat(data=\"党员统计.csv\", row=\"2024\", col=\"党员总数(名)\") }}名。\n\n\
+         {{ chart(data=\"党员统计.csv\", x=\"年份\", y=[\"党员总数(名)\"], kind=\"bar\", title=\"党员总数\") }}\n",
     ),
+    // statistics: a CSV (an .xlsx saved from Excel works the same) and its description
+    ("data/党员统计.csv", "年份,党员总数(名),基层党组织(个)\n2022,11803,498\n2023,11920,501\n2024,12016,504\n"),
+    (
+        "data/党员统计.toml",
+        "title = \"某县党员和基层党组织数量\"\nsource = \"某县委组织部\"\n[columns]\n\"年份\" = \"text\"\n\n[chart]\nkind = \"line\"\nx = \"年份\"\ny = [\"党员总数(名)\"]\n",
+    ),
+    // what a build writes is not source: the output, its lock and the archive cache
+    (".gitignore", "/public\n/.public.*\n/.gongkai-cache\n"),
     ("content/about.md", "+++\ntitle = \"关于本站\"\n+++\n\n本站由 gongkai 生成。\n"),
 ];
 
-/// Makes a new site in `dir`: settings, one sample of each kind, and the default theme.
+/// Makes a new site in `dir`: settings, one sample of each kind, a dataset with its chart and
+/// a .gitignore. The theme stays embedded in gongkai (and so is updated with it); see
+/// [`init_site_ejected`] for a copy to edit.
 pub fn init_site(dir: &Path) -> Result<()> {
+    init(dir, false)
+}
+
+/// [`init_site`] with the default theme copied into `themes/default/`, to change it file by
+/// file (`gongkai init --eject-theme`).
+pub fn init_site_ejected(dir: &Path) -> Result<()> {
+    init(dir, true)
+}
+
+fn init(dir: &Path, eject_theme: bool) -> Result<()> {
     if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
         bail!("{} is not empty; choose a new folder name", dir.display());
     }
     let mut files: Vec<(String, Vec<u8>)> = vec![("site.toml".into(), SITE_TOML.as_bytes().to_vec())];
     files.extend(SAMPLES.iter().map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())));
     let theme = Path::new("themes/default");
-    files.extend(crate::render::templates::TEMPLATES.iter().map(|(n, t)| {
+    let themed = if eject_theme { crate::render::templates::TEMPLATES } else { &[] };
+    let statics = if eject_theme { crate::render::templates::STATICS } else { &[] };
+    files.extend(themed.iter().map(|(n, t)| {
         (theme.join("templates").join(n).to_string_lossy().into_owned(), t.as_bytes().to_vec())
     }));
     files.extend(
-        crate::render::templates::STATICS
+        statics
             .iter()
             .map(|(n, b)| (theme.join("static").join(n).to_string_lossy().into_owned(), b.to_vec())),
     );
