@@ -5,6 +5,8 @@ use crate::Diagnostic;
 use chrono::NaiveDate;
 use std::path::Path;
 
+mod official;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub title: String,
@@ -79,14 +81,37 @@ impl Required {
 }
 
 /// Working days for notice windows: weekdays, less the public holidays, plus the weekend
-/// days made working days by 调休. The State Council publishes both lists every year.
+/// days made working days by 调休. The State Council publishes both lists every year; the
+/// years gongkai knows are built in (`official`), and `[calendar]` adds to them or overrides.
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
     pub holidays: std::collections::BTreeSet<NaiveDate>,
     pub workdays: std::collections::BTreeSet<NaiveDate>,
+    /// The years the calendar has the holidays of: the built-in ones and those `[calendar]`
+    /// names a day of. A notice counted across another year counts weekends only.
+    pub years: std::collections::BTreeSet<i32>,
 }
 
 impl Calendar {
+    /// The State Council's calendars for the years gongkai ships (see `official`).
+    pub fn official() -> Calendar {
+        let mut cal = Calendar::default();
+        for (year, holidays, workdays) in official::NOTICES {
+            for (from, to) in *holidays {
+                let (from, to) = (official::day(*year, from), official::day(*year, to));
+                cal.holidays.extend(from.iter_days().take_while(|d| *d <= to));
+            }
+            cal.workdays.extend(workdays.iter().map(|d| official::day(*year, d)));
+            cal.years.insert(*year);
+        }
+        cal
+    }
+
+    /// Whether the calendar knows `year`'s holidays.
+    pub fn covers(&self, year: i32) -> bool {
+        self.years.contains(&year)
+    }
+
     pub fn is_working_day(&self, d: NaiveDate) -> bool {
         use chrono::Datelike;
         let weekend = d.weekday().number_from_monday() > 5;
@@ -102,9 +127,11 @@ impl Calendar {
         working.nth(usize::try_from(n).ok()?.checked_sub(1)?)
     }
 
+    /// `[calendar]` over the official calendar: a day listed as a holiday is one (and no longer
+    /// a working day), a day listed as a working day is one (and no longer a holiday).
     fn parse(value: &toml::Value, line_of: &dyn Fn(&str) -> usize, errors: &mut Vec<Diagnostic>) -> Calendar {
         let path = Path::new(FILE);
-        let mut cal = Calendar::default();
+        let mut cal = Calendar::official();
         let line = line_of("[calendar]");
         let Some(table) = value.as_table() else {
             errors.push(Diagnostic::new(
@@ -115,9 +142,9 @@ impl Calendar {
             return cal;
         };
         for (key, v) in table {
-            let set = match key.as_str() {
-                "holidays" => &mut cal.holidays,
-                "workdays" => &mut cal.workdays,
+            let (set, other) = match key.as_str() {
+                "holidays" => (&mut cal.holidays, &mut cal.workdays),
+                "workdays" => (&mut cal.workdays, &mut cal.holidays),
                 k => {
                     errors.push(Diagnostic::unknown_key(
                         path,
@@ -132,7 +159,13 @@ impl Calendar {
             for item in v.as_array().into_iter().flatten() {
                 let text = item.as_str().map(String::from).unwrap_or_else(|| item.to_string());
                 match parse_days(&text) {
-                    Ok(days) => set.extend(days),
+                    Ok(days) => {
+                        for d in days {
+                            other.remove(&d);
+                            set.insert(d);
+                            cal.years.insert(chrono::Datelike::year(&d));
+                        }
+                    }
                     Err((problem, hint)) => {
                         let at = Some(line_of(&text)).filter(|l| *l > 0).unwrap_or(line);
                         errors.push(
@@ -226,7 +259,7 @@ impl Default for Config {
             paginate: 20,
             organisation: String::new(),
             theme: "default".into(),
-            calendar: Calendar::default(),
+            calendar: Calendar::official(),
             required: Vec::new(),
             require_review: false,
         }
@@ -348,6 +381,33 @@ mod tests {
     }
 
     // issue #13: a range over all dates took 1.6 GB, then a notice counted past the last date
+    #[test]
+    fn official_calendars_are_built_in() {
+        let cal = Config::default().calendar;
+        let d = |s: &str| crate::text::parse_date(s).unwrap();
+        assert!((2020..=2026).all(|y| cal.covers(y)) && !cal.covers(2027));
+        assert!(cal.holidays.is_disjoint(&cal.workdays), "no day is both");
+        for holiday in ["2025-01-28", "2025-10-08", "2020-02-02", "2023-04-05", "2026-02-23"] {
+            assert!(!cal.is_working_day(d(holiday)), "{holiday}");
+        }
+        for workday in ["2025-09-28", "2025-10-11", "2024-02-18", "2026-01-04", "2023-10-08"] {
+            assert!(cal.is_working_day(d(workday)), "{workday}");
+        }
+        for (year, holidays, workdays) in official::NOTICES {
+            for (a, b) in *holidays {
+                assert!(official::day(*year, a) <= official::day(*year, b), "{year} {a}");
+                assert_ne!(official::day(*year, a), NaiveDate::default(), "{year} {a}");
+            }
+            for w in *workdays {
+                let day = official::day(*year, w);
+                assert!(
+                    chrono::Datelike::weekday(&day).number_from_monday() > 5,
+                    "a make-up day is a weekend day: {day}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn calendar_ranges_are_bounded() {
         let text = "title = \"x\"\n[calendar]\nholidays = [\n  \"2024-10-01/2024-10-07\",\n  \"1900-01-01/9999-12-31\",\n]\nworkdays = [\"2024-01-01/2024-12-31\", \"1900-01-01\", \"2024-10-07/2024-10-01\"]\n";

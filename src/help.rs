@@ -2,7 +2,7 @@
 //! The English text is the doc comments in main.rs; this file holds the Chinese and the
 //! examples for both.
 
-use clap::Command;
+use clap::{Arg, ArgAction, Command};
 
 /// Whether the user's locale asks for Chinese, the POSIX way: LC_ALL, then LC_MESSAGES, then LANG.
 pub fn wants_chinese() -> bool {
@@ -40,7 +40,7 @@ const COMMANDS: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "init",
-        "新建一个网站文件夹，含示例内容和默认主题",
+        "新建一个网站文件夹，含示例内容、统计数据和图表示例、.gitignore（默认主题内置，--eject-theme 复制出来修改）",
         "示例：gongkai init mysite && cd mysite && gongkai serve",
         "Example: gongkai init mysite && cd mysite && gongkai serve",
     ),
@@ -81,6 +81,12 @@ const COMMANDS: &[(&str, &str, &str, &str)] = &[
         "Example: gongkai import bulletin bulletin.txt --date 2015-06-01 --tag 党员发展",
     ),
     (
+        "import docx",
+        "把 Word 文档（.docx）导入为经验交流、党务公开或年度巡礼，图片存入 static/images/",
+        "示例：gongkai import docx 经验材料.docx --kind case --tag 积分管理",
+        "Example: gongkai import docx write-up.docx --kind case --tag 积分管理",
+    ),
+    (
         "export",
         "导出",
         "示例：gongkai export bulletin --tag 党员发展 > 通报.txt",
@@ -109,6 +115,7 @@ const ARGS: &[(&str, &str)] = &[
     ("title", "标题"),
     ("date", "日期，格式 YYYY-MM-DD"),
     ("dir", "新网站的文件夹"),
+    ("eject_theme", "把默认主题复制到 themes/default/ 以便修改（默认使用内置主题）"),
     ("files", "通报文本文件（UTF-8、带 BOM 的 UTF-8 或 GB18030）"),
     ("into", "案例写入的目录"),
     ("region", "地区路径，如 山西省/临汾市"),
@@ -121,10 +128,56 @@ const ARGS: &[(&str, &str)] = &[
     ("pubkey", "用于核验签名的公钥（十六进制，或保存公钥的文件）"),
 ];
 
+/// Argument help that differs by subcommand: (subcommand path, argument id, Chinese help).
+const COMMAND_ARGS: &[(&str, &str, &str)] = &[
+    ("import docx", "files", "Word 文档（.docx）"),
+    ("import docx", "kind", "文档类型：case 经验交流、disclosure 党务公开、review 年度巡礼"),
+    ("import docx", "org", "党务公开的发布单位（落款中没有时使用）"),
+    (
+        "import docx",
+        "into",
+        "写入的目录（默认按类型为 content/cases、content/disclosures 或 content/reviews）",
+    ),
+];
+
+/// clap's own words in Chinese: the usage line, the headings of commands, arguments and
+/// options, and the help and version flags. clap 4 takes a template for the usage heading and
+/// a heading per argument, so each is set on every command.
+const TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
+fn chinese_headings(cmd: Command) -> Command {
+    let args: Vec<(String, bool)> =
+        cmd.get_arguments().map(|a| (a.get_id().to_string(), a.is_positional())).collect();
+    let subs: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    let mut cmd = cmd
+        .help_template(TEMPLATE)
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("显示帮助")
+                .help_heading("选项"),
+        );
+    for (id, positional) in args {
+        cmd = cmd.mut_arg(id, |a| a.help_heading(if positional { "参数" } else { "选项" }));
+    }
+    for sub in subs {
+        cmd = cmd.mut_subcommand(sub, chinese_headings);
+    }
+    cmd
+}
+
 /// Sets every subcommand's summary and arguments' help in the chosen language, with an example.
 pub fn localise(cmd: Command, chinese: bool) -> Command {
     let mut cmd = if chinese {
-        cmd.about("公开 gongkai：党建经验交流、党务公开与年度巡礼的静态网站生成器")
+        let cmd = cmd.about("公开 gongkai：党建经验交流、党务公开与年度巡礼的静态网站生成器");
+        let version = Arg::new("version").short('V').long("version").action(ArgAction::Version);
+        chinese_headings(cmd.disable_version_flag(true).arg(version.help("显示版本").help_heading("选项")))
     } else {
         cmd
     };
@@ -144,6 +197,12 @@ pub fn localise(cmd: Command, chinese: bool) -> Command {
                 }
             })
         });
+    }
+    if chinese {
+        for (path, id, help) in COMMAND_ARGS {
+            let names: Vec<&str> = path.split(' ').collect();
+            cmd = mut_path(cmd, &names, &|c: Command| c.mut_arg(*id, |a| a.help(*help)));
+        }
     }
     cmd
 }

@@ -72,6 +72,8 @@ impl BuildOptions {
 #[derive(Debug, Clone)]
 pub struct BuildReport {
     pub pages: usize,
+    /// What the build says without failing (a notice counted over a year without a calendar).
+    pub warnings: Vec<Diagnostic>,
     pub files: usize,
     pub elapsed: Duration,
     pub out: PathBuf,
@@ -333,7 +335,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     }
     let files = manifest.outputs.len() + 1 + usize::from(signature.is_some());
     staging.commit().with_context(|| format!("writing the site into {}", out.display()))?;
-    Ok(BuildReport { pages: library.pages.len(), files, elapsed: start.elapsed(), out })
+    let warnings = library.warnings.clone();
+    Ok(BuildReport { pages: library.pages.len(), warnings, files, elapsed: start.elapsed(), out })
 }
 
 /// What `gongkai check` found.
@@ -341,6 +344,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 pub struct CheckReport {
     pub pages: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// What a build would say without failing.
+    pub warnings: Vec<Diagnostic>,
     /// Listed for a person to look at; never fetched.
     pub external_links: Vec<resolve::links::External>,
 }
@@ -351,10 +356,16 @@ pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
         Ok((files, library)) => {
             let (diagnostics, external_links) = resolve::links::check(&library.pages, &files);
             let diagnostics = tidy(diagnostics);
-            Ok(CheckReport { pages: library.pages.len(), diagnostics, external_links })
+            let warnings = library.warnings.clone();
+            Ok(CheckReport { pages: library.pages.len(), diagnostics, warnings, external_links })
         }
         Err(e) => match e.downcast::<Diagnostics>() {
-            Ok(d) => Ok(CheckReport { pages: 0, diagnostics: d.0, external_links: Vec::new() }),
+            Ok(d) => Ok(CheckReport {
+                pages: 0,
+                diagnostics: d.0,
+                warnings: Vec::new(),
+                external_links: Vec::new(),
+            }),
             Err(e) => Err(e),
         },
     }

@@ -75,7 +75,7 @@ enum Command {
         /// What this release is, e.g. 2024年度公开
         #[arg(long)]
         note: String,
-        /// Release date, YYYY-MM-DD (default: the build's date)
+        /// Release date, YYYY-MM-DD (default: today)
         #[arg(long)]
         date: Option<String>,
         /// File holding the secret ed25519 key (hex) that signs the manifest
@@ -112,10 +112,13 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-    /// Make a new site with a sample of each kind and the default theme
+    /// Make a new site with a sample of each kind, a dataset with its chart, and a .gitignore
     Init {
         /// Folder of the new site
         dir: PathBuf,
+        /// Copy the default theme into themes/default/ to edit it (otherwise it stays built in)
+        #[arg(long)]
+        eject_theme: bool,
     },
     /// List every organisation that has not disclosed a required item, or disclosed it late
     Report {
@@ -166,6 +169,39 @@ enum ImportWhat {
         /// Tag for every entry (repeatable)
         #[arg(long = "tag")]
         tags: Vec<String>,
+        /// Show what would be written, write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Overwrite files edited since they were imported
+        #[arg(long)]
+        force: bool,
+    },
+    /// Import Word documents (.docx), one entry each, pictures into static/images/
+    Docx {
+        /// Word documents (.docx)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// What each document is: case, disclosure or review
+        #[arg(long, default_value = "case")]
+        kind: String,
+        /// Site root (holds content/ and static/)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Folder for the entries (default: content/cases, content/disclosures or content/reviews)
+        #[arg(long)]
+        into: Option<PathBuf>,
+        /// Date for every entry, YYYY-MM-DD (a disclosure's default: the date of its sign-off)
+        #[arg(long)]
+        date: Option<String>,
+        /// Region path for every entry, e.g. 山西省/临汾市
+        #[arg(long)]
+        region: Option<String>,
+        /// Tag for every entry (repeatable)
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// A disclosure's organisation, when its sign-off (落款) names none
+        #[arg(long)]
+        org: Option<String>,
         /// Show what would be written, write nothing
         #[arg(long)]
         dry_run: bool,
@@ -240,12 +276,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 None => chrono::Local::now().date_naive(),
             };
             let path = gongkai::scaffold::new_entry(&root, kind, &title, date)?;
-            eprintln!("wrote {}; fill in the empty fields, then run gongkai build", path.display());
+            eprintln!("wrote {}; replace each 「（待填写：…）」 with the real text (build refuses it until then), then run gongkai build", path.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Release { version, note, date, key, root } => {
             let key = key.as_deref().map(read_key).transpose()?;
-            let date = date.map(|d| gongkai::text::parse_date(&d)).transpose()?;
+            // the clock is read here, not in the library, so that tests can pass a date
+            let today = chrono::Local::now().date_naive();
+            let date = Some(date.map(|d| gongkai::text::parse_date(&d)).transpose()?.unwrap_or(today));
             let opts = gongkai::versions::ReleaseOptions { version, note, date, key };
             let release = gongkai::release(&BuildOptions::new(root), &opts)?;
             eprintln!(
@@ -271,8 +309,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Init { dir } => {
-            gongkai::scaffold::init_site(&dir)?;
+        Command::Init { dir, eject_theme } => {
+            if eject_theme {
+                gongkai::scaffold::init_site_ejected(&dir)?;
+            } else {
+                gongkai::scaffold::init_site(&dir)?;
+            }
             eprintln!("made a new site in {}; next: cd {} && gongkai serve", dir.display(), dir.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -281,30 +323,69 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let opts = gongkai::import::ImportOptions { files, into, date, region, tags, dry_run, force };
             let report = gongkai::import::import_bulletins(&opts)?;
-            for d in &report.diagnostics {
-                eprintln!("warning: {d}");
-            }
-            for p in &report.written {
-                eprintln!("{} {}", if opts.dry_run { "would write" } else { "wrote" }, p.display());
-            }
-            for p in &report.skipped_edited {
-                eprintln!("skipped {} (edited since import; --force overwrites it)", p.display());
-            }
-            eprintln!(
-                "imported {} entries: {} written, {} unchanged, {} skipped",
-                report.written.len() + report.unchanged.len() + report.skipped_edited.len(),
-                report.written.len(),
-                report.unchanged.len(),
-                report.skipped_edited.len()
-            );
-            let clean = report.diagnostics.is_empty() && report.skipped_edited.is_empty();
-            Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(2) })
+            Ok(print_import(&report, opts.dry_run))
+        }
+        Command::Import {
+            what: ImportWhat::Docx { files, kind, root, into, date, region, tags, org, dry_run, force },
+        } => {
+            let kind = match kind.as_str() {
+                "case" => gongkai::content::Kind::Case,
+                "disclosure" => gongkai::content::Kind::Disclosure,
+                "review" => gongkai::content::Kind::Review,
+                other => anyhow::bail!("unknown kind `{other}`: use case, disclosure or review"),
+            };
+            let opts = gongkai::import::DocxOptions {
+                files,
+                kind,
+                root,
+                into,
+                date,
+                region,
+                tags,
+                org,
+                dry_run,
+                force,
+            };
+            let report = gongkai::import::import_docx(&opts)?;
+            Ok(print_import(&report, opts.dry_run))
         }
         Command::Export { what: ExportWhat::Bulletin { root, tags } } => {
             let text = gongkai::import::export_bulletin(&gongkai::import::ExportOptions { root, tags })?;
             print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// What an import did; with --dry-run, the text of each entry it would write. Exit code 2 when
+/// something was refused or skipped.
+fn print_import(report: &gongkai::import::ImportReport, dry_run: bool) -> ExitCode {
+    for d in &report.diagnostics {
+        eprintln!("warning: {d}");
+    }
+    for p in &report.written {
+        eprintln!("{} {}", if dry_run { "would write" } else { "wrote" }, p.display());
+    }
+    if dry_run {
+        for (path, text) in &report.previews {
+            println!("==> {} <==\n{text}", path.display());
+        }
+    }
+    for p in &report.skipped_edited {
+        eprintln!("skipped {} (edited since import; --force overwrites it)", p.display());
+    }
+    eprintln!(
+        "imported {} files: {} written, {} unchanged, {} skipped",
+        report.written.len() + report.unchanged.len() + report.skipped_edited.len(),
+        report.written.len(),
+        report.unchanged.len(),
+        report.skipped_edited.len()
+    );
+    let clean = report.diagnostics.is_empty() && report.skipped_edited.is_empty();
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
     }
 }
 
@@ -340,6 +421,9 @@ fn build(mut opts: BuildOptions, as_of: Option<String>, audience: &str) -> Resul
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
     eprintln!("{}", report.summary());
     Ok(ExitCode::SUCCESS)
 }
@@ -357,6 +441,9 @@ fn check(root: PathBuf, format: &str, mask: bool) -> Result<ExitCode> {
     } else {
         for link in &report.external_links {
             eprintln!("external link (not checked): {}:{}: {}", link.path.display(), link.line, link.url);
+        }
+        for w in &report.warnings {
+            eprintln!("warning: {w}");
         }
         for d in &report.diagnostics {
             eprintln!("error: {d}");

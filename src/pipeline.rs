@@ -109,6 +109,7 @@ impl Prepared {
             return Err(errors);
         }
         render::templates::register_data(&mut self.tera, &library.data);
+        library.warnings = crate::resolve::calendar::uncovered(&library.pages, &self.config.calendar);
         Ok(library)
     }
 

@@ -525,7 +525,7 @@ fn has_day(cell: &str) -> bool {
 
 mod files;
 mod normalise;
-pub use files::check_file;
+pub use files::{check_file, check_file_allowing};
 use normalise::{chinese_digit, units, Unit};
 
 #[cfg(test)]

@@ -1,28 +1,58 @@
 //! `gongkai new` and `gongkai init`: skeletons a clerk fills in, and a new site that builds
 //! at once.
 
+use crate::content::placeholder::blank;
 use crate::content::Kind;
 use crate::text::slugify;
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
-/// The skeleton of a new entry of `kind`, front matter filled in.
+/// The skeleton of a new entry of `kind`: what the title says is filled in (a disclosure's
+/// category and period, a review's year); every other field a page prints is a blank
+/// 「（待填写：…）」 that build and check refuse until it is replaced, so neither a skeleton nor an
+/// empty field (a bare 「监督电话：」) is ever published. Optional fields are comments.
 pub fn skeleton(kind: Kind, title: &str, date: NaiveDate) -> String {
-    let title = toml::Value::String(title.to_string()).to_string();
+    use crate::content::infer;
+    let quoted = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let blank = |what: &str| quoted(&blank(what));
+    let title_q = quoted(title);
+    let year = infer::year(title).map_or_else(|| chrono::Datelike::year(&date), |(_, y)| y);
     match kind {
         Kind::Case => format!(
-            "+++\ntitle = {title}\npublisher = \"\"\nauthors = []\ndate = {date}\nregion = \"\"\ntags = []\ncommentary = \"\"\"\n（点评）\n\"\"\"\n+++\n\n（举措：写明做法、步骤和成效。）\n"
+            "+++\ntitle = {title_q}\npublisher = {publisher}\nauthors = []\ndate = {date}\n\
+             # region = \"山西省/运城市/绛县\"\n# tags = [\"组织生活\"]\ncommentary = {commentary}\n+++\n\n{body}\n",
+            publisher = blank("发布单位，可在其后写作者姓名"),
+            commentary = blank("点评"),
+            body = blank("举措：写明做法、步骤和成效"),
         ),
-        Kind::Disclosure => format!(
-            "+++\ntitle = {title}\norg = \"\"\ncategory = \"发展党员\"\nperiod = \"{year}\"\npublished = {date}\nnotice_days = 5\nworking_days = true\ncontact = \"监督电话：\"\n+++\n\n（公示正文：依据、内容、公示期、反映方式。）\n\n| 姓名 | 性别 | 出生年月 | 学历 |\n| --- | --- | --- | --- |\n|  |  |  |  |\n",
-            year = chrono::Datelike::year(&date)
-        ),
+        Kind::Disclosure => {
+            let category = infer::category(title)
+                .map(|c| quoted(c.label()))
+                .unwrap_or_else(|| blank("类别，如 发展党员、党费收缴使用、财务公开"));
+            let period = quoted(&infer::period(title).unwrap_or_else(|| year.to_string()));
+            let recruitment = infer::category(title) == Some(crate::content::disclosure::Category::Recruitment);
+            let table = if recruitment {
+                format!("\n\n| 姓名 | 性别 | 出生年月 | 学历 |\n| --- | --- | --- | --- |\n| {b} | {b} | {b} | {b} |", b = blank("名单"))
+            } else {
+                String::new()
+            };
+            let notice = if title.contains("公示") { "notice_days = 5\nworking_days = true\n" } else { "" };
+            format!(
+                "+++\ntitle = {title_q}\norg = {org}\ncategory = {category}\nperiod = {period}\npublished = {date}\n\
+                 {notice}contact = {contact}\n+++\n\n{body}{table}\n",
+                org = blank("发布单位全称"),
+                contact = blank("监督电话或联系地址"),
+                body = blank("正文：依据、内容、公示期、反映方式"),
+            )
+        }
         Kind::Review => format!(
-            "+++\ntitle = {title}\nsubtitle = \"\"\nyear = {year}\ndate = {date}\nregion = \"\"\nauthors = []\ntags = []\n+++\n\n## 一、\n\n（正文）\n",
-            year = chrono::Datelike::year(&date)
+            "+++\ntitle = {title_q}\n# subtitle = \"\"\nyear = {year}\ndate = {date}\n# region = \"山西省/运城市/绛县\"\n\
+             authors = []\n+++\n\n## 一、{heading}\n\n{body}\n",
+            heading = blank("小标题"),
+            body = blank("正文"),
         ),
-        Kind::Page => format!("+++\ntitle = {title}\n+++\n\n（正文）\n"),
+        Kind::Page => format!("+++\ntitle = {title_q}\n+++\n\n{}\n", blank("正文")),
     }
 }
 
@@ -51,7 +81,8 @@ language = "zh-CN"
 paginate = 20
 organisation = ""
 
-# 法定节假日与调休上班日，用于按工作日计算公示期
+# 按工作日计算公示期：国务院公布的2020—2026年节假日与调休上班日已内置，
+# 此处只需补充新的年份或更正某一天，如 holidays = ["2027-01-01"]
 [calendar]
 holidays = []
 workdays = []
@@ -68,24 +99,48 @@ const SAMPLES: &[(&str, &str)] = &[
     ),
     (
         "content/reviews/example-review.md",
-        "+++\ntitle = \"2024年度基层党建工作巡礼\"\nyear = 2024\ndate = 2024-12-31\n+++\n\n## 一、组织建设\n\n（正文）\n",
+        "+++\ntitle = \"2024年度基层党建工作巡礼\"\nyear = 2024\ndate = 2024-12-31\n+++\n\n## 一、组织建设\n\n\
+         全县共有党员{{ stat(data=\"党员统计.csv\", row=\"2024\", col=\"党员总数(名)\") }}名。\n\n\
+         {{ chart(data=\"党员统计.csv\", x=\"年份\", y=[\"党员总数(名)\"], kind=\"bar\", title=\"党员总数\") }}\n",
     ),
+    // statistics: a CSV (an .xlsx saved from Excel works the same) and its description
+    ("data/党员统计.csv", "年份,党员总数(名),基层党组织(个)\n2022,11803,498\n2023,11920,501\n2024,12016,504\n"),
+    (
+        "data/党员统计.toml",
+        "title = \"某县党员和基层党组织数量\"\nsource = \"某县委组织部\"\n[columns]\n\"年份\" = \"text\"\n\n[chart]\nkind = \"line\"\nx = \"年份\"\ny = [\"党员总数(名)\"]\n",
+    ),
+    // what a build writes is not source: the output, its lock and the archive cache
+    (".gitignore", "/public\n/.public.*\n/.gongkai-cache\n"),
     ("content/about.md", "+++\ntitle = \"关于本站\"\n+++\n\n本站由 gongkai 生成。\n"),
 ];
 
-/// Makes a new site in `dir`: settings, one sample of each kind, and the default theme.
+/// Makes a new site in `dir`: settings, one sample of each kind, a dataset with its chart and
+/// a .gitignore. The theme stays embedded in gongkai (and so is updated with it); see
+/// [`init_site_ejected`] for a copy to edit.
 pub fn init_site(dir: &Path) -> Result<()> {
+    init(dir, false)
+}
+
+/// [`init_site`] with the default theme copied into `themes/default/`, to change it file by
+/// file (`gongkai init --eject-theme`).
+pub fn init_site_ejected(dir: &Path) -> Result<()> {
+    init(dir, true)
+}
+
+fn init(dir: &Path, eject_theme: bool) -> Result<()> {
     if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
         bail!("{} is not empty; choose a new folder name", dir.display());
     }
     let mut files: Vec<(String, Vec<u8>)> = vec![("site.toml".into(), SITE_TOML.as_bytes().to_vec())];
     files.extend(SAMPLES.iter().map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())));
     let theme = Path::new("themes/default");
-    files.extend(crate::render::templates::TEMPLATES.iter().map(|(n, t)| {
+    let themed = if eject_theme { crate::render::templates::TEMPLATES } else { &[] };
+    let statics = if eject_theme { crate::render::templates::STATICS } else { &[] };
+    files.extend(themed.iter().map(|(n, t)| {
         (theme.join("templates").join(n).to_string_lossy().into_owned(), t.as_bytes().to_vec())
     }));
     files.extend(
-        crate::render::templates::STATICS
+        statics
             .iter()
             .map(|(n, b)| (theme.join("static").join(n).to_string_lossy().into_owned(), b.to_vec())),
     );
@@ -100,6 +155,20 @@ pub fn init_site(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skeletons_infer_what_the_title_says_and_mark_every_blank() {
+        let day = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap();
+        let s = skeleton(Kind::Disclosure, "某村党支部2024年第四季度党费收缴使用情况公示", day);
+        assert!(s.contains("category = \"党费收缴使用\"") && s.contains("period = \"2024Q4\""), "{s}");
+        assert!(!s.contains("\"\"") && !s.contains("监督电话：\""), "nothing empty: {s}");
+        let r = skeleton(Kind::Review, "2025年度基层党建巡礼", day);
+        assert!(r.contains("year = 2025"), "{r}");
+        for kind in [Kind::Case, Kind::Disclosure, Kind::Review, Kind::Page] {
+            let s = skeleton(kind, "标题", day);
+            assert!(!crate::content::placeholder::find(Path::new("a.md"), &s).is_empty(), "{kind:?}");
+        }
+    }
 
     #[test]
     fn skeleton_escapes_the_title() {

@@ -80,4 +80,43 @@ fn help_follows_the_locale() {
     }
     let zh = String::from_utf8(gongkai(&["build", "--help"], "zh_CN.UTF-8").stdout).unwrap();
     assert!(zh.contains("输出目录"), "{zh}");
+    // clap's own headings too (issue 16)
+    assert!(zh.contains("用法：gongkai build") && zh.contains("选项:") && zh.contains("显示帮助"), "{zh}");
+    assert!(!zh.contains("Usage:") && !zh.contains("Options:") && !zh.contains("Print help"), "{zh}");
+    let top = String::from_utf8(gongkai(&["--help"], "zh_CN.UTF-8").stdout).unwrap();
+    assert!(top.contains("命令:") && !top.contains("Commands:"), "{top}");
+    let en = String::from_utf8(gongkai(&["build", "--help"], "en_US.UTF-8").stdout).unwrap();
+    assert!(en.contains("Usage:") && en.contains("Options:"), "{en}");
+}
+
+/// Issue 16: a skeleton from `gongkai new` cannot be published unchanged: build and check
+/// name each blank with its file and line; once the blanks are written, it builds.
+#[test]
+fn a_skeleton_from_new_is_refused_until_its_blanks_are_filled() {
+    let site = Site::new();
+    site.case("a", "", "正文。");
+    let day = gongkai::text::parse_date("2025-01-06").unwrap();
+    let title = "某村党支部2024年第四季度党费收缴使用情况公示";
+    let path =
+        gongkai::scaffold::new_entry(site.root(), gongkai::content::Kind::Disclosure, title, day).unwrap();
+    let rel = path.strip_prefix(site.root()).unwrap().to_path_buf();
+    let errors = site.build_err();
+    let blanks: Vec<_> = errors.iter().filter(|d| d.message.contains("（待填写")).collect();
+    assert_eq!(blanks.len(), 3, "org, contact and the body: {errors:?}");
+    assert!(blanks.iter().all(|d| d.path == rel && d.line > 0), "{blanks:?}");
+    assert!(blanks.iter().any(|d| d.message.contains("`contact`")), "{blanks:?}");
+    let checked = gongkai::check(&gongkai::BuildOptions::new(site.root())).unwrap().diagnostics;
+    assert_eq!(checked.iter().filter(|d| d.message.contains("（待填写")).count(), 3, "check refuses it too");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let filled = text
+        .replace("（待填写：发布单位全称）", "某村党支部委员会")
+        .replace("（待填写：监督电话或联系地址）", "监督地址：镇党委组织办")
+        .replace("（待填写：正文：依据、内容、公示期、反映方式）", "现将本季度党费收缴使用情况公示如下。");
+    std::fs::write(&path, filled).unwrap();
+    site.build_ok();
+    let html = site.read("disclosures/2025-01-06-某村党支部2024年第四季度党费收缴使用情况公示/index.html");
+    assert!(
+        html.contains("党费收缴使用") && html.contains("2024年第四季度"),
+        "category and period from the title"
+    );
 }

@@ -233,3 +233,109 @@ fn example_review_quotes_its_figures_from_data() {
     }
     assert!(svgs(&html).len() >= 3, "the review shows at least three charts");
 }
+
+/// The statistics workbook of tests/fixtures/spreadsheets, saved by LibreOffice from
+/// statistics.fods (see make.sh there): the shape of a county's sheet as Excel writes it.
+fn workbook(ext: &str) -> Vec<u8> {
+    std::fs::read(format!("tests/fixtures/spreadsheets/statistics.{ext}")).unwrap()
+}
+
+/// Issue 16: a statistics sheet saved from Excel (merged title row, 单位 row, thousands and
+/// percent cells, a second sheet with a two-row merged header and dates) becomes a page with
+/// the same figures and table in one build.
+#[test]
+fn an_excel_statistics_sheet_becomes_a_page_with_the_same_figures() {
+    let site = Site::new();
+    site.bytes("data/tongji.xlsx", &workbook("xlsx"));
+    site.file(
+        "content/reviews/r.md",
+        &review(
+            "全县党员{{ stat(data=\"tongji.xlsx\", row=\"2020\", col=\"党员总数\") }}名，\
+             女党员占{{ stat(data=\"tongji.xlsx\", row=\"2020\", col=\"女党员占比\") }}；\
+             古绛镇发展男党员{{ stat(data=\"tongji.xlsx#发展党员\", row=\"古绛镇\", col=\"发展党员·男(名)\") }}名。\n\n\
+             {{ table(data=\"tongji.xlsx\") }}\n\n\
+             {{ chart(data=\"tongji.xlsx\", x=\"年份\", y=[\"党员总数\"], kind=\"bar\", title=\"党员总数\") }}\n\n\
+             {{ table(data=\"tongji.xlsx#发展党员\") }}",
+        ),
+    );
+    site.build_ok();
+    let html = site.read("reviews/r/index.html");
+    assert!(html.contains("全县党员12,016名，女党员占29.63%；古绛镇发展男党员12名。"), "{html}");
+    assert!(html.contains("<caption>2020年绛县党员统计表</caption>"), "the title row is the title");
+    for row in ["2018", "2019", "2020"] {
+        assert!(html.contains(&format!(">{row}</th>")), "row {row}");
+    }
+    assert!(html.contains(">11,803</td>") && html.contains(">28.82%</td>"), "figures as Excel shows them");
+    assert!(html.contains(">2020-12-31</td>"), "a date serial is a date");
+    assert!(html.contains(">发展党员·男(名)</th>"), "a two-row header under merged cells");
+    assert!(
+        !html.contains(">单位：名</td>") && !html.contains(">单位：名</th>"),
+        "the unit row is no table row"
+    );
+    assert_eq!(svgs(&html).len(), 1);
+
+    let page = site.read("data/tongji/index.html");
+    assert!(page.contains("2020年绛县党员统计表") && page.contains("<dd>名</dd>"), "title and unit");
+    assert!(page.contains("注：数据截至当年12月31日。"), "the note below the table");
+    assert!(page.contains("Excel 工作簿（.xlsx）"), "says what the original was");
+    let csv = std::fs::read(site.out().join("data/tongji.csv")).unwrap();
+    assert_eq!(&csv[..3], b"\xEF\xBB\xBF", "a BOM for Excel on a Chinese Windows");
+    let csv = String::from_utf8(csv[3..].to_vec()).unwrap();
+    assert!(
+        csv.starts_with("年份,党员总数,女党员,女党员占比\r\n2018,\"11,520\",\"3,210\",27.86%\r\n"),
+        "{csv}"
+    );
+    assert_eq!(std::fs::read(site.out().join("data/tongji.xlsx")).unwrap(), workbook("xlsx"), "the original");
+    let second = std::fs::read_to_string(site.out().join("data/tongji/发展党员.csv")).unwrap();
+    assert!(second.contains("乡镇,发展党员·男(名),发展党员·女(名),统计日期"), "{second}");
+    assert!(site.read("data/tongji/发展党员/index.html").contains("2020年发展党员情况"));
+}
+
+/// The same workbook saved as .xls and .ods reads to the same table; those formats carry no
+/// number format calamine can give, so the figures are written as Excel's General would.
+#[test]
+fn xls_and_ods_read_to_the_same_table() {
+    for ext in ["xls", "ods"] {
+        let site = Site::new();
+        site.bytes(&format!("data/tongji.{ext}"), &workbook(ext));
+        site.file(
+            "content/reviews/r.md",
+            &review(&format!(
+                "{{{{ stat(data=\"tongji.{ext}\", row=\"2020\", col=\"党员总数\") }}}}，\
+                 {{{{ stat(data=\"tongji.{ext}#发展党员\", row=\"横水镇\", col=\"统计日期\") }}}}"
+            )),
+        );
+        site.build_ok();
+        let html = site.read("reviews/r/index.html");
+        assert!(html.contains("12016，2020-12-31"), "{ext}: {html}");
+        assert!(site.read("data/tongji/index.html").contains("2020年绛县党员统计表"), "{ext}");
+    }
+}
+
+/// Every cell of a workbook, hidden sheets included, passes the privacy guard: the file is
+/// published as it is.
+#[test]
+fn a_workbook_with_personal_numbers_fails_with_masked_messages() {
+    let site = Site::new();
+    site.bytes("data/mingdan.xlsx", &std::fs::read("tests/fixtures/spreadsheets/leaks.xlsx").unwrap());
+    site.file("content/reviews/r.md", &review("正文。"));
+    let diags = site.build_err();
+    let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    assert!(
+        shown.iter().any(|d| d.starts_with("data/mingdan.xlsx:2:") && d.contains("138****5678")),
+        "{shown:?}"
+    );
+    assert!(shown.iter().any(|d| d.starts_with("data/mingdan.xlsx#底稿:1:")), "the hidden sheet: {shown:?}");
+    assert!(
+        shown.iter().all(|d| !d.contains("13812345678") && !d.contains("11010519491231002X")),
+        "{shown:?}"
+    );
+}
+
+#[test]
+fn a_csv_and_a_workbook_of_one_name_clash() {
+    let site = site_with("正文。");
+    site.bytes("data/county.xlsx", &workbook("xlsx"));
+    let diags = site.build_err();
+    assert!(diags.iter().any(|d| d.message.contains("would both be published as data/county/")), "{diags:?}");
+}

@@ -271,3 +271,45 @@ fn a_calendar_without_working_days_ends_the_notice_in_a_diagnostic() {
     assert_eq!((path.as_str(), line), ("content/disclosures/d.md", 6));
     assert!(message.contains("no 5 working days follow 2024-09-27"), "{message}");
 }
+
+/// Issue 16: the State Council's calendars ship with gongkai. A 2025 notice published on
+/// Friday 26 September counts Sunday 28 September (调休) as a working day and skips 国庆 and
+/// 中秋 (1–8 October) without any [calendar] in site.toml.
+#[test]
+fn a_2025_notice_counts_over_national_day_and_mid_autumn_without_a_calendar() {
+    let site = Site::new();
+    site.file("site.toml", "title = \"t\"\n");
+    let text = disclosure("notice_days = 5\nworking_days = true", "正文").replace("2024-09-27", "2025-09-26");
+    site.file("content/disclosures/d.md", &text);
+    let report = site.build_ok();
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    let html = site.read("disclosures/d/index.html");
+    assert!(html.contains("2025年9月26日至2025年10月9日"), "{html}");
+}
+
+/// A window reaching a year gongkai has no calendar for builds, with a warning naming the
+/// year; `[calendar]` for that year silences it, and only adds to or overrides the official days.
+#[test]
+fn a_notice_reaching_a_year_without_a_calendar_is_a_warning() {
+    let site = Site::new();
+    site.file("site.toml", "title = \"t\"\n");
+    let text = disclosure("notice_days = 5\nworking_days = true", "正文").replace("2024-09-27", "2027-01-04");
+    site.file("content/disclosures/d.md", &text);
+    let report = site.build_ok();
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    let w = &report.warnings[0];
+    assert!(w.message.contains("2027") && w.path.ends_with("content/disclosures/d.md") && w.line > 0, "{w}");
+    site.file(
+        "site.toml",
+        "title = \"t\"\n[calendar]\nholidays = [\"2027-01-01\"]\nworkdays = [\"2025-10-08\"]\n",
+    );
+    assert!(site.build_ok().warnings.is_empty(), "a year named in [calendar] is known");
+    let text = disclosure("notice_days = 5\nworking_days = true", "正文").replace("2024-09-27", "2025-09-26");
+    site.file("content/disclosures/d.md", &text);
+    site.build_ok();
+    let html = site.read("disclosures/d/index.html");
+    assert!(
+        html.contains("2025年9月26日至2025年10月8日"),
+        "[calendar] overrides 10-08 to a working day: {html}"
+    );
+}

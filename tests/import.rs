@@ -1,6 +1,8 @@
 //! `gongkai import bulletin` and `gongkai export bulletin`: the seed bulletin field by field,
 //! idempotence, edit protection, round trips through the export, and every kind of bad input.
 
+mod common;
+
 use gongkai::import::{export_bulletin, import_bulletins, ExportOptions, ImportOptions, ImportReport};
 use std::collections::BTreeMap;
 use std::fs;
@@ -495,4 +497,120 @@ fn export_without_cases_folder_is_an_error() {
     let tmp = TempDir::new().unwrap();
     let err = export_bulletin(&ExportOptions { root: tmp.path().to_path_buf(), tags: vec![] }).unwrap_err();
     assert!(format!("{err:#}").contains("cases"), "{err:#}");
+}
+
+/// A Word document of tests/fixtures/docx, made with pandoc by make.sh there.
+fn docx(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/docx").join(name)
+}
+
+fn docx_options(root: &Path, file: &str, kind: gongkai::content::Kind) -> gongkai::import::DocxOptions {
+    gongkai::import::DocxOptions {
+        files: vec![docx(file)],
+        kind,
+        root: root.to_path_buf(),
+        into: None,
+        date: Some("2024-06-01".into()),
+        region: None,
+        tags: vec!["积分管理".into()],
+        org: None,
+        dry_run: false,
+        force: false,
+    }
+}
+
+/// Issue 16: a Word write-up with a table and a picture becomes a case page with the same
+/// table in one command; 发布者/亮点/举措/点评 are read as the bulletin importer reads them.
+#[test]
+fn a_word_case_with_a_table_and_a_picture_becomes_a_page() {
+    let site = common::Site::new();
+    let opts = docx_options(site.root(), "case.docx", gongkai::content::Kind::Case);
+    let dry = gongkai::import::import_docx(&gongkai::import::DocxOptions { dry_run: true, ..opts.clone() })
+        .unwrap();
+    assert!(
+        !site.root().join("content").exists() && !site.root().join("static").exists(),
+        "--dry-run writes nothing"
+    );
+    assert_eq!(dry.previews.len(), 1, "--dry-run shows the entry it would write");
+    let report = gongkai::import::import_docx(&opts).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(names(&report.written), ["1.png", "case.md"]);
+    let case = Case::read(&site.root().join("content/cases/case.md"));
+    assert_eq!(dry.previews[0].1, fs::read_to_string(site.root().join("content/cases/case.md")).unwrap());
+    assert_eq!(case.front["title"].as_str(), Some("党员积分管理让每名党员都有事干、干成事"));
+    assert_eq!(case.front["publisher"].as_str(), Some("某县委组织部"));
+    assert_eq!(case.front["authors"].as_array().unwrap().len(), 2);
+    assert!(case.front["commentary"].as_str().unwrap().contains("“软任务”变成“硬指标”"));
+    for part in [
+        "小积分激活党员大作为",
+        "**在家党员**",
+        "1. 按月公示积分；\n1. 年底评星定级。",
+        "- 积分与评优挂钩\n- 积分低的谈心谈话",
+        "| 项目 | 分值 | 说明 |\n| --- | --- | --- |\n| 参加主题党日 | 5 | 每次 |",
+        "![积分公示栏照片](../../images/case/1.png)",
+    ] {
+        assert!(case.body.contains(part), "the body lacks {part:?}:\n{}", case.body);
+    }
+    assert!(
+        !case.body.contains("发布者") && !case.body.contains("点评"),
+        "markers are no text: {}",
+        case.body
+    );
+    site.build_ok();
+    let html = site.read("cases/case/index.html");
+    assert!(html.contains("<th>项目</th>") && html.contains("<td>参加主题党日</td>"), "{html}");
+    assert!(html.contains("alt=\"积分公示栏照片\""), "{html}");
+    assert!(site.out().join("images/case/1.png").is_file());
+    let again = gongkai::import::import_docx(&opts).unwrap();
+    assert!(again.written.is_empty() && again.unchanged.len() == 2, "importing twice changes nothing");
+    fs::write(site.root().join("content/cases/case.md"), "edited").unwrap();
+    let edited = gongkai::import::import_docx(&opts).unwrap();
+    assert_eq!(names(&edited.skipped_edited), ["case.md"], "an edited entry is kept unless --force");
+}
+
+#[test]
+fn a_word_notice_takes_category_period_org_and_date_from_its_text() {
+    let site = common::Site::new();
+    let opts = gongkai::import::DocxOptions {
+        date: None,
+        ..docx_options(site.root(), "notice.docx", gongkai::content::Kind::Disclosure)
+    };
+    let report = gongkai::import::import_docx(&opts).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let notice = Case::read(&site.root().join("content/disclosures/notice.md"));
+    assert_eq!(notice.front["category"].as_str(), Some("党费收缴使用"));
+    assert_eq!(notice.front["period"].as_str(), Some("2024Q4"));
+    assert_eq!(notice.front["org"].as_str(), Some("某村党支部委员会"));
+    assert_eq!(notice.front["published"].as_datetime().unwrap().to_string(), "2025-01-06");
+    assert!(notice.body.contains("| 10月 | 46 | 1,380.00 |"), "{}", notice.body);
+    site.build_ok();
+}
+
+#[test]
+fn a_word_document_with_a_mobile_number_is_refused_masked() {
+    let site = common::Site::new();
+    let report =
+        gongkai::import::import_docx(&docx_options(site.root(), "leak.docx", gongkai::content::Kind::Case))
+            .unwrap();
+    assert!(report.written.is_empty());
+    let shown: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(shown.iter().any(|d| d.contains("138****5678")), "{shown:?}");
+    assert!(shown.iter().all(|d| !d.contains("13812345678")), "{shown:?}");
+}
+
+/// Issue 16: a bulletin imported again in the other script (here 002.txt, traditional, as a
+/// simplified copy under another name) is found by its words and warned about.
+#[test]
+fn an_entry_matching_a_case_in_the_other_script_warns() {
+    let dir = TempDir::new().unwrap();
+    let into = dir.path().join("cases");
+    assert!(import(&options(&[fixture("002.txt")], &into)).diagnostics.is_empty());
+    let traditional = fs::read_to_string(fixture("002.txt")).unwrap();
+    let simplified = zhconv::zhconv(&traditional, zhconv::Variant::ZhHans);
+    let copy = bulletin(dir.path(), "copy.txt", simplified);
+    let report = import(&options(&[copy], &into));
+    assert!(!report.written.is_empty(), "the entries are still imported");
+    let shown: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(!shown.is_empty() && shown.iter().all(|d| d.contains("in the other script")), "{shown:?}");
+    assert!(shown.iter().all(|d| d.contains("002-")), "names the existing case: {shown:?}");
 }

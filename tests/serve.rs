@@ -110,6 +110,14 @@ fn init_then_build_works() {
     gongkai::scaffold::init_site(&root).unwrap();
     let report = gongkai::build(&gongkai::BuildOptions::new(&root)).expect("a new site builds at once");
     assert!(report.pages >= 4);
+    assert!(!root.join("themes").exists(), "the theme stays built in");
+    assert!(root.join(".gitignore").is_file() && root.join("data/党员统计.csv").is_file());
+    let review = std::fs::read_to_string(root.join("public/reviews/example-review/index.html")).unwrap();
+    assert!(review.contains("全县共有党员12016名") && review.contains("<svg"), "the data example draws");
+    let ejected = dir.path().join("ejected");
+    gongkai::scaffold::init_site_ejected(&ejected).unwrap();
+    assert!(ejected.join("themes/default/templates/base.html").is_file(), "--eject-theme copies it");
+    gongkai::build(&gongkai::BuildOptions::new(&ejected)).expect("an ejected site builds");
     assert!(gongkai::scaffold::init_site(&root).is_err(), "init refuses a folder that is not empty");
     let date = gongkai::text::parse_date("2024-06-01").unwrap();
     let path = gongkai::scaffold::new_entry(&root, gongkai::content::Kind::Case, "新的案例", date).unwrap();

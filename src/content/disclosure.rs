@@ -169,6 +169,8 @@ pub struct DisclosureExtra {
     /// File lines of `org` and `approval` (or the front matter's start), for diagnostics.
     pub org_line: usize,
     pub approval_line: usize,
+    /// The line of `notice_days` when the window was counted in working days on the calendar.
+    pub working_days_line: Option<usize>,
 }
 
 impl DisclosureExtra {
@@ -375,6 +377,8 @@ pub fn parse(
         approval,
         org_line: fm.line_of("org"),
         approval_line,
+        working_days_line: (meta.notice_days.is_some() && meta.working_days.unwrap_or(true))
+            .then(|| fm.line_of("notice_days")),
     };
     build_page(rel, fm, Kind::Disclosure, meta.common, body, Extra::Disclosure(extra))
 }
@@ -497,6 +501,7 @@ mod tests {
             approval: None,
             org_line: 0,
             approval_line: 0,
+            working_days_line: None,
         };
         assert_eq!(x.status(d("2024-06-02")), Some(NoticeStatus::Upcoming));
         assert_eq!(x.status(d("2024-06-07")), Some(NoticeStatus::Open));

@@ -4,7 +4,9 @@ pub mod approval;
 pub mod case;
 pub mod disclosure;
 pub mod front_matter;
+pub mod infer;
 pub mod markdown;
+pub mod placeholder;
 pub mod review;
 
 use crate::text::{self, Lang};
@@ -152,6 +154,7 @@ pub struct ParseContext<'a> {
 pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diagnostic>> {
     let split = front_matter::split(rel, text);
     let mut errors = privacy_problems(rel, text, split.as_ref().ok().map(|s| &s.front));
+    errors.extend(placeholder::find(rel, text));
     let split = match split {
         Ok(s) => s,
         Err(d) => {

@@ -1,11 +1,14 @@
-//! Data: CSV statistics under `data/`, each read once into a [`Dataset`] (typed columns,
-//! parsed figures with their original text) that shortcodes, charts, the `/data/` pages and
-//! templates (`load_data`) use. Lookups fail with messages that name what does exist.
+//! Data: statistics under `data/`, CSV files and spreadsheets (each visible sheet one
+//! dataset), each read once into a [`Dataset`] (typed columns, parsed figures with their
+//! original text) that shortcodes, charts, the `/data/` pages and templates (`load_data`) use.
+//! Lookups fail with messages that name what does exist.
 
 pub mod format;
 pub mod meta;
 pub mod number;
 pub mod read;
+pub mod shape;
+pub mod sheet;
 pub mod template;
 pub mod view;
 
@@ -14,6 +17,7 @@ use meta::{ColumnType, Meta};
 use number::Number;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Every dataset of the site, sorted by name.
 #[derive(Debug, Default, Clone)]
@@ -21,24 +25,36 @@ pub struct Datasets {
     sets: Vec<Dataset>,
     /// Names of CSV files that had errors: already reported, so lookups stay quiet about them.
     broken: BTreeSet<String>,
+    /// The cells of hidden sheets, as (sheet path, row, text): no dataset shows them, but the
+    /// workbook that holds them is published, so the privacy guard reads them.
+    hidden_cells: Vec<(PathBuf, usize, String)>,
 }
 
-/// One CSV file with its description.
+/// One CSV file, or one sheet of a spreadsheet, with its description.
 #[derive(Debug, Clone)]
 pub struct Dataset {
-    /// Path below `data/` with `/` separators, as shortcodes name it: `jiangxian.csv`.
+    /// Path below `data/` with `/` separators, as shortcodes name it: `jiangxian.csv`,
+    /// `tongji.xlsx` (a workbook's first sheet), `tongji.xlsx#发展党员` (another sheet).
     pub name: String,
-    /// Path relative to the site root: `data/jiangxian.csv`.
+    /// Path relative to the site root: `data/jiangxian.csv`, `data/tongji.xlsx#发展党员`.
     pub path: PathBuf,
+    /// The sheet's name, for a spreadsheet.
+    pub sheet: Option<String>,
+    /// The spreadsheet as it was saved, offered for download beside the CSV copy: on the
+    /// workbook's first sheet only, so the file is published once.
+    pub original: Option<Arc<[u8]>>,
+    /// Texts a sheet shows around its table (title, unit, notes), with their rows: they reach
+    /// the page as title, unit and description, so the privacy guard reads them too.
+    pub around: Vec<(usize, String)>,
     pub meta: Meta,
-    /// The description's title, or the file name without `.csv`.
+    /// The description's title, a sheet's title row, or the file name without `.csv`.
     pub title: String,
-    /// The encoding the file was read in (UTF-8, gb18030, …).
+    /// The encoding the file was read in (UTF-8, gb18030, …), or the kind of spreadsheet.
     pub encoding: &'static str,
     pub header_line: usize,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
-    /// The decoded text, for the UTF-8 copy in the built site.
+    /// The decoded text (a sheet's table written as CSV), for the UTF-8 copy in the site.
     text: String,
 }
 
@@ -74,6 +90,9 @@ pub enum Miss {
     Missing { message: String, hint: String },
 }
 
+/// Descriptions by the path of what they describe, without extension, and their file.
+type Metas<'a> = BTreeMap<PathBuf, (&'a PathBuf, &'a Vec<u8>)>;
+
 /// Cells that mean "no figure" rather than a malformed one.
 const EMPTY_MARKS: &[&str] = &["", "-", "—", "–", "－", "/", "／"];
 
@@ -88,35 +107,86 @@ impl Datasets {
     /// Parses the raw files loaded from `data/` (path relative to the site root, bytes).
     pub fn parse(files: &[(PathBuf, Vec<u8>)]) -> (Datasets, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
-        let mut metas = BTreeMap::new();
+        // a description is found by the name without extension: a.toml describes a.csv or the
+        // first sheet of a.xlsx, a#发展党员.toml the sheet 发展党员
+        let mut metas = Metas::new();
         for (rel, bytes) in files.iter().filter(|(p, _)| has_ext(p, "toml")) {
-            metas.insert(rel.with_extension("csv"), (rel, bytes));
+            metas.insert(rel.with_extension(""), (rel, bytes));
         }
         let mut out = Datasets::default();
         for (rel, bytes) in files {
             if has_ext(rel, "csv") {
-                let meta = metas.remove(rel);
-                match parse_dataset(rel, bytes, meta).and_then(check_default_chart) {
-                    Ok(ds) => out.sets.push(ds),
-                    Err(errors) => {
-                        diagnostics.extend(errors);
-                        out.broken.insert(data_name(rel));
-                    }
-                }
-            } else if has_ext(rel, "xlsx") || has_ext(rel, "xls") || has_ext(rel, "et") {
-                diagnostics.push(Diagnostic::new(rel, 0, "gongkai reads tables as CSV, not spreadsheets").with_hint(
-                    "open it in Excel or WPS and save it as 「CSV UTF-8（逗号分隔）」 beside this file, then remove this file",
+                let meta = metas.remove(&rel.with_extension(""));
+                out.add(parse_dataset(rel, bytes, meta), data_name(rel), &mut diagnostics);
+            } else if sheet::is_spreadsheet(rel) {
+                out.add_workbook(rel, bytes, &mut metas, &mut diagnostics);
+            } else if has_ext(rel, "et") || has_ext(rel, "xlsb") {
+                diagnostics.push(Diagnostic::new(rel, 0, "gongkai reads .xlsx, .xls, .ods and CSV, not this kind of spreadsheet").with_hint(
+                    "open it in WPS or Excel and save it as 「Excel 工作簿（*.xlsx）」 beside this file, then remove this file",
                 ));
             }
         }
-        for (csv, (toml, _)) in metas {
+        for (stem, (toml, _)) in metas {
             diagnostics.push(
-                Diagnostic::new(toml, 0, format!("this describes {}, which does not exist", csv.display()))
-                    .with_hint("a description sits beside its CSV with the same name: a.csv and a.toml"),
+                Diagnostic::new(toml, 0, format!("this describes {}.csv, which does not exist", stem.display()))
+                    .with_hint("a description sits beside its table with the same name: a.csv (or a.xlsx) and a.toml; a#表名.toml for another sheet of a.xlsx"),
             );
         }
         out.sets.sort_by(|a, b| a.name.cmp(&b.name));
+        diagnostics.extend(out.clashes());
         (out, diagnostics)
+    }
+
+    fn add(
+        &mut self,
+        result: Result<Dataset, Vec<Diagnostic>>,
+        name: String,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        match result.and_then(check_default_chart) {
+            Ok(ds) => self.sets.push(ds),
+            Err(errors) => {
+                diagnostics.extend(errors);
+                self.broken.insert(name);
+            }
+        }
+    }
+
+    /// Each visible sheet of the workbook `rel` as a dataset; the hidden ones' cells kept for
+    /// the privacy guard.
+    fn add_workbook(
+        &mut self,
+        rel: &Path,
+        bytes: &[u8],
+        metas: &mut Metas,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let sheets = match sheet::read(rel, bytes) {
+            Ok(sheets) => sheets,
+            Err(errors) => {
+                diagnostics.extend(errors);
+                self.broken.insert(data_name(rel));
+                return;
+            }
+        };
+        let original: Arc<[u8]> = bytes.into();
+        let (sheets, hidden): (Vec<_>, Vec<_>) = sheets.into_iter().partition(|s| s.visible);
+        for sh in hidden {
+            for (r, row) in sh.grid.into_iter().enumerate() {
+                let cells = row.into_iter().filter(|c| !c.is_empty());
+                self.hidden_cells.extend(cells.map(|c| (sh.path.clone(), r + 1, c)));
+            }
+        }
+        for (i, sh) in sheets.iter().enumerate() {
+            let key = if i == 0 {
+                rel.with_extension("")
+            } else {
+                PathBuf::from(format!("{}#{}", rel.with_extension("").display(), sh.name))
+            };
+            let meta = metas.remove(&key);
+            let original = (i == 0).then(|| original.clone());
+            self.add(parse_sheet(rel, sh, meta, original), data_name(&sh.path), diagnostics);
+        }
     }
 
     /// The datasets less those named in `hidden`, which lookups then do not find (as if the
@@ -125,6 +195,7 @@ impl Datasets {
         Datasets {
             sets: self.sets.iter().filter(|d| !hidden.contains(&d.name)).cloned().collect(),
             broken: self.broken.clone(),
+            hidden_cells: self.hidden_cells.clone(),
         }
     }
 
@@ -145,11 +216,41 @@ impl Datasets {
         self.sets.is_empty()
     }
 
-    /// The dataset `name`, below `data/` (`jiangxian.csv`; a leading `data/` is accepted).
+    /// Two datasets published at one address (a.csv beside a.xlsx): the second is an error.
+    fn clashes(&self) -> Vec<Diagnostic> {
+        let mut seen: BTreeMap<String, &Dataset> = BTreeMap::new();
+        let mut found = Vec::new();
+        for ds in &self.sets {
+            if let Some(first) = seen.insert(view::page_path(ds), ds) {
+                found.push(
+                    Diagnostic::new(
+                        &ds.path,
+                        0,
+                        format!(
+                            "{} and {} would both be published as data/{}/",
+                            first.path.display(),
+                            ds.path.display(),
+                            ds.stem()
+                        ),
+                    )
+                    .with_hint("keep one of the two files, or rename one"),
+                );
+            }
+        }
+        found
+    }
+
+    /// The dataset `name`, below `data/` (`jiangxian.csv`; a leading `data/` is accepted; a
+    /// workbook's first sheet also answers to `tongji.xlsx#表名`).
     pub fn find(&self, name: &str) -> Result<&Dataset, Miss> {
         let name = name.trim().trim_start_matches("./").trim_start_matches("data/");
         if let Ok(i) = self.sets.binary_search_by(|d| d.name.as_str().cmp(name)) {
             return Ok(&self.sets[i]);
+        }
+        if let Some((file, sheet)) = name.split_once('#') {
+            if let Some(ds) = self.sets.iter().find(|d| d.name == file && d.sheet.as_deref() == Some(sheet)) {
+                return Ok(ds);
+            }
         }
         if self.broken.contains(name) {
             return Err(Miss::Broken);
@@ -167,9 +268,19 @@ impl Datasets {
     /// The privacy guard over every cell of every CSV, less what a description allows.
     pub fn privacy_problems(&self) -> Vec<Diagnostic> {
         let mut found = Vec::new();
+        for (path, line, text) in &self.hidden_cells {
+            found.extend(crate::privacy::check_value(path, *line, text, &crate::privacy::Allow::default()));
+        }
         for ds in &self.sets {
             let allow = crate::privacy::Allow::new(ds.meta.privacy_allow.clone());
             found.extend(crate::privacy::check_path(&ds.path));
+            if let Some(bytes) = &ds.original {
+                // the workbook is published as it is: hidden sheets, comments and all
+                found.extend(crate::privacy::check_file_allowing(&ds.path, bytes, &allow));
+            }
+            for (line, text) in &ds.around {
+                found.extend(crate::privacy::check_value(&ds.path, *line, text, &allow));
+            }
             for c in &ds.columns {
                 found.extend(crate::privacy::check_value(&ds.path, ds.header_line, &c.name, &allow));
             }
@@ -205,7 +316,8 @@ impl Column {
 impl Dataset {
     /// Every cell, header included, as (file line, text as written).
     pub fn cells(&self) -> impl Iterator<Item = (usize, &str)> {
-        let header = self.columns.iter().map(|c| (self.header_line, c.name.as_str()));
+        let around = self.around.iter().map(|(line, text)| (*line, text.as_str()));
+        let header = around.chain(self.columns.iter().map(|c| (self.header_line, c.name.as_str())));
         header.chain(self.rows.iter().flat_map(|r| r.cells.iter().map(move |c| (r.line, c.raw.as_str()))))
     }
 
@@ -249,9 +361,21 @@ impl Dataset {
         out
     }
 
-    /// The name without `.csv`: `jiangxian`, or `a/b` for `data/a/b.csv`.
-    pub fn stem(&self) -> &str {
-        self.name.strip_suffix(".csv").unwrap_or(&self.name)
+    /// The name without its extension: `jiangxian`, `a/b` for `data/a/b.csv`, and
+    /// `tongji/发展党员` for the sheet 发展党员 of `data/tongji.xlsx`.
+    pub fn stem(&self) -> String {
+        let (file, sheet) =
+            self.name.split_once('#').map_or((self.name.as_str(), None), |(f, s)| (f, Some(s)));
+        let file = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+        match sheet {
+            Some(sheet) => format!("{file}/{}", sheet.replace(['/', '\\'], "-")),
+            None => file.to_string(),
+        }
+    }
+
+    /// The workbook's file name below `data/` (`tongji.xlsx`), on the dataset that carries it.
+    pub fn original_name(&self) -> Option<&str> {
+        self.original.as_ref().map(|_| self.name.split('#').next().unwrap_or(&self.name))
     }
 
     /// The dataset's unit for a column: the column's own, then the description's.
@@ -287,12 +411,9 @@ fn data_name(rel: &Path) -> String {
     below.to_string_lossy().replace('\\', "/")
 }
 
-fn parse_dataset(
-    rel: &Path,
-    bytes: &[u8],
-    meta_file: Option<(&PathBuf, &Vec<u8>)>,
-) -> Result<Dataset, Vec<Diagnostic>> {
-    let meta = match meta_file {
+/// A description file, read and checked (its words are printed on the data page).
+fn read_meta(meta_file: Option<(&PathBuf, &Vec<u8>)>) -> Result<Meta, Vec<Diagnostic>> {
+    Ok(match meta_file {
         Some((toml_rel, toml_bytes)) => {
             let text = read::decode(toml_rel, toml_bytes).map_err(|d| vec![d])?.text;
             let meta = meta::parse(toml_rel, &text).map_err(|d| vec![d])?;
@@ -309,13 +430,75 @@ fn parse_dataset(
             meta
         }
         None => Meta::default(),
-    };
+    })
+}
+
+fn parse_dataset(
+    rel: &Path,
+    bytes: &[u8],
+    meta_file: Option<(&PathBuf, &Vec<u8>)>,
+) -> Result<Dataset, Vec<Diagnostic>> {
+    let meta = read_meta(meta_file)?;
     let decoded = read::decode(rel, bytes).map_err(|d| vec![d])?;
     let records = read::records(rel, &decoded.text).map_err(|d| vec![d])?;
     let Some((header, body)) = records.split_first() else {
         return Err(vec![Diagnostic::new(rel, 0, "the file is empty")
             .with_hint("the first line names the columns, e.g. 年份,党员总数(名)")]);
     };
+    let mut ds = from_records(rel, header, body, meta)?;
+    ds.encoding = decoded.encoding;
+    ds.text = decoded.text;
+    Ok(ds)
+}
+
+/// One sheet of the workbook `rel`: its table, with the title row, unit row and notes taken
+/// as the description's title, unit, source and sentence where the description says none.
+fn parse_sheet(
+    rel: &Path,
+    sh: &sheet::Sheet,
+    meta_file: Option<(&PathBuf, &Vec<u8>)>,
+    original: Option<Arc<[u8]>>,
+) -> Result<Dataset, Vec<Diagnostic>> {
+    let mut meta = read_meta(meta_file)?;
+    let table = shape::table(sh).ok_or_else(|| vec![Diagnostic::new(&sh.path, 0, "the sheet is empty")])?;
+    let first = original.is_some();
+    meta.title = meta.title.or(table.title).or_else(|| {
+        let file = data_name(rel);
+        let file = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s).to_string();
+        Some(if first { file } else { format!("{file} · {}", sh.name) })
+    });
+    meta.unit = meta.unit.or(table.unit);
+    meta.source = meta.source.or(table.source);
+    if meta.description.is_none() && !table.notes.is_empty() {
+        meta.description = Some(table.notes.join(" "));
+    }
+    let mut ds = from_records(&sh.path, &table.header, &table.body, meta)?;
+    ds.sheet = Some(sh.name.clone());
+    ds.original = original;
+    ds.around = table.around;
+    ds.around.push((0, sh.name.clone()));
+    ds.encoding = sheet::kind(rel);
+    ds.text = csv_text(&table.header, &table.body);
+    Ok(ds)
+}
+
+/// A sheet's table as CSV text, for the UTF-8 download.
+fn csv_text(header: &read::Record, body: &[read::Record]) -> String {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    for record in std::iter::once(header).chain(body) {
+        // writing to a Vec cannot fail
+        let _ = w.write_record(&record.fields);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// A dataset from its header and rows, wherever they were read from.
+fn from_records(
+    rel: &Path,
+    header: &read::Record,
+    body: &[read::Record],
+    meta: Meta,
+) -> Result<Dataset, Vec<Diagnostic>> {
     let mut errors = check_header(rel, header, &meta);
     let rows = body_rows(rel, header, body, &mut errors);
     let columns = typed_columns(header, &rows, &meta);
@@ -330,13 +513,16 @@ fn parse_dataset(
     Ok(Dataset {
         name: data_name(rel),
         path: rel.to_path_buf(),
+        sheet: None,
+        original: None,
+        around: Vec::new(),
         title,
         meta,
-        encoding: decoded.encoding,
+        encoding: "UTF-8",
         header_line: header.line,
         columns,
         rows,
-        text: decoded.text,
+        text: String::new(),
     })
 }
 

@@ -14,7 +14,7 @@ pub struct Decoded {
 }
 
 /// One CSV record: its fields, trimmed, and the 1-based line it starts on.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Record {
     pub line: usize,
     pub fields: Vec<String>,

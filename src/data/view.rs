@@ -21,6 +21,10 @@ pub struct DatasetView<'a> {
     pub url: String,
     /// The UTF-8 (BOM) copy, as a link: `data/jiangxian.csv`.
     pub csv: String,
+    /// The spreadsheet as it was saved, as a link (`data/tongji.xlsx`), on a workbook's first
+    /// sheet; `original_name` is its file name.
+    pub original: Option<String>,
+    pub original_name: Option<&'a str>,
     pub chart: Option<String>,
     pub table: Option<String>,
 }
@@ -43,9 +47,25 @@ pub fn page_path(ds: &Dataset) -> String {
     format!("data/{}/", ds.stem())
 }
 
-/// The output path of a dataset's CSV copy.
+/// The output path of a dataset's CSV copy: `data/jiangxian.csv`, `data/tongji.csv` for a
+/// workbook's first sheet, `data/tongji/发展党员.csv` for another.
 pub fn csv_path(ds: &Dataset) -> String {
-    format!("data/{}", ds.name)
+    format!("data/{}.csv", ds.stem())
+}
+
+/// The output path of a workbook published as it was saved: `data/tongji.xlsx`.
+pub fn original_path(ds: &Dataset) -> Option<String> {
+    ds.original_name().map(|name| format!("data/{name}"))
+}
+
+/// The files a dataset offers for download: the CSV copy (UTF-8 with a BOM) and, for a
+/// workbook, the workbook itself.
+pub fn downloads(ds: &Dataset) -> Vec<(String, Vec<u8>)> {
+    let mut out = vec![(csv_path(ds), ds.download_bytes())];
+    if let (Some(path), Some(bytes)) = (original_path(ds), &ds.original) {
+        out.push((path, bytes.to_vec()));
+    }
+    out
 }
 
 /// The list for `/data/`: no tables or charts, so the index stays small.
@@ -75,6 +95,8 @@ fn view<'a>(ds: &'a Dataset, full: Option<&str>) -> DatasetView<'a> {
         columns: ds.columns.iter().map(|c| c.name.as_str()).collect(),
         url: href(&page_path(ds)),
         csv: href(&csv_path(ds)),
+        original: original_path(ds).map(|p| href(&p)),
+        original_name: ds.original_name(),
         chart,
         table: full.map(|_| charts::table::html(ds, &[], None)),
     }

@@ -17,7 +17,7 @@ pub enum Marker {
 }
 
 impl Marker {
-    const ALL: [Marker; 4] = [Marker::Publisher, Marker::Title, Marker::Measures, Marker::Commentary];
+    pub const ALL: [Marker; 4] = [Marker::Publisher, Marker::Title, Marker::Measures, Marker::Commentary];
 
     /// The marker's word in the given script.
     pub fn word(self, script: Script) -> &'static str {

@@ -1,5 +1,6 @@
-//! Importers and exporters between plain-text bulletins and case entries.
-//! Owned by the importer work (issue 3); the core only calls these two entry points.
+//! Importers and exporters between plain-text bulletins and case entries, and the Word
+//! importer (`docx`, `word`: one .docx a case, disclosure or review, its pictures into
+//! `static/`).
 //!
 //! This module turns parsed bulletin entries (`bulletin`) into case files and writes them
 //! without ever clobbering an edited file; `export` writes cases back as a bulletin.
@@ -12,8 +13,10 @@
 //! becomes `bulletin-1a2b3c4d`. The same file name always gives the same case names.
 
 mod bulletin;
+mod docx;
 mod export;
 mod plain;
+mod word;
 
 use anyhow::{Context, Result};
 use bulletin::Entry;
@@ -35,9 +38,28 @@ pub struct ImportOptions {
     pub force: bool,
 }
 
+/// Options of `gongkai import docx`.
+#[derive(Debug, Clone)]
+pub struct DocxOptions {
+    pub files: Vec<PathBuf>,
+    pub kind: crate::content::Kind,
+    /// The site root: entries go to `content/<kind>/`, pictures to `static/images/`.
+    pub root: PathBuf,
+    pub into: Option<PathBuf>,
+    pub date: Option<String>,
+    pub region: Option<String>,
+    pub tags: Vec<String>,
+    /// A disclosure's organisation, when its sign-off names none.
+    pub org: Option<String>,
+    pub dry_run: bool,
+    pub force: bool,
+}
+
 /// What an import did, for the command line to report.
 #[derive(Debug, Clone, Default)]
 pub struct ImportReport {
+    /// Each entry written (or, with --dry-run, that would be) and its text.
+    pub previews: Vec<(PathBuf, String)>,
     pub written: Vec<PathBuf>,
     pub unchanged: Vec<PathBuf>,
     pub skipped_edited: Vec<PathBuf>,
@@ -77,6 +99,10 @@ pub fn import_bulletins(opts: &ImportOptions) -> Result<ImportReport> {
     }
     let cases = drop_name_clashes(cases, &mut report);
     let cases = refuse_personal_numbers(cases, &mut report);
+    let twins = Twins::of(&opts.into);
+    for case in &cases {
+        report.diagnostics.extend(twins.warn(&case.name, &case.content, &case.file, case.line));
+    }
     report.diagnostics =
         std::mem::take(&mut report.diagnostics).into_iter().map(crate::privacy::mask_diagnostic).collect();
     if !opts.dry_run && !cases.is_empty() {
@@ -84,9 +110,142 @@ pub fn import_bulletins(opts: &ImportOptions) -> Result<ImportReport> {
             .with_context(|| format!("cannot create the folder {}", opts.into.display()))?;
     }
     for case in cases {
-        write_case(&opts.into.join(&case.name), &case.content, opts, &mut report)?;
+        let path = opts.into.join(&case.name);
+        write_file(&path, case.content.as_bytes(), opts.dry_run, opts.force, &mut report)?;
+        if report.written.last() == Some(&path) {
+            report.previews.push((path, case.content));
+        }
     }
     Ok(report)
+}
+
+/// Imports each Word document as one entry of `opts.kind`, its pictures into
+/// `static/images/NAME/`. As with bulletins, everything is read first; an entry holding a
+/// personal number (in its text or its pictures' metadata) is refused with a masked message.
+pub fn import_docx(opts: &DocxOptions) -> Result<ImportReport> {
+    let bulletin_like = ImportOptions {
+        date: opts.date.clone(),
+        region: opts.region.clone(),
+        tags: opts.tags.clone(),
+        ..Default::default()
+    };
+    let shared = SharedFields::from_options(&bulletin_like)?;
+    let given = word::Given {
+        date: opts.date.as_deref().map(crate::text::parse_date).transpose()?,
+        region: shared.region,
+        tags: shared.tags,
+        org: opts.org.clone().filter(|o| !o.trim().is_empty()),
+    };
+    let into = opts.into.clone().unwrap_or_else(|| opts.root.join("content").join(opts.kind.folder()));
+    let mut report = ImportReport::default();
+    let mut entries = Vec::new();
+    for file in &opts.files {
+        let bytes = fs::read(file).with_context(|| format!("cannot read the document {}", file.display()))?;
+        let doc = docx::read(&bytes).with_context(|| format!("reading {}", file.display()))?;
+        let stem = ascii_stem(file);
+        match word::entry(file, &doc, opts.kind, &stem, &given) {
+            Ok(entry) if refuses(file, &entry, &mut report) => {}
+            Ok(entry) => entries.push((format!("{stem}.md"), entry)),
+            Err(d) => report.diagnostics.push(d),
+        }
+    }
+    let twins = Twins::of(&into);
+    for (name, entry) in &entries {
+        let file = opts.files.iter().find(|f| format!("{}.md", ascii_stem(f)) == *name);
+        report.diagnostics.extend(twins.warn(name, &entry.content, file.map_or(Path::new(name), |f| f), 0));
+    }
+    report.diagnostics =
+        std::mem::take(&mut report.diagnostics).into_iter().map(crate::privacy::mask_diagnostic).collect();
+    if !opts.dry_run && !entries.is_empty() {
+        fs::create_dir_all(&into).with_context(|| format!("cannot create the folder {}", into.display()))?;
+    }
+    for (name, entry) in entries {
+        for (rel, bytes) in &entry.images {
+            let path = opts.root.join("static").join(rel);
+            if !opts.dry_run {
+                let dir = path.parent().unwrap_or(&opts.root);
+                fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+            }
+            write_file(&path, bytes, opts.dry_run, opts.force, &mut report)?;
+        }
+        let path = into.join(name);
+        write_file(&path, entry.content.as_bytes(), opts.dry_run, opts.force, &mut report)?;
+        if report.written.last() == Some(&path) {
+            report.previews.push((path, entry.content));
+        }
+    }
+    Ok(report)
+}
+
+/// The entries already in a folder, by their title and text in simplified characters: a case
+/// imported again from a bulletin or document in the other script (简体 ⇄ 繁體) has another
+/// file name, so it is found by its words, compared with zhconv.
+struct Twins(Vec<(String, PathBuf, String)>);
+
+impl Twins {
+    fn of(dir: &Path) -> Twins {
+        let mut found = Vec::new();
+        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "md") {
+                if let Ok(text) = fs::read_to_string(&path) {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    found.push((name, path, words(&text)));
+                }
+            }
+        }
+        Twins(found)
+    }
+
+    /// A warning when an entry of another name holds the same words as `content`.
+    fn warn(&self, name: &str, content: &str, file: &Path, line: usize) -> Option<crate::Diagnostic> {
+        let mine = words(content);
+        let (_, twin, _) = self.0.iter().find(|(n, _, w)| n != name && *w == mine && !w.is_empty())?;
+        let text = fs::read_to_string(twin).unwrap_or_default();
+        let how = if words_raw(&text) == words_raw(content) {
+            "the same text as"
+        } else {
+            "the same text, in the other script (简体/繁體), as"
+        };
+        Some(
+            crate::Diagnostic::new(file, line, format!("this entry is {how} {}", twin.display()))
+                .with_hint("it was imported all the same; if both are one case, remove one of the two files"),
+        )
+    }
+}
+
+/// The title and body of an entry file, without the rest of its front matter.
+fn words_raw(text: &str) -> String {
+    let body = text.strip_prefix("+++\n").and_then(|r| r.split_once("\n+++\n")).map_or(text, |(_, b)| b);
+    let title = text.lines().find_map(|l| l.strip_prefix("title = ")).unwrap_or("");
+    format!("{title}\n{}", body.trim())
+}
+
+/// [`words_raw`] in simplified characters.
+fn words(text: &str) -> String {
+    zhconv::zhconv(&words_raw(text), zhconv::Variant::ZhHans)
+}
+
+/// Whether the entry holds a personal number, in its text or in a picture's metadata; each
+/// is reported masked.
+fn refuses(file: &Path, entry: &word::WordEntry, report: &mut ImportReport) -> bool {
+    let hint = "this document was not imported: remove the number from it, or mask it, and import again";
+    let mut found: Vec<crate::Diagnostic> = crate::privacy::scan(&entry.content)
+        .iter()
+        .map(|hit| crate::privacy::diagnostic(file, 0, hit).with_hint(hint))
+        .collect();
+    for (rel, bytes) in &entry.images {
+        let in_picture = crate::privacy::check_file(Path::new(rel), bytes);
+        found.extend(in_picture.into_iter().map(|d| crate::Diagnostic {
+            message: format!("{} (in the picture {rel})", d.message),
+            path: file.to_path_buf(),
+            ..d
+        }));
+    }
+    let refused = !found.is_empty();
+    report.diagnostics.extend(found);
+    refused
 }
 
 /// Writes cases back as one plain-text bulletin; see `export`.
@@ -245,15 +404,21 @@ fn drop_name_clashes(cases: Vec<PlannedCase>, report: &mut ImportReport) -> Vec<
     kept
 }
 
-/// Writes one case unless that would lose an edit: identical content is left alone, and a file
-/// with other content is only replaced with `--force`.
-fn write_case(path: &Path, content: &str, opts: &ImportOptions, report: &mut ImportReport) -> Result<()> {
+/// Writes one file unless that would lose an edit: identical content is left alone, and a
+/// file with other content is only replaced with `--force`.
+fn write_file(
+    path: &Path,
+    content: &[u8],
+    dry_run: bool,
+    force: bool,
+    report: &mut ImportReport,
+) -> Result<()> {
     match fs::read(path) {
-        Ok(existing) if existing == content.as_bytes() => {
+        Ok(existing) if existing == content => {
             report.unchanged.push(path.to_path_buf());
             return Ok(());
         }
-        Ok(_) if !opts.force => {
+        Ok(_) if !force => {
             report.skipped_edited.push(path.to_path_buf());
             return Ok(());
         }
@@ -261,7 +426,7 @@ fn write_case(path: &Path, content: &str, opts: &ImportOptions, report: &mut Imp
         Err(e) if e.kind() == ErrorKind::NotFound => {}
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
-    if !opts.dry_run {
+    if !dry_run {
         fs::write(path, content).with_context(|| format!("cannot write {}", path.display()))?;
     }
     report.written.push(path.to_path_buf());

@@ -21,16 +21,21 @@ const ZIP: [&str; 10] = ["xlsx", "xlsm", "docx", "pptx", "odt", "ods", "odp", "z
 
 /// Every personal number in the file `rel` (its name and its bytes).
 pub fn check_file(rel: &Path, bytes: &[u8]) -> Vec<Diagnostic> {
+    check_file_allowing(rel, bytes, &Allow::default())
+}
+
+/// [`check_file`] less the numbers `allow` lets through: a spreadsheet in `data/` is published
+/// as it is, and its description's `privacy_allow` must hold for the file as for its cells.
+pub fn check_file_allowing(rel: &Path, bytes: &[u8], allow: &Allow) -> Vec<Diagnostic> {
     let mut found = super::check_path(rel);
     let ext = rel.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let allow = Allow::default();
     if TEXT.contains(&ext.as_str()) {
-        found.extend(check_text(rel, &decode(bytes), &allow));
+        found.extend(check_text(rel, &decode(bytes), allow));
     } else if ZIP.contains(&ext.as_str()) || bytes.starts_with(b"PK\x03\x04") {
         for (entry, text) in zip_entries(bytes) {
             let text =
                 if entry.ends_with(".xml") || entry.ends_with(".rels") { xml_text(&text) } else { text };
-            found.extend(in_runs(rel, &text).into_iter().map(|d| {
+            found.extend(in_runs(rel, &text, allow).into_iter().map(|d| {
                 let message = format!("{} (in {entry})", d.message);
                 Diagnostic { message, ..d }
             }));
@@ -40,7 +45,7 @@ pub fn check_file(rel: &Path, bytes: &[u8]) -> Vec<Diagnostic> {
         // sizes and glyph coordinates are figures, and read as text they look like cards
         for source in std::iter::once(without_streams(bytes)).chain(pdf_streams(bytes)) {
             for text in pdf_texts(&source) {
-                found.extend(check_value(rel, 0, &text, &Allow::default()).into_iter().map(|d| Diagnostic {
+                found.extend(check_value(rel, 0, &text, allow).into_iter().map(|d| Diagnostic {
                     hint: Some(
                         "remove the number from the document, or mask it, before publishing it".into(),
                     ),
@@ -49,7 +54,7 @@ pub fn check_file(rel: &Path, bytes: &[u8]) -> Vec<Diagnostic> {
             }
         }
     } else {
-        found.extend(in_runs(rel, &String::from_utf8_lossy(bytes)));
+        found.extend(in_runs(rel, &String::from_utf8_lossy(bytes), allow));
     }
     found.dedup();
     found
@@ -68,11 +73,11 @@ fn decode(bytes: &[u8]) -> String {
 
 /// The numbers in the readable runs of a binary's text: long enough to hold a number, with a
 /// digit in them. Reading runs, not the whole file, keeps a large image cheap.
-fn in_runs(rel: &Path, text: &str) -> Vec<Diagnostic> {
+fn in_runs(rel: &Path, text: &str, allow: &Allow) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for run in text.split(|c: char| c == '\u{FFFD}' || c.is_control() && c != '\n' && c != '\t') {
         if run.chars().count() >= 8 && run.chars().any(|c| c.is_numeric()) {
-            found.extend(check_value(rel, 0, run, &Allow::default()).into_iter().map(|d| Diagnostic {
+            found.extend(check_value(rel, 0, run, allow).into_iter().map(|d| Diagnostic {
                 hint: Some("remove the number from the file, or mask it, before publishing it; gongkai reads text, Office files and PDF text, not scanned images".into()),
                 ..d
             }));
@@ -112,7 +117,8 @@ fn zip_entries(bytes: &[u8]) -> Vec<(String, String)> {
     let mut budget = MAX_INFLATED;
     for i in 0..archive.len() {
         let Ok(entry) = archive.by_index(i) else { continue };
-        let name = entry.name().to_string();
+        // an entry whose name does not decode is read all the same: its text is what matters
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| format!("entry {i}"));
         let mut data = Vec::new();
         if entry.take(budget).read_to_end(&mut data).is_err() {
             continue;

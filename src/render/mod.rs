@@ -40,7 +40,7 @@ pub enum Job {
     DataIndex,
     /// `/data/NAME/`: one dataset (index in `Datasets`).
     Dataset(usize),
-    /// `/data/NAME.csv`: the dataset's CSV as UTF-8 with a BOM.
+    /// `/data/NAME.csv`: the dataset's CSV as UTF-8 with a BOM, and a workbook as it was saved.
     DataCsv(usize),
     /// The search index: many shard files from every page.
     Search,
@@ -156,6 +156,9 @@ impl Renderer<'_> {
     fn render_job(&self, job: &Job) -> Result<Vec<crate::write::Output>> {
         match job {
             Job::Search => search::outputs(self).context("building the search index"),
+            Job::DataCsv(i) => {
+                Ok(crate::data::view::downloads(self.data.get(*i).context("a dataset index")?))
+            }
             job => self.render(job).map(|out| vec![out]),
         }
     }
@@ -399,10 +402,6 @@ impl Renderer<'_> {
                 ctx.insert("dataset", &crate::data::view::page(ds, &root));
                 (path, "dataset.html")
             }
-            Job::DataCsv(i) => {
-                let ds = self.data.get(*i).context("a dataset index")?;
-                return Ok((crate::data::view::csv_path(ds), ds.download_bytes()));
-            }
             Job::OrgIndex => {
                 let cat = lib.catalogue.as_ref().context("a catalogue")?;
                 ctx.insert("orgs", &orgs::tree(cat));
@@ -418,7 +417,7 @@ impl Renderer<'_> {
                 ctx.insert("view", &view);
                 (cat.tree.orgs[*i].path.clone(), "org.html")
             }
-            Job::Search => unreachable!("the search index is rendered by render_job"),
+            Job::Search | Job::DataCsv(_) => unreachable!("rendered by render_job"),
         };
         ctx.insert("site", &self.site(&path));
         let html = self.tera.render(template, &ctx)?;

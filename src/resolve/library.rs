@@ -27,6 +27,9 @@ pub struct Library {
     pub usage: Vec<Usage>,
     /// The disclosure catalogue, for a site with an organisation tree (`data/orgs.csv`).
     pub catalogue: Option<super::catalogue::Catalogue>,
+    /// What the build should say but not fail on (a notice counted over a year without a
+    /// holiday calendar).
+    pub warnings: Vec<crate::Diagnostic>,
 }
 
 /// One listing of disclosures, ordered by period, newest first.
@@ -72,7 +75,17 @@ impl Library {
         });
         let groups = disclosure_groups(&pages, as_of);
         if errors.is_empty() {
-            Ok(Library { pages, taxonomies, as_of, audience, groups, data, usage, catalogue: None })
+            Ok(Library {
+                pages,
+                taxonomies,
+                as_of,
+                audience,
+                groups,
+                data,
+                usage,
+                catalogue: None,
+                warnings: Vec::new(),
+            })
         } else {
             Err(errors)
         }

@@ -2,6 +2,7 @@
 //! problems are reported at once.
 
 pub mod audience;
+pub mod calendar;
 pub mod catalogue;
 pub mod library;
 pub mod links;

@@ -118,7 +118,9 @@ fn rebuild_loop(mut session: Session, changes: mpsc::Receiver<Vec<PathBuf>>, sta
                 if !changed.written.is_empty() || !changed.removed.is_empty() || last_error.is_some() {
                     clients.reload();
                 }
-                last_error = None;
+                if last_error.take().is_some() {
+                    log("fixed: the site builds again, and the page in the browser has reloaded");
+                }
                 log(&format!(
                     "rebuilt {} files after {} change(s) in {} ms",
                     changed.written.len(),

@@ -23,9 +23,12 @@ pub struct Current {
     /// The source file, relative to the site root, and its SHA-256 (first 12 hex digits).
     pub source: String,
     pub hash: String,
-    /// Every version of a corrected disclosure: (number, first release, date, reason).
-    pub versions: Vec<(usize, Option<String>, Option<String>, Option<String>)>,
+    /// Every version of a corrected disclosure.
+    pub versions: Vec<VersionNote>,
 }
+
+/// One version of a corrected disclosure: (number, first release, date, reason).
+pub type VersionNote = (usize, Option<String>, Option<String>, Option<String>);
 
 /// Adds the banner to every page of the edition `release` that the live site has corrected
 /// (its source changed since) or no longer has. `files` are that edition's, below its root.

@@ -1,0 +1,354 @@
+//! A read Word document (`docx`) as one entry of a kind: its front matter and Markdown body,
+//! and the pictures it holds as files for `static/`.
+//!
+//! The title is the document's Title paragraph or first heading. For a case, paragraphs or
+//! headings starting with 发布者, 亮点, 举措 or 点评 (either script, `[…]`, `【…】` or `…：`, as
+//! the bulletin importer reads them) fill publisher, title, body and commentary. A disclosure
+//! takes its organisation and date from the sign-off (落款) at the end, its category and period
+//! from the title; a review its year from the title.
+
+use super::bulletin::{split_publisher, Marker, Script};
+use super::docx::{plain, Block, Document, Inline, ParaKind};
+use super::plain::to_markdown;
+use crate::content::Kind;
+use crate::Diagnostic;
+use std::path::Path;
+
+/// What the command line gives every entry.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    pub date: Option<chrono::NaiveDate>,
+    pub region: Option<String>,
+    pub tags: Vec<String>,
+    pub org: Option<String>,
+}
+
+/// One entry ready to write: its file text and its pictures (path under `static/`, bytes).
+#[derive(Debug, Clone)]
+pub struct WordEntry {
+    pub content: String,
+    pub images: Vec<(String, Vec<u8>)>,
+}
+
+/// The entry of `doc` (read from `file`) as `kind`; `stem` names its pictures' folder.
+pub fn entry(
+    file: &Path,
+    doc: &Document,
+    kind: Kind,
+    stem: &str,
+    given: &Given,
+) -> Result<WordEntry, Diagnostic> {
+    let mut images = Vec::new();
+    let mut md = Markdown { doc, stem, images: &mut images };
+    let mut blocks: Vec<&Block> = doc.blocks.iter().collect();
+    let title = take_title(&mut blocks);
+    let parts = if kind == Kind::Case {
+        case_parts(&blocks)
+    } else {
+        Parts { body: blocks.clone(), ..Parts::default() }
+    };
+    let mut body = Vec::new();
+    let title = match (parts.highlight.clone(), title) {
+        (Some(highlight), Some(doc_title)) => {
+            // a case is titled by its 亮点; a different document title stays as the first line
+            if doc_title != highlight {
+                body.push(to_markdown(&doc_title));
+            }
+            highlight
+        }
+        (Some(t), None) | (None, Some(t)) => t,
+        (None, None) => file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+    };
+    body.extend(md.blocks(&parts.body));
+    let body = body.join("\n\n");
+    let commentary = (!parts.commentary.is_empty()).then(|| md.blocks(&parts.commentary).join("\n\n"));
+    let all_text: String = doc.blocks.iter().map(block_text).collect();
+    let script = Script::detect(&all_text);
+    let mut front: Vec<(&str, toml::Value)> = vec![("title", title.clone().into())];
+    let s = |v: &str| toml::Value::String(v.to_string());
+    let source = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match kind {
+        Kind::Case => {
+            let Some(publisher) = &parts.publisher else {
+                return Err(Diagnostic::new(file, 0, "the document has no 发布者 paragraph (the publishing organisation)")
+                    .with_hint("add a paragraph 「发布者：某县委组织部 张三、李四」 under the title and import again; this entry was not imported"));
+            };
+            let (org, people) = split_publisher(publisher);
+            front.push(("publisher", s(&org)));
+            front.push(("authors", toml::Value::Array(people.iter().map(|p| s(p)).collect())));
+        }
+        Kind::Disclosure => {
+            let (org, date) = sign_off(&blocks);
+            let Some(org) = given.org.clone().or(org) else {
+                return Err(Diagnostic::new(file, 0, "the document names no organisation: it has no sign-off (落款) at its end")
+                    .with_hint("end it with the organisation's full name and the date (落款), or pass --org 某村党支部; this entry was not imported"));
+            };
+            let Some(published) = given.date.or(date) else {
+                return Err(Diagnostic::new(file, 0, "the document has no date: its sign-off (落款) ends with none")
+                    .with_hint("end it with the date, e.g. 2024年6月3日, or pass --date 2024-06-03; this entry was not imported"));
+            };
+            let category = crate::content::infer::category(&title)
+                .unwrap_or(crate::content::disclosure::Category::Other);
+            let period = crate::content::infer::period(&title)
+                .unwrap_or_else(|| chrono::Datelike::year(&published).to_string());
+            front.push(("org", s(&org)));
+            front.push(("category", s(category.label())));
+            front.push(("period", s(&period)));
+            front.push(("published", date_value(published)));
+        }
+        Kind::Review => {
+            let year = crate::content::infer::year(&title)
+                .map(|(_, y)| y)
+                .or(given.date.map(|d| chrono::Datelike::year(&d)));
+            let Some(year) = year else {
+                return Err(Diagnostic::new(file, 0, "the title names no year (e.g. 2024年度…)")
+                    .with_hint("put the year in the title, or pass --date with a day of that year; this entry was not imported"));
+            };
+            front.push(("year", toml::Value::Integer(year.into())));
+        }
+        Kind::Page => {}
+    }
+    if kind != Kind::Disclosure {
+        if let Some(d) = given.date {
+            front.push(("date", date_value(d)));
+        }
+    }
+    if let Some(region) = &given.region {
+        front.push(("region", s(region)));
+    }
+    if !given.tags.is_empty() {
+        front.push(("tags", toml::Value::Array(given.tags.iter().map(|t| s(t)).collect())));
+    }
+    if let Some(c) = commentary {
+        front.push(("commentary", s(&c)));
+    }
+    front.push(("lang", s(script.lang())));
+    front.push(("source", s(&source)));
+    let front: String = front
+        .iter()
+        .map(|(k, v)| match v {
+            // a Value's Display writes a date as a private table; a date is written bare
+            toml::Value::Datetime(d) => format!("{k} = {d}\n"),
+            v => format!("{k} = {v}\n"),
+        })
+        .collect();
+    Ok(WordEntry { content: format!("+++\n{front}+++\n\n{body}\n"), images })
+}
+
+fn date_value(d: chrono::NaiveDate) -> toml::Value {
+    let date = toml::value::Date {
+        year: chrono::Datelike::year(&d) as u16,
+        month: chrono::Datelike::month(&d) as u8,
+        day: chrono::Datelike::day(&d) as u8,
+    };
+    toml::Value::Datetime(toml::value::Datetime { date: Some(date), time: None, offset: None })
+}
+
+fn block_text(b: &Block) -> String {
+    match b {
+        Block::Para { inlines, .. } => plain(inlines),
+        Block::Table(rows) => rows.iter().flatten().map(|c| plain(c)).collect(),
+    }
+}
+
+/// Removes and returns the title: the Title paragraph, or the first heading when no body
+/// text comes before it.
+fn take_title(blocks: &mut Vec<&Block>) -> Option<String> {
+    let is = |b: &&Block, k: fn(ParaKind) -> bool| matches!(b, Block::Para { kind, .. } if k(*kind));
+    let at = blocks
+        .iter()
+        .position(|b| is(b, |k| k == ParaKind::Title))
+        .or_else(|| blocks.first().filter(|b| is(b, |k| matches!(k, ParaKind::Heading(_)))).map(|_| 0))?;
+    let title = block_text(blocks[at]);
+    if Marker::ALL.iter().any(|m| marker_only(&title, *m)) {
+        return None;
+    }
+    blocks.remove(at);
+    Some(title)
+}
+
+/// A case's parts as the markers cut them.
+#[derive(Default)]
+struct Parts<'a> {
+    publisher: Option<String>,
+    highlight: Option<String>,
+    body: Vec<&'a Block>,
+    commentary: Vec<&'a Block>,
+}
+
+fn case_parts<'a>(blocks: &[&'a Block]) -> Parts<'a> {
+    let mut parts = Parts::default();
+    // the marker whose value is still to come (a heading 「亮点」 with the text below it)
+    let mut pending: Option<Marker> = None;
+    let mut in_commentary = false;
+    for &block in blocks {
+        let text = block_text(block);
+        if let Some((marker, rest)) = Marker::ALL.iter().find_map(|&m| marker_at(&text, m).map(|r| (m, r))) {
+            in_commentary = marker == Marker::Commentary;
+            pending = None;
+            match marker {
+                Marker::Publisher | Marker::Title if rest.is_empty() => pending = Some(marker),
+                Marker::Publisher => parts.publisher = Some(rest),
+                Marker::Title => parts.highlight = Some(rest),
+                Marker::Measures | Marker::Commentary if !rest.is_empty() => {
+                    let target = if in_commentary { &mut parts.commentary } else { &mut parts.body };
+                    target.push(block);
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match pending.take() {
+            Some(Marker::Publisher) => parts.publisher = Some(text),
+            Some(Marker::Title) => parts.highlight = Some(text),
+            _ if in_commentary => parts.commentary.push(block),
+            _ => parts.body.push(block),
+        }
+    }
+    parts
+}
+
+/// The text after marker `m` at the start of `text` (`[亮点]…`, `【亮点】…`, `亮点：…`, or the
+/// word alone, as a heading writes it).
+fn marker_at(text: &str, m: Marker) -> Option<String> {
+    let text = text.trim();
+    [Script::Hans, Script::Hant].iter().find_map(|&script| {
+        let word = m.word(script);
+        let rest = text
+            .strip_prefix(['[', '【'])
+            .and_then(|t| t.strip_prefix(word))
+            .and_then(|t| t.strip_prefix([']', '】']))
+            .or_else(|| text.strip_prefix(word).and_then(|t| t.trim_start().strip_prefix(['：', ':'])))
+            .or_else(|| (text == word).then_some(""))?;
+        Some(rest.trim().to_string())
+    })
+}
+
+fn marker_only(text: &str, m: Marker) -> bool {
+    marker_at(text, m).is_some_and(|r| r.is_empty())
+}
+
+/// The sign-off (落款) at the end of a notice: the organisation, then the date.
+fn sign_off(blocks: &[&Block]) -> (Option<String>, Option<chrono::NaiveDate>) {
+    let texts: Vec<String> = blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Para { .. }))
+        .map(|b| block_text(b))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let Some((last, before)) = texts.split_last() else { return (None, None) };
+    let Some(date) = chinese_date(last) else { return (None, None) };
+    let org = before.last().filter(|t| t.chars().count() <= 30 && !t.contains(['。', '：', ':'])).cloned();
+    (org, Some(date))
+}
+
+/// `2024年6月3日` (Arabic digits, as GB/T 9704 writes a sign-off's date).
+fn chinese_date(text: &str) -> Option<chrono::NaiveDate> {
+    let t = text.trim();
+    let (y, rest) = t.split_once('年')?;
+    let (m, rest) = rest.split_once('月')?;
+    let d = rest.strip_suffix('日')?;
+    chrono::NaiveDate::from_ymd_opt(y.trim().parse().ok()?, m.trim().parse().ok()?, d.trim().parse().ok()?)
+}
+
+/// Blocks to Markdown, pictures collected as they come.
+struct Markdown<'a> {
+    doc: &'a Document,
+    stem: &'a str,
+    images: &'a mut Vec<(String, Vec<u8>)>,
+}
+
+impl Markdown<'_> {
+    fn blocks(&mut self, blocks: &[&Block]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut last_alt: Option<String> = None;
+        for block in blocks {
+            let text = match block {
+                Block::Para { kind: ParaKind::Caption, inlines }
+                    if last_alt.as_deref() == Some(&plain(inlines)) =>
+                {
+                    continue
+                }
+                Block::Para { kind, inlines } => {
+                    last_alt = inlines.iter().rev().find_map(|i| match i {
+                        Inline::Image { alt, .. } => Some(alt.clone()),
+                        _ => None,
+                    });
+                    let line = self.inlines(inlines);
+                    match kind {
+                        ParaKind::Heading(n) => {
+                            format!("{} {line}", "#".repeat(usize::from((*n + 1).min(6))))
+                        }
+                        ParaKind::Title => format!("## {line}"),
+                        ParaKind::Item { ordered, level } => {
+                            let indent = "   ".repeat(*level);
+                            let bullet = if *ordered { "1." } else { "-" };
+                            // consecutive items are one list: no blank line between them
+                            if matches!(out.last(), Some(prev) if prev.trim_start().starts_with(bullet)) {
+                                let prev = out.pop().unwrap_or_default();
+                                format!("{prev}\n{indent}{bullet} {line}")
+                            } else {
+                                format!("{indent}{bullet} {line}")
+                            }
+                        }
+                        ParaKind::Caption | ParaKind::Body => line,
+                    }
+                }
+                Block::Table(rows) => self.table(rows),
+            };
+            out.push(text);
+        }
+        out
+    }
+
+    fn table(&mut self, rows: &[Vec<Vec<Inline>>]) -> String {
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+        let mut lines = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let cells: Vec<String> = (0..width)
+                .map(|c| {
+                    row.get(c)
+                        .map(|cell| self.inlines(cell).replace('\n', " ").replace('|', "\\|"))
+                        .unwrap_or_default()
+                })
+                .collect();
+            lines.push(format!("| {} |", cells.join(" | ")));
+            if i == 0 {
+                lines.push(format!("|{}", " --- |".repeat(width)));
+            }
+        }
+        lines.join("\n")
+    }
+
+    fn inlines(&mut self, inlines: &[Inline]) -> String {
+        let mut out = String::new();
+        for i in inlines {
+            match i {
+                Inline::Text { text, bold } => {
+                    let md = to_markdown(text);
+                    let inner = md.trim();
+                    if *bold && !inner.is_empty() {
+                        let (lead, trail) =
+                            (&md[..md.len() - md.trim_start().len()], &md[md.trim_end().len()..]);
+                        out.push_str(&format!("{lead}**{inner}**{trail}"));
+                    } else {
+                        out.push_str(&md);
+                    }
+                }
+                Inline::Break => out.push_str("  \n"),
+                Inline::Image { target, alt } => {
+                    let Some(bytes) = self.doc.media.get(target) else { continue };
+                    let ext = Path::new(target)
+                        .extension()
+                        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                        .unwrap_or_else(|| "png".into());
+                    let name = format!("images/{}/{}.{ext}", self.stem, self.images.len() + 1);
+                    self.images.push((name.clone(), bytes.clone()));
+                    let alt = alt.replace(['[', ']'], "");
+                    out.push_str(&format!("![{alt}](../../{name})"));
+                }
+            }
+        }
+        out.trim().to_string()
+    }
+}
