@@ -158,7 +158,12 @@ fn current_pages(library: &resolve::Library) -> Vec<versions::banner::Current> {
                 content::Extra::Disclosure(d) => d
                     .versions
                     .iter()
-                    .map(|v| (v.number, v.release.clone(), v.date.clone(), v.reason.clone()))
+                    .map(|v| versions::banner::Revision {
+                        number: v.number,
+                        release: v.release.clone(),
+                        date: v.date.clone(),
+                        reason: v.reason.clone(),
+                    })
                     .collect(),
                 _ => Vec::new(),
             },

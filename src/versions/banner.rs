@@ -24,11 +24,17 @@ pub struct Current {
     pub source: String,
     pub hash: String,
     /// Every version of a corrected disclosure.
-    pub versions: Vec<VersionNote>,
+    pub versions: Vec<Revision>,
 }
 
-/// One version of a corrected disclosure: (number, first release, date, reason).
-pub type VersionNote = (usize, Option<String>, Option<String>, Option<String>);
+/// One version of a disclosure as the banner tells it.
+pub struct Revision {
+    pub number: usize,
+    /// The release it first appeared in; `None` for the current, unreleased text.
+    pub release: Option<String>,
+    pub date: Option<String>,
+    pub reason: Option<String>,
+}
 
 /// Adds the banner to every page of the edition `release` that the live site has corrected
 /// (its source changed since) or no longer has. `files` are that edition's, below its root.
@@ -100,9 +106,10 @@ fn corrected(release: &Release, order: &[&str], c: &Current) -> Note {
     let later: Vec<String> = c
         .versions
         .iter()
-        .filter(|(_, r, _, _)| r.as_deref().is_none_or(|r| rank(r) > this))
-        .filter(|(n, ..)| *n > 1)
-        .map(|(n, _, date, reason)| {
+        .filter(|v| v.release.as_deref().is_none_or(|r| rank(r) > this))
+        .filter(|v| v.number > 1)
+        .map(|v| {
+            let (n, date, reason) = (v.number, &v.date, &v.reason);
             let date = date
                 .as_deref()
                 .and_then(|d| crate::text::parse_date(d).ok())
