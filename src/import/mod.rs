@@ -84,18 +84,7 @@ pub fn import_bulletins(opts: &ImportOptions) -> Result<ImportReport> {
     let mut cases = Vec::new();
     for file in &opts.files {
         let bytes = fs::read(file).with_context(|| format!("cannot read the bulletin {}", file.display()))?;
-        let text = match bulletin::decode(file, &bytes) {
-            Ok(text) => text,
-            Err(diagnostic) => {
-                report.diagnostics.push(diagnostic);
-                continue;
-            }
-        };
-        let parsed = bulletin::parse(file, &text);
-        report.diagnostics.extend(parsed.diagnostics);
-        for entry in &parsed.entries {
-            cases.push(PlannedCase::new(file, entry, &shared)?);
-        }
+        cases.extend(plan(file, &bytes, &shared, &mut report.diagnostics)?);
     }
     let cases = drop_name_clashes(cases, &mut report);
     let cases = refuse_personal_numbers(cases, &mut report);
@@ -117,6 +106,40 @@ pub fn import_bulletins(opts: &ImportOptions) -> Result<ImportReport> {
         }
     }
     Ok(report)
+}
+
+/// Case files (name, content) and the problems of the entries left out.
+pub type Plan = (Vec<(String, String)>, Vec<crate::Diagnostic>);
+
+/// The case files, name and content, that importing the bulletin `bytes` read from `file`
+/// would write, and the problems of the entries it would leave out: the import without a
+/// folder, for what must take any bytes at all (the fuzz targets and their regression tests).
+pub fn plan_bulletin(file: &Path, bytes: &[u8]) -> Result<Plan> {
+    let mut report = ImportReport::default();
+    let cases = plan(file, bytes, &SharedFields::default(), &mut report.diagnostics)?;
+    let cases = refuse_personal_numbers(cases, &mut report);
+    let diagnostics = report.diagnostics.into_iter().map(crate::privacy::mask_diagnostic).collect();
+    Ok((cases.into_iter().map(|c| (c.name, c.content)).collect(), diagnostics))
+}
+
+/// Decodes and parses one bulletin into the cases it holds; what could not be read goes to
+/// `diagnostics`.
+fn plan(
+    file: &Path,
+    bytes: &[u8],
+    shared: &SharedFields,
+    diagnostics: &mut Vec<crate::Diagnostic>,
+) -> Result<Vec<PlannedCase>> {
+    let text = match bulletin::decode(file, bytes) {
+        Ok(text) => text,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return Ok(Vec::new());
+        }
+    };
+    let parsed = bulletin::parse(file, &text);
+    diagnostics.extend(parsed.diagnostics);
+    parsed.entries.iter().map(|entry| PlannedCase::new(file, entry, shared)).collect()
 }
 
 /// Imports each Word document as one entry of `opts.kind`, its pictures into
