@@ -29,11 +29,11 @@ pub fn front_matter(bytes: &[u8]) {
 /// A bulletin as `gongkai import bulletin` reads it (any bytes: UTF-8, a BOM, GB18030), and
 /// every case file it would write read back as the site reads a case.
 pub fn bulletin(bytes: &[u8]) {
-    let Ok((cases, _)) = gongkai::import::plan_bulletin(Path::new("seeds/x.txt"), bytes) else { return };
+    let Ok(plan) = gongkai::import::plan_bulletin(Path::new("seeds/x.txt"), bytes) else { return };
     let data = Datasets::default();
     let calendar = Calendar::default();
     let ctx = ParseContext { data: &data, calendar: &calendar };
-    for (name, case) in cases {
+    for (name, case) in plan.cases {
         let _ = content::parse(&Path::new("content/cases").join(name), &case, ctx);
     }
 }
