@@ -39,7 +39,8 @@ pub fn bulletin(bytes: &[u8]) {
 }
 
 /// A CSV (with its description before [`CSV_SPLIT`], if there is one) as the site reads
-/// `data/`, its table and default chart drawn, and every line of the input as a figure.
+/// `data/`, its table and its charts of every kind drawn, and every line of the input as a
+/// figure.
 pub fn csv_numbers(bytes: &[u8]) {
     let split = bytes.windows(CSV_SPLIT.len()).position(|w| w == CSV_SPLIT.as_bytes());
     let mut files = Vec::new();
@@ -54,8 +55,11 @@ pub fn csv_numbers(bytes: &[u8]) {
     let (sets, _) = Datasets::parse(&files);
     let _ = sets.privacy_problems();
     if !sets.is_empty() {
-        let body = "{{ table(data=\"x.csv\") }}\n\n{{ chart(data=\"x.csv\") }}\n";
-        let _ = shortcodes::expand(Path::new("content/x.md"), body, 1, &sets);
+        let mut body = "{{ table(data=\"x.csv\") }}\n\n{{ chart(data=\"x.csv\") }}\n".to_string();
+        for kind in ["line", "stacked", "pie"] {
+            body += &format!("\n{{{{ chart(data=\"x.csv\", kind=\"{kind}\") }}}}\n");
+        }
+        let _ = shortcodes::expand(Path::new("content/x.md"), &body, 1, &sets);
     }
     for line in String::from_utf8_lossy(bytes).lines() {
         figure(line);
