@@ -10,6 +10,19 @@ use gongkai::resolve::{catalogue, orgs::OrgTree, shortcodes};
 use gongkai::{text, Audience};
 use std::path::{Path, PathBuf};
 
+/// What a target does with one input.
+pub type Target = fn(&[u8]);
+
+/// Every target by its name, which is also its file under fuzz_targets/ and its folder of
+/// kept inputs under tests/fuzz_regressions/.
+pub const TARGETS: [(&str, Target); 5] = [
+    ("front_matter", front_matter),
+    ("bulletin", bulletin),
+    ("csv_numbers", csv_numbers),
+    ("shortcodes", shortcodes),
+    ("periods_calendar", periods_calendar),
+];
+
 /// A `csv_numbers` input holding this line is a description (`data/x.toml`) above it and the
 /// CSV below it.
 pub const CSV_SPLIT: &str = "\n#### csv\n";
