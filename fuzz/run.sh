@@ -7,8 +7,9 @@
 #
 # Needs the nightly toolchain (`rustup toolchain install nightly`); cargo-fuzz is installed
 # when missing. The corpus grows in fuzz/corpus/TARGET, seeded on the first run from the
-# site's own files; a crash stops its target and is written to fuzz/artifacts/TARGET/. Keep
-# it, once fixed, in tests/fuzz_regressions/TARGET/, which `cargo test --test check` replays.
+# site's own files; fuzz/dicts/TARGET.dict gives the fuzzer the words of each input. A crash
+# stops its target and is written to fuzz/artifacts/TARGET/: keep it, once fixed, in
+# tests/fuzz_regressions/TARGET/, which `cargo test --test check` replays.
 #
 # SANITIZER=address runs under AddressSanitizer. It is off by default: the crate forbids
 # `unsafe`, so what the fuzzer looks for are panics (debug assertions and overflow checks are
@@ -32,7 +33,14 @@ seed() {
     [ -d "$dir" ] && return
     mkdir -p "$dir"
     case $target in
-    front_matter) cp "$root"/content/*.md "$root"/content/*/*.md "$dir"/ ;;
+    front_matter)
+        cp "$root"/content/*.md "$root"/content/*/*.md "$dir"/
+        # small files mutate faster than the site's long ones
+        printf -- '---\ntitle: 公示\norg: 某村党支部\ncategory: 党员发展\npublished: 2024-09-30\nnotice_days: 5\n---\n| 姓名 | 出生年月 |\n|---|---|\n| 张三 | 1990年5月 |\n' >"$dir/yaml"
+        printf '+++\ntitle = "t"\norg = "o"\ncategory = "党费收缴使用"\nperiod = "2024Q3"\npublished = 2024-10-08\nnotice_from = "2024-10-08"\nnotice_to = "2024-10-15"\naudience = "party"\n[approval]\napproved = { by = "书记", date = "2024-10-01" }\n[[revisions]]\ndate = "2024-10-12"\nreason = "更正"\n+++\n正文\n' >"$dir/disclosure"
+        printf '+++\ntitle = "案例"\npublisher = "某村党支部"\nauthors = ["张三"]\ncommentary = "**好**"\nlang = "zh-Hant"\ntags = ["a"]\nregion = "某省/某县"\n+++\n# 标题\n\n[链接](../b/)\n' >"$dir/case"
+        printf '+++\ntitle = "巡礼"\nyear = 2020\nsubtitle = "s"\nslug = "x"\n+++\n正文\n' >"$dir/review"
+        ;;
     bulletin) cp "$root"/seeds/*.txt "$root"/tests/fixtures/bulletins/*.txt "$dir"/ ;;
     csv_numbers)
         cp "$root"/data/*.csv "$root"/tests/fixtures/data/*.csv "$dir"/
@@ -73,6 +81,7 @@ for target in "${targets[@]}"; do
     # new inputs go to the first corpus folder only; the kept regressions are read, not written
     cargo +nightly fuzz run -s "$sanitizer" "$target" "corpus/$target" "${extra[@]}" -- \
         -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+        -dict="dicts/$target.dict" \
         >"$log" 2>&1 || status=$?
     runs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
     took=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\2/p' "$log" | tail -1)

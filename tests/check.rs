@@ -1,8 +1,13 @@
-//! `gongkai check` and the command line: links, anchors, JSON, exit codes, help by locale.
+//! `gongkai check` and the command line: links, anchors, JSON, exit codes, help by locale;
+//! and the inputs kept from the fuzz runs, each of which must give a result, never a panic.
 
 mod common;
+// the fuzz targets' own code, so that a kept input runs here as it ran under the fuzzer
+#[path = "../fuzz/src/lib.rs"]
+mod fuzz;
 
 use common::Site;
+use std::path::Path;
 use std::process::Command;
 
 fn gongkai(args: &[&str], lang: &str) -> std::process::Output {
@@ -118,5 +123,48 @@ fn a_skeleton_from_new_is_refused_until_its_blanks_are_filled() {
     assert!(
         html.contains("党费收缴使用") && html.contains("2024年第四季度"),
         "category and period from the title"
+    );
+}
+
+/// Every input kept in tests/fuzz_regressions/TARGET/ (the crashes the fuzzer found, and a
+/// small part of its corpus) through its target again: each returns, Ok or Err.
+#[test]
+fn fuzz_regressions_return() {
+    let kept = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
+    for (target, run) in fuzz::TARGETS {
+        let mut files: Vec<_> = std::fs::read_dir(kept.join(target))
+            .unwrap_or_else(|e| panic!("tests/fuzz_regressions/{target}: {e}"))
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        assert!(!files.is_empty(), "nothing kept for {target}");
+        for file in files {
+            let bytes = std::fs::read(&file).unwrap();
+            let returned = std::panic::catch_unwind(|| run(&bytes));
+            assert!(returned.is_ok(), "{target} panics on {}", file.display());
+        }
+    }
+}
+
+/// What the fuzz targets build their inputs on is itself valid, so that the fuzzer reaches the
+/// shortcodes, the notice arithmetic and the catalogue rather than only their error paths.
+#[test]
+fn fuzz_fixtures_are_valid() {
+    use gongkai::data::Datasets;
+    use std::path::PathBuf;
+    let csv = |name: &str, text: &str| Datasets::parse(&[(PathBuf::from(name), text.as_bytes().to_vec())]);
+    let (sets, problems) = csv("data/x.csv", fuzz::SHORTCODE_CSV);
+    assert!(problems.is_empty() && sets.len() == 1, "{problems:?}");
+    let (orgs, problems) = csv("data/orgs.csv", fuzz::ORGS_CSV);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(matches!(gongkai::resolve::orgs::OrgTree::from_data(&orgs), Some(Ok(_))));
+    let text = fuzz::disclosure("2024Q3", "2024-09-30", "", "5", "true");
+    let calendar = gongkai::config::Calendar::default();
+    let ctx = gongkai::content::ParseContext { data: &Datasets::default(), calendar: &calendar };
+    let page = gongkai::content::parse(Path::new("content/disclosures/x.md"), &text, ctx).unwrap();
+    let gongkai::content::Extra::Disclosure(d) = page.extra else { panic!("not a disclosure") };
+    assert_eq!(
+        d.notice.map(|(a, b)| (a.to_string(), b.to_string())),
+        Some(("2024-09-30".into(), "2024-10-04".into()))
     );
 }

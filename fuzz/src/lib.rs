@@ -10,6 +10,19 @@ use gongkai::resolve::{catalogue, orgs::OrgTree, shortcodes};
 use gongkai::{text, Audience};
 use std::path::{Path, PathBuf};
 
+/// What a target does with one input.
+pub type Target = fn(&[u8]);
+
+/// Every target by its name, which is also its file under fuzz_targets/ and its folder of
+/// kept inputs under tests/fuzz_regressions/.
+pub const TARGETS: [(&str, Target); 5] = [
+    ("front_matter", front_matter),
+    ("bulletin", bulletin),
+    ("csv_numbers", csv_numbers),
+    ("shortcodes", shortcodes),
+    ("periods_calendar", periods_calendar),
+];
+
 /// A `csv_numbers` input holding this line is a description (`data/x.toml`) above it and the
 /// CSV below it.
 pub const CSV_SPLIT: &str = "\n#### csv\n";
@@ -29,17 +42,18 @@ pub fn front_matter(bytes: &[u8]) {
 /// A bulletin as `gongkai import bulletin` reads it (any bytes: UTF-8, a BOM, GB18030), and
 /// every case file it would write read back as the site reads a case.
 pub fn bulletin(bytes: &[u8]) {
-    let Ok((cases, _)) = gongkai::import::plan_bulletin(Path::new("seeds/x.txt"), bytes) else { return };
+    let Ok(plan) = gongkai::import::plan_bulletin(Path::new("seeds/x.txt"), bytes) else { return };
     let data = Datasets::default();
     let calendar = Calendar::default();
     let ctx = ParseContext { data: &data, calendar: &calendar };
-    for (name, case) in cases {
+    for (name, case) in plan.cases {
         let _ = content::parse(&Path::new("content/cases").join(name), &case, ctx);
     }
 }
 
 /// A CSV (with its description before [`CSV_SPLIT`], if there is one) as the site reads
-/// `data/`, its table and default chart drawn, and every line of the input as a figure.
+/// `data/`, its table and its charts of every kind drawn, and every line of the input as a
+/// figure.
 pub fn csv_numbers(bytes: &[u8]) {
     let split = bytes.windows(CSV_SPLIT.len()).position(|w| w == CSV_SPLIT.as_bytes());
     let mut files = Vec::new();
@@ -54,8 +68,11 @@ pub fn csv_numbers(bytes: &[u8]) {
     let (sets, _) = Datasets::parse(&files);
     let _ = sets.privacy_problems();
     if !sets.is_empty() {
-        let body = "{{ table(data=\"x.csv\") }}\n\n{{ chart(data=\"x.csv\") }}\n";
-        let _ = shortcodes::expand(Path::new("content/x.md"), body, 1, &sets);
+        let mut body = "{{ table(data=\"x.csv\") }}\n\n{{ chart(data=\"x.csv\") }}\n".to_string();
+        for kind in ["line", "stacked", "pie"] {
+            body += &format!("\n{{{{ chart(data=\"x.csv\", kind=\"{kind}\") }}}}\n");
+        }
+        let _ = shortcodes::expand(Path::new("content/x.md"), &body, 1, &sets);
     }
     for line in String::from_utf8_lossy(bytes).lines() {
         figure(line);

@@ -108,18 +108,26 @@ pub fn import_bulletins(opts: &ImportOptions) -> Result<ImportReport> {
     Ok(report)
 }
 
-/// Case files (name, content) and the problems of the entries left out.
-pub type Plan = (Vec<(String, String)>, Vec<crate::Diagnostic>);
+/// What importing one bulletin would write, without a folder to write into: see
+/// [`plan_bulletin`].
+#[derive(Debug, Clone, Default)]
+pub struct BulletinPlan {
+    /// Each case file's name and whole content.
+    pub cases: Vec<(String, String)>,
+    /// The problems of the entries that would be left out.
+    pub diagnostics: Vec<crate::Diagnostic>,
+}
 
-/// The case files, name and content, that importing the bulletin `bytes` read from `file`
-/// would write, and the problems of the entries it would leave out: the import without a
-/// folder, for what must take any bytes at all (the fuzz targets and their regression tests).
-pub fn plan_bulletin(file: &Path, bytes: &[u8]) -> Result<Plan> {
+/// The import of the bulletin `bytes` read from `file`, without a folder: for what must take
+/// any bytes at all (the fuzz targets and their regression tests).
+pub fn plan_bulletin(file: &Path, bytes: &[u8]) -> Result<BulletinPlan> {
     let mut report = ImportReport::default();
     let cases = plan(file, bytes, &SharedFields::default(), &mut report.diagnostics)?;
     let cases = refuse_personal_numbers(cases, &mut report);
-    let diagnostics = report.diagnostics.into_iter().map(crate::privacy::mask_diagnostic).collect();
-    Ok((cases.into_iter().map(|c| (c.name, c.content)).collect(), diagnostics))
+    Ok(BulletinPlan {
+        cases: cases.into_iter().map(|c| (c.name, c.content)).collect(),
+        diagnostics: report.diagnostics.into_iter().map(crate::privacy::mask_diagnostic).collect(),
+    })
 }
 
 /// Decodes and parses one bulletin into the cases it holds; what could not be read goes to
