@@ -52,20 +52,7 @@ impl Usage {
 fn clamped(base: &str, target: &str) -> String {
     let target =
         percent_encoding::percent_decode_str(&target.replace('\\', "/")).decode_utf8_lossy().into_owned();
-    let mut parts: Vec<&str> = if target.starts_with('/') {
-        Vec::new()
-    } else {
-        base.split('/').filter(|s| !s.is_empty()).collect()
-    };
-    for seg in target.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
+    let parts = super::links::join(base, &target, true).unwrap_or_default();
     parts.join("/").to_lowercase()
 }
 

@@ -93,9 +93,9 @@ pub(crate) fn is_external(url: &str) -> bool {
         || url.starts_with("//")
 }
 
-/// The output file a link from the page at `base` (e.g. `cases/a/`) reaches, if any.
-pub(crate) fn resolve(base: &str, target: &str, exists: &dyn Fn(&str) -> bool) -> Option<String> {
-    let target = percent_decode(target);
+/// The path segments a link from the page at `base` to `target` (decoded) reaches: `None` when
+/// `..` climbs past the site root, or, with `clamp`, the root itself, as a browser takes it.
+pub(crate) fn join<'a>(base: &'a str, target: &'a str, clamp: bool) -> Option<Vec<&'a str>> {
     let mut parts: Vec<&str> = if target.starts_with('/') {
         Vec::new()
     } else {
@@ -105,11 +105,20 @@ pub(crate) fn resolve(base: &str, target: &str, exists: &dyn Fn(&str) -> bool) -
         match seg {
             "" | "." => {}
             ".." => {
-                parts.pop()?;
+                if parts.pop().is_none() && !clamp {
+                    return None;
+                }
             }
             s => parts.push(s),
         }
     }
+    Some(parts)
+}
+
+/// The output file a link from the page at `base` (e.g. `cases/a/`) reaches, if any.
+pub(crate) fn resolve(base: &str, target: &str, exists: &dyn Fn(&str) -> bool) -> Option<String> {
+    let target = percent_decode(target);
+    let parts = join(base, &target, false)?;
     let joined = parts.join("/");
     [joined.clone(), format!("{joined}/index.html"), format!("{joined}index.html")]
         .into_iter()
