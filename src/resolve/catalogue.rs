@@ -84,15 +84,6 @@ pub struct Tally {
     pub missing: usize,
 }
 
-impl std::ops::AddAssign for Tally {
-    fn add_assign(&mut self, o: Tally) {
-        self.due += o.due;
-        self.on_time += o.on_time;
-        self.late += o.late;
-        self.missing += o.missing;
-    }
-}
-
 impl Tally {
     pub fn add(&mut self, state: &State) {
         match state {
