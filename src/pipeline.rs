@@ -29,6 +29,10 @@ pub struct Prepared {
     /// What party-only pages drew on in earlier releases: a table once behind a party-only
     /// notice stays party-only after the notice is made public or stops using it.
     pub historic: Vec<crate::resolve::audience::Usage>,
+    /// The hash of everything every output job reads besides the pages: this gongkai, the
+    /// settings, templates, data, static files and release history. Part of every job's
+    /// fingerprint, so a change to any of them renders everything again.
+    pub salt: render::Fingerprint,
 }
 
 impl Prepared {
@@ -43,8 +47,8 @@ impl Prepared {
             diagnostics.extend(e);
             config::Config::default()
         });
-        let loaded = load::load(root, &config.theme)?;
-        diagnostics.extend(loaded.diagnostics);
+        let mut loaded = load::load(root, &config.theme)?;
+        diagnostics.extend(std::mem::take(&mut loaded.diagnostics));
         let (datasets, data_diagnostics) = data::Datasets::parse(&loaded.data);
         diagnostics.extend(data_diagnostics);
         diagnostics.extend(datasets.privacy_problems());
@@ -53,6 +57,7 @@ impl Prepared {
         let mut statics: BTreeMap<String, Vec<u8>> =
             render::templates::STATICS.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect();
         diagnostics.extend(privacy_in_files(config_text.as_deref(), &loaded.templates, &loaded.statics));
+        let salt = salt(config_text.as_deref(), &loaded, &history);
         statics.extend(loaded.statics);
         let texts = loaded.content.into_iter().map(|f| (f.rel, f.text)).collect();
         let historic = historic_party_usage(&history, &datasets, &config.calendar)?;
@@ -67,6 +72,7 @@ impl Prepared {
             search: opts.search,
             audience: opts.audience,
             historic,
+            salt,
         })
     }
 
@@ -152,6 +158,7 @@ impl Prepared {
             data: &library.data,
             editions,
             search: self.search,
+            kinds: render::jobs::by_kind(&library.pages),
         }
     }
 
@@ -166,6 +173,35 @@ impl Prepared {
             .map(|(p, b)| (p.clone(), b.clone()))
             .collect()
     }
+}
+
+/// See [`Prepared::salt`]. Each part is length-prefixed so that no two inputs hash alike.
+fn salt(config: Option<&str>, loaded: &load::Loaded, history: &History) -> render::Fingerprint {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut part = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    part(versions::manifest::generator().as_bytes());
+    part(config.unwrap_or_default().as_bytes());
+    for (name, text) in &loaded.templates {
+        part(name.as_bytes());
+        part(text.as_bytes());
+    }
+    for (path, bytes) in &loaded.data {
+        part(path.to_string_lossy().as_bytes());
+        part(bytes);
+    }
+    for (path, bytes) in &loaded.statics {
+        part(path.as_bytes());
+        part(bytes);
+    }
+    for (version, hash) in history.published() {
+        part(version.as_bytes());
+        part(hash.as_bytes());
+    }
+    h.finalize().into()
 }
 
 /// Adds (or replaces) the site manifest: the hash of every other output, and of the published

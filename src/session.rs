@@ -25,7 +25,7 @@ struct Built {
     editions: Vec<Edition>,
     library: Library,
     /// Fingerprint and output paths of every job, by the job's key.
-    jobs: HashMap<String, (u64, Vec<String>)>,
+    jobs: HashMap<String, (crate::render::Fingerprint, Vec<String>)>,
     /// Whether the search index waits to be brought up to date (see `refresh_deferred`).
     search_stale: bool,
 }
@@ -99,7 +99,7 @@ impl Session {
             return Ok(Changed::default());
         }
         let renderer = built.prepared.renderer(&built.library, &built.editions);
-        let planned = renderer.plan().into_iter().find(|p| p.job == Job::Search);
+        let planned = renderer.plan(&built.prepared.salt).into_iter().find(|p| p.job == Job::Search);
         let outputs = renderer.render_jobs(&[Job::Search], None)?.pop().unwrap_or_default();
         let mut changed = Changed::default();
         let key = format!("{:?}", Job::Search);
@@ -130,7 +130,7 @@ impl Session {
         let library = resolve(&mut prepared, pages, &self.opts, diagnostics)?;
         let mut built = Built { prepared, editions, library, jobs: HashMap::new(), search_stale: false };
         let renderer = built.prepared.renderer(&built.library, &built.editions);
-        let plan = renderer.plan();
+        let plan = renderer.plan(&built.prepared.salt);
         let jobs: Vec<Job> = plan.iter().map(|p| p.job.clone()).collect();
         let rendered = renderer.render_jobs(&jobs, None)?;
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -231,7 +231,7 @@ fn render_stale(
     changed: &mut Changed,
 ) -> Result<()> {
     let renderer = built.prepared.renderer(&built.library, &built.editions);
-    let plan = renderer.plan();
+    let plan = renderer.plan(&built.prepared.salt);
     let mut stale = Vec::new();
     for p in &plan {
         if built.jobs.get(&p.key).is_some_and(|(fp, _)| *fp == p.fingerprint) {

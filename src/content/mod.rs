@@ -30,6 +30,7 @@ pub enum Kind {
 
 impl Kind {
     pub const LISTED: [Kind; 3] = [Kind::Case, Kind::Disclosure, Kind::Review];
+    pub const ALL: [Kind; 4] = [Kind::Case, Kind::Disclosure, Kind::Review, Kind::Page];
 
     pub fn from_folder(folder: &str) -> Kind {
         match folder {

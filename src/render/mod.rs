@@ -2,6 +2,7 @@
 //! parallel. Every output of a build is one `Job`.
 
 pub mod i18n;
+pub mod jobs;
 pub mod orgs;
 pub mod qr;
 pub mod search;
@@ -19,46 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tera::{Context, Tera};
 use views::{Card, PageView};
 
-/// One unit of rendering, producing one or more output files.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Job {
-    Home,
-    NotFound,
-    Page(usize),
-    /// A kind's index, 1-based page number.
-    Section(Kind, usize),
-    TaxonomyIndex(usize),
-    /// Taxonomy, term, 1-based page number.
-    Term(usize, usize, usize),
-    Feed(Kind),
-    Sitemap,
-    /// `/archive/`: the list of released editions.
-    Archive,
-    /// A disclosure group of `Library::groups`, 1-based page number.
-    Group(usize, usize),
-    /// `/data/`: the list of datasets.
-    DataIndex,
-    /// `/data/NAME/`: one dataset (index in `Datasets`).
-    Dataset(usize),
-    /// `/data/NAME.csv`: the dataset's CSV as UTF-8 with a BOM, and a workbook as it was saved.
-    DataCsv(usize),
-    /// The search index: many shard files from every page.
-    Search,
-    /// `/orgs/`: the organisation tree with its disclosure rates.
-    OrgIndex,
-    /// `/orgs/NAME/`: one organisation's catalogue (index in the tree).
-    Org(usize),
-}
-
-/// A job with the fingerprint of everything its output depends on, so that `serve` can
-/// re-render only what a change touched.
-pub struct Planned {
-    pub job: Job,
-    /// What the job is, stable across builds: a page job is named by its page's address, not
-    /// its position, so that a page moving in the order does not look like a change.
-    pub key: String,
-    pub fingerprint: u64,
-}
+pub use jobs::{Fingerprint, Inputs, Job, Planned};
 
 /// What the whole site shares in every template.
 #[derive(Serialize)]
@@ -103,6 +65,8 @@ pub struct Renderer<'a> {
     pub data: &'a crate::data::Datasets,
     /// Whether to build the search index (off only to measure what it costs).
     pub search: bool,
+    /// The pages of each kind (see [`jobs::by_kind`]).
+    pub kinds: [Vec<usize>; 4],
 }
 
 impl Renderer<'_> {
@@ -159,132 +123,8 @@ impl Renderer<'_> {
             Job::DataCsv(i) => {
                 Ok(crate::data::view::downloads(self.data.get(*i).context("a dataset index")?))
             }
-            job => self.render(job).map(|out| vec![out]),
+            job => self.render(job, &self.inputs(job)).map(|out| vec![out]),
         }
-    }
-
-    /// Every job with its fingerprint: the job itself, the build's date and audience, and what
-    /// of the pages its output shows or counts (their address and source hash, counts, names).
-    pub fn plan(&self) -> Vec<Planned> {
-        use std::hash::{Hash, Hasher};
-        let pages: Vec<u64> = self
-            .library
-            .pages
-            .par_iter()
-            .map(|p| {
-                let mut h = std::hash::DefaultHasher::new();
-                (&p.path, &p.hash).hash(&mut h);
-                h.finish()
-            })
-            .collect();
-        self.jobs()
-            .into_par_iter()
-            .map(|job| {
-                let mut h = std::hash::DefaultHasher::new();
-                (self.library.as_of, self.library.audience).hash(&mut h);
-                if !matches!(job, Job::Page(_)) {
-                    job.hash(&mut h);
-                }
-                self.hash_inputs(&job, &pages, &mut h);
-                let key = match &job {
-                    Job::Page(i) => format!("page:{}", self.library.pages[*i].path),
-                    job => format!("{job:?}"),
-                };
-                Planned { fingerprint: h.finish(), key, job }
-            })
-            .collect()
-    }
-
-    /// Feeds `h` what a job's output depends on besides the job itself. A listing page shows
-    /// its own slice of pages and the total count, never the pages of its other pages.
-    fn hash_inputs(&self, job: &Job, pages: &[u64], h: &mut impl std::hash::Hasher) {
-        use std::hash::Hash;
-        let lib = self.library;
-        let per = self.config.paginate;
-        let slice = |items: &[usize], number: usize, h: &mut dyn std::hash::Hasher| {
-            items.len().hash(&mut HashInto(h));
-            for &i in items.iter().skip((number - 1) * per).take(per) {
-                pages[i].hash(&mut HashInto(h));
-            }
-        };
-        let all = |items: &mut dyn Iterator<Item = usize>, h: &mut dyn std::hash::Hasher| {
-            for i in items {
-                pages[i].hash(&mut HashInto(h));
-            }
-        };
-        let of_kind = |kind| lib.of_kind(kind).map(|(i, _)| i).collect::<Vec<_>>();
-        match job {
-            Job::Page(i) => pages[*i].hash(h),
-            Job::Home => {
-                all(&mut lib.of_kind(Kind::Disclosure).map(|(i, _)| i), h);
-                all(&mut lib.of_kind(Kind::Case).take(10).map(|(i, _)| i), h);
-                all(&mut lib.of_kind(Kind::Review).take(3).map(|(i, _)| i), h);
-            }
-            // disclosure listings also carry the counts of every disclosure group
-            Job::Section(Kind::Disclosure, _) | Job::Group(..) | Job::OrgIndex | Job::Org(_) => {
-                all(&mut of_kind(Kind::Disclosure).into_iter(), h)
-            }
-            Job::Section(kind, number) => slice(&of_kind(*kind), *number, h),
-            Job::Feed(kind) => {
-                let items = of_kind(*kind);
-                all(&mut items.iter().copied().take(50), h);
-                lib.of_kind(*kind).filter_map(|(_, p)| p.date).max().hash(h);
-            }
-            Job::TaxonomyIndex(t) => {
-                for term in &lib.taxonomies[*t].terms {
-                    (&term.name, &term.slug, term.pages.len()).hash(h);
-                }
-            }
-            Job::Term(t, i, number) => {
-                let tax = &lib.taxonomies[*t];
-                let term = &tax.terms[*i];
-                slice(&term.pages, *number, h);
-                for child in children(tax, term) {
-                    (child.name, child.slug, child.count).hash(h);
-                }
-            }
-            Job::Sitemap => {
-                for p in &lib.pages {
-                    (&p.path, p.date).hash(h);
-                }
-            }
-            Job::Search => all(&mut (0..lib.pages.len()), h),
-            Job::NotFound | Job::Archive | Job::DataIndex | Job::Dataset(_) | Job::DataCsv(_) => {}
-        }
-    }
-
-    pub fn jobs(&self) -> Vec<Job> {
-        let lib = self.library;
-        // the archive page exists before the first release too, so its link never breaks
-        let mut jobs = vec![Job::Search, Job::Home, Job::NotFound, Job::Sitemap, Job::Archive];
-        jobs.extend((0..lib.pages.len()).map(Job::Page));
-        for kind in Kind::LISTED {
-            let n = lib.of_kind(kind).count();
-            jobs.extend((1..=self.page_count(n)).map(|p| Job::Section(kind, p)));
-            jobs.push(Job::Feed(kind));
-        }
-        for (g, group) in lib.groups.iter().enumerate() {
-            jobs.extend((1..=self.page_count(group.pages.len())).map(|p| Job::Group(g, p)));
-        }
-        for (t, tax) in lib.taxonomies.iter().enumerate() {
-            jobs.push(Job::TaxonomyIndex(t));
-            for (i, term) in tax.terms.iter().enumerate() {
-                jobs.extend((1..=self.page_count(term.pages.len())).map(|p| Job::Term(t, i, p)));
-            }
-        }
-        if let Some(cat) = &lib.catalogue {
-            jobs.push(Job::OrgIndex);
-            jobs.extend((0..cat.tree.orgs.len()).map(Job::Org));
-        }
-        if !self.data.is_empty() {
-            jobs.push(Job::DataIndex);
-            jobs.extend((0..self.data.len()).flat_map(|i| [Job::Dataset(i), Job::DataCsv(i)]));
-        }
-        jobs
-    }
-
-    fn page_count(&self, items: usize) -> usize {
-        items.div_ceil(self.config.paginate).max(1)
     }
 
     fn t(&self) -> &'static i18n::Strings {
@@ -313,31 +153,27 @@ impl Renderer<'_> {
         Card::new(page, self.library.as_of, self.t())
     }
 
-    fn render(&self, job: &Job) -> Result<crate::write::Output> {
+    /// One page of HTML for `job`, from the pages its declared `inputs` name.
+    fn render(&self, job: &Job, inputs: &Inputs) -> Result<crate::write::Output> {
         let lib = self.library;
+        let cards =
+            |name: &str| inputs.pages(name).iter().map(|&i| self.card(&lib.pages[i])).collect::<Vec<_>>();
+        let total = || inputs.facts.first().and_then(|n| n.parse().ok()).unwrap_or(0);
         let mut ctx = Context::new();
         let (path, template) = match job {
             Job::Home => {
-                let cards =
-                    |kind, n| lib.of_kind(kind).take(n).map(|(_, p)| self.card(p)).collect::<Vec<_>>();
-                ctx.insert("cases", &cards(Kind::Case, 10));
+                for (name, _) in &inputs.lists {
+                    ctx.insert(*name, &cards(name));
+                }
                 ctx.insert("editions", self.editions);
-                ctx.insert("reviews", &cards(Kind::Review, 3));
-                ctx.insert("disclosures", &cards(Kind::Disclosure, 5));
-                let open: Vec<Card> = lib
-                    .of_kind(Kind::Disclosure)
-                    .map(|(_, p)| self.card(p))
-                    .filter(|c| c.disclosure.as_ref().is_some_and(|d| d.status == Some("open")))
-                    .collect();
-                ctx.insert("open_notices", &open);
                 (String::new(), "index.html")
             }
             Job::NotFound => {
                 ctx.insert("site", &SiteView { root: base_path(&self.config.base_url), ..self.site("") });
                 return Ok(("404.html".into(), self.tera.render("404.html", &ctx)?.into_bytes()));
             }
-            Job::Page(i) => {
-                let page = &lib.pages[*i];
+            Job::Page(_) => {
+                let page = &lib.pages[*inputs.pages("page").first().context("a page job names its page")?];
                 ctx.insert("page", &PageView::new(page, lib.as_of));
                 ctx.insert("print", &self.print_view(page));
                 let template = match page.kind {
@@ -350,13 +186,12 @@ impl Renderer<'_> {
             }
             Job::Section(kind, number) => {
                 let base = format!("{}/", kind.folder());
-                let items: Vec<&Page> = lib.of_kind(*kind).map(|(_, p)| p).collect();
                 let title = self.t()[kind.key()].clone();
                 ctx.insert("feed", &format!("{base}atom.xml"));
                 if *kind == Kind::Disclosure {
                     ctx.insert("groups", &self.group_links());
                 }
-                (self.listing(&mut ctx, &base, &title, &items, *number), "list.html")
+                (self.listing(&mut ctx, &base, &title, cards("pages"), total(), *number), "list.html")
             }
             Job::TaxonomyIndex(t) => {
                 let tax = &lib.taxonomies[*t];
@@ -367,29 +202,27 @@ impl Renderer<'_> {
                 let tax = &lib.taxonomies[*t];
                 let term = &tax.terms[*i];
                 let base = format!("{}/{}/", tax.key, term.slug);
-                let items: Vec<&Page> = term.pages.iter().map(|&i| &lib.pages[i]).collect();
                 // the term page needs the taxonomy's key, not the list of all its terms
                 ctx.insert("taxonomy", &serde_json::json!({ "key": tax.key }));
                 ctx.insert("term", term);
                 ctx.insert("children", &children(tax, term));
                 let title = format!("{}：{}", self.t()[tax.key], term.name);
-                (self.listing(&mut ctx, &base, &title, &items, *number), "list.html")
+                (self.listing(&mut ctx, &base, &title, cards("pages"), total(), *number), "list.html")
             }
             Job::Group(g, number) => {
                 let group = &lib.groups[*g];
-                let items: Vec<&Page> = group.pages.iter().map(|&i| &lib.pages[i]).collect();
                 let title = match group.facet {
                     "open" => group.name.clone(),
                     facet => format!("{}：{}", self.t()[facet], group.name),
                 };
                 ctx.insert("groups", &self.group_links());
-                (self.listing(&mut ctx, &group.path, &title, &items, *number), "list.html")
+                (self.listing(&mut ctx, &group.path, &title, cards("pages"), total(), *number), "list.html")
             }
             Job::Archive => {
                 ctx.insert("editions", self.editions);
                 ("archive/".to_string(), "archive.html")
             }
-            Job::Feed(kind) => return self.feed(*kind),
+            Job::Feed(kind) => return self.feed(*kind, inputs),
             Job::Sitemap => return self.sitemap(),
             Job::DataIndex => {
                 ctx.insert("datasets", &crate::data::view::index(self.data));
@@ -432,23 +265,29 @@ impl Renderer<'_> {
         PrintView { qr: qr::svg(&address, &label), address }
     }
 
-    /// Fills a paginated listing and returns its path.
-    fn listing(&self, ctx: &mut Context, base: &str, title: &str, items: &[&Page], number: usize) -> String {
-        let per = self.config.paginate;
-        let total = self.page_count(items.len());
+    /// Fills a paginated listing of `total` pages, `cards` being those of page `number`, and
+    /// returns its path.
+    fn listing(
+        &self,
+        ctx: &mut Context,
+        base: &str,
+        title: &str,
+        cards: Vec<Card>,
+        total: usize,
+        number: usize,
+    ) -> String {
+        let pages = self.page_count(total);
         let page_path = |n: usize| if n == 1 { base.to_string() } else { format!("{base}page/{n}/") };
-        let cards: Vec<Card> =
-            items.iter().skip((number - 1) * per).take(per).map(|p| self.card(p)).collect();
         ctx.insert("title", title);
         ctx.insert("pages", &cards);
-        ctx.insert("count", &items.len());
+        ctx.insert("count", &total);
         ctx.insert(
             "paginator",
             &Paginator {
                 number,
-                total,
+                total: pages,
                 prev: (number > 1).then(|| page_path(number - 1)),
-                next: (number < total).then(|| page_path(number + 1)),
+                next: (number < pages).then(|| page_path(number + 1)),
             },
         );
         page_path(number)
@@ -467,10 +306,11 @@ impl Renderer<'_> {
         out
     }
 
-    fn feed(&self, kind: Kind) -> Result<crate::write::Output> {
+    fn feed(&self, kind: Kind, inputs: &Inputs) -> Result<crate::write::Output> {
+        let lib = self.library;
         let pages: Vec<PageView> =
-            self.library.of_kind(kind).take(50).map(|(_, p)| PageView::new(p, self.library.as_of)).collect();
-        let updated = self.library.of_kind(kind).filter_map(|(_, p)| p.date).max();
+            inputs.pages("pages").iter().map(|&i| PageView::new(&lib.pages[i], lib.as_of)).collect();
+        let updated = self.of_kind(kind).iter().filter_map(|&i| lib.pages[i].date).max();
         let mut ctx = Context::new();
         ctx.insert("site", &self.site(""));
         ctx.insert("title", &self.t()[kind.key()]);
@@ -496,18 +336,6 @@ impl Renderer<'_> {
         ctx.insert("site", &self.site(""));
         ctx.insert("urls", &urls);
         Ok(("sitemap.xml".into(), self.tera.render("sitemap.xml", &ctx)?.into_bytes()))
-    }
-}
-
-/// Lets `Hash::hash` write into a `dyn Hasher`.
-struct HashInto<'a>(&'a mut dyn std::hash::Hasher);
-
-impl std::hash::Hasher for HashInto<'_> {
-    fn finish(&self) -> u64 {
-        self.0.finish()
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.0.write(bytes)
     }
 }
 

@@ -54,6 +54,14 @@ pub struct DisclosureView<'a> {
     pub approval: Vec<(&'static str, &'a str, String)>,
 }
 
+/// Whether `page` is a notice whose window is open on `as_of` (the home page's 正在公示).
+pub fn is_open(page: &Page, as_of: NaiveDate) -> bool {
+    match &page.extra {
+        Extra::Disclosure(d) => d.status(as_of) == Some(crate::content::disclosure::NoticeStatus::Open),
+        _ => false,
+    }
+}
+
 impl<'a> DisclosureView<'a> {
     pub fn new(d: &'a DisclosureExtra, as_of: NaiveDate) -> Self {
         let status = d.status(as_of);

@@ -1,0 +1,266 @@
+//! The output jobs of a build and what each reads. Every job declares its inputs once, in
+//! [`Renderer::inputs`]: rendering takes the pages it shows from that declaration, and the
+//! fingerprint that `serve` and the build cache compare is the hash of exactly that
+//! declaration, so the two cannot drift apart.
+
+use super::Renderer;
+use crate::content::Kind;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::hash::{Hash, Hasher};
+
+/// One unit of rendering, producing one or more output files.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Job {
+    Home,
+    NotFound,
+    Page(usize),
+    /// A kind's index, 1-based page number.
+    Section(Kind, usize),
+    TaxonomyIndex(usize),
+    /// Taxonomy, term, 1-based page number.
+    Term(usize, usize, usize),
+    Feed(Kind),
+    Sitemap,
+    /// `/archive/`: the list of released editions.
+    Archive,
+    /// A disclosure group of `Library::groups`, 1-based page number.
+    Group(usize, usize),
+    /// `/data/`: the list of datasets.
+    DataIndex,
+    /// `/data/NAME/`: one dataset (index in `Datasets`).
+    Dataset(usize),
+    /// `/data/NAME.csv`: the dataset's CSV as UTF-8 with a BOM, and a workbook as it was saved.
+    DataCsv(usize),
+    /// The search index: many shard files from every page.
+    Search,
+    /// `/orgs/`: the organisation tree with its disclosure rates.
+    OrgIndex,
+    /// `/orgs/NAME/`: one organisation's catalogue (index in the tree).
+    Org(usize),
+}
+
+/// What one job reads from the library besides what every job reads (settings, templates,
+/// data, the release history, the date and the audience: the build's `salt`).
+#[derive(Debug, Default, Clone)]
+pub struct Inputs {
+    /// The pages the output shows, under the name its template knows them by, in order.
+    pub lists: Vec<(&'static str, Vec<usize>)>,
+    /// Kinds whose every page the output counts or summarises (group counts, the sitemap,
+    /// the search index).
+    pub all_of: Vec<Kind>,
+    /// Other figures the output prints: a listing's total, terms' names and counts.
+    pub facts: Vec<String>,
+}
+
+impl Inputs {
+    fn list(name: &'static str, pages: Vec<usize>) -> Inputs {
+        Inputs { lists: vec![(name, pages)], ..Default::default() }
+    }
+
+    /// The pages shown under `name`.
+    pub fn pages(&self, name: &str) -> &[usize] {
+        self.lists.iter().find(|(n, _)| *n == name).map(|(_, p)| p.as_slice()).unwrap_or(&[])
+    }
+}
+
+/// A strong, persistent fingerprint: SHA-256, because the build cache keeps it between runs
+/// and a collision would publish a stale page.
+pub type Fingerprint = [u8; 32];
+
+/// A job with the fingerprint of everything its output depends on.
+pub struct Planned {
+    pub job: Job,
+    /// What the job is, stable across builds: a page job is named by its page's address, not
+    /// its position, so that a page moving in the order does not look like a change.
+    pub key: String,
+    pub fingerprint: Fingerprint,
+}
+
+/// Lets `Hash` feed SHA-256.
+struct ShaHasher(Sha256);
+
+impl Hasher for ShaHasher {
+    fn finish(&self) -> u64 {
+        let digest = self.0.clone().finalize();
+        u64::from_le_bytes(digest[..8].try_into().expect("eight bytes"))
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes)
+    }
+}
+
+impl Renderer<'_> {
+    pub fn jobs(&self) -> Vec<Job> {
+        let lib = self.library;
+        // the archive page exists before the first release too, so its link never breaks
+        let mut jobs = vec![Job::Search, Job::Home, Job::NotFound, Job::Sitemap, Job::Archive];
+        jobs.extend((0..lib.pages.len()).map(Job::Page));
+        for kind in Kind::LISTED {
+            let n = self.of_kind(kind).len();
+            jobs.extend((1..=self.page_count(n)).map(|p| Job::Section(kind, p)));
+            jobs.push(Job::Feed(kind));
+        }
+        for (g, group) in lib.groups.iter().enumerate() {
+            jobs.extend((1..=self.page_count(group.pages.len())).map(|p| Job::Group(g, p)));
+        }
+        for (t, tax) in lib.taxonomies.iter().enumerate() {
+            jobs.push(Job::TaxonomyIndex(t));
+            for (i, term) in tax.terms.iter().enumerate() {
+                jobs.extend((1..=self.page_count(term.pages.len())).map(|p| Job::Term(t, i, p)));
+            }
+        }
+        if let Some(cat) = &lib.catalogue {
+            jobs.push(Job::OrgIndex);
+            jobs.extend((0..cat.tree.orgs.len()).map(Job::Org));
+        }
+        if !self.data.is_empty() {
+            jobs.push(Job::DataIndex);
+            jobs.extend((0..self.data.len()).flat_map(|i| [Job::Dataset(i), Job::DataCsv(i)]));
+        }
+        jobs
+    }
+
+    /// The declaration: what `job` reads from the library.
+    pub fn inputs(&self, job: &Job) -> Inputs {
+        let lib = self.library;
+        let per = self.config.paginate;
+        let slice = |items: &[usize], number: usize| {
+            let mut inputs =
+                Inputs::list("pages", items.iter().skip((number - 1) * per).take(per).copied().collect());
+            inputs.facts.push(items.len().to_string());
+            inputs
+        };
+        let first = |kind, n| self.of_kind(kind).iter().take(n).copied().collect::<Vec<_>>();
+        match job {
+            Job::Page(i) => Inputs::list("page", vec![*i]),
+            Job::Home => {
+                let open = self
+                    .of_kind(Kind::Disclosure)
+                    .iter()
+                    .copied()
+                    .filter(|&i| super::views::is_open(&lib.pages[i], lib.as_of))
+                    .collect();
+                Inputs {
+                    lists: vec![
+                        ("cases", first(Kind::Case, 10)),
+                        ("reviews", first(Kind::Review, 3)),
+                        ("disclosures", first(Kind::Disclosure, 5)),
+                        ("open_notices", open),
+                    ],
+                    ..Default::default()
+                }
+            }
+            Job::Section(kind, number) => {
+                let mut inputs = slice(self.of_kind(*kind), *number);
+                if *kind == Kind::Disclosure {
+                    // the side navigation counts every group
+                    inputs.all_of.push(Kind::Disclosure);
+                }
+                inputs
+            }
+            Job::Group(g, number) => {
+                let mut inputs = slice(&lib.groups[*g].pages, *number);
+                inputs.all_of.push(Kind::Disclosure);
+                inputs
+            }
+            Job::Term(t, i, number) => {
+                let tax = &lib.taxonomies[*t];
+                let term = &tax.terms[*i];
+                let mut inputs = slice(&term.pages, *number);
+                for child in super::children(tax, term) {
+                    inputs.facts.push(format!("{}\t{}\t{}", child.name, child.slug, child.count));
+                }
+                inputs
+            }
+            Job::TaxonomyIndex(t) => Inputs {
+                facts: lib.taxonomies[*t]
+                    .terms
+                    .iter()
+                    .map(|term| format!("{}\t{}\t{}", term.name, term.slug, term.pages.len()))
+                    .collect(),
+                ..Default::default()
+            },
+            Job::Feed(kind) => {
+                let mut inputs = Inputs::list("pages", first(*kind, 50));
+                let updated = self.of_kind(*kind).iter().filter_map(|&i| lib.pages[i].date).max();
+                inputs.facts.push(format!("{updated:?}"));
+                inputs
+            }
+            Job::OrgIndex | Job::Org(_) => Inputs { all_of: vec![Kind::Disclosure], ..Default::default() },
+            Job::Sitemap | Job::Search => Inputs { all_of: Kind::ALL.to_vec(), ..Default::default() },
+            Job::NotFound | Job::Archive | Job::DataIndex | Job::Dataset(_) | Job::DataCsv(_) => {
+                Inputs::default()
+            }
+        }
+    }
+
+    /// Every job with its fingerprint: `salt` (what every job reads), the job itself and the
+    /// hash of its declared inputs.
+    pub fn plan(&self, salt: &[u8]) -> Vec<Planned> {
+        let pages: Vec<Fingerprint> = self
+            .library
+            .pages
+            .par_iter()
+            .map(|p| {
+                Sha256::new().chain_update(&p.path).chain_update([0]).chain_update(&p.hash).finalize().into()
+            })
+            .collect();
+        let kinds: Vec<(Kind, Fingerprint)> = Kind::ALL
+            .iter()
+            .map(|&kind| {
+                let mut h = Sha256::new();
+                for &i in self.of_kind(kind) {
+                    h.update(pages[i]);
+                }
+                (kind, h.finalize().into())
+            })
+            .collect();
+        self.jobs()
+            .into_par_iter()
+            .map(|job| {
+                let mut h = ShaHasher(Sha256::new());
+                salt.hash(&mut h);
+                (self.library.as_of, self.library.audience, self.search).hash(&mut h);
+                let inputs = self.inputs(&job);
+                if !matches!(job, Job::Page(_)) {
+                    job.hash(&mut h);
+                }
+                for (name, list) in &inputs.lists {
+                    (name, list.len()).hash(&mut h);
+                    for &i in list {
+                        pages[i].hash(&mut h);
+                    }
+                }
+                for kind in &inputs.all_of {
+                    kinds.iter().find(|(k, _)| k == kind).map(|(_, f)| f).hash(&mut h);
+                }
+                inputs.facts.hash(&mut h);
+                let key = match &job {
+                    Job::Page(i) => format!("page:{}", self.library.pages[*i].path),
+                    job => format!("{job:?}"),
+                };
+                Planned { fingerprint: h.0.finalize().into(), key, job }
+            })
+            .collect()
+    }
+
+    /// The pages of one kind, in the library's order.
+    pub(super) fn of_kind(&self, kind: Kind) -> &[usize] {
+        &self.kinds[kind as usize]
+    }
+
+    pub(super) fn page_count(&self, items: usize) -> usize {
+        items.div_ceil(self.config.paginate).max(1)
+    }
+}
+
+/// The pages of each kind, indexed by `Kind as usize`: listings look them up once per build
+/// instead of filtering the whole library for every listing page.
+pub fn by_kind(pages: &[crate::content::Page]) -> [Vec<usize>; 4] {
+    let mut out: [Vec<usize>; 4] = Default::default();
+    for (i, p) in pages.iter().enumerate() {
+        out[p.kind as usize].push(i);
+    }
+    out
+}
