@@ -217,7 +217,7 @@ fn bench_size(n: usize, dir: &Path, settings: &Settings) -> anyhow::Result<Row> 
     let mut g_runs = Vec::new();
     for i in 0..=settings.runs {
         let label = if i == 0 { "cold" } else { "run" };
-        let (run, pages, files) = gongkai_build(&site, &dir.join(format!("public-{i}")), label)?;
+        let (run, pages, files) = gongkai_build(&site, &dir.join(format!("public-{i}")), label, false)?;
         counts = (pages, files);
         g_runs.push(run);
     }
@@ -237,11 +237,21 @@ fn bench_size(n: usize, dir: &Path, settings: &Settings) -> anyhow::Result<Row> 
     let mut g_rebuild = None;
     let mut h_rebuild = None;
     if settings.rebuild {
-        g_rebuild = Some(gongkai_build(&site, &last_out, "rebuild")?.0);
+        g_rebuild = Some(gongkai_build(&site, &last_out, "rebuild", false)?.0);
         if let (Some(bin), Some(src)) = (&settings.hugo, &hugo_site) {
             let out = dir.join(format!("hugo-public-{}", settings.runs));
             h_rebuild = Some(hugo_build(bin, src, &out, "rebuild")?);
         }
+    }
+
+    if settings.rebuild {
+        // the build cache: one build fills it, then one edited file is built again
+        gongkai_build(&site, &last_out, "fill", true)?;
+        let edited = site.join("content/cases/case-00001.md");
+        let mut text = std::fs::read_to_string(&edited)?;
+        text.push_str("\n补充一句：本案例已更新。\n");
+        std::fs::write(&edited, text)?;
+        gongkai_build(&site, &last_out, "edit-1", true)?;
     }
 
     let peak_of = |runs: &[Run], rebuild: &Option<Run>| {
@@ -268,9 +278,12 @@ fn bench_size(n: usize, dir: &Path, settings: &Settings) -> anyhow::Result<Row> 
 }
 
 /// One `gongkai::build` into `out`, with its wall time, CPU time and peak RSS.
-fn gongkai_build(site: &Path, out: &Path, label: &str) -> anyhow::Result<(Run, usize, usize)> {
+/// With `cache` off the build renders everything, as a first build does; on, it reuses and
+/// fills `.gongkai-cache/build/`.
+fn gongkai_build(site: &Path, out: &Path, label: &str, cache: bool) -> anyhow::Result<(Run, usize, usize)> {
     let mut opts = gongkai::BuildOptions::new(site);
     opts.out = Some(out.to_path_buf());
+    opts.cache = cache;
     let reset = reset_peak_rss();
     let cpu0 = cpu_seconds();
     let t = Instant::now();

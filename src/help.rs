@@ -126,6 +126,7 @@ const ARGS: &[(&str, &str)] = &[
     ("note", "版本说明，如 2024年度公开"),
     ("key", "保存签名私钥（十六进制）的文件"),
     ("pubkey", "用于核验签名的公钥（十六进制，或保存公钥的文件）"),
+    ("clean", "不使用构建缓存（.gongkai-cache/build/），全部页面重新生成"),
 ];
 
 /// Argument help that differs by subcommand: (subcommand path, argument id, Chinese help).

@@ -48,6 +48,11 @@ pub struct BuildOptions {
     pub search: bool,
     /// Secret ed25519 key, hex, to sign `manifest.json` with (into `manifest.json.sig`).
     pub key: Option<String>,
+    /// Reuse and keep the build cache (`.gongkai-cache/build/`): only the jobs whose inputs
+    /// changed are rendered again.
+    pub cache: bool,
+    /// Ignore what the cache holds (it is filled anew).
+    pub clean: bool,
 }
 
 impl BuildOptions {
@@ -60,6 +65,8 @@ impl BuildOptions {
             progress: None,
             search: true,
             key: None,
+            cache: true,
+            clean: false,
         }
     }
 
@@ -75,14 +82,20 @@ pub struct BuildReport {
     /// What the build says without failing (a notice counted over a year without a calendar).
     pub warnings: Vec<Diagnostic>,
     pub files: usize,
+    /// Output jobs taken from the build cache rather than rendered.
+    pub reused: usize,
     pub elapsed: Duration,
     pub out: PathBuf,
 }
 
 impl BuildReport {
     pub fn summary(&self) -> String {
+        let cached = match self.reused {
+            0 => String::new(),
+            n => format!(", {} unchanged parts from the cache", group_thousands(n)),
+        };
         format!(
-            "built {} pages ({} files) in {:.2} s into {}",
+            "built {} pages ({} files{cached}) in {:.2} s into {}",
             group_thousands(self.pages),
             group_thousands(self.files),
             self.elapsed.as_secs_f64(),
@@ -320,11 +333,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // the texts were needed by parsing only
     prepared.texts.clear();
     let renderer = prepared.renderer(&library, &editions);
-    let mut hashes: Vec<(String, String)> = renderer
-        .render_each(&renderer.jobs(), opts.progress.as_deref(), &|o| staging.put(o))?
-        .into_iter()
-        .flatten()
-        .collect();
+    let cache = match opts.cache {
+        true => write::cache::Cache::open(&opts.root, opts.audience, opts.clean)?,
+        false => None,
+    };
+    let plan = renderer.plan(&prepared.salt);
+    let entries =
+        pipeline::render_planned(&renderer, &plan, cache.as_ref(), &staging, opts.progress.as_deref())?;
+    let reused = entries.iter().filter(|(_, reused)| *reused).count();
+    let mut hashes: Vec<(String, String)> =
+        entries.iter().flat_map(|(e, _)| e.outputs.iter().cloned()).collect();
     let statics = prepared.statics_for(&library, &|p| staging.has(p));
     let extras = live_extras(opts, &prepared.history, &library)?;
     for file in statics.into_iter().chain(extras) {
@@ -340,8 +358,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     }
     let files = manifest.outputs.len() + 1 + usize::from(signature.is_some());
     staging.commit().with_context(|| format!("writing the site into {}", out.display()))?;
+    if let Some(cache) = cache {
+        // the site is in place: a cache that cannot be saved costs the next build time only
+        let _ =
+            cache.save(plan.into_iter().map(|p| p.key).zip(entries.into_iter().map(|(e, _)| e)).collect());
+    }
     let warnings = library.warnings.clone();
-    Ok(BuildReport { pages: library.pages.len(), warnings, files, elapsed: start.elapsed(), out })
+    Ok(BuildReport { pages: library.pages.len(), warnings, files, reused, elapsed: start.elapsed(), out })
 }
 
 /// What `gongkai check` found.

@@ -40,6 +40,9 @@ enum Command {
         /// File holding the secret ed25519 key (hex) that signs manifest.json (into manifest.json.sig)
         #[arg(long)]
         key: Option<PathBuf>,
+        /// Render every page again, ignoring the build cache (.gongkai-cache/build/)
+        #[arg(long)]
+        clean: bool,
     },
     /// Check everything a build checks, without writing the site
     Check {
@@ -246,9 +249,10 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Build { root, out, as_of, audience, key } => {
+        Command::Build { root, out, as_of, audience, key, clean } => {
             let mut opts = BuildOptions::new(root);
             opts.out = out;
+            opts.clean = clean;
             opts.key = key.as_deref().map(read_key).transpose()?;
             build(opts, as_of, &audience)
         }

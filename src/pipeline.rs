@@ -175,6 +175,47 @@ impl Prepared {
     }
 }
 
+/// Renders the planned jobs in parallel into `staging`, each one taken from `cache` when its
+/// fingerprint is unchanged and its outputs intact; what each job wrote, in plan order, and
+/// whether it came from the cache.
+pub fn render_planned(
+    renderer: &Renderer,
+    plan: &[render::Planned],
+    cache: Option<&write::cache::Cache>,
+    staging: &write::Staging,
+    progress: Option<&(dyn Fn(u64, u64) + Send + Sync)>,
+) -> Result<Vec<(write::cache::Entry, bool)>> {
+    use anyhow::Context as _;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let total = plan.len() as u64;
+    let done = AtomicU64::new(0);
+    plan.par_iter()
+        .map(|p| {
+            let reused = cache.and_then(|c| c.reuse(&p.key, &p.fingerprint, staging));
+            let from_cache = reused.is_some();
+            let entry = match reused {
+                Some(entry) => entry,
+                None => {
+                    let outputs =
+                        renderer.render_job(&p.job).with_context(|| format!("rendering {:?}", p.job))?;
+                    let outputs = outputs.into_iter().map(|o| staging.put(o)).collect::<Result<Vec<_>>>()?;
+                    if let Some(c) = cache {
+                        c.keep(staging, &outputs);
+                    }
+                    write::cache::Entry { fingerprint: write::cache::hex(&p.fingerprint), outputs }
+                }
+            };
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(report) = progress {
+                if n.is_multiple_of(64) || n == total {
+                    report(n, total);
+                }
+            }
+            Ok((entry, from_cache))
+        })
+        .collect()
+}
+
 /// See [`Prepared::salt`]. Each part is length-prefixed so that no two inputs hash alike.
 fn salt(config: Option<&str>, loaded: &load::Loaded, history: &History) -> render::Fingerprint {
     use sha2::{Digest, Sha256};

@@ -412,3 +412,152 @@ fn control_characters_written_as_escapes_never_reach_the_feed() {
     }
     assert!(site.read("cases/atom.xml").contains("<title>标题</title>"));
 }
+
+/// A small generator for the random edits below (xorshift64*): the same seed gives the same
+/// edits, so a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// One random page: a case, a review or a disclosure (some with an open notice window).
+fn random_page(rng: &mut Rng, n: usize) -> (String, String) {
+    let tags = ["三会一课", "主题党日", "党员教育", "乡村振兴"];
+    let regions = ["山西省/临汾市", "山西省/临汾市/浮山县", "山西省/运城市"];
+    let day = 1 + rng.below(28);
+    let month = 1 + rng.below(12);
+    match rng.below(3) {
+        0 => (
+            format!("content/cases/c{n}.md"),
+            format!(
+                "+++\ntitle = \"第{n}号经验\"\npublisher = \"某县委组织部\"\ndate = 2024-{month:02}-{day:02}\nregion = \"{}\"\ntags = [\"{}\"]\n+++\n正文{n}，编辑{}。\n",
+                regions[rng.below(3)],
+                tags[rng.below(4)],
+                rng.next() % 1000
+            ),
+        ),
+        1 => (
+            format!("content/reviews/r{n}.md"),
+            format!("+++\ntitle = \"{n}年度巡礼\"\ndate = 2024-{month:02}-{day:02}\n+++\n回顾{}。\n", rng.next() % 1000),
+        ),
+        _ => (
+            format!("content/disclosures/d{n}.md"),
+            format!(
+                "+++\ntitle = \"公示{n}\"\norg = \"示范村党支部\"\ncategory = \"发展党员\"\npublished = 2024-{month:02}-{day:02}\nnotice_from = 2024-{month:02}-{day:02}\nnotice_to = 2024-{month:02}-{:02}\n+++\n公示内容{}。\n",
+                (day + 4).min(28),
+                rng.next() % 1000
+            ),
+        ),
+    }
+}
+
+#[test]
+fn incremental_builds_equal_clean_builds_after_random_edits() {
+    let site = Site::new();
+    site.file("site.toml", "title = \"测试站\"\nbase_url = \"https://example.org/\"\npaginate = 3\n");
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut pages: Vec<String> = Vec::new();
+    for n in 0..24 {
+        let (path, text) = random_page(&mut rng, n);
+        site.file(&path, &text);
+        pages.push(path);
+    }
+    let clean = tempfile::tempdir().unwrap();
+    let mut reused_total = 0;
+    for round in 0..14 {
+        let incremental = site.build_ok();
+        let mut opts = gongkai::BuildOptions::new(site.root());
+        opts.out = Some(clean.path().join("out"));
+        opts.cache = false;
+        gongkai::build(&opts).unwrap();
+        let (a, b) = (tree(&site.out()), tree(&clean.path().join("out")));
+        let paths = |t: &[(String, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(&a), paths(&b), "round {round}: the incremental build wrote other files");
+        for ((path, x), (_, y)) in a.iter().zip(&b) {
+            assert!(x == y, "round {round}: {path} differs from a clean build");
+        }
+        if round > 0 {
+            reused_total += incremental.reused;
+        }
+        // the next edit
+        let n = 100 + round;
+        match rng.below(6) {
+            0 | 1 => {
+                // a new text of the same kind of page: new title, body, dates, tags or region
+                let path = pages[rng.below(pages.len())].clone();
+                let text = loop {
+                    let (p, t) = random_page(&mut rng, n);
+                    if p.split('/').nth(1) == path.split('/').nth(1) {
+                        break t;
+                    }
+                };
+                site.file(&path, &text);
+            }
+            2 => {
+                let path = pages.remove(rng.below(pages.len()));
+                std::fs::remove_file(site.root().join(path)).unwrap();
+            }
+            3 => {
+                let path = pages.remove(rng.below(pages.len()));
+                let renamed = path.replace(".md", "-moved.md");
+                std::fs::rename(site.root().join(&path), site.root().join(&renamed)).unwrap();
+                pages.push(renamed);
+            }
+            4 => {
+                let (path, text) = random_page(&mut rng, n);
+                site.file(&path, &text);
+                pages.push(path);
+            }
+            _ => {
+                let per = 2 + rng.below(3);
+                site.file(
+                    "site.toml",
+                    &format!(
+                        "title = \"测试站{round}\"\nbase_url = \"https://example.org/\"\npaginate = {per}\n"
+                    ),
+                );
+            }
+        }
+    }
+    assert!(reused_total > 0, "the cache was never used");
+}
+
+#[test]
+fn a_damaged_cache_is_rebuilt_never_trusted() {
+    let site = Site::new();
+    for n in 0..5 {
+        site.case(&format!("c{n}"), "date = 2024-03-01\ntags = [\"三会一课\"]", &format!("正文{n}。"));
+    }
+    site.build_ok();
+    let expected = tree(&site.out());
+    // every cached object overwritten with bytes of the same length: an edit in place
+    let objects = site.root().join(".gongkai-cache/build/public/objects");
+    let mut damaged = 0;
+    for entry in walkdir::WalkDir::new(&objects).into_iter().map(|e| e.unwrap()) {
+        if entry.file_type().is_file() {
+            let len = std::fs::metadata(entry.path()).unwrap().len() as usize;
+            std::fs::write(entry.path(), vec![b'x'; len]).unwrap();
+            damaged += 1;
+        }
+    }
+    assert!(damaged > 10, "the build kept its outputs in the cache");
+    let report = site.build_ok();
+    assert_eq!(report.reused, 0, "no damaged object may be used");
+    assert!(tree(&site.out()) == expected, "the rebuilt site differs");
+    // a cut-off index is an empty one
+    std::fs::write(site.root().join(".gongkai-cache/build/public/index.json"), b"{\"generator\":").unwrap();
+    site.build_ok();
+    assert!(tree(&site.out()) == expected);
+    // and an intact cache is used
+    assert!(site.build_ok().reused > 0);
+    assert!(tree(&site.out()) == expected);
+}

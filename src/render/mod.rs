@@ -117,7 +117,7 @@ impl Renderer<'_> {
             .collect()
     }
 
-    fn render_job(&self, job: &Job) -> Result<Vec<crate::write::Output>> {
+    pub fn render_job(&self, job: &Job) -> Result<Vec<crate::write::Output>> {
         match job {
             Job::Search => search::outputs(self).context("building the search index"),
             Job::DataCsv(i) => {

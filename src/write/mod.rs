@@ -2,6 +2,7 @@
 //! build never leaves a half-written or emptied site behind. Only a folder gongkai made is
 //! ever replaced ([`guard`]), and one build at a time writes it ([`lock`]).
 
+pub mod cache;
 pub mod guard;
 pub mod lock;
 
@@ -64,18 +65,38 @@ impl Staging {
     /// Writes one output; returns its path and SHA-256 for the manifest. Safe to call from
     /// many threads at once.
     pub fn put(&self, (rel, bytes): Output) -> Result<(String, String)> {
+        let path = self.claim(&rel)?;
+        std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+        Ok((rel, crate::versions::manifest::sha256(&bytes)))
+    }
+
+    /// Places an output that exists already as a file (a cached one): a hard link where the
+    /// file system allows, a copy otherwise.
+    pub fn link(&self, rel: &str, from: &Path) -> Result<()> {
+        let path = self.claim(rel)?;
+        std::fs::hard_link(from, &path)
+            .or_else(|_| std::fs::copy(from, &path).map(|_| ()))
+            .with_context(|| format!("writing {}", path.display()))
+    }
+
+    /// Where output `rel` is being written.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.tmp.join(rel)
+    }
+
+    /// Checks `rel` and records it as written; returns its path, its folder made.
+    fn claim(&self, rel: &str) -> Result<PathBuf> {
         if rel == guard::MARKER {
             bail!("`{rel}` is the name of gongkai's own marker file; rename that static file");
         }
-        let path = self.tmp.join(safe_relative(&rel)?);
-        if !self.written.lock().expect("staging lock").insert(rel.clone()) {
+        let path = self.tmp.join(safe_relative(rel)?);
+        if !self.written.lock().expect("staging lock").insert(rel.to_string()) {
             bail!("two outputs want the same file `{rel}`: a static file probably has the name of a page");
         }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
-        std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
-        Ok((rel, crate::versions::manifest::sha256(&bytes)))
+        Ok(path)
     }
 
     /// Whether an output of this path was written already.

@@ -1,0 +1,139 @@
+//! The build cache: what each output job wrote last time, under the fingerprint of its
+//! declared inputs, so that `gongkai build` renders again only the jobs whose inputs changed.
+//!
+//! `.gongkai-cache/build/AUDIENCE/` holds `index.json` (job key → fingerprint and the
+//! SHA-256 of each output) and `objects/`, the outputs named by their SHA-256. An object is
+//! read and hashed before it is used: a damaged or edited one (outputs are hard links to
+//! objects, so an edit in `public/` reaches the object too) fails the check and its job is
+//! rendered again. Nothing in the cache is ever trusted without that check, and a cache that
+//! cannot be read is an empty one.
+
+use super::{lock::Lock, Staging};
+use crate::render::Fingerprint;
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+pub const DIR: &str = ".gongkai-cache/build";
+const INDEX: &str = "index.json";
+static TMP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// What one job wrote.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Entry {
+    /// Hex SHA-256 of the job's declared inputs.
+    pub fingerprint: String,
+    /// Each output's path and hex SHA-256.
+    pub outputs: Vec<(String, String)>,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct Index {
+    generator: String,
+    jobs: BTreeMap<String, Entry>,
+}
+
+/// An open cache, locked against other builds of the same site and audience for as long as it
+/// lives.
+pub struct Cache {
+    dir: PathBuf,
+    index: Index,
+    _lock: Lock,
+}
+
+pub fn hex(fingerprint: &Fingerprint) -> String {
+    fingerprint.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Cache {
+    /// Opens the cache of the site in `root` for `audience`; `None` when another build holds
+    /// it (this build then renders everything, as a clean one does). `clean` starts from an
+    /// empty index.
+    pub fn open(root: &Path, audience: crate::Audience, clean: bool) -> Result<Option<Cache>> {
+        let dir = root.join(DIR).join(audience.key());
+        std::fs::create_dir_all(dir.join("objects"))
+            .with_context(|| format!("creating {}", dir.display()))?;
+        let Ok(lock) = Lock::take(&dir, "cache") else { return Ok(None) };
+        let generator = crate::versions::manifest::generator();
+        let index = match std::fs::read(dir.join(INDEX)) {
+            Ok(bytes) if !clean => serde_json::from_slice::<Index>(&bytes)
+                .ok()
+                .filter(|i| i.generator == generator)
+                .unwrap_or_default(),
+            _ => Index::default(),
+        };
+        Ok(Some(Cache { dir, index: Index { generator, ..index }, _lock: lock }))
+    }
+
+    fn object(&self, sha: &str) -> PathBuf {
+        let prefix = sha.get(..2).unwrap_or("__");
+        self.dir.join("objects").join(prefix).join(sha)
+    }
+
+    /// Puts what job `key` wrote last time into `staging`, when its fingerprint is the same and
+    /// every object is intact; returns the outputs' paths and hashes, or `None` to render.
+    pub fn reuse(&self, key: &str, fingerprint: &Fingerprint, staging: &Staging) -> Option<Entry> {
+        let entry = self.index.jobs.get(key).filter(|e| e.fingerprint == hex(fingerprint))?;
+        // all checked before any is placed, so a job is either reused whole or rendered whole
+        let intact = entry.outputs.iter().all(|(_, sha)| {
+            let object = self.object(sha);
+            let ok = std::fs::read(&object).is_ok_and(|b| crate::versions::manifest::sha256(&b) == *sha);
+            if !ok {
+                // gone, so that the render that follows stores a good one
+                let _ = std::fs::remove_file(&object);
+            }
+            ok
+        });
+        if !intact {
+            return None;
+        }
+        for (rel, sha) in &entry.outputs {
+            staging.link(rel, &self.object(sha)).ok()?;
+        }
+        Some(entry.clone())
+    }
+
+    /// Keeps the staged outputs of a rendered job as objects (hard links where the file
+    /// system allows, copies otherwise). A failure only costs the next build a render.
+    pub fn keep(&self, staging: &Staging, outputs: &[(String, String)]) {
+        for (rel, sha) in outputs {
+            let object = self.object(sha);
+            if object.exists() {
+                continue;
+            }
+            let Some(dir) = object.parent() else { continue };
+            let _ = std::fs::create_dir_all(dir);
+            // unique per call: two jobs of this build may store the same bytes at once
+            let n = TMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let tmp = dir.join(format!(".{sha}.{}.{n}", std::process::id()));
+            let staged = staging.path(rel);
+            let placed =
+                std::fs::hard_link(&staged, &tmp).or_else(|_| std::fs::copy(&staged, &tmp).map(|_| ()));
+            if placed.is_ok() && std::fs::rename(&tmp, &object).is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+        }
+    }
+
+    /// Records what this build's jobs wrote and removes the objects no job refers to any more.
+    /// Called once the new site is in place, so a killed build leaves the old index, whose
+    /// objects are all still there.
+    pub fn save(self, jobs: BTreeMap<String, Entry>) -> Result<()> {
+        let index = Index { generator: self.index.generator.clone(), jobs };
+        let path = self.dir.join(INDEX);
+        let tmp = self.dir.join(format!(".{INDEX}.{}", std::process::id()));
+        std::fs::write(&tmp, serde_json::to_vec(&index)?)
+            .with_context(|| format!("writing {}", tmp.display()))?;
+        std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
+        let used: HashSet<&str> =
+            index.jobs.values().flat_map(|e| e.outputs.iter().map(|(_, sha)| sha.as_str())).collect();
+        for entry in walkdir::WalkDir::new(self.dir.join("objects")).min_depth(2).into_iter().flatten() {
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_file() && !used.contains(name.as_ref()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        Ok(())
+    }
+}
