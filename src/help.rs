@@ -57,6 +57,12 @@ const COMMANDS: &[(&str, &str, &str, &str)] = &[
         "Example: gongkai verify public/ --pubkey release.pub",
     ),
     (
+        "merge",
+        "把分份生成（build --shard K/N）的各个文件夹合并为完整网站，并核对每份是否齐全、未被改动",
+        "示例：gongkai merge shards/1-of-4 shards/2-of-4 shards/3-of-4 shards/4-of-4",
+        "Example: gongkai merge shards/1-of-4 shards/2-of-4 shards/3-of-4 shards/4-of-4",
+    ),
+    (
         "keygen",
         "生成用于签署版本的密钥对：release.key（保密）与 release.pub（公开）",
         "示例：gongkai keygen keys/",
@@ -127,6 +133,8 @@ const ARGS: &[(&str, &str)] = &[
     ("key", "保存签名私钥（十六进制）的文件"),
     ("pubkey", "用于核验签名的公钥（十六进制，或保存公钥的文件）"),
     ("clean", "不使用构建缓存（.gongkai-cache/build/），全部页面重新生成"),
+    ("shard", "只生成第 K 份（共 N 份，写作 K/N）到单独的文件夹（默认 shards/K-of-N/），供 gongkai merge 合并；auto 表示从作业系统（GitLab CI、Slurm、Kubernetes）读取"),
+    ("shards", "各份的文件夹（须齐全）"),
 ];
 
 /// Argument help that differs by subcommand: (subcommand path, argument id, Chinese help).

@@ -53,6 +53,8 @@ pub struct BuildOptions {
     pub cache: bool,
     /// Ignore what the cache holds (it is filled anew).
     pub clean: bool,
+    /// Render only this share of the jobs, into a shard folder for `gongkai merge`.
+    pub shard: Option<write::shard::Shard>,
 }
 
 impl BuildOptions {
@@ -67,11 +69,16 @@ impl BuildOptions {
             key: None,
             cache: true,
             clean: false,
+            shard: None,
         }
     }
 
     pub fn out_dir(&self) -> PathBuf {
-        self.out.clone().unwrap_or_else(|| self.root.join("public"))
+        match (&self.out, &self.shard) {
+            (Some(out), _) => out.clone(),
+            (None, Some(shard)) => shard.default_out(&self.root),
+            (None, None) => self.root.join("public"),
+        }
     }
 }
 
@@ -337,16 +344,45 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         true => write::cache::Cache::open(&opts.root, opts.audience, opts.clean)?,
         false => None,
     };
-    let plan = renderer.plan(&prepared.salt);
+    let mut plan = renderer.plan(&prepared.salt);
+    let whole_plan = write::cache::hex(&pipeline::plan_digest(&plan));
+    if let Some(shard) = opts.shard {
+        plan.retain(|p| shard.owns(&p.key));
+    }
     let entries =
         pipeline::render_planned(&renderer, &plan, cache.as_ref(), &staging, opts.progress.as_deref())?;
     let reused = entries.iter().filter(|(_, reused)| *reused).count();
     let mut hashes: Vec<(String, String)> =
         entries.iter().flat_map(|(e, _)| e.outputs.iter().cloned()).collect();
-    let statics = prepared.statics_for(&library, &|p| staging.has(p));
-    let extras = live_extras(opts, &prepared.history, &library)?;
-    for file in statics.into_iter().chain(extras) {
-        hashes.push(staging.put(file)?);
+    // the files that are not jobs' outputs go with the first shard
+    if opts.shard.is_none_or(|s| s.index == 1) {
+        let statics = prepared.statics_for(&library, &|p| staging.has(p));
+        let extras = live_extras(opts, &prepared.history, &library)?;
+        for file in statics.into_iter().chain(extras) {
+            hashes.push(staging.put(file)?);
+        }
+    }
+    if let Some(shard) = opts.shard {
+        let manifest = write::shard::ShardManifest {
+            generator: versions::manifest::generator(),
+            shard: shard.index,
+            shards: shard.total,
+            plan: whole_plan,
+            releases: prepared.history.published(),
+            outputs: hashes.into_iter().collect(),
+        };
+        let files = manifest.outputs.len();
+        staging.put((write::shard::MANIFEST.to_string(), manifest.to_bytes()))?;
+        staging.commit().with_context(|| format!("writing the shard into {}", out.display()))?;
+        let warnings = library.warnings.clone();
+        return Ok(BuildReport {
+            pages: library.pages.len(),
+            warnings,
+            files,
+            reused,
+            elapsed: start.elapsed(),
+            out,
+        });
     }
     let manifest = versions::manifest::SiteManifest::from_hashes(hashes.into_iter().collect())
         .with_releases(prepared.history.published());
@@ -365,6 +401,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     }
     let warnings = library.warnings.clone();
     Ok(BuildReport { pages: library.pages.len(), warnings, files, reused, elapsed: start.elapsed(), out })
+}
+
+/// Assembles the shard folders of a sharded build (`build --shard K/N`) into the site's
+/// output folder, as one build would have written it.
+pub fn merge(opts: &BuildOptions, shards: &[PathBuf]) -> Result<write::shard::Merged> {
+    write::shard::merge(&opts.root, shards, &opts.out_dir())
 }
 
 /// What `gongkai check` found.

@@ -43,6 +43,22 @@ enum Command {
         /// Render every page again, ignoring the build cache (.gongkai-cache/build/)
         #[arg(long)]
         clean: bool,
+        /// Build one share K/N of the site into its own folder (default shards/K-of-N/), for
+        /// `gongkai merge`; `auto` takes K and N from the job runner (GitLab CI, Slurm, Kubernetes)
+        #[arg(long)]
+        shard: Option<String>,
+    },
+    /// Assemble the shard folders of `build --shard K/N` into the site
+    Merge {
+        /// Site root (holds site.toml, content/, data/, themes/)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder (default: public/ under the root)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The shard folders, every one of them
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
     },
     /// Check everything a build checks, without writing the site
     Check {
@@ -249,10 +265,15 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Build { root, out, as_of, audience, key, clean } => {
+        Command::Build { root, out, as_of, audience, key, clean, shard } => {
             let mut opts = BuildOptions::new(root);
             opts.out = out;
             opts.clean = clean;
+            opts.shard = match shard.as_deref() {
+                None => None,
+                Some("auto") => Some(gongkai::write::shard::Shard::from_env(|k| std::env::var(k).ok())?),
+                Some(text) => Some(gongkai::write::shard::Shard::parse(text)?),
+            };
             opts.key = key.as_deref().map(read_key).transpose()?;
             build(opts, as_of, &audience)
         }
@@ -301,6 +322,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify { dir, pubkey } => verify(&dir, pubkey),
+        Command::Merge { root, out, shards } => {
+            let mut opts = BuildOptions::new(root);
+            opts.out = out;
+            let merged = gongkai::merge(&opts, &shards)?;
+            eprintln!(
+                "merged {} shards ({} files) into {}",
+                merged.shards,
+                merged.files,
+                merged.out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Report { root, as_of, org, format, audience } => {
             report(root, as_of, org, &format, &audience)
         }

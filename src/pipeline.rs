@@ -216,6 +216,19 @@ pub fn render_planned(
         .collect()
 }
 
+/// The hash of a whole plan, every job's name and fingerprint: the site state a shard was
+/// built from.
+pub fn plan_digest(plan: &[render::Planned]) -> render::Fingerprint {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for p in plan {
+        h.update((p.key.len() as u64).to_le_bytes());
+        h.update(p.key.as_bytes());
+        h.update(p.fingerprint);
+    }
+    h.finalize().into()
+}
+
 /// See [`Prepared::salt`]. Each part is length-prefixed so that no two inputs hash alike.
 fn salt(config: Option<&str>, loaded: &load::Loaded, history: &History) -> render::Fingerprint {
     use sha2::{Digest, Sha256};

@@ -110,7 +110,7 @@ const SAMPLES: &[(&str, &str)] = &[
         "title = \"某县党员和基层党组织数量\"\nsource = \"某县委组织部\"\n[columns]\n\"年份\" = \"text\"\n\n[chart]\nkind = \"line\"\nx = \"年份\"\ny = [\"党员总数(名)\"]\n",
     ),
     // what a build writes is not source: the output, its lock and the archive cache
-    (".gitignore", "/public\n/.public.*\n/.gongkai-cache\n"),
+    (".gitignore", "/public\n/.public.*\n/.gongkai-cache\n/shards\n"),
     ("content/about.md", "+++\ntitle = \"关于本站\"\n+++\n\n本站由 gongkai 生成。\n"),
 ];
 

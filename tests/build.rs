@@ -561,3 +561,123 @@ fn a_damaged_cache_is_rebuilt_never_trusted() {
     assert!(site.build_ok().reused > 0);
     assert!(tree(&site.out()) == expected);
 }
+
+/// A site with every kind of job: cases over several listing pages and terms, disclosures in
+/// groups, a review, a page, data and a static file.
+fn site_for_shards() -> Site {
+    let site = Site::new();
+    site.file("site.toml", "title = \"测试站\"\nbase_url = \"https://example.org/\"\npaginate = 2\n");
+    let mut rng = Rng(42);
+    for n in 0..16 {
+        let (path, text) = random_page(&mut rng, n);
+        site.file(&path, &text);
+    }
+    site.file("content/about.md", "+++\ntitle = \"关于\"\n+++\n本站说明。\n");
+    site.file("data/fees.csv", "月份,金额（元）\n1月,120\n2月,130\n");
+    site.file("static/notice.txt", "公告板说明\n");
+    site
+}
+
+#[test]
+fn shards_built_apart_merge_into_the_single_build() {
+    let site = site_for_shards();
+    let single = tempfile::tempdir().unwrap();
+    let out = single.path().join("site");
+    let run = gongkai(site.root(), &["build", "--clean", "--out", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    // three processes, each its own share, as three runner jobs would
+    let mut dirs = Vec::new();
+    for k in 1..=3 {
+        let run = gongkai(site.root(), &["build", "--shard", &format!("{k}/3")]);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        dirs.push(format!("shards/{k}-of-3"));
+    }
+    let sizes: Vec<usize> = dirs.iter().map(|d| tree(&site.root().join(d)).len()).collect();
+    assert!(sizes.iter().all(|&n| n > 2), "every shard has work: {sizes:?}");
+    let merged = single.path().join("merged");
+    let mut args = vec!["merge", "--out", merged.to_str().unwrap()];
+    args.extend(dirs.iter().map(String::as_str));
+    let run = gongkai(site.root(), &args);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(tree(&merged) == tree(&out), "the merged site differs from the single build");
+
+    // a missing shard is named
+    let run = gongkai(site.root(), &["merge", "--out", merged.to_str().unwrap(), &dirs[0], &dirs[2]]);
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("2/3"), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(tree(&merged) == tree(&out), "a refused merge leaves the site as it was");
+
+    // a shard built after an edit is of another site state
+    site.file("content/about.md", "+++\ntitle = \"关于\"\n+++\n本站说明，已修改。\n");
+    let run = gongkai(site.root(), &["build", "--shard", "2/3"]);
+    assert!(run.status.success());
+    let mut args = vec!["merge", "--out", merged.to_str().unwrap()];
+    args.extend(dirs.iter().map(String::as_str));
+    let run = gongkai(site.root(), &args);
+    assert!(!run.status.success(), "shards of two site states must not merge");
+    assert!(String::from_utf8_lossy(&run.stderr).contains("different builds"));
+}
+
+#[test]
+fn shard_numbers_come_from_the_job_runner() {
+    let site = site_for_shards();
+    let runners: [&[(&str, &str)]; 3] = [
+        &[("CI_NODE_INDEX", "2"), ("CI_NODE_TOTAL", "2")],
+        &[("SLURM_ARRAY_TASK_ID", "1"), ("SLURM_ARRAY_TASK_MIN", "0"), ("SLURM_ARRAY_TASK_COUNT", "2")],
+        &[("JOB_COMPLETION_INDEX", "1"), ("GONGKAI_SHARDS", "2")],
+    ];
+    let mut trees = Vec::new();
+    for vars in runners {
+        let out = site.root().join("runner-shard");
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .current_dir(site.root())
+            .args(["build", "--shard", "auto", "--out", out.to_str().unwrap()])
+            .envs(vars.iter().copied())
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{vars:?}: {}", String::from_utf8_lossy(&run.stderr));
+        let manifest = std::fs::read_to_string(out.join(".gongkai-shard.json")).unwrap();
+        assert!(
+            manifest.contains("\"shard\": 2") && manifest.contains("\"shards\": 2"),
+            "{vars:?}: {manifest}"
+        );
+        trees.push(tree(&out));
+    }
+    assert!(trees.windows(2).all(|w| w[0] == w[1]), "each runner's shard 2/2 is the same share");
+    let run = gongkai(site.root(), &["build", "--shard", "auto"]);
+    assert!(!run.status.success(), "auto without a runner's variables is refused");
+}
+
+// the runner examples in docs/ must start the shards the way `--shard auto` reads them
+#[test]
+fn the_runner_examples_in_docs_agree_with_shard_auto() {
+    let docs = common::example_root().join("docs");
+    let k8s = std::fs::read_to_string(docs.join("k8s-indexed-job.yaml")).unwrap();
+    let jobs: Vec<serde_norway::Value> = serde_norway::Deserializer::from_str(&k8s)
+        .map(|d| serde::Deserialize::deserialize(d).unwrap())
+        .collect();
+    let shards = &jobs[0]["spec"];
+    assert_eq!(shards["completionMode"].as_str(), Some("Indexed"));
+    let container = &shards["template"]["spec"]["containers"][0];
+    let total = container["env"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"].as_str() == Some("GONGKAI_SHARDS"))
+        .and_then(|e| e["value"].as_str())
+        .unwrap();
+    assert_eq!(total.parse::<u64>().unwrap(), shards["completions"].as_u64().unwrap());
+    let command: Vec<&str> =
+        container["command"].as_sequence().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert!(command.windows(2).any(|w| w == ["--shard", "auto"]), "{command:?}");
+    assert!(command.iter().any(|a| a.contains("$(JOB_COMPLETION_INDEX)")), "each pod its own folder");
+    let merge = jobs[1]["spec"]["template"]["spec"]["containers"][0]["command"][2].as_str().unwrap();
+    assert!(merge.starts_with("gongkai merge"), "{merge}");
+
+    let gitlab: serde_norway::Value =
+        serde_norway::from_str(&std::fs::read_to_string(docs.join("gitlab-ci.yml")).unwrap()).unwrap();
+    assert!(gitlab["shards"]["parallel"].as_u64().unwrap() > 1);
+    let script = gitlab["shards"]["script"][0].as_str().unwrap();
+    assert!(script.contains("--shard auto") && script.contains("$CI_NODE_INDEX"), "{script}");
+    assert!(gitlab["merge"]["script"][0].as_str().unwrap().starts_with("gongkai merge"));
+}

@@ -79,7 +79,8 @@ pub fn edition(
         // from the stored output, which is what was released, checked against its hashes
         Err(_) => stored,
     };
-    write_cache(&cache, &files)?;
+    // only a shortcut for the next build: a read-only site folder (a container's) builds anyway
+    let _ = write_cache(&cache, &files);
     Ok(files)
 }
 

@@ -1,0 +1,219 @@
+//! Sharded builds: `gongkai build --shard K/N` writes the outputs of one deterministic share of
+//! the jobs, with a shard manifest; `gongkai merge` checks that every shard of one site state
+//! is there and intact and assembles the site, manifest included, as one build would have
+//! written it.
+
+use super::Staging;
+use crate::versions::manifest::{sha256, SiteManifest, SITE_MANIFEST};
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The shard manifest's name in a shard folder; a dot name, like the output marker, so that it
+/// cannot be a page's or a static file's.
+pub const MANIFEST: &str = ".gongkai-shard.json";
+
+/// Shard `index` (1-based) of `total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub total: usize,
+}
+
+impl Shard {
+    /// `K/N`, with 1 ≤ K ≤ N.
+    pub fn parse(text: &str) -> Result<Shard> {
+        let parsed =
+            text.split_once('/').and_then(|(k, n)| Some((k.trim().parse().ok()?, n.trim().parse().ok()?)));
+        match parsed {
+            Some((index, total)) if (1..=total).contains(&index) => Ok(Shard { index, total }),
+            _ => bail!("--shard takes K/N with 1 ≤ K ≤ N, e.g. --shard 2/8, or `auto`; got `{text}`"),
+        }
+    }
+
+    /// The shard a job runner assigned: GitLab CI `parallel:` (`CI_NODE_INDEX`, 1-based, of
+    /// `CI_NODE_TOTAL`), a Slurm array (`SLURM_ARRAY_TASK_ID` from `SLURM_ARRAY_TASK_MIN`, of
+    /// `SLURM_ARRAY_TASK_COUNT`) or a Kubernetes Indexed Job (`JOB_COMPLETION_INDEX`, 0-based,
+    /// of `GONGKAI_SHARDS`, which the Job sets to its `completions`: Kubernetes does not say).
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Shard> {
+        let num = |name: &str| -> Result<Option<usize>> {
+            var(name)
+                .map(|v| v.trim().parse::<usize>().with_context(|| format!("{name}={v} is not a number")))
+                .transpose()
+        };
+        let shard = if let (Some(k), Some(n)) = (num("CI_NODE_INDEX")?, num("CI_NODE_TOTAL")?) {
+            (k, n)
+        } else if let (Some(id), Some(n)) = (num("SLURM_ARRAY_TASK_ID")?, num("SLURM_ARRAY_TASK_COUNT")?) {
+            let min = num("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+            (id.checked_sub(min).context("SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN")? + 1, n)
+        } else if let Some(i) = num("JOB_COMPLETION_INDEX")? {
+            let n = num("GONGKAI_SHARDS")?.context(
+                "JOB_COMPLETION_INDEX is set but GONGKAI_SHARDS is not: set it in the Job to the same number as completions",
+            )?;
+            (i + 1, n)
+        } else {
+            bail!("--shard auto found no job runner's variables (CI_NODE_INDEX, SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX); give --shard K/N")
+        };
+        Shard::parse(&format!("{}/{}", shard.0, shard.1))
+    }
+
+    /// Whether the job named `key` is this shard's: by the hash of its name, so every shard
+    /// agrees without talking to the others.
+    pub fn owns(&self, key: &str) -> bool {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(key.as_bytes());
+        let bucket = u64::from_le_bytes(digest[..8].try_into().expect("eight bytes"));
+        (bucket % self.total as u64) as usize == self.index - 1
+    }
+
+    /// Where a shard goes when `--out` is not given.
+    pub fn default_out(&self, root: &Path) -> PathBuf {
+        root.join("shards").join(format!("{}-of-{}", self.index, self.total))
+    }
+}
+
+/// What a shard wrote, and of which site state.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ShardManifest {
+    pub generator: String,
+    pub shard: usize,
+    pub shards: usize,
+    /// The hash of the whole plan (every job's name and fingerprint): shards built from
+    /// different sources do not merge.
+    pub plan: String,
+    pub releases: BTreeMap<String, String>,
+    pub outputs: BTreeMap<String, String>,
+}
+
+impl ShardManifest {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(self).expect("a manifest serialises");
+        bytes.push(b'\n');
+        bytes
+    }
+}
+
+/// What `gongkai merge` did.
+#[derive(Debug)]
+pub struct Merged {
+    pub shards: usize,
+    pub files: usize,
+    pub out: PathBuf,
+}
+
+/// Assembles the shard folders `dirs` into `out`, the output folder of the site in `root`.
+pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
+    let mut manifests = Vec::new();
+    for dir in dirs {
+        let path = dir.join(MANIFEST);
+        let bytes = std::fs::read(&path).with_context(|| {
+            format!(
+                "{} is not a shard folder (no {MANIFEST}); make one with gongkai build --shard K/N",
+                dir.display()
+            )
+        })?;
+        let m: ShardManifest = serde_json::from_slice(&bytes)
+            .with_context(|| format!("{} is damaged; build that shard again", path.display()))?;
+        manifests.push((dir, m));
+    }
+    let Some((first_dir, first)) = manifests.first() else { bail!("give the shard folders to merge") };
+    for (dir, m) in &manifests {
+        if (m.shards, &m.plan, &m.generator) != (first.shards, &first.plan, &first.generator) {
+            bail!(
+                "{} and {} are shards of different builds (other sources, settings or gongkai); build every shard from the same sources",
+                first_dir.display(),
+                dir.display()
+            );
+        }
+    }
+    let mut seen = vec![None; first.shards];
+    for (dir, m) in &manifests {
+        match seen.get_mut(m.shard.wrapping_sub(1)) {
+            Some(slot @ None) => *slot = Some(*dir),
+            Some(Some(other)) => {
+                bail!("{} and {} are both shard {}/{}", other.display(), dir.display(), m.shard, m.shards)
+            }
+            None => bail!("{} says it is shard {}/{}", dir.display(), m.shard, m.shards),
+        }
+    }
+    let missing: Vec<String> = seen
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.is_none())
+        .map(|(i, _)| format!("{}/{}", i + 1, first.shards))
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "shard {} missing; build it with gongkai build --shard K/N and merge again",
+            missing.join(", ")
+        );
+    }
+    let staging = Staging::new(root, out)?;
+    let mut outputs = BTreeMap::new();
+    for (dir, m) in &manifests {
+        for (rel, sha) in &m.outputs {
+            let file = dir.join(super::safe_relative(rel)?);
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            if sha256(&bytes) != *sha {
+                bail!(
+                    "{} differs from what its shard wrote; build shard {}/{} again",
+                    file.display(),
+                    m.shard,
+                    m.shards
+                );
+            }
+            if outputs.insert(rel.clone(), sha.clone()).is_some() {
+                bail!("two shards wrote `{rel}`; build every shard again with the same gongkai");
+            }
+            staging.link(rel, &file)?;
+        }
+    }
+    let files = outputs.len() + 1;
+    let manifest = SiteManifest::from_hashes(outputs).with_releases(first.releases.clone());
+    staging.put((SITE_MANIFEST.to_string(), manifest.to_bytes()))?;
+    staging.commit().with_context(|| format!("writing the site into {}", out.display()))?;
+    Ok(Merged { shards: manifests.len(), files, out: out.to_path_buf() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_refuses_shard_numbers() {
+        assert_eq!(Shard::parse("2/8").unwrap(), Shard { index: 2, total: 8 });
+        for bad in ["0/8", "9/8", "2", "a/b", "1/0", "-1/3"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn reads_each_runners_variables() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        };
+        let gitlab = env(&[("CI_NODE_INDEX", "3"), ("CI_NODE_TOTAL", "4")]);
+        assert_eq!(Shard::from_env(gitlab).unwrap(), Shard { index: 3, total: 4 });
+        let slurm = env(&[
+            ("SLURM_ARRAY_TASK_ID", "10"),
+            ("SLURM_ARRAY_TASK_MIN", "10"),
+            ("SLURM_ARRAY_TASK_COUNT", "2"),
+        ]);
+        assert_eq!(Shard::from_env(slurm).unwrap(), Shard { index: 1, total: 2 });
+        let k8s = env(&[("JOB_COMPLETION_INDEX", "0"), ("GONGKAI_SHARDS", "8")]);
+        assert_eq!(Shard::from_env(k8s).unwrap(), Shard { index: 1, total: 8 });
+        assert!(Shard::from_env(env(&[("JOB_COMPLETION_INDEX", "0")])).is_err());
+        assert!(Shard::from_env(env(&[])).is_err());
+    }
+
+    #[test]
+    fn every_job_has_exactly_one_shard() {
+        for total in 1..6 {
+            for key in ["Home", "page:cases/a/", "Search", "Term(0, 3, 1)"] {
+                let owners = (1..=total).filter(|&index| Shard { index, total }.owns(key)).count();
+                assert_eq!(owners, 1, "{key} in {total} shards");
+            }
+        }
+    }
+}
