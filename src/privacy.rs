@@ -45,8 +45,11 @@ pub struct Hit {
 
 /// Finds every ID, mobile and bank card number in `text`, in any written form.
 pub fn scan(text: &str) -> Vec<Hit> {
-    // most texts have no digit at all: skip the normalisation for them
-    if !text.chars().any(|c| c.is_numeric() || c == '&' || chinese_digit(c).is_some()) {
+    // Most texts have fewer than 11 characters that could be digits: every digit of a number
+    // is one character a reader sees as a digit, or one entity (`&#49;`), and the shortest
+    // number looked for, a mobile, has 11. Such texts skip the normalisation.
+    let could_be_digit = |c: char| c == '&' || maybe_numeric(c) || chinese_digit(c).is_some();
+    if text.chars().filter(|&c| could_be_digit(c)).take(11).count() < 11 {
         return Vec::new();
     }
     let units = units(text);
@@ -526,7 +529,7 @@ fn has_day(cell: &str) -> bool {
 mod files;
 mod normalise;
 pub use files::{check_file, check_file_allowing};
-use normalise::{chinese_digit, units, Unit};
+use normalise::{chinese_digit, maybe_numeric, units, Unit};
 
 #[cfg(test)]
 mod tests;
