@@ -122,8 +122,14 @@ impl Prepared {
     /// Parse: the given content files, in parallel, then the revision rule over them.
     pub fn parse(&self, paths: &[&PathBuf]) -> (Vec<Page>, Vec<Diagnostic>) {
         let ctx = self.ctx();
-        let parsed: Vec<_> =
-            paths.par_iter().map(|rel| content::parse(rel, &self.texts[*rel], ctx)).collect();
+        let parsed: Vec<_> = paths
+            .par_iter()
+            .map(|rel| {
+                let mut page = content::parse(rel, &self.texts[*rel], ctx)?;
+                page.body.slim();
+                Ok::<_, Vec<Diagnostic>>(page)
+            })
+            .collect();
         let mut pages = Vec::with_capacity(parsed.len());
         let mut diagnostics = Vec::new();
         for result in parsed {

@@ -38,6 +38,21 @@ pub struct Rendered {
     pub numbers: Vec<(usize, crate::privacy::Hit)>,
 }
 
+impl Rendered {
+    /// Drops what only parsing needs (summaries, the revision diff's blocks, the problems
+    /// already reported), so that a large site does not hold every body four times over.
+    pub fn slim(&mut self) {
+        for s in [&mut self.prose, &mut self.blocks] {
+            *s = String::new();
+        }
+        self.before_more = None;
+        self.numbers = Vec::new();
+        self.rejected = Vec::new();
+        self.html.shrink_to_fit();
+        self.text.shrink_to_fit();
+    }
+}
+
 /// Something in the Markdown that was not allowed through, rendered inert instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejected {
