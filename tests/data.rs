@@ -343,3 +343,31 @@ fn a_csv_and_a_workbook_of_one_name_clash() {
     let diags = site.build_err();
     assert!(diags.iter().any(|d| d.message.contains("would both be published as data/county/")), "{diags:?}");
 }
+
+// issue #14: a long dataset pages its table and samples its chart, and says so
+#[test]
+fn a_long_dataset_pages_its_table_and_samples_its_chart() {
+    let mut csv = String::from("序号,金额（元）\n");
+    for i in 1..=2500 {
+        csv.push_str(&format!("第{i}笔,{}\n", 100 + i % 37));
+    }
+    let site = Site::new();
+    site.file("data/long.csv", &csv);
+    site.file("content/reviews/r.md", &review("{{ chart(data=\"long.csv\", kind=\"line\") }}"));
+    site.build_ok();
+    let first = site.read("data/long/index.html");
+    let table = &first[first.find("<h2>数据表</h2>").unwrap()..];
+    assert_eq!(table.matches("<tr>").count(), 1 + 1000, "a header and 1,000 rows");
+    assert!(first.contains("第1笔") && first.contains("第1000笔") && !first.contains("第1001笔"));
+    assert!(table.contains("第1页，共3页") && table.contains("data/long/page/2/"));
+    let last = site.read("data/long/page/3/index.html");
+    assert_eq!(last.matches("<tr>").count(), 1 + 500);
+    assert!(last.contains("第2500笔") && !last.contains("<svg"), "the chart is on the first page only");
+    let chart = svgs(&first)[0];
+    assert!(chart.matches("<rect ").count() < 300, "120 bars, not 2,500");
+    assert!(first.contains("共2500行，图中按等间隔取120行"), "the chart says it is a sample");
+    let page = site.read("reviews/r/index.html");
+    assert!(page.contains("共2500行，图中按等间隔取120行"));
+    assert!(page.contains("共2500行，此处列出前1000行"), "the table under the chart says what it leaves out");
+    assert!(page.matches("<tr>").count() <= 1001);
+}

@@ -7,8 +7,15 @@ use crate::data::Dataset;
 
 /// A chart as a figure; `root` leads from the page back to the site root (`../../`).
 pub fn chart(data: &ChartData, ds: &Dataset, root: &str) -> String {
+    let sampled = match data.sampled_from {
+        Some(n) => format!(
+            "<span class=\"chart-sample\">（共{n}行，图中按等间隔取{}行，首尾两行都在内）</span>",
+            data.categories.len()
+        ),
+        None => String::new(),
+    };
     format!(
-        "<figure class=\"chart chart-{kind}\">\n<figcaption>{title}</figcaption>\n{svg}\n\
+        "<figure class=\"chart chart-{kind}\">\n<figcaption>{title}{sampled}</figcaption>\n{svg}\n\
          <details class=\"chart-data\"><summary>数据表</summary>\n{table}\n</details>\n{meta}\n</figure>",
         kind = data.kind.name(),
         title = escape(&data.title),

@@ -84,6 +84,21 @@ pub struct ChartData {
     pub unit: Option<String>,
     /// Dataset columns shown: x first, then the series.
     pub columns: Vec<usize>,
+    /// Set when the chart draws an even sample of a long dataset's rows: the rows in all.
+    pub sampled_from: Option<usize>,
+}
+
+/// Points a chart draws at most. A longer dataset is drawn from rows taken at even steps,
+/// first and last included, and the chart says so: a million bars draw nothing a reader can
+/// see and make a page of hundreds of megabytes.
+pub const MAX_POINTS: usize = 120;
+
+/// The rows a chart of `n` rows draws.
+fn sample(n: usize) -> Vec<usize> {
+    if n <= MAX_POINTS {
+        return (0..n).collect();
+    }
+    (0..MAX_POINTS).map(|i| i * (n - 1) / (MAX_POINTS - 1)).collect()
 }
 
 /// Picks and checks the chart's columns; a problem says what the dataset does have.
@@ -98,24 +113,27 @@ pub fn chart_data(spec: &Spec, ds: &Dataset) -> Result<ChartData, Miss> {
         spec.y.iter().map(|name| ds.column(name)).collect::<Result<_, _>>()?
     };
     check_columns(spec.kind, ds, &ys)?;
+    // a pie's slices are parts of one whole: it is never sampled
+    let rows = if spec.kind == Kind::Pie { (0..ds.rows.len()).collect() } else { sample(ds.rows.len()) };
     let series: Vec<Series> = ys
         .iter()
         .map(|&c| Series {
             name: ds.columns[c].name.clone(),
-            values: ds.rows.iter().map(|r| r.cells[c].number.as_ref().map(|n| n.value)).collect(),
-            texts: ds.rows.iter().map(|r| r.cells[c].raw.clone()).collect(),
+            values: rows.iter().map(|&r| ds.rows[r].cells[c].number.as_ref().map(|n| n.value)).collect(),
+            texts: rows.iter().map(|&r| ds.rows[r].cells[c].raw.clone()).collect(),
         })
         .collect();
-    check_values(spec.kind, ds, &series)?;
+    check_values(spec.kind, ds, &rows, &series)?;
     let units: Vec<Option<&str>> = ys.iter().map(|&c| ds.unit_of(c)).collect();
     let unit = units.first().copied().flatten().filter(|u| units.iter().all(|v| *v == Some(u)));
     Ok(ChartData {
         kind: spec.kind,
         title: spec.title.clone().unwrap_or_else(|| ds.title.clone()),
-        categories: ds.rows.iter().map(|r| r.cells[x].raw.clone()).collect(),
+        categories: rows.iter().map(|&r| ds.rows[r].cells[x].raw.clone()).collect(),
         series,
         unit: unit.map(String::from),
         columns: std::iter::once(x).chain(ys).collect(),
+        sampled_from: (rows.len() < ds.rows.len()).then_some(ds.rows.len()),
     })
 }
 
@@ -152,7 +170,7 @@ fn check_columns(kind: Kind, ds: &Dataset, ys: &[usize]) -> Result<(), Miss> {
     Ok(())
 }
 
-fn check_values(kind: Kind, ds: &Dataset, series: &[Series]) -> Result<(), Miss> {
+fn check_values(kind: Kind, ds: &Dataset, rows: &[usize], series: &[Series]) -> Result<(), Miss> {
     if matches!(kind, Kind::Pie | Kind::Stacked) {
         for s in series {
             if let Some(i) = s.values.iter().position(|v| v.is_some_and(|v| v < 0.0)) {
@@ -160,7 +178,7 @@ fn check_values(kind: Kind, ds: &Dataset, series: &[Series]) -> Result<(), Miss>
                     format!(
                         "{} line {}: `{}` is negative, which a {} cannot show",
                         ds.path.display(),
-                        ds.rows[i].line,
+                        ds.rows[rows[i]].line,
                         s.texts[i],
                         kind.label()
                     ),

@@ -6,7 +6,31 @@ use crate::data::Dataset;
 
 /// The table of `columns` (all when empty) of `ds`, in a wrapper that scrolls sideways on a
 /// phone instead of widening the page.
+/// At most [`ROWS`] rows: a longer dataset's table says how many rows it leaves out, and its
+/// data page lists every row, [`ROWS`] a page.
 pub fn html(ds: &Dataset, columns: &[usize], caption: Option<&str>) -> String {
+    let mut out = rows_html(ds, columns, caption, 0..ds.rows.len().min(ROWS));
+    if ds.rows.len() > ROWS {
+        out.push_str(&format!(
+            "\n<p class=\"table-note\">共{}行，此处列出前{}行；全部数据见数据页或下载的文件。</p>",
+            ds.rows.len(),
+            ROWS
+        ));
+    }
+    out
+}
+
+/// Rows a table shows at most, and a data page lists per page: a million-row dataset must not
+/// make a page of a million rows.
+pub const ROWS: usize = 1000;
+
+/// The table of `rows` of `columns` (all when empty).
+pub fn rows_html(
+    ds: &Dataset,
+    columns: &[usize],
+    caption: Option<&str>,
+    rows: std::ops::Range<usize>,
+) -> String {
     let all: Vec<usize> = (0..ds.columns.len()).collect();
     let columns = if columns.is_empty() { &all } else { columns };
     let mut out = String::from("<div class=\"table-scroll\"><table class=\"data-table\">\n");
@@ -20,7 +44,7 @@ pub fn html(ds: &Dataset, columns: &[usize], caption: Option<&str>) -> String {
         out.push_str(&format!("<th scope=\"col\"{class}>{}</th>", escape(&col.name)));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    for row in &ds.rows {
+    for row in &ds.rows[rows] {
         out.push_str("<tr>");
         for (k, &c) in columns.iter().enumerate() {
             let text = escape(&row.cells[c].raw);

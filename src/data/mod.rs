@@ -22,7 +22,9 @@ use std::sync::Arc;
 /// Every dataset of the site, sorted by name.
 #[derive(Debug, Default, Clone)]
 pub struct Datasets {
-    sets: Vec<Dataset>,
+    /// Shared, so that the build's view without hidden datasets and the templates'
+    /// `load_data` do not copy a large dataset.
+    sets: Vec<std::sync::Arc<Dataset>>,
     /// Names of CSV files that had errors: already reported, so lookups stay quiet about them.
     broken: BTreeSet<String>,
     /// The cells of hidden sheets, as (sheet path, row, text): no dataset shows them, but the
@@ -144,7 +146,7 @@ impl Datasets {
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         match result.and_then(check_default_chart) {
-            Ok(ds) => self.sets.push(ds),
+            Ok(ds) => self.sets.push(std::sync::Arc::new(ds)),
             Err(errors) => {
                 diagnostics.extend(errors);
                 self.broken.insert(name);
@@ -200,12 +202,17 @@ impl Datasets {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Dataset> {
+        self.sets.iter().map(|d| &**d)
+    }
+
+    /// The datasets as shared handles, for what outlives this value (template functions).
+    pub fn shared(&self) -> impl Iterator<Item = &std::sync::Arc<Dataset>> {
         self.sets.iter()
     }
 
     /// The `i`th dataset in name order (the renderer's jobs refer to datasets by index).
     pub fn get(&self, i: usize) -> Option<&Dataset> {
-        self.sets.get(i)
+        self.sets.get(i).map(|d| &**d)
     }
 
     pub fn len(&self) -> usize {

@@ -63,21 +63,29 @@ pub fn dataset_value(ds: &Dataset) -> Value {
 
 /// The `load_data` function over all datasets of the build.
 pub fn load_data_function(data: &Datasets) -> impl tera::Function {
-    let values: Arc<BTreeMap<String, Value>> =
-        Arc::new(data.iter().map(|d| (d.name.clone(), dataset_value(d))).collect());
+    // Each dataset becomes a template value the first time a template asks for it: most
+    // sites' templates never call load_data, and turning every cell of a 100,000-row
+    // dataset into JSON up front cost a gigabyte.
+    type Lazy = (Arc<Dataset>, std::sync::OnceLock<Value>);
+    let datasets: Arc<BTreeMap<String, Lazy>> = Arc::new(
+        data.shared().map(|d| (d.name.clone(), (Arc::clone(d), std::sync::OnceLock::new()))).collect(),
+    );
     move |args: &HashMap<String, Value>| -> tera::Result<Value> {
         let path = args
             .get("path")
             .and_then(Value::as_str)
             .ok_or_else(|| tera::Error::msg("load_data needs path=\"NAME.csv\" (a file in data/)"))?;
         let name = path.trim().trim_start_matches("./").trim_start_matches("data/");
-        values.get(name).cloned().ok_or_else(|| {
-            let names: Vec<&str> = values.keys().map(String::as_str).collect();
-            tera::Error::msg(format!(
-                "load_data: there is no data/{name}; the files are: {}",
-                names.join(", ")
-            ))
-        })
+        match datasets.get(name) {
+            Some((ds, value)) => Ok(value.get_or_init(|| dataset_value(ds)).clone()),
+            None => {
+                let names: Vec<&str> = datasets.keys().map(String::as_str).collect();
+                Err(tera::Error::msg(format!(
+                    "load_data: there is no data/{name}; the files are: {}",
+                    names.join(", ")
+                )))
+            }
+        }
     }
 }
 

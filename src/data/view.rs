@@ -27,6 +27,13 @@ pub struct DatasetView<'a> {
     pub original_name: Option<&'a str>,
     pub chart: Option<String>,
     pub table: Option<String>,
+    /// Which page of the table this is, of how many, and the links to the pages beside it
+    /// (relative to the site root).
+    pub page: usize,
+    pub pages: usize,
+    pub page_rows: usize,
+    /// The same, in the shape of the listings' pager (`number`, `total`, `prev`, `next`).
+    pub pager: serde_json::Value,
 }
 
 /// A path as a link target: the characters that would end or break a URL are %-encoded;
@@ -45,6 +52,19 @@ pub fn href(path: &str) -> String {
 /// The output path of a dataset's page, below the site root.
 pub fn page_path(ds: &Dataset) -> String {
     format!("data/{}/", ds.stem())
+}
+
+/// The output path of page `n` (1-based) of a dataset's table.
+pub fn table_page_path(ds: &Dataset, n: usize) -> String {
+    match n {
+        1 => page_path(ds),
+        n => format!("{}page/{n}/", page_path(ds)),
+    }
+}
+
+/// How many pages a dataset's table takes, [`charts::table::ROWS`] rows a page.
+pub fn page_count(ds: &Dataset) -> usize {
+    ds.rows.len().div_ceil(charts::table::ROWS).max(1)
 }
 
 /// The output path of a dataset's CSV copy: `data/jiangxian.csv`, `data/tongji.csv` for a
@@ -70,20 +90,36 @@ pub fn downloads(ds: &Dataset) -> Vec<(String, Vec<u8>)> {
 
 /// The list for `/data/`: no tables or charts, so the index stays small.
 pub fn index(data: &Datasets) -> Vec<DatasetView<'_>> {
-    data.iter().map(|ds| view(ds, None)).collect()
+    data.iter().map(view).collect()
 }
 
-/// A dataset's own page; `root` leads from that page back to the site root.
-pub fn page<'a>(ds: &'a Dataset, root: &str) -> DatasetView<'a> {
-    view(ds, Some(root))
+/// Page `number` of a dataset's own page: the chart on the first, the table a page of
+/// [`charts::table::ROWS`] rows at a time. `root` leads from that page back to the site root.
+pub fn page<'a>(ds: &'a Dataset, root: &str, number: usize) -> DatasetView<'a> {
+    let pages = page_count(ds);
+    let rows = (number - 1) * charts::table::ROWS..(number * charts::table::ROWS).min(ds.rows.len());
+    let chart = (number == 1)
+        .then(|| {
+            let spec = charts::default_spec(ds).ok().flatten()?;
+            let data = charts::chart_data(&spec, ds).ok()?;
+            Some(charts::figure::chart(&data, ds, root))
+        })
+        .flatten();
+    DatasetView {
+        chart,
+        table: Some(charts::table::rows_html(ds, &[], None, rows)),
+        page: number,
+        pager: serde_json::json!({
+            "number": number,
+            "total": pages,
+            "prev": (number > 1).then(|| href(&table_page_path(ds, number - 1))),
+            "next": (number < pages).then(|| href(&table_page_path(ds, number + 1))),
+        }),
+        ..view(ds)
+    }
 }
 
-fn view<'a>(ds: &'a Dataset, full: Option<&str>) -> DatasetView<'a> {
-    let chart = full.and_then(|root| {
-        let spec = charts::default_spec(ds).ok().flatten()?;
-        let data = charts::chart_data(&spec, ds).ok()?;
-        Some(charts::figure::chart(&data, ds, root))
-    });
+fn view(ds: &Dataset) -> DatasetView<'_> {
     DatasetView {
         name: &ds.name,
         title: &ds.title,
@@ -97,8 +133,12 @@ fn view<'a>(ds: &'a Dataset, full: Option<&str>) -> DatasetView<'a> {
         csv: href(&csv_path(ds)),
         original: original_path(ds).map(|p| href(&p)),
         original_name: ds.original_name(),
-        chart,
-        table: full.map(|_| charts::table::html(ds, &[], None)),
+        chart: None,
+        table: None,
+        page: 1,
+        pages: page_count(ds),
+        page_rows: charts::table::ROWS,
+        pager: serde_json::Value::Null,
     }
 }
 

@@ -28,8 +28,8 @@ pub enum Job {
     Group(usize, usize),
     /// `/data/`: the list of datasets.
     DataIndex,
-    /// `/data/NAME/`: one dataset (index in `Datasets`).
-    Dataset(usize),
+    /// `/data/NAME/`: one dataset (index in `Datasets`), 1-based page of its table.
+    Dataset(usize, usize),
     /// `/data/NAME.csv`: the dataset's CSV as UTF-8 with a BOM, and a workbook as it was saved.
     DataCsv(usize),
     /// The search index: many shard files from every page.
@@ -116,7 +116,10 @@ impl Renderer<'_> {
         }
         if !self.data.is_empty() {
             jobs.push(Job::DataIndex);
-            jobs.extend((0..self.data.len()).flat_map(|i| [Job::Dataset(i), Job::DataCsv(i)]));
+            for (i, ds) in self.data.iter().enumerate() {
+                jobs.extend((1..=crate::data::view::page_count(ds)).map(|n| Job::Dataset(i, n)));
+                jobs.push(Job::DataCsv(i));
+            }
         }
         jobs
     }
@@ -189,7 +192,7 @@ impl Renderer<'_> {
             }
             Job::OrgIndex | Job::Org(_) => Inputs { all_of: vec![Kind::Disclosure], ..Default::default() },
             Job::Sitemap | Job::Search => Inputs { all_of: Kind::ALL.to_vec(), ..Default::default() },
-            Job::NotFound | Job::Archive | Job::DataIndex | Job::Dataset(_) | Job::DataCsv(_) => {
+            Job::NotFound | Job::Archive | Job::DataIndex | Job::Dataset(..) | Job::DataCsv(_) => {
                 Inputs::default()
             }
         }

@@ -228,11 +228,11 @@ impl Renderer<'_> {
                 ctx.insert("datasets", &crate::data::view::index(self.data));
                 ("data/".to_string(), "data.html")
             }
-            Job::Dataset(i) => {
+            Job::Dataset(i, number) => {
                 let ds = self.data.get(*i).context("a dataset index")?;
-                let path = crate::data::view::page_path(ds);
+                let path = crate::data::view::table_page_path(ds, *number);
                 let root = "../".repeat(path.matches('/').count());
-                ctx.insert("dataset", &crate::data::view::page(ds, &root));
+                ctx.insert("dataset", &crate::data::view::page(ds, &root, *number));
                 (path, "dataset.html")
             }
             Job::OrgIndex => {

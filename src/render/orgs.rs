@@ -165,6 +165,7 @@ fn rate_chart(children: &[OrgLink], t: &Strings) -> String {
         }],
         unit: Some("%".into()),
         columns: Vec::new(),
+        sampled_from: None,
     };
     crate::charts::render_svg(&data)
 }
