@@ -232,7 +232,7 @@ fn render_prepared(
 
 /// Parse and resolve: every page of a prepared site, or every problem found on the way.
 fn resolve_prepared(opts: &BuildOptions, prepared: &mut pipeline::Prepared) -> Result<resolve::Library> {
-    let (pages, parse_diagnostics) = prepared.parse(&prepared.all_paths());
+    let (pages, parse_diagnostics) = prepared.parse_once();
     let mut diagnostics: Vec<Diagnostic> =
         prepared.diagnostics.iter().cloned().chain(parse_diagnostics).collect();
     match prepared.resolve(pages, Vec::new(), opts.audience, opts.as_of) {

@@ -122,14 +122,37 @@ impl Prepared {
     /// Parse: the given content files, in parallel, then the revision rule over them.
     pub fn parse(&self, paths: &[&PathBuf]) -> (Vec<Page>, Vec<Diagnostic>) {
         let ctx = self.ctx();
-        let parsed: Vec<_> = paths
-            .par_iter()
-            .map(|rel| {
-                let mut page = content::parse(rel, &self.texts[*rel], ctx)?;
-                page.body.slim();
-                Ok::<_, Vec<Diagnostic>>(page)
+        let parsed: Vec<_> = paths.par_iter().map(|rel| parse_slim(rel, &self.texts[*rel], ctx)).collect();
+        self.finish_parse(parsed)
+    }
+
+    /// Parse every content file, for a build that parses once: each text is dropped as soon as
+    /// its page exists, so that the site is never held both as text and as pages (a disclosure
+    /// keeps its text, which the revision rule compares with its released versions).
+    pub fn parse_once(&mut self) -> (Vec<Page>, Vec<Diagnostic>) {
+        let texts = std::mem::take(&mut self.texts);
+        let ctx = self.ctx();
+        let parsed: Vec<(PathBuf, Option<String>, Result<Page, Vec<Diagnostic>>)> = texts
+            .into_par_iter()
+            .map(|(rel, text)| {
+                let page = parse_slim(&rel, &text, ctx);
+                let keep = page.as_ref().is_ok_and(|p| p.kind == content::Kind::Disclosure);
+                (rel, keep.then_some(text), page)
             })
             .collect();
+        let mut pages = Vec::with_capacity(parsed.len());
+        for (rel, text, page) in parsed {
+            if let Some(text) = text {
+                self.texts.insert(rel, text);
+            }
+            pages.push(page);
+        }
+        self.finish_parse(pages)
+    }
+
+    /// The pages parsed, their problems, and the revision rule over them.
+    fn finish_parse(&self, parsed: Vec<Result<Page, Vec<Diagnostic>>>) -> (Vec<Page>, Vec<Diagnostic>) {
+        let ctx = self.ctx();
         let mut pages = Vec::with_capacity(parsed.len());
         let mut diagnostics = Vec::new();
         for result in parsed {
@@ -179,6 +202,17 @@ impl Prepared {
             .map(|(p, b)| (p.clone(), b.clone()))
             .collect()
     }
+}
+
+/// One page, less what only parsing needs.
+fn parse_slim(
+    rel: &std::path::Path,
+    text: &str,
+    ctx: content::ParseContext,
+) -> Result<Page, Vec<Diagnostic>> {
+    let mut page = content::parse(rel, text, ctx)?;
+    page.body.slim();
+    Ok(page)
 }
 
 /// Renders the planned jobs in parallel into `staging`, each one taken from `cache` when its
