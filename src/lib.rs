@@ -5,6 +5,9 @@
 //! together; plumbing failures are `anyhow` errors with context.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+#[macro_use]
+pub mod locale;
+
 pub mod audience;
 pub mod charts;
 pub mod config;
@@ -81,8 +84,9 @@ pub struct BuildReport {
 
 impl BuildReport {
     pub fn summary(&self) -> String {
-        format!(
+        t!(
             "built {} pages ({} files) in {:.2} s into {}",
+            "已生成 {} 个页面（{} 个文件），用时 {:.2} 秒，写入 `{}`",
             group_thousands(self.pages),
             group_thousands(self.files),
             self.elapsed.as_secs_f64(),
@@ -190,7 +194,11 @@ fn edition_renderer(
 /// output: what `/archive/VERSION/` must equal byte for byte.
 pub fn rebuild_release(root: &std::path::Path, version: &str) -> Result<Vec<write::Output>> {
     let history = versions::History::load(root)?;
-    let release = history.releases.iter().find(|r| r.version == version).context("no such release")?;
+    let release = history
+        .releases
+        .iter()
+        .find(|r| r.version == version)
+        .with_context(|| t!("no release {version}", "没有版本 {version}"))?;
     let work = tempfile::tempdir()?;
     history.store.checkout(release, work.path())?;
     edition_renderer(Audience::Public)(work.path(), &history.before(version, root), release)
@@ -247,9 +255,12 @@ pub fn release(
     let history = versions::History::load(&opts.root)?;
     anyhow::ensure!(
         history.releases.iter().all(|r| r.version != release.version),
-        "release {} exists already and cannot be changed; choose a new version (e.g. {}.1)",
-        release.version,
-        release.version
+        t!(
+            "release {} exists already and cannot be changed; choose a new version (e.g. {}.1)",
+            "版本 {} 已经存在，不能更改；请换一个新版本号（如 {}.1）",
+            release.version,
+            release.version
+        )
     );
     let mut prepared = pipeline::Prepared::load(opts, history)?;
     let (files, library) = render_prepared(opts, &mut prepared, &[])?;
@@ -260,11 +271,14 @@ pub fn release(
         // the chain runs in the order releases are listed (date, then version)
         anyhow::ensure!(
             (&last.date, &last.version) < (&date, &release.version),
-            "release {} would come before release {} ({}), the last in the chain; give --date {} or later",
-            release.version,
-            last.version,
-            last.date,
-            last.date
+            t!(
+                "release {} would come before release {} ({}), the last in the chain; give --date {} or later",
+                "版本 {} 会排在链上最后一个版本 {}（{}）之前；请给出 --date {} 或更晚的日期",
+                release.version,
+                last.version,
+                last.date,
+                last.date
+            )
         );
     }
     let sources = versions::sources(&opts.root)?;
@@ -339,7 +353,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         staging.put((versions::manifest::SITE_SIGNATURE.to_string(), format!("{sig}\n").into_bytes()))?;
     }
     let files = manifest.outputs.len() + 1 + usize::from(signature.is_some());
-    staging.commit().with_context(|| format!("writing the site into {}", out.display()))?;
+    staging
+        .commit()
+        .with_context(|| t!("writing the site into {}", "把网站写入 {} 时出错", out.display()))?;
     let warnings = library.warnings.clone();
     Ok(BuildReport { pages: library.pages.len(), warnings, files, elapsed: start.elapsed(), out })
 }
@@ -457,16 +473,25 @@ pub fn oversight_report(opts: &BuildOptions, org: Option<&str>) -> Result<Oversi
     let mut prepared = pipeline::Prepared::load(opts, history)?;
     let library = resolve_prepared(opts, &mut prepared)?;
     let Some(cat) = &library.catalogue else {
-        anyhow::bail!(
+        anyhow::bail!(t!(
             "the site has no organisation list: put data/{} with the columns 名称,上级 (and 类型, 地区) there first",
+            "网站还没有组织名单：请先放一个 data/{}，列为 名称,上级（可加 类型、地区）",
             resolve::orgs::FILE
-        );
+        ));
     };
     let scope: std::collections::BTreeSet<usize> = match org {
         Some(name) => {
             let Some(i) = cat.tree.find(name) else {
-                let hint = cat.tree.nearest(name).map(|n| format!("; did you mean {n}?")).unwrap_or_default();
-                anyhow::bail!("{name} is not in data/{}{hint}", resolve::orgs::FILE);
+                let hint = cat
+                    .tree
+                    .nearest(name)
+                    .map(|n| t!("; did you mean {n}?", "；是不是要写「{n}」？"))
+                    .unwrap_or_default();
+                anyhow::bail!(t!(
+                    "{name} is not in data/{}{hint}",
+                    "「{name}」不在 data/{} 中{hint}",
+                    resolve::orgs::FILE
+                ));
             };
             cat.tree.subtree(i).into_iter().collect()
         }

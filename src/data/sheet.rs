@@ -48,9 +48,12 @@ fn ext(rel: &Path) -> String {
 /// A cell showing an Excel error (`#DIV/0!`) is a diagnostic naming the cell.
 pub fn read(rel: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, Vec<Diagnostic>> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        vec![Diagnostic::new(rel, 0, format!("the spreadsheet cannot be read: {e}")).with_hint(
-            "open it in Excel or WPS and save it again as .xlsx; a file with a password must be saved without it",
-        )]
+        let problem = crate::locale::foreign_message(&e.to_string());
+        vec![Diagnostic::new(rel, 0, t!("the spreadsheet cannot be read: {problem}", "表格文件无法读取：{problem}"))
+            .with_hint(t!(
+                "open it in Excel or WPS and save it again as .xlsx; a file with a password must be saved without it",
+                "请用 Excel 或 WPS 打开后重新另存为 .xlsx；设了密码的文件要先取消密码再保存"
+            ))]
     })?;
     let names: Vec<(String, bool)> =
         book.sheets_metadata().iter().map(|s| (s.name.clone(), s.visible == SheetVisible::Visible)).collect();
@@ -63,8 +66,16 @@ pub fn read(rel: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, Vec<Diagnostic>> {
             PathBuf::from(format!("{}#{name}", rel.display()))
         };
         let range = book.worksheet_range(&name).map_err(|e| {
-            vec![Diagnostic::new(&path, 0, format!("the sheet 「{name}」 cannot be read: {e}"))
-                .with_hint("open the file in Excel or WPS and save it again as .xlsx")]
+            let problem = crate::locale::foreign_message(&e.to_string());
+            vec![Diagnostic::new(
+                &path,
+                0,
+                t!("the sheet 「{name}」 cannot be read: {problem}", "工作表「{name}」无法读取：{problem}"),
+            )
+            .with_hint(t!(
+                "open the file in Excel or WPS and save it again as .xlsx",
+                "请用 Excel 或 WPS 打开文件，重新另存为 .xlsx"
+            ))]
         })?;
         let formats = number_formats(&mut book, &name);
         let Some((first_row, first_col)) = range.start() else { continue };
@@ -78,10 +89,15 @@ pub fn read(rel: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, Vec<Diagnostic>> {
             {
                 Ok(text) => grid[r][c] = text,
                 Err(shown) => errors.push(
-                    Diagnostic::new(&path, r + 1, format!("cell {} shows the error {shown}", cell_ref(r, c)))
-                        .with_hint(
-                            "correct the formula in Excel or WPS, or clear the cell, and save the file again",
-                        ),
+                    Diagnostic::new(
+                        &path,
+                        r + 1,
+                        t!("cell {} shows the error {shown}", "单元格 {} 显示错误值 {shown}", cell_ref(r, c)),
+                    )
+                    .with_hint(t!(
+                        "correct the formula in Excel or WPS, or clear the cell, and save the file again",
+                        "请在 Excel 或 WPS 中改正公式或清空该单元格，再保存文件"
+                    )),
                 ),
             }
         }

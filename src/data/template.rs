@@ -66,15 +66,18 @@ pub fn load_data_function(data: &Datasets) -> impl tera::Function {
     let values: Arc<BTreeMap<String, Value>> =
         Arc::new(data.iter().map(|d| (d.name.clone(), dataset_value(d))).collect());
     move |args: &HashMap<String, Value>| -> tera::Result<Value> {
-        let path = args
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| tera::Error::msg("load_data needs path=\"NAME.csv\" (a file in data/)"))?;
+        let path = args.get("path").and_then(Value::as_str).ok_or_else(|| {
+            tera::Error::msg(t!(
+                "load_data needs path=\"NAME.csv\" (a file in data/)",
+                "load_data 需要 path=\"名称.csv\"（data/ 中的文件）"
+            ))
+        })?;
         let name = path.trim().trim_start_matches("./").trim_start_matches("data/");
         values.get(name).cloned().ok_or_else(|| {
             let names: Vec<&str> = values.keys().map(String::as_str).collect();
-            tera::Error::msg(format!(
+            tera::Error::msg(t!(
                 "load_data: there is no data/{name}; the files are: {}",
+                "load_data：没有 data/{name}；现有的文件是：{}",
                 names.join(", ")
             ))
         })

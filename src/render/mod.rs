@@ -140,7 +140,7 @@ impl Renderer<'_> {
             .map(|job| {
                 let out = self
                     .render_job(job)
-                    .with_context(|| format!("rendering {job:?}"))
+                    .with_context(|| t!("rendering {job:?}", "生成 `{job:?}` 时出错"))
                     .and_then(|outs| outs.into_iter().map(sink).collect::<Result<Vec<R>>>());
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(p) = progress {
@@ -155,7 +155,9 @@ impl Renderer<'_> {
 
     fn render_job(&self, job: &Job) -> Result<Vec<crate::write::Output>> {
         match job {
-            Job::Search => search::outputs(self).context("building the search index"),
+            Job::Search => {
+                search::outputs(self).context(t!("building the search index", "生成搜索索引时出错"))
+            }
             Job::DataCsv(i) => {
                 Ok(crate::data::view::downloads(self.data.get(*i).context("a dataset index")?))
             }
