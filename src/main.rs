@@ -1,9 +1,10 @@
 //! The `gongkai` command line: parses arguments, calls the library, reports.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use gongkai::{BuildOptions, Diagnostics};
+use gongkai::locale::{label, Lang};
+use gongkai::{t, BuildOptions, Diagnostics};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -226,18 +227,23 @@ enum ExportWhat {
 
 fn main() -> ExitCode {
     use clap::{CommandFactory, FromArgMatches};
-    let command = help::localise(Cli::command(), help::wants_chinese());
-    let cli = match Cli::from_arg_matches(&command.get_matches()) {
-        Ok(cli) => cli,
-        Err(e) => e.exit(),
-    };
+    // the language of every message, for the whole process: chosen once, here
+    let lang = gongkai::locale::from_env();
+    gongkai::locale::set(lang);
+    let chinese = lang == Lang::Chinese;
+    let mut command = help::localise(Cli::command(), chinese);
+    let cli =
+        match command.try_get_matches_from_mut(std::env::args_os()).and_then(|m| Cli::from_arg_matches(&m)) {
+            Ok(cli) => cli,
+            Err(e) => return help::report(e, chinese, &command),
+        };
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
             if let Some(diags) = err.downcast_ref::<Diagnostics>() {
                 eprintln!("{diags}");
             } else {
-                eprintln!("error: {err:#}");
+                eprintln!("{}{}", label("error"), gongkai::locale::error_chain(&err));
             }
             ExitCode::FAILURE
         }
@@ -258,7 +264,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             build.as_of = as_of.map(|s| gongkai::text::parse_date(&s)).transpose()?;
             let log: gongkai::serve::Log = std::sync::Arc::new(|line: &str| eprintln!("{line}"));
             let server = gongkai::serve::start(gongkai::serve::ServeOptions { build, bind, port }, log)?;
-            eprintln!("serving at {}/ (Ctrl+C stops)", server.address);
+            let address = &server.address;
+            eprintln!(
+                "{}",
+                t!("serving at {address}/ (Ctrl+C stops)", "预览地址：{address}/（按 Ctrl+C 停止）")
+            );
             loop {
                 std::thread::park();
             }
@@ -269,14 +279,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 "disclosure" => gongkai::content::Kind::Disclosure,
                 "review" => gongkai::content::Kind::Review,
                 "page" => gongkai::content::Kind::Page,
-                other => anyhow::bail!("unknown kind `{other}`: use case, disclosure, review or page"),
+                other => anyhow::bail!(t!(
+                    "unknown kind `{other}`: use case, disclosure, review or page",
+                    "无法识别的类型 `{other}`：请用 case（经验交流）、disclosure（党务公开）、review（年度巡礼）或 page（页面）"
+                )),
             };
             let date = match date {
                 Some(d) => gongkai::text::parse_date(&d)?,
                 None => chrono::Local::now().date_naive(),
             };
             let path = gongkai::scaffold::new_entry(&root, kind, &title, date)?;
-            eprintln!("wrote {}; replace each 「（待填写：…）」 with the real text (build refuses it until then), then run gongkai build", path.display());
+            let path = path.display();
+            eprintln!(
+                "{}",
+                t!(
+                    "wrote {path}; replace each 「（待填写：…）」 with the real text (build refuses it until then), then run gongkai build",
+                    "已写入 {path}；请把每一处「（待填写：…）」换成实际内容（换好之前不能生成），然后运行 gongkai build"
+                )
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Release { version, note, date, key, root } => {
@@ -286,13 +306,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let date = Some(date.map(|d| gongkai::text::parse_date(&d)).transpose()?.unwrap_or(today));
             let opts = gongkai::versions::ReleaseOptions { version, note, date, key };
             let release = gongkai::release(&BuildOptions::new(root), &opts)?;
+            let signed = match opts.key.is_some() {
+                true => t!(", signed", "，已签名"),
+                false => String::new(),
+            };
             eprintln!(
-                "released {} ({}): {} source files, {} output files{}",
-                release.version,
-                release.date,
-                release.sources.len(),
-                release.outputs.len(),
-                if opts.key.is_some() { ", signed" } else { "" }
+                "{}",
+                t!(
+                    "released {} ({}): {} source files, {} output files{signed}",
+                    "已发布版本 {}（{}）：源文件 {} 个，输出文件 {} 个{signed}",
+                    release.version,
+                    release.date,
+                    release.sources.len(),
+                    release.outputs.len()
+                )
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -303,9 +330,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Keygen { dir } => {
             let keys = gongkai::versions::verify::write_keypair(&dir)?;
             eprintln!(
-                "wrote {} (keep it secret, never commit it) and {} (publish it)",
-                keys.secret.display(),
-                keys.public.display()
+                "{}",
+                t!(
+                    "wrote {} (keep it secret, never commit it) and {} (publish it)",
+                    "已写入 {}（请妥善保密，不要提交到版本库）和 {}（可以公开）",
+                    keys.secret.display(),
+                    keys.public.display()
+                )
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -315,7 +346,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 gongkai::scaffold::init_site(&dir)?;
             }
-            eprintln!("made a new site in {}; next: cd {} && gongkai serve", dir.display(), dir.display());
+            let dir = dir.display();
+            eprintln!(
+                "{}",
+                t!(
+                    "made a new site in {dir}; next: cd {dir} && gongkai serve",
+                    "已在 {dir} 新建网站；下一步：cd {dir} && gongkai serve"
+                )
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Import {
@@ -332,7 +370,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 "case" => gongkai::content::Kind::Case,
                 "disclosure" => gongkai::content::Kind::Disclosure,
                 "review" => gongkai::content::Kind::Review,
-                other => anyhow::bail!("unknown kind `{other}`: use case, disclosure or review"),
+                other => anyhow::bail!(t!(
+                    "unknown kind `{other}`: use case, disclosure or review",
+                    "无法识别的类型 `{other}`：请用 case（经验交流）、disclosure（党务公开）或 review（年度巡礼）"
+                )),
             };
             let opts = gongkai::import::DocxOptions {
                 files,
@@ -361,10 +402,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
 /// something was refused or skipped.
 fn print_import(report: &gongkai::import::ImportReport, dry_run: bool) -> ExitCode {
     for d in &report.diagnostics {
-        eprintln!("warning: {d}");
+        eprintln!("{}{d}", label("warning"));
     }
     for p in &report.written {
-        eprintln!("{} {}", if dry_run { "would write" } else { "wrote" }, p.display());
+        let p = p.display();
+        match dry_run {
+            true => eprintln!("{}", t!("would write {p}", "将写入 {p}")),
+            false => eprintln!("{}", t!("wrote {p}", "已写入 {p}")),
+        }
     }
     if dry_run {
         for (path, text) in &report.previews {
@@ -372,14 +417,25 @@ fn print_import(report: &gongkai::import::ImportReport, dry_run: bool) -> ExitCo
         }
     }
     for p in &report.skipped_edited {
-        eprintln!("skipped {} (edited since import; --force overwrites it)", p.display());
+        let p = p.display();
+        eprintln!(
+            "{}",
+            t!(
+                "skipped {p} (edited since import; --force overwrites it)",
+                "跳过 {p}（导入后被编辑过；加 --force 可覆盖）"
+            )
+        );
     }
     eprintln!(
-        "imported {} files: {} written, {} unchanged, {} skipped",
-        report.written.len() + report.unchanged.len() + report.skipped_edited.len(),
-        report.written.len(),
-        report.unchanged.len(),
-        report.skipped_edited.len()
+        "{}",
+        t!(
+            "imported {} files: {} written, {} unchanged, {} skipped",
+            "导入 {} 个文件：写入 {} 个，未变 {} 个，跳过 {} 个",
+            report.written.len() + report.unchanged.len() + report.skipped_edited.len(),
+            report.written.len(),
+            report.unchanged.len(),
+            report.skipped_edited.len()
+        )
     );
     let clean = report.diagnostics.is_empty() && report.skipped_edited.is_empty();
     if clean {
@@ -391,14 +447,12 @@ fn print_import(report: &gongkai::import::ImportReport, dry_run: bool) -> ExitCo
 
 /// A secret key file's hex text.
 fn read_key(path: &std::path::Path) -> Result<String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| gongkai::locale::reading(path))?;
     Ok(text.trim().to_string())
 }
 
 fn build(mut opts: BuildOptions, as_of: Option<String>, audience: &str) -> Result<ExitCode> {
-    opts.audience = gongkai::Audience::parse(audience)
-        .ok_or_else(|| anyhow::anyhow!("--audience takes `public` or `party`, not `{audience}`"))?;
+    opts.audience = parse_audience(audience)?;
     opts.as_of = as_of.map(|s| gongkai::text::parse_date(&s)).transpose()?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(0);
@@ -407,7 +461,7 @@ fn build(mut opts: BuildOptions, as_of: Option<String>, audience: &str) -> Resul
                 .expect("static template")
                 .progress_chars("=> "),
         );
-        bar.set_message("生成页面");
+        bar.set_message(t!("rendering", "生成页面"));
         bar
     });
     let progress = bar.clone().map(|bar| {
@@ -422,17 +476,24 @@ fn build(mut opts: BuildOptions, as_of: Option<String>, audience: &str) -> Resul
         bar.finish_and_clear();
     }
     for w in &report.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("{}{w}", label("warning"));
     }
     eprintln!("{}", report.summary());
     Ok(ExitCode::SUCCESS)
 }
 
 fn check(root: PathBuf, format: &str, mask: bool) -> Result<ExitCode> {
-    anyhow::ensure!(matches!(format, "text" | "json"), "--format takes `text` or `json`, not `{format}`");
+    anyhow::ensure!(
+        matches!(format, "text" | "json"),
+        t!(
+            "--format takes `text` or `json`, not `{format}`",
+            "--format 只能是 `text` 或 `json`，不能是 `{format}`"
+        )
+    );
     if mask {
         for m in gongkai::mask_content(&root)? {
-            eprintln!("masked {}:{}: {}", m.path.display(), m.line, m.masked);
+            let (path, line, masked) = (m.path.display(), m.line, &m.masked);
+            eprintln!("{}", t!("masked {path}:{line}: {masked}", "已遮盖 {path}:{line}：{masked}"));
         }
     }
     let report = gongkai::check(&BuildOptions::new(root))?;
@@ -440,17 +501,27 @@ fn check(root: PathBuf, format: &str, mask: bool) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         for link in &report.external_links {
-            eprintln!("external link (not checked): {}:{}: {}", link.path.display(), link.line, link.url);
+            let (path, line, url) = (link.path.display(), link.line, &link.url);
+            eprintln!(
+                "{}",
+                t!(
+                    "external link (not checked): {path}:{line}: {url}",
+                    "外部链接（未检查）：{path}:{line}：{url}"
+                )
+            );
         }
         for w in &report.warnings {
-            eprintln!("warning: {w}");
+            eprintln!("{}{w}", label("warning"));
         }
         for d in &report.diagnostics {
-            eprintln!("error: {d}");
+            eprintln!("{}{d}", label("error"));
         }
         match report.diagnostics.len() {
-            0 => eprintln!("no problems found in {} pages", report.pages),
-            n => eprintln!("{n} problem(s) found"),
+            0 => eprintln!(
+                "{}",
+                t!("no problems found in {} pages", "检查了 {} 个页面，没有发现问题", report.pages)
+            ),
+            n => eprintln!("{}", t!("{n} problem(s) found", "发现 {n} 个问题")),
         }
     }
     Ok(if report.diagnostics.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
@@ -460,23 +531,26 @@ fn verify(dir: &std::path::Path, pubkey: Option<String>) -> Result<ExitCode> {
     let key = pubkey.map(|key| std::fs::read_to_string(&key).map(|k| k.trim().to_string()).unwrap_or(key));
     let report = gongkai::versions::verify::verify(dir, key.as_deref())?;
     let lists = [
-        ("changed", &report.changed),
-        ("missing", &report.missing),
-        ("extra", &report.extra),
-        ("extra symlink", &report.symlinks),
-        ("extra folder", &report.folders),
-        ("broken", &report.problems),
+        (t!("changed", "被改动"), &report.changed),
+        (t!("missing", "缺失"), &report.missing),
+        (t!("extra", "多出"), &report.extra),
+        (t!("extra symlink", "多出的符号链接"), &report.symlinks),
+        (t!("extra folder", "多出的文件夹"), &report.folders),
+        (t!("broken", "有问题"), &report.problems),
     ];
-    for (label, paths) in lists {
+    for (what, paths) in lists {
         for path in paths {
-            eprintln!("{label}: {path}");
+            eprintln!("{what}{} {path}", t!(":", "："));
         }
     }
     for what in &report.signed {
-        eprintln!("signature valid: {what}");
+        eprintln!("{}", t!("signature valid: {what}", "签名有效：{what}"));
     }
     eprintln!(
+        "{}",
+        t!(
         "{} files checked: {} changed, {} missing, {} extra, {} symlinks, {} extra folders, {} release or signature problems",
+        "核对了 {} 个文件：被改动 {} 个，缺失 {} 个，多出 {} 个，符号链接 {} 个，多出的文件夹 {} 个，版本或签名问题 {} 个",
         report.checked,
         report.changed.len(),
         report.missing.len(),
@@ -484,6 +558,7 @@ fn verify(dir: &std::path::Path, pubkey: Option<String>) -> Result<ExitCode> {
         report.symlinks.len(),
         report.folders.len(),
         report.problems.len()
+        )
     );
     Ok(if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
@@ -497,11 +572,13 @@ fn report(
 ) -> Result<ExitCode> {
     anyhow::ensure!(
         matches!(format, "table" | "csv" | "json"),
-        "--format takes `table`, `csv` or `json`, not `{format}`"
+        t!(
+            "--format takes `table`, `csv` or `json`, not `{format}`",
+            "--format 只能是 `table`、`csv` 或 `json`，不能是 `{format}`"
+        )
     );
     let mut opts = BuildOptions::new(root);
-    opts.audience = gongkai::Audience::parse(audience)
-        .ok_or_else(|| anyhow::anyhow!("--audience takes `public` or `party`, not `{audience}`"))?;
+    opts.audience = parse_audience(audience)?;
     opts.as_of = as_of.map(|s| gongkai::text::parse_date(&s)).transpose()?;
     let report = gongkai::oversight_report(&opts, org.as_deref())?;
     let status_zh = |s: &str| if s == "missing" { "未公开" } else { "逾期公开" };
@@ -553,4 +630,13 @@ fn report(
         report.late
     );
     Ok(if report.missing > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn parse_audience(audience: &str) -> Result<gongkai::Audience> {
+    gongkai::Audience::parse(audience).ok_or_else(|| {
+        anyhow::anyhow!(t!(
+            "--audience takes `public` or `party`, not `{audience}`",
+            "--audience 只能是 `public`（对外公开）或 `party`（党内），不能是 `{audience}`"
+        ))
+    })
 }
