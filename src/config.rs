@@ -424,6 +424,24 @@ impl Config {
     }
 }
 
+/// `site.toml` names a theme whose folder is not there: said at the line of `theme`.
+pub fn missing_theme(theme: &str, text: &str) -> Diagnostic {
+    let line = text.lines().position(|l| l.trim_start().starts_with("theme")).map_or(0, |i| i + 1);
+    let folder = format!("themes/{theme}/");
+    Diagnostic::new(
+        FILE,
+        line,
+        t!(
+            "site.toml names the theme `{theme}`, but there is no folder {folder}",
+            "site.toml 中写的主题 `{theme}` 没有对应的文件夹 {folder}"
+        ),
+    )
+    .with_hint(t!(
+        "put the theme's templates/ and static/ into {folder}, or remove `theme` to use the built-in theme",
+        "请把主题的 templates/ 和 static/ 放进 {folder}，或删去 `theme` 改用内置主题"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,6 +25,8 @@ pub struct Loaded {
     /// their encoding is the data stage's business.
     pub data: Vec<(PathBuf, Vec<u8>)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// `site.toml` names a theme other than the built-in one, and `themes/NAME/` is not there.
+    pub theme_missing: bool,
 }
 
 /// Reads `site.toml`, which names the theme and so comes before everything else.
@@ -62,6 +64,8 @@ pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
         }
     }
     let theme_dir = Path::new("themes").join(theme);
+    // a theme named but absent would silently build with the built-in one
+    loaded.theme_missing = theme != "default" && !root.join(&theme_dir).is_dir();
     for (path, rel) in walk(root, theme_dir.join("templates"))? {
         let name = rel
             .strip_prefix(theme_dir.join("templates"))

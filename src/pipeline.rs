@@ -52,6 +52,9 @@ impl Prepared {
         });
         let loaded = load::load(root, &config.theme)?;
         diagnostics.extend(loaded.diagnostics);
+        if loaded.theme_missing {
+            diagnostics.push(config::missing_theme(&config.theme, config_text.as_deref().unwrap_or("")));
+        }
         let (datasets, data_diagnostics) = data::Datasets::parse(&loaded.data);
         diagnostics.extend(data_diagnostics);
         diagnostics.extend(datasets.privacy_problems());

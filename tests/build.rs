@@ -412,3 +412,17 @@ fn control_characters_written_as_escapes_never_reach_the_feed() {
     }
     assert!(site.read("cases/atom.xml").contains("<title>标题</title>"));
 }
+
+/// A theme named in site.toml but not there used to build silently with the built-in one.
+#[test]
+fn a_theme_named_but_missing_is_an_error_at_its_line() {
+    let site = Site::new();
+    site.file("site.toml", "title = \"x\"\ntheme = \"mytheme\"\n");
+    site.case("a", "", "正文。");
+    let errors = site.build_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!((errors[0].path.to_str(), errors[0].line), (Some("site.toml"), 2));
+    assert!(errors[0].message.contains("themes/mytheme/"), "{}", errors[0].message);
+    site.file("themes/mytheme/templates/.keep", "");
+    site.build_ok();
+}
