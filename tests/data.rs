@@ -343,3 +343,39 @@ fn a_csv_and_a_workbook_of_one_name_clash() {
     let diags = site.build_err();
     assert!(diags.iter().any(|d| d.message.contains("would both be published as data/county/")), "{diags:?}");
 }
+
+/// Issue 16: the `/data/` page of a workbook's sheet offers the workbook as it was saved and
+/// the sheet as CSV (UTF-8 with a BOM), each a link to a file the build wrote.
+#[test]
+fn a_workbook_page_links_the_original_and_the_csv() {
+    for ext in ["xlsx", "xls", "ods"] {
+        let site = Site::new();
+        site.bytes(&format!("data/tongji.{ext}"), &workbook(ext));
+        site.file("content/reviews/r.md", &review(&format!("{{{{ table(data=\"tongji.{ext}\") }}}}")));
+        site.build_ok();
+        for (page, root) in
+            [("data/tongji/index.html", "../../"), ("data/tongji/发展党员/index.html", "../../../")]
+        {
+            let html = site.read(page);
+            let csv = if page.contains("发展党员") {
+                "data/tongji/发展党员.csv"
+            } else {
+                "data/tongji.csv"
+            };
+            for target in [csv.to_string(), format!("data/tongji.{ext}")] {
+                let link = format!("href=\"{root}{target}\" download");
+                assert!(html.contains(&link), "{ext}: {page} lacks {link}:\n{html}");
+                assert!(site.out().join(&target).is_file(), "{ext}: {target} is not written");
+            }
+        }
+        // the table in the text offers the CSV copy, not the workbook under a CSV label
+        let review = site.read("reviews/r/index.html");
+        assert!(
+            review.contains("href=\"../../data/tongji.csv\" download=\"tongji.csv\">下载数据（CSV）"),
+            "{review}"
+        );
+        let csv = std::fs::read(site.out().join("data/tongji.csv")).unwrap();
+        assert!(csv.starts_with(b"\xEF\xBB\xBF\xE5\xB9\xB4\xE4\xBB\xBD"), "{ext}: a BOM, then 年份");
+        assert_eq!(std::fs::read(site.out().join(format!("data/tongji.{ext}"))).unwrap(), workbook(ext));
+    }
+}

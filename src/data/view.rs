@@ -19,10 +19,11 @@ pub struct DatasetView<'a> {
     pub columns: Vec<&'a str>,
     /// The dataset's page, relative to the site root, as a link: `data/jiangxian/`.
     pub url: String,
-    /// The UTF-8 (BOM) copy, as a link: `data/jiangxian.csv`.
+    /// The UTF-8 (BOM) copy, as a link: `data/jiangxian.csv`; `csv_name` is its file name.
     pub csv: String,
-    /// The spreadsheet as it was saved, as a link (`data/tongji.xlsx`), on a workbook's first
-    /// sheet; `original_name` is its file name.
+    pub csv_name: String,
+    /// The spreadsheet as it was saved, as a link (`data/tongji.xlsx`), on the page of each of
+    /// its sheets, when the build publishes it; `original_name` is its file name.
     pub original: Option<String>,
     pub original_name: Option<&'a str>,
     pub chart: Option<String>,
@@ -53,9 +54,22 @@ pub fn csv_path(ds: &Dataset) -> String {
     format!("data/{}.csv", ds.stem())
 }
 
+/// The CSV copy's file name: `jiangxian.csv`, `发展党员.csv`.
+pub fn csv_name(ds: &Dataset) -> String {
+    let path = csv_path(ds);
+    path.rsplit('/').next().unwrap_or(&path).to_string()
+}
+
 /// The output path of a workbook published as it was saved: `data/tongji.xlsx`.
 pub fn original_path(ds: &Dataset) -> Option<String> {
     ds.original_name().map(|name| format!("data/{name}"))
+}
+
+/// The dataset of this build that carries the workbook `ds` is a sheet of (its first sheet),
+/// when the build publishes the workbook.
+fn workbook<'a>(ds: &Dataset, data: &'a Datasets) -> Option<&'a Dataset> {
+    let file = ds.name.split('#').next()?;
+    data.iter().find(|d| d.original.is_some() && d.name == file)
 }
 
 /// The files a dataset offers for download: the CSV copy (UTF-8 with a BOM) and, for a
@@ -70,15 +84,16 @@ pub fn downloads(ds: &Dataset) -> Vec<(String, Vec<u8>)> {
 
 /// The list for `/data/`: no tables or charts, so the index stays small.
 pub fn index(data: &Datasets) -> Vec<DatasetView<'_>> {
-    data.iter().map(|ds| view(ds, None)).collect()
+    data.iter().map(|ds| view(ds, data, None)).collect()
 }
 
 /// A dataset's own page; `root` leads from that page back to the site root.
-pub fn page<'a>(ds: &'a Dataset, root: &str) -> DatasetView<'a> {
-    view(ds, Some(root))
+pub fn page<'a>(ds: &'a Dataset, data: &'a Datasets, root: &str) -> DatasetView<'a> {
+    view(ds, data, Some(root))
 }
 
-fn view<'a>(ds: &'a Dataset, full: Option<&str>) -> DatasetView<'a> {
+fn view<'a>(ds: &'a Dataset, data: &'a Datasets, full: Option<&str>) -> DatasetView<'a> {
+    let book = workbook(ds, data);
     let chart = full.and_then(|root| {
         let spec = charts::default_spec(ds).ok().flatten()?;
         let data = charts::chart_data(&spec, ds).ok()?;
@@ -95,8 +110,9 @@ fn view<'a>(ds: &'a Dataset, full: Option<&str>) -> DatasetView<'a> {
         columns: ds.columns.iter().map(|c| c.name.as_str()).collect(),
         url: href(&page_path(ds)),
         csv: href(&csv_path(ds)),
-        original: original_path(ds).map(|p| href(&p)),
-        original_name: ds.original_name(),
+        csv_name: csv_name(ds),
+        original: book.and_then(original_path).map(|p| href(&p)),
+        original_name: book.and_then(Dataset::original_name),
         chart,
         table: full.map(|_| charts::table::html(ds, &[], None)),
     }

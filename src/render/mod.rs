@@ -401,7 +401,7 @@ impl Renderer<'_> {
                 let ds = self.data.get(*i).context("a dataset index")?;
                 let path = crate::data::view::page_path(ds);
                 let root = "../".repeat(path.matches('/').count());
-                ctx.insert("dataset", &crate::data::view::page(ds, &root));
+                ctx.insert("dataset", &crate::data::view::page(ds, self.data, &root));
                 (path, "dataset.html")
             }
             Job::OrgIndex => {
