@@ -213,9 +213,19 @@ impl Datasets {
 
     /// The datasets less those named in `hidden`, which lookups then do not find (as if the
     /// files were not there: a build for the public never sees a party-only table).
+    /// A workbook of which a sheet is hidden is not published whole: its other sheets keep
+    /// their CSV copies, but the file itself (which holds the hidden sheet) is dropped.
     pub fn without(&self, hidden: &BTreeSet<String>) -> Datasets {
+        let partly_hidden: BTreeSet<&str> = hidden.iter().filter_map(|h| h.split('#').next()).collect();
+        let keep = |d: &Dataset| {
+            let mut d = d.clone();
+            if partly_hidden.contains(d.name.as_str()) {
+                d.original = None;
+            }
+            d
+        };
         Datasets {
-            sets: self.sets.iter().filter(|d| !hidden.contains(&d.name)).cloned().collect(),
+            sets: self.sets.iter().filter(|d| !hidden.contains(&d.name)).map(keep).collect(),
             broken: self.broken.clone(),
             hidden_cells: self.hidden_cells.clone(),
         }
