@@ -6,6 +6,7 @@
 pub mod format;
 pub mod meta;
 pub mod number;
+pub mod ods;
 pub mod read;
 pub mod shape;
 pub mod sheet;

@@ -1,9 +1,16 @@
 //! Spreadsheets in `data/` (.xlsx, .xlsm, .xls, .ods), read with calamine: pure Rust, one
 //! crate for the three formats a county office saves in, with the cells' number formats
 //! (xlsx) and merged regions (xlsx, xls). Each visible sheet becomes a grid of the texts a
-//! reader sees in Excel: figures in their number format (`12,016`, `29.63%`), date serials as
-//! dates. Where the format gives no number format (xls, ods), figures are written the way
-//! Excel's General format would, so one file reads the same whichever way it was saved.
+//! reader sees in Excel: figures as they are shown (`12,016`, `29.63%`), date serials as dates.
+//!
+//! How a figure's display is found differs by format:
+//! - .xlsx/.xlsm: calamine gives each cell's number format, applied by [`number`];
+//! - .ods: calamine gives the value only, but the file keeps the text each cell showed, which
+//!   `super::ods` reads from `content.xml`;
+//! - .xls: calamine 0.38 reads the BIFF FORMAT and XF records but keeps only whether a format
+//!   is a date (its `CellFormat`), and exposes neither the format string nor a cell's XF, so
+//!   an .xls figure is written the way Excel's General format would (`12016`, `0.2963`).
+//!   Saving the sheet as .xlsx keeps its thousands separators and percent signs.
 
 use crate::Diagnostic;
 use calamine::{Data, Reader, SheetVisible, Sheets};
@@ -55,6 +62,8 @@ pub fn read(rel: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, Vec<Diagnostic>> {
                 "请用 Excel 或 WPS 打开后重新另存为 .xlsx；设了密码的文件要先取消密码再保存"
             ))]
     })?;
+    // calamine gives an .ods figure's value only; the file keeps the text it showed
+    let shown = if ext(rel) == "ods" { super::ods::shown(bytes) } else { Default::default() };
     let names: Vec<(String, bool)> =
         book.sheets_metadata().iter().map(|s| (s.name.clone(), s.visible == SheetVisible::Visible)).collect();
     let mut sheets: Vec<Sheet> = Vec::new();
@@ -78,6 +87,7 @@ pub fn read(rel: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, Vec<Diagnostic>> {
             ))]
         })?;
         let formats = number_formats(&mut book, &name);
+        let texts = shown.get(&name);
         let Some((first_row, first_col)) = range.start() else { continue };
         let (height, width) = range.get_size();
         let (rows, cols) = (first_row as usize + height, first_col as usize + width);
@@ -85,8 +95,12 @@ pub fn read(rel: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, Vec<Diagnostic>> {
         for (r, c, cell) in range.used_cells() {
             let (r, c) = (r + first_row as usize, c + first_col as usize);
             let format = formats.as_ref().and_then(|f| f.get((r as u32, c as u32)));
+            let text = texts.and_then(|t| t.get(&(r as u32, c as u32))).filter(|t| !t.is_empty());
             match display(cell, format.and_then(|s| s.number_format.as_ref()).map(|n| n.format_code.as_str()))
             {
+                Ok(_) if matches!(cell, Data::Float(_) | Data::Int(_)) && text.is_some() => {
+                    grid[r][c] = text.cloned().unwrap_or_default();
+                }
                 Ok(text) => grid[r][c] = text,
                 Err(shown) => errors.push(
                     Diagnostic::new(
@@ -114,7 +128,7 @@ pub fn read(rel: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, Vec<Diagnostic>> {
     }
 }
 
-/// The cells' styles, which only the xlsx reader gives.
+/// The cells' styles, which only the xlsx reader gives (see the module header for .xls).
 fn number_formats(book: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Option<calamine::StyleRange> {
     match book {
         Sheets::Xlsx(x) => x.worksheet_style(name).ok(),
