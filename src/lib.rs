@@ -16,6 +16,7 @@ pub mod data;
 pub mod diagnostic;
 pub mod import;
 pub mod load;
+pub mod oversight;
 pub mod pipeline;
 pub mod privacy;
 pub mod render;
@@ -29,6 +30,7 @@ pub mod write;
 
 pub use audience::Audience;
 pub use diagnostic::{Diagnostic, Diagnostics};
+pub use oversight::{oversight_report, OversightReport, ReportRow};
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
@@ -219,7 +221,10 @@ fn render_prepared(
 }
 
 /// Parse and resolve: every page of a prepared site, or every problem found on the way.
-fn resolve_prepared(opts: &BuildOptions, prepared: &mut pipeline::Prepared) -> Result<resolve::Library> {
+pub(crate) fn resolve_prepared(
+    opts: &BuildOptions,
+    prepared: &mut pipeline::Prepared,
+) -> Result<resolve::Library> {
     let (pages, parse_diagnostics) = prepared.parse(&prepared.all_paths());
     let mut diagnostics: Vec<Diagnostic> =
         prepared.diagnostics.iter().cloned().chain(parse_diagnostics).collect();
@@ -439,93 +444,4 @@ pub fn mask_content(root: &std::path::Path) -> Result<Vec<Masked>> {
     }
     write::replace_sources(root, &rewritten)?;
     Ok(changes)
-}
-
-/// One item `gongkai report` lists: an organisation that has not disclosed, or disclosed late.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ReportRow {
-    pub org: String,
-    pub category: String,
-    /// `2024Q3`, `2024-07`, `2024`.
-    pub period: String,
-    pub due: NaiveDate,
-    /// `missing` or `late`.
-    pub status: &'static str,
-    pub published: Option<NaiveDate>,
-    /// Days overdue (missing, as of the report's date) or days late (published late).
-    pub days: i64,
-}
-
-/// What `gongkai report` found.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct OversightReport {
-    pub as_of: NaiveDate,
-    pub rows: Vec<ReportRow>,
-    pub due: usize,
-    pub missing: usize,
-    pub late: usize,
-}
-
-/// The missing and late items of the disclosure catalogue, for the whole tree or the subtree of
-/// `org`: the same figures as the organisation pages, without rendering anything.
-pub fn oversight_report(opts: &BuildOptions, org: Option<&str>) -> Result<OversightReport> {
-    let history = versions::History::load(&opts.root)?;
-    let mut prepared = pipeline::Prepared::load(opts, history)?;
-    let library = resolve_prepared(opts, &mut prepared)?;
-    let Some(cat) = &library.catalogue else {
-        anyhow::bail!(t!(
-            "the site has no organisation list: put data/{} with the columns 名称,上级 (and 类型, 地区) there first",
-            "网站还没有组织名单：请先放一个 data/{}，列为 名称,上级（可加 类型、地区）",
-            resolve::orgs::FILE
-        ));
-    };
-    let scope: std::collections::BTreeSet<usize> = match org {
-        Some(name) => {
-            let Some(i) = cat.tree.find(name) else {
-                let hint = cat
-                    .tree
-                    .nearest(name)
-                    .map(|n| t!("; did you mean {n}?", "；是不是要写「{n}」？"))
-                    .unwrap_or_default();
-                anyhow::bail!(t!(
-                    "{name} is not in data/{}{hint}",
-                    "「{name}」不在 data/{} 中{hint}",
-                    resolve::orgs::FILE
-                ));
-            };
-            cat.tree.subtree(i).into_iter().collect()
-        }
-        None => (0..cat.tree.orgs.len()).collect(),
-    };
-    let mut report = OversightReport { as_of: library.as_of, rows: Vec::new(), due: 0, missing: 0, late: 0 };
-    for item in cat.items.iter().filter(|i| scope.contains(&i.org)) {
-        use resolve::catalogue::State;
-        let ob = &cat.obligations[item.obligation];
-        let owed = &ob.periods[item.period];
-        let (status, published, days) = match &item.state {
-            State::Missing { overdue } => ("missing", None, *overdue),
-            State::Late { published, days, .. } => ("late", Some(*published), *days),
-            State::OnTime { .. } => {
-                report.due += 1;
-                continue;
-            }
-            State::NotDue => continue,
-        };
-        report.due += 1;
-        if status == "missing" {
-            report.missing += 1;
-        } else {
-            report.late += 1;
-        }
-        report.rows.push(ReportRow {
-            org: cat.tree.orgs[item.org].name.clone(),
-            category: ob.category.clone(),
-            period: owed.key.clone(),
-            due: owed.due,
-            status,
-            published,
-            days,
-        });
-    }
-    Ok(report)
 }

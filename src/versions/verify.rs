@@ -413,6 +413,17 @@ fn create_new(path: &Path, text: &str, mode: u32) -> Result<()> {
     Ok(())
 }
 
+/// The secret key in a key file (`release.key`), as hex text.
+pub fn read_secret_key(path: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(path).with_context(|| crate::locale::reading(path))?;
+    Ok(text.trim().to_string())
+}
+
+/// `--pubkey`: the public key as hex, or a file holding it.
+pub fn public_key_arg(arg: &str) -> String {
+    std::fs::read_to_string(arg).map(|k| k.trim().to_string()).unwrap_or_else(|_| arg.to_string())
+}
+
 /// Signs `bytes` with the secret key in `key_hex`; returns the signature as hex.
 pub fn sign(bytes: &[u8], key_hex: &str) -> Result<String> {
     let key = ed25519_dalek::SigningKey::from_bytes(&unhex::<32>(key_hex, &t!("the secret key", "私钥"))?);
