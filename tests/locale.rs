@@ -329,7 +329,7 @@ fn cases(sites: &mut Vec<Site>) -> Vec<Case> {
     out.push(at(dir.clone(), "unsafe out", &["build", "--out", "content"], "refusing to build into"));
     out.push(at(dir.clone(), "bad version", &["release", "a/b", "--note", "说明"], "cannot name a release"));
     out.push(at(dir.clone(), "new without a name", &["new", "case", "！！！"], "no letters or characters"));
-    out.push(at(dir.clone(), "new of an unknown kind", &["new", "memo", "标题"], "unknown kind"));
+    out.push(at(dir.clone(), "new of an unknown kind", &["new", "memo", "标题"], "invalid value 'memo'"));
     out.push(at(dir.clone(), "init into a full folder", &["init", "taken"], "is not empty"));
     out.push(at(
         dir.clone(),
@@ -350,8 +350,14 @@ fn cases(sites: &mut Vec<Site>) -> Vec<Case> {
         "is not a date",
     ));
     out.push(at(dir.clone(), "report without orgs", &["report"], "no organisation list"));
-    out.push(at(dir.clone(), "bad audience", &["build", "--audience", "everyone"], "--audience takes"));
-    out.push(at(dir.clone(), "bad format", &["check", "--format", "xml"], "--format takes"));
+    out.push(at(
+        dir.clone(),
+        "bad audience",
+        &["build", "--audience", "everyone"],
+        "invalid value 'everyone'",
+    ));
+    out.push(at(dir.clone(), "bad format", &["check", "--format", "xml"], "invalid value 'xml'"));
+    out.push(at(dir.clone(), "bad --as-of", &["build", "--as-of", "明天"], "is not a date"));
     out.push(at(dir.clone(), "missing key file", &["build", "--key", "nothere.key"], "reading"));
 
     // the command line itself: clap's parse errors
