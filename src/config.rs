@@ -137,7 +137,10 @@ impl Calendar {
             errors.push(Diagnostic::new(
                 path,
                 line,
-                "`[calendar]` must be a table with holidays and workdays",
+                t!(
+                    "`[calendar]` must be a table with holidays and workdays",
+                    "`[calendar]` 应是一个表，在其中写 holidays（节假日）和 workdays（调休上班日）"
+                ),
             ));
             return cal;
         };
@@ -151,7 +154,7 @@ impl Calendar {
                         line,
                         k,
                         &["holidays", "workdays"],
-                        "[calendar]",
+                        &t!("[calendar]", "`[calendar]` 表"),
                     ));
                     continue;
                 }
@@ -169,8 +172,15 @@ impl Calendar {
                     Err((problem, hint)) => {
                         let at = Some(line_of(&text)).filter(|l| *l > 0).unwrap_or(line);
                         errors.push(
-                            Diagnostic::new(path, at, format!("`{text}` in calendar.{key} {problem}"))
-                                .with_hint(hint),
+                            Diagnostic::new(
+                                path,
+                                at,
+                                t!(
+                                    "`{text}` in calendar.{key} {problem}",
+                                    "calendar.{key} 中的 `{text}` {problem}"
+                                ),
+                            )
+                            .with_hint(hint),
                         )
                     }
                 }
@@ -191,8 +201,18 @@ fn parse_required(text: &str, value: &toml::Value, errors: &mut Vec<Diagnostic>)
         .collect();
     let Some(items) = value.as_array() else {
         errors.push(
-            Diagnostic::new(path, 0, "`required` must be a list of [[required]] tables")
-                .with_hint("write [[required]], then category = \"党费收缴使用\" and every = \"quarter\""),
+            Diagnostic::new(
+                path,
+                0,
+                t!(
+                    "`required` must be a list of [[required]] tables",
+                    "`required` 应写成一个或多个 `[[required]]` 表"
+                ),
+            )
+            .with_hint(t!(
+                "write [[required]], then category = \"党费收缴使用\" and every = \"quarter\"",
+                "先写一行 `[[required]]`，下面写 `category = \"党费收缴使用\"` 和 `every = \"quarter\"`"
+            )),
         );
         return Vec::new();
     };
@@ -205,9 +225,11 @@ fn parse_required(text: &str, value: &toml::Value, errors: &mut Vec<Diagnostic>)
                 out.push(r);
             }
             Err(e) => errors.push(
-                Diagnostic::new(path, line, format!("[[required]]: {}", e.message())).with_hint(
-                    "keys: category, every (\"month\", \"quarter\" or \"year\"), within_days, orgs, since, audience",
-                ),
+                Diagnostic::new(path, line, t!("[[required]]: {}", "[[required]]：{}", crate::locale::toml_message(e.message())))
+                    .with_hint(t!(
+                        "keys: category, every (\"month\", \"quarter\" or \"year\"), within_days, orgs, since, audience",
+                        "可用的键：category、every（\"month\"、\"quarter\" 或 \"year\"）、within_days、orgs、since、audience"
+                    )),
             ),
         }
     }
@@ -221,29 +243,47 @@ const CALENDAR_YEARS: std::ops::RangeInclusive<i32> = 1949..=2200;
 const MAX_RANGE_DAYS: i64 = 60;
 
 /// `2024-10-01` or `2024-10-01/2024-10-07`, or what is wrong with it and what to write.
-fn parse_days(s: &str) -> Result<Vec<NaiveDate>, (String, &'static str)> {
+fn parse_days(s: &str) -> Result<Vec<NaiveDate>, (String, String)> {
     use chrono::Datelike;
     let (a, b) = s.split_once('/').unwrap_or((s, s));
     let (Ok(a), Ok(b)) = (crate::text::parse_date(a), crate::text::parse_date(b)) else {
         return Err((
-            "is not a date or range".into(),
-            "write \"2024-10-01\" or a range \"2024-10-01/2024-10-07\"",
+            t!("is not a date or range", "不是日期或日期范围"),
+            t!(
+                "write \"2024-10-01\" or a range \"2024-10-01/2024-10-07\"",
+                "写成 \"2024-10-01\"，或写成范围 \"2024-10-01/2024-10-07\""
+            ),
         ));
     };
     if a > b {
-        return Err(("ends before it starts".into(), "write the first day first: \"2024-10-01/2024-10-07\""));
+        return Err((
+            t!("ends before it starts", "结束日早于开始日"),
+            t!(
+                "write the first day first: \"2024-10-01/2024-10-07\"",
+                "先写开始日，再写结束日，如 \"2024-10-01/2024-10-07\""
+            ),
+        ));
     }
     if !CALENDAR_YEARS.contains(&a.year()) || !CALENDAR_YEARS.contains(&b.year()) {
         return Err((
-            "is outside the years 1949 to 2200".into(),
-            "list the holidays the State Council publishes for the years the site covers",
+            t!("is outside the years 1949 to 2200", "不在 1949 年至 2200 年之间"),
+            t!(
+                "list the holidays the State Council publishes for the years the site covers",
+                "只填写网站涉及年份的国务院节假日安排"
+            ),
         ));
     }
     let days = (b - a).num_days() + 1;
     if days > MAX_RANGE_DAYS {
         return Err((
-            format!("spans {days} days; a holiday range may span at most {MAX_RANGE_DAYS}"),
-            "list each holiday on its own, e.g. \"2024-10-01/2024-10-07\"",
+            t!(
+                "spans {days} days; a holiday range may span at most {MAX_RANGE_DAYS}",
+                "跨了 {days} 天，一段假期最多 {MAX_RANGE_DAYS} 天"
+            ),
+            t!(
+                "list each holiday on its own, e.g. \"2024-10-01/2024-10-07\"",
+                "每个假期分开写，如 \"2024-10-01/2024-10-07\""
+            ),
         ));
     }
     Ok(a.iter_days().take_while(|d| *d <= b).collect())
@@ -288,7 +328,12 @@ impl Config {
         let path = Path::new(FILE);
         let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
             let line = e.span().map(|s| 1 + text[..s.start].matches('\n').count()).unwrap_or(0);
-            vec![Diagnostic::new(path, line, format!("site.toml cannot be read: {}", e.message()))]
+            let problem = crate::locale::toml_message(e.message());
+            vec![Diagnostic::new(
+                path,
+                line,
+                t!("site.toml cannot be read: {problem}", "site.toml 无法读取：{problem}"),
+            )]
         })?;
         let line_of = |key: &str| {
             text.lines().position(|l| l.trim_start().starts_with(key)).map(|i| i + 1).unwrap_or(0)
@@ -301,32 +346,48 @@ impl Config {
         };
         let mut errors = Vec::new();
         for (key, value) in &table {
-            let wrong_type = |what: &str| {
-                Diagnostic::new(path, line_of(key), format!("`{key}` must be {what}")).with_hint(format!(
-                    "write e.g. {key} = {}",
-                    if what == "a number" { "20" } else { "\"…\"" }
-                ))
+            let wrong_type = |number: bool| {
+                let (what, example) = match number {
+                    true => (t!("a number", "一个正整数"), "20"),
+                    false => (t!("text in quotes", "带引号的文字"), "\"…\""),
+                };
+                Diagnostic::new(path, line_of(key), t!("`{key}` must be {what}", "`{key}` 应是{what}"))
+                    .with_hint(t!("write e.g. {key} = {example}", "例如写成 {key} = {example}"))
             };
             let text_value = value.as_str().map(str::to_string);
             match key.as_str() {
                 "paginate" => match value.as_integer() {
                     Some(n) if n > 0 => config.paginate = n as usize,
-                    _ => errors.push(wrong_type("a number")),
+                    _ => errors.push(wrong_type(true)),
                 },
                 "calendar" => config.calendar = Calendar::parse(value, &line_holding, &mut errors),
                 "require_review" => match value.as_bool() {
                     Some(b) => config.require_review = b,
                     None => errors.push(
-                        Diagnostic::new(path, line_of(key), "`require_review` must be true or false")
-                            .with_hint("write require_review = true"),
+                        Diagnostic::new(
+                            path,
+                            line_of(key),
+                            t!(
+                                "`require_review` must be true or false",
+                                "`require_review` 只能是 true 或 false"
+                            ),
+                        )
+                        .with_hint(t!("write require_review = true", "写成 require_review = true")),
                     ),
                 },
                 "required" => config.required = parse_required(text, value, &mut errors),
                 "language" => match text_value.as_deref().and_then(Lang::parse) {
                     Some(l) => config.language = l,
                     None => errors.push(
-                        Diagnostic::new(path, line_of(key), "unknown `language`")
-                            .with_hint("use \"zh-CN\" (simplified) or \"zh-Hant\" (traditional)"),
+                        Diagnostic::new(
+                            path,
+                            line_of(key),
+                            t!("unknown `language`", "无法识别的 `language`"),
+                        )
+                        .with_hint(t!(
+                            "use \"zh-CN\" (simplified) or \"zh-Hant\" (traditional)",
+                            "请写 \"zh-CN\"（简体）或 \"zh-Hant\"（繁体）"
+                        )),
                     ),
                 },
                 k if KEYS.contains(&k) => match text_value {
@@ -337,16 +398,22 @@ impl Config {
                         "organisation" => config.organisation = s,
                         _ => config.theme = s,
                     },
-                    None => errors.push(wrong_type("text in quotes")),
+                    None => errors.push(wrong_type(false)),
                 },
-                k => errors.push(Diagnostic::unknown_key(path, line_of(k), k, KEYS, "site.toml")),
+                k => errors.push(Diagnostic::unknown_key(
+                    path,
+                    line_of(k),
+                    k,
+                    KEYS,
+                    &t!("site.toml", "site.toml 文件"),
+                )),
             }
         }
         if config.theme.contains(['/', '\\']) || config.theme.starts_with('.') {
             errors.push(Diagnostic::new(
                 path,
                 line_of("theme"),
-                "`theme` must be a folder name under themes/",
+                t!("`theme` must be a folder name under themes/", "`theme` 应是 themes/ 下的一个文件夹名"),
             ));
         }
         if errors.is_empty() {
@@ -355,6 +422,24 @@ impl Config {
             Err(errors)
         }
     }
+}
+
+/// `site.toml` names a theme whose folder is not there: said at the line of `theme`.
+pub fn missing_theme(theme: &str, text: &str) -> Diagnostic {
+    let line = text.lines().position(|l| l.trim_start().starts_with("theme")).map_or(0, |i| i + 1);
+    let folder = format!("themes/{theme}/");
+    Diagnostic::new(
+        FILE,
+        line,
+        t!(
+            "site.toml names the theme `{theme}`, but there is no folder {folder}",
+            "site.toml 中写的主题 `{theme}` 没有对应的文件夹 {folder}"
+        ),
+    )
+    .with_hint(t!(
+        "put the theme's templates/ and static/ into {folder}, or remove `theme` to use the built-in theme",
+        "请把主题的 templates/ 和 static/ 放进 {folder}，或删去 `theme` 改用内置主题"
+    ))
 }
 
 #[cfg(test)]

@@ -30,10 +30,17 @@ impl Diagnostic {
     /// An unknown key in `what` (front matter, `site.toml`, a table of it), with the nearest
     /// known key or the list of them.
     pub fn unknown_key(path: &std::path::Path, line: usize, key: &str, known: &[&str], what: &str) -> Self {
-        let d = Diagnostic::new(path, line, format!("unknown key `{key}` in {what}"));
+        let d = Diagnostic::new(
+            path,
+            line,
+            crate::t!("unknown key `{key}` in {what}", "{what}中有未知的键 `{key}`"),
+        );
         match crate::text::nearest(key, known) {
-            Some(k) => d.with_hint(format!("did you mean `{k}`?")),
-            None => d.with_hint(format!("the known keys are: {}", known.join(", "))),
+            Some(k) => d.with_hint(crate::t!("did you mean `{k}`?", "是不是要写 `{k}`？")),
+            None => {
+                let keys = crate::locale::list(known.iter().copied());
+                d.with_hint(crate::t!("the known keys are: {keys}", "可用的键有：{keys}"))
+            }
         }
     }
 }
@@ -49,7 +56,7 @@ impl fmt::Display for Diagnostic {
         }
         write!(f, ": {}", self.message)?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  {}{hint}", crate::locale::label("hint"))?;
         }
         Ok(())
     }
@@ -62,9 +69,13 @@ pub struct Diagnostics(pub Vec<Diagnostic>);
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for d in &self.0 {
-            writeln!(f, "error: {d}")?;
+            writeln!(f, "{}{d}", crate::locale::label("error"))?;
         }
-        write!(f, "{} problem(s) found; nothing was written", self.0.len())
+        let n = self.0.len();
+        f.write_str(&crate::t!(
+            "{n} problem(s) found; nothing was written",
+            "发现 {n} 个问题，未写入任何文件"
+        ))
     }
 }
 

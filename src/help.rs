@@ -1,16 +1,11 @@
-//! Command-line help in Chinese or English, by locale (`LANG=zh_CN.UTF-8` gives Chinese).
-//! The English text is the doc comments in main.rs; this file holds the Chinese and the
-//! examples for both.
+//! Command-line help and argument errors in Chinese or English, by locale (`LANG=zh_CN.UTF-8`
+//! gives Chinese; the library's `locale::from_env` decides). The English text is the doc
+//! comments in main.rs and clap's own; this file holds the Chinese, the examples for both, and
+//! the Chinese form of clap's parse errors, which clap writes in English only.
 
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, Command};
-
-/// Whether the user's locale asks for Chinese, the POSIX way: LC_ALL, then LC_MESSAGES, then LANG.
-pub fn wants_chinese() -> bool {
-    ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-        .is_some_and(|v| v.starts_with("zh"))
-}
+use std::process::ExitCode;
 
 /// (subcommand path, Chinese summary, Chinese example, English example)
 const COMMANDS: &[(&str, &str, &str, &str)] = &[
@@ -110,7 +105,7 @@ const COMMANDS: &[(&str, &str, &str, &str)] = &[
 const ARGS: &[(&str, &str)] = &[
     ("root", "网站根目录（含 site.toml、content/、data/、themes/）"),
     ("out", "输出目录（默认为根目录下的 public/）"),
-    ("as_of", "以此日期为准判断公示状态，格式 YYYY-MM-DD（默认：内容中最新的日期）"),
+    ("as_of", "以此日期为准判断公示状态，按“年-月-日”写，如 2024-10-01（默认：内容中最新的日期）"),
     ("audience", "阅读范围：public 对外公开（默认），party 党内版（含党内公开事项）"),
     ("format", "报告格式：text 或 json（report 为 table、csv 或 json）"),
     ("org", "只看此组织及其下级"),
@@ -119,7 +114,7 @@ const ARGS: &[(&str, &str)] = &[
     ("bind", "监听地址（默认只对本机开放）"),
     ("kind", "内容类型：case 经验交流、disclosure 党务公开、review 年度巡礼、page 页面"),
     ("title", "标题"),
-    ("date", "日期，格式 YYYY-MM-DD"),
+    ("date", "日期，按“年-月-日”写，如 2024-10-01"),
     ("dir", "新网站的文件夹"),
     ("eject_theme", "把默认主题复制到 themes/default/ 以便修改（默认使用内置主题）"),
     ("files", "通报文本文件（UTF-8、带 BOM 的 UTF-8 或 GB18030）"),
@@ -225,5 +220,147 @@ fn mut_path(cmd: Command, names: &[&str], f: &dyn Fn(Command) -> Command) -> Com
             }
             cmd.mut_subcommand(*first, |sub| mut_path(sub, rest, f))
         }
+    }
+}
+
+/// clap's words in help text that no setting changes: the usage's `[OPTIONS]`, and the
+/// `[default: …]` and `[possible values: …]` after an argument's help.
+fn chinese_words(text: &str) -> String {
+    text.replace("Usage: ", "用法：")
+        .replace("Usage:", "用法：")
+        .replace("[OPTIONS]", "[选项]")
+        .replace("[default: ", "[默认: ")
+        .replace("[possible values: ", "[可选值: ")
+}
+
+/// Reports a failed parse (or `--help`, `--version`) and gives the exit code: clap's own
+/// rendering in English; in Chinese, the help with clap's remaining words put into Chinese, or
+/// a Chinese sentence naming the argument and what to do, then the usage line.
+pub fn report(e: clap::Error, chinese: bool, cmd: &Command) -> ExitCode {
+    if !chinese {
+        let code = e.exit_code();
+        let _ = e.print();
+        return ExitCode::from(u8::try_from(code).unwrap_or(2));
+    }
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            println!("{}", chinese_words(e.to_string().trim_end()));
+            return ExitCode::SUCCESS;
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            eprintln!("{}", chinese_words(e.to_string().trim_end()));
+            return ExitCode::from(2);
+        }
+        _ => {}
+    }
+    let usage = match e.get(ContextKind::Usage) {
+        Some(ContextValue::StyledStr(s)) => chinese_words(&s.to_string()),
+        _ => String::new(),
+    };
+    let command = command_path(cmd, std::env::args().skip(1));
+    let (message, hint) = sentence(&e, &command);
+    eprintln!("错误：{message}");
+    if let Some(hint) = hint {
+        eprintln!("  提示：{hint}");
+    }
+    if !usage.is_empty() {
+        eprintln!("\n{usage}");
+    }
+    eprintln!("\n运行 `{command} --help` 查看用法和示例。");
+    ExitCode::from(2)
+}
+
+/// The (sub)command the arguments name, whose `--help` lists what it takes: `gongkai build`.
+fn command_path(cmd: &Command, args: impl Iterator<Item = String>) -> String {
+    let mut path = vec![cmd.get_name().to_string()];
+    let mut at = cmd;
+    for arg in args {
+        match at.find_subcommand(&arg) {
+            Some(sub) => {
+                path.push(arg);
+                at = sub;
+            }
+            None if arg.starts_with('-') => continue,
+            None => break,
+        }
+    }
+    path.join(" ")
+}
+
+/// What went wrong, in a Chinese sentence, and what to do.
+fn sentence(e: &clap::Error, command: &str) -> (String, Option<String>) {
+    let one = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => v.first().cloned(),
+        Some(ContextValue::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let all = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => vec![s.clone()],
+        Some(ContextValue::Strings(v)) => v.clone(),
+        _ => Vec::new(),
+    };
+    let quoted = |items: Vec<String>| items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join("、");
+    let arg = one(ContextKind::InvalidArg).unwrap_or_default();
+    let value = one(ContextKind::InvalidValue).unwrap_or_default();
+    let suggestion = one(ContextKind::SuggestedArg)
+        .or_else(|| one(ContextKind::SuggestedSubcommand))
+        .or_else(|| one(ContextKind::SuggestedValue))
+        .map(|s| format!("是不是要写 `{s}`？"));
+    match e.kind() {
+        ErrorKind::UnknownArgument if arg.starts_with('-') => (
+            format!("`{command}` 没有 `{arg}` 这个选项"),
+            suggestion.or_else(|| Some(format!("运行 `{command} --help` 查看可用的选项"))),
+        ),
+        ErrorKind::UnknownArgument => (
+            format!("多出了一个参数 `{arg}`"),
+            suggestion.or_else(|| Some("带空格的标题或文件名请用引号括起来，如 \"三会一课 固定日\"".into())),
+        ),
+        ErrorKind::InvalidSubcommand => {
+            let name = one(ContextKind::InvalidSubcommand).unwrap_or_default();
+            (
+                format!("没有 `{name}` 这个命令"),
+                suggestion.or_else(|| Some("运行 `gongkai --help` 查看所有命令".into())),
+            )
+        }
+        ErrorKind::InvalidValue => {
+            let valid = all(ContextKind::ValidValue);
+            let hint = match valid.is_empty() {
+                true => "请给这个选项写上值".to_string(),
+                false => format!("可以写：{}", quoted(valid)),
+            };
+            let message = match value.is_empty() {
+                true => format!("`{arg}` 后面没有写值"),
+                false => format!("`{arg}` 的值不能是 `{value}`"),
+            };
+            (message, suggestion.or(Some(hint)))
+        }
+        ErrorKind::ValueValidation => {
+            use std::error::Error as _;
+            let why = e.source().map(|s| gongkai::locale::foreign_message(&s.to_string()));
+            let why = why.map(|w| format!("：{w}")).unwrap_or_default();
+            (format!("`{arg}` 的值 `{value}` 无效{why}"), Some("请按 `--help` 中的说明改正这个值".into()))
+        }
+        ErrorKind::MissingRequiredArgument => {
+            let missing = all(ContextKind::InvalidArg);
+            (
+                format!("缺少必需的参数：{}", quoted(missing)),
+                Some(format!("运行 `{command} --help` 查看示例")),
+            )
+        }
+        ErrorKind::MissingSubcommand => {
+            ("缺少命令".into(), Some(format!("运行 `{command} --help` 查看可用的命令")))
+        }
+        ErrorKind::ArgumentConflict => {
+            let prior = one(ContextKind::PriorArg).unwrap_or_default();
+            (format!("`{arg}` 不能和 `{prior}` 同时使用"), Some("请只保留其中一个".into()))
+        }
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            (format!("`{arg}` 的值太多"), Some("一个选项只写一个值；要给多个值，请把选项重复写几次".into()))
+        }
+        ErrorKind::TooFewValues => (format!("`{arg}` 的值不够"), None),
+        ErrorKind::NoEquals => (format!("`{arg}` 的值要用等号连接，如 `{arg}=值`"), None),
+        ErrorKind::InvalidUtf8 => ("参数中有无法识别的字符（不是 UTF-8）".into(), None),
+        _ => ("命令行参数有误".into(), Some(format!("运行 `{command} --help` 查看用法"))),
     }
 }

@@ -5,6 +5,9 @@
 //! together; plumbing failures are `anyhow` errors with context.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+#[macro_use]
+pub mod locale;
+
 pub mod audience;
 pub mod charts;
 pub mod config;
@@ -13,6 +16,7 @@ pub mod data;
 pub mod diagnostic;
 pub mod import;
 pub mod load;
+pub mod oversight;
 pub mod pipeline;
 pub mod privacy;
 pub mod render;
@@ -26,6 +30,7 @@ pub mod write;
 
 pub use audience::Audience;
 pub use diagnostic::{Diagnostic, Diagnostics};
+pub use oversight::{oversight_report, OversightReport, ReportRow};
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
@@ -99,10 +104,13 @@ impl BuildReport {
     pub fn summary(&self) -> String {
         let cached = match self.reused {
             0 => String::new(),
-            n => format!(", {} unchanged parts from the cache", group_thousands(n)),
+            n => {
+                t!(", {} unchanged parts from the cache", "，其中 {} 个未变部分取自缓存", group_thousands(n))
+            }
         };
-        format!(
+        t!(
             "built {} pages ({} files{cached}) in {:.2} s into {}",
+            "已生成 {} 个页面（{} 个文件{cached}），用时 {:.2} 秒，写入 `{}`",
             group_thousands(self.pages),
             group_thousands(self.files),
             self.elapsed.as_secs_f64(),
@@ -210,7 +218,11 @@ fn edition_renderer(
 /// output: what `/archive/VERSION/` must equal byte for byte.
 pub fn rebuild_release(root: &std::path::Path, version: &str) -> Result<Vec<write::Output>> {
     let history = versions::History::load(root)?;
-    let release = history.releases.iter().find(|r| r.version == version).context("no such release")?;
+    let release = history
+        .releases
+        .iter()
+        .find(|r| r.version == version)
+        .with_context(|| t!("no release {version}", "没有版本 {version}"))?;
     let work = tempfile::tempdir()?;
     history.store.checkout(release, work.path())?;
     edition_renderer(Audience::Public)(work.path(), &history.before(version, root), release)
@@ -231,7 +243,10 @@ fn render_prepared(
 }
 
 /// Parse and resolve: every page of a prepared site, or every problem found on the way.
-fn resolve_prepared(opts: &BuildOptions, prepared: &mut pipeline::Prepared) -> Result<resolve::Library> {
+pub(crate) fn resolve_prepared(
+    opts: &BuildOptions,
+    prepared: &mut pipeline::Prepared,
+) -> Result<resolve::Library> {
     let (pages, parse_diagnostics) = prepared.parse_once();
     let mut diagnostics: Vec<Diagnostic> =
         prepared.diagnostics.iter().cloned().chain(parse_diagnostics).collect();
@@ -267,9 +282,12 @@ pub fn release(
     let history = versions::History::load(&opts.root)?;
     anyhow::ensure!(
         history.releases.iter().all(|r| r.version != release.version),
-        "release {} exists already and cannot be changed; choose a new version (e.g. {}.1)",
-        release.version,
-        release.version
+        t!(
+            "release {} exists already and cannot be changed; choose a new version (e.g. {}.1)",
+            "版本 {} 已经存在，不能更改；请换一个新版本号（如 {}.1）",
+            release.version,
+            release.version
+        )
     );
     let mut prepared = pipeline::Prepared::load(opts, history)?;
     let (files, library) = render_prepared(opts, &mut prepared, &[])?;
@@ -280,11 +298,14 @@ pub fn release(
         // the chain runs in the order releases are listed (date, then version)
         anyhow::ensure!(
             (&last.date, &last.version) < (&date, &release.version),
-            "release {} would come before release {} ({}), the last in the chain; give --date {} or later",
-            release.version,
-            last.version,
-            last.date,
-            last.date
+            t!(
+                "release {} would come before release {} ({}), the last in the chain; give --date {} or later",
+                "版本 {} 会排在链上最后一个版本 {}（{}）之前；请给出 --date {} 或更晚的日期",
+                release.version,
+                last.version,
+                last.date,
+                last.date
+            )
         );
     }
     let sources = versions::sources(&opts.root)?;
@@ -373,7 +394,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         };
         let files = manifest.outputs.len();
         staging.put((write::shard::MANIFEST.to_string(), manifest.to_bytes()))?;
-        staging.commit().with_context(|| format!("writing the shard into {}", out.display()))?;
+        staging
+            .commit()
+            .with_context(|| t!("writing the shard into {}", "把这一份写入 {} 时出错", out.display()))?;
         let warnings = library.warnings.clone();
         return Ok(BuildReport {
             pages: library.pages.len(),
@@ -393,7 +416,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         staging.put((versions::manifest::SITE_SIGNATURE.to_string(), format!("{sig}\n").into_bytes()))?;
     }
     let files = manifest.outputs.len() + 1 + usize::from(signature.is_some());
-    staging.commit().with_context(|| format!("writing the site into {}", out.display()))?;
+    staging
+        .commit()
+        .with_context(|| t!("writing the site into {}", "把网站写入 {} 时出错", out.display()))?;
     if let Some(cache) = cache {
         // the site is in place: a cache that cannot be saved costs the next build time only
         let _ =
@@ -488,84 +513,4 @@ pub fn mask_content(root: &std::path::Path) -> Result<Vec<Masked>> {
     }
     write::replace_sources(root, &rewritten)?;
     Ok(changes)
-}
-
-/// One item `gongkai report` lists: an organisation that has not disclosed, or disclosed late.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ReportRow {
-    pub org: String,
-    pub category: String,
-    /// `2024Q3`, `2024-07`, `2024`.
-    pub period: String,
-    pub due: NaiveDate,
-    /// `missing` or `late`.
-    pub status: &'static str,
-    pub published: Option<NaiveDate>,
-    /// Days overdue (missing, as of the report's date) or days late (published late).
-    pub days: i64,
-}
-
-/// What `gongkai report` found.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct OversightReport {
-    pub as_of: NaiveDate,
-    pub rows: Vec<ReportRow>,
-    pub due: usize,
-    pub missing: usize,
-    pub late: usize,
-}
-
-/// The missing and late items of the disclosure catalogue, for the whole tree or the subtree of
-/// `org`: the same figures as the organisation pages, without rendering anything.
-pub fn oversight_report(opts: &BuildOptions, org: Option<&str>) -> Result<OversightReport> {
-    let history = versions::History::load(&opts.root)?;
-    let mut prepared = pipeline::Prepared::load(opts, history)?;
-    let library = resolve_prepared(opts, &mut prepared)?;
-    let Some(cat) = &library.catalogue else {
-        anyhow::bail!(
-            "the site has no organisation list: put data/{} with the columns 名称,上级 (and 类型, 地区) there first",
-            resolve::orgs::FILE
-        );
-    };
-    let scope: std::collections::BTreeSet<usize> = match org {
-        Some(name) => {
-            let Some(i) = cat.tree.find(name) else {
-                let hint = cat.tree.nearest(name).map(|n| format!("; did you mean {n}?")).unwrap_or_default();
-                anyhow::bail!("{name} is not in data/{}{hint}", resolve::orgs::FILE);
-            };
-            cat.tree.subtree(i).into_iter().collect()
-        }
-        None => (0..cat.tree.orgs.len()).collect(),
-    };
-    let mut report = OversightReport { as_of: library.as_of, rows: Vec::new(), due: 0, missing: 0, late: 0 };
-    for item in cat.items.iter().filter(|i| scope.contains(&i.org)) {
-        use resolve::catalogue::State;
-        let ob = &cat.obligations[item.obligation];
-        let owed = &ob.periods[item.period];
-        let (status, published, days) = match &item.state {
-            State::Missing { overdue } => ("missing", None, *overdue),
-            State::Late { published, days, .. } => ("late", Some(*published), *days),
-            State::OnTime { .. } => {
-                report.due += 1;
-                continue;
-            }
-            State::NotDue => continue,
-        };
-        report.due += 1;
-        if status == "missing" {
-            report.missing += 1;
-        } else {
-            report.late += 1;
-        }
-        report.rows.push(ReportRow {
-            org: cat.tree.orgs[item.org].name.clone(),
-            category: ob.category.clone(),
-            period: owed.key.clone(),
-            due: owed.due,
-            status,
-            published,
-            days,
-        });
-    }
-    Ok(report)
 }

@@ -25,6 +25,8 @@ pub struct Loaded {
     /// their encoding is the data stage's business.
     pub data: Vec<(PathBuf, Vec<u8>)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// `site.toml` names a theme other than the built-in one, and `themes/NAME/` is not there.
+    pub theme_missing: bool,
 }
 
 /// Reads `site.toml`, which names the theme and so comes before everything else.
@@ -34,7 +36,7 @@ pub fn load_config(root: &Path) -> Result<(Option<String>, Vec<Diagnostic>)> {
     if !path.exists() {
         return Ok((None, diagnostics));
     }
-    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
     let text = decode(Path::new(crate::config::FILE), bytes, &mut diagnostics);
     Ok((text, diagnostics))
 }
@@ -51,7 +53,7 @@ pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
         markdown
             .into_par_iter()
             .map(|(path, rel)| {
-                std::fs::read(&path).map(|b| (rel, b)).with_context(|| format!("reading {}", path.display()))
+                std::fs::read(&path).map(|b| (rel, b)).with_context(|| crate::locale::reading(&path))
             })
             .collect()
     };
@@ -62,25 +64,27 @@ pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
         }
     }
     let theme_dir = Path::new("themes").join(theme);
+    // a theme named but absent would silently build with the built-in one
+    loaded.theme_missing = theme != "default" && !root.join(&theme_dir).is_dir();
     for (path, rel) in walk(root, theme_dir.join("templates"))? {
         let name = rel
             .strip_prefix(theme_dir.join("templates"))
             .unwrap_or(&rel)
             .to_string_lossy()
             .replace('\\', "/");
-        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
         if let Some(text) = decode(&rel, bytes, &mut loaded.diagnostics) {
             loaded.templates.push((name, text));
         }
     }
     for (path, rel) in walk(root, "data")? {
-        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
         loaded.data.push((rel, bytes));
     }
     for dir in [theme_dir.join("static"), PathBuf::from("static")] {
         for (path, rel) in walk(root, &dir)? {
             let out = rel.strip_prefix(&dir).unwrap_or(&rel).to_string_lossy().replace('\\', "/");
-            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
             loaded.statics.push((out, bytes));
         }
     }
@@ -99,7 +103,7 @@ pub fn walk(root: &Path, dir: impl AsRef<Path>) -> Result<Vec<(PathBuf, PathBuf)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
-        let entry = entry.with_context(|| format!("walking {}", start.display()))?;
+        let entry = entry.with_context(|| t!("walking {}", "读取文件夹 {} 时出错", start.display()))?;
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
             files.push((entry.into_path(), rel));
@@ -130,8 +134,15 @@ pub fn decode(rel: &Path, bytes: Vec<u8>, diagnostics: &mut Vec<Diagnostic>) -> 
             detector.feed(bytes, true);
             let guess = detector.guess(None, true).name();
             diagnostics.push(
-                Diagnostic::new(rel, line, format!("the file is not UTF-8; it looks like {guess}"))
-                    .with_hint(format!("save it as UTF-8 (in Notepad: 另存为 → 编码 UTF-8), or convert it: iconv -f {guess} -t UTF-8")),
+                Diagnostic::new(
+                    rel,
+                    line,
+                    t!("the file is not UTF-8; it looks like {guess}", "文件不是 UTF-8 编码，看起来是 {guess}"),
+                )
+                .with_hint(t!(
+                    "save it as UTF-8 (in Notepad: 另存为 → 编码 UTF-8), or convert it: iconv -f {guess} -t UTF-8",
+                    "请另存为 UTF-8（记事本：另存为 → 编码 UTF-8），或用命令转换：iconv -f {guess} -t UTF-8"
+                )),
             );
             None
         }
@@ -147,11 +158,15 @@ pub fn no_control_characters(rel: &Path, text: &str) -> Result<(), Diagnostic> {
     let mut diagnostic = Diagnostic::new(
         rel,
         line,
-        format!("the text holds a control character ({name}), which web pages and feeds cannot carry"),
+        t!(
+            "the text holds a control character ({name}), which web pages and feeds cannot carry",
+            "文字中有一个控制字符（{name}），网页和订阅源都不能包含它"
+        ),
     )
-    .with_hint(
+    .with_hint(t!(
         "delete it: editors show it as a box, a space or ^@; it comes with text pasted from PDF or Word",
-    );
+        "请删去它：编辑器里它显示为方框、空格或 ^@，多是从 PDF 或 Word 粘贴文字时带进来的"
+    ));
     diagnostic.column = column;
     Err(diagnostic)
 }

@@ -39,7 +39,14 @@ impl Prepared {
     /// Load: settings, then everything the settings name.
     pub fn load(opts: &BuildOptions, history: History) -> Result<Prepared> {
         let root = &opts.root;
-        anyhow::ensure!(root.is_dir(), "the site folder {} does not exist; pass --root DIR", root.display());
+        anyhow::ensure!(
+            root.is_dir(),
+            t!(
+                "the site folder {} does not exist; pass --root DIR",
+                "网站文件夹 {} 不存在，请用 --root 指定网站文件夹",
+                root.display()
+            )
+        );
         let mut diagnostics = Vec::new();
         let (config_text, config_diags) = load::load_config(root)?;
         diagnostics.extend(config_diags);
@@ -49,6 +56,9 @@ impl Prepared {
         });
         let mut loaded = load::load(root, &config.theme)?;
         diagnostics.extend(std::mem::take(&mut loaded.diagnostics));
+        if loaded.theme_missing {
+            diagnostics.push(config::missing_theme(&config.theme, config_text.as_deref().unwrap_or("")));
+        }
         let (datasets, data_diagnostics) = data::Datasets::parse(&loaded.data);
         diagnostics.extend(data_diagnostics);
         diagnostics.extend(datasets.privacy_problems());
@@ -132,7 +142,7 @@ impl Prepared {
     pub fn parse_once(&mut self) -> (Vec<Page>, Vec<Diagnostic>) {
         let texts = std::mem::take(&mut self.texts);
         let ctx = self.ctx();
-        let parsed: Vec<(PathBuf, Option<String>, Result<Page, Vec<Diagnostic>>)> = texts
+        let parsed: Vec<(PathBuf, Option<String>, Parsed)> = texts
             .into_par_iter()
             .map(|(rel, text)| {
                 let page = parse_slim(&rel, &text, ctx);
@@ -151,7 +161,7 @@ impl Prepared {
     }
 
     /// The pages parsed, their problems, and the revision rule over them.
-    fn finish_parse(&self, parsed: Vec<Result<Page, Vec<Diagnostic>>>) -> (Vec<Page>, Vec<Diagnostic>) {
+    fn finish_parse(&self, parsed: Vec<Parsed>) -> (Vec<Page>, Vec<Diagnostic>) {
         let ctx = self.ctx();
         let mut pages = Vec::with_capacity(parsed.len());
         let mut diagnostics = Vec::new();
@@ -203,6 +213,9 @@ impl Prepared {
             .collect()
     }
 }
+
+/// A parsed page, or its problems.
+type Parsed = Result<Page, Vec<Diagnostic>>;
 
 /// One page, less what only parsing needs.
 fn parse_slim(

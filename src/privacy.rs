@@ -21,12 +21,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn label(self) -> &'static str {
+    fn label(self) -> String {
         match self {
-            Kind::ResidentId => "a resident ID number (身份证号)",
-            Kind::Mobile => "a mobile number (手机号)",
-            Kind::BankCard => "a bank card number (银行卡号)",
-            Kind::BirthDate => "a full birth date (出生日期)",
+            Kind::ResidentId => t!("a resident ID number (身份证号)", "身份证号"),
+            Kind::Mobile => t!("a mobile number (手机号)", "手机号"),
+            Kind::BankCard => t!("a bank card number (银行卡号)", "银行卡号"),
+            Kind::BirthDate => t!("a full birth date (出生日期)", "完整的出生日期"),
         }
     }
 }
@@ -381,8 +381,18 @@ pub fn allow_problems(rel: &Path, line: usize, entries: &[String]) -> Vec<Diagno
         .iter()
         .filter(|e| scan(e).is_empty())
         .map(|e| {
-            Diagnostic::new(rel, line, format!("privacy_allow lists `{e}`, which is not a number the privacy guard stops"))
-                .with_hint("list the number itself, as it is written in the text (a masked form would let through thousands of numbers); remove entries that are not needed")
+            Diagnostic::new(
+                rel,
+                line,
+                t!(
+                    "privacy_allow lists `{e}`, which is not a number the privacy guard stops",
+                    "privacy_allow 中列了 `{e}`，但它不是个人信息检查会拦下的号码"
+                ),
+            )
+            .with_hint(t!(
+                "list the number itself, as it is written in the text (a masked form would let through thousands of numbers); remove entries that are not needed",
+                "请按正文中的写法列出号码本身（遮盖后的形式会放过成千上万个号码）；不需要的条目请删去"
+            ))
         })
         .collect()
 }
@@ -427,9 +437,12 @@ pub fn check_path(rel: &Path) -> Vec<Diagnostic> {
             Diagnostic::new(
                 PathBuf::from(&masked),
                 0,
-                format!("the file name holds {}: {}", hit.kind.label(), hit.masked),
+                t!("the file name holds {}: {}", "文件名中有{}：{}", hit.kind.label(), hit.masked),
             )
-            .with_hint("rename the file: its name becomes part of a web address")
+            .with_hint(t!(
+                "rename the file: its name becomes part of a web address",
+                "请给文件改名：文件名会成为网址的一部分"
+            ))
         })
         .collect()
 }
@@ -446,10 +459,12 @@ pub fn mask_diagnostic(d: Diagnostic) -> Diagnostic {
 }
 
 pub fn diagnostic(rel: &Path, line: usize, hit: &Hit) -> Diagnostic {
-    Diagnostic::new(rel, line, format!("{} must not be published: {}", hit.kind.label(), hit.masked)).with_hint(format!(
-        "remove it, or run `gongkai check --mask` to replace it by {}; if it is not personal data (a hotline, say), list the number itself in privacy_allow",
-        hit.masked
-    ))
+    let masked = &hit.masked;
+    Diagnostic::new(rel, line, t!("{} must not be published: {masked}", "{}不能公开：{masked}", hit.kind.label()))
+        .with_hint(t!(
+            "remove it, or run `gongkai check --mask` to replace it by {masked}; if it is not personal data (a hotline, say), list the number itself in privacy_allow",
+            "请删去，或运行 `gongkai check --mask` 把它改成 {masked}；如果不是个人信息（比如服务热线），请把号码本身列入 privacy_allow"
+        ))
 }
 
 /// Replaces every hit not allowed by its masked form; returns the new text and what changed.

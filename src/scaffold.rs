@@ -61,16 +61,22 @@ pub fn skeleton(kind: Kind, title: &str, date: NaiveDate) -> String {
 pub fn new_entry(root: &Path, kind: Kind, title: &str, date: NaiveDate) -> Result<PathBuf> {
     let slug = slugify(title);
     if slug.is_empty() {
-        bail!("the title `{title}` has no letters or characters to name the file after");
+        bail!(t!(
+            "the title `{title}` has no letters or characters to name the file after",
+            "标题 `{title}` 中没有可用作文件名的文字或字母"
+        ));
     }
     let dir = root.join("content").join(kind.folder());
     let path = dir.join(format!("{date}-{slug}.md"));
     if path.exists() {
-        bail!("{} exists already; choose another title or edit that file", path.display());
+        bail!(t!(
+            "{} exists already; choose another title or edit that file",
+            "{} 已经存在；请换一个标题，或直接编辑那个文件",
+            path.display()
+        ));
     }
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    std::fs::write(&path, skeleton(kind, title, date))
-        .with_context(|| format!("writing {}", path.display()))?;
+    std::fs::create_dir_all(&dir).with_context(|| crate::locale::creating(&dir))?;
+    std::fs::write(&path, skeleton(kind, title, date)).with_context(|| crate::locale::writing(&path))?;
     Ok(path)
 }
 
@@ -128,8 +134,12 @@ pub fn init_site_ejected(dir: &Path) -> Result<()> {
 }
 
 fn init(dir: &Path, eject_theme: bool) -> Result<()> {
-    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
-        bail!("{} is not empty; choose a new folder name", dir.display());
+    if dir.exists() && std::fs::read_dir(dir).with_context(|| crate::locale::reading(dir))?.next().is_some() {
+        bail!(t!(
+            "{} is not empty; choose a new folder name",
+            "`{}` 不是空文件夹；请换一个新的文件夹名",
+            dir.display()
+        ));
     }
     let mut files: Vec<(String, Vec<u8>)> = vec![("site.toml".into(), SITE_TOML.as_bytes().to_vec())];
     files.extend(SAMPLES.iter().map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())));
@@ -146,8 +156,9 @@ fn init(dir: &Path, eject_theme: bool) -> Result<()> {
     );
     for (rel, bytes) in files {
         let path = dir.join(rel);
-        std::fs::create_dir_all(path.parent().expect("has a parent"))?;
-        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        let parent = path.parent().expect("has a parent");
+        std::fs::create_dir_all(parent).with_context(|| crate::locale::creating(parent))?;
+        std::fs::write(&path, bytes).with_context(|| crate::locale::writing(&path))?;
     }
     Ok(())
 }

@@ -90,7 +90,12 @@ pub fn parse_date(s: &str) -> Result<NaiveDate> {
         .and_then(|[y, m, d]| {
             NaiveDate::from_ymd_opt(digits(y, 4..=4)?, digits(m, 1..=2)?, digits(d, 1..=2)?)
         })
-        .ok_or_else(|| anyhow!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2020-12-01"))
+        .ok_or_else(|| {
+            anyhow!(t!(
+                "`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2020-12-01",
+                "`{s}` 不是日期，请按“年-月-日”写成 2020-12-01 这样的形式"
+            ))
+        })
 }
 
 /// The number written by `part`, when it is ASCII digits alone (no sign, no space) and as many

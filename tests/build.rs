@@ -681,3 +681,17 @@ fn the_runner_examples_in_docs_agree_with_shard_auto() {
     assert!(script.contains("--shard auto") && script.contains("$CI_NODE_INDEX"), "{script}");
     assert!(gitlab["merge"]["script"][0].as_str().unwrap().starts_with("gongkai merge"));
 }
+
+/// A theme named in site.toml but not there used to build silently with the built-in one.
+#[test]
+fn a_theme_named_but_missing_is_an_error_at_its_line() {
+    let site = Site::new();
+    site.file("site.toml", "title = \"x\"\ntheme = \"mytheme\"\n");
+    site.case("a", "", "正文。");
+    let errors = site.build_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!((errors[0].path.to_str(), errors[0].line), (Some("site.toml"), 2));
+    assert!(errors[0].message.contains("themes/mytheme/"), "{}", errors[0].message);
+    site.file("themes/mytheme/templates/.keep", "");
+    site.build_ok();
+}

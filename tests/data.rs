@@ -295,23 +295,26 @@ fn an_excel_statistics_sheet_becomes_a_page_with_the_same_figures() {
     assert!(site.read("data/tongji/发展党员/index.html").contains("2020年发展党员情况"));
 }
 
-/// The same workbook saved as .xls and .ods reads to the same table; those formats carry no
-/// number format calamine can give, so the figures are written as Excel's General would.
+/// The same workbook saved as .xls and .ods reads to the same table. An .ods keeps the text
+/// each figure showed, so its figures read as the .xlsx's do (`12,016`, `29.63%`); calamine
+/// gives no number format for an .xls (see src/data/sheet.rs), so there the figures are
+/// written as Excel's General would (`12016`, `0.2963`).
 #[test]
 fn xls_and_ods_read_to_the_same_table() {
-    for ext in ["xls", "ods"] {
+    for (ext, shown) in [("xls", "12016，0.2963，2020-12-31"), ("ods", "12,016，29.63%，2020-12-31")] {
         let site = Site::new();
         site.bytes(&format!("data/tongji.{ext}"), &workbook(ext));
         site.file(
             "content/reviews/r.md",
             &review(&format!(
                 "{{{{ stat(data=\"tongji.{ext}\", row=\"2020\", col=\"党员总数\") }}}}，\
+                 {{{{ stat(data=\"tongji.{ext}\", row=\"2020\", col=\"女党员占比\") }}}}，\
                  {{{{ stat(data=\"tongji.{ext}#发展党员\", row=\"横水镇\", col=\"统计日期\") }}}}"
             )),
         );
         site.build_ok();
         let html = site.read("reviews/r/index.html");
-        assert!(html.contains("12016，2020-12-31"), "{ext}: {html}");
+        assert!(html.contains(shown), "{ext}: {html}");
         assert!(site.read("data/tongji/index.html").contains("2020年绛县党员统计表"), "{ext}");
     }
 }
@@ -370,4 +373,56 @@ fn a_long_dataset_pages_its_table_and_samples_its_chart() {
     assert!(page.contains("共2500行，图中按等间隔取120行"));
     assert!(page.contains("共2500行，此处列出前1000行"), "the table under the chart says what it leaves out");
     assert!(page.matches("<tr>").count() <= 1001);
+}
+
+/// Issue 16: the `/data/` page of a workbook's sheet offers the workbook as it was saved and
+/// the sheet as CSV (UTF-8 with a BOM), each a link to a file the build wrote.
+#[test]
+fn a_workbook_page_links_the_original_and_the_csv() {
+    for ext in ["xlsx", "xls", "ods"] {
+        let site = Site::new();
+        site.bytes(&format!("data/tongji.{ext}"), &workbook(ext));
+        site.file("content/reviews/r.md", &review(&format!("{{{{ table(data=\"tongji.{ext}\") }}}}")));
+        site.build_ok();
+        for (page, root) in
+            [("data/tongji/index.html", "../../"), ("data/tongji/发展党员/index.html", "../../../")]
+        {
+            let html = site.read(page);
+            let csv = if page.contains("发展党员") {
+                "data/tongji/发展党员.csv"
+            } else {
+                "data/tongji.csv"
+            };
+            for target in [csv.to_string(), format!("data/tongji.{ext}")] {
+                let link = format!("href=\"{root}{target}\" download");
+                assert!(html.contains(&link), "{ext}: {page} lacks {link}:\n{html}");
+                assert!(site.out().join(&target).is_file(), "{ext}: {target} is not written");
+            }
+        }
+        // the table in the text offers the CSV copy, not the workbook under a CSV label
+        let review = site.read("reviews/r/index.html");
+        assert!(
+            review.contains("href=\"../../data/tongji.csv\" download=\"tongji.csv\">下载数据（CSV）"),
+            "{review}"
+        );
+        let csv = std::fs::read(site.out().join("data/tongji.csv")).unwrap();
+        assert!(csv.starts_with(b"\xEF\xBB\xBF\xE5\xB9\xB4\xE4\xBB\xBD"), "{ext}: a BOM, then 年份");
+        assert_eq!(std::fs::read(site.out().join(format!("data/tongji.{ext}"))).unwrap(), workbook(ext));
+    }
+}
+
+/// An .ods saved by LibreOffice from the same sheet as the .xlsx gives the same table, figure
+/// for figure (thousands and percent as shown), and so the same CSV copy, sheet by sheet.
+#[test]
+fn an_ods_reads_its_figures_as_shown_like_the_xlsx() {
+    let csv = |ext: &str| {
+        let site = Site::new();
+        site.bytes(&format!("data/tongji.{ext}"), &workbook(ext));
+        site.build_ok();
+        ["data/tongji.csv", "data/tongji/发展党员.csv"]
+            .map(|p| String::from_utf8(std::fs::read(site.out().join(p)).unwrap()).unwrap())
+    };
+    let (xlsx, ods) = (csv("xlsx"), csv("ods"));
+    assert!(ods[0].contains("2018,\"11,520\",\"3,210\",27.86%"), "{}", ods[0]);
+    assert_eq!(ods, xlsx);
 }

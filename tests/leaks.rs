@@ -504,3 +504,34 @@ fn a_masked_csv_still_builds_and_an_a4_pdf_is_no_card_number() {
     site.bytes("static/a4.pdf", pdf);
     site.build_ok();
 }
+
+/// A workbook holds every sheet: when one sheet is used only by a party-only page, the public
+/// build publishes the other sheets as CSV but not the workbook, nor a link to it.
+#[test]
+fn a_workbook_with_a_party_only_sheet_is_not_published_whole() {
+    let site = Site::new();
+    let book = std::fs::read("tests/fixtures/spreadsheets/statistics.xlsx").unwrap();
+    site.bytes("data/tongji.xlsx", &book)
+        .file(
+            "content/disclosures/dev.md",
+            &disclosure("audience = \"party\"", "{{ table(data=\"tongji.xlsx#发展党员\") }}"),
+        )
+        .file(
+            "content/reviews/r.md",
+            "+++\ntitle = \"巡礼\"\nyear = 2020\n+++\n{{ table(data=\"tongji.xlsx\") }}\n",
+        );
+    site.build_ok();
+    assert!(site.out().join("data/tongji.csv").is_file(), "the public sheet as CSV");
+    assert!(!site.out().join("data/tongji.xlsx").exists(), "the workbook holds the party-only sheet");
+    let public = all_text(&site.out());
+    assert!(!public.contains("tongji.xlsx\" download") && !public.contains("发展党员.csv"), "no link to it");
+    let mut opts = BuildOptions::new(site.root());
+    opts.audience = Audience::Party;
+    opts.out = Some(site.root().join("party"));
+    gongkai::build(&opts).unwrap();
+    assert_eq!(
+        std::fs::read(site.root().join("party/data/tongji.xlsx")).unwrap(),
+        book,
+        "the party edition has it"
+    );
+}

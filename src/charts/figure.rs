@@ -34,7 +34,8 @@ pub fn table_block(ds: &Dataset, columns: &[usize], title: &str, root: &str) -> 
     )
 }
 
-/// 数据来源 and the download link of the UTF-8 (BOM) copy the build writes at `data/NAME`.
+/// 数据来源 and the download link of the UTF-8 (BOM) copy the build writes at `data/NAME.csv`
+/// (for a workbook's sheet too, whose own file is offered on its `/data/` page).
 pub fn meta(ds: &Dataset, root: &str) -> String {
     let source = match &ds.meta.source {
         Some(s) => {
@@ -43,10 +44,10 @@ pub fn meta(ds: &Dataset, root: &str) -> String {
         None => "<span class=\"csv-link\">".to_string(),
     };
     // the link is in a span of its own so that paper, where it cannot be followed, leaves it out
-    let file = ds.name.rsplit('/').next().unwrap_or(&ds.name);
+    let csv = crate::data::view::csv_path(ds);
     format!(
-        "<p class=\"chart-meta\">{source}<a href=\"{root}data/{name}\" download=\"{file}\">下载数据（CSV）</a></span></p>",
-        name = escape(&crate::data::view::href(&ds.name)),
-        file = escape(file),
+        "<p class=\"chart-meta\">{source}<a href=\"{root}{path}\" download=\"{file}\">下载数据（CSV）</a></span></p>",
+        path = escape(&crate::data::view::href(&csv)),
+        file = escape(&crate::data::view::csv_name(ds)),
     )
 }

@@ -143,28 +143,35 @@ fn miss(message: String, hint: String) -> Miss {
 
 fn check_columns(kind: Kind, ds: &Dataset, ys: &[usize]) -> Result<(), Miss> {
     let numeric: Vec<&str> = ds.columns.iter().filter(|c| c.numeric).map(|c| c.name.as_str()).collect();
-    let hint = || format!("the columns of figures in {} are: {}", ds.path.display(), numeric.join(", "));
+    let path = ds.path.display();
+    let hint =
+        || t!("the columns of figures in {path} are: {}", "{path} 中的数字列有：{}", numeric.join(", "));
     if ys.is_empty() {
-        return Err(miss(format!("{} has no column of figures to draw", ds.path.display()), hint()));
+        return Err(miss(
+            t!("{path} has no column of figures to draw", "{path} 中没有可画图的数字列"),
+            hint(),
+        ));
     }
     if let Some(&c) = ys.iter().find(|&&c| !ds.columns[c].numeric) {
         let name = &ds.columns[c].name;
         return Err(miss(
-            format!("column `{name}` of {} holds text, not figures", ds.path.display()),
+            t!("column `{name}` of {path} holds text, not figures", "{path} 的 `{name}` 列是文字，不是数字"),
             hint(),
         ));
     }
     if kind == Kind::Pie && ys.len() > 1 {
         return Err(miss(
-            "a pie chart shows one column of figures, not several".to_string(),
-            "give y one column, e.g. y=\"数量\"; for several columns use kind=\"bar\" or \"stacked\""
-                .to_string(),
+            t!("a pie chart shows one column of figures, not several", "饼图只能画一列数字，不能画多列"),
+            t!(
+                "give y one column, e.g. y=\"数量\"; for several columns use kind=\"bar\" or \"stacked\"",
+                "y 只写一列，如 y=\"数量\"；要画多列请用 kind=\"bar\" 或 \"stacked\""
+            ),
         ));
     }
     if ds.rows.is_empty() {
         return Err(miss(
-            format!("{} has no rows to draw", ds.path.display()),
-            "add rows below the first line".into(),
+            t!("{path} has no rows to draw", "{path} 中没有可画图的数据行"),
+            t!("add rows below the first line", "在第一行下面加上数据行"),
         ));
     }
     Ok(())
@@ -175,26 +182,31 @@ fn check_values(kind: Kind, ds: &Dataset, rows: &[usize], series: &[Series]) -> 
         for s in series {
             if let Some(i) = s.values.iter().position(|v| v.is_some_and(|v| v < 0.0)) {
                 return Err(miss(
-                    format!(
+                    t!(
                         "{} line {}: `{}` is negative, which a {} cannot show",
+                        "{} 第 {} 行：`{}` 是负数，{}画不出负数",
                         ds.path.display(),
                         ds.rows[rows[i]].line,
                         s.texts[i],
                         kind.label()
                     ),
-                    "use kind=\"bar\" for figures below zero".to_string(),
+                    t!("use kind=\"bar\" for figures below zero", "有负数时请用 kind=\"bar\""),
                 ));
             }
         }
     }
     if kind == Kind::Pie && series[0].values.iter().flatten().sum::<f64>() <= 0.0 {
         return Err(miss(
-            format!(
+            t!(
                 "column `{}` of {} adds up to nothing, so there is no pie to cut",
+                "{1} 的 `{0}` 列合计为零，画不出饼图",
                 series[0].name,
                 ds.path.display()
             ),
-            "a pie shows the parts of a whole: fill in the figures".to_string(),
+            t!(
+                "a pie shows the parts of a whole: fill in the figures",
+                "饼图显示各部分占整体的比例，请填上数字"
+            ),
         ));
     }
     Ok(())
@@ -230,8 +242,15 @@ pub fn default_spec(ds: &Dataset) -> Result<Option<Spec>, Miss> {
                 None => Kind::Bar,
                 Some(k) => Kind::parse(k).ok_or_else(|| {
                     miss(
-                        format!("[chart] kind = \"{k}\" is not a chart kind"),
-                        format!("use one of: {}", Kind::NAMES),
+                        t!(
+                            "[chart] kind = \"{k}\" is not a chart kind",
+                            "[chart] 中的 kind = \"{k}\" 不是图表类型"
+                        ),
+                        t!(
+                            "use one of: {}",
+                            "请从以下类型中选一个：{}",
+                            crate::locale::list(Kind::NAMES.split(", "))
+                        ),
                     )
                 })?,
             };

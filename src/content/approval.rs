@@ -70,15 +70,25 @@ pub fn parse(
                 Diagnostic::new(
                     rel,
                     line,
-                    format!("approval: the {label} step must name a role or a person"),
+                    t!(
+                        "approval: the {label} step must name a role or a person",
+                        "审核记录（approval）：{label}这一步要写明职务或姓名"
+                    ),
                 )
-                .with_hint("write by = \"村党支部书记\" or a name; never a telephone number"),
+                .with_hint(t!(
+                    "write by = \"村党支部书记\" or a name; never a telephone number",
+                    "写成 by = \"村党支部书记\" 或写姓名，不要写电话号码"
+                )),
             );
             continue;
         }
         match parse_date(&step.date) {
             Ok(date) => steps.push(Step { label, by, date }),
-            Err(e) => errors.push(Diagnostic::new(rel, line, format!("approval: {label}: {e}"))),
+            Err(e) => errors.push(Diagnostic::new(
+                rel,
+                line,
+                t!("approval: {label}: {e}", "审核记录（approval）中的{label}：{e}"),
+            )),
         }
     }
     for pair in steps.windows(2) {
@@ -87,9 +97,17 @@ pub fn parse(
                 Diagnostic::new(
                     rel,
                     line,
-                    format!("approval: {} is dated before {}", pair[1].label, pair[0].label),
+                    t!(
+                        "approval: {} is dated before {}",
+                        "审核记录（approval）：{}的日期早于{}",
+                        pair[1].label,
+                        pair[0].label
+                    ),
                 )
-                .with_hint("the steps go 提议 → 保密审查 → 审批 → 发布, each on or after the one before"),
+                .with_hint(t!(
+                    "the steps go 提议 → 保密审查 → 审批 → 发布, each on or after the one before",
+                    "步骤依次为 提议 → 保密审查 → 审批 → 发布，每一步不早于上一步"
+                )),
             );
         }
     }
@@ -98,9 +116,17 @@ pub fn parse(
             Diagnostic::new(
                 rel,
                 line,
-                format!("approval: {} on {} is after publication on {published}", last.label, last.date),
+                t!(
+                    "approval: {} on {} is after publication on {published}",
+                    "审核记录（approval）：{}在 {}，晚于发布日期 {published}",
+                    last.label,
+                    last.date
+                ),
             )
-            .with_hint("a disclosure is released only after it is approved: check the dates"),
+            .with_hint(t!(
+                "a disclosure is released only after it is approved: check the dates",
+                "党务公开要先审批后发布，请核对日期"
+            )),
         );
     }
     if errors.is_empty() {

@@ -25,12 +25,17 @@ pub const KEYS: &[&str] = &["publisher", "authors", "commentary"];
 
 pub fn parse(rel: &Path, fm: &FrontMatter, body: markdown::Rendered) -> Result<Page, Vec<Diagnostic>> {
     let keys: Vec<&str> = COMMON_KEYS.iter().chain(KEYS).copied().collect();
-    let meta: Meta = typed(rel, fm, &keys, "a case")?;
+    let meta: Meta = typed(rel, fm, &keys, &t!("a case", "经验交流案例的文件头"))?;
     if meta.publisher.trim().is_empty() {
-        return Err(vec![Diagnostic::new(rel, fm.line_of("publisher"), "the publisher (发布者) is empty")
-            .with_hint(
-                "name the organisation that published the case, e.g. publisher = \"临汾市委组织部\"",
-            )]);
+        return Err(vec![Diagnostic::new(
+            rel,
+            fm.line_of("publisher"),
+            t!("the publisher (发布者) is empty", "发布者（publisher）是空的"),
+        )
+        .with_hint(t!(
+            "name the organisation that published the case, e.g. publisher = \"临汾市委组织部\"",
+            "写上发布这篇案例的单位，如 publisher = \"临汾市委组织部\""
+        ))]);
     }
     let extra = CaseExtra {
         publisher: meta.publisher.trim().to_string(),

@@ -240,17 +240,17 @@ pub fn parse(
     calendar: &Calendar,
 ) -> Result<Page, Vec<Diagnostic>> {
     let keys: Vec<&str> = COMMON_KEYS.iter().chain(KEYS).copied().collect();
-    let mut meta: Meta = typed(rel, fm, &keys, "a disclosure")?;
+    let mut meta: Meta = typed(rel, fm, &keys, &t!("a disclosure", "党务公开的文件头"))?;
     let mut errors = Vec::new();
-    let mut err = |key: &str, msg: String, hint: &str| {
+    let mut err = |key: &str, msg: String, hint: String| {
         errors.push(Diagnostic::new(rel, fm.line_of(key), msg).with_hint(hint));
     };
     let category = Category::parse(&meta.category).unwrap_or_else(|| {
         let known: Vec<&str> = Category::ALL.iter().map(|(.., l)| *l).collect();
         err(
             "category",
-            format!("unknown category `{}`", meta.category),
-            &format!("use one of: {}", known.join("、")),
+            t!("unknown category `{}`", "无法识别的类别 `{}`", meta.category),
+            t!("use one of: {}", "请从以下类别中选一个：{}", known.join("、")),
         );
         Category::Other
     });
@@ -259,8 +259,11 @@ pub fn parse(
         if parsed.is_none() {
             err(
                 "period",
-                format!("`{p}` is not a period"),
-                "write 2024, 2024Q3, 2024-07 or 2024-01-01/2024-03-31, in the years 1921 to 2200",
+                t!("`{p}` is not a period", "`{p}` 不是一个期间"),
+                t!(
+                    "write 2024, 2024Q3, 2024-07 or 2024-01-01/2024-03-31, in the years 1921 to 2200",
+                    "写成 2024、2024Q3、2024-07 或 2024-01-01/2024-03-31，年份在 1921 至 2200 之间"
+                ),
             );
         }
         parsed
@@ -268,7 +271,7 @@ pub fn parse(
     let mut date = |key: &str, v: Option<&str>| match v.map(parse_date) {
         Some(Ok(d)) => Some(d),
         Some(Err(e)) => {
-            err(key, e.to_string(), "dates are written YYYY-MM-DD");
+            err(key, e.to_string(), t!("dates are written YYYY-MM-DD", "日期按“年-月-日”写，如 2024-10-01"));
             None
         }
         None => None,
@@ -279,15 +282,23 @@ pub fn parse(
     if let Some(days) = meta.notice_days {
         match (notice_to, notice_from.or(published)) {
             (Some(_), _) => {
-                err("notice_days", "give either notice_to or notice_days, not both".into(), "remove one")
+                let msg = t!(
+                    "give either notice_to or notice_days, not both",
+                    "notice_to 和 notice_days 只能写一个"
+                );
+                err("notice_days", msg, t!("remove one", "删去其中一个"))
             }
             _ if days == 0 => {
-                err("notice_days", "a notice lasts at least one day".into(), "e.g. notice_days = 5")
+                let msg = t!("a notice lasts at least one day", "公示期至少一天");
+                err("notice_days", msg, t!("e.g. notice_days = 5", "如 notice_days = 5"))
             }
             _ if days > MAX_NOTICE_DAYS => err(
                 "notice_days",
-                format!("a notice of {days} days is longer than a year"),
-                "a 公示 lasts days or weeks, e.g. notice_days = 5",
+                t!("a notice of {days} days is longer than a year", "{days} 天的公示期超过了一年"),
+                t!(
+                    "a 公示 lasts days or weeks, e.g. notice_days = 5",
+                    "公示一般为几天或几周，如 notice_days = 5"
+                ),
             ),
             (None, Some(from)) => {
                 let working = meta.working_days.unwrap_or(true);
@@ -300,20 +311,30 @@ pub fn parse(
                     Some(end) => notice_to = Some(end),
                     None if working => err(
                         "notice_days",
-                        format!("no {days} working days follow {from} within ten years"),
-                        "check calendar.holidays in site.toml, or give notice_to",
+                        t!(
+                            "no {days} working days follow {from} within ten years",
+                            "{from} 之后十年内凑不满 {days} 个工作日"
+                        ),
+                        t!(
+                            "check calendar.holidays in site.toml, or give notice_to",
+                            "请检查 site.toml 中的 calendar.holidays，或直接写 notice_to"
+                        ),
                     ),
                     None => err(
                         "notice_days",
-                        format!("{days} days from {from} run past the last date there is"),
-                        "check published and notice_from",
+                        t!(
+                            "{days} days from {from} run past the last date there is",
+                            "从 {from} 起算 {days} 天超出了可表示的日期"
+                        ),
+                        t!("check published and notice_from", "请检查 published 和 notice_from"),
                     ),
                 }
             }
             (None, None) => {}
         }
     } else if meta.working_days.is_some() {
-        err("working_days", "working_days only matters with notice_days".into(), "add notice_days = 5");
+        let msg = t!("working_days only matters with notice_days", "working_days 要和 notice_days 一起用");
+        err("working_days", msg, t!("add notice_days = 5", "加上 notice_days = 5"));
     }
     let notice_from = notice_from.or(published.filter(|_| meta.notice_days.is_some()));
     let notice = match (notice_from, notice_to) {
@@ -321,15 +342,20 @@ pub fn parse(
         (Some(_), Some(_)) => {
             err(
                 "notice_to",
-                "the notice window ends before it starts".into(),
-                "notice_to must not be before notice_from",
+                t!("the notice window ends before it starts", "公示期的结束日早于开始日"),
+                t!("notice_to must not be before notice_from", "notice_to 不能早于 notice_from"),
             );
             None
         }
         // with notice_days, what kept the end from being counted was reported above
         (Some(_), None) if meta.notice_days.is_some() => None,
         (Some(_), None) | (None, Some(_)) => {
-            err("notice_from", "a notice window needs both ends".into(), "give notice_from and notice_to");
+            let msg = t!("a notice window needs both ends", "公示期要写明起止日期");
+            err(
+                "notice_from",
+                msg,
+                t!("give notice_from and notice_to", "同时写上 notice_from 和 notice_to"),
+            );
             None
         }
         (None, None) => None,
@@ -337,22 +363,38 @@ pub fn parse(
     let audience = match meta.audience.as_deref() {
         None => Audience::Public,
         Some(a) => Audience::parse(a).unwrap_or_else(|| {
-            err("audience", format!("unknown audience `{a}`"), "use \"public\" or \"party\" (党内公开)");
+            let msg = t!("unknown audience `{a}`", "无法识别的阅读范围 `{a}`");
+            err(
+                "audience",
+                msg,
+                t!(
+                    "use \"public\" or \"party\" (党内公开)",
+                    "请写 \"public\"（对外公开）或 \"party\"（党内公开）"
+                ),
+            );
             Audience::Party
         }),
     };
     for r in &meta.revisions {
         if parse_date(&r.date).is_err() || r.reason.trim().is_empty() {
-            let got = format!("a revision needs a date and a reason (got `{}`, `{}`)", r.date, r.reason);
+            let (date, reason) = (&r.date, &r.reason);
+            let got = t!(
+                "a revision needs a date and a reason (got `{date}`, `{reason}`)",
+                "每次修订都要写日期和原因（现在是 `{date}`、`{reason}`）"
+            );
             err(
                 "revisions",
                 got,
-                "write [[revisions]], then date = 2024-10-12 and reason = \"更正应到人数\"",
+                t!(
+                    "write [[revisions]], then date = 2024-10-12 and reason = \"更正应到人数\"",
+                    "先写一行 [[revisions]]，下面写 date = 2024-10-12 和 reason = \"更正应到人数\""
+                ),
             );
         }
     }
     if meta.org.trim().is_empty() {
-        err("org", "the disclosing organisation is empty".into(), "name it, e.g. org = \"某村党支部\"");
+        let msg = t!("the disclosing organisation is empty", "公开单位（org）是空的");
+        err("org", msg, t!("name it, e.g. org = \"某村党支部\"", "写上单位名称，如 org = \"某村党支部\""));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -412,12 +454,7 @@ pub fn full_birth_dates_in_data(fm: &FrontMatter, data: &crate::data::Datasets) 
     crate::privacy::full_birth_dates(&header, rows)
         .into_iter()
         .map(|(line, cell)| {
-            Diagnostic::new(
-                &ds.path,
-                line,
-                format!("a full birth date ({cell}) in a member-development notice"),
-            )
-            .with_hint("a 公示 lists the year and month of birth only, e.g. 1990年5月")
+            Diagnostic::new(&ds.path, line, full_birth_date(&cell)).with_hint(birth_date_hint())
         })
         .collect()
 }
@@ -442,11 +479,19 @@ pub fn full_birth_dates(rel: &Path, body: &str, body_line: usize) -> Vec<Diagnos
     }
     found
         .into_iter()
-        .map(|(line, cell)| {
-            Diagnostic::new(rel, line, format!("a full birth date ({cell}) in a member-development notice"))
-                .with_hint("a 公示 lists the year and month of birth only, e.g. 1990年5月")
-        })
+        .map(|(line, cell)| Diagnostic::new(rel, line, full_birth_date(&cell)).with_hint(birth_date_hint()))
         .collect()
+}
+
+fn full_birth_date(cell: &str) -> String {
+    t!(
+        "a full birth date ({cell}) in a member-development notice",
+        "发展党员公示中出现了完整的出生日期（{cell}）"
+    )
+}
+
+fn birth_date_hint() -> String {
+    t!("a 公示 lists the year and month of birth only, e.g. 1990年5月", "公示只写出生年月，如 1990年5月")
 }
 
 #[cfg(test)]

@@ -32,9 +32,18 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         "+++" => "+++",
         "---" => "---",
         _ => {
-            return Err(Diagnostic::new(path, 1, "the file does not start with front matter").with_hint(
+            return Err(Diagnostic::new(
+                path,
+                1,
+                t!(
+                    "the file does not start with front matter",
+                    "文件开头没有文件头（用两行 +++ 括起来的标题、日期等）"
+                ),
+            )
+            .with_hint(t!(
                 "start the file with a `+++` line, the TOML keys (title = \"…\"), and another `+++` line",
-            ));
+                "在文件第一行写 `+++`，接着写各个键（如 title = \"…\"），再写一行 `+++`"
+            )));
         }
     };
     let after_open = &text[first.len()..];
@@ -50,24 +59,48 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(Diagnostic::new(path, 1, format!("the front matter opened with `{fence}` is never closed"))
-        .with_hint(format!("add a line with only `{fence}` after the last key; did you forget it?")))
+    Err(Diagnostic::new(
+        path,
+        1,
+        t!(
+            "the front matter opened with `{fence}` is never closed",
+            "文件头以 `{fence}` 开始，但没有结束的 `{fence}`"
+        ),
+    )
+    .with_hint(t!(
+        "add a line with only `{fence}` after the last key; did you forget it?",
+        "在最后一个键的下一行单独写一行 `{fence}`，是不是漏写了？"
+    )))
 }
 
 fn parse(path: &Path, fence: &str, fm_text: &str) -> Result<FrontMatter, Diagnostic> {
     let table = if fence == "+++" {
         fm_text.parse::<toml::Table>().map_err(|e| {
             let line = e.span().map(|s| 2 + fm_text[..s.start].matches('\n').count()).unwrap_or(1);
-            Diagnostic::new(path, line, format!("the TOML front matter cannot be read: {}", e.message()))
-                .with_hint(
-                    "write each key as `key = \"value\"`; quote text, and use [\"a\", \"b\"] for lists",
-                )
+            let problem = crate::locale::toml_message(e.message());
+            Diagnostic::new(
+                path,
+                line,
+                t!("the TOML front matter cannot be read: {problem}", "文件头（TOML）无法读取：{problem}"),
+            )
+            .with_hint(t!(
+                "write each key as `key = \"value\"`; quote text, and use [\"a\", \"b\"] for lists",
+                "每个键写成 `key = \"值\"`：文字要加引号，列表写成 [\"甲\", \"乙\"]"
+            ))
         })?
     } else {
         let value: serde_norway::Value = serde_norway::from_str(fm_text).map_err(|e| {
             let line = e.location().map(|l| l.line() + 1).unwrap_or(1);
-            Diagnostic::new(path, line, format!("the YAML front matter cannot be read: {e}"))
-                .with_hint("write each key as `key: value`, and lists as `[a, b]`")
+            let problem = crate::locale::foreign_message(&e.to_string());
+            Diagnostic::new(
+                path,
+                line,
+                t!("the YAML front matter cannot be read: {problem}", "文件头（YAML）无法读取：{problem}"),
+            )
+            .with_hint(t!(
+                "write each key as `key: value`, and lists as `[a, b]`",
+                "每个键写成 `key: 值`，列表写成 `[甲, 乙]`"
+            ))
         })?;
         match yaml_to_toml(value) {
             Some(toml::Value::Table(t)) => t,
@@ -76,7 +109,10 @@ fn parse(path: &Path, fence: &str, fm_text: &str) -> Result<FrontMatter, Diagnos
                 return Err(Diagnostic::new(
                     path,
                     2,
-                    "the YAML front matter is not a list of `key: value` lines",
+                    t!(
+                        "the YAML front matter is not a list of `key: value` lines",
+                        "文件头（YAML）应是一行一个 `key: 值`"
+                    ),
                 ))
             }
         }

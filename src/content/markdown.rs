@@ -58,7 +58,7 @@ impl Rendered {
 pub struct Rejected {
     pub line: usize,
     pub message: String,
-    pub hint: &'static str,
+    pub hint: String,
 }
 
 /// A link or image in the Markdown, with its line (1-based, in the rendered text).
@@ -111,8 +111,15 @@ pub fn render_with(markdown: &str, fragments: &[String]) -> Rendered {
             {
                 rejected.push(Rejected {
                     line,
-                    message: format!("the link `{}` is not a web address and is shown as text", clip(&dest_url)),
-                    hint: "links may be http://, https://, mailto:, tel:, a relative path or #anchor; remove the link or give a web address",
+                    message: t!(
+                        "the link `{}` is not a web address and is shown as text",
+                        "链接 `{}` 不是网址，已按文字显示",
+                        clip(&dest_url)
+                    ),
+                    hint: t!(
+                        "links may be http://, https://, mailto:, tel:, a relative path or #anchor; remove the link or give a web address",
+                        "链接只能是 `http://`、`https://`、`mailto:`、`tel:`、相对路径或 `#锚点`：请删去这个链接，或改成网址"
+                    ),
                 });
                 inert_link = true;
                 continue;
@@ -173,11 +180,15 @@ fn safe_heading<'a>(
     if !dropped.is_empty() {
         rejected.push(Rejected {
             line,
-            message: format!(
+            message: t!(
                 "heading attributes {} are not allowed and were dropped",
+                "标题属性 `{}` 不允许使用，已去掉",
                 clip(&dropped.join(" "))
             ),
-            hint: "a heading may carry only {#anchor} and {.class} made of letters, digits, - and _",
+            hint: t!(
+                "a heading may carry only {{#anchor}} and {{.class}} made of letters, digits, - and _",
+                "标题只能带 `{{#锚点}}` 和 `{{.类名}}`，由字母、数字、- 和 _ 组成"
+            ),
         });
     }
     Tag::Heading {

@@ -298,7 +298,7 @@ pub fn rendering_problems(
     let mut out: Vec<Diagnostic> = rendered
         .rejected
         .iter()
-        .map(|r| Diagnostic::new(rel, at(r.line), r.message.clone()).with_hint(r.hint))
+        .map(|r| Diagnostic::new(rel, at(r.line), r.message.clone()).with_hint(r.hint.clone()))
         .collect();
     for (line, hit) in &rendered.numbers {
         if !allow.allows(hit) {
@@ -317,7 +317,7 @@ fn parse_page(rel: &Path, fm: &FrontMatter, body: Rendered) -> Result<Page, Vec<
         authors: Vec<String>,
     }
     let keys: Vec<&str> = COMMON_KEYS.iter().copied().chain(["authors"]).collect();
-    let meta: Meta = typed(rel, fm, &keys, "a page")?;
+    let meta: Meta = typed(rel, fm, &keys, &t!("a page", "页面的文件头"))?;
     let mut page = build_page(rel, fm, Kind::Page, meta.common, body, Extra::Page)?;
     page.authors = meta.authors;
     Ok(page)
@@ -339,11 +339,16 @@ pub fn typed<T: DeserializeOwned>(
         let key = msg.split('`').nth(1).unwrap_or("");
         let line = if key.is_empty() { fm.start_line } else { fm.line_of(key) };
         let hint = if msg.starts_with("missing field") {
-            format!("add `{key} = \"…\"` to the front matter")
+            t!("add `{key} = \"…\"` to the front matter", "在文件头中加上 `{key} = \"…\"`")
         } else {
-            "check the value's type: text in quotes, lists in [ ], dates as 2020-12-01".to_string()
+            t!(
+                "check the value's type: text in quotes, lists in [ ], dates as 2020-12-01",
+                "检查值的写法：文字加引号，列表写在 [ ] 中，日期写成 2020-12-01"
+            )
         };
-        vec![Diagnostic::new(rel, line, format!("front matter of {what}: {msg}")).with_hint(hint)]
+        let problem = crate::locale::serde_message(&msg);
+        vec![Diagnostic::new(rel, line, t!("front matter of {what}: {problem}", "{what}有误：{problem}"))
+            .with_hint(hint)]
     })
 }
 
@@ -358,8 +363,10 @@ pub fn build_page(
 ) -> Result<Page, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     if common.title.trim().is_empty() {
-        errors
-            .push(Diagnostic::new(rel, fm.line_of("title"), "the title is empty").with_hint("write a title"));
+        errors.push(
+            Diagnostic::new(rel, fm.line_of("title"), t!("the title is empty", "标题（title）是空的"))
+                .with_hint(t!("write a title", "写上标题")),
+        );
     }
     let date = match common.date.as_deref().map(text::parse_date) {
         Some(Ok(d)) => Some(d),
@@ -372,8 +379,15 @@ pub fn build_page(
     let lang = match common.lang.as_deref() {
         Some(code) => Lang::parse(code).unwrap_or_else(|| {
             errors.push(
-                Diagnostic::new(rel, fm.line_of("lang"), format!("unknown language `{code}`"))
-                    .with_hint("use \"zh-CN\" for simplified or \"zh-Hant\" for traditional script"),
+                Diagnostic::new(
+                    rel,
+                    fm.line_of("lang"),
+                    t!("unknown language `{code}`", "无法识别的语言 `{code}`"),
+                )
+                .with_hint(t!(
+                    "use \"zh-CN\" for simplified or \"zh-Hant\" for traditional script",
+                    "简体写 \"zh-CN\"，繁体写 \"zh-Hant\""
+                )),
             );
             Lang::Hans
         }),
@@ -427,8 +441,15 @@ fn url_path(rel: &Path, kind: Kind, slug: Option<&str>) -> Result<String, Diagno
     let stem = file.rsplit_once('.').map(|(s, _)| s).unwrap_or(file);
     let last = text::slugify(slug.unwrap_or(stem));
     if last.is_empty() {
-        return Err(Diagnostic::new(rel, 0, "this file's name gives an empty web address")
-            .with_hint("add `slug = \"some-name\"` to the front matter, using letters or digits"));
+        return Err(Diagnostic::new(
+            rel,
+            0,
+            t!("this file's name gives an empty web address", "这个文件名得不到网址（去掉符号后是空的）"),
+        )
+        .with_hint(t!(
+            "add `slug = \"some-name\"` to the front matter, using letters or digits",
+            "在文件头中加上 `slug = \"some-name\"`，用字母或数字"
+        )));
     }
     let mut segments: Vec<String> =
         folders.iter().map(|f| text::slugify(f)).filter(|s| !s.is_empty()).collect();

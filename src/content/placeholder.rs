@@ -29,9 +29,14 @@ pub fn find(rel: &Path, text: &str) -> Vec<Diagnostic> {
                     .split_once('=')
                     .map(|(k, _)| k.trim())
                     .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-                let place = key.map(|k| format!(" in `{k}`")).unwrap_or_default();
-                let mut d = Diagnostic::new(rel, i + 1, format!("{shown}{place} is still to be filled in"))
-                    .with_hint("write the real text in its place (the skeleton from `gongkai new` marks every blank so); the entry is not published until then");
+                let message = match key {
+                    Some(k) => t!("{shown} in `{k}` is still to be filled in", "`{k}` 中的{shown}还没有填写"),
+                    None => t!("{shown} is still to be filled in", "{shown}还没有填写"),
+                };
+                let mut d = Diagnostic::new(rel, i + 1, message).with_hint(t!(
+                    "write the real text in its place (the skeleton from `gongkai new` marks every blank so); the entry is not published until then",
+                    "请在这里写上实际内容（`gongkai new` 生成的草稿用这种标记标出每一处空白），写好之前不会发布"
+                ));
                 d.column = line[..at].chars().count() + 1;
                 found.push(d);
             }

@@ -25,10 +25,17 @@ pub const KEYS: &[&str] = &["subtitle", "year", "authors"];
 
 pub fn parse(rel: &Path, fm: &FrontMatter, body: markdown::Rendered) -> Result<Page, Vec<Diagnostic>> {
     let keys: Vec<&str> = COMMON_KEYS.iter().chain(KEYS).copied().collect();
-    let meta: Meta = typed(rel, fm, &keys, "an annual review")?;
+    let meta: Meta = typed(rel, fm, &keys, &t!("an annual review", "年度巡礼的文件头"))?;
     if let Some(y) = meta.year.filter(|y| !(1921..=2200).contains(y)) {
-        return Err(vec![Diagnostic::new(rel, fm.line_of("year"), format!("{y} is not a plausible year"))
-            .with_hint("write the reviewed year as four digits, e.g. year = 2020")]);
+        return Err(vec![Diagnostic::new(
+            rel,
+            fm.line_of("year"),
+            t!("{y} is not a plausible year", "{y} 不像是一个年份"),
+        )
+        .with_hint(t!(
+            "write the reviewed year as four digits, e.g. year = 2020",
+            "用四位数字写巡礼的年份，如 year = 2020"
+        ))]);
     }
     let extra = ReviewExtra { subtitle: meta.subtitle, year: meta.year };
     let mut page = build_page(rel, fm, Kind::Review, meta.common, body, Extra::Review(extra))?;

@@ -84,11 +84,18 @@ pub struct ChartSpecMeta {
 pub fn parse(rel: &Path, text: &str) -> Result<Meta, Diagnostic> {
     toml::from_str::<Meta>(text).map_err(|e| {
         let line = e.span().map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count()).unwrap_or(0);
-        Diagnostic::new(rel, line, format!("the dataset description has an error: {}", e.message().trim()))
-            .with_hint(
-            "known keys: title, source, unit, description, [columns] (\"列名\" = \"number\" or \"text\", \
-                 or { type = \"number\", unit = \"名\" }), [chart] (kind, x, y, title) or chart = false",
+        let problem = crate::locale::toml_message(e.message());
+        Diagnostic::new(
+            rel,
+            line,
+            t!("the dataset description has an error: {problem}", "数据说明文件有误：{problem}"),
         )
+        .with_hint(t!(
+            "known keys: title, source, unit, description, [columns] (\"列名\" = \"number\" or \"text\", \
+                 or {{ type = \"number\", unit = \"名\" }}), [chart] (kind, x, y, title) or chart = false",
+            "可用的键：title、source、unit、description、[columns]（`\"列名\" = \"number\"` 或 `\"text\"`，\
+                 或 `{{ type = \"number\", unit = \"名\" }}`）、[chart]（kind、x、y、title）或 chart = false"
+        ))
     })
 }
 

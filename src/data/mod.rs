@@ -6,6 +6,7 @@
 pub mod format;
 pub mod meta;
 pub mod number;
+pub mod ods;
 pub mod read;
 pub mod shape;
 pub mod sheet;
@@ -123,15 +124,37 @@ impl Datasets {
             } else if sheet::is_spreadsheet(rel) {
                 out.add_workbook(rel, bytes, &mut metas, &mut diagnostics);
             } else if has_ext(rel, "et") || has_ext(rel, "xlsb") {
-                diagnostics.push(Diagnostic::new(rel, 0, "gongkai reads .xlsx, .xls, .ods and CSV, not this kind of spreadsheet").with_hint(
-                    "open it in WPS or Excel and save it as 「Excel 工作簿（*.xlsx）」 beside this file, then remove this file",
-                ));
+                diagnostics.push(
+                    Diagnostic::new(
+                        rel,
+                        0,
+                        t!(
+                            "gongkai reads .xlsx, .xls, .ods and CSV, not this kind of spreadsheet",
+                            "gongkai 能读 .xlsx、.xls、.ods 和 CSV，读不了这种表格文件"
+                        ),
+                    )
+                    .with_hint(t!(
+                        "open it in WPS or Excel and save it as 「Excel 工作簿（*.xlsx）」 beside this file, then remove this file",
+                        "请用 WPS 或 Excel 打开，另存为「Excel 工作簿（*.xlsx）」放在同一文件夹，再删去这个文件"
+                    )),
+                );
             }
         }
         for (stem, (toml, _)) in metas {
             diagnostics.push(
-                Diagnostic::new(toml, 0, format!("this describes {}.csv, which does not exist", stem.display()))
-                    .with_hint("a description sits beside its table with the same name: a.csv (or a.xlsx) and a.toml; a#表名.toml for another sheet of a.xlsx"),
+                Diagnostic::new(
+                    toml,
+                    0,
+                    t!(
+                        "this describes {}.csv, which does not exist",
+                        "这个说明文件对应的 {}.csv 不存在",
+                        stem.display()
+                    ),
+                )
+                .with_hint(t!(
+                    "a description sits beside its table with the same name: a.csv (or a.xlsx) and a.toml; a#表名.toml for another sheet of a.xlsx",
+                    "说明文件要和表格同名、放在一起：a.csv（或 a.xlsx）配 a.toml；a.xlsx 的其他工作表配 a#表名.toml"
+                )),
             );
         }
         out.sets.sort_by(|a, b| a.name.cmp(&b.name));
@@ -193,9 +216,21 @@ impl Datasets {
 
     /// The datasets less those named in `hidden`, which lookups then do not find (as if the
     /// files were not there: a build for the public never sees a party-only table).
+    /// A workbook of which a sheet is hidden is not published whole: its other sheets keep
+    /// their CSV copies, but the file itself (which holds the hidden sheet) is dropped.
     pub fn without(&self, hidden: &BTreeSet<String>) -> Datasets {
+        let partly_hidden: BTreeSet<&str> = hidden.iter().filter_map(|h| h.split('#').next()).collect();
+        // shared as it is, copied only to drop the workbook of a partly hidden one
+        let keep = |d: &std::sync::Arc<Dataset>| {
+            if !partly_hidden.contains(d.name.as_str()) {
+                return std::sync::Arc::clone(d);
+            }
+            let mut d = Dataset::clone(d);
+            d.original = None;
+            std::sync::Arc::new(d)
+        };
         Datasets {
-            sets: self.sets.iter().filter(|d| !hidden.contains(&d.name)).cloned().collect(),
+            sets: self.sets.iter().filter(|d| !hidden.contains(&d.name)).map(keep).collect(),
             broken: self.broken.clone(),
             hidden_cells: self.hidden_cells.clone(),
         }
@@ -233,14 +268,18 @@ impl Datasets {
                     Diagnostic::new(
                         &ds.path,
                         0,
-                        format!(
+                        t!(
                             "{} and {} would both be published as data/{}/",
+                            "{} 和 {} 都会发布在 data/{}/，地址冲突",
                             first.path.display(),
                             ds.path.display(),
                             ds.stem()
                         ),
                     )
-                    .with_hint("keep one of the two files, or rename one"),
+                    .with_hint(t!(
+                        "keep one of the two files, or rename one",
+                        "只保留其中一个文件，或给其中一个改名"
+                    )),
                 );
             }
         }
@@ -264,12 +303,21 @@ impl Datasets {
         }
         let names: Vec<&str> = self.sets.iter().map(|d| d.name.as_str()).collect();
         let hint = if names.is_empty() {
-            "the site has no data/ folder with CSV files yet; put the table there as data/NAME.csv"
-                .to_string()
+            t!(
+                "the site has no data/ folder with CSV files yet; put the table there as data/NAME.csv",
+                "网站还没有放 CSV 文件的 data/ 文件夹，请把表格放到 data/名称.csv"
+            )
         } else {
-            format!("the files in data/ are: {}{}", names.join(", "), did_you_mean(name, &names))
+            t!(
+                "the files in data/ are: {}{}",
+                "data/ 中的文件有：{}{}",
+                names.join(", "),
+                did_you_mean(name, &names)
+            )
         };
-        Err(Miss::Missing { message: format!("there is no file data/{name}"), hint })
+        Err(Miss::Missing {
+            message: t!("there is no file data/{name}", "没有 data/{name} 这个文件"), hint
+        })
     }
 
     /// The privacy guard over every cell of every CSV, less what a description allows.
@@ -336,8 +384,8 @@ impl Dataset {
         }
         let names: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
         Err(Miss::Missing {
-            message: format!("{} has no column `{name}`", self.path.display()),
-            hint: format!("its columns are: {}{}", names.join(", "), did_you_mean(name, &names)),
+            message: t!("{} has no column `{name}`", "{} 中没有 `{name}` 这一列", self.path.display()),
+            hint: t!("its columns are: {}{}", "它的列有：{}{}", names.join(", "), did_you_mean(name, &names)),
         })
     }
 
@@ -351,11 +399,12 @@ impl Dataset {
             self.rows.iter().filter_map(|r| r.cells.first()).map(|c| c.raw.as_str()).collect();
         let first = self.columns.first().map(|c| c.name.as_str()).unwrap_or("");
         Err(Miss::Missing {
-            message: format!(
+            message: t!(
                 "{} has no row `{key}` (rows are found by their first column, {first})",
+                "{} 中没有 `{key}` 这一行（按第一列「{first}」找行）",
                 self.path.display()
             ),
-            hint: format!("its rows are: {}{}", keys.join(", "), did_you_mean(key, &keys)),
+            hint: t!("its rows are: {}{}", "它的行有：{}{}", keys.join(", "), did_you_mean(key, &keys)),
         })
     }
 
@@ -405,7 +454,9 @@ fn check_default_chart(ds: Dataset) -> Result<Dataset, Vec<Diagnostic>> {
 
 /// ` (did you mean `x`?)` when one candidate is close to `wanted`.
 fn did_you_mean(wanted: &str, candidates: &[&str]) -> String {
-    crate::text::nearest(wanted, candidates).map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default()
+    crate::text::nearest(wanted, candidates)
+        .map(|c| t!(" (did you mean `{c}`?)", "（是不是要写 `{c}`？）"))
+        .unwrap_or_default()
 }
 
 fn has_ext(p: &Path, ext: &str) -> bool {
@@ -449,8 +500,10 @@ fn parse_dataset(
     let decoded = read::decode(rel, bytes).map_err(|d| vec![d])?;
     let records = read::records(rel, &decoded.text).map_err(|d| vec![d])?;
     let Some((header, body)) = records.split_first() else {
-        return Err(vec![Diagnostic::new(rel, 0, "the file is empty")
-            .with_hint("the first line names the columns, e.g. 年份,党员总数(名)")]);
+        return Err(vec![Diagnostic::new(rel, 0, t!("the file is empty", "文件是空的")).with_hint(t!(
+            "the first line names the columns, e.g. 年份,党员总数(名)",
+            "第一行写各列的名称，如 年份,党员总数(名)"
+        ))]);
     };
     let mut ds = from_records(rel, header, body, meta)?;
     ds.encoding = decoded.encoding;
@@ -467,7 +520,8 @@ fn parse_sheet(
     original: Option<Arc<[u8]>>,
 ) -> Result<Dataset, Vec<Diagnostic>> {
     let mut meta = read_meta(meta_file)?;
-    let table = shape::table(sh).ok_or_else(|| vec![Diagnostic::new(&sh.path, 0, "the sheet is empty")])?;
+    let table = shape::table(sh)
+        .ok_or_else(|| vec![Diagnostic::new(&sh.path, 0, t!("the sheet is empty", "工作表是空的"))])?;
     let first = original.is_some();
     meta.title = meta.title.or(table.title).or_else(|| {
         let file = data_name(rel);
@@ -540,13 +594,21 @@ fn check_header(rel: &Path, header: &read::Record, meta: &Meta) -> Vec<Diagnosti
     for (i, name) in header.fields.iter().enumerate() {
         if name.is_empty() {
             errors.push(
-                Diagnostic::new(rel, header.line, format!("column {} has no name in the first line", i + 1))
-                    .with_hint("write a name for every column in the first line"),
+                Diagnostic::new(
+                    rel,
+                    header.line,
+                    t!("column {} has no name in the first line", "第一行中第 {} 列没有名称", i + 1),
+                )
+                .with_hint(t!("write a name for every column in the first line", "在第一行给每一列写上名称")),
             );
         } else if !seen.insert(name.as_str()) {
             errors.push(
-                Diagnostic::new(rel, header.line, format!("two columns are named `{name}`"))
-                    .with_hint("give each column its own name"),
+                Diagnostic::new(
+                    rel,
+                    header.line,
+                    t!("two columns are named `{name}`", "有两列都叫 `{name}`"),
+                )
+                .with_hint(t!("give each column its own name", "每一列用不同的名称")),
             );
         }
     }
@@ -557,10 +619,15 @@ fn check_header(rel: &Path, header: &read::Record, meta: &Meta) -> Vec<Diagnosti
             Diagnostic::new(
                 &toml,
                 0,
-                format!("[columns] names `{col}`, which is not a column of {}", rel.display()),
+                t!(
+                    "[columns] names `{col}`, which is not a column of {}",
+                    "[columns] 中写了 `{col}`，但 {} 没有这一列",
+                    rel.display()
+                ),
             )
-            .with_hint(format!(
+            .with_hint(t!(
                 "the columns are: {}{}",
+                "表格的列有：{}{}",
                 names.join(", "),
                 did_you_mean(col, &names)
             )),
@@ -589,12 +656,16 @@ fn body_rows(
                 Diagnostic::new(
                     rel,
                     record.line,
-                    format!(
+                    t!(
                         "this row has {} fields but the first line names {width} columns",
+                        "这一行有 {} 格，但第一行写了 {width} 列",
                         record.fields.len()
                     ),
                 )
-                .with_hint("a comma inside a figure (11,520) needs the field in quotes: \"11,520\""),
+                .with_hint(t!(
+                    "a comma inside a figure (11,520) needs the field in quotes: \"11,520\"",
+                    "数字中带逗号（11,520）时要加英文引号：\"11,520\""
+                )),
             );
             continue;
         }
@@ -674,9 +745,10 @@ fn parse_cells(
 }
 
 fn cell_error(rel: &Path, line: usize, column: &str, e: &number::NumberError) -> Diagnostic {
-    Diagnostic::new(rel, line, format!("column `{column}`: {e}")).with_hint(
+    Diagnostic::new(rel, line, t!("column `{column}`: {e}", "`{column}` 列：{e}")).with_hint(t!(
         "write the figure as 12016, 11,520 (in quotes), 1.2万, 1800余场次 or 66.17%; leave the cell empty or write - when there is none",
-    )
+        "数字可以写成 12016、11,520（加引号）、1.2万、1800余场次 或 66.17%；没有数据就空着或写 -"
+    ))
 }
 
 #[cfg(test)]

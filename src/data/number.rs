@@ -54,11 +54,15 @@ pub fn parse(text: &str) -> Result<Number, NumberError> {
     let (approx_after, rest) = strip_prefix_word(rest, SUFFIXES);
     let (unit, approx_end) = unit(rest, text)?;
     if percent && unit.is_some() {
-        return Err(NumberError(format!("`{text}`: no unit may follow the % sign")));
+        return Err(NumberError(t!(
+            "`{text}`: no unit may follow the % sign",
+            "`{text}`：% 后面不能再跟单位"
+        )));
     }
     let unit = if percent { Some("%".to_string()) } else { unit };
-    let value = scaled(mantissa, power - decimals as i32)
-        .ok_or_else(|| NumberError(format!("`{text}` is too large a figure; check its digits")))?;
+    let value = scaled(mantissa, power - decimals as i32).ok_or_else(|| {
+        NumberError(t!("`{text}` is too large a figure; check its digits", "`{text}` 数值过大，请检查位数"))
+    })?;
     Ok(Number {
         value: if negative { -value } else { value },
         approx: approx_before || approx_after || approx_end,
@@ -107,7 +111,10 @@ fn digits<'a>(s: &'a str, text: &str) -> Result<(i128, u32, &'a str), NumberErro
     let end = s.find(|c: char| !(c.is_ascii_digit() || matches!(c, ',' | '.' | '\u{2009}' | '\u{202f}')));
     let (number, rest) = s.split_at(end.unwrap_or(s.len()));
     if !number.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err(NumberError(format!("`{text}` has no digits before its words")));
+        return Err(NumberError(t!(
+            "`{text}` has no digits before its words",
+            "`{text}` 的文字前面没有数字"
+        )));
     }
     let (int, frac) = match number.split_once('.') {
         Some((i, f)) => (i, Some(f)),
@@ -116,17 +123,20 @@ fn digits<'a>(s: &'a str, text: &str) -> Result<(i128, u32, &'a str), NumberErro
     check_grouping(int, text)?;
     let frac = frac.unwrap_or("");
     if frac.contains('.') {
-        return Err(NumberError(format!("`{text}` has more than one decimal point")));
+        return Err(NumberError(t!("`{text}` has more than one decimal point", "`{text}` 有不止一个小数点")));
     }
     if number.contains('.') && (frac.is_empty() || !frac.chars().all(|c| c.is_ascii_digit())) {
-        return Err(NumberError(format!("`{text}`: a decimal point must be followed by digits")));
+        return Err(NumberError(t!(
+            "`{text}`: a decimal point must be followed by digits",
+            "`{text}`：小数点后面应有数字"
+        )));
     }
     let all: String = int.chars().chain(frac.chars()).filter(char::is_ascii_digit).collect();
     let mantissa = all
         .parse::<i128>()
         .ok()
         .filter(|_| all.len() <= 30)
-        .ok_or_else(|| NumberError(format!("`{text}` has too many digits")))?;
+        .ok_or_else(|| NumberError(t!("`{text}` has too many digits", "`{text}` 位数太多")))?;
     Ok((mantissa, frac.len() as u32, rest))
 }
 
@@ -140,8 +150,9 @@ fn check_grouping(int: &str, text: &str) -> Result<(), NumberError> {
     if first_ok && groups[1..].iter().all(|g| g.len() == 3) {
         return Ok(());
     }
-    Err(NumberError(format!(
-        "`{text}`: the digits are grouped oddly; write 11,520 or 11520 (a comma every three digits)"
+    Err(NumberError(t!(
+        "`{text}`: the digits are grouped oddly; write 11,520 or 11520 (a comma every three digits)",
+        "`{text}`：千分位逗号的位置不对，请写成 11,520 或 11520（每三位一个逗号）"
     )))
 }
 
@@ -164,17 +175,21 @@ fn unit(rest: &str, text: &str) -> Result<(Option<String>, bool), NumberError> {
         return Ok((None, approx));
     }
     if rest.starts_with(['.', ',']) {
-        return Err(NumberError(format!("`{text}` has a stray `{}`", &rest[..1])));
+        return Err(NumberError(t!("`{text}` has a stray `{}`", "`{text}` 中多了一个 `{}`", &rest[..1])));
     }
     if rest.contains(|c: char| c.is_ascii_digit() || c == '.')
         || MAGNITUDES.iter().any(|(w, _)| rest.contains(w))
     {
-        return Err(NumberError(format!(
-            "`{text}` is not one figure: digits or 万/亿 appear again after it"
+        return Err(NumberError(t!(
+            "`{text}` is not one figure: digits or 万/亿 appear again after it",
+            "`{text}` 不是一个数：后面又出现了数字或 万/亿"
         )));
     }
     if rest.chars().count() > 8 || rest.contains(char::is_whitespace) {
-        return Err(NumberError(format!("`{text}`: the text after the figure is too long to be a unit")));
+        return Err(NumberError(t!(
+            "`{text}`: the text after the figure is too long to be a unit",
+            "`{text}`：数字后面的文字太长，不像单位"
+        )));
     }
     Ok((Some(rest.to_string()), approx))
 }

@@ -50,9 +50,16 @@ fn finish(rel: &Path, encoding: &'static Encoding, bytes: &[u8]) -> Result<Decod
         return Err(Diagnostic::new(
             rel,
             0,
-            format!("the file has bytes that are not valid {}; its encoding is unclear", encoding.name()),
+            t!(
+                "the file has bytes that are not valid {}; its encoding is unclear",
+                "文件中有不符合 {} 编码的字节，无法确定它的编码",
+                encoding.name()
+            ),
         )
-        .with_hint("save it from Excel as 「CSV UTF-8（逗号分隔）」 and build again"));
+        .with_hint(t!(
+            "save it from Excel as 「CSV UTF-8（逗号分隔）」 and build again",
+            "请用 Excel 另存为「CSV UTF-8（逗号分隔）」，再重新生成"
+        )));
     }
     Ok(Decoded { text: text.into_owned(), encoding: encoding.name() })
 }
@@ -69,8 +76,12 @@ pub fn records(rel: &Path, text: &str) -> Result<Vec<Record>, Diagnostic> {
     for result in reader.records() {
         let record = result.map_err(|e| {
             let line = e.position().map(|p| line_at(p.byte() as usize)).unwrap_or(0);
-            Diagnostic::new(rel, line, format!("this CSV line cannot be read: {e}"))
-                .with_hint("check the quotes: a field with a comma or a line break is put in \"…\", and a \" inside it is written twice")
+            let problem = crate::locale::foreign_message(&e.to_string());
+            Diagnostic::new(rel, line, t!("this CSV line cannot be read: {problem}", "这一行 CSV 无法读取：{problem}"))
+                .with_hint(t!(
+                    "check the quotes: a field with a comma or a line break is put in \"…\", and a \" inside it is written twice",
+                    "请检查引号：含逗号或换行的格子要用 \"…\" 括起来，格子里的 \" 要写两次"
+                ))
         })?;
         let fields: Vec<String> = record.iter().map(|f| f.trim().to_string()).collect();
         if fields.iter().all(String::is_empty) {

@@ -1,9 +1,16 @@
 //! Spreadsheets in `data/` (.xlsx, .xlsm, .xls, .ods), read with calamine: pure Rust, one
 //! crate for the three formats a county office saves in, with the cells' number formats
 //! (xlsx) and merged regions (xlsx, xls). Each visible sheet becomes a grid of the texts a
-//! reader sees in Excel: figures in their number format (`12,016`, `29.63%`), date serials as
-//! dates. Where the format gives no number format (xls, ods), figures are written the way
-//! Excel's General format would, so one file reads the same whichever way it was saved.
+//! reader sees in Excel: figures as they are shown (`12,016`, `29.63%`), date serials as dates.
+//!
+//! How a figure's display is found differs by format:
+//! - .xlsx/.xlsm: calamine gives each cell's number format, applied by [`number`];
+//! - .ods: calamine gives the value only, but the file keeps the text each cell showed, which
+//!   `super::ods` reads from `content.xml`;
+//! - .xls: calamine 0.38 reads the BIFF FORMAT and XF records but keeps only whether a format
+//!   is a date (its `CellFormat`), and exposes neither the format string nor a cell's XF, so
+//!   an .xls figure is written the way Excel's General format would (`12016`, `0.2963`).
+//!   Saving the sheet as .xlsx keeps its thousands separators and percent signs.
 
 use crate::Diagnostic;
 use calamine::{Data, Reader, SheetVisible, Sheets};
@@ -48,10 +55,15 @@ fn ext(rel: &Path) -> String {
 /// A cell showing an Excel error (`#DIV/0!`) is a diagnostic naming the cell.
 pub fn read(rel: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, Vec<Diagnostic>> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        vec![Diagnostic::new(rel, 0, format!("the spreadsheet cannot be read: {e}")).with_hint(
-            "open it in Excel or WPS and save it again as .xlsx; a file with a password must be saved without it",
-        )]
+        let problem = crate::locale::foreign_message(&e.to_string());
+        vec![Diagnostic::new(rel, 0, t!("the spreadsheet cannot be read: {problem}", "表格文件无法读取：{problem}"))
+            .with_hint(t!(
+                "open it in Excel or WPS and save it again as .xlsx; a file with a password must be saved without it",
+                "请用 Excel 或 WPS 打开后重新另存为 .xlsx；设了密码的文件要先取消密码再保存"
+            ))]
     })?;
+    // calamine gives an .ods figure's value only; the file keeps the text it showed
+    let shown = if ext(rel) == "ods" { super::ods::shown(bytes) } else { Default::default() };
     let names: Vec<(String, bool)> =
         book.sheets_metadata().iter().map(|s| (s.name.clone(), s.visible == SheetVisible::Visible)).collect();
     let mut sheets: Vec<Sheet> = Vec::new();
@@ -63,10 +75,19 @@ pub fn read(rel: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, Vec<Diagnostic>> {
             PathBuf::from(format!("{}#{name}", rel.display()))
         };
         let range = book.worksheet_range(&name).map_err(|e| {
-            vec![Diagnostic::new(&path, 0, format!("the sheet 「{name}」 cannot be read: {e}"))
-                .with_hint("open the file in Excel or WPS and save it again as .xlsx")]
+            let problem = crate::locale::foreign_message(&e.to_string());
+            vec![Diagnostic::new(
+                &path,
+                0,
+                t!("the sheet 「{name}」 cannot be read: {problem}", "工作表「{name}」无法读取：{problem}"),
+            )
+            .with_hint(t!(
+                "open the file in Excel or WPS and save it again as .xlsx",
+                "请用 Excel 或 WPS 打开文件，重新另存为 .xlsx"
+            ))]
         })?;
         let formats = number_formats(&mut book, &name);
+        let texts = shown.get(&name);
         let Some((first_row, first_col)) = range.start() else { continue };
         let (height, width) = range.get_size();
         let (rows, cols) = (first_row as usize + height, first_col as usize + width);
@@ -74,14 +95,23 @@ pub fn read(rel: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, Vec<Diagnostic>> {
         for (r, c, cell) in range.used_cells() {
             let (r, c) = (r + first_row as usize, c + first_col as usize);
             let format = formats.as_ref().and_then(|f| f.get((r as u32, c as u32)));
+            let text = texts.and_then(|t| t.get(&(r as u32, c as u32))).filter(|t| !t.is_empty());
             match display(cell, format.and_then(|s| s.number_format.as_ref()).map(|n| n.format_code.as_str()))
             {
+                Ok(_) if matches!(cell, Data::Float(_) | Data::Int(_)) && text.is_some() => {
+                    grid[r][c] = text.cloned().unwrap_or_default();
+                }
                 Ok(text) => grid[r][c] = text,
                 Err(shown) => errors.push(
-                    Diagnostic::new(&path, r + 1, format!("cell {} shows the error {shown}", cell_ref(r, c)))
-                        .with_hint(
-                            "correct the formula in Excel or WPS, or clear the cell, and save the file again",
-                        ),
+                    Diagnostic::new(
+                        &path,
+                        r + 1,
+                        t!("cell {} shows the error {shown}", "单元格 {} 显示错误值 {shown}", cell_ref(r, c)),
+                    )
+                    .with_hint(t!(
+                        "correct the formula in Excel or WPS, or clear the cell, and save the file again",
+                        "请在 Excel 或 WPS 中改正公式或清空该单元格，再保存文件"
+                    )),
                 ),
             }
         }
@@ -98,7 +128,7 @@ pub fn read(rel: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, Vec<Diagnostic>> {
     }
 }
 
-/// The cells' styles, which only the xlsx reader gives.
+/// The cells' styles, which only the xlsx reader gives (see the module header for .xls).
 fn number_formats(book: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Option<calamine::StyleRange> {
     match book {
         Sheets::Xlsx(x) => x.worksheet_style(name).ok(),

@@ -71,17 +71,20 @@ pub fn load_data_function(data: &Datasets) -> impl tera::Function {
         data.shared().map(|d| (d.name.clone(), (Arc::clone(d), std::sync::OnceLock::new()))).collect(),
     );
     move |args: &HashMap<String, Value>| -> tera::Result<Value> {
-        let path = args
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| tera::Error::msg("load_data needs path=\"NAME.csv\" (a file in data/)"))?;
+        let path = args.get("path").and_then(Value::as_str).ok_or_else(|| {
+            tera::Error::msg(t!(
+                "load_data needs path=\"NAME.csv\" (a file in data/)",
+                "load_data 需要 path=\"名称.csv\"（data/ 中的文件）"
+            ))
+        })?;
         let name = path.trim().trim_start_matches("./").trim_start_matches("data/");
         match datasets.get(name) {
             Some((ds, value)) => Ok(value.get_or_init(|| dataset_value(ds)).clone()),
             None => {
                 let names: Vec<&str> = datasets.keys().map(String::as_str).collect();
-                Err(tera::Error::msg(format!(
+                Err(tera::Error::msg(t!(
                     "load_data: there is no data/{name}; the files are: {}",
+                    "load_data：没有 data/{name}；现有的文件是：{}",
                     names.join(", ")
                 )))
             }

@@ -19,10 +19,11 @@ pub struct DatasetView<'a> {
     pub columns: Vec<&'a str>,
     /// The dataset's page, relative to the site root, as a link: `data/jiangxian/`.
     pub url: String,
-    /// The UTF-8 (BOM) copy, as a link: `data/jiangxian.csv`.
+    /// The UTF-8 (BOM) copy, as a link: `data/jiangxian.csv`; `csv_name` is its file name.
     pub csv: String,
-    /// The spreadsheet as it was saved, as a link (`data/tongji.xlsx`), on a workbook's first
-    /// sheet; `original_name` is its file name.
+    pub csv_name: String,
+    /// The spreadsheet as it was saved, as a link (`data/tongji.xlsx`), on the page of each of
+    /// its sheets, when the build publishes it; `original_name` is its file name.
     pub original: Option<String>,
     pub original_name: Option<&'a str>,
     pub chart: Option<String>,
@@ -73,9 +74,22 @@ pub fn csv_path(ds: &Dataset) -> String {
     format!("data/{}.csv", ds.stem())
 }
 
+/// The CSV copy's file name: `jiangxian.csv`, `发展党员.csv`.
+pub fn csv_name(ds: &Dataset) -> String {
+    let path = csv_path(ds);
+    path.rsplit('/').next().unwrap_or(&path).to_string()
+}
+
 /// The output path of a workbook published as it was saved: `data/tongji.xlsx`.
 pub fn original_path(ds: &Dataset) -> Option<String> {
     ds.original_name().map(|name| format!("data/{name}"))
+}
+
+/// The dataset of this build that carries the workbook `ds` is a sheet of (its first sheet),
+/// when the build publishes the workbook.
+fn workbook<'a>(ds: &Dataset, data: &'a Datasets) -> Option<&'a Dataset> {
+    let file = ds.name.split('#').next()?;
+    data.iter().find(|d| d.original.is_some() && d.name == file)
 }
 
 /// The files a dataset offers for download: the CSV copy (UTF-8 with a BOM) and, for a
@@ -90,12 +104,12 @@ pub fn downloads(ds: &Dataset) -> Vec<(String, Vec<u8>)> {
 
 /// The list for `/data/`: no tables or charts, so the index stays small.
 pub fn index(data: &Datasets) -> Vec<DatasetView<'_>> {
-    data.iter().map(view).collect()
+    data.iter().map(|ds| view(ds, data)).collect()
 }
 
 /// Page `number` of a dataset's own page: the chart on the first, the table a page of
 /// [`charts::table::ROWS`] rows at a time. `root` leads from that page back to the site root.
-pub fn page<'a>(ds: &'a Dataset, root: &str, number: usize) -> DatasetView<'a> {
+pub fn page<'a>(ds: &'a Dataset, data: &'a Datasets, root: &str, number: usize) -> DatasetView<'a> {
     let pages = page_count(ds);
     let rows = (number - 1) * charts::table::ROWS..(number * charts::table::ROWS).min(ds.rows.len());
     let chart = (number == 1)
@@ -115,11 +129,12 @@ pub fn page<'a>(ds: &'a Dataset, root: &str, number: usize) -> DatasetView<'a> {
             "prev": (number > 1).then(|| href(&table_page_path(ds, number - 1))),
             "next": (number < pages).then(|| href(&table_page_path(ds, number + 1))),
         }),
-        ..view(ds)
+        ..view(ds, data)
     }
 }
 
-fn view(ds: &Dataset) -> DatasetView<'_> {
+fn view<'a>(ds: &'a Dataset, data: &'a Datasets) -> DatasetView<'a> {
+    let book = workbook(ds, data);
     DatasetView {
         name: &ds.name,
         title: &ds.title,
@@ -131,8 +146,9 @@ fn view(ds: &Dataset) -> DatasetView<'_> {
         columns: ds.columns.iter().map(|c| c.name.as_str()).collect(),
         url: href(&page_path(ds)),
         csv: href(&csv_path(ds)),
-        original: original_path(ds).map(|p| href(&p)),
-        original_name: ds.original_name(),
+        csv_name: csv_name(ds),
+        original: book.and_then(original_path).map(|p| href(&p)),
+        original_name: book.and_then(Dataset::original_name),
         chart: None,
         table: None,
         page: 1,

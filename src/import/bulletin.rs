@@ -34,12 +34,12 @@ impl Marker {
     }
 
     /// What the part holds, for messages.
-    fn meaning(self) -> &'static str {
+    fn meaning(self) -> String {
         match self {
-            Marker::Publisher => "the publishing organisation and its people",
-            Marker::Title => "the title",
-            Marker::Measures => "the measures",
-            Marker::Commentary => "the commentary",
+            Marker::Publisher => t!("the publishing organisation and its people", "发布单位及人员"),
+            Marker::Title => t!("the title", "标题"),
+            Marker::Measures => t!("the measures", "举措"),
+            Marker::Commentary => t!("the commentary", "点评"),
         }
     }
 }
@@ -147,10 +147,14 @@ fn decode_strictly(
 fn undecodable(path: &Path, tried: &'static Encoding, bytes: &[u8], offset: usize) -> Diagnostic {
     let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
     let message = if tried == GB18030 {
-        format!("the bulletin is not UTF-8, and the byte at offset {offset} is not GB18030 either")
+        t!(
+            "the bulletin is not UTF-8, and the byte at offset {offset} is not GB18030 either",
+            "通报文件不是 UTF-8 编码，第 {offset} 字节处也不符合 GB18030"
+        )
     } else {
-        format!(
+        t!(
             "the bulletin starts with a {} byte-order mark, but the byte at offset {offset} is not {0}",
+            "通报文件开头是 {} 的字节顺序标记，但第 {offset} 字节处不符合 {0}",
             tried.name()
         )
     };
@@ -158,10 +162,14 @@ fn undecodable(path: &Path, tried: &'static Encoding, bytes: &[u8], offset: usiz
     detector.feed(bytes, true);
     let guess = detector.guess(None, true);
     let hint = if guess == tried || guess == encoding_rs::GBK || guess == encoding_rs::UTF_8 {
-        "the file may be damaged near this line; save it again as UTF-8 and import it again".to_string()
+        t!(
+            "the file may be damaged near this line; save it again as UTF-8 and import it again",
+            "文件在这一行附近可能已损坏；请重新另存为 UTF-8 后再导入"
+        )
     } else {
-        format!(
+        t!(
             "it looks like {0}; convert it to UTF-8 first, e.g. `iconv -f {0} -t UTF-8 {1} > {1}.utf8.txt`",
+            "看起来是 {0} 编码；请先转成 UTF-8，如 `iconv -f {0} -t UTF-8 {1} > {1}.utf8.txt`",
             guess.name(),
             path.display()
         )
@@ -277,11 +285,20 @@ fn group_sections(text: &str) -> Vec<RawEntry<'_>> {
 
 fn no_markers(path: &Path, text: &str) -> Diagnostic {
     let line = text.lines().position(|l| !l.trim().is_empty()).map_or(1, |i| i + 1);
-    Diagnostic::new(path, line, "no bulletin entries found: the file has no [发布者] [亮点] [举措] markers")
-        .with_hint(
-            "start each entry with a line `[发布者]organisation names`, then `[亮点]title`, \
+    Diagnostic::new(
+        path,
+        line,
+        t!(
+            "no bulletin entries found: the file has no [发布者] [亮点] [举措] markers",
+            "没有找到通报条目：文件中没有 [发布者] [亮点] [举措] 标记"
+        ),
+    )
+    .with_hint(t!(
+        "start each entry with a line `[发布者]organisation names`, then `[亮点]title`, \
              `[举措]measures` and `点评：commentary` (traditional 發布者/亮點/舉措/點評 and 【】 work too)",
-        )
+        "每个条目先写一行 `[发布者]单位及人员`，再写 `[亮点]标题`、`[举措]具体做法` 和 `点评：点评内容`\
+             （繁体的 發布者/亮點/舉措/點評 和【】括号也可以）"
+    ))
 }
 
 /// Checks that an entry has every part it needs, each with text, and builds it.
@@ -325,29 +342,42 @@ fn check_entry(path: &Path, number: usize, raw: RawEntry<'_>) -> Result<Entry, V
 
 fn empty_marker(path: &Path, section: &Section<'_>) -> Diagnostic {
     let Found { marker, written, .. } = section.found;
-    Diagnostic::new(path, section.line, format!("`{written}` has no text: {} is missing", marker.meaning()))
-        .with_hint(format!(
-            "write {} right after `{written}` on the same line (or on the lines below it); \
+    let meaning = marker.meaning();
+    Diagnostic::new(
+        path,
+        section.line,
+        t!("`{written}` has no text: {meaning} is missing", "`{written}` 后面没有内容：缺少{meaning}"),
+    )
+    .with_hint(t!(
+        "write {meaning} right after `{written}` on the same line (or on the lines below it); \
              this entry was not imported",
-            marker.meaning()
-        ))
+        "请在 `{written}` 后面（同一行或下面几行）写上{meaning}；这个条目没有导入"
+    ))
 }
 
 fn missing_marker(path: &Path, line: usize, number: usize, marker: Marker, script: Script) -> Diagnostic {
     let word = marker.word(script);
-    Diagnostic::new(path, line, format!("entry {number} has no [{word}] line ({})", marker.meaning()))
-        .with_hint(match marker {
-            Marker::Publisher => {
-                format!(
-                    "add a line `[{word}]organisation names` before the entry's [{}]",
-                    Marker::Title.word(script)
-                )
-            }
-            _ => format!(
-                "add a line `[{word}]…` to this entry, after its [{}] line; this entry was not imported",
-                Marker::Publisher.word(script)
-            ),
-        })
+    let meaning = marker.meaning();
+    Diagnostic::new(
+        path,
+        line,
+        t!(
+            "entry {number} has no [{word}] line ({meaning})",
+            "第 {number} 个条目缺少 [{word}] 行（{meaning}）"
+        ),
+    )
+    .with_hint(match marker {
+        Marker::Publisher => t!(
+            "add a line `[{word}]organisation names` before the entry's [{}]",
+            "请在这个条目的 [{}] 前面加一行 `[{word}]单位及人员`",
+            Marker::Title.word(script)
+        ),
+        _ => t!(
+            "add a line `[{word}]…` to this entry, after its [{}] line; this entry was not imported",
+            "请在这个条目的 [{}] 行之后加一行 `[{word}]…`；这个条目没有导入",
+            Marker::Publisher.word(script)
+        ),
+    })
 }
 
 /// Characters that separate names in a publisher line, besides spaces. A colon may follow the

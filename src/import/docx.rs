@@ -71,8 +71,12 @@ pub fn plain(inlines: &[Inline]) -> String {
 }
 
 pub fn read(bytes: &[u8]) -> Result<Document> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .context("this is not a Word document (.docx): it is not a zip archive")?;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).with_context(|| {
+        t!(
+            "this is not a Word document (.docx): it is not a zip archive",
+            "这不是 Word 文档（.docx）：它不是 zip 格式的文件"
+        )
+    })?;
     let mut entry = |name: &str| -> Option<Vec<u8>> {
         let file = zip.by_name(name).ok()?;
         let mut out = Vec::new();
@@ -80,13 +84,17 @@ pub fn read(bytes: &[u8]) -> Result<Document> {
         Some(out)
     };
     let Some(document) = entry("word/document.xml") else {
-        bail!("this is not a Word document (.docx): it has no word/document.xml; a .doc must be saved as .docx first")
+        bail!(t!(
+            "this is not a Word document (.docx): it has no word/document.xml; a .doc must be saved as .docx first",
+            "这不是 Word 文档（.docx）：里面没有 word/document.xml；.doc 文件要先另存为 .docx"
+        ))
     };
     let styles = entry("word/styles.xml").map(|x| styles(&x)).unwrap_or_default();
     let numbering = entry("word/numbering.xml").map(|x| numbering(&x)).unwrap_or_default();
     let rels = entry("word/_rels/document.xml.rels").map(|x| rels(&x)).unwrap_or_default();
-    let blocks =
-        Parser::new(&styles, &numbering, &rels).run(&document).context("reading word/document.xml")?;
+    let blocks = Parser::new(&styles, &numbering, &rels)
+        .run(&document)
+        .with_context(|| t!("reading word/document.xml", "读取 word/document.xml 时出错"))?;
     let mut media = HashMap::new();
     for block in &blocks {
         let inlines: Vec<&Inline> = match block {

@@ -27,7 +27,7 @@ pub fn export_bulletin(opts: &ExportOptions) -> Result<String> {
     let dir = opts.root.join("content").join("cases");
     let mut out = String::new();
     for path in case_files(&dir)? {
-        let text = fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = fs::read_to_string(&path).with_context(|| crate::locale::reading(&path))?;
         let case = read_case(&path, &text).map_err(|d| anyhow!("{d}"))?;
         if opts.tags.is_empty() || case.tags.iter().any(|t| opts.tags.contains(t)) {
             write_entry(&mut out, &case);
@@ -39,14 +39,17 @@ pub fn export_bulletin(opts: &ExportOptions) -> Result<String> {
 /// The Markdown files directly in `dir`, sorted by name. `_index.md` and other files whose
 /// name starts with `_` describe the section, not a case.
 fn case_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let entries =
-        fs::read_dir(dir).with_context(|| format!("cannot read the cases folder {}", dir.display()))?;
+    let cannot = || t!("cannot read the cases folder {}", "无法读取案例文件夹 {}", dir.display());
+    let entries = fs::read_dir(dir).with_context(cannot)?;
     let mut files = Vec::new();
     for entry in entries {
-        let entry = entry.with_context(|| format!("cannot read the cases folder {}", dir.display()))?;
+        let entry = entry.with_context(cannot)?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name.ends_with(".md") && !name.starts_with('_') && entry.file_type()?.is_file() {
+        if name.ends_with(".md")
+            && !name.starts_with('_')
+            && entry.file_type().with_context(cannot)?.is_file()
+        {
             files.push(entry.path());
         }
     }
@@ -61,21 +64,32 @@ fn read_case(path: &Path, text: &str) -> Result<Case, Diagnostic> {
     let string = |key: &str| match table.get(key) {
         None => Ok(None),
         Some(toml::Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(Diagnostic::new(path, line(key), format!("`{key}` is not a string"))
-            .with_hint(format!("write it as {key} = \"…\""))),
+        Some(_) => Err(Diagnostic::new(path, line(key), t!("`{key}` is not a string", "`{key}` 不是文字"))
+            .with_hint(t!("write it as {key} = \"…\"", "写成 {key} = \"…\""))),
     };
     let strings = |key: &str| match table.get(key) {
         None => Ok(Vec::new()),
         Some(toml::Value::Array(items)) if items.iter().all(toml::Value::is_str) => {
             Ok(items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
         }
-        Some(_) => Err(Diagnostic::new(path, line(key), format!("`{key}` is not a list of strings"))
-            .with_hint(format!("write it as {key} = [\"…\", \"…\"]"))),
+        Some(_) => Err(Diagnostic::new(
+            path,
+            line(key),
+            t!("`{key}` is not a list of strings", "`{key}` 不是文字列表"),
+        )
+        .with_hint(t!("write it as {key} = [\"…\", \"…\"]", "写成 {key} = [\"…\", \"…\"]"))),
     };
     let required = |key: &str| {
         string(key)?.ok_or_else(|| {
-            Diagnostic::new(path, 1, format!("the case has no `{key}`, which a bulletin entry needs"))
-                .with_hint(format!("add {key} = \"…\" to the front matter"))
+            Diagnostic::new(
+                path,
+                1,
+                t!(
+                    "the case has no `{key}`, which a bulletin entry needs",
+                    "这篇案例没有 `{key}`，而通报条目需要它"
+                ),
+            )
+            .with_hint(t!("add {key} = \"…\" to the front matter", "在文件头中加上 {key} = \"…\""))
         })
     };
     let mut case = Case {

@@ -83,7 +83,7 @@ pub fn import_bulletins(opts: &ImportOptions) -> Result<ImportReport> {
     let mut report = ImportReport::default();
     let mut cases = Vec::new();
     for file in &opts.files {
-        let bytes = fs::read(file).with_context(|| format!("cannot read the bulletin {}", file.display()))?;
+        let bytes = fs::read(file).with_context(|| crate::locale::reading(file))?;
         cases.extend(plan(file, &bytes, &shared, &mut report.diagnostics)?);
     }
     let cases = drop_name_clashes(cases, &mut report);
@@ -95,8 +95,7 @@ pub fn import_bulletins(opts: &ImportOptions) -> Result<ImportReport> {
     report.diagnostics =
         std::mem::take(&mut report.diagnostics).into_iter().map(crate::privacy::mask_diagnostic).collect();
     if !opts.dry_run && !cases.is_empty() {
-        fs::create_dir_all(&opts.into)
-            .with_context(|| format!("cannot create the folder {}", opts.into.display()))?;
+        fs::create_dir_all(&opts.into).with_context(|| crate::locale::creating(&opts.into))?;
     }
     for case in cases {
         let path = opts.into.join(&case.name);
@@ -171,8 +170,8 @@ pub fn import_docx(opts: &DocxOptions) -> Result<ImportReport> {
     let mut report = ImportReport::default();
     let mut entries = Vec::new();
     for file in &opts.files {
-        let bytes = fs::read(file).with_context(|| format!("cannot read the document {}", file.display()))?;
-        let doc = docx::read(&bytes).with_context(|| format!("reading {}", file.display()))?;
+        let bytes = fs::read(file).with_context(|| crate::locale::reading(file))?;
+        let doc = docx::read(&bytes).with_context(|| crate::locale::reading(file))?;
         let stem = ascii_stem(file);
         match word::entry(file, &doc, opts.kind, &stem, &given) {
             Ok(entry) if refuses(file, &entry, &mut report) => {}
@@ -188,15 +187,14 @@ pub fn import_docx(opts: &DocxOptions) -> Result<ImportReport> {
     report.diagnostics =
         std::mem::take(&mut report.diagnostics).into_iter().map(crate::privacy::mask_diagnostic).collect();
     if !opts.dry_run && !entries.is_empty() {
-        fs::create_dir_all(&into).with_context(|| format!("cannot create the folder {}", into.display()))?;
+        fs::create_dir_all(&into).with_context(|| crate::locale::creating(&into))?;
     }
     for (name, entry) in entries {
         for (rel, bytes) in &entry.images {
             let path = opts.root.join("static").join(rel);
             if !opts.dry_run {
                 let dir = path.parent().unwrap_or(&opts.root);
-                fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+                fs::create_dir_all(dir).with_context(|| crate::locale::creating(dir))?;
             }
             write_file(&path, bytes, opts.dry_run, opts.force, &mut report)?;
         }
@@ -234,15 +232,19 @@ impl Twins {
         let mine = words(content);
         let (_, twin, _) = self.0.iter().find(|(n, _, w)| n != name && *w == mine && !w.is_empty())?;
         let text = fs::read_to_string(twin).unwrap_or_default();
-        let how = if words_raw(&text) == words_raw(content) {
-            "the same text as"
+        let twin = twin.display();
+        let message = if words_raw(&text) == words_raw(content) {
+            t!("this entry is the same text as {twin}", "这一篇与 {twin} 的文字相同")
         } else {
-            "the same text, in the other script (简体/繁體), as"
+            t!(
+                "this entry is the same text, in the other script (简体/繁體), as {twin}",
+                "这一篇与 {twin} 的文字相同，只是简繁不同"
+            )
         };
-        Some(
-            crate::Diagnostic::new(file, line, format!("this entry is {how} {}", twin.display()))
-                .with_hint("it was imported all the same; if both are one case, remove one of the two files"),
-        )
+        Some(crate::Diagnostic::new(file, line, message).with_hint(t!(
+            "it was imported all the same; if both are one case, remove one of the two files",
+            "仍然导入了；如果两篇是同一个案例，请删去其中一个文件"
+        )))
     }
 }
 
@@ -261,15 +263,18 @@ fn words(text: &str) -> String {
 /// Whether the entry holds a personal number, in its text or in a picture's metadata; each
 /// is reported masked.
 fn refuses(file: &Path, entry: &word::WordEntry, report: &mut ImportReport) -> bool {
-    let hint = "this document was not imported: remove the number from it, or mask it, and import again";
+    let hint = t!(
+        "this document was not imported: remove the number from it, or mask it, and import again",
+        "这份文档没有导入：请删去或遮盖其中的号码，再重新导入"
+    );
     let mut found: Vec<crate::Diagnostic> = crate::privacy::scan(&entry.content)
         .iter()
-        .map(|hit| crate::privacy::diagnostic(file, 0, hit).with_hint(hint))
+        .map(|hit| crate::privacy::diagnostic(file, 0, hit).with_hint(hint.clone()))
         .collect();
     for (rel, bytes) in &entry.images {
         let in_picture = crate::privacy::check_file(Path::new(rel), bytes);
         found.extend(in_picture.into_iter().map(|d| crate::Diagnostic {
-            message: format!("{} (in the picture {rel})", d.message),
+            message: t!("{} (in the picture {rel})", "{}（在图片 {rel} 中）", d.message),
             path: file.to_path_buf(),
             ..d
         }));
@@ -308,7 +313,12 @@ impl SharedFields {
 
 /// Parses `--date` into a TOML date, so that the front matter holds a date and not a string.
 fn parse_date(text: &str) -> Result<toml::value::Datetime> {
-    let invalid = || format!("--date {text} is not a date; write it as YYYY-MM-DD, e.g. 2015-06-01");
+    let invalid = || {
+        t!(
+            "--date {text} is not a date; write it as YYYY-MM-DD, e.g. 2015-06-01",
+            "--date {text} 不是日期，请按“年-月-日”写成 2015-06-01 这样的形式"
+        )
+    };
     let date: toml::value::Datetime = text.trim().parse().with_context(invalid)?;
     if date.date.is_none() || date.time.is_some() || date.offset.is_some() {
         anyhow::bail!(invalid());
@@ -375,7 +385,8 @@ fn render_case(entry: &Entry, shared: &SharedFields, source: &str) -> Result<Str
         lang: entry.script.lang(),
         source,
     };
-    let front = toml::to_string(&front).context("cannot write the front matter of a case")?;
+    let front = toml::to_string(&front)
+        .with_context(|| t!("cannot write the front matter of a case", "无法写出案例的文件头"))?;
     Ok(format!("+++\n{front}+++\n\n{}\n", plain::to_markdown(&entry.measures)))
 }
 
@@ -406,8 +417,10 @@ fn refuse_personal_numbers(cases: Vec<PlannedCase>, report: &mut ImportReport) -
             let hits = crate::privacy::scan(&case.content);
             for hit in &hits {
                 report.diagnostics.push(
-                    crate::privacy::diagnostic(&case.file, case.line, hit)
-                        .with_hint("this entry was not imported: remove the number from the bulletin, or mask it, and import again"),
+                    crate::privacy::diagnostic(&case.file, case.line, hit).with_hint(t!(
+                        "this entry was not imported: remove the number from the bulletin, or mask it, and import again",
+                        "这个条目没有导入：请删去或遮盖通报中的号码，再重新导入"
+                    )),
                 );
             }
             hits.is_empty()
@@ -422,11 +435,16 @@ fn drop_name_clashes(cases: Vec<PlannedCase>, report: &mut ImportReport) -> Vec<
     let mut kept = Vec::new();
     for case in cases {
         if let Some(first) = first_by_name.get(&case.name) {
-            let message =
-                format!("this entry would be written to {}, like an entry of {}", case.name, first.display());
-            report.diagnostics.push(crate::Diagnostic::new(&case.file, case.line, message).with_hint(
+            let message = t!(
+                "this entry would be written to {}, like an entry of {}",
+                "这个条目会写入 {}，与 {} 中的条目同名",
+                case.name,
+                first.display()
+            );
+            report.diagnostics.push(crate::Diagnostic::new(&case.file, case.line, message).with_hint(t!(
                 "case names come from the bulletin's file name; rename one bulletin and import again",
-            ));
+                "案例文件名取自通报的文件名；请给其中一个通报改名后重新导入"
+            )));
         } else {
             first_by_name.insert(case.name.clone(), case.file.clone());
             kept.push(case);
@@ -455,10 +473,10 @@ fn write_file(
         }
         Ok(_) => {}
         Err(e) if e.kind() == ErrorKind::NotFound => {}
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        Err(e) => return Err(e).with_context(|| crate::locale::reading(path)),
     }
     if !dry_run {
-        fs::write(path, content).with_context(|| format!("cannot write {}", path.display()))?;
+        fs::write(path, content).with_context(|| crate::locale::writing(path))?;
     }
     report.written.push(path.to_path_buf());
     Ok(())

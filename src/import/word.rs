@@ -70,8 +70,18 @@ pub fn entry(
     match kind {
         Kind::Case => {
             let Some(publisher) = &parts.publisher else {
-                return Err(Diagnostic::new(file, 0, "the document has no 发布者 paragraph (the publishing organisation)")
-                    .with_hint("add a paragraph 「发布者：某县委组织部 张三、李四」 under the title and import again; this entry was not imported"));
+                return Err(Diagnostic::new(
+                    file,
+                    0,
+                    t!(
+                        "the document has no 发布者 paragraph (the publishing organisation)",
+                        "文档中没有「发布者」段落（发布单位）"
+                    ),
+                )
+                .with_hint(t!(
+                    "add a paragraph 「发布者：某县委组织部 张三、李四」 under the title and import again; this entry was not imported",
+                    "请在标题下面加一段「发布者：某县委组织部 张三、李四」，再重新导入；这篇没有导入"
+                )));
             };
             let (org, people) = split_publisher(publisher);
             front.push(("publisher", s(&org)));
@@ -80,12 +90,29 @@ pub fn entry(
         Kind::Disclosure => {
             let (org, date) = sign_off(&blocks);
             let Some(org) = given.org.clone().or(org) else {
-                return Err(Diagnostic::new(file, 0, "the document names no organisation: it has no sign-off (落款) at its end")
-                    .with_hint("end it with the organisation's full name and the date (落款), or pass --org 某村党支部; this entry was not imported"));
+                return Err(Diagnostic::new(
+                    file,
+                    0,
+                    t!(
+                        "the document names no organisation: it has no sign-off (落款) at its end",
+                        "文档中没有写明单位：结尾没有落款"
+                    ),
+                )
+                .with_hint(t!(
+                    "end it with the organisation's full name and the date (落款), or pass --org 某村党支部; this entry was not imported",
+                    "请在结尾写上单位全称和日期（落款），或加上 --org 某村党支部；这篇没有导入"
+                )));
             };
             let Some(published) = given.date.or(date) else {
-                return Err(Diagnostic::new(file, 0, "the document has no date: its sign-off (落款) ends with none")
-                    .with_hint("end it with the date, e.g. 2024年6月3日, or pass --date 2024-06-03; this entry was not imported"));
+                return Err(Diagnostic::new(
+                    file,
+                    0,
+                    t!("the document has no date: its sign-off (落款) ends with none", "文档中没有日期：落款后面没有写日期"),
+                )
+                .with_hint(t!(
+                    "end it with the date, e.g. 2024年6月3日, or pass --date 2024-06-03; this entry was not imported",
+                    "请在结尾写上日期，如 2024年6月3日，或加上 --date 2024-06-03；这篇没有导入"
+                )));
             };
             let category = crate::content::infer::category(&title)
                 .unwrap_or(crate::content::disclosure::Category::Other);
@@ -101,8 +128,15 @@ pub fn entry(
                 .map(|(_, y)| y)
                 .or(given.date.map(|d| chrono::Datelike::year(&d)));
             let Some(year) = year else {
-                return Err(Diagnostic::new(file, 0, "the title names no year (e.g. 2024年度…)")
-                    .with_hint("put the year in the title, or pass --date with a day of that year; this entry was not imported"));
+                return Err(Diagnostic::new(
+                    file,
+                    0,
+                    t!("the title names no year (e.g. 2024年度…)", "标题中没有年份（如 2024年度…）"),
+                )
+                .with_hint(t!(
+                    "put the year in the title, or pass --date with a day of that year; this entry was not imported",
+                    "请在标题中写上年份，或用 --date 给出那一年中的某一天；这篇没有导入"
+                )));
             };
             front.push(("year", toml::Value::Integer(year.into())));
         }

@@ -36,7 +36,7 @@ pub fn check_file_allowing(rel: &Path, bytes: &[u8], allow: &Allow) -> Vec<Diagn
             let text =
                 if entry.ends_with(".xml") || entry.ends_with(".rels") { xml_text(&text) } else { text };
             found.extend(in_runs(rel, &text, allow).into_iter().map(|d| {
-                let message = format!("{} (in {entry})", d.message);
+                let message = t!("{} (in {entry})", "{}（在 {entry} 中）", d.message);
                 Diagnostic { message, ..d }
             }));
         }
@@ -46,9 +46,10 @@ pub fn check_file_allowing(rel: &Path, bytes: &[u8], allow: &Allow) -> Vec<Diagn
         for source in std::iter::once(without_streams(bytes)).chain(pdf_streams(bytes)) {
             for text in pdf_texts(&source) {
                 found.extend(check_value(rel, 0, &text, allow).into_iter().map(|d| Diagnostic {
-                    hint: Some(
-                        "remove the number from the document, or mask it, before publishing it".into(),
-                    ),
+                    hint: Some(t!(
+                        "remove the number from the document, or mask it, before publishing it",
+                        "发布前请从文档中删去这个号码，或把它遮盖"
+                    )),
                     ..d
                 }));
             }
@@ -78,7 +79,10 @@ fn in_runs(rel: &Path, text: &str, allow: &Allow) -> Vec<Diagnostic> {
     for run in text.split(|c: char| c == '\u{FFFD}' || c.is_control() && c != '\n' && c != '\t') {
         if run.chars().count() >= 8 && run.chars().any(|c| c.is_numeric()) {
             found.extend(check_value(rel, 0, run, allow).into_iter().map(|d| Diagnostic {
-                hint: Some("remove the number from the file, or mask it, before publishing it; gongkai reads text, Office files and PDF text, not scanned images".into()),
+                hint: Some(t!(
+                    "remove the number from the file, or mask it, before publishing it; gongkai reads text, Office files and PDF text, not scanned images",
+                    "发布前请从文件中删去这个号码，或把它遮盖；gongkai 能读文字、Office 文件和 PDF 中的文字，读不了扫描的图片"
+                )),
                 ..d
             }));
         }

@@ -104,7 +104,7 @@ impl Renderer<'_> {
             .map(|job| {
                 let out = self
                     .render_job(job)
-                    .with_context(|| format!("rendering {job:?}"))
+                    .with_context(|| t!("rendering {job:?}", "生成 `{job:?}` 时出错"))
                     .and_then(|outs| outs.into_iter().map(sink).collect::<Result<Vec<R>>>());
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(p) = progress {
@@ -119,7 +119,9 @@ impl Renderer<'_> {
 
     pub fn render_job(&self, job: &Job) -> Result<Vec<crate::write::Output>> {
         match job {
-            Job::Search => search::outputs(self).context("building the search index"),
+            Job::Search => {
+                search::outputs(self).context(t!("building the search index", "生成搜索索引时出错"))
+            }
             Job::DataCsv(i) => {
                 Ok(crate::data::view::downloads(self.data.get(*i).context("a dataset index")?))
             }
@@ -232,7 +234,7 @@ impl Renderer<'_> {
                 let ds = self.data.get(*i).context("a dataset index")?;
                 let path = crate::data::view::table_page_path(ds, *number);
                 let root = "../".repeat(path.matches('/').count());
-                ctx.insert("dataset", &crate::data::view::page(ds, &root, *number));
+                ctx.insert("dataset", &crate::data::view::page(ds, self.data, &root, *number));
                 (path, "dataset.html")
             }
             Job::OrgIndex => {

@@ -45,8 +45,10 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
     let mut tera = Tera::default();
     let mut all: Vec<(&str, &str)> = TEMPLATES.to_vec();
     all.extend(overrides.iter().map(|(n, t)| (n.as_str(), t.as_str())));
-    tera.add_raw_templates(all)
-        .context("the theme's templates have an error (see above); fix the template named")?;
+    tera.add_raw_templates(all).context(t!(
+        "the theme's templates have an error (see above); fix the template named",
+        "主题模板有错误，请改正其中指出的模板"
+    ))?;
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(crate::text::escape_html);
     tera.register_filter("date_zh", date_zh);
@@ -61,7 +63,12 @@ pub fn register_data(tera: &mut Tera, data: &crate::data::Datasets) {
 
 /// `{{ "2020-12-01" | date_zh }}` → 2020年12月1日.
 fn date_zh(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    let s = value.as_str().ok_or_else(|| tera::Error::msg("date_zh takes a date such as \"2020-12-01\""))?;
+    let s = value.as_str().ok_or_else(|| {
+        tera::Error::msg(t!(
+            "date_zh takes a date such as \"2020-12-01\"",
+            "date_zh 需要一个日期，如 \"2020-12-01\""
+        ))
+    })?;
     let d = crate::text::parse_date(s).map_err(|e| tera::Error::msg(e.to_string()))?;
     Ok(Value::String(crate::text::format_date_zh(d)))
 }
@@ -69,7 +76,9 @@ fn date_zh(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
 /// `{{ page.title | keep_tail | safe }}`: the title escaped, its last two characters joined
 /// so a line break never leaves one character alone on the title's last line (「开」).
 fn keep_tail(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    let s = value.as_str().ok_or_else(|| tera::Error::msg("keep_tail takes a string"))?;
+    let s = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg(t!("keep_tail takes a string", "keep_tail 需要文字")))?;
     let split = s.char_indices().rev().nth(1).map_or(0, |(i, _)| i);
     let (head, tail) = s.split_at(split);
     let (head, tail) = (crate::text::escape_html(head), crate::text::escape_html(tail));

@@ -81,21 +81,39 @@ pub fn hidden_datasets(
             (Some(Audience::Public), ..) => Audience::Public,
             (Some(narrow), Some(public), _) => {
                 errors.push(
-                    Diagnostic::new(&public.source, 0, format!("this public page uses {}, which is marked audience = \"{}\"", ds.path.display(), narrow.key()))
-                        .with_hint("a public page cannot show a party-only table: remove the table from this page, or make the dataset public"),
+                    Diagnostic::new(
+                        &public.source,
+                        0,
+                        t!(
+                            "this public page uses {}, which is marked audience = \"{}\"",
+                            "这个对外公开的页面用到了 {}，而它标明了 audience = \"{}\"",
+                            ds.path.display(),
+                            narrow.key()
+                        ),
+                    )
+                    .with_hint(t!(
+                        "a public page cannot show a party-only table: remove the table from this page, or make the dataset public",
+                        "对外公开的页面不能显示党内表格：请从这个页面去掉该表格，或把这份数据改为对外公开"
+                    )),
                 );
                 narrow
             }
             (Some(narrow), None, _) => narrow,
             (None, Some(public), Some(party)) => {
                 errors.push(
-                    Diagnostic::new(&ds.path, 0, format!(
-                        "this dataset is used by the party-only page {} and by the public page {}",
-                        party.source.display(),
-                        public.source.display()
-                    ))
-                    .with_hint(format!(
+                    Diagnostic::new(
+                        &ds.path,
+                        0,
+                        t!(
+                            "this dataset is used by the party-only page {} and by the public page {}",
+                            "这份数据既被党内页面 {} 使用，又被对外公开的页面 {} 使用",
+                            party.source.display(),
+                            public.source.display()
+                        ),
+                    )
+                    .with_hint(t!(
                         "split it into a party-only and a public file, or, if all of it may be public, write audience = \"public\" in {}",
+                        "请拆成党内和对外两个文件；如果全部内容都可以公开，就在 {} 中写 audience = \"public\"",
                         ds.path.with_extension("toml").display()
                     )),
                 );

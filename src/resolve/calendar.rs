@@ -18,10 +18,14 @@ pub fn uncovered(pages: &[Page], calendar: &Calendar) -> Vec<Diagnostic> {
                 Diagnostic::new(
                     &page.source,
                     line,
-                    format!("the notice window reaches {year}, a year gongkai has no holiday calendar for; its working days are counted as if {year} had no public holidays"),
+                    t!(
+                        "the notice window reaches {year}, a year gongkai has no holiday calendar for; its working days are counted as if {year} had no public holidays",
+                        "公示期延续到 {year} 年，gongkai 还没有 {year} 年的节假日安排，工作日暂按 {year} 年没有法定节假日计算"
+                    ),
                 )
-                .with_hint(format!(
-                    "add {year}'s holidays and 调休 working days (from the State Council's notice) under [calendar] in site.toml, e.g. holidays = [\"{year}-01-01\"], or give notice_to"
+                .with_hint(t!(
+                    "add {year}'s holidays and 调休 working days (from the State Council's notice) under [calendar] in site.toml, e.g. holidays = [\"{year}-01-01\"], or give notice_to",
+                    "请按国务院办公厅的通知，在 site.toml 的 [calendar] 中补充 {year} 年的节假日和调休上班日，如 holidays = [\"{year}-01-01\"]；或直接写 notice_to"
                 )),
             );
         }

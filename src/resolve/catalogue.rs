@@ -140,17 +140,22 @@ pub fn build(
             }
             None => {
                 let hint = match tree.nearest(&d.org) {
-                    Some(n) => format!(
+                    Some(n) => t!(
                         "did you mean org = \"{n}\"? the organisations are listed in data/{}",
+                        "是不是要写 org = \"{n}\"？组织名单在 data/{} 中",
                         super::orgs::FILE
                     ),
-                    None => format!("add it to data/{} (名称,上级) or correct the name", super::orgs::FILE),
+                    None => t!(
+                        "add it to data/{} (名称,上级) or correct the name",
+                        "请把它加到 data/{}（名称,上级）中，或改正名称",
+                        super::orgs::FILE
+                    ),
                 };
                 errors.push(
                     Diagnostic::new(
                         &page.source,
                         d.org_line,
-                        format!("{} is not in the organisation list", d.org),
+                        t!("{} is not in the organisation list", "「{}」不在组织名单中", d.org),
                     )
                     .with_hint(hint),
                 );
@@ -228,8 +233,12 @@ fn obligation(
     let site = Path::new(crate::config::FILE);
     let key = Category::parse(&r.category).ok_or_else(|| {
         let known: Vec<&str> = Category::ALL.iter().map(|(.., l)| *l).collect();
-        Diagnostic::new(site, r.line, format!("[[required]]: unknown category `{}`", r.category))
-            .with_hint(format!("use one of: {}", known.join("、")))
+        Diagnostic::new(
+            site,
+            r.line,
+            t!("[[required]]: unknown category `{}`", "[[required]]：无法识别的类别 `{}`", r.category),
+        )
+        .with_hint(t!("use one of: {}", "请从以下类别中选一个：{}", known.join("、")))
     })?;
     let orgs = match r.orgs.as_deref().map(str::trim) {
         None | Some("") => (0..tree.orgs.len()).filter(|&i| tree.orgs[i].children.is_empty()).collect(),
@@ -239,8 +248,18 @@ fn obligation(
                 let typed: Vec<usize> =
                     (0..tree.orgs.len()).filter(|&i| tree.orgs[i].kind.as_deref() == Some(sel)).collect();
                 if typed.is_empty() {
-                    return Err(Diagnostic::new(site, r.line, format!("[[required]]: orgs = \"{sel}\" is neither an organisation nor a 类型 in the list"))
-                        .with_hint("name an organisation (its subtree owes the item) or a 类型 such as 党支部"));
+                    return Err(Diagnostic::new(
+                        site,
+                        r.line,
+                        t!(
+                            "[[required]]: orgs = \"{sel}\" is neither an organisation nor a 类型 in the list",
+                            "[[required]]：orgs = \"{sel}\" 既不是名单中的组织，也不是名单中的类型"
+                        ),
+                    )
+                    .with_hint(t!(
+                        "name an organisation (its subtree owes the item) or a 类型 such as 党支部",
+                        "请写一个组织（它和它的下级都要公开此项），或写一个类型，如 党支部"
+                    )));
                 }
                 typed
             }
@@ -253,9 +272,15 @@ fn obligation(
                 return Err(Diagnostic::new(
                     site,
                     r.line,
-                    format!("[[required]]: since = \"{s}\" is not a period"),
+                    t!(
+                        "[[required]]: since = \"{s}\" is not a period",
+                        "[[required]]：since = \"{s}\" 不是一个期间"
+                    ),
                 )
-                .with_hint("write since = \"2024Q1\", \"2024-01\" or \"2024\""))
+                .with_hint(t!(
+                    "write since = \"2024Q1\", \"2024-01\" or \"2024\"",
+                    "写成 since = \"2024Q1\"、\"2024-01\" 或 \"2024\""
+                )))
             }
         },
         None => earliest,
@@ -267,9 +292,12 @@ fn obligation(
             return Err(Diagnostic::new(
                 site,
                 r.line,
-                format!("[[required]]: more than {MAX_PERIODS} periods are owed since {since}"),
+                t!(
+                    "[[required]]: more than {MAX_PERIODS} periods are owed since {since}",
+                    "[[required]]：从 {since} 起应公开的期数超过了 {MAX_PERIODS} 期"
+                ),
             )
-            .with_hint("set since = \"…\" to a later period"));
+            .with_hint(t!("set since = \"…\" to a later period", "把 since = \"…\" 改成晚一些的期间")));
         }
         let period = period_of(start, r.every);
         let end = period.end();
@@ -332,8 +360,15 @@ pub fn missing_approvals(pages: &[Page]) -> Vec<Diagnostic> {
         .filter_map(|p| match &p.extra {
             Extra::Disclosure(d) if d.audience == Audience::Public && d.approval.as_ref().and_then(|a| a.approved()).is_none() => {
                 Some(
-                    Diagnostic::new(&p.source, d.approval_line.max(1), "this public disclosure has no approval (审批) record")
-                        .with_hint("the site requires review: add [approval] with approved = { by = \"村党支部书记\", date = 2024-09-20 } (and checked = … for the 保密审查)"),
+                    Diagnostic::new(
+                        &p.source,
+                        d.approval_line.max(1),
+                        t!("this public disclosure has no approval (审批) record", "这条对外公开的党务公开没有审批记录"),
+                    )
+                    .with_hint(t!(
+                        "the site requires review: add [approval] with approved = {{ by = \"村党支部书记\", date = 2024-09-20 }} (and checked = … for the 保密审查)",
+                        "本网站要求先审核再发布：请加上 [approval]，写 approved = {{ by = \"村党支部书记\", date = 2024-09-20 }}（保密审查写 checked = …）"
+                    )),
                 )
             }
             _ => None,

@@ -166,9 +166,17 @@ fn duplicate_urls(pages: &[Page]) -> Vec<Diagnostic> {
                 Diagnostic::new(
                     &page.source,
                     0,
-                    format!("this page has the same address /{} as {}", page.path, first.source.display()),
+                    t!(
+                        "this page has the same address /{} as {}",
+                        "这个页面的网址 /{} 与 {} 相同",
+                        page.path,
+                        first.source.display()
+                    ),
                 )
-                .with_hint("rename one of the files or give it a different `slug`"),
+                .with_hint(t!(
+                    "rename one of the files or give it a different `slug`",
+                    "请给其中一个文件改名，或给它另写一个 `slug`"
+                )),
             );
         }
     }

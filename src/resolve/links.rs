@@ -41,17 +41,24 @@ pub fn check(pages: &[Page], files: &[crate::write::Output]) -> (Vec<Diagnostic>
             } else {
                 resolve(&page.path, target, &exists)
             };
-            let what = if image { "image" } else { "link" };
+            let what = match image {
+                true => t!("image", "图片"),
+                false => t!("link", "链接"),
+            };
             let Some(file) = file else {
                 errors.push(
                     Diagnostic::new(
                         &page.source,
                         line,
-                        format!("broken {what}: `{url}` leads to no page or file of the site"),
+                        t!(
+                            "broken {what}: `{url}` leads to no page or file of the site",
+                            "{what}失效：网站中没有 `{url}` 指向的页面或文件"
+                        ),
                     )
-                    .with_hint(
+                    .with_hint(t!(
                         "check the address; links between pages look like ../other-page/ or /cases/name/",
-                    ),
+                        "请检查地址；页面之间的链接写成 ../other-page/ 或 /cases/name/ 这样"
+                    )),
                 );
                 continue;
             };
@@ -62,9 +69,15 @@ pub fn check(pages: &[Page], files: &[crate::write::Output]) -> (Vec<Diagnostic>
                         Diagnostic::new(
                             &page.source,
                             line,
-                            format!("broken anchor: `{url}` has no `#{anchor}` on the page"),
+                            t!(
+                                "broken anchor: `{url}` has no `#{anchor}` on the page",
+                                "锚点失效：`{url}` 所指的页面上没有 `#{anchor}`"
+                            ),
                         )
-                        .with_hint("anchors are the heading's text, e.g. #一-组织建设; check the heading"),
+                        .with_hint(t!(
+                            "anchors are the heading's text, e.g. #一-组织建设; check the heading",
+                            "锚点就是标题的文字，如 #一-组织建设；请核对标题"
+                        )),
                     );
                 }
             }

@@ -86,9 +86,12 @@ fn read(ds: &Dataset) -> Result<OrgTree, Vec<Diagnostic>> {
         return Err(vec![Diagnostic::new(
             &ds.path,
             ds.header_line,
-            "the organisation list needs the columns 名称 and 上级",
+            t!("the organisation list needs the columns 名称 and 上级", "组织名单要有「名称」和「上级」两列"),
         )
-        .with_hint("first line: 名称,上级,类型,地区 — 上级 is empty for the top organisation")]);
+        .with_hint(t!(
+            "first line: 名称,上级,类型,地区 — 上级 is empty for the top organisation",
+            "第一行写：名称,上级,类型,地区；最上级组织的「上级」空着"
+        ))]);
     };
     let (kind_col, region_col) = (col(&["类型", "type"]), col(&["地区", "region"]));
     let cell = |row: &crate::data::Row, c: Option<usize>| {
@@ -98,7 +101,11 @@ fn read(ds: &Dataset) -> Result<OrgTree, Vec<Diagnostic>> {
     let mut tree = OrgTree::default();
     for row in &ds.rows {
         let Some(name) = cell(row, Some(name_col)) else {
-            errors.push(Diagnostic::new(&ds.path, row.line, "this organisation has no name (名称)"));
+            errors.push(Diagnostic::new(
+                &ds.path,
+                row.line,
+                t!("this organisation has no name (名称)", "这个组织没有填写名称"),
+            ));
             continue;
         };
         if let Some(&first) = tree.by_name.get(&name) {
@@ -106,9 +113,16 @@ fn read(ds: &Dataset) -> Result<OrgTree, Vec<Diagnostic>> {
                 Diagnostic::new(
                     &ds.path,
                     row.line,
-                    format!("{name} is listed twice (first on line {})", tree.orgs[first].line),
+                    t!(
+                        "{name} is listed twice (first on line {})",
+                        "「{name}」列了两次（第一次在第 {} 行）",
+                        tree.orgs[first].line
+                    ),
                 )
-                .with_hint("each organisation is one row; give two organisations distinct full names"),
+                .with_hint(t!(
+                    "each organisation is one row; give two organisations distinct full names",
+                    "每个组织只占一行；两个不同的组织请写不同的全称"
+                )),
             );
             continue;
         }
@@ -136,29 +150,36 @@ fn read(ds: &Dataset) -> Result<OrgTree, Vec<Diagnostic>> {
             errors.push(Diagnostic::new(
                 &ds.path,
                 b.line,
-                format!("{} and {} get the same web address", a.name, b.name),
+                t!("{} and {} get the same web address", "「{}」和「{}」的网址相同", a.name, b.name),
             ));
         }
         let Some(Some(parent)) = parents.get(i) else { continue };
         match tree.find(parent) {
-            Some(p) if p == i => {
-                errors.push(Diagnostic::new(&ds.path, tree.orgs[i].line, format!("{parent} is its own 上级")))
-            }
+            Some(p) if p == i => errors.push(Diagnostic::new(
+                &ds.path,
+                tree.orgs[i].line,
+                t!("{parent} is its own 上级", "「{parent}」的上级是它自己"),
+            )),
             Some(p) => {
                 tree.orgs[i].parent = Some(p);
                 tree.orgs[p].children.push(i);
             }
             None => {
                 let hint = match tree.nearest(parent) {
-                    Some(n) => format!("did you mean {n}? every 上级 must be a 名称 in this file"),
-                    None => "every 上级 must be a 名称 in this file; leave it empty for the top organisation"
-                        .into(),
+                    Some(n) => t!(
+                        "did you mean {n}? every 上级 must be a 名称 in this file",
+                        "是不是要写「{n}」？每个上级都必须是本文件中的一个名称"
+                    ),
+                    None => t!(
+                        "every 上级 must be a 名称 in this file; leave it empty for the top organisation",
+                        "每个上级都必须是本文件中的一个名称；最上级组织的上级空着"
+                    ),
                 };
                 errors.push(
                     Diagnostic::new(
                         &ds.path,
                         tree.orgs[i].line,
-                        format!("the 上级 {parent} is not in the list"),
+                        t!("the 上级 {parent} is not in the list", "上级「{parent}」不在名单中"),
                     )
                     .with_hint(hint),
                 );
@@ -205,23 +226,39 @@ fn loops(tree: &OrgTree, ds: &Dataset) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (i, org) in tree.orgs.iter().enumerate() {
         let message = match walks[i] {
-            Walk::Loop => format!("the 上级 of {} loop back to it", org.name),
+            Walk::Loop => t!("the 上级 of {} loop back to it", "「{}」的上级绕了一圈又回到它自己", org.name),
             // only where the chain first goes too deep, not for everything below
             Walk::TooDeep if org.parent.is_some_and(|p| walks[p] == Walk::Top) => {
-                format!("{} is more than {MAX_DEPTH} levels below a top organisation", org.name)
+                t!(
+                    "{} is more than {MAX_DEPTH} levels below a top organisation",
+                    "「{}」在最上级组织之下超过了 {MAX_DEPTH} 级",
+                    org.name
+                )
             }
             _ => continue,
         };
-        errors.push(Diagnostic::new(&ds.path, org.line, message).with_hint(
+        errors.push(Diagnostic::new(&ds.path, org.line, message).with_hint(t!(
             "every chain of 上级 ends at one organisation with an empty 上级, within a few levels; follow the chain and correct it",
-        ));
+            "每条上级链都应在几级之内止于一个上级为空的组织；请顺着上级逐个核对并改正"
+        )));
     }
     // a loop longer than the limit has no member whose parent reaches the top
     if let Some(i) = walks.iter().position(|w| *w == Walk::TooDeep).filter(|_| errors.is_empty()) {
         let org = &tree.orgs[i];
         errors.push(
-            Diagnostic::new(&ds.path, org.line, format!("the chain of 上级 above {} never reaches a top organisation", org.name))
-                .with_hint("the chain loops, or runs deeper than 12 levels: follow it and give the top organisation an empty 上级"),
+            Diagnostic::new(
+                &ds.path,
+                org.line,
+                t!(
+                    "the chain of 上级 above {} never reaches a top organisation",
+                    "「{}」往上的上级链到不了最上级组织",
+                    org.name
+                ),
+            )
+            .with_hint(t!(
+                "the chain loops, or runs deeper than 12 levels: follow it and give the top organisation an empty 上级",
+                "上级链绕成了圈，或超过了 12 级：请顺着核对，并把最上级组织的上级空着"
+            )),
         );
     }
     errors

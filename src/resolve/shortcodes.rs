@@ -88,8 +88,9 @@ pub fn expand(
         pos = call.span.end;
         match run(&call, data, &root, &mut out) {
             Ok(()) => {}
-            Err(Some(p)) => errors
-                .push(Diagnostic::new(rel, line, format!("{}: {}", call.name, p.message)).with_hint(p.hint)),
+            Err(Some(p)) => errors.push(
+                Diagnostic::new(rel, line, t!("{}: {}", "`{}`：{}", call.name, p.message)).with_hint(p.hint),
+            ),
             Err(None) => {}
         }
     }
@@ -109,8 +110,11 @@ fn run(call: &Call, data: &Datasets, root: &str, out: &mut Expanded) -> Result<(
         "table" => &["data", "columns", "title"],
         other => {
             return Err(problem(
-                format!("`{other}` is not a shortcode"),
-                "the shortcodes are stat(…), chart(…) and table(…)".into(),
+                t!("`{other}` is not a shortcode", "`{other}` 不是短代码"),
+                t!(
+                    "the shortcodes are stat(…), chart(…) and table(…)",
+                    "可用的短代码有 `stat(…)`、`chart(…)` 和 `table(…)`"
+                ),
             ))
         }
     };
@@ -138,8 +142,13 @@ fn check_args(call: &Call, known: &[&str]) -> Result<(), Option<Problem>> {
     for (key, _) in &call.args {
         if !known.contains(&key.as_str()) {
             return Err(problem(
-                format!("`{key}` is not an argument of {}", call.name),
-                format!("{} takes: {}", call.name, known.join(", ")),
+                t!("`{key}` is not an argument of {}", "`{}` 没有 `{key}` 这个参数", call.name),
+                t!(
+                    "{} takes: {}",
+                    "`{}` 的参数有：{}",
+                    call.name,
+                    crate::locale::list(known.iter().copied())
+                ),
             ));
         }
     }
@@ -154,12 +163,14 @@ fn arg<'a>(call: &'a Call, key: &str) -> Option<&'a Arg> {
 fn text_arg(call: &Call, key: &str) -> Result<String, Option<Problem>> {
     match arg(call, key) {
         Some(Arg::Str(s)) => Ok(s.clone()),
-        Some(Arg::List(_)) => {
-            Err(problem(format!("`{key}` takes one text, not a list"), format!("write {key}=\"…\"")))
-        }
-        None => {
-            Err(problem(format!("`{key}` is missing"), format!("write it as {}({key}=\"…\", …)", call.name)))
-        }
+        Some(Arg::List(_)) => Err(problem(
+            t!("`{key}` takes one text, not a list", "`{key}` 只能写一项文字，不能写列表"),
+            t!("write {key}=\"…\"", "写成 {key}=\"…\""),
+        )),
+        None => Err(problem(
+            t!("`{key}` is missing", "缺少参数 `{key}`"),
+            t!("write it as {}({key}=\"…\", …)", "写成 `{}({key}=\"…\", …)`", call.name),
+        )),
     }
 }
 
@@ -185,32 +196,34 @@ fn stat(call: &Call, ds: &Dataset) -> Result<String, Option<Problem>> {
         Some(name) => StatFormat::parse(&name).ok_or_else(|| {
             let names: Vec<&str> = FORMAT_NAMES.iter().map(|(n, _)| *n).collect();
             problem(
-                format!("format=\"{name}\" is not a format"),
-                format!("the formats are: {}", names.join(", ")),
+                t!("format=\"{name}\" is not a format", "format=\"{name}\" 不是可用的格式"),
+                t!("the formats are: {}", "可用的格式有：{}", crate::locale::list(names)),
             )
         })?,
     };
     if cell.raw.is_empty() {
         let line = ds.rows[row].line;
         return Err(problem(
-            format!(
+            t!(
                 "{} line {line}, column `{}`: the cell is empty",
+                "{} 第 {line} 行 `{}` 列：这一格是空的",
                 ds.path.display(),
                 ds.columns[col].name
             ),
-            "fill in the figure in the CSV".into(),
+            t!("fill in the figure in the CSV", "请在表格中填上数字"),
         ));
     }
     match (&cell.number, fmt) {
         (_, StatFormat::Raw) => Ok(cell.raw.clone()),
         (Some(n), f) => Ok(format::stat(&cell.raw, n, f)),
         (None, _) => Err(problem(
-            format!(
+            t!(
                 "column `{}` of {} holds text, which format= cannot change",
+                "{1} 的 `{0}` 列是文字，format= 无法改变它的格式",
                 ds.columns[col].name,
                 ds.path.display()
             ),
-            "leave out format= to quote the cell as it is".into(),
+            t!("leave out format= to quote the cell as it is", "去掉 format=，按原样引用这一格"),
         )),
     }
 }
@@ -219,7 +232,14 @@ fn chart(call: &Call, ds: &Dataset, root: &str) -> Result<String, Option<Problem
     let kind = match optional_text(call, "kind")? {
         None => Kind::Bar,
         Some(k) => Kind::parse(&k).ok_or_else(|| {
-            problem(format!("kind=\"{k}\" is not a chart kind"), format!("use one of: {}", Kind::NAMES))
+            problem(
+                t!("kind=\"{k}\" is not a chart kind", "kind=\"{k}\" 不是图表类型"),
+                t!(
+                    "use one of: {}",
+                    "请从以下类型中选一个：{}",
+                    crate::locale::list(Kind::NAMES.split(", "))
+                ),
+            )
         })?,
     };
     let spec = Spec {
@@ -339,28 +359,33 @@ fn parse_call(body: &str, start: usize) -> Option<Result<Call, Problem>> {
     if !c.eat("(") {
         return None;
     }
-    let malformed = |what: &str| {
+    let malformed = |what: String| {
         Problem {
-        message: format!("the shortcode {name}(…) is not written right: {what}"),
-        hint: format!("write it as {{{{ {name}(data=\"file.csv\", key=\"value\") }}}}; texts in \"…\", lists in [\"…\", \"…\"]"),
+        message: t!("the shortcode {name}(…) is not written right: {what}", "短代码 `{name}(…)` 写法有误：{what}"),
+        hint: t!(
+            "write it as {{{{ {name}(data=\"file.csv\", key=\"value\") }}}}; texts in \"…\", lists in [\"…\", \"…\"]",
+            "写成 `{{{{ {name}(data=\"file.csv\", key=\"value\") }}}}`：文字放在 \"…\" 中，列表写成 [\"…\", \"…\"]"
+        ),
     }
     };
     let mut args = Vec::new();
     while !c.eat(")") {
-        let Some(key) = c.ident() else { return Some(Err(malformed("an argument name is expected"))) };
+        let Some(key) = c.ident() else {
+            return Some(Err(malformed(t!("an argument name is expected", "这里应写参数名"))));
+        };
         if !c.eat("=") {
-            return Some(Err(malformed(&format!("`=` is expected after `{key}`"))));
+            return Some(Err(malformed(t!("`=` is expected after `{key}`", "`{key}` 后面应有 `=`"))));
         }
         let Some(value) = value(&mut c) else {
-            return Some(Err(malformed(&format!("the value of `{key}` is unfinished"))));
+            return Some(Err(malformed(t!("the value of `{key}` is unfinished", "`{key}` 的值没有写完"))));
         };
         args.push((key, value));
         if !c.eat(",") && !c.s[c.pos..].trim_start().starts_with(')') {
-            return Some(Err(malformed("arguments are separated by commas")));
+            return Some(Err(malformed(t!("arguments are separated by commas", "参数之间要用逗号隔开"))));
         }
     }
     if !c.eat("}}") {
-        return Some(Err(malformed("`}}` is expected after `)`")));
+        return Some(Err(malformed(t!("`}}}}` is expected after `)`", "`)` 后面应有 `}}}}`"))));
     }
     Some(Ok(Call { name, args, span: start..c.pos }))
 }

@@ -63,9 +63,15 @@ pub fn build_all(pages: &[Page]) -> Result<Vec<Taxonomy>, Vec<Diagnostic>> {
                             Diagnostic::new(
                                 &page.source,
                                 0,
-                                format!("`{name}` gives an empty web address in {key}"),
+                                t!(
+                                    "`{name}` gives an empty web address in {key}",
+                                    "`{key}` 中的 `{name}` 得不到网址（去掉符号后是空的）"
+                                ),
                             )
-                            .with_hint("use letters, Chinese characters or digits in it"),
+                            .with_hint(t!(
+                                "use letters, Chinese characters or digits in it",
+                                "请在其中使用字母、汉字或数字"
+                            )),
                         );
                         continue;
                     }
@@ -81,13 +87,17 @@ pub fn build_all(pages: &[Page]) -> Result<Vec<Taxonomy>, Vec<Diagnostic>> {
                             Diagnostic::new(
                                 &page.source,
                                 0,
-                                format!(
+                                t!(
                                     "`{name}` and `{}` ({}) share the address /{key}/{slug}/",
+                                    "`{name}` 和 `{}`（{}）的网址都是 /{key}/{slug}/",
                                     term.name,
                                     first.display()
                                 ),
                             )
-                            .with_hint("write the two the same way, or make them differ in letters"),
+                            .with_hint(t!(
+                                "write the two the same way, or make them differ in letters",
+                                "请把两处写法统一，或让它们在字母上有所区别"
+                            )),
                         );
                         continue;
                     }

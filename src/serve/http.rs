@@ -15,7 +15,13 @@ pub type Answer = Response<Full<Bytes>>;
 pub fn handle(request: Request<Incoming>, state: &State) -> Answer {
     let host = request.headers().get(hyper::header::HOST).map(|h| h.as_bytes());
     if host.is_some_and(|h| !state.origins.allow_host(h)) {
-        return text(StatusCode::FORBIDDEN, "this preview answers only to 127.0.0.1 and localhost\n");
+        return text(
+            StatusCode::FORBIDDEN,
+            t!(
+                "this preview answers only to 127.0.0.1 and localhost\n",
+                "本预览只接受 127.0.0.1 和 localhost 的访问\n"
+            ),
+        );
     }
     if request.uri().path() == reload::SOCKET_PATH {
         return reload::upgrade(request, state);
@@ -46,7 +52,7 @@ pub fn answer(status: StatusCode, content_type: &'static str, body: impl Into<By
 }
 
 /// A short plain-text answer, for refusals.
-pub fn text(status: StatusCode, message: &'static str) -> Answer {
+pub fn text(status: StatusCode, message: String) -> Answer {
     answer(status, "text/plain; charset=utf-8", message)
 }
 

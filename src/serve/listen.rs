@@ -59,11 +59,14 @@ pub fn spawn(listener: std::net::TcpListener, state: Arc<State>) -> Result<Liste
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .context("starting the server's event loop")?;
-    listener.set_nonblocking(true).context("making the listening socket non-blocking")?;
+        .with_context(|| t!("starting the server's event loop", "启动预览服务时出错"))?;
+    listener
+        .set_nonblocking(true)
+        .with_context(|| t!("making the listening socket non-blocking", "设置监听端口时出错"))?;
     let listener = {
         let _inside = runtime.enter();
-        TcpListener::from_std(listener).context("registering the listening socket")?
+        TcpListener::from_std(listener)
+            .with_context(|| t!("registering the listening socket", "登记监听端口时出错"))?
     };
     let (stop, stopped) = watch::channel(false);
     let thread = std::thread::Builder::new()
@@ -72,7 +75,7 @@ pub fn spawn(listener: std::net::TcpListener, state: Arc<State>) -> Result<Liste
             runtime.block_on(accept(listener, state, stopped));
             // dropping the runtime here drops every connection and socket task with it
         })
-        .context("starting the server thread")?;
+        .with_context(|| t!("starting the server thread", "启动预览服务线程时出错"))?;
     Ok(Listening { stop, thread: Mutex::new(Some(thread)) })
 }
 
@@ -88,7 +91,11 @@ async fn accept(listener: TcpListener, state: Arc<State>, mut stopped: watch::Re
                 Err(e) => {
                     // said once a minute: a client storm must not become a log storm
                     if last_complaint.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
-                        (state.log)(&format!("cannot accept a connection ({e}); still serving"));
+                        let problem = crate::locale::io_error(&e);
+                        (state.log)(&t!(
+                            "cannot accept a connection ({problem}); still serving",
+                            "无法接受一个连接（{problem}），预览仍在运行"
+                        ));
                         last_complaint = Some(Instant::now());
                     }
                     tokio::time::sleep(ACCEPT_BACKOFF).await;
@@ -129,8 +136,9 @@ async fn serve(stream: TcpStream, state: Arc<State>, _slot: OwnedSemaphorePermit
 /// Tells a client past the limit why it is turned away. It then waits for the client to hang
 /// up: closing with its request unread would reset the connection and lose the answer.
 async fn refuse(mut stream: TcpStream, _permit: OwnedSemaphorePermit) {
-    let body = format!(
-        "gongkai serve is busy: {MAX_CONNECTIONS} connections are open. Close some pages and try again.\n"
+    let body = t!(
+        "gongkai serve is busy: {MAX_CONNECTIONS} connections are open. Close some pages and try again.\n",
+        "gongkai 预览正忙：已有 {MAX_CONNECTIONS} 个连接。请关掉一些页面后再试。\n"
     );
     let answer = format!(
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n\

@@ -60,25 +60,39 @@ pub fn start(opts: ServeOptions, log: Log) -> Result<Server> {
     let started = Instant::now();
     anyhow::ensure!(
         opts.build.root.is_dir(),
-        "the site folder {} does not exist; pass --root DIR",
-        opts.build.root.display()
+        t!(
+            "the site folder {} does not exist; pass --root DIR",
+            "网站文件夹 {} 不存在，请用 --root 指定网站文件夹",
+            opts.build.root.display()
+        )
     );
     let (session, error) = Session::lenient(opts.build);
     let error = error.map(|e| error_text(&e));
     match &error {
-        None => log(&format!("built {} pages in {:.2} s", session.pages(), started.elapsed().as_secs_f64())),
-        Some(text) => log(&format!("build failed; serving anyway, fix the files and it rebuilds:\n{text}")),
+        None => log(&t!(
+            "built {} pages in {:.2} s",
+            "已生成 {} 个页面，用时 {:.2} 秒",
+            session.pages(),
+            started.elapsed().as_secs_f64()
+        )),
+        Some(text) => log(&t!(
+            "build failed; serving anyway, fix the files and it rebuilds:\n{text}",
+            "生成失败，预览照常运行；改正文件后会自动重新生成：\n{text}"
+        )),
     }
     let root = session.root().to_path_buf();
     let listener = std::net::TcpListener::bind((opts.bind.as_str(), opts.port)).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot listen on {}:{}: {e}; is another server running? try --port {}",
+        let problem = crate::locale::io_error(&e);
+        anyhow::anyhow!(t!(
+            "cannot listen on {}:{}: {problem}; is another server running? try --port {}",
+            "无法在 {}:{} 上监听：{problem}；是不是已经有一个预览在运行？可以试试 --port {}",
             opts.bind,
             opts.port,
             opts.port.wrapping_add(1)
-        )
+        ))
     })?;
-    let bound = listener.local_addr().context("reading the address listened on")?;
+    let bound =
+        listener.local_addr().with_context(|| t!("reading the address listened on", "读取监听地址时出错"))?;
     let state = Arc::new(State {
         site: RwLock::new(Site { files: session.files().clone(), error }),
         clients: reload::Clients::default(),
@@ -119,10 +133,14 @@ fn rebuild_loop(mut session: Session, changes: mpsc::Receiver<Vec<PathBuf>>, sta
                     clients.reload();
                 }
                 if last_error.take().is_some() {
-                    log("fixed: the site builds again, and the page in the browser has reloaded");
+                    log(&t!(
+                        "fixed: the site builds again, and the page in the browser has reloaded",
+                        "问题已解决：网站又能正常生成了，浏览器中的页面已刷新"
+                    ));
                 }
-                log(&format!(
+                log(&t!(
                     "rebuilt {} files after {} change(s) in {} ms",
+                    "有 {1} 处改动，已重新生成 {0} 个文件，用时 {2} 毫秒",
                     changed.written.len(),
                     batch.len(),
                     started.elapsed().as_millis()
@@ -133,7 +151,11 @@ fn rebuild_loop(mut session: Session, changes: mpsc::Receiver<Vec<PathBuf>>, sta
                         Ok(more) => pending = Some(more),
                         Err(_) => match session.refresh_deferred() {
                             Ok(changed) => publish(site, &session, &changed),
-                            Err(e) => log(&format!("updating the search index failed: {e:#}")),
+                            Err(e) => log(&t!(
+                                "updating the search index failed: {}",
+                                "更新搜索索引失败：{}",
+                                crate::locale::error_chain(&e)
+                            )),
                         },
                     }
                 }
@@ -149,7 +171,7 @@ fn rebuild_loop(mut session: Session, changes: mpsc::Receiver<Vec<PathBuf>>, sta
                 site.write().expect("site lock").error = Some(text.clone());
                 if last_error.as_deref() != Some(text.as_str()) {
                     clients.error(&text);
-                    log(&format!("build failed:\n{text}"));
+                    log(&t!("build failed:\n{text}", "生成失败：\n{text}"));
                 }
                 last_error = Some(text);
             }
@@ -160,7 +182,7 @@ fn rebuild_loop(mut session: Session, changes: mpsc::Receiver<Vec<PathBuf>>, sta
 fn error_text(e: &anyhow::Error) -> String {
     match e.downcast_ref::<crate::Diagnostics>() {
         Some(d) => d.to_string(),
-        None => format!("{e:#}"),
+        None => crate::locale::error_chain(e),
     }
 }
 

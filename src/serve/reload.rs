@@ -141,17 +141,26 @@ impl Origins {
 pub fn upgrade(request: Request<Incoming>, state: &State) -> Answer {
     let headers = request.headers();
     if headers.get(ORIGIN).is_some_and(|origin| !state.origins.allow(origin.as_bytes())) {
-        return http::text(StatusCode::FORBIDDEN, "the live-reload socket is only for this server's pages\n");
+        return http::text(
+            StatusCode::FORBIDDEN,
+            t!(
+                "the live-reload socket is only for this server's pages\n",
+                "自动刷新连接只供本预览的页面使用\n"
+            ),
+        );
     }
     let is_websocket = headers.get(UPGRADE).is_some_and(|u| u.as_bytes().eq_ignore_ascii_case(b"websocket"));
     let Some(key) = headers.get(SEC_WEBSOCKET_KEY).filter(|_| is_websocket) else {
-        return http::text(StatusCode::BAD_REQUEST, "websocket only\n");
+        return http::text(StatusCode::BAD_REQUEST, t!("websocket only\n", "这里只接受 WebSocket 连接\n"));
     };
     let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
     let Ok(slot) = state.clients.slots.clone().try_acquire_owned() else {
         return http::text(
             StatusCode::SERVICE_UNAVAILABLE,
-            "too many live-reload sockets are open; close some pages\n",
+            t!(
+                "too many live-reload sockets are open; close some pages\n",
+                "打开的自动刷新连接太多，请关掉一些页面\n"
+            ),
         );
     };
     // subscribed before the error is read, so a rebuild in between is not missed

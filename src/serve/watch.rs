@@ -19,7 +19,7 @@ pub type Watcher = notify::RecommendedWatcher;
 /// from writes, so each build would trigger the next. Here only writes, creations, renames
 /// and removals count.
 pub fn watch(root: &Path, changes: Sender<Vec<PathBuf>>) -> Result<Watcher> {
-    let base = root.canonicalize().with_context(|| format!("finding {}", root.display()))?;
+    let base = root.canonicalize().with_context(|| t!("finding {}", "找不到 {}", root.display()))?;
     let (tx, rx) = mpsc::channel::<PathBuf>();
     let prefix = base.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -35,16 +35,18 @@ pub fn watch(root: &Path, changes: Sender<Vec<PathBuf>>) -> Result<Watcher> {
             }
         }
     })
-    .context("starting the file watcher")?;
+    .with_context(|| t!("starting the file watcher", "启动文件监视时出错"))?;
     for dir in ["content", "data", "themes", "static"] {
         let path = base.join(dir);
         if path.is_dir() {
             watcher
                 .watch(&path, RecursiveMode::Recursive)
-                .with_context(|| format!("watching {}", path.display()))?;
+                .with_context(|| t!("watching {}", "监视 {} 时出错", path.display()))?;
         }
     }
-    watcher.watch(&base, RecursiveMode::NonRecursive).context("watching the site folder")?;
+    watcher
+        .watch(&base, RecursiveMode::NonRecursive)
+        .with_context(|| t!("watching the site folder", "监视网站文件夹时出错"))?;
     std::thread::spawn(move || batch(rx, changes));
     Ok(watcher)
 }

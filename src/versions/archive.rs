@@ -68,10 +68,14 @@ pub fn edition(
     if let Some(files) = read_cache(&cache, release) {
         return Ok(files);
     }
-    let work = tempfile::tempdir().context("making a folder to rebuild an archived edition")?;
+    let work = tempfile::tempdir().with_context(|| {
+        t!("making a folder to rebuild an archived edition", "创建重建存档版本用的临时文件夹时出错")
+    })?;
     history.store.checkout(release, work.path())?;
-    let rebuilt = render(work.path(), &history.before(&release.version, root), release)
-        .with_context(|| format!("rebuilding the archived edition {}", release.version))?;
+    let rebuilt =
+        render(work.path(), &history.before(&release.version, root), release).with_context(|| {
+            t!("rebuilding the archived edition {}", "重建存档版本 {} 时出错", release.version)
+        })?;
     let stored = stored_output(history, release)?;
     let files = match check_identical(release, &rebuilt) {
         Ok(()) => rebuilt,
@@ -97,20 +101,22 @@ fn check_identical(release: &Release, files: &[Output]) -> Result<()> {
         .copied()
         .collect();
     if !differs.is_empty() {
-        bail!(
+        bail!(t!(
             "the archived edition {} rebuilds differently from what was released ({} files differ, e.g. {}); it was made by {}, this is {}",
+            "存档版本 {} 重建的结果与发布时不同（{} 个文件不一致，如 {}）；它由 {} 生成，当前是 {}",
             release.version,
             differs.len(),
             differs[0],
             release.generator,
             super::manifest::generator()
-        );
+        ));
     }
     Ok(())
 }
 
 fn stored_output(history: &History, release: &Release) -> Result<Vec<Output>> {
-    let user = |path: &str| format!("the output {path} of release {}", release.version);
+    let user =
+        |path: &str| t!("the output {path} of release {}", "版本 {} 的输出文件 {path}", release.version);
     release
         .outputs
         .iter()
@@ -139,9 +145,10 @@ fn write_cache(dir: &Path, files: &[Output]) -> Result<()> {
     let _ = std::fs::remove_dir_all(dir);
     for (path, bytes) in files {
         let target: PathBuf = dir.join(crate::write::safe_relative(path)?);
-        std::fs::create_dir_all(target.parent().expect("a file has a folder"))?;
-        std::fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))?;
+        let parent = target.parent().expect("a file has a folder");
+        std::fs::create_dir_all(parent).with_context(|| crate::locale::creating(parent))?;
+        std::fs::write(&target, bytes).with_context(|| crate::locale::writing(&target))?;
     }
-    std::fs::write(dir.join(COMPLETE), b"")?;
+    std::fs::write(dir.join(COMPLETE), b"").with_context(|| crate::locale::writing(dir))?;
     Ok(())
 }

@@ -31,12 +31,13 @@ pub fn format_of(bytes: &[u8], what: &str) -> Result<u32> {
     struct Format {
         format: u32,
     }
-    let Format { format } =
-        serde_json::from_slice(bytes).with_context(|| format!("{what} is not a gongkai manifest"))?;
+    let Format { format } = serde_json::from_slice(bytes)
+        .with_context(|| t!("{what} is not a gongkai manifest", "{what} 不是 gongkai 的清单文件"))?;
     if !(OLDEST_FORMAT..=FORMAT).contains(&format) {
-        bail!(
-            "{what} has manifest format {format}, this gongkai reads formats {OLDEST_FORMAT} to {FORMAT}; use the gongkai that made it, or a newer one"
-        );
+        bail!(t!(
+            "{what} has manifest format {format}, this gongkai reads formats {OLDEST_FORMAT} to {FORMAT}; use the gongkai that made it, or a newer one",
+            "{what} 的清单格式是 {format}，这个版本的 gongkai 只能读格式 {OLDEST_FORMAT} 到 {FORMAT}；请用生成它的 gongkai，或更新的版本"
+        ));
     }
     Ok(format)
 }
@@ -83,7 +84,8 @@ impl SiteManifest {
 
     pub fn from_bytes(bytes: &[u8], what: &str) -> Result<SiteManifest> {
         format_of(bytes, what)?;
-        serde_json::from_slice(bytes).with_context(|| format!("{what} is not a gongkai site manifest"))
+        serde_json::from_slice(bytes)
+            .with_context(|| t!("{what} is not a gongkai site manifest", "{what} 不是 gongkai 的网站清单"))
     }
 }
 
@@ -125,15 +127,19 @@ impl Release {
 
     pub fn from_bytes(bytes: &[u8], what: &str) -> Result<Release> {
         format_of(bytes, what)?;
-        let release: Release =
-            serde_json::from_slice(bytes).with_context(|| format!("{what} is not a release manifest"))?;
+        let release: Release = serde_json::from_slice(bytes)
+            .with_context(|| t!("{what} is not a release manifest", "{what} 不是版本清单"))?;
         match (release.format, &release.sources_root) {
             (1, None) if release.previous.is_none() => {}
-            (1, _) => bail!("{what} has format 1 but names a previous release or a sources root, which format 1 has not"),
-            (_, None) => bail!("{what} lacks its sources_root"),
-            (_, Some(root)) if *root != sources_root(&release.sources) => bail!(
-                "{what}: its sources do not match its sources_root, so they were changed after the release; restore releases/ from version control"
-            ),
+            (1, _) => bail!(t!(
+                "{what} has format 1 but names a previous release or a sources root, which format 1 has not",
+                "{what} 是格式 1，却写了上一版本或 sources_root，而格式 1 没有这些"
+            )),
+            (_, None) => bail!(t!("{what} lacks its sources_root", "{what} 缺少 sources_root")),
+            (_, Some(root)) if *root != sources_root(&release.sources) => bail!(t!(
+                "{what}: its sources do not match its sources_root, so they were changed after the release; restore releases/ from version control",
+                "{what}：源文件与 sources_root 不符，说明发布后被改动过；请从版本控制中恢复 releases/"
+            )),
             _ => {}
         }
         Ok(release)
@@ -188,8 +194,8 @@ impl Published {
     /// `bytes` are the file as published: the chain hashes exactly these.
     pub fn from_bytes(bytes: &[u8], what: &str) -> Result<Published> {
         format_of(bytes, what)?;
-        let published: Published =
-            serde_json::from_slice(bytes).with_context(|| format!("{what} is not a release manifest"))?;
+        let published: Published = serde_json::from_slice(bytes)
+            .with_context(|| t!("{what} is not a release manifest", "{what} 不是版本清单"))?;
         Ok(published)
     }
 
@@ -223,8 +229,9 @@ pub fn chain_breaks(links: &[Link]) -> Vec<String> {
         let before = i.checked_sub(1).map(|j| &links[j]);
         if link.format < 2 {
             if chained {
-                breaks.push(format!(
+                breaks.push(t!(
                     "release {} has format 1 but comes after chained releases: it was added into the past",
+                    "版本 {} 是格式 1，却排在已成链的版本之后：它是后来补进过去的",
                     link.version
                 ));
             }
@@ -233,17 +240,20 @@ pub fn chain_breaks(links: &[Link]) -> Vec<String> {
         chained = true;
         match (&link.previous, before) {
             (None, None) => {}
-            (Some(hash), None) => breaks.push(format!(
+            (Some(hash), None) => breaks.push(t!(
                 "release {} follows a release (manifest hash {}) that is not here: a release was removed",
+                "版本 {} 的上一版本（清单哈希 {}）不在这里：有版本被删除了",
                 link.version,
                 short(hash)
             )),
-            (None, Some(b)) => breaks.push(format!(
+            (None, Some(b)) => breaks.push(t!(
                 "release {} was the first, but release {} now comes before it: a release was inserted",
+                "版本 {} 原是第一个版本，现在它前面却有版本 {}：有版本被插入了",
                 link.version, b.version
             )),
-            (Some(hash), Some(b)) if *hash != b.hash => breaks.push(format!(
+            (Some(hash), Some(b)) if *hash != b.hash => breaks.push(t!(
                 "release {} follows a release whose manifest hash was {}, but release {} hashes to {}: a release was altered, inserted or removed",
+                "版本 {} 记录的上一版本清单哈希是 {}，而版本 {} 的哈希是 {}：有版本被改动、插入或删除了",
                 link.version,
                 short(hash),
                 b.version,

@@ -10,7 +10,7 @@ pub mod revisions;
 pub mod store;
 pub mod verify;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use manifest::Release;
 use std::path::Path;
 use store::Store;
@@ -49,10 +49,13 @@ impl History {
         let mut texts = Vec::new();
         for r in &self.releases {
             let Some(hash) = r.sources.get(path) else { continue };
-            let user = format!("the source {path} of release {}", r.version);
+            let user = t!("the source {path} of release {}", "版本 {} 的源文件 {path}", r.version);
             let bytes = self.store.object(hash, &user)?;
             let text = String::from_utf8(bytes).map_err(|_| {
-                anyhow::anyhow!("{user} is not UTF-8; restore releases/ from version control")
+                anyhow::anyhow!(t!(
+                    "{user} is not UTF-8; restore releases/ from version control",
+                    "{user} 不是 UTF-8 文本；请从版本控制中恢复 releases/"
+                ))
             })?;
             // load drops a byte-order mark; a stored copy that has one is the same text
             let text = match text.strip_prefix('\u{feff}') {
@@ -88,11 +91,13 @@ pub fn sources(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     let config = root.join(crate::config::FILE);
     if config.exists() {
-        files.push((crate::config::FILE.to_string(), std::fs::read(&config)?));
+        let bytes = std::fs::read(&config).with_context(|| crate::locale::reading(&config))?;
+        files.push((crate::config::FILE.to_string(), bytes));
     }
     for dir in SOURCE_DIRS {
         for (path, rel) in crate::load::walk(root, dir)? {
-            files.push((rel.to_string_lossy().replace('\\', "/"), std::fs::read(&path)?));
+            let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
+            files.push((rel.to_string_lossy().replace('\\', "/"), bytes));
         }
     }
     files.sort();
@@ -110,7 +115,10 @@ pub fn check_version(version: &str) -> Result<()> {
         && version != "index";
     anyhow::ensure!(
         ok,
-        "`{version}` cannot name a release: use letters, digits, '.', '-' or '_', not ending in a file extension, e.g. 2024"
+        t!(
+            "`{version}` cannot name a release: use letters, digits, '.', '-' or '_', not ending in a file extension, e.g. 2024",
+            "`{version}` 不能用作版本号：请用字母、数字、'.'、'-' 或 '_'，不要以文件扩展名结尾，如 2024"
+        )
     );
     Ok(())
 }

@@ -82,10 +82,10 @@ pub fn apply(
         let mut list = match versions(history, &path, &current) {
             Ok(list) => list,
             Err(e) => {
-                errors.push(
-                    Diagnostic::new(&page.source, 0, format!("{e:#}"))
-                        .with_hint("the revision rule needs every released text of this disclosure"),
-                );
+                errors.push(Diagnostic::new(&page.source, 0, crate::locale::error_chain(&e)).with_hint(t!(
+                    "the revision rule needs every released text of this disclosure",
+                    "检查修订需要这条党务公开每次发布时的全文"
+                )));
                 continue;
             }
         };
@@ -95,8 +95,18 @@ pub fn apply(
         if changed_since_release && d.revisions.len() < list.len() - 1 {
             let last = list[list.len() - 2].release.clone().unwrap_or_default();
             errors.push(
-                Diagnostic::new(&page.source, page.revisions_line, format!("this disclosure differs from release {last}, but no revision says why"))
-                    .with_hint("a published disclosure is a public record: add [[revisions]] with date = 2024-10-12 and reason = \"…\" (what was corrected and why)"),
+                Diagnostic::new(
+                    &page.source,
+                    page.revisions_line,
+                    t!(
+                        "this disclosure differs from release {last}, but no revision says why",
+                        "这条党务公开与版本 {last} 中的不同，但没有修订记录说明原因"
+                    ),
+                )
+                .with_hint(t!(
+                    "a published disclosure is a public record: add [[revisions]] with date = 2024-10-12 and reason = \"…\" (what was corrected and why)",
+                    "已发布的党务公开是公开记录：请加上 [[revisions]]，写 date = 2024-10-12 和 reason = \"…\"（改了什么、为什么改）"
+                )),
             );
             continue;
         }

@@ -32,20 +32,19 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut releases = Vec::new();
-        for entry in
-            std::fs::read_dir(&self.dir).with_context(|| format!("reading {}", self.dir.display()))?
-        {
-            let path = entry?.path();
+        for entry in std::fs::read_dir(&self.dir).with_context(|| crate::locale::reading(&self.dir))? {
+            let path = entry.with_context(|| crate::locale::reading(&self.dir))?.path();
             if path.extension().is_some_and(|e| e == "json") {
-                let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+                let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
                 let release = Release::from_bytes(&bytes, &path.display().to_string())?;
                 let expected = path.file_stem().map(|s| s.to_string_lossy().into_owned());
                 if expected.as_deref() != Some(release.version.as_str()) {
-                    bail!(
+                    bail!(t!(
                         "{} names version {}: the store is damaged; restore it from version control",
+                        "{} 中写的版本是 {}：版本库已损坏，请从版本控制中恢复",
                         path.display(),
                         release.version
-                    );
+                    ));
                 }
                 releases.push(release);
             }
@@ -66,24 +65,26 @@ impl Store {
     ) -> Result<()> {
         let manifest = self.manifest_path(&release.version);
         if manifest.exists() {
-            bail!(
+            bail!(t!(
                 "release {} exists already and cannot be changed; choose a new version (e.g. {}.1)",
+                "版本 {} 已经存在，不能更改；请换一个新版本号（如 {}.1）",
                 release.version,
                 release.version
-            );
+            ));
         }
         for (_, bytes) in files {
             let hash = sha256(bytes);
             let path = self.object_path(&hash);
             if !path.exists() {
-                std::fs::create_dir_all(path.parent().expect("objects have a folder"))?;
-                std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+                let parent = path.parent().expect("objects have a folder");
+                std::fs::create_dir_all(parent).with_context(|| crate::locale::creating(parent))?;
+                std::fs::write(&path, bytes).with_context(|| crate::locale::writing(&path))?;
             }
         }
-        std::fs::write(&manifest, release.to_bytes())
-            .with_context(|| format!("writing {}", manifest.display()))?;
+        std::fs::write(&manifest, release.to_bytes()).with_context(|| crate::locale::writing(&manifest))?;
         if let Some(sig) = signature {
-            std::fs::write(self.dir.join(format!("{}.sig", release.version)), format!("{sig}\n"))?;
+            let path = self.dir.join(format!("{}.sig", release.version));
+            std::fs::write(&path, format!("{sig}\n")).with_context(|| crate::locale::writing(&path))?;
         }
         Ok(())
     }
@@ -95,31 +96,40 @@ impl Store {
         use rayon::prelude::*;
         let breaks = super::manifest::chain_breaks(&releases.iter().map(Release::link).collect::<Vec<_>>());
         if !breaks.is_empty() {
-            bail!(
+            bail!(t!(
                 "the releases in {} do not form an unbroken chain:\n  {}\nrestore releases/ from version control",
+                "{} 中的各版本没有连成完整的链：\n  {}\n请从版本控制中恢复 releases/",
                 self.dir.display(),
                 breaks.join("\n  ")
-            );
+            ));
         }
         // one read per object, however many releases share it; the first to use it is named
         let mut users: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
         for release in releases {
             let sources = release.sources.iter().map(|f| ("source", f));
             for (kind, (path, hash)) in sources.chain(release.outputs.iter().map(|f| ("output", f))) {
-                users
-                    .entry(hash)
-                    .or_insert_with(|| format!("the {kind} {path} of release {}", release.version));
+                users.entry(hash).or_insert_with(|| match kind {
+                    "source" => {
+                        t!("the source {path} of release {}", "版本 {} 的源文件 {path}", release.version)
+                    }
+                    _ => t!("the output {path} of release {}", "版本 {} 的输出文件 {path}", release.version),
+                });
             }
         }
         let damaged: Vec<String> = users
             .par_iter()
-            .filter_map(|(hash, user)| self.object(hash, user).err().map(|e| format!("{e:#}")))
+            .filter_map(|(hash, user)| self.object(hash, user).err().map(|e| crate::locale::error_chain(&e)))
             .collect();
         match damaged.as_slice() {
             [] => Ok(()),
             [one] => bail!("{one}"),
             many => {
-                bail!("{} objects of the release store are damaged:\n  {}", many.len(), many.join("\n  "))
+                bail!(t!(
+                    "{} objects of the release store are damaged:\n  {}",
+                    "版本库中有 {} 个对象已损坏：\n  {}",
+                    many.len(),
+                    many.join("\n  ")
+                ))
             }
         }
     }
@@ -127,20 +137,25 @@ impl Store {
     /// The stored bytes with this hash, checked against it. `what` says what the object is
     /// (`the source content/x.md of release 2024`): a hash alone tells no one which file to look at.
     pub fn object(&self, hash: &str, what: &str) -> Result<Vec<u8>> {
-        let of = format!(" ({what})");
+        let of = t!(" ({what})", "（{what}）");
         anyhow::ensure!(
             hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
-            "`{hash}`{of} is not a SHA-256 hash"
+            t!("`{hash}`{of} is not a SHA-256 hash", "`{hash}`{of}不是 SHA-256 哈希")
         );
         let path = self.object_path(hash);
         let bytes = std::fs::read(&path).with_context(|| {
-            format!("the release store lacks {}{of}; restore releases/ from version control", path.display())
+            t!(
+                "the release store lacks {}{of}; restore releases/ from version control",
+                "版本库中缺少 {}{of}；请从版本控制中恢复 releases/",
+                path.display()
+            )
         })?;
         if sha256(&bytes) != hash {
-            bail!(
+            bail!(t!(
                 "{}{of} is damaged: its content no longer matches its hash; restore releases/ from version control",
+                "{}{of}已损坏：内容与哈希不符；请从版本控制中恢复 releases/",
                 path.display()
-            );
+            ));
         }
         Ok(bytes)
     }
@@ -155,9 +170,11 @@ impl Store {
         for (path, hash) in &release.sources {
             let rel = crate::write::safe_relative(path)?;
             let target = dir.join(rel);
-            std::fs::create_dir_all(target.parent().expect("a file has a folder"))?;
-            let bytes = self.object(hash, &format!("the source {path} of release {}", release.version))?;
-            std::fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))?;
+            let parent = target.parent().expect("a file has a folder");
+            std::fs::create_dir_all(parent).with_context(|| crate::locale::creating(parent))?;
+            let user = t!("the source {path} of release {}", "版本 {} 的源文件 {path}", release.version);
+            let bytes = self.object(hash, &user)?;
+            std::fs::write(&target, bytes).with_context(|| crate::locale::writing(&target))?;
         }
         Ok(())
     }

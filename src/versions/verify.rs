@@ -53,14 +53,15 @@ pub fn verify_dir(dir: &Path) -> Result<Report> {
 pub fn verify(dir: &Path, public_hex: Option<&str>) -> Result<Report> {
     let path = dir.join(SITE_MANIFEST);
     if !path.is_file() {
-        bail!(
+        bail!(t!(
             "{} has no {SITE_MANIFEST}: run gongkai build first, then verify the folder it wrote (public/ by default)",
+            "`{}` 中没有 {SITE_MANIFEST}：请先运行 gongkai build，再核对它生成的文件夹（默认是 public/）",
             dir.display()
-        );
+        ));
     }
     // a malformed key is the caller's mistake, not a finding about the site
     let key = public_hex.map(public_key).transpose()?;
-    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
     let manifest = SiteManifest::from_bytes(&bytes, &path.display().to_string())?;
     let tree = Tree::walk(dir)?;
     let mut found = Findings::default();
@@ -129,7 +130,7 @@ impl Tree {
         };
         let mut files = Vec::new();
         for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
-            let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+            let entry = entry.with_context(|| crate::locale::reading(dir))?;
             let rel = entry.path().strip_prefix(dir).expect("below dir").to_string_lossy().replace('\\', "/");
             let kind = entry.file_type();
             if kind.is_symlink() {
@@ -147,7 +148,7 @@ impl Tree {
         let hashed: Vec<(String, String, Option<String>)> = files
             .into_par_iter()
             .map(|(rel, path)| {
-                let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+                let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
                 let stored = match rel.starts_with("archive/") && rel.ends_with(".html") {
                     true => match super::banner::strip(&bytes) {
                         std::borrow::Cow::Owned(stripped) => Some(sha256(&stripped)),
@@ -234,33 +235,45 @@ impl Findings {
         let name = format!("archive/{version}.json");
         let edition = format!("archive/{version}/");
         if !tree.files.contains_key(&name) {
-            self.problems.push(format!(
-                "release {version}: its manifest {name} is missing, so its edition {edition} cannot be checked"
+            self.problems.push(t!(
+                "release {version}: its manifest {name} is missing, so its edition {edition} cannot be checked",
+                "版本 {version}：缺少清单 {name}，无法核对存档 {edition}"
             ));
             return Ok(None);
         }
         if listed.is_none() {
-            self.problems
-                .push(format!("release {version}: {name} is not in the release list of {SITE_MANIFEST}"));
+            self.problems.push(t!(
+                "release {version}: {name} is not in the release list of {SITE_MANIFEST}",
+                "版本 {version}：{name} 不在 {SITE_MANIFEST} 的版本列表中"
+            ));
         }
         let path = dir.join(&name);
-        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
         let published = Published::from_bytes(&bytes, &path.display().to_string())?;
         if listed.is_some_and(|h| h != sha256(&bytes)) {
-            self.problems
-                .push(format!("release {version}: {name} is not the manifest {SITE_MANIFEST} lists"));
+            self.problems.push(t!(
+                "release {version}: {name} is not the manifest {SITE_MANIFEST} lists",
+                "版本 {version}：{name} 与 {SITE_MANIFEST} 中登记的清单不符"
+            ));
         }
         if published.version != version {
-            self.problems.push(format!("release {version}: {name} names version {}", published.version));
+            self.problems.push(t!(
+                "release {version}: {name} names version {}",
+                "版本 {version}：{name} 中写的版本是 {}",
+                published.version
+            ));
         }
         if !tree.folders.contains(edition.trim_end_matches('/')) {
-            self.problems.push(format!("release {version}: its edition {edition} is missing"));
+            self.problems.push(t!(
+                "release {version}: its edition {edition} is missing",
+                "版本 {version}：缺少存档 {edition}"
+            ));
         }
         self.against(tree, &edition, &published.outputs, &|_| false, true);
         if let Some(key) = key {
             self.signature(
                 dir,
-                &format!("release {version}"),
+                &t!("release {version}", "版本 {version}"),
                 &bytes,
                 &format!("archive/{version}.sig"),
                 key,
@@ -272,15 +285,18 @@ impl Findings {
 
     fn signature(&mut self, dir: &Path, what: &str, bytes: &[u8], sig: &str, key: &VerifyingKey) {
         let good = |signature: &str| {
-            unhex::<64>(signature, "the signature")
+            unhex::<64>(signature, "")
                 .is_ok_and(|s| key.verify(bytes, &ed25519_dalek::Signature::from_bytes(&s)).is_ok())
         };
         match std::fs::read_to_string(dir.join(sig)) {
             Ok(signature) if good(&signature) => self.signed.push(what.to_string()),
-            Ok(_) => {
-                self.problems.push(format!("{what}: the signature {sig} is not valid for this public key"))
-            }
-            Err(_) => self.problems.push(format!("{what}: no signature ({sig} is missing)")),
+            Ok(_) => self.problems.push(t!(
+                "{what}: the signature {sig} is not valid for this public key",
+                "{what}：签名 {sig} 与这个公钥不符"
+            )),
+            Err(_) => self
+                .problems
+                .push(t!("{what}: no signature ({sig} is missing)", "{what}：没有签名（缺少 {sig}）")),
         }
     }
 
@@ -324,11 +340,14 @@ fn hex(bytes: &[u8]) -> String {
 
 fn unhex<const N: usize>(s: &str, what: &str) -> Result<[u8; N]> {
     let s = s.trim();
-    anyhow::ensure!(s.len() == N * 2, "{what} must be {} hexadecimal digits", N * 2);
+    anyhow::ensure!(
+        s.len() == N * 2,
+        t!("{what} must be {} hexadecimal digits", "{what}应是 {} 位十六进制数字", N * 2)
+    );
     let mut out = [0u8; N];
     for (i, byte) in out.iter_mut().enumerate() {
         *byte = u8::from_str_radix(&s[i * 2..i * 2 + 2], 16)
-            .with_context(|| format!("{what} is not hexadecimal"))?;
+            .with_context(|| t!("{what} is not hexadecimal", "{what}不是十六进制数字"))?;
     }
     Ok(out)
 }
@@ -336,7 +355,10 @@ fn unhex<const N: usize>(s: &str, what: &str) -> Result<[u8; N]> {
 /// A new signing key pair, as hex text: (secret, public).
 pub fn keygen() -> Result<(String, String)> {
     let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no randomness for a key: {e}"))?;
+    getrandom::fill(&mut secret).map_err(|e| {
+        let problem = crate::locale::foreign_message(&e.to_string());
+        anyhow::anyhow!(t!("no randomness for a key: {problem}", "无法取得生成密钥所需的随机数：{problem}"))
+    })?;
     let key = ed25519_dalek::SigningKey::from_bytes(&secret);
     Ok((hex(&secret), hex(key.verifying_key().as_bytes())))
 }
@@ -352,7 +374,7 @@ pub struct KeyFiles {
 /// `release.pub`. Neither is ever overwritten: releases signed with a key verify only with
 /// its public half, so losing either by accident would orphan them.
 pub fn write_keypair(dir: &Path) -> Result<KeyFiles> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| crate::locale::creating(dir))?;
     let files = KeyFiles { secret: dir.join("release.key"), public: dir.join("release.pub") };
     let (secret, public) = keygen()?;
     create_new(&files.secret, &secret, 0o600)?;
@@ -374,36 +396,50 @@ fn create_new(path: &Path, text: &str, mode: u32) -> Result<()> {
     #[cfg(not(unix))]
     let _ = mode;
     let mut file = match options.open(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => anyhow::bail!(
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => anyhow::bail!(t!(
             "{} exists already and is never overwritten: keep it (releases signed with this pair \
              verify only with it), or move it away first to make a new pair",
+            "{} 已经存在，不会被覆盖：请保留它（用这对密钥签署的版本只能用它核验），\
+             或先把它移走再生成新的密钥对",
             path.display()
-        ),
-        other => other.with_context(|| format!("creating {}", path.display()))?,
+        )),
+        other => other.with_context(|| crate::locale::creating(path))?,
     };
     let written = file.write_all(format!("{text}\n").as_bytes()).and_then(|()| file.sync_all());
     if let Err(e) = written {
         let _ = std::fs::remove_file(path);
-        return Err(e).with_context(|| format!("writing {}", path.display()));
+        return Err(e).with_context(|| crate::locale::writing(path));
     }
     Ok(())
 }
 
+/// The secret key in a key file (`release.key`), as hex text.
+pub fn read_secret_key(path: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(path).with_context(|| crate::locale::reading(path))?;
+    Ok(text.trim().to_string())
+}
+
+/// `--pubkey`: the public key as hex, or a file holding it.
+pub fn public_key_arg(arg: &str) -> String {
+    std::fs::read_to_string(arg).map(|k| k.trim().to_string()).unwrap_or_else(|_| arg.to_string())
+}
+
 /// Signs `bytes` with the secret key in `key_hex`; returns the signature as hex.
 pub fn sign(bytes: &[u8], key_hex: &str) -> Result<String> {
-    let key = ed25519_dalek::SigningKey::from_bytes(&unhex::<32>(key_hex, "the secret key")?);
+    let key = ed25519_dalek::SigningKey::from_bytes(&unhex::<32>(key_hex, &t!("the secret key", "私钥"))?);
     Ok(hex(&key.sign(bytes).to_bytes()))
 }
 
 fn public_key(public_hex: &str) -> Result<VerifyingKey> {
-    VerifyingKey::from_bytes(&unhex::<32>(public_hex, "the public key")?)
-        .context("the public key is not a valid ed25519 key")
+    VerifyingKey::from_bytes(&unhex::<32>(public_hex, &t!("the public key", "公钥"))?)
+        .with_context(|| t!("the public key is not a valid ed25519 key", "公钥不是有效的 ed25519 密钥"))
 }
 
 /// Whether `signature_hex` is a signature of `bytes` by the holder of `public_hex`.
 pub fn check_signature(bytes: &[u8], signature_hex: &str, public_hex: &str) -> Result<bool> {
     let key = public_key(public_hex)?;
-    let signature = ed25519_dalek::Signature::from_bytes(&unhex::<64>(signature_hex, "the signature")?);
+    let signature =
+        ed25519_dalek::Signature::from_bytes(&unhex::<64>(signature_hex, &t!("the signature", "签名"))?);
     Ok(key.verify(bytes, &signature).is_ok())
 }
 

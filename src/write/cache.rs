@@ -48,12 +48,13 @@ pub fn hex(fingerprint: &Fingerprint) -> String {
 
 impl Cache {
     /// Opens the cache of the site in `root` for `audience`; `None` when another build holds
-    /// it (this build then renders everything, as a clean one does). `clean` starts from an
-    /// empty index.
+    /// it or the site folder is read-only (as in a container): this build then renders
+    /// everything, as a clean one does. `clean` starts from an empty index.
     pub fn open(root: &Path, audience: crate::Audience, clean: bool) -> Result<Option<Cache>> {
         let dir = root.join(DIR).join(audience.key());
-        std::fs::create_dir_all(dir.join("objects"))
-            .with_context(|| format!("creating {}", dir.display()))?;
+        if std::fs::create_dir_all(dir.join("objects")).is_err() {
+            return Ok(None);
+        }
         let Ok(lock) = Lock::take(&dir, "cache") else { return Ok(None) };
         let generator = crate::versions::manifest::generator();
         let index = match std::fs::read(dir.join(INDEX)) {
@@ -123,9 +124,8 @@ impl Cache {
         let index = Index { generator: self.index.generator.clone(), jobs };
         let path = self.dir.join(INDEX);
         let tmp = self.dir.join(format!(".{INDEX}.{}", std::process::id()));
-        std::fs::write(&tmp, serde_json::to_vec(&index)?)
-            .with_context(|| format!("writing {}", tmp.display()))?;
-        std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(&tmp, serde_json::to_vec(&index)?).with_context(|| crate::locale::writing(&tmp))?;
+        std::fs::rename(&tmp, &path).with_context(|| crate::locale::writing(&path))?;
         let used: HashSet<&str> =
             index.jobs.values().flat_map(|e| e.outputs.iter().map(|(_, sha)| sha.as_str())).collect();
         for entry in walkdir::WalkDir::new(self.dir.join("objects")).min_depth(2).into_iter().flatten() {

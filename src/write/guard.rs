@@ -17,28 +17,49 @@ const SOURCES: [&str; 7] = ["content", "data", "themes", "static", "releases", c
 /// The manifest every gongkai build has published at the top of its output.
 const SITE_MANIFEST: &str = "manifest.json";
 
-const CHOOSE: &str = "use --out public (the default) or another new folder outside the sources";
+fn choose() -> String {
+    t!(
+        "use --out public (the default) or another new folder outside the sources",
+        "请用 --out public（默认）或源文件之外的另一个新文件夹"
+    )
+}
 
 /// Refuses an output folder whose replacement would destroy something gongkai did not make:
 /// the site root, a source (or a folder holding or inside one), a file, or a folder with
 /// someone else's files in it.
 pub fn check(root: &Path, out: &Path) -> Result<()> {
-    let root = root
-        .canonicalize()
-        .with_context(|| format!("the site folder {} does not exist; pass --root DIR", root.display()))?;
-    let target = resolve(out).with_context(|| format!("finding where {} is", out.display()))?;
+    let root = root.canonicalize().with_context(|| {
+        t!(
+            "the site folder {} does not exist; pass --root DIR",
+            "网站文件夹 {} 不存在，请用 --root 指定网站文件夹",
+            root.display()
+        )
+    })?;
+    let target =
+        resolve(out).with_context(|| t!("finding where {} is", "找不到 {} 的位置", out.display()))?;
     let shown = out.display();
+    let choose = choose();
     if target == root {
-        bail!("refusing to build into {shown}: it is the site folder itself, and a build replaces its output folder whole; {CHOOSE}");
+        bail!(t!(
+            "refusing to build into {shown}: it is the site folder itself, and a build replaces its output folder whole; {choose}",
+            "不能生成到 `{shown}`：它就是网站文件夹本身，而生成时会整体替换输出文件夹。{choose}"
+        ));
     }
     if root.starts_with(&target) {
-        bail!("refusing to build into {shown}: it holds the site folder {}, and a build replaces its output folder whole; {CHOOSE}", root.display());
+        bail!(t!(
+            "refusing to build into {shown}: it holds the site folder {}, and a build replaces its output folder whole; {choose}",
+            "不能生成到 `{shown}`：网站文件夹 {} 就在它里面，而生成时会整体替换输出文件夹。{choose}",
+            root.display()
+        ));
     }
     for name in SOURCES {
         let source = root.join(name);
         let real = source.canonicalize().unwrap_or_else(|_| source.clone());
         if [&source, &real].iter().any(|s| target.starts_with(s) || s.starts_with(&target)) {
-            bail!("refusing to build into {shown}: it is, holds or lies inside `{name}`, one of the site's sources, and a build replaces its output folder whole; {CHOOSE}");
+            bail!(t!(
+                "refusing to build into {shown}: it is, holds or lies inside `{name}`, one of the site's sources, and a build replaces its output folder whole; {choose}",
+                "不能生成到 `{shown}`：它是、包含或位于网站源文件 `{name}` 之中，而生成时会整体替换输出文件夹。{choose}"
+            ));
         }
     }
     check_existing(out)
@@ -50,24 +71,34 @@ pub fn check_existing(out: &Path) -> Result<()> {
     let shown = out.display();
     // the swap would put a real folder where the link was: the link is the user's, not ours
     if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
-        bail!("refusing to build into {shown}: it is a symbolic link, which the build would replace by a folder; pass the folder it points to ({})", std::fs::read_link(out).map(|p| p.display().to_string()).unwrap_or_default());
+        let target = std::fs::read_link(out).map(|p| p.display().to_string()).unwrap_or_default();
+        bail!(t!(
+            "refusing to build into {shown}: it is a symbolic link, which the build would replace by a folder; pass the folder it points to ({target})",
+            "不能生成到 `{shown}`：它是一个符号链接，生成时会被换成文件夹。请改用它指向的文件夹（{target}）"
+        ));
     }
     match std::fs::metadata(out) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e).with_context(|| format!("reading {shown}")),
+        Err(e) => return Err(e).with_context(|| crate::locale::reading(out)),
         Ok(meta) if !meta.is_dir() => {
-            bail!("refusing to build into {shown}: it is a file, and a build would replace it by a folder; {CHOOSE}")
+            let choose = choose();
+            bail!(t!(
+                "refusing to build into {shown}: it is a file, and a build would replace it by a folder; {choose}",
+                "不能生成到 `{shown}`：它是一个文件，生成时会被换成文件夹。{choose}"
+            ))
         }
         Ok(_) => {}
     }
     if made_by_gongkai(out) || is_empty(out)? {
         return Ok(());
     }
-    bail!(
+    bail!(t!(
         "refusing to build into {shown}: the folder has files that gongkai did not make (it has no {MARKER}), \
          and a build replaces its output folder whole; use --out with a new or empty folder, \
-         or move those files away first"
-    )
+         or move those files away first",
+        "不能生成到 `{shown}`：这个文件夹里有不是 gongkai 生成的文件（没有 {MARKER}），\
+         而生成时会整体替换输出文件夹。请用 --out 指定一个新的或空的文件夹，或先把那些文件移走"
+    ))
 }
 
 /// Whether gongkai made `dir`: it carries the marker or, for an output built before the marker
@@ -86,11 +117,11 @@ pub fn made_by_gongkai(dir: &Path) -> bool {
 /// Marks a folder being written as gongkai's output.
 pub fn mark(dir: &Path) -> Result<()> {
     let path = dir.join(MARKER);
-    std::fs::write(&path, MARKER_TEXT).with_context(|| format!("writing {}", path.display()))
+    std::fs::write(&path, MARKER_TEXT).with_context(|| crate::locale::writing(&path))
 }
 
 fn is_empty(dir: &Path) -> Result<bool> {
-    Ok(std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.next().is_none())
+    Ok(std::fs::read_dir(dir).with_context(|| crate::locale::reading(dir))?.next().is_none())
 }
 
 /// `path` made absolute, with every part that exists resolved through symlinks, so that

@@ -23,18 +23,19 @@ impl Lock {
                 Ok(mut file) => {
                     let lock = Lock { path };
                     writeln!(file, "{}", std::process::id())
-                        .with_context(|| format!("writing {}", lock.path.display()))?;
+                        .with_context(|| crate::locale::writing(&lock.path))?;
                     return Ok(lock);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => take_over(&path, parent, name)?,
-                Err(e) => return Err(e).with_context(|| format!("creating {}", path.display())),
+                Err(e) => return Err(e).with_context(|| crate::locale::creating(&path)),
             }
         }
-        bail!(
+        bail!(t!(
             "another build took {} at the same moment; run one build at a time into {}",
+            "另一次生成同时占用了 {}；请一次只向 {} 生成一个网站",
             path.display(),
             parent.join(name).display()
-        )
+        ))
     }
 }
 
@@ -55,21 +56,24 @@ fn take_over(path: &Path, parent: &Path, name: &str) -> Result<()> {
             // id by now. The window left is a few instructions wide, for two builds started
             // in the same instant after a crash.
             if std::fs::read_to_string(path).unwrap_or_default() == text {
-                std::fs::remove_file(path).with_context(|| format!("removing the stale {}", path.display()))?;
+                std::fs::remove_file(path).with_context(|| t!("removing the stale {}", "删除遗留的 {} 时出错", path.display()))?;
             }
             Ok(())
         }
-        Ok(pid) => bail!(
+        Ok(pid) => bail!(t!(
             "another gongkai build (process {pid}) is writing {}; wait for it to finish, \
              or remove {} if no build is running",
+            "另一个 gongkai 生成进程（进程号 {pid}）正在写入 {}；请等它结束，\
+             如果并没有生成在运行，请删除 {}",
             out.display(),
             path.display()
-        ),
-        Err(_) => bail!(
+        )),
+        Err(_) => bail!(t!(
             "{} exists, so another build may be writing {}; if no build is running, remove the lock file and build again",
+            "{} 已存在，可能另一次生成正在写入 {}；如果并没有生成在运行，请删除这个锁文件后重新生成",
             path.display(),
             out.display()
-        ),
+        )),
     }
 }
 
@@ -99,9 +103,9 @@ fn alive(pid: u32) -> bool {
 pub fn clear_leftovers(parent: &Path, name: &str) -> Result<Vec<PathBuf>> {
     let prefix = format!(".{name}.");
     let mut cleared = Vec::new();
-    let entries = std::fs::read_dir(parent).with_context(|| format!("reading {}", parent.display()))?;
+    let entries = std::fs::read_dir(parent).with_context(|| crate::locale::reading(parent))?;
     for entry in entries {
-        let entry = entry.with_context(|| format!("reading {}", parent.display()))?;
+        let entry = entry.with_context(|| crate::locale::reading(parent))?;
         let file_name = entry.file_name().to_string_lossy().into_owned();
         let Some(rest) = file_name.strip_prefix(&prefix) else { continue };
         let path = entry.path();
@@ -113,8 +117,13 @@ pub fn clear_leftovers(parent: &Path, name: &str) -> Result<Vec<PathBuf>> {
         let numbered = !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit());
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
         if numbered && is_dir && ours {
-            std::fs::remove_dir_all(&path)
-                .with_context(|| format!("removing {}, left by a build that was stopped", path.display()))?;
+            std::fs::remove_dir_all(&path).with_context(|| {
+                t!(
+                    "removing {}, left by a build that was stopped",
+                    "删除被中断的生成留下的 {} 时出错",
+                    path.display()
+                )
+            })?;
             cleared.push(path);
         }
     }

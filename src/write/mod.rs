@@ -20,7 +20,10 @@ pub type Output = (String, Vec<u8>);
 pub fn safe_relative(rel: &str) -> Result<PathBuf> {
     let path = Path::new(rel);
     if rel.is_empty() || !path.components().all(|c| matches!(c, Component::Normal(_))) {
-        bail!("refusing to write `{rel}`: an output path must stay inside the output folder");
+        bail!(t!(
+            "refusing to write `{rel}`: an output path must stay inside the output folder",
+            "不能写入 `{rel}`：输出的文件必须在输出文件夹之内"
+        ));
     }
     Ok(path.to_path_buf())
 }
@@ -44,13 +47,17 @@ impl Staging {
     pub fn new(root: &Path, out: &Path) -> Result<Staging> {
         guard::check(root, out)?;
         let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        let name = out.file_name().context("the output folder needs a name")?.to_string_lossy().into_owned();
+        std::fs::create_dir_all(parent).with_context(|| crate::locale::creating(parent))?;
+        let name = out
+            .file_name()
+            .with_context(|| t!("the output folder needs a name", "输出文件夹要有名字"))?
+            .to_string_lossy()
+            .into_owned();
         let lock = lock::Lock::take(parent, &name)?;
         lock::clear_leftovers(parent, &name)?;
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        std::fs::create_dir(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        std::fs::create_dir(&tmp).with_context(|| crate::locale::creating(&tmp))?;
         let staging = Staging {
             out: out.to_path_buf(),
             tmp,
@@ -67,7 +74,7 @@ impl Staging {
     /// many threads at once.
     pub fn put(&self, (rel, bytes): Output) -> Result<(String, String)> {
         let path = self.claim(&rel)?;
-        std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(&path, &bytes).with_context(|| crate::locale::writing(&path))?;
         Ok((rel, crate::versions::manifest::sha256(&bytes)))
     }
 
@@ -77,7 +84,7 @@ impl Staging {
         let path = self.claim(rel)?;
         std::fs::hard_link(from, &path)
             .or_else(|_| std::fs::copy(from, &path).map(|_| ()))
-            .with_context(|| format!("writing {}", path.display()))
+            .with_context(|| crate::locale::writing(&path))
     }
 
     /// Where output `rel` is being written.
@@ -88,14 +95,20 @@ impl Staging {
     /// Checks `rel` and records it as written; returns its path, its folder made.
     fn claim(&self, rel: &str) -> Result<PathBuf> {
         if rel == guard::MARKER {
-            bail!("`{rel}` is the name of gongkai's own marker file; rename that static file");
+            bail!(t!(
+                "`{rel}` is the name of gongkai's own marker file; rename that static file",
+                "`{rel}` 是 gongkai 自用的标记文件名，请给这个静态文件改名"
+            ));
         }
         let path = self.tmp.join(safe_relative(rel)?);
         if !self.written.lock().expect("staging lock").insert(rel.to_string()) {
-            bail!("two outputs want the same file `{rel}`: a static file probably has the name of a page");
+            bail!(t!(
+                "two outputs want the same file `{rel}`: a static file probably has the name of a page",
+                "有两个输出都要写 `{rel}`：可能有静态文件与某个页面同名"
+            ));
         }
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            std::fs::create_dir_all(dir).with_context(|| crate::locale::creating(dir))?;
         }
         Ok(path)
     }
@@ -134,16 +147,18 @@ fn swap(out: &Path, tmp: &Path, old: &Path) -> Result<()> {
     let had_old = out.exists();
     if had_old {
         let _ = std::fs::remove_dir_all(old);
-        std::fs::rename(out, old).with_context(|| format!("moving the previous {} aside", out.display()))?;
+        std::fs::rename(out, old)
+            .with_context(|| t!("moving the previous {} aside", "移开原有的 {} 时出错", out.display()))?;
     }
     if let Err(e) = std::fs::rename(tmp, out) {
         if had_old {
             let _ = std::fs::rename(old, out);
         }
-        return Err(e).with_context(|| format!("moving the new site into {}", out.display()));
+        return Err(e)
+            .with_context(|| t!("moving the new site into {}", "把新网站移入 {} 时出错", out.display()));
     }
     if had_old {
-        std::fs::remove_dir_all(old).with_context(|| format!("removing {}", old.display()))?;
+        std::fs::remove_dir_all(old).with_context(|| t!("removing {}", "删除 {} 时出错", old.display()))?;
     }
     Ok(())
 }
@@ -154,16 +169,15 @@ pub fn replace_sources(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()> 
     for (rel, bytes) in files {
         let path = root.join(rel);
         let dir = path.parent().unwrap_or(root);
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)
-            .with_context(|| format!("writing beside {}", path.display()))?;
-        std::io::Write::write_all(&mut tmp, bytes).with_context(|| format!("writing {}", path.display()))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| crate::locale::writing(&path))?;
+        std::io::Write::write_all(&mut tmp, bytes).with_context(|| crate::locale::writing(&path))?;
         // the temporary file is owner-only; the source keeps the permissions it had
         if let Ok(meta) = std::fs::metadata(&path) {
             tmp.as_file()
                 .set_permissions(meta.permissions())
-                .with_context(|| format!("writing {}", path.display()))?;
+                .with_context(|| crate::locale::writing(&path))?;
         }
-        tmp.persist(&path).with_context(|| format!("replacing {}", path.display()))?;
+        tmp.persist(&path).with_context(|| t!("replacing {}", "替换 {} 时出错", path.display()))?;
     }
     Ok(())
 }

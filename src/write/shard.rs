@@ -28,7 +28,18 @@ impl Shard {
             text.split_once('/').and_then(|(k, n)| Some((k.trim().parse().ok()?, n.trim().parse().ok()?)));
         match parsed {
             Some((index, total)) if (1..=total).contains(&index) => Ok(Shard { index, total }),
-            _ => bail!("--shard takes K/N with 1 ≤ K ≤ N, e.g. --shard 2/8, or `auto`; got `{text}`"),
+            _ => bail!(t!(
+                "--shard takes K/N with 1 ≤ K ≤ N, e.g. --shard 2/8, or `auto`; got `{text}`",
+                "--shard 的写法是 K/N（1 ≤ K ≤ N），如 --shard 2/8，或写 `auto`；收到的是 `{text}`"
+            )),
+        }
+    }
+
+    /// `--shard`'s value: `K/N`, or `auto` for the job runner's variables read by `var`.
+    pub fn from_arg(text: &str, var: impl Fn(&str) -> Option<String>) -> Result<Shard> {
+        match text {
+            "auto" => Shard::from_env(var),
+            text => Shard::parse(text),
         }
     }
 
@@ -38,22 +49,37 @@ impl Shard {
     /// of `GONGKAI_SHARDS`, which the Job sets to its `completions`: Kubernetes does not say).
     pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Shard> {
         let num = |name: &str| -> Result<Option<usize>> {
-            var(name)
-                .map(|v| v.trim().parse::<usize>().with_context(|| format!("{name}={v} is not a number")))
-                .transpose()
+            let parse = |v: String| {
+                v.trim()
+                    .parse::<usize>()
+                    .with_context(|| t!("{name}={v} is not a number", "{name}={v} 不是数字"))
+            };
+            var(name).map(parse).transpose()
         };
         let shard = if let (Some(k), Some(n)) = (num("CI_NODE_INDEX")?, num("CI_NODE_TOTAL")?) {
             (k, n)
         } else if let (Some(id), Some(n)) = (num("SLURM_ARRAY_TASK_ID")?, num("SLURM_ARRAY_TASK_COUNT")?) {
             let min = num("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
-            (id.checked_sub(min).context("SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN")? + 1, n)
+            let from_min = id.checked_sub(min).with_context(|| {
+                t!(
+                    "SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN",
+                    "SLURM_ARRAY_TASK_ID 小于 SLURM_ARRAY_TASK_MIN"
+                )
+            })?;
+            (from_min + 1, n)
         } else if let Some(i) = num("JOB_COMPLETION_INDEX")? {
-            let n = num("GONGKAI_SHARDS")?.context(
-                "JOB_COMPLETION_INDEX is set but GONGKAI_SHARDS is not: set it in the Job to the same number as completions",
-            )?;
+            let n = num("GONGKAI_SHARDS")?.with_context(|| {
+                t!(
+                    "JOB_COMPLETION_INDEX is set but GONGKAI_SHARDS is not: set it in the Job to the same number as completions",
+                    "有 JOB_COMPLETION_INDEX 却没有 GONGKAI_SHARDS：请在 Job 中把它设为与 completions 相同的数"
+                )
+            })?;
             (i + 1, n)
         } else {
-            bail!("--shard auto found no job runner's variables (CI_NODE_INDEX, SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX); give --shard K/N")
+            bail!(t!(
+                "--shard auto found no job runner's variables (CI_NODE_INDEX, SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX); give --shard K/N",
+                "--shard auto 没有找到作业系统的变量（CI_NODE_INDEX、SLURM_ARRAY_TASK_ID、JOB_COMPLETION_INDEX）；请写 --shard K/N"
+            ))
         };
         Shard::parse(&format!("{}/{}", shard.0, shard.1))
     }
@@ -108,33 +134,39 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
     for dir in dirs {
         let path = dir.join(MANIFEST);
         let bytes = std::fs::read(&path).with_context(|| {
-            format!(
+            t!(
                 "{} is not a shard folder (no {MANIFEST}); make one with gongkai build --shard K/N",
+                "{} 不是分份生成的文件夹（没有 {MANIFEST}）；请用 gongkai build --shard K/N 生成",
                 dir.display()
             )
         })?;
-        let m: ShardManifest = serde_json::from_slice(&bytes)
-            .with_context(|| format!("{} is damaged; build that shard again", path.display()))?;
+        let m: ShardManifest = serde_json::from_slice(&bytes).with_context(|| {
+            t!("{} is damaged; build that shard again", "{} 已损坏；请重新生成这一份", path.display())
+        })?;
         manifests.push((dir, m));
     }
-    let Some((first_dir, first)) = manifests.first() else { bail!("give the shard folders to merge") };
+    let Some((first_dir, first)) = manifests.first() else {
+        bail!(t!("give the shard folders to merge", "请给出要合并的各份文件夹"))
+    };
     for (dir, m) in &manifests {
         if (m.shards, &m.plan, &m.generator) != (first.shards, &first.plan, &first.generator) {
-            bail!(
+            bail!(t!(
                 "{} and {} are shards of different builds (other sources, settings or gongkai); build every shard from the same sources",
+                "{} 与 {} 不是同一次生成的分份（源文件、设置或 gongkai 版本不同）；请用同一份源文件重新生成每一份",
                 first_dir.display(),
                 dir.display()
-            );
+            ));
         }
     }
     let mut seen = vec![None; first.shards];
     for (dir, m) in &manifests {
-        match seen.get_mut(m.shard.wrapping_sub(1)) {
+        let (a, b, k, n) = (dir.display(), m.shard, m.shard, m.shards);
+        match seen.get_mut(b.wrapping_sub(1)) {
             Some(slot @ None) => *slot = Some(*dir),
             Some(Some(other)) => {
-                bail!("{} and {} are both shard {}/{}", other.display(), dir.display(), m.shard, m.shards)
+                bail!(t!("{} and {a} are both shard {k}/{n}", "{} 和 {a} 都是第 {k}/{n} 份", other.display()))
             }
-            None => bail!("{} says it is shard {}/{}", dir.display(), m.shard, m.shards),
+            None => bail!(t!("{a} says it is shard {k}/{n}", "{a} 自称是第 {k}/{n} 份")),
         }
     }
     let missing: Vec<String> = seen
@@ -144,27 +176,30 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
         .map(|(i, _)| format!("{}/{}", i + 1, first.shards))
         .collect();
     if !missing.is_empty() {
-        bail!(
+        bail!(t!(
             "shard {} missing; build it with gongkai build --shard K/N and merge again",
+            "缺少第 {} 份；请用 gongkai build --shard K/N 生成后再合并",
             missing.join(", ")
-        );
+        ));
     }
     let staging = Staging::new(root, out)?;
     let mut outputs = BTreeMap::new();
     for (dir, m) in &manifests {
         for (rel, sha) in &m.outputs {
             let file = dir.join(super::safe_relative(rel)?);
-            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let bytes = std::fs::read(&file).with_context(|| crate::locale::reading(&file))?;
             if sha256(&bytes) != *sha {
-                bail!(
-                    "{} differs from what its shard wrote; build shard {}/{} again",
-                    file.display(),
-                    m.shard,
-                    m.shards
-                );
+                let (f, k, n) = (file.display(), m.shard, m.shards);
+                bail!(t!(
+                    "{f} differs from what its shard wrote; build shard {k}/{n} again",
+                    "{f} 与该份生成时不同；请重新生成第 {k}/{n} 份"
+                ));
             }
             if outputs.insert(rel.clone(), sha.clone()).is_some() {
-                bail!("two shards wrote `{rel}`; build every shard again with the same gongkai");
+                bail!(t!(
+                    "two shards wrote `{rel}`; build every shard again with the same gongkai",
+                    "有两份都写了 `{rel}`；请用同一个 gongkai 重新生成每一份"
+                ));
             }
             staging.link(rel, &file)?;
         }
@@ -172,7 +207,9 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
     let files = outputs.len() + 1;
     let manifest = SiteManifest::from_hashes(outputs).with_releases(first.releases.clone());
     staging.put((SITE_MANIFEST.to_string(), manifest.to_bytes()))?;
-    staging.commit().with_context(|| format!("writing the site into {}", out.display()))?;
+    staging
+        .commit()
+        .with_context(|| t!("writing the site into {}", "把网站写入 {} 时出错", out.display()))?;
     Ok(Merged { shards: manifests.len(), files, out: out.to_path_buf() })
 }
 
