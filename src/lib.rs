@@ -396,7 +396,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         staging.put((write::shard::MANIFEST.to_string(), manifest.to_bytes()))?;
         staging
             .commit()
-            .with_context(|| t!("writing the shard into {}", "把这一份写入 {} 时出错", out.display()))?;
+            .with_context(|| t!("writing the shard into {}", "把这一份写入 `{}` 时出错", out.display()))?;
         let warnings = library.warnings.clone();
         return Ok(BuildReport {
             pages: library.pages.len(),

@@ -119,6 +119,9 @@ const KNOWN: &[&str] = &[
     "keygen",
     "mask",
     "stat",
+    "merge",
+    "shard",
+    "auto",
 ];
 
 /// The English words in `line` outside what a Chinese message may quote.
@@ -326,6 +329,8 @@ fn cases(sites: &mut Vec<Site>) -> Vec<Case> {
         s.file("taken/x.txt", "已有文件");
     });
     out.push(at(dir.clone(), "verify without manifest", &["verify", "."], "run gongkai build first"));
+    out.push(at(dir.clone(), "a bad shard", &["build", "--shard", "9/8"], "--shard takes K/N"));
+    out.push(at(dir.clone(), "merge of no shard", &["merge", "taken"], "is not a shard folder"));
     out.push(at(dir.clone(), "unsafe out", &["build", "--out", "content"], "refusing to build into"));
     out.push(at(dir.clone(), "bad version", &["release", "a/b", "--note", "说明"], "cannot name a release"));
     out.push(at(dir.clone(), "new without a name", &["new", "case", "！！！"], "no letters or characters"));

@@ -136,12 +136,12 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
         let bytes = std::fs::read(&path).with_context(|| {
             t!(
                 "{} is not a shard folder (no {MANIFEST}); make one with gongkai build --shard K/N",
-                "{} 不是分份生成的文件夹（没有 {MANIFEST}）；请用 gongkai build --shard K/N 生成",
+                "`{}` 不是分份生成的文件夹（没有 {MANIFEST}）；请用 gongkai build --shard K/N 生成",
                 dir.display()
             )
         })?;
         let m: ShardManifest = serde_json::from_slice(&bytes).with_context(|| {
-            t!("{} is damaged; build that shard again", "{} 已损坏；请重新生成这一份", path.display())
+            t!("{} is damaged; build that shard again", "`{}` 已损坏；请重新生成这一份", path.display())
         })?;
         manifests.push((dir, m));
     }
@@ -152,7 +152,7 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
         if (m.shards, &m.plan, &m.generator) != (first.shards, &first.plan, &first.generator) {
             bail!(t!(
                 "{} and {} are shards of different builds (other sources, settings or gongkai); build every shard from the same sources",
-                "{} 与 {} 不是同一次生成的分份（源文件、设置或 gongkai 版本不同）；请用同一份源文件重新生成每一份",
+                "`{}` 与 `{}` 不是同一次生成的分份（源文件、设置或 gongkai 版本不同）；请用同一份源文件重新生成每一份",
                 first_dir.display(),
                 dir.display()
             ));
@@ -164,9 +164,13 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
         match seen.get_mut(b.wrapping_sub(1)) {
             Some(slot @ None) => *slot = Some(*dir),
             Some(Some(other)) => {
-                bail!(t!("{} and {a} are both shard {k}/{n}", "{} 和 {a} 都是第 {k}/{n} 份", other.display()))
+                bail!(t!(
+                    "{} and {a} are both shard {k}/{n}",
+                    "`{}` 和 `{a}` 都是第 {k}/{n} 份",
+                    other.display()
+                ))
             }
-            None => bail!(t!("{a} says it is shard {k}/{n}", "{a} 自称是第 {k}/{n} 份")),
+            None => bail!(t!("{a} says it is shard {k}/{n}", "`{a}` 自称是第 {k}/{n} 份")),
         }
     }
     let missing: Vec<String> = seen
@@ -192,7 +196,7 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
                 let (f, k, n) = (file.display(), m.shard, m.shards);
                 bail!(t!(
                     "{f} differs from what its shard wrote; build shard {k}/{n} again",
-                    "{f} 与该份生成时不同；请重新生成第 {k}/{n} 份"
+                    "`{f}` 与该份生成时不同；请重新生成第 {k}/{n} 份"
                 ));
             }
             if outputs.insert(rel.clone(), sha.clone()).is_some() {
@@ -209,7 +213,7 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
     staging.put((SITE_MANIFEST.to_string(), manifest.to_bytes()))?;
     staging
         .commit()
-        .with_context(|| t!("writing the site into {}", "把网站写入 {} 时出错", out.display()))?;
+        .with_context(|| t!("writing the site into {}", "把网站写入 `{}` 时出错", out.display()))?;
     Ok(Merged { shards: manifests.len(), files, out: out.to_path_buf() })
 }
 
