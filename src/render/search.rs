@@ -108,19 +108,22 @@ pub(super) fn outputs(r: &Renderer) -> Result<Vec<crate::write::Output>> {
     let index = index::build(pages);
     let shards = index.postings.div_ceil(POSTINGS_PER_SHARD).next_power_of_two().clamp(1, MAX_SHARDS);
 
-    let encoded: Vec<(u32, &str, String)> = index
+    let (manifest, facets, view) = manifest(r, &index, shards);
+    // Each form of the postings is dropped as the next is made: at 100,000 pages the lists,
+    // their encoded text and the shard scripts are hundreds of megabytes each.
+    let encoded: Vec<(u32, String, String)> = index
         .terms
-        .par_iter()
-        .map(|(t, p)| (encode::shard_of(t, shards as u32), t.as_str(), encode::postings(p, pages.len())))
+        .into_par_iter()
+        .map(|(t, p)| (encode::shard_of(&t, shards as u32), encode::postings(&p, pages.len()), t))
         .collect();
-    let mut by_shard: Vec<BTreeMap<&str, String>> = vec![BTreeMap::new(); shards];
-    for (s, term, list) in encoded {
+    let mut by_shard: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); shards];
+    for (s, list, term) in encoded {
         by_shard[s as usize].insert(term, list);
     }
     let mut files: Vec<crate::write::Output> = by_shard
-        .par_iter()
+        .into_par_iter()
         .enumerate()
-        .map(|(n, terms)| (format!("search/s/{n}.js"), encode::script("s", n, terms)))
+        .map(|(n, terms)| (format!("search/s/{n}.js"), encode::script("s", n, &terms)))
         .collect();
     files.par_extend(pages.par_chunks(DOCS_PER_CHUNK).enumerate().map(|(n, chunk)| {
         let docs: Vec<DocRecord> = chunk
@@ -141,7 +144,6 @@ pub(super) fn outputs(r: &Renderer) -> Result<Vec<crate::write::Output>> {
         (format!("search/d/{n}.js"), encode::script("d", n, &docs))
     }));
 
-    let (manifest, facets, view) = manifest(r, &index, shards);
     files.push(("search/m.js".into(), manifest));
     files.push(("search/f.js".into(), facets));
     let digest = encode::digest(files.iter().map(|(_, b)| b.as_slice()));
