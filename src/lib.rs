@@ -151,7 +151,7 @@ fn current_pages(library: &resolve::Library) -> Vec<versions::banner::Current> {
         .iter()
         .map(|p| versions::banner::Current {
             path: p.path.clone(),
-            old_paths: Vec::new(),
+            old_paths: p.old_paths.iter().filter(|o| **o != p.path).cloned().collect(),
             source: p.source.to_string_lossy().replace('\\', "/"),
             hash: p.hash.clone(),
             versions: match &p.extra {
@@ -359,9 +359,10 @@ pub struct CheckReport {
 pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
     match render_with_library(opts) {
         Ok((files, library)) => {
-            let (diagnostics, external_links) = resolve::links::check(&library.pages, &files);
-            let diagnostics = tidy(diagnostics);
-            let warnings = library.warnings.clone();
+            let links = resolve::links::check(&library.pages, &files);
+            let diagnostics = tidy(links.errors);
+            let warnings = tidy(library.warnings.iter().cloned().chain(links.warnings).collect());
+            let external_links = links.external;
             Ok(CheckReport { pages: library.pages.len(), diagnostics, warnings, external_links })
         }
         Err(e) => match e.downcast::<Diagnostics>() {

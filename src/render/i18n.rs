@@ -91,6 +91,11 @@ const HANS: &[(&str, &str)] = &[
     ("see_revisions", "查看修订记录与前后差异"),
     ("categories", "按类别"),
     ("orgs", "按单位"),
+    // the old address of a page (issue 15)
+    ("moved_title", "本页地址已更改"),
+    ("moved_text", "您访问的是本文的旧网址。本文现在的网址见下，浏览器将自动前往："),
+    ("moved_address", "新网址："),
+    ("moved_hint", "如未自动跳转，请点击上面的标题。请更新收藏夹或引用中的链接。"),
     // oversight (issue 17)
     ("org_tree", "组织与公开目录"),
     ("catalogue", "公开目录"),

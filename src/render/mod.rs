@@ -48,6 +48,9 @@ pub enum Job {
     OrgIndex,
     /// `/orgs/NAME/`: one organisation's catalogue (index in the tree).
     Org(usize),
+    /// An old address of a page (`Page::old_paths`, page then address), pointing to where
+    /// the page is now.
+    Redirect(usize, usize),
 }
 
 /// A job with the fingerprint of everything its output depends on, so that `serve` can
@@ -78,6 +81,16 @@ struct SiteView<'a> {
     /// Whether the site has an organisation tree (`/orgs/`).
     has_orgs: bool,
     t: &'a i18n::Strings,
+}
+
+/// A page's old address: where it is now, relative (the refresh and the link) and absolute
+/// (`canonical`, with the site's `base_url`).
+#[derive(Serialize)]
+struct RedirectView<'a> {
+    title: &'a str,
+    lang: &'static str,
+    target: String,
+    path: &'a str,
 }
 
 #[derive(Serialize)]
@@ -182,12 +195,13 @@ impl Renderer<'_> {
             .map(|job| {
                 let mut h = std::hash::DefaultHasher::new();
                 (self.library.as_of, self.library.audience).hash(&mut h);
-                if !matches!(job, Job::Page(_)) {
+                if !matches!(job, Job::Page(_) | Job::Redirect(..)) {
                     job.hash(&mut h);
                 }
                 self.hash_inputs(&job, &pages, &mut h);
                 let key = match &job {
                     Job::Page(i) => format!("page:{}", self.library.pages[*i].path),
+                    Job::Redirect(i, o) => format!("redirect:{}", self.library.pages[*i].old_paths[*o]),
                     job => format!("{job:?}"),
                 };
                 Planned { fingerprint: h.finish(), key, job }
@@ -215,6 +229,7 @@ impl Renderer<'_> {
         let of_kind = |kind| lib.of_kind(kind).map(|(i, _)| i).collect::<Vec<_>>();
         match job {
             Job::Page(i) => pages[*i].hash(h),
+            Job::Redirect(i, o) => (pages[*i], &lib.pages[*i].old_paths[*o]).hash(h),
             Job::Home => {
                 all(&mut lib.of_kind(Kind::Disclosure).map(|(i, _)| i), h);
                 all(&mut lib.of_kind(Kind::Case).take(10).map(|(i, _)| i), h);
@@ -258,6 +273,7 @@ impl Renderer<'_> {
         // the archive page exists before the first release too, so its link never breaks
         let mut jobs = vec![Job::Search, Job::Home, Job::NotFound, Job::Sitemap, Job::Archive];
         jobs.extend((0..lib.pages.len()).map(Job::Page));
+        jobs.extend(self.redirects());
         for kind in Kind::LISTED {
             let n = lib.of_kind(kind).count();
             jobs.extend((1..=self.page_count(n)).map(|p| Job::Section(kind, p)));
@@ -279,6 +295,23 @@ impl Renderer<'_> {
         if !self.data.is_empty() {
             jobs.push(Job::DataIndex);
             jobs.extend((0..self.data.len()).flat_map(|i| [Job::Dataset(i), Job::DataCsv(i)]));
+        }
+        jobs
+    }
+
+    /// A redirect at each old address that no page of this build has taken; of two pages with
+    /// one old address, the first in the library's order keeps it. Only the pages this build
+    /// shows are here, so a party-only case leaves no trace in the public build.
+    fn redirects(&self) -> Vec<Job> {
+        let pages = &self.library.pages;
+        let mut taken: std::collections::BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+        let mut jobs = Vec::new();
+        for (i, page) in pages.iter().enumerate() {
+            for (o, old) in page.old_paths.iter().enumerate() {
+                if taken.insert(old) {
+                    jobs.push(Job::Redirect(i, o));
+                }
+            }
         }
         jobs
     }
@@ -416,6 +449,19 @@ impl Renderer<'_> {
                 ctx.insert("pages", &cards);
                 ctx.insert("view", &view);
                 (cat.tree.orgs[*i].path.clone(), "org.html")
+            }
+            Job::Redirect(i, o) => {
+                let page = &lib.pages[*i];
+                let old = page.old_paths[*o].clone();
+                let root = "../".repeat(old.split('/').filter(|s| !s.is_empty()).count());
+                let view = RedirectView {
+                    title: &page.title,
+                    lang: page.lang.code(),
+                    target: format!("{root}{}", page.path),
+                    path: &page.path,
+                };
+                ctx.insert("redirect", &view);
+                (old, "redirect.html")
             }
             Job::Search | Job::DataCsv(_) => unreachable!("rendered by render_job"),
         };

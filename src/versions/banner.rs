@@ -49,6 +49,9 @@ pub fn add(files: &mut [Output], release: &Release, order: &[&str], current: &[C
         .collect();
     for (path, bytes) in files.iter_mut() {
         let Some(page) = path.strip_suffix("index.html") else { continue };
+        if is_redirect(bytes) {
+            continue;
+        }
         let note = match by_path.get(page) {
             Some(c) => match release.sources.get(&c.source) {
                 Some(h) if !h.starts_with(&c.hash) => Some(corrected(release, order, c)),
@@ -127,14 +130,24 @@ fn corrected(release: &Release, order: &[&str], c: &Current) -> Note {
     Note { text, link: Some(c.path.clone()) }
 }
 
-/// A case, disclosure or review page of the edition (`cases/NAME/`), not a listing.
+/// A case, disclosure or review page of the edition (`cases/NAME/`, or a case's
+/// `cases/YEAR/NAME/`), not a listing nor the redirect at a case's old address.
 fn is_content_page(page: &str, bytes: &[u8]) -> bool {
     let parts: Vec<&str> = page.trim_end_matches('/').split('/').collect();
     let listing = ["page", "categories", "orgs", "years", "open"];
-    parts.len() == 2
-        && ["cases", "disclosures", "reviews"].contains(&parts[0])
-        && !listing.contains(&parts[1])
-        && String::from_utf8_lossy(bytes).contains("<article class=\"")
+    let year = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
+    let shape = match parts.as_slice() {
+        [kind, name] => ["cases", "disclosures", "reviews"].contains(kind) && !listing.contains(name),
+        ["cases", y, _] => year(y),
+        _ => false,
+    };
+    shape && String::from_utf8_lossy(bytes).contains("<article class=\"")
+}
+
+/// The page at an old address, which only sends the reader on: it carries no banner.
+fn is_redirect(bytes: &[u8]) -> bool {
+    const MARK: &[u8] = b"<article class=\"moved\"";
+    bytes.windows(MARK.len()).any(|w| w == MARK)
 }
 
 /// Puts `banner` right after the opening `<body…>` tag.
