@@ -126,12 +126,34 @@ pub(crate) fn live_extras(
     history: &versions::History,
     library: &resolve::Library,
 ) -> Result<Vec<write::Output>> {
+    Ok(with_banners(history, archived_editions(opts, history)?, library))
+}
+
+/// Each release's edition as stored, below its own root, oldest first: what `with_banners`
+/// serves, kept by `serve` so that an edit brings the banners up to date without a rebuild.
+pub(crate) fn archived_editions(
+    opts: &BuildOptions,
+    history: &versions::History,
+) -> Result<Vec<Vec<write::Output>>> {
+    let render = edition_renderer(opts.audience);
+    history
+        .releases
+        .iter()
+        .map(|release| versions::archive::edition(&opts.root, history, release, &render))
+        .collect()
+}
+
+/// The archived editions under `archive/VERSION/`, each page the live `library` has since
+/// corrected or removed with its banner, and the releases' published manifests.
+pub(crate) fn with_banners(
+    history: &versions::History,
+    editions: Vec<Vec<write::Output>>,
+    library: &resolve::Library,
+) -> Vec<write::Output> {
     let current = current_pages(library);
     let order: Vec<&str> = history.releases.iter().map(|r| r.version.as_str()).collect();
     let mut files = Vec::new();
-    for release in &history.releases {
-        let mut edition =
-            versions::archive::edition(&opts.root, history, release, &edition_renderer(opts.audience))?;
+    for (release, mut edition) in history.releases.iter().zip(editions) {
         versions::banner::add(&mut edition, release, &order, &current);
         files.extend(edition.into_iter().map(|(p, b)| (format!("archive/{}/{p}", release.version), b)));
     }
@@ -141,7 +163,7 @@ pub(crate) fn live_extras(
             files.push((format!("archive/{}.sig", release.version), format!("{sig}\n").into_bytes()));
         }
     }
-    Ok(files)
+    files
 }
 
 /// What the live site says of each of its pages, for the banners of archived editions.

@@ -1,7 +1,9 @@
 //! A build kept in memory between changes, for `serve`. A change to content files re-parses
 //! those files, re-resolves the site (cheap: sorting and grouping) and re-renders only the
 //! jobs whose fingerprint changed: the page itself and the listings, feeds and indexes that
-//! show or count it. Any other change (templates, data, settings, releases) rebuilds all.
+//! show or count it, and the banners of archived pages the edit corrects or moves (the
+//! editions themselves are kept as stored). Any other change (templates, data, settings,
+//! releases) rebuilds all.
 
 use crate::pipeline::Prepared;
 use crate::render::Job;
@@ -23,6 +25,8 @@ pub struct Changed {
 struct Built {
     prepared: Prepared,
     editions: Vec<Edition>,
+    /// Each release's edition as stored, without banners: the banners follow the live pages.
+    archived: Vec<Vec<write::Output>>,
     library: Library,
     /// Fingerprint and output paths of every job, by the job's key.
     jobs: HashMap<String, (u64, Vec<String>)>,
@@ -128,7 +132,9 @@ impl Session {
         diagnostics.extend(prepared.diagnostics.iter().cloned());
         self.failed.clear();
         let library = resolve(&mut prepared, pages, &self.opts, diagnostics)?;
-        let mut built = Built { prepared, editions, library, jobs: HashMap::new(), search_stale: false };
+        let archived = crate::archived_editions(&self.opts, &prepared.history)?;
+        let mut built =
+            Built { prepared, editions, archived, library, jobs: HashMap::new(), search_stale: false };
         let renderer = built.prepared.renderer(&built.library, &built.editions);
         let plan = renderer.plan();
         let jobs: Vec<Job> = plan.iter().map(|p| p.job.clone()).collect();
@@ -141,7 +147,7 @@ impl Session {
         }
         let generated: std::collections::BTreeSet<&str> = files.keys().map(String::as_str).collect();
         let mut extras = built.prepared.statics_for(&built.library, &|p| generated.contains(p));
-        extras.extend(crate::live_extras(&self.opts, &built.prepared.history, &built.library)?);
+        extras.extend(crate::with_banners(&built.prepared.history, built.archived.clone(), &built.library));
         files.extend(extras);
         files.remove(versions::manifest::SITE_MANIFEST);
         let old = std::mem::take(&mut self.files);
@@ -208,6 +214,9 @@ impl Session {
         }
         let mut changed = Changed::default();
         render_stale(built, &mut self.files, &mut self.hashes, &mut changed)?;
+        // a page corrected, moved or removed changes what its archived copies say
+        let archive = crate::with_banners(&built.prepared.history, built.archived.clone(), &built.library);
+        store(&mut self.files, &mut self.hashes, archive, &mut changed);
         self.write_manifest(&mut changed);
         Ok(changed)
     }

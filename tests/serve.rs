@@ -201,6 +201,52 @@ fn incremental_updates_equal_a_full_build() {
     same(session.files(), &full());
 }
 
+/// Issue 15: an archived page's banner (“this page was later corrected / removed”) follows the
+/// live site while serve runs: a correction made in the editor shows on the archived copy
+/// over real HTTP, without a restart, and so does a removal.
+#[test]
+fn archived_banners_follow_edits() {
+    let site = Site::new();
+    let notice = |figure: &str, revisions: &str| {
+        format!(
+            "+++\ntitle = \"三会一课开展情况\"\norg = \"示范村党支部\"\ncategory = \"组织生活\"\nperiod = \"2024Q3\"\npublished = 2024-10-08\n{revisions}\n+++\n支部党员大会应到32人，实到{figure}人。\n"
+        )
+    };
+    site.file("content/disclosures/meetings.md", &notice("28", ""));
+    site.case("a", "", "正文。");
+    let opts = gongkai::versions::ReleaseOptions {
+        version: "2024".into(),
+        note: "2024年度公开".into(),
+        date: Some(gongkai::text::parse_date("2024-12-31").unwrap()),
+        key: None,
+    };
+    gongkai::release(&gongkai::BuildOptions::new(site.root()), &opts).unwrap();
+    let server = start(&site);
+    let archived = "/archive/2024/disclosures/meetings/";
+    let (status, page) = get(&server.address, archived);
+    assert_eq!(status, 200);
+    assert!(page.contains("实到28人") && !page.contains("gongkai:banner"), "{page}");
+
+    site.file(
+        "content/disclosures/meetings.md",
+        &notice("29", "[[revisions]]\ndate = 2025-01-08\nreason = \"原误记为28人，更正为29人\""),
+    );
+    wait_for("the banner of the corrected page", || {
+        let page = get(&server.address, archived).1;
+        page.contains("此页此后已更正") && page.contains("原误记为28人") && page.contains("2025年1月8日")
+    });
+    let page = get(&server.address, archived).1;
+    assert!(page.contains("href=\"../../../../disclosures/meetings/\""), "links the current page: {page}");
+    assert!(page.contains("实到28人"), "the archived text stays as released");
+    assert!(get(&server.address, "/disclosures/meetings/").1.contains("第2版"));
+
+    std::fs::remove_file(site.root().join("content/disclosures/meetings.md")).unwrap();
+    wait_for("the banner of the removed page", || {
+        get(&server.address, archived).1.contains("此页此后已从现行网站撤下")
+    });
+    server.stop();
+}
+
 #[test]
 fn a_broken_site_still_serves_and_recovers() {
     let site = Site::new();
