@@ -192,7 +192,7 @@ fn slugs_never_escape_or_vanish() {
     site.case("a", "slug = \"../../../outside\"", "正文");
     site.build_ok();
     assert!(site.read("cases/2020/outside/index.html").contains("a的亮点"));
-    assert!(site.read_case("outside").contains("<h1 class=\"highlight\">a的亮点</h1>"));
+    assert!(site.read_case("outside").contains("<article class=\"case\""));
     assert!(!site.root().parent().unwrap().join("outside").exists());
     site.case("b", "tags = [\"！？\"]", "正文");
     let errors = site.build_err();
@@ -430,4 +430,45 @@ fn control_characters_written_as_escapes_never_reach_the_feed() {
         assert!(!text.chars().any(gongkai::text::is_forbidden_control), "{path} holds a control character");
     }
     assert!(site.read("cases/atom.xml").contains("<title>标题</title>"));
+}
+
+/// Issue 15: every page is headed by a masthead with the organisation (`site.toml`'s
+/// `organisation`) over the site's name, as an official column is, and the chrome around it
+/// (navigation, footer) is in the site's script, through the UI strings.
+#[test]
+fn every_page_has_the_organisations_masthead_in_the_sites_script() {
+    for (lang, org, words) in [
+        ("zh-CN", "中共某县委组织部", ["关于本站", "网站地图", "主办：中共某县委组织部"]),
+        ("zh-Hant", "中共某縣委組織部", ["關於本站", "網站地圖", "主辦：中共某縣委組織部"]),
+    ] {
+        let site = Site::new();
+        site.file(
+            "site.toml",
+            &format!("title = \"测试站\"\nbase_url = \"https://example.org/\"\nlanguage = \"{lang}\"\norganisation = \"{org}\"\n"),
+        );
+        site.case("a", "", "正文。");
+        site.build_ok();
+        let pages: Vec<(String, String)> = tree(&site.out())
+            .into_iter()
+            .filter(|(p, _)| p.ends_with(".html"))
+            .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+            .collect();
+        assert!(pages.len() > 10, "{lang}: {} pages", pages.len());
+        for (path, html) in &pages {
+            let masthead = html
+                .split("<div class=\"masthead\">")
+                .nth(1)
+                .unwrap_or_else(|| panic!("{lang} {path}: no masthead"));
+            let masthead = masthead.split("</a>").next().unwrap();
+            assert!(
+                masthead.contains(&format!(
+                    "<span class=\"site-org\">{org}</span><span class=\"site-name\">测试站</span>"
+                )),
+                "{lang} {path}: {masthead}"
+            );
+            for word in words {
+                assert!(html.contains(word), "{lang} {path} lacks {word}");
+            }
+        }
+    }
 }
