@@ -136,11 +136,14 @@ pub(crate) fn archived_editions(
     history: &versions::History,
 ) -> Result<Vec<Vec<write::Output>>> {
     let render = edition_renderer(opts.audience);
-    history
-        .releases
-        .iter()
-        .map(|release| versions::archive::edition(&opts.root, history, release, &render))
-        .collect()
+    let mut editions = Vec::with_capacity(history.releases.len());
+    for release in &history.releases {
+        let mut files = versions::archive::edition(&opts.root, history, release, &render)?;
+        // sorted by path, so that serve finds a stored file by binary search
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        editions.push(files);
+    }
+    Ok(editions)
 }
 
 /// The archived editions under `archive/VERSION/`, each page the live `library` has since
@@ -167,7 +170,7 @@ pub(crate) fn with_banners(
 }
 
 /// What the live site says of each of its pages, for the banners of archived editions.
-fn current_pages(library: &resolve::Library) -> Vec<versions::banner::Current> {
+pub(crate) fn current_pages(library: &resolve::Library) -> Vec<versions::banner::Current> {
     library
         .pages
         .iter()

@@ -226,6 +226,7 @@ fn archived_banners_follow_edits() {
     let (status, page) = get(&server.address, archived);
     assert_eq!(status, 200);
     assert!(page.contains("实到28人") && !page.contains("gongkai:banner"), "{page}");
+    let page_as_released = page.split("\r\n\r\n").nth(1).unwrap().to_string();
 
     site.file(
         "content/disclosures/meetings.md",
@@ -244,6 +245,12 @@ fn archived_banners_follow_edits() {
     wait_for("the banner of the removed page", || {
         get(&server.address, archived).1.contains("此页此后已从现行网站撤下")
     });
+    // the page back as released: its archived copy is served as stored again, no banner
+    site.file("content/disclosures/meetings.md", &notice("28", ""));
+    wait_for("the archived page without a banner", || {
+        !get(&server.address, archived).1.contains("gongkai:banner")
+    });
+    assert_eq!(get(&server.address, archived).1.split("\r\n\r\n").nth(1), Some(page_as_released.as_str()));
     server.stop();
 }
 

@@ -39,6 +39,20 @@ pub struct Revision {
 /// Adds the banner to every page of the edition `release` that the live site has corrected
 /// (its source changed since) or no longer has. `files` are that edition's, below its root.
 pub fn add(files: &mut [Output], release: &Release, order: &[&str], current: &[Current]) {
+    for (i, bytes) in with_banner(files, release, order, current) {
+        files[i].1 = bytes;
+    }
+}
+
+/// The pages of `files` (the edition `release`, below its root) that carry a banner, by
+/// index, with the banner in: the others are served as stored.
+pub fn with_banner(
+    files: &[Output],
+    release: &Release,
+    order: &[&str],
+    current: &[Current],
+) -> Vec<(usize, Vec<u8>)> {
+    let mut out = Vec::new();
     let by_path: std::collections::BTreeMap<&str, &Current> = current
         .iter()
         .flat_map(|c| {
@@ -47,7 +61,7 @@ pub fn add(files: &mut [Output], release: &Release, order: &[&str], current: &[C
                 .map(move |p| (p, c))
         })
         .collect();
-    for (path, bytes) in files.iter_mut() {
+    for (i, (path, bytes)) in files.iter().enumerate() {
         let Some(page) = path.strip_suffix("index.html") else { continue };
         if is_redirect(bytes) {
             continue;
@@ -62,9 +76,10 @@ pub fn add(files: &mut [Output], release: &Release, order: &[&str], current: &[C
         };
         if let Some(note) = note {
             let depth = 2 + page.split('/').filter(|s| !s.is_empty()).count();
-            *bytes = insert(bytes, &note.html(&"../".repeat(depth)));
+            out.push((i, insert(bytes, &note.html(&"../".repeat(depth)))));
         }
     }
+    out
 }
 
 struct Note {
