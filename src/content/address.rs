@@ -92,16 +92,20 @@ fn without_long_numbers(word: &str) -> String {
     out
 }
 
-/// The toneless pinyin of one Han character, in either script; `None` for anything else.
+/// The toneless pinyin of one Han character, in either script, in ASCII (ü written v, as a
+/// keyboard types it: 绿 → lv); `None` for anything else.
 fn syllable(c: char) -> Option<String> {
     use pinyin::ToPinyin;
+    let ascii = |p: pinyin::Pinyin| -> String {
+        p.plain().chars().map(|c| if c == 'ü' { 'v' } else { c }).filter(char::is_ascii_lowercase).collect()
+    };
     if let Some(p) = c.to_pinyin() {
-        return Some(p.plain().to_string());
+        return Some(ascii(p)).filter(|s| !s.is_empty());
     }
     // a rare traditional form the table lacks may have a simplified one it has
     let simplified = zhconv::zhconv(&c.to_string(), zhconv::Variant::ZhHans);
     let s = simplified.chars().next().filter(|&s| s != c)?;
-    s.to_pinyin().map(|p| p.plain().to_string())
+    s.to_pinyin().map(ascii).filter(|s| !s.is_empty())
 }
 
 /// The slug of a case and whether its file gave it (`slug = "…"`), or why there is none.
@@ -191,18 +195,33 @@ mod tests {
         assert_eq!(ascii_slug("“”！？", true), "");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_gives_a_short_ascii_slug_or_none(text in "\\PC{0,120}") {
+            for limit in [true, false] {
+                let s = ascii_slug(&text, limit);
+                proptest::prop_assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{}", s);
+                proptest::prop_assert!(!s.starts_with('-') && !s.ends_with('-') && !s.contains("--"), "{}", s);
+                proptest::prop_assert!(!limit || s.len() <= MAX_CHARS, "{}", s);
+            }
+        }
+    }
+
     #[test]
     fn long_digit_runs_stay_out_of_made_slugs() {
         assert_eq!(ascii_slug("订单号13812345678元", true), "ding-dan-hao-yuan");
         assert_eq!(ascii_slug("第138期", true), "di-138-qi");
         assert_eq!(ascii_slug("tel13812345678号", true), "tel-hao");
+        assert_eq!(ascii_slug("绿色女性", true), "lv-se-nv-xing");
         // a slug written by hand is taken as written; the guard checks it as front matter
         assert_eq!(ascii_slug("Linfen 2017", false), "linfen-2017");
     }
 
     #[test]
     fn every_slug_is_ascii() {
-        for title in ["用“一制度三辦法一手冊”規范發展黨員工作", "Ελληνικά", "①②③", "㐀㐁", "a\u{0}b"]
+        let long = "绿".repeat(30);
+        for title in
+            ["用“一制度三辦法一手冊”規范發展黨員工作", "Ελληνικά", "①②③", "㐀㐁", "a\u{0}b", "绿女略", &long]
         {
             let s = ascii_slug(title, true);
             assert!(s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{s}");
