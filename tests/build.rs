@@ -472,3 +472,21 @@ fn every_page_has_the_organisations_masthead_in_the_sites_script() {
         }
     }
 }
+
+/// A theme's own template written before the pager took the UI strings (`m::pager` with
+/// `paginator` and `root` only) still builds, in simplified words.
+#[test]
+fn a_theme_calling_the_pager_without_strings_still_builds() {
+    let site = Site::new();
+    site.file("site.toml", "title = \"测试站\"\nbase_url = \"https://example.org/\"\npaginate = 2\n");
+    for i in 0..3 {
+        site.case(&format!("c{i}"), "", "正文。");
+    }
+    site.file(
+        "themes/default/templates/list.html",
+        "{% extends \"base.html\" %}{% import \"macros.html\" as m %}{% block main %}{{ m::pager(paginator=paginator, root=site.root) }}{% endblock main %}",
+    );
+    site.build_ok();
+    let list = site.read("cases/index.html");
+    assert!(list.contains("第1页，共2页") && list.contains("下一页"), "{list}");
+}
