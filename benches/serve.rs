@@ -37,7 +37,7 @@ fn case(i: usize, version: usize) -> String {
         body.push_str("\n\n");
     }
     format!(
-        "+++\ntitle = \"案例{i}：{}\"\npublisher = \"第{}县委组织部\"\ndate = 20{:02}-{:02}-{:02}\nregion = \"{}\"\ntags = [\"{}\"]\ncommentary = \"点评{i}。\"\n+++\n\n修订{version}。{body}",
+        "+++\ntitle = \"案例{i}：{}\"\nslug = \"c{i:05}\"\npublisher = \"第{}县委组织部\"\ndate = 20{:02}-{:02}-{:02}\nregion = \"{}\"\ntags = [\"{}\"]\ncommentary = \"点评{i}。\"\n+++\n\n修订{version}。{body}",
         PHRASES[i % PHRASES.len()],
         i % 50,
         14 + i % 10,
@@ -131,7 +131,8 @@ fn main() {
         let marker = format!("端到端{k}号");
         std::fs::write(root.join(edited), case(42, 0).replace("修订0。", &marker)).unwrap();
         let t = Instant::now();
-        while !get(&server.address, "/cases/c00042/").contains(&marker) {
+        // a case is at cases/YEAR/SLUG/: c00042 is dated 2016 (see `case`)
+        while !get(&server.address, "/cases/2016/c00042/").contains(&marker) {
             assert!(t.elapsed() < Duration::from_secs(10), "the edit never showed");
             std::thread::sleep(Duration::from_millis(2));
         }

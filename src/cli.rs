@@ -179,7 +179,7 @@ pub enum ImportWhat {
         /// Folder for the case entries
         #[arg(long, default_value = "content/cases")]
         into: PathBuf,
-        /// Date for every imported entry, YYYY-MM-DD
+        /// Date for the entries the bulletin dates nowhere (no [日期], no masthead date), YYYY-MM-DD; a case needs one
         #[arg(long)]
         date: Option<String>,
         /// Region path for every entry, e.g. 山西省/临汾市
@@ -209,7 +209,7 @@ pub enum ImportWhat {
         /// Folder for the entries (default: content/cases, content/disclosures or content/reviews)
         #[arg(long)]
         into: Option<PathBuf>,
-        /// Date for every entry, YYYY-MM-DD (a disclosure's default: the date of its sign-off)
+        /// Date, YYYY-MM-DD: a disclosure's (default: its sign-off's); a case's when the document dates it nowhere
         #[arg(long)]
         date: Option<String>,
         /// Region path for every entry, e.g. 山西省/临汾市

@@ -154,12 +154,37 @@ pub(crate) fn live_extras(
     history: &versions::History,
     library: &resolve::Library,
 ) -> Result<Vec<write::Output>> {
+    Ok(with_banners(history, archived_editions(opts, history)?, library))
+}
+
+/// Each release's edition as stored, below its own root, oldest first: what `with_banners`
+/// serves, kept by `serve` so that an edit brings the banners up to date without a rebuild.
+pub(crate) fn archived_editions(
+    opts: &BuildOptions,
+    history: &versions::History,
+) -> Result<Vec<Vec<write::Output>>> {
+    let render = edition_renderer(opts.audience);
+    let mut editions = Vec::with_capacity(history.releases.len());
+    for release in &history.releases {
+        let mut files = versions::archive::edition(&opts.root, history, release, &render)?;
+        // sorted by path, so that serve finds a stored file by binary search
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        editions.push(files);
+    }
+    Ok(editions)
+}
+
+/// The archived editions under `archive/VERSION/`, each page the live `library` has since
+/// corrected or removed with its banner, and the releases' published manifests.
+pub(crate) fn with_banners(
+    history: &versions::History,
+    editions: Vec<Vec<write::Output>>,
+    library: &resolve::Library,
+) -> Vec<write::Output> {
     let current = current_pages(library);
     let order: Vec<&str> = history.releases.iter().map(|r| r.version.as_str()).collect();
     let mut files = Vec::new();
-    for release in &history.releases {
-        let mut edition =
-            versions::archive::edition(&opts.root, history, release, &edition_renderer(opts.audience))?;
+    for (release, mut edition) in history.releases.iter().zip(editions) {
         versions::banner::add(&mut edition, release, &order, &current);
         files.extend(edition.into_iter().map(|(p, b)| (format!("archive/{}/{p}", release.version), b)));
     }
@@ -169,17 +194,17 @@ pub(crate) fn live_extras(
             files.push((format!("archive/{}.sig", release.version), format!("{sig}\n").into_bytes()));
         }
     }
-    Ok(files)
+    files
 }
 
 /// What the live site says of each of its pages, for the banners of archived editions.
-fn current_pages(library: &resolve::Library) -> Vec<versions::banner::Current> {
+pub(crate) fn current_pages(library: &resolve::Library) -> Vec<versions::banner::Current> {
     library
         .pages
         .iter()
         .map(|p| versions::banner::Current {
             path: p.path.clone(),
-            old_paths: Vec::new(),
+            old_paths: p.old_paths.iter().filter(|o| **o != p.path).cloned().collect(),
             source: p.source.to_string_lossy().replace('\\', "/"),
             hash: p.hash.clone(),
             versions: match &p.extra {
@@ -449,9 +474,10 @@ pub struct CheckReport {
 pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
     match render_with_library(opts) {
         Ok((files, library)) => {
-            let (diagnostics, external_links) = resolve::links::check(&library.pages, &files);
-            let diagnostics = tidy(diagnostics);
-            let warnings = library.warnings.clone();
+            let links = resolve::links::check(&library.pages, &files);
+            let diagnostics = tidy(links.errors);
+            let warnings = tidy(library.warnings.iter().cloned().chain(links.warnings).collect());
+            let external_links = links.external;
             Ok(CheckReport { pages: library.pages.len(), diagnostics, warnings, external_links })
         }
         Err(e) => match e.downcast::<Diagnostics>() {

@@ -76,7 +76,13 @@ pub fn new_entry(root: &Path, kind: Kind, title: &str, date: NaiveDate) -> Resul
         ));
     }
     std::fs::create_dir_all(&dir).with_context(|| crate::locale::creating(&dir))?;
-    std::fs::write(&path, skeleton(kind, title, date)).with_context(|| crate::locale::writing(&path))?;
+    let mut text = skeleton(kind, title, date);
+    if kind == Kind::Case {
+        // the address, written out: it stays when the title is corrected before publishing
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        text = crate::import::word::with_slug(&text, &name, &mut crate::import::Addresses::of(&dir));
+    }
+    std::fs::write(&path, text).with_context(|| crate::locale::writing(&path))?;
     Ok(path)
 }
 

@@ -1,7 +1,9 @@
 //! A build kept in memory between changes, for `serve`. A change to content files re-parses
 //! those files, re-resolves the site (cheap: sorting and grouping) and re-renders only the
 //! jobs whose fingerprint changed: the page itself and the listings, feeds and indexes that
-//! show or count it. Any other change (templates, data, settings, releases) rebuilds all.
+//! show or count it, and the banners of archived pages the edit corrects or moves (the
+//! editions themselves are kept as stored). Any other change (templates, data, settings,
+//! releases) rebuilds all.
 
 use crate::pipeline::Prepared;
 use crate::render::Job;
@@ -23,6 +25,10 @@ pub struct Changed {
 struct Built {
     prepared: Prepared,
     editions: Vec<Edition>,
+    /// Each release's edition as stored, without banners: the banners follow the live pages.
+    archived: Vec<Vec<write::Output>>,
+    /// The archived pages served with a banner now (`archive/VERSION/…`).
+    bannered: std::collections::BTreeSet<String>,
     library: Library,
     /// Fingerprint and output paths of every job, by the job's key.
     jobs: HashMap<String, (crate::render::Fingerprint, Vec<String>)>,
@@ -128,7 +134,16 @@ impl Session {
         diagnostics.extend(prepared.diagnostics.iter().cloned());
         self.failed.clear();
         let library = resolve(&mut prepared, pages, &self.opts, diagnostics)?;
-        let mut built = Built { prepared, editions, library, jobs: HashMap::new(), search_stale: false };
+        let archived = crate::archived_editions(&self.opts, &prepared.history)?;
+        let mut built = Built {
+            prepared,
+            editions,
+            archived,
+            bannered: Default::default(),
+            library,
+            jobs: HashMap::new(),
+            search_stale: false,
+        };
         let renderer = built.prepared.renderer(&built.library, &built.editions);
         let plan = renderer.plan(&built.prepared.salt);
         let jobs: Vec<Job> = plan.iter().map(|p| p.job.clone()).collect();
@@ -141,9 +156,10 @@ impl Session {
         }
         let generated: std::collections::BTreeSet<&str> = files.keys().map(String::as_str).collect();
         let mut extras = built.prepared.statics_for(&built.library, &|p| generated.contains(p));
-        extras.extend(crate::live_extras(&self.opts, &built.prepared.history, &built.library)?);
+        extras.extend(crate::with_banners(&built.prepared.history, built.archived.clone(), &built.library));
         files.extend(extras);
         files.remove(versions::manifest::SITE_MANIFEST);
+        built.bannered = banners(&built).into_iter().map(|(path, _)| path).collect();
         let old = std::mem::take(&mut self.files);
         self.hashes = files.iter().map(|(p, b)| (p.clone(), versions::manifest::sha256(b))).collect();
         self.files = files;
@@ -208,6 +224,14 @@ impl Session {
         }
         let mut changed = Changed::default();
         render_stale(built, &mut self.files, &mut self.hashes, &mut changed)?;
+        // a page corrected, moved or removed changes what its archived copies say: the pages
+        // with a banner now get it, those that lost theirs are served as stored again
+        let now = banners(built);
+        let paths: std::collections::BTreeSet<String> = now.iter().map(|(p, _)| p.clone()).collect();
+        let lost: Vec<write::Output> =
+            built.bannered.difference(&paths).filter_map(|p| stored(built, p)).collect();
+        store(&mut self.files, &mut self.hashes, now.into_iter().chain(lost).collect(), &mut changed);
+        built.bannered = paths;
         self.write_manifest(&mut changed);
         Ok(changed)
     }
@@ -267,6 +291,33 @@ fn render_stale(
     let dropped: Vec<String> = dropped.into_iter().filter(|p| !written.contains(p)).collect();
     remove(files, hashes, dropped.iter(), changed);
     Ok(())
+}
+
+/// Every archived page that carries a banner as the live pages stand, at its served path.
+fn banners(built: &Built) -> Vec<write::Output> {
+    let history = &built.prepared.history;
+    let current = crate::current_pages(&built.library);
+    let order: Vec<&str> = history.releases.iter().map(|r| r.version.as_str()).collect();
+    let mut out = Vec::new();
+    for (release, edition) in history.releases.iter().zip(&built.archived) {
+        for (i, bytes) in versions::banner::with_banner(edition, release, &order, &current) {
+            out.push((format!("archive/{}/{}", release.version, edition[i].0), bytes));
+        }
+    }
+    out
+}
+
+/// The archived file served at `path` (`archive/VERSION/…`) as its edition stored it.
+fn stored(built: &Built, path: &str) -> Option<write::Output> {
+    let history = &built.prepared.history;
+    let (release, edition) = history.releases.iter().zip(&built.archived).find(|(r, _)| {
+        path.strip_prefix("archive/")
+            .and_then(|p| p.strip_prefix(r.version.as_str()))
+            .is_some_and(|p| p.starts_with('/'))
+    })?;
+    let rel = &path["archive/".len() + release.version.len() + 1..];
+    let at = edition.binary_search_by(|(p, _)| p.as_str().cmp(rel)).ok()?;
+    Some((path.to_string(), edition[at].1.clone()))
 }
 
 fn store(

@@ -13,7 +13,9 @@ fn case_page_shows_labelled_parts() {
         "制定出台《发展党员工作全程记实制度》。",
     );
     site.build_ok();
-    let html = site.read("cases/linfen/index.html");
+    // issue 15: the case is at its date and a short slug, and its old address sends readers on
+    let html = site.read("cases/2020/linfen-de-liang-dian/index.html");
+    assert_eq!(html, site.read_case("linfen"));
     for part in ["发布者", "亮点", "举措", "点评", "某县委组织部", "柏海涛", "张静", "linfen的亮点"]
     {
         assert!(html.contains(part), "case page lacks {part}");
@@ -27,7 +29,10 @@ fn case_page_shows_labelled_parts() {
     assert!(site.read("years/2020/index.html").contains("linfen的亮点"));
     assert!(site.read("publishers/某县委组织部/index.html").contains("linfen的亮点"));
     assert!(site.read("cases/atom.xml").contains("<title>linfen的亮点</title>"));
-    assert!(site.read("sitemap.xml").contains("<loc>https://example.org/cases/linfen/</loc>"));
+    let sitemap = site.read("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/cases/2020/linfen-de-liang-dian/</loc>"), "{sitemap}");
+    assert!(!sitemap.contains("cases/linfen/"), "the sitemap lists pages, not redirects: {sitemap}");
+    assert!(site.read("cases/atom.xml").contains("https://example.org/cases/2020/linfen-de-liang-dian/"));
     assert!(site.read("404.html").contains("页面未找到"));
     assert!(site.read("index.html").contains("linfen的亮点"));
 }
@@ -37,7 +42,7 @@ fn traditional_page_gets_zh_hant_and_traditional_labels() {
     let site = Site::new();
     site.case("a", "", "臨汾市委組織部制定出臺《發展黨員工作全程記實制度》，將原先相對零散的培養、政審、考察、審批等程序整合。");
     site.build_ok();
-    let html = site.read("cases/a/index.html");
+    let html = site.read_case("a");
     // issue 15: the chrome is the site's; the article says it is in the other script
     assert!(html.contains("<html lang=\"zh-CN\">"));
     assert!(html.contains("<article class=\"case\" lang=\"zh-Hant\">"));
@@ -49,7 +54,7 @@ fn chinese_soft_breaks_and_summary() {
     let site = Site::new();
     site.case("a", "", "第一行文字\n第二行文字，使用\nApp 办理。\n\n第二段。");
     site.build_ok();
-    let html = site.read("cases/a/index.html");
+    let html = site.read_case("a");
     assert!(html.contains("第一行文字第二行文字，使用\nApp 办理。"), "{html}");
     // listings are compact title-and-date lines; the feed carries the summary
     let feed = site.read("cases/atom.xml");
@@ -79,7 +84,7 @@ fn hostile_front_matter_is_escaped() {
     );
     site.file(
         "content/cases/y.md",
-        "+++\ntitle = \"<script>alert(3)</script>\"\npublisher = \"<b>组织部</b>\"\n+++\n正文\n",
+        "+++\ntitle = \"<script>alert(3)</script>\"\npublisher = \"<b>组织部</b>\"\ndate = 2020-01-01\n+++\n正文\n",
     );
     site.build_ok();
     for (path, bytes) in tree(&site.out()) {
@@ -88,7 +93,7 @@ fn hostile_front_matter_is_escaped() {
         assert!(!text.contains("<img src=x"), "{path} has a live img");
         assert!(!text.contains("<b>组织部"), "{path} has live markup");
     }
-    assert!(site.read("cases/y/index.html").contains("&lt;script&gt;alert(3)"));
+    assert!(site.read_case("y").contains("&lt;script&gt;alert(3)"));
 }
 
 #[test]
@@ -148,8 +153,8 @@ fn all_problems_are_reported_at_once_with_lines() {
 #[test]
 fn two_pages_with_one_url_name_both_files() {
     let site = Site::new();
-    site.case("a", "", "正文");
-    site.case("b", "slug = \"a\"", "正文");
+    site.case("a", "slug = \"same\"", "正文");
+    site.case("b", "slug = \"same\"", "正文");
     let errors = site.build_err();
     assert_eq!(errors.len(), 1);
     assert!(errors[0].message.contains("content/cases/a.md"), "{}", errors[0]);
@@ -176,7 +181,7 @@ fn yaml_front_matter_and_pages() {
     );
     site.file("content/about.md", "+++\ntitle = \"关于本站\"\n+++\n介绍。\n");
     site.build_ok();
-    assert!(site.read("cases/y/index.html").contains("2020年5月4日"));
+    assert!(site.read_case("y").contains("2020年5月4日"));
     assert!(site.read("about/index.html").contains("关于本站"));
     assert!(site.read("tags/乙/index.html").contains("亮点"));
 }
@@ -186,11 +191,17 @@ fn slugs_never_escape_or_vanish() {
     let site = Site::new();
     site.case("a", "slug = \"../../../outside\"", "正文");
     site.build_ok();
-    assert!(site.read("cases/outside/index.html").contains("a的亮点"));
+    assert!(site.read("cases/2020/outside/index.html").contains("a的亮点"));
+    assert!(site.read_case("outside").contains("<article class=\"case\""));
     assert!(!site.root().parent().unwrap().join("outside").exists());
     site.case("b", "tags = [\"！？\"]", "正文");
     let errors = site.build_err();
     assert!(errors[0].message.contains("empty web address"), "{}", errors[0]);
+    // issue 15: a case's slug of punctuation alone gives no address either
+    site.case("b", "slug = \"！？\"", "正文");
+    let errors = site.build_err();
+    assert!(errors[0].message.contains("has no letter, digit or Chinese character"), "{}", errors[0]);
+    assert_eq!(errors[0].line, 4, "the slug's line");
 }
 
 #[test]
@@ -225,7 +236,7 @@ fn builds_without_a_theme_folder_and_with_an_override() {
         "{% extends \"base.html\" %}{% block main %}OVERRIDE {{ page.title }}{% endblock main %}",
     );
     site.build_ok();
-    assert!(site.read("cases/a/index.html").contains("OVERRIDE a的亮点"));
+    assert!(site.read_case("a").contains("OVERRIDE a的亮点"));
 }
 
 #[test]
@@ -336,7 +347,7 @@ fn an_output_built_before_the_marker_is_still_replaced() {
     std::fs::remove_file(site.out().join(".gongkai-output")).unwrap();
     site.case("b", "", "正文。");
     site.build_ok();
-    assert!(site.out().join("cases/b/index.html").exists());
+    assert!(site.out().join("cases/2020/b-de-liang-dian/index.html").exists());
     assert!(site.out().join(".gongkai-output").exists());
 }
 
@@ -369,7 +380,7 @@ fn a_running_build_keeps_a_second_one_out() {
     // a build that was killed leaves its lock behind; the next build takes it over
     site.file(".public.lock", "99999999\n");
     site.build_ok();
-    assert!(site.out().join("cases/b/index.html").exists());
+    assert!(site.out().join("cases/2020/b-de-liang-dian/index.html").exists());
     assert!(!site.root().join(".public.lock").exists());
 }
 
@@ -380,11 +391,16 @@ fn control_characters_are_refused_with_file_line_and_column() {
     for (file, text, line, column) in [
         (
             "content/cases/a.md",
-            "+++\ntitle = \"甲\"\npublisher = \"乙\"\n+++\n第一段。\n\n第二段\0。\n",
-            7,
+            "+++\ntitle = \"甲\"\npublisher = \"乙\"\ndate = 2020-01-01\n+++\n第一段。\n\n第二段\0。\n",
+            8,
             4,
         ),
-        ("content/cases/a.md", "+++\ntitle = \"甲\u{1b}\"\npublisher = \"乙\"\n+++\n正文。\n", 2, 11),
+        (
+            "content/cases/a.md",
+            "+++\ntitle = \"甲\u{1b}\"\npublisher = \"乙\"\ndate = 2020-01-01\n+++\n正文。\n",
+            2,
+            11,
+        ),
         ("site.toml", "title = \"测试\u{7}站\"\n", 1, 12),
         ("data/notes.csv", "年份,备注\n2024,甲\u{b}乙\n", 2, 7),
     ] {
@@ -402,7 +418,10 @@ fn control_characters_are_refused_with_file_line_and_column() {
 #[test]
 fn control_characters_written_as_escapes_never_reach_the_feed() {
     let site = Site::new();
-    site.file("content/cases/a.md", "+++\ntitle = \"标题\\u0001\\u0000\"\npublisher = \"乙\"\n+++\n正文。\n");
+    site.file(
+        "content/cases/a.md",
+        "+++\ntitle = \"标题\\u0001\\u0000\"\npublisher = \"乙\"\ndate = 2020-01-01\n+++\n正文。\n",
+    );
     site.build_ok();
     for (path, bytes) in
         tree(&site.out()).into_iter().filter(|(p, _)| p.ends_with(".xml") || p.ends_with(".html"))
@@ -694,4 +713,63 @@ fn a_theme_named_but_missing_is_an_error_at_its_line() {
     assert!(errors[0].message.contains("themes/mytheme/"), "{}", errors[0].message);
     site.file("themes/mytheme/templates/.keep", "");
     site.build_ok();
+}
+
+/// Issue 15: every page is headed by a masthead with the organisation (`site.toml`'s
+/// `organisation`) over the site's name, as an official column is, and the chrome around it
+/// (navigation, footer) is in the site's script, through the UI strings.
+#[test]
+fn every_page_has_the_organisations_masthead_in_the_sites_script() {
+    for (lang, org, words) in [
+        ("zh-CN", "中共某县委组织部", ["关于本站", "网站地图", "主办：中共某县委组织部"]),
+        ("zh-Hant", "中共某縣委組織部", ["關於本站", "網站地圖", "主辦：中共某縣委組織部"]),
+    ] {
+        let site = Site::new();
+        site.file(
+            "site.toml",
+            &format!("title = \"测试站\"\nbase_url = \"https://example.org/\"\nlanguage = \"{lang}\"\norganisation = \"{org}\"\n"),
+        );
+        site.case("a", "", "正文。");
+        site.build_ok();
+        let pages: Vec<(String, String)> = tree(&site.out())
+            .into_iter()
+            .filter(|(p, _)| p.ends_with(".html"))
+            .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+            .collect();
+        assert!(pages.len() > 10, "{lang}: {} pages", pages.len());
+        for (path, html) in &pages {
+            let masthead = html
+                .split("<div class=\"masthead\">")
+                .nth(1)
+                .unwrap_or_else(|| panic!("{lang} {path}: no masthead"));
+            let masthead = masthead.split("</a>").next().unwrap();
+            assert!(
+                masthead.contains(&format!(
+                    "<span class=\"site-org\">{org}</span><span class=\"site-name\">测试站</span>"
+                )),
+                "{lang} {path}: {masthead}"
+            );
+            for word in words {
+                assert!(html.contains(word), "{lang} {path} lacks {word}");
+            }
+        }
+    }
+}
+
+/// A theme's own template written before the pager took the UI strings (`m::pager` with
+/// `paginator` and `root` only) still builds, in simplified words.
+#[test]
+fn a_theme_calling_the_pager_without_strings_still_builds() {
+    let site = Site::new();
+    site.file("site.toml", "title = \"测试站\"\nbase_url = \"https://example.org/\"\npaginate = 2\n");
+    for i in 0..3 {
+        site.case(&format!("c{i}"), "", "正文。");
+    }
+    site.file(
+        "themes/default/templates/list.html",
+        "{% extends \"base.html\" %}{% import \"macros.html\" as m %}{% block main %}{{ m::pager(paginator=paginator, root=site.root) }}{% endblock main %}",
+    );
+    site.build_ok();
+    let list = site.read("cases/index.html");
+    assert!(list.contains("第1页，共2页") && list.contains("下一页"), "{list}");
 }

@@ -22,7 +22,8 @@ fn gongkai(args: &[&str], lang: &str) -> std::process::Output {
 
 fn fixture() -> Site {
     let site = Site::new();
-    site.case("a", "", "## 第一节\n\n正文。");
+    // issue 15: both cases are at cases/2020/…, so ../a/ is case a's address
+    site.case("a", "slug = \"a\"", "## 第一节\n\n正文。");
     site.case(
         "b",
         "",
@@ -68,7 +69,10 @@ fn check_exits_one_with_a_count_and_speaks_json() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(json["diagnostics"].as_array().unwrap().len(), 3);
     assert_eq!(json["diagnostics"][0]["path"], "content/cases/b.md");
-    site.file("content/cases/b.md", "+++\ntitle = \"b\"\npublisher = \"x\"\n+++\n正文。\n");
+    site.file(
+        "content/cases/b.md",
+        "+++\ntitle = \"b\"\npublisher = \"x\"\ndate = 2020-01-01\n+++\n正文。\n",
+    );
     assert_eq!(gongkai(&["check", "--root", root], "C").status.code(), Some(0));
 }
 

@@ -13,7 +13,10 @@ fn disclosure(extra: &str, body: &str) -> String {
 #[test]
 fn a_valid_id_anywhere_fails_the_build_masked() {
     for (file, text) in [
-        ("content/cases/a.md", format!("+++\ntitle = \"x\"\npublisher = \"y\"\n+++\n正文\n\n身份证{ID}\n")),
+        (
+            "content/cases/a.md",
+            format!("+++\ntitle = \"x\"\npublisher = \"y\"\ndate = 2020-01-01\n+++\n正文\n\n身份证{ID}\n"),
+        ),
         ("content/reviews/r.md", format!("+++\ntitle = \"x\"\nsource = \"{ID}\"\n+++\n正文\n")),
         (
             "content/disclosures/d.md",
@@ -43,7 +46,10 @@ fn look_alikes_pass_and_contact_may_hold_a_mobile() {
         ),
     );
     site.build_ok();
-    site.file("content/cases/c.md", "+++\ntitle = \"x\"\npublisher = \"y\"\n+++\n联系13812345678\n");
+    site.file(
+        "content/cases/c.md",
+        "+++\ntitle = \"x\"\npublisher = \"y\"\ndate = 2020-01-01\n+++\n联系13812345678\n",
+    );
     let errors = site.build_err();
     assert!(errors[0].message.contains("138****5678"), "{}", errors[0]);
 }
@@ -53,11 +59,11 @@ fn allow_list_names_the_number_itself_not_its_mask() {
     let site = Site::new();
     site.file(
         "content/cases/c.md",
-        &format!("+++\ntitle = \"x\"\npublisher = \"y\"\nprivacy_allow = [\"{ID}\"]\n+++\n样例{ID}\n"),
+        &format!("+++\ntitle = \"x\"\npublisher = \"y\"\nprivacy_allow = [\"{ID}\"]\ndate = 2020-01-01\n+++\n样例{ID}\n"),
     );
     site.build_ok();
     // a masked form would let through every number that masks alike
-    site.file("content/cases/c.md", &format!("+++\ntitle = \"x\"\npublisher = \"y\"\nprivacy_allow = [\"1101**********002X\"]\n+++\n样例{ID}\n"));
+    site.file("content/cases/c.md", &format!("+++\ntitle = \"x\"\npublisher = \"y\"\nprivacy_allow = [\"1101**********002X\"]\ndate = 2020-01-01\n+++\n样例{ID}\n"));
     let errors = site.build_err();
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert_eq!(errors[0].line, 4, "the masked entry is reported");
@@ -68,12 +74,12 @@ fn check_mask_rewrites_in_place_and_then_builds() {
     let site = Site::new();
     site.file(
         "content/cases/c.md",
-        &format!("+++\ntitle = \"x\"\npublisher = \"y\"\n+++\n身份证{ID}，手机138-1234-5678。\n"),
+        &format!("+++\ntitle = \"x\"\npublisher = \"y\"\ndate = 2020-01-01\n+++\n身份证{ID}，手机138-1234-5678。\n"),
     );
     assert_eq!(gongkai::check(&gongkai::BuildOptions::new(site.root())).unwrap().diagnostics.len(), 2);
     let changes = gongkai::mask_content(site.root()).unwrap();
     assert_eq!(changes.len(), 2);
-    assert_eq!(changes[0].line, 5);
+    assert_eq!(changes[0].line, 6);
     let text = std::fs::read_to_string(site.root().join("content/cases/c.md")).unwrap();
     assert!(text.contains("身份证1101**********002X，手机138****5678。"), "{text}");
     assert!(gongkai::check(&gongkai::BuildOptions::new(site.root())).unwrap().diagnostics.is_empty());

@@ -13,9 +13,16 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bulletins").join(name)
 }
 
+/// The options of an import of `files` into `into`, with a `--date`: the fixtures carry none,
+/// and a case needs one (issue 15).
 fn options(files: &[impl AsRef<Path>], into: &Path) -> ImportOptions {
     let files = files.iter().map(|f| f.as_ref().to_path_buf()).collect();
-    ImportOptions { files, into: into.to_path_buf(), ..ImportOptions::default() }
+    ImportOptions {
+        files,
+        into: into.to_path_buf(),
+        date: Some("2015-06-01".into()),
+        ..ImportOptions::default()
+    }
 }
 
 fn import(opts: &ImportOptions) -> ImportReport {
@@ -145,7 +152,18 @@ fn seed_bulletin_imports_every_field_of_every_entry() {
         let entry = format!("entry {}", i + 1);
         assert_eq!(
             case.keys(),
-            ["authors", "commentary", "lang", "publisher", "region", "source", "tags", "title"],
+            [
+                "authors",
+                "commentary",
+                "date",
+                "lang",
+                "publisher",
+                "region",
+                "slug",
+                "source",
+                "tags",
+                "title"
+            ],
             "{entry}"
         );
         assert_eq!(case.str("publisher"), expected.publisher, "{entry}");
@@ -172,17 +190,27 @@ fn seed_bulletin_imports_every_field_of_every_entry() {
 fn date_is_a_toml_date_and_unset_options_are_left_out() {
     let tmp = TempDir::new().unwrap();
     let mut opts = options(&[fixture("002.txt")], tmp.path());
-    import(&opts);
-    let case = Case::read(&tmp.path().join("002-002.md"));
-    assert_eq!(case.keys(), ["authors", "commentary", "lang", "publisher", "source", "title"]);
-    assert_eq!(case.list("authors"), Vec::<&str>::new());
+    // issue 15: the bulletin has no date, so an import without --date writes nothing and says
+    // which entry lacks one and what to do
+    opts.date = None;
+    let report = import(&opts);
+    assert!(report.written.is_empty() && snapshot(tmp.path()).is_empty());
+    assert_eq!(report.diagnostics.len(), 5, "{:?}", report.diagnostics);
+    let first = &report.diagnostics[0];
+    assert!(first.message.contains("entry 1 has no date") && first.line == 1, "{first}");
+    assert!(first.hint.as_deref().unwrap().contains("--date"), "{first}");
 
     opts.date = Some("2015-06-01".into());
-    opts.force = true;
     import(&opts);
+    let case = Case::read(&tmp.path().join("002-002.md"));
+    assert_eq!(
+        case.keys(),
+        ["authors", "commentary", "date", "lang", "publisher", "slug", "source", "title"]
+    );
+    assert_eq!(case.list("authors"), Vec::<&str>::new());
     let text = fs::read_to_string(tmp.path().join("002-002.md")).unwrap();
     assert!(text.contains("\ndate = 2015-06-01\n"), "{text}");
-    let case = Case::read(&tmp.path().join("002-002.md"));
+    assert!(text.contains("# 来源未注明日期：此日期由导入时的 --date 给出\ndate"), "{text}");
     assert!(matches!(case.front.get("date"), Some(toml::Value::Datetime(_))));
 }
 
@@ -547,7 +575,8 @@ fn a_word_case_with_a_table_and_a_picture_becomes_a_page() {
         "1. 按月公示积分；\n1. 年底评星定级。",
         "- 积分与评优挂钩\n- 积分低的谈心谈话",
         "| 项目 | 分值 | 说明 |\n| --- | --- | --- |\n| 参加主题党日 | 5 | 每次 |",
-        "![积分公示栏照片](../../images/case/1.png)",
+        // issue 15: a case's page is at cases/YEAR/SLUG/, three folders below the root
+        "![积分公示栏照片](../../../images/case/1.png)",
     ] {
         assert!(case.body.contains(part), "the body lacks {part:?}:\n{}", case.body);
     }
@@ -557,7 +586,7 @@ fn a_word_case_with_a_table_and_a_picture_becomes_a_page() {
         case.body
     );
     site.build_ok();
-    let html = site.read("cases/case/index.html");
+    let html = site.read_case("case");
     assert!(html.contains("<th>项目</th>") && html.contains("<td>参加主题党日</td>"), "{html}");
     assert!(html.contains("alt=\"积分公示栏照片\""), "{html}");
     assert!(site.out().join("images/case/1.png").is_file());
@@ -613,4 +642,45 @@ fn an_entry_matching_a_case_in_the_other_script_warns() {
     let shown: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
     assert!(!shown.is_empty() && shown.iter().all(|d| d.contains("in the other script")), "{shown:?}");
     assert!(shown.iter().all(|d| d.contains("002-")), "names the existing case: {shown:?}");
+}
+
+/// Issue 15: a bulletin's own dates (an entry's `[日期]`, or the masthead's issue date) are the
+/// cases' dates, ahead of `--date`, and come back out in the export; each case gets the slug of
+/// its address written out, kept apart from the cases already in the folder.
+#[test]
+fn dates_come_from_the_bulletin_and_round_trip_through_export() {
+    let tmp = TempDir::new().unwrap();
+    let text = "组工简报　2017年第3期\n中共某县委组织部　　2017年3月1日\n\n\
+                [发布者]某县委组织部 张三\n[日期]2017年2月20日\n[亮点]三会一课规范化\n[举措]做法一。\n\
+                [发布者]某镇党委\n[亮点]三会一课规范化\n[举措]做法二。\n";
+    let file = bulletin(tmp.path(), "jianbao.txt", text);
+    let into = tmp.path().join("content/cases");
+    let mut opts = options(std::slice::from_ref(&file), &into);
+    opts.date = None;
+    let report = import(&opts);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let first = Case::read(&into.join("jianbao-001.md"));
+    let second = Case::read(&into.join("jianbao-002.md"));
+    assert_eq!(first.front["date"].as_datetime().unwrap().to_string(), "2017-02-20");
+    assert_eq!(second.front["date"].as_datetime().unwrap().to_string(), "2017-03-01");
+    // one title, one year: the second gets the next free slug
+    assert_eq!(first.str("slug"), "san-hui-yi-ke-gui-fan-hua");
+    assert_eq!(second.str("slug"), "san-hui-yi-ke-gui-fan-hua-2");
+    assert!(!fs::read_to_string(into.join("jianbao-001.md")).unwrap().contains("--date"));
+    // --date does not override what the bulletin says
+    opts.date = Some("2020-01-01".into());
+    assert!(import(&opts).written.is_empty(), "the same files again");
+
+    let exported = export_bulletin(&ExportOptions { root: tmp.path().to_path_buf(), tags: vec![] }).unwrap();
+    assert!(exported.contains("[发布者]某县委组织部 张三\n[日期]2017年2月20日\n[亮点]"), "{exported}");
+    assert!(exported.contains("[发布者]某镇党委\n[日期]2017年3月1日\n[亮点]"), "{exported}");
+    let again = tmp.path().join("again");
+    fs::create_dir(&again).unwrap();
+    let copy = bulletin(&again, "jianbao.txt", &exported);
+    let other = tmp.path().join("other/content/cases");
+    opts.files = vec![copy];
+    opts.into = other.clone();
+    opts.date = None;
+    assert!(import(&opts).diagnostics.is_empty());
+    assert_eq!(snapshot(&into), snapshot(&other), "import → export → import is the identity");
 }

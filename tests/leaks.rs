@@ -193,12 +193,13 @@ fn imported_bulletins_are_data_never_links_html_or_shortcodes() {
     let opts = gongkai::import::ImportOptions {
         files: vec![bulletin.clone()],
         into: site.root().join("content/cases"),
+        date: Some("2015-06-01".into()),
         ..Default::default()
     };
     let report = gongkai::import::import_bulletins(&opts).unwrap();
     assert_eq!(report.written.len(), 1, "{:?}", report.diagnostics);
     site.build_ok();
-    let page = std::fs::read_to_string(tree_find(&site.out(), "cases/b-001/index.html")).unwrap();
+    let page = site.read_case("b-001");
     assert!(!page.contains("href=\"javascript") && !page.contains("href=\"vbscript"), "{page}");
     assert!(!page.contains("<script>x"), "{page}");
     assert!(page.contains("{{ table"), "the shortcode is shown as written");
@@ -208,10 +209,6 @@ fn imported_bulletins_are_data_never_links_html_or_shortcodes() {
         gongkai::import::import_bulletins(&gongkai::import::ImportOptions { force: true, ..opts }).unwrap();
     assert!(report.written.is_empty(), "an entry with a number is refused");
     assert!(report.diagnostics.iter().any(|d| d.message.contains("138****5678")), "{:?}", report.diagnostics);
-}
-
-fn tree_find(out: &std::path::Path, rel: &str) -> std::path::PathBuf {
-    out.join(rel)
 }
 
 /// Every file of a built site as text, for grepping.

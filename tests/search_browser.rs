@@ -276,8 +276,9 @@ fn percent(s: &str) -> String {
 use common::build_example;
 
 const JIANGXIAN: &str = "../reviews/2020-jiangxian/index.html";
-const SECRETARY: &str = "../cases/002-474f3c114e6c0acf-004/index.html";
-const RECRUITMENT: &str = "../cases/002-474f3c114e6c0acf-001/index.html";
+// issue 15: cases are at their date and slug (content/cases/002_474f3c114e6c0acf-004.md and -001.md)
+const SECRETARY: &str = "../cases/2015/san-ju-cuo-ji-fa-di-yi-shu/index.html";
+const RECRUITMENT: &str = "../cases/2015/yong-yi-zhi-du-san-ban-fa-yi/index.html";
 
 #[test]
 fn a_reader_tabs_to_the_search_box_types_a_query_and_reads_the_results() {
@@ -314,7 +315,10 @@ fn a_reader_tabs_to_the_search_box_types_a_query_and_reads_the_results() {
     b.tab_until("document.activeElement.closest('#search-results') !== null", 8);
     assert_eq!(b.eval("document.activeElement.getAttribute('href')"), json!(SECRETARY));
     b.key("Enter", "Enter", 13, "\r");
-    b.wait("location.pathname.endsWith('/cases/002-474f3c114e6c0acf-004/index.html')", "the result's page");
+    b.wait(
+        "location.pathname.endsWith('/cases/2015/san-ju-cuo-ji-fa-di-yi-shu/index.html')",
+        "the result's page",
+    );
 }
 
 #[test]

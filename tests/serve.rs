@@ -6,6 +6,10 @@ use common::Site;
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
+/// The address of the case `a` of these tests (`site.case("a", …)`): its date's year and the
+/// slug of its title 「a的亮点」.
+const A: &str = "/cases/2020/a-de-liang-dian/";
+
 fn get(address: &str, path: &str) -> (u16, String) {
     let host = address.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(host).expect("connect");
@@ -65,12 +69,12 @@ fn edit_shows_within_a_second() {
     let site = Site::new();
     site.case("a", "", "第一版举措。");
     let server = start(&site);
-    let (status, page) = get(&server.address, "/cases/a/");
+    let (status, page) = get(&server.address, A);
     assert_eq!(status, 200);
     assert!(page.contains("第一版举措") && page.contains("/__gongkai/reload"), "{page}");
     assert_eq!(get(&server.address, "/no/such/page/").0, 404);
     site.case("a", "", "第二版举措。");
-    let took = wait_for("the edit", || get(&server.address, "/cases/a/").1.contains("第二版举措"));
+    let took = wait_for("the edit", || get(&server.address, A).1.contains("第二版举措"));
     assert!(took < Duration::from_secs(1), "took {took:?}");
     server.stop();
 }
@@ -85,11 +89,11 @@ fn build_error_goes_to_the_browser_and_clears_when_fixed() {
     site.case("a", "pulisher = \"x\"", "正文。");
     let message = socket.read().expect("an error message").into_text().unwrap().to_string();
     assert!(message.contains("content/cases/a.md:4") && message.contains("publisher"), "{message}");
-    assert_eq!(get(&server.address, "/cases/a/").0, 200, "the last good site stays up");
+    assert_eq!(get(&server.address, A).0, 200, "the last good site stays up");
     site.case("a", "", "改好了。");
     let message = socket.read().expect("a reload message").into_text().unwrap().to_string();
     assert_eq!(message, r#"{"reload":true}"#);
-    assert!(get(&server.address, "/cases/a/").1.contains("改好了"));
+    assert!(get(&server.address, A).1.contains("改好了"));
     server.stop();
 }
 
@@ -167,7 +171,7 @@ fn incremental_updates_equal_a_full_build() {
     assert!(session.has_deferred(), "the search index waits until the page is out");
     session.refresh_deferred().unwrap();
     same(session.files(), &full());
-    assert!(changed.written.iter().any(|p| p == "cases/c03/index.html"));
+    assert!(changed.written.iter().any(|p| p == "cases/2020/c03-de-liang-dian/index.html"));
     assert!(
         changed.written.len() < session.files().len() / 2,
         "an edit re-renders a part, not all: {}",
@@ -179,7 +183,7 @@ fn incremental_updates_equal_a_full_build() {
     let changed = session.update(&[rel("new"), rel("c10")]).unwrap();
     session.refresh_deferred().unwrap();
     same(session.files(), &full());
-    assert!(changed.removed.contains(&"cases/c10/index.html".to_string()));
+    assert!(changed.removed.contains(&"cases/2020/c10-de-liang-dian/index.html".to_string()));
     // a broken file is an error; fixing it brings everything back
     site.case("c05", "pulisher = \"x\"", "正文。");
     assert!(session.update(&[rel("c05")]).is_err());
@@ -197,6 +201,59 @@ fn incremental_updates_equal_a_full_build() {
     same(session.files(), &full());
 }
 
+/// Issue 15: an archived page's banner (“this page was later corrected / removed”) follows the
+/// live site while serve runs: a correction made in the editor shows on the archived copy
+/// over real HTTP, without a restart, and so does a removal.
+#[test]
+fn archived_banners_follow_edits() {
+    let site = Site::new();
+    let notice = |figure: &str, revisions: &str| {
+        format!(
+            "+++\ntitle = \"三会一课开展情况\"\norg = \"示范村党支部\"\ncategory = \"组织生活\"\nperiod = \"2024Q3\"\npublished = 2024-10-08\n{revisions}\n+++\n支部党员大会应到32人，实到{figure}人。\n"
+        )
+    };
+    site.file("content/disclosures/meetings.md", &notice("28", ""));
+    site.case("a", "", "正文。");
+    let opts = gongkai::versions::ReleaseOptions {
+        version: "2024".into(),
+        note: "2024年度公开".into(),
+        date: Some(gongkai::text::parse_date("2024-12-31").unwrap()),
+        key: None,
+    };
+    gongkai::release(&gongkai::BuildOptions::new(site.root()), &opts).unwrap();
+    let server = start(&site);
+    let archived = "/archive/2024/disclosures/meetings/";
+    let (status, page) = get(&server.address, archived);
+    assert_eq!(status, 200);
+    assert!(page.contains("实到28人") && !page.contains("gongkai:banner"), "{page}");
+    let page_as_released = page.split("\r\n\r\n").nth(1).unwrap().to_string();
+
+    site.file(
+        "content/disclosures/meetings.md",
+        &notice("29", "[[revisions]]\ndate = 2025-01-08\nreason = \"原误记为28人，更正为29人\""),
+    );
+    wait_for("the banner of the corrected page", || {
+        let page = get(&server.address, archived).1;
+        page.contains("此页此后已更正") && page.contains("原误记为28人") && page.contains("2025年1月8日")
+    });
+    let page = get(&server.address, archived).1;
+    assert!(page.contains("href=\"../../../../disclosures/meetings/\""), "links the current page: {page}");
+    assert!(page.contains("实到28人"), "the archived text stays as released");
+    assert!(get(&server.address, "/disclosures/meetings/").1.contains("第2版"));
+
+    std::fs::remove_file(site.root().join("content/disclosures/meetings.md")).unwrap();
+    wait_for("the banner of the removed page", || {
+        get(&server.address, archived).1.contains("此页此后已从现行网站撤下")
+    });
+    // the page back as released: its archived copy is served as stored again, no banner
+    site.file("content/disclosures/meetings.md", &notice("28", ""));
+    wait_for("the archived page without a banner", || {
+        !get(&server.address, archived).1.contains("gongkai:banner")
+    });
+    assert_eq!(get(&server.address, archived).1.split("\r\n\r\n").nth(1), Some(page_as_released.as_str()));
+    server.stop();
+}
+
 #[test]
 fn a_broken_site_still_serves_and_recovers() {
     let site = Site::new();
@@ -207,7 +264,7 @@ fn a_broken_site_still_serves_and_recovers() {
     assert!(message.contains("content/cases/a.md:4"), "{message}");
     assert!(get(&server.address, "/").1.contains("/__gongkai/reload"), "a page that will show the error");
     site.case("a", "", "修好了。");
-    wait_for("the fixed page", || get(&server.address, "/cases/a/").1.contains("修好了"));
+    wait_for("the fixed page", || get(&server.address, A).1.contains("修好了"));
     server.stop();
 }
 
@@ -319,7 +376,7 @@ fn http_churn(address: &str, count: usize) {
                 stream.read_to_end(&mut response).unwrap();
                 assert!(response.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&response));
             }
-            1 => write!(stream, "GET /cases/a/ HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap(),
+            1 => write!(stream, "GET {A} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap(),
             _ => write!(stream, "GET / HT").unwrap(),
         }
     }
@@ -389,13 +446,13 @@ fn serve_under_load() {
 
     // and afterwards everything works as before
     server.settle(fds_at_start + 5);
-    assert_eq!(get(address, "/cases/a/").0, 200);
+    assert_eq!(get(address, A).0, 200);
     let mut socket = reload_socket(address);
     std::thread::sleep(Duration::from_millis(100));
     site.case("a", "", "第二版。");
     let message = socket.read().expect("a reload message").into_text().unwrap().to_string();
     assert_eq!(message, r#"{"reload":true}"#);
-    assert!(get(address, "/cases/a/").1.contains("第二版"));
+    assert!(get(address, A).1.contains("第二版"));
     drop(socket);
     let fds_at_end = server.settle(fds_at_start + 5);
     let threads_at_end = server.threads();

@@ -9,6 +9,13 @@ pub struct CaseExtra {
     pub publisher: String,
     /// 点评, rendered from Markdown.
     pub commentary: Option<markdown::Rendered>,
+    /// `audience = "party"` keeps the case, and any redirect to it, out of the public build.
+    pub audience: crate::audience::Audience,
+    /// Whether the file gave its slug (`slug = "…"`) rather than the title.
+    pub slug_given: bool,
+    /// For a slug made from the title, the address before [`super::address::assign`] kept it
+    /// apart from another's.
+    pub made_path: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -19,9 +26,11 @@ struct Meta {
     #[serde(default)]
     authors: Vec<String>,
     commentary: Option<String>,
+    #[serde(default)]
+    audience: crate::audience::Audience,
 }
 
-pub const KEYS: &[&str] = &["publisher", "authors", "commentary"];
+pub const KEYS: &[&str] = &["publisher", "authors", "commentary", "audience"];
 
 pub fn parse(rel: &Path, fm: &FrontMatter, body: markdown::Rendered) -> Result<Page, Vec<Diagnostic>> {
     let keys: Vec<&str> = COMMON_KEYS.iter().chain(KEYS).copied().collect();
@@ -40,8 +49,16 @@ pub fn parse(rel: &Path, fm: &FrontMatter, body: markdown::Rendered) -> Result<P
     let extra = CaseExtra {
         publisher: meta.publisher.trim().to_string(),
         commentary: meta.commentary.as_deref().filter(|c| !c.trim().is_empty()).map(markdown::render),
+        audience: meta.audience,
+        slug_given: false,
+        made_path: None,
     };
     let mut page = build_page(rel, fm, Kind::Case, meta.common, body, Extra::Case(extra))?;
     page.authors = meta.authors.into_iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
-    Ok(page)
+    let leaks = super::address::slug_problems(&page, fm.line_of("title"));
+    if leaks.is_empty() {
+        Ok(page)
+    } else {
+        Err(leaks)
+    }
 }

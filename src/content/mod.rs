@@ -1,5 +1,6 @@
 //! Content kinds: the typed view of one content file, parsed from its front matter and body.
 
+pub mod address;
 pub mod approval;
 pub mod case;
 pub mod disclosure;
@@ -78,6 +79,10 @@ pub struct Page {
     pub source: PathBuf,
     /// URL path below the site root, without leading slash, ending in `/`.
     pub path: String,
+    /// The addresses a case had before cases were addressed by date and slug (`cases/STEM/`,
+    /// and `cases/SLUG/` for a file with a slug): a redirect to `path` stands at each that no
+    /// page has taken.
+    pub old_paths: Vec<String>,
     pub title: String,
     pub date: Option<NaiveDate>,
     pub lang: Lang,
@@ -113,6 +118,7 @@ impl Page {
     pub fn audience(&self) -> crate::audience::Audience {
         match &self.extra {
             Extra::Disclosure(d) => d.audience,
+            Extra::Case(c) => c.audience,
             _ => Default::default(),
         }
     }
@@ -393,12 +399,31 @@ pub fn build_page(
         }),
         None => Lang::detect(&format!("{}{}", common.title, body.text)),
     };
-    let path = url_path(rel, kind, common.slug.as_deref()).unwrap_or_else(|d| {
-        errors.push(d);
+    let old_path = url_path(rel, kind, common.slug.as_deref()).unwrap_or_else(|d| {
+        if kind != Kind::Case {
+            errors.push(d);
+        }
         String::new()
     });
+    let mut old_paths = Vec::new();
+    if kind == Kind::Case {
+        old_paths.extend(url_path(rel, kind, None).ok());
+        old_paths.push(old_path.clone());
+        old_paths.retain(|p| !p.is_empty());
+        old_paths.dedup();
+    }
+    let (path, slug_given) = if kind == Kind::Case {
+        case_address(rel, fm, &common, date, &mut errors)
+    } else {
+        (old_path.clone(), false)
+    };
     if !errors.is_empty() {
         return Err(errors);
+    }
+    let mut extra = extra;
+    if let Extra::Case(c) = &mut extra {
+        c.slug_given = slug_given;
+        c.made_path = (!slug_given).then(|| path.clone());
     }
     let summary = match (&common.summary, &body.before_more) {
         (Some(s), _) => s.trim().to_string(),
@@ -409,6 +434,7 @@ pub fn build_page(
     Ok(Page {
         kind,
         source: rel.to_path_buf(),
+        old_paths,
         path,
         title: common.title.trim().to_string(),
         date,
@@ -427,6 +453,42 @@ pub fn build_page(
         datasets: Vec::new(),
         extra,
     })
+}
+
+/// A case's address from its date and slug (see [`address`]), and whether `slug` gave it; a
+/// missing date or an empty slug is an error naming the key to write.
+fn case_address(
+    rel: &Path,
+    fm: &FrontMatter,
+    common: &Common,
+    date: Option<NaiveDate>,
+    errors: &mut Vec<Diagnostic>,
+) -> (String, bool) {
+    let stem = rel.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    let slug = match address::case_slug(common.slug.as_deref(), &common.title, &stem) {
+        Ok(s) => Some(s),
+        Err(message) => {
+            let key = if common.slug.is_some() { "slug" } else { "title" };
+            errors.push(Diagnostic::new(rel, fm.line_of(key), message).with_hint(t!(
+                "give the case an address with `slug = \"linfen-fazhan-dangyuan\"` (letters, digits and -)",
+                "请用 `slug = \"linfen-fazhan-dangyuan\"` 给案例指定网址（字母、数字和 -）"
+            )));
+            None
+        }
+    };
+    if date.is_none() && !fm.table.contains_key("date") {
+        errors.push(
+            Diagnostic::new(rel, fm.start_line, t!("the case has no date (发布日期)", "案例没有发布日期"))
+                .with_hint(t!(
+                    "add `date = 2017-03-01`, the day it was published: the page shows it and its address begins with its year",
+                    "请加上 `date = 2017-03-01`（发布的日期）：页面会显示它，网址也以它的年份开头"
+                )),
+        );
+    }
+    match (date, slug) {
+        (Some(date), Some((slug, given))) => (address::case_path(date, &slug), given),
+        _ => (String::new(), false),
+    }
 }
 
 pub fn split_region(s: &str) -> Vec<String> {

@@ -1,6 +1,8 @@
 //! Reads plain-text exchange bulletins: decodes the bytes (UTF-8, UTF-8 with a BOM or GB18030),
 //! cuts the text into entries at the markers `[发布者]` `[亮点]` `[举措]` `点评:` (either script,
 //! either bracket width) and splits the publisher line into the organisation and its people.
+//! An entry's date is its own `[日期]` line (`[日期]2017年3月1日`, after `[发布者]`), or else the
+//! first date in the masthead above the first entry (a bulletin's issue date).
 //! It knows nothing about case files; `super` turns the entries into Markdown.
 
 use crate::Diagnostic;
@@ -14,10 +16,13 @@ pub enum Marker {
     Title,
     Measures,
     Commentary,
+    /// `[日期]`: when the entry was published; optional.
+    Date,
 }
 
 impl Marker {
-    pub const ALL: [Marker; 4] = [Marker::Publisher, Marker::Title, Marker::Measures, Marker::Commentary];
+    pub const ALL: [Marker; 5] =
+        [Marker::Publisher, Marker::Title, Marker::Measures, Marker::Commentary, Marker::Date];
 
     /// The marker's word in the given script.
     pub fn word(self, script: Script) -> &'static str {
@@ -30,6 +35,7 @@ impl Marker {
             (Marker::Measures, Script::Hant) => "舉措",
             (Marker::Commentary, Script::Hans) => "点评",
             (Marker::Commentary, Script::Hant) => "點評",
+            (Marker::Date, _) => "日期",
         }
     }
 
@@ -40,6 +46,7 @@ impl Marker {
             Marker::Title => t!("the title", "标题"),
             Marker::Measures => t!("the measures", "举措"),
             Marker::Commentary => t!("the commentary", "点评"),
+            Marker::Date => t!("the date", "日期"),
         }
     }
 }
@@ -96,6 +103,8 @@ pub struct Entry {
     pub title: String,
     pub measures: String,
     pub commentary: Option<String>,
+    /// The entry's `[日期]`, or else the masthead's date.
+    pub date: Option<chrono::NaiveDate>,
     pub script: Script,
 }
 
@@ -254,9 +263,13 @@ pub fn parse(path: &Path, text: &str) -> Parsed {
         parsed.diagnostics.push(no_markers(path, text));
         return parsed;
     }
+    let issued = masthead_date(text);
     for (index, entry) in raw.into_iter().enumerate() {
         match check_entry(path, index + 1, entry) {
-            Ok(entry) => parsed.entries.push(entry),
+            Ok(mut entry) => {
+                entry.date = entry.date.or(issued);
+                parsed.entries.push(entry)
+            }
             Err(diagnostics) => parsed.diagnostics.extend(diagnostics),
         }
     }
@@ -281,6 +294,36 @@ fn group_sections(text: &str) -> Vec<RawEntry<'_>> {
         entries.push(current);
     }
     entries
+}
+
+/// The first date written in the text above the first entry (a masthead such as
+/// `第5期　中共某县委组织部　2017年3月1日`), if any.
+fn masthead_date(text: &str) -> Option<chrono::NaiveDate> {
+    text.lines().take_while(|l| find_marker(l).is_none()).find_map(find_date)
+}
+
+/// The first `2017年3月1日` or `2017-03-01` in `line`.
+pub fn find_date(line: &str) -> Option<chrono::NaiveDate> {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    for (i, &(start, c)) in chars.iter().enumerate() {
+        let before_is_digit = i > 0 && chars[i - 1].1.is_ascii_digit();
+        if !c.is_ascii_digit() || before_is_digit {
+            continue;
+        }
+        // the longest run of digits and date separators from here, cut back to a date
+        let end = chars[i..]
+            .iter()
+            .take_while(|(_, c)| c.is_ascii_digit() || matches!(c, '年' | '月' | '日' | '-'))
+            .last()
+            .map(|&(at, c)| at + c.len_utf8())
+            .unwrap_or(start);
+        let run = &line[start..end];
+        let candidates = [run.find('日').map(|d| &run[..d + '日'.len_utf8()]), run.get(..10)];
+        if let Some(date) = candidates.into_iter().flatten().find_map(|c| crate::text::parse_date(c).ok()) {
+            return Some(date);
+        }
+    }
+    None
 }
 
 fn no_markers(path: &Path, text: &str) -> Diagnostic {
@@ -327,6 +370,24 @@ fn check_entry(path: &Path, number: usize, raw: RawEntry<'_>) -> Result<Entry, V
     let title = part(Marker::Title).unwrap_or_default();
     let measures = part(Marker::Measures).unwrap_or_default();
     let commentary = part(Marker::Commentary);
+    let date = match raw.sections.iter().find(|s| s.found.marker == Marker::Date) {
+        Some(section) => match crate::text::parse_date(section.text.trim()) {
+            Ok(date) => Some(date),
+            Err(_) => {
+                let written = section.text.trim();
+                return Err(vec![Diagnostic::new(
+                    path,
+                    section.line,
+                    t!("`{written}` is not a date", "`{written}` 不是日期"),
+                )
+                .with_hint(t!(
+                    "write the date as 2017年3月1日 or 2017-03-01; this entry was not imported",
+                    "日期请写成 2017年3月1日 或 2017-03-01；这一条没有导入"
+                ))]);
+            }
+        },
+        None => None,
+    };
     let all_text = [publisher_line.as_str(), &title, &measures, commentary.as_deref().unwrap_or("")].concat();
     Ok(Entry {
         number,
@@ -336,6 +397,7 @@ fn check_entry(path: &Path, number: usize, raw: RawEntry<'_>) -> Result<Entry, V
         title,
         measures,
         commentary,
+        date,
         script: Script::detect(&all_text),
     })
 }
@@ -554,6 +616,21 @@ mod tests {
         assert!(windows.diagnostics.is_empty(), "{:?}", windows.diagnostics);
         assert_eq!(windows.entries, unix.entries);
         assert_eq!(windows.entries[0].measures, "一是。\n\n二是。");
+    }
+
+    #[test]
+    fn dates_from_the_entry_or_the_masthead() {
+        let text = "组工简报 第5期\n中共某县委组织部　　2017年3月1日\n[发布者]甲\n[日期]2017-02-20\n[亮点]一\n[举措]做法\n[发布者]乙\n[亮点]二\n[举措]做法\n";
+        let parsed = parse(Path::new("a.txt"), text);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let dates: Vec<String> = parsed.entries.iter().map(|e| e.date.unwrap().to_string()).collect();
+        assert_eq!(dates, ["2017-02-20", "2017-03-01"]);
+        let bad = parse(Path::new("a.txt"), "[发布者]甲\n[日期]三月\n[亮点]一\n[举措]做法\n");
+        assert_eq!(bad.diagnostics.len(), 1);
+        assert_eq!(bad.diagnostics[0].line, 2);
+        assert_eq!(find_date("（2015年12月31日）第3期"), chrono::NaiveDate::from_ymd_opt(2015, 12, 31));
+        assert_eq!(find_date("编号20151231"), None);
+        assert_eq!(find_date("2015年13月1日"), None);
     }
 
     #[test]

@@ -18,6 +18,8 @@ struct Case {
     measures: String,
     commentary: Option<String>,
     tags: Vec<String>,
+    /// The date the bulletin gave (`[日期]`); a date from the import's `--date` is not one.
+    date: Option<chrono::NaiveDate>,
     script: Script,
 }
 
@@ -99,8 +101,12 @@ fn read_case(path: &Path, text: &str) -> Result<Case, Diagnostic> {
         measures: super::plain::from_markdown(split.body.trim()),
         commentary: string("commentary")?.map(|c| super::plain::from_markdown(&c)),
         tags: strings("tags")?,
+        date: None,
         script: Script::Hans,
     };
+    if !text.contains(super::DATE_GIVEN) {
+        case.date = string("date")?.and_then(|d| crate::text::parse_date(&d).ok());
+    }
     case.script = match string("lang")?.as_deref().and_then(Script::from_lang) {
         Some(script) => script,
         None => Script::detect(&[case.title.as_str(), &case.measures].concat()),
@@ -108,13 +114,17 @@ fn read_case(path: &Path, text: &str) -> Result<Case, Diagnostic> {
     Ok(case)
 }
 
-/// Appends one entry: `[發布者]…`, `[亮點]…`, `[舉措]…`, `點評:…` (a line is left out when the
-/// case has no commentary, since an empty `點評:` would not import).
+/// Appends one entry: `[發布者]…`, `[日期]…` (when the bulletin gave the date), `[亮點]…`,
+/// `[舉措]…`, `點評:…` (a line is left out when the case has no commentary, since an empty
+/// `點評:` would not import).
 fn write_entry(out: &mut String, case: &Case) {
     let script = case.script;
     let publisher = join_publisher(&case.publisher, &case.authors);
     // Writing to a String cannot fail.
     let _ = writeln!(out, "[{}]{publisher}", Marker::Publisher.word(script));
+    if let Some(date) = case.date {
+        let _ = writeln!(out, "[{}]{}", Marker::Date.word(script), crate::text::format_date_zh(date));
+    }
     let _ = writeln!(out, "[{}]{}", Marker::Title.word(script), case.title);
     let _ = writeln!(out, "[{}]{}", Marker::Measures.word(script), case.measures);
     if let Some(commentary) = case.commentary.as_deref().filter(|c| !c.trim().is_empty()) {

@@ -11,17 +11,23 @@
 //! digits, `-` and `_` keeps those characters and gets a hash of the whole stem, so
 //! `临汾2015.txt` and `大同2015.txt` stay apart: `2015-1a2b3c4d-001.md`; a stem with none of them
 //! becomes `bulletin-1a2b3c4d`. The same file name always gives the same case names.
+//!
+//! A case needs a date: an entry's own `[日期]` or its bulletin's masthead date, else `--date`;
+//! an entry with neither is reported and not imported. A date given by `--date` is marked by a
+//! comment ([`DATE_GIVEN`]) so that the export does not write it back as if the bulletin said
+//! it. Each case gets its address's slug written out (`slug = "…"`, made from the title, kept
+//! apart from the cases already in the folder), so the address stays when the title changes.
 
 mod bulletin;
 mod docx;
 mod export;
 mod plain;
-mod word;
+pub(crate) mod word;
 
 use anyhow::{Context, Result};
 use bulletin::Entry;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -88,6 +94,7 @@ pub fn import_bulletins(opts: &ImportOptions) -> Result<ImportReport> {
     }
     let cases = drop_name_clashes(cases, &mut report);
     let cases = refuse_personal_numbers(cases, &mut report);
+    let cases = with_slugs(cases, &mut Addresses::of(&opts.into), &shared)?;
     let twins = Twins::of(&opts.into);
     for case in &cases {
         report.diagnostics.extend(twins.warn(&case.name, &case.content, &case.file, case.line));
@@ -121,8 +128,10 @@ pub struct BulletinPlan {
 /// any bytes at all (the fuzz targets and their regression tests).
 pub fn plan_bulletin(file: &Path, bytes: &[u8]) -> Result<BulletinPlan> {
     let mut report = ImportReport::default();
-    let cases = plan(file, bytes, &SharedFields::default(), &mut report.diagnostics)?;
+    let shared = SharedFields::default();
+    let cases = plan(file, bytes, &shared, &mut report.diagnostics)?;
     let cases = refuse_personal_numbers(cases, &mut report);
+    let cases = with_slugs(cases, &mut Addresses::default(), &shared)?;
     Ok(BulletinPlan {
         cases: cases.into_iter().map(|c| (c.name, c.content)).collect(),
         diagnostics: report.diagnostics.into_iter().map(crate::privacy::mask_diagnostic).collect(),
@@ -146,7 +155,79 @@ fn plan(
     };
     let parsed = bulletin::parse(file, &text);
     diagnostics.extend(parsed.diagnostics);
-    parsed.entries.iter().map(|entry| PlannedCase::new(file, entry, shared)).collect()
+    let mut cases = Vec::new();
+    for entry in &parsed.entries {
+        match entry.date.or(shared.date) {
+            Some(_) => cases.push(PlannedCase::new(file, entry, shared)?),
+            None => diagnostics.push(
+                crate::Diagnostic::new(file, entry.line, format!("entry {} has no date", entry.number)).with_hint(
+                    "a case needs the day it was published: write a line `[日期]2017年3月1日` after its [发布者] line, \
+                     or pass --date 2017-03-01 for every entry without one; this entry was not imported",
+                ),
+            ),
+        }
+    }
+    Ok(cases)
+}
+
+/// Gives each planned case the slug of its address, taken from its title and kept apart from
+/// the addresses in `taken`, and writes its file text with it.
+fn with_slugs(
+    cases: Vec<PlannedCase>,
+    taken: &mut Addresses,
+    shared: &SharedFields,
+) -> Result<Vec<PlannedCase>> {
+    cases
+        .into_iter()
+        .map(|mut case| {
+            let date = case.entry.date.or(shared.date).context("a planned case has a date")?;
+            let slug = taken.claim(&case.name, date, &case.entry.title);
+            case.content = render_case(&case.entry, shared, &case.source, Some(&slug))?;
+            Ok(case)
+        })
+        .collect()
+}
+
+/// The addresses (`cases/YEAR/SLUG/`) the cases of a folder take, by file name, so that an
+/// imported or new case gets one of its own.
+#[derive(Debug, Default)]
+pub(crate) struct Addresses(BTreeMap<String, String>);
+
+impl Addresses {
+    /// The cases in `dir`, read as the build reads their date, slug and title; a file that
+    /// cannot be read takes no address.
+    pub(crate) fn of(dir: &Path) -> Addresses {
+        let mut taken = BTreeMap::new();
+        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(stem) = name.strip_suffix(".md") else { continue };
+            let Ok(text) = fs::read_to_string(&path) else { continue };
+            let Ok(split) = crate::content::front_matter::split(&path, &text) else { continue };
+            let get = |k: &str| split.front.table.get(k).and_then(|v| v.as_str());
+            let Some(date) = get("date").and_then(|d| crate::text::parse_date(d).ok()) else { continue };
+            let title = get("title").unwrap_or_default();
+            if let Ok((slug, _)) = crate::content::address::case_slug(get("slug"), title, stem) {
+                taken.insert(crate::content::address::case_path(date, &slug), name);
+            }
+        }
+        Addresses(taken)
+    }
+
+    /// The slug for the case file `name` dated `date`, made from `title`: `-2`, `-3`… when
+    /// another file has that address. The file's own address (an import run again) is its own.
+    pub(crate) fn claim(&mut self, name: &str, date: chrono::NaiveDate, title: &str) -> String {
+        use crate::content::address::{case_path, case_slug};
+        let stem = name.strip_suffix(".md").unwrap_or(name);
+        let base = case_slug(None, title, stem).map(|(s, _)| s).unwrap_or_else(|_| "case".to_string());
+        let free = |slug: &String| self.0.get(&case_path(date, slug)).is_none_or(|owner| owner == name);
+        let slug = std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base}-{n}")))
+            .find(free)
+            .expect("an unbounded range finds a free slug");
+        self.0.insert(case_path(date, &slug), name.to_string());
+        slug
+    }
 }
 
 /// Imports each Word document as one entry of `opts.kind`, its pictures into
@@ -180,6 +261,12 @@ pub fn import_docx(opts: &DocxOptions) -> Result<ImportReport> {
         }
     }
     let twins = Twins::of(&into);
+    if opts.kind == crate::content::Kind::Case {
+        let mut taken = Addresses::of(&into);
+        for (name, entry) in &mut entries {
+            entry.content = word::with_slug(&entry.content, name, &mut taken);
+        }
+    }
     for (name, entry) in &entries {
         let file = opts.files.iter().find(|f| format!("{}.md", ascii_stem(f)) == *name);
         report.diagnostics.extend(twins.warn(name, &entry.content, file.map_or(Path::new(name), |f| f), 0));
@@ -292,14 +379,17 @@ pub fn export_bulletin(opts: &ExportOptions) -> Result<String> {
 /// The front-matter values that come from the command line and are the same for every entry.
 #[derive(Debug, Clone, Default)]
 struct SharedFields {
-    date: Option<toml::value::Datetime>,
+    date: Option<chrono::NaiveDate>,
     region: Option<String>,
     tags: Vec<String>,
 }
 
 impl SharedFields {
     fn from_options(opts: &ImportOptions) -> Result<Self> {
-        let date = opts.date.as_deref().map(parse_date).transpose()?;
+        let date = match opts.date.as_deref().map(parse_date).transpose()? {
+            Some(d) => Some(crate::text::parse_date(&d.to_string())?),
+            None => None,
+        };
         let region = opts.region.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
         let mut tags: Vec<String> = Vec::new();
         for tag in opts.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
@@ -334,6 +424,9 @@ struct PlannedCase {
     /// Where the entry came from, for a diagnostic when two entries get the same name.
     file: PathBuf,
     line: usize,
+    entry: Entry,
+    /// `FILE 第N条`, the case's `source`.
+    source: String,
 }
 
 impl PlannedCase {
@@ -342,12 +435,17 @@ impl PlannedCase {
         let source = format!("{file_name} 第{}条", entry.number);
         Ok(PlannedCase {
             name: format!("{}-{:03}.md", ascii_stem(file), entry.number),
-            content: render_case(entry, shared, &source)?,
+            content: render_case(entry, shared, &source, None)?,
             file: file.to_path_buf(),
             line: entry.line,
+            entry: entry.clone(),
+            source,
         })
     }
 }
+
+/// The comment an importer writes above a date that the source did not give (`--date`).
+pub const DATE_GIVEN: &str = "# 来源未注明日期：此日期由导入时的 --date 给出";
 
 /// The front matter of a case, in the order its keys are written. These are exactly the keys
 /// the core accepts for a case.
@@ -358,6 +456,8 @@ struct CaseFront<'a> {
     authors: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<toml::value::Datetime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slug: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     region: Option<&'a str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
@@ -371,23 +471,35 @@ struct CaseFront<'a> {
 
 /// The whole case file: TOML front matter (escaped by the toml crate, so quotes and
 /// backslashes in the text cannot break it), a blank line, the measures as the body.
-fn render_case(entry: &Entry, shared: &SharedFields, source: &str) -> Result<String> {
+fn render_case(entry: &Entry, shared: &SharedFields, source: &str, slug: Option<&str>) -> Result<String> {
     // the commentary is Markdown on the page too
     let commentary = entry.commentary.as_deref().map(plain::to_markdown);
+    let date = entry.date.or(shared.date);
     let front = CaseFront {
         title: &entry.title,
         publisher: &entry.publisher,
         authors: &entry.authors,
-        date: shared.date,
+        date: date.map(toml_date),
+        slug,
         region: shared.region.as_deref(),
         tags: &shared.tags,
         commentary: commentary.as_deref(),
         lang: entry.script.lang(),
         source,
     };
-    let front = toml::to_string(&front)
+    let mut front = toml::to_string(&front)
         .with_context(|| t!("cannot write the front matter of a case", "无法写出案例的文件头"))?;
+    if entry.date.is_none() && date.is_some() {
+        front = front.replacen("\ndate = ", &format!("\n{DATE_GIVEN}\ndate = "), 1);
+    }
     Ok(format!("+++\n{front}+++\n\n{}\n", plain::to_markdown(&entry.measures)))
+}
+
+/// A date as TOML writes one bare (`date = 2017-03-01`).
+pub(crate) fn toml_date(d: chrono::NaiveDate) -> toml::value::Datetime {
+    use chrono::Datelike;
+    let date = toml::value::Date { year: d.year() as u16, month: d.month() as u8, day: d.day() as u8 };
+    toml::value::Datetime { date: Some(date), time: None, offset: None }
 }
 
 /// The part of a case name that comes from the bulletin's file name; see the module header.

@@ -3,7 +3,8 @@
 //!
 //! The title is the document's Title paragraph or first heading. For a case, paragraphs or
 //! headings starting with 发布者, 亮点, 举措 or 点评 (either script, `[…]`, `【…】` or `…：`, as
-//! the bulletin importer reads them) fill publisher, title, body and commentary. A disclosure
+//! the bulletin importer reads them) fill publisher, title, body and commentary, and a 日期
+//! paragraph (or else a date alone in the last paragraph) the case's date. A disclosure
 //! takes its organisation and date from the sign-off (落款) at the end, its category and period
 //! from the title; a review its year from the title.
 
@@ -39,7 +40,9 @@ pub fn entry(
     given: &Given,
 ) -> Result<WordEntry, Diagnostic> {
     let mut images = Vec::new();
-    let mut md = Markdown { doc, stem, images: &mut images };
+    // a picture is linked from the page's address: a case's is one folder deeper (its year)
+    let up = if kind == Kind::Case { "../../../" } else { "../../" };
+    let mut md = Markdown { doc, stem, images: &mut images, up };
     let mut blocks: Vec<&Block> = doc.blocks.iter().collect();
     let title = take_title(&mut blocks);
     let parts = if kind == Kind::Case {
@@ -65,6 +68,8 @@ pub fn entry(
     let all_text: String = doc.blocks.iter().map(block_text).collect();
     let script = Script::detect(&all_text);
     let mut front: Vec<(&str, toml::Value)> = vec![("title", title.clone().into())];
+    // a case's date: its own, else the command line's, marked as such
+    let mut case_date: Option<(chrono::NaiveDate, bool)> = None;
     let s = |v: &str| toml::Value::String(v.to_string());
     let source = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     match kind {
@@ -86,6 +91,34 @@ pub fn entry(
             let (org, people) = split_publisher(publisher);
             front.push(("publisher", s(&org)));
             front.push(("authors", toml::Value::Array(people.iter().map(|p| s(p)).collect())));
+            let own = match &parts.date {
+                Some(written) => Some(crate::text::parse_date(written).map_err(|_| {
+                    Diagnostic::new(
+                        file,
+                        0,
+                        t!(
+                            "the document's 日期 `{written}` is not a date",
+                            "文档中的日期 `{written}` 不是日期"
+                        ),
+                    )
+                    .with_hint(t!(
+                        "write it as 2024年6月3日; this entry was not imported",
+                        "请写成 2024年6月3日；这一篇没有导入"
+                    ))
+                })?),
+                None => sign_off(&blocks).1,
+            };
+            case_date = match (own, given.date) {
+                (Some(d), _) => Some((d, false)),
+                (None, Some(d)) => Some((d, true)),
+                (None, None) => {
+                    return Err(Diagnostic::new(file, 0, t!("the document has no date", "文档没有日期"))
+                        .with_hint(t!(
+                            "add a paragraph 「日期：2024年6月3日」 under the 发布者, or pass --date 2024-06-03; this entry was not imported",
+                            "请在发布者下面加一段「日期：2024年6月3日」，或加上 --date 2024-06-03；这一篇没有导入"
+                        )));
+                }
+            };
         }
         Kind::Disclosure => {
             let (org, date) = sign_off(&blocks);
@@ -142,10 +175,14 @@ pub fn entry(
         }
         Kind::Page => {}
     }
-    if kind != Kind::Disclosure {
-        if let Some(d) = given.date {
-            front.push(("date", date_value(d)));
+    match case_date {
+        Some((d, _)) => front.push(("date", date_value(d))),
+        None if kind != Kind::Disclosure => {
+            if let Some(d) = given.date {
+                front.push(("date", date_value(d)));
+            }
         }
+        None => {}
     }
     if let Some(region) = &given.region {
         front.push(("region", s(region)));
@@ -158,15 +195,35 @@ pub fn entry(
     }
     front.push(("lang", s(script.lang())));
     front.push(("source", s(&source)));
+    let given_date = case_date.is_some_and(|(_, given)| given);
     let front: String = front
         .iter()
         .map(|(k, v)| match v {
             // a Value's Display writes a date as a private table; a date is written bare
+            toml::Value::Datetime(d) if given_date => format!("{}\n{k} = {d}\n", super::DATE_GIVEN),
             toml::Value::Datetime(d) => format!("{k} = {d}\n"),
             v => format!("{k} = {v}\n"),
         })
         .collect();
     Ok(WordEntry { content: format!("+++\n{front}+++\n\n{body}\n"), images })
+}
+
+/// The entry text `content` of the case file `name` with `slug = "…"` after its date: the
+/// slug made from its title, kept apart from the addresses in `taken`.
+pub fn with_slug(content: &str, name: &str, taken: &mut super::Addresses) -> String {
+    let Ok(split) = crate::content::front_matter::split(Path::new(name), content) else {
+        return content.to_string();
+    };
+    let get = |k: &str| split.front.table.get(k).and_then(|v| v.as_str());
+    let Some(date) = get("date").and_then(|d| crate::text::parse_date(d).ok()) else {
+        return content.to_string();
+    };
+    let slug = taken.claim(name, date, get("title").unwrap_or_default());
+    let line = format!("\nslug = {}\n", toml::Value::String(slug));
+    match content.find("\ndate = ").and_then(|at| content[at + 1..].find('\n').map(|end| at + 1 + end)) {
+        Some(end) => format!("{}{line}{}", &content[..end], &content[end + 1..]),
+        None => content.to_string(),
+    }
 }
 
 fn date_value(d: chrono::NaiveDate) -> toml::Value {
@@ -205,6 +262,7 @@ fn take_title(blocks: &mut Vec<&Block>) -> Option<String> {
 #[derive(Default)]
 struct Parts<'a> {
     publisher: Option<String>,
+    date: Option<String>,
     highlight: Option<String>,
     body: Vec<&'a Block>,
     commentary: Vec<&'a Block>,
@@ -221,8 +279,9 @@ fn case_parts<'a>(blocks: &[&'a Block]) -> Parts<'a> {
             in_commentary = marker == Marker::Commentary;
             pending = None;
             match marker {
-                Marker::Publisher | Marker::Title if rest.is_empty() => pending = Some(marker),
+                Marker::Publisher | Marker::Title | Marker::Date if rest.is_empty() => pending = Some(marker),
                 Marker::Publisher => parts.publisher = Some(rest),
+                Marker::Date => parts.date = Some(rest),
                 Marker::Title => parts.highlight = Some(rest),
                 Marker::Measures | Marker::Commentary if !rest.is_empty() => {
                     let target = if in_commentary { &mut parts.commentary } else { &mut parts.body };
@@ -235,6 +294,7 @@ fn case_parts<'a>(blocks: &[&'a Block]) -> Parts<'a> {
         match pending.take() {
             Some(Marker::Publisher) => parts.publisher = Some(text),
             Some(Marker::Title) => parts.highlight = Some(text),
+            Some(Marker::Date) => parts.date = Some(text),
             _ if in_commentary => parts.commentary.push(block),
             _ => parts.body.push(block),
         }
@@ -290,6 +350,8 @@ struct Markdown<'a> {
     doc: &'a Document,
     stem: &'a str,
     images: &'a mut Vec<(String, Vec<u8>)>,
+    /// The way from the entry's page up to the site root.
+    up: &'static str,
 }
 
 impl Markdown<'_> {
@@ -379,7 +441,7 @@ impl Markdown<'_> {
                     let name = format!("images/{}/{}.{ext}", self.stem, self.images.len() + 1);
                     self.images.push((name.clone(), bytes.clone()));
                     let alt = alt.replace(['[', ']'], "");
-                    out.push_str(&format!("![{alt}](../../{name})"));
+                    out.push_str(&format!("![{alt}]({}{name})", self.up));
                 }
             }
         }

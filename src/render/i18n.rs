@@ -36,6 +36,11 @@ const HANS: &[(&str, &str)] = &[
     ("prev", "上一页"),
     ("next", "下一页"),
     ("page_n", "页"),
+    ("pages_nav", "分页"),
+    ("about", "关于本站"),
+    ("sitemap", "网站地图"),
+    ("sponsor", "主办"),
+    ("internal_note", "本版本仅供党内阅览，请勿对外发布"),
     ("latest_cases", "最新经验交流"),
     ("open_notices", "正在公示"),
     ("no_open_notices", "目前没有正在公示的事项。"),
@@ -91,6 +96,11 @@ const HANS: &[(&str, &str)] = &[
     ("see_revisions", "查看修订记录与前后差异"),
     ("categories", "按类别"),
     ("orgs", "按单位"),
+    // the old address of a page (issue 15)
+    ("moved_title", "本页地址已更改"),
+    ("moved_text", "您访问的是本文的旧网址。本文现在的网址见下，浏览器将自动前往："),
+    ("moved_address", "新网址："),
+    ("moved_hint", "如未自动跳转，请点击上面的标题。请更新收藏夹或引用中的链接。"),
     // oversight (issue 17)
     ("org_tree", "组织与公开目录"),
     ("catalogue", "公开目录"),

@@ -38,6 +38,9 @@ pub enum Job {
     OrgIndex,
     /// `/orgs/NAME/`: one organisation's catalogue (index in the tree).
     Org(usize),
+    /// An old address of a page (`Page::old_paths`, page then address), pointing to where
+    /// the page is now.
+    Redirect(usize, usize),
 }
 
 /// What one job reads from the library besides what every job reads (settings, templates,
@@ -96,6 +99,7 @@ impl Renderer<'_> {
         // the archive page exists before the first release too, so its link never breaks
         let mut jobs = vec![Job::Search, Job::Home, Job::NotFound, Job::Sitemap, Job::Archive];
         jobs.extend((0..lib.pages.len()).map(Job::Page));
+        jobs.extend(self.redirects());
         for kind in Kind::LISTED {
             let n = self.of_kind(kind).len();
             jobs.extend((1..=self.page_count(n)).map(|p| Job::Section(kind, p)));
@@ -124,6 +128,23 @@ impl Renderer<'_> {
         jobs
     }
 
+    /// A redirect at each old address that no page of this build has taken; of two pages with
+    /// one old address, the first in the library's order keeps it. Only the pages this build
+    /// shows are here, so a party-only case leaves no trace in the public build.
+    fn redirects(&self) -> Vec<Job> {
+        let pages = &self.library.pages;
+        let mut taken: std::collections::BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+        let mut jobs = Vec::new();
+        for (i, page) in pages.iter().enumerate() {
+            for (o, old) in page.old_paths.iter().enumerate() {
+                if taken.insert(old) {
+                    jobs.push(Job::Redirect(i, o));
+                }
+            }
+        }
+        jobs
+    }
+
     /// The declaration: what `job` reads from the library.
     pub fn inputs(&self, job: &Job) -> Inputs {
         let lib = self.library;
@@ -137,6 +158,8 @@ impl Renderer<'_> {
         let first = |kind, n| self.of_kind(kind).iter().take(n).copied().collect::<Vec<_>>();
         match job {
             Job::Page(i) => Inputs::list("page", vec![*i]),
+            // the job names its old address; the page gives the title and the new address
+            Job::Redirect(i, _) => Inputs::list("page", vec![*i]),
             Job::Home => {
                 let open = self
                     .of_kind(Kind::Disclosure)
@@ -226,7 +249,15 @@ impl Renderer<'_> {
                 salt.hash(&mut h);
                 (self.library.as_of, self.library.audience, self.search).hash(&mut h);
                 let inputs = self.inputs(&job);
-                if !matches!(job, Job::Page(_)) {
+                let key = match &job {
+                    Job::Page(i) => format!("page:{}", self.library.pages[*i].path),
+                    Job::Redirect(i, o) => format!("redirect:{}", self.library.pages[*i].old_paths[*o]),
+                    job => format!("{job:?}"),
+                };
+                // a page's job is named by its address, not its place in the library
+                if matches!(job, Job::Page(_) | Job::Redirect(..)) {
+                    key.hash(&mut h);
+                } else {
                     job.hash(&mut h);
                 }
                 for (name, list) in &inputs.lists {
@@ -239,10 +270,6 @@ impl Renderer<'_> {
                     kinds.iter().find(|(k, _)| k == kind).map(|(_, f)| f).hash(&mut h);
                 }
                 inputs.facts.hash(&mut h);
-                let key = match &job {
-                    Job::Page(i) => format!("page:{}", self.library.pages[*i].path),
-                    job => format!("{job:?}"),
-                };
                 Planned { fingerprint: h.0.finalize().into(), key, job }
             })
             .collect()

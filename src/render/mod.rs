@@ -42,6 +42,16 @@ struct SiteView<'a> {
     t: &'a i18n::Strings,
 }
 
+/// A page's old address: where it is now, relative (the refresh and the link) and absolute
+/// (`canonical`, with the site's `base_url`).
+#[derive(Serialize)]
+struct RedirectView<'a> {
+    title: &'a str,
+    lang: &'static str,
+    target: String,
+    path: &'a str,
+}
+
 #[derive(Serialize)]
 struct PrintView {
     address: String,
@@ -251,6 +261,19 @@ impl Renderer<'_> {
                 ctx.insert("pages", &cards);
                 ctx.insert("view", &view);
                 (cat.tree.orgs[*i].path.clone(), "org.html")
+            }
+            Job::Redirect(_, o) => {
+                let page = &lib.pages[*inputs.pages("page").first().context("a redirect names its page")?];
+                let old = page.old_paths[*o].clone();
+                let root = "../".repeat(old.split('/').filter(|s| !s.is_empty()).count());
+                let view = RedirectView {
+                    title: &page.title,
+                    lang: page.lang.code(),
+                    target: format!("{root}{}", page.path),
+                    path: &page.path,
+                };
+                ctx.insert("redirect", &view);
+                (old, "redirect.html")
             }
             Job::Search | Job::DataCsv(_) => unreachable!("rendered by render_job"),
         };

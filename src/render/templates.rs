@@ -31,6 +31,7 @@ pub const TEMPLATES: &[(&str, &str)] = embedded!(
     "dataset.html",
     "orgs.html",
     "org.html",
+    "redirect.html",
 );
 
 /// The default theme's static files, as shipped.

@@ -35,6 +35,9 @@ impl Usage {
                 links.extend((0..segments.len()).map(|i| segments[i..].join("/").to_lowercase()));
             } else if !target.is_empty() {
                 links.push(clamped(&page.path, target));
+                // a case's link may be written from its old address (see links::check): read
+                // both ways, a file either reaches follows the case's audience
+                links.extend(page.old_paths.iter().filter(|o| **o != page.path).map(|o| clamped(o, target)));
             }
         }
         Usage {

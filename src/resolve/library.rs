@@ -55,6 +55,8 @@ impl Library {
         audience: Audience,
         as_of: Option<NaiveDate>,
     ) -> Result<Library, Vec<Diagnostic>> {
+        let mut pages = pages;
+        crate::content::address::assign(&mut pages);
         let mut usage = carried;
         usage.retain(|u| pages.iter().all(|p| p.source != u.source));
         usage.extend(pages.iter().map(Usage::of));

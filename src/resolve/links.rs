@@ -15,8 +15,25 @@ pub struct External {
     pub line: usize,
 }
 
+/// What link checking found: broken links and anchors, links that reach a page only through
+/// the redirect at its old address (warnings), and the external links.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+    pub external: Vec<External>,
+}
+
 /// Checks the links of `pages` against the rendered `files`.
-pub fn check(pages: &[Page], files: &[crate::write::Output]) -> (Vec<Diagnostic>, Vec<External>) {
+pub fn check(pages: &[Page], files: &[crate::write::Output]) -> Report {
+    // the old address of each case (`cases/STEM/index.html`), with the page now there
+    let moved: BTreeMap<String, &Page> = pages
+        .iter()
+        .flat_map(|p| {
+            p.old_paths.iter().filter(move |o| **o != p.path).map(move |o| (format!("{o}index.html"), p))
+        })
+        .collect();
+    let mut warnings = Vec::new();
     let ids: BTreeMap<&str, BTreeSet<&str>> = files
         .iter()
         .filter(|(p, _)| p.ends_with(".html"))
@@ -55,13 +72,28 @@ pub fn check(pages: &[Page], files: &[crate::write::Output]) -> (Vec<Diagnostic>
                             "{what}失效：网站中没有 `{url}` 指向的页面或文件"
                         ),
                     )
-                    .with_hint(t!(
-                        "check the address; links between pages look like ../other-page/ or /cases/name/",
-                        "请检查地址；页面之间的链接写成 ../other-page/ 或 /cases/name/ 这样"
-                    )),
+                    .with_hint(broken_hint(page, target, &exists, &moved)),
                 );
                 continue;
             };
+            if let Some(now) = moved.get(&file) {
+                warnings.push(
+                    Diagnostic::new(
+                        &page.source,
+                        line,
+                        t!(
+                            "`{url}` leads to the old address of 《{}》, which only redirects",
+                            "`{url}` 指向《{}》的旧地址，那里只是跳转",
+                            now.title
+                        ),
+                    )
+                    .with_hint(t!(
+                        "link to its address now: {}",
+                        "请链接到它现在的地址：{}",
+                        relative(&page.path, &now.path)
+                    )),
+                );
+            }
             if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
                 let anchor = percent_decode(anchor);
                 if ids.get(file.as_str()).is_some_and(|set| !set.contains(anchor.as_str())) {
@@ -84,7 +116,44 @@ pub fn check(pages: &[Page], files: &[crate::write::Output]) -> (Vec<Diagnostic>
         }
     }
     external.sort();
-    (errors, external)
+    Report { errors, warnings, external }
+}
+
+/// What to write instead of a broken link: a case's links were written from its old address
+/// (`cases/STEM/`) before cases moved one folder down; from there the link may reach a page or
+/// file, and the hint gives the way from the address now.
+fn broken_hint(
+    page: &Page,
+    target: &str,
+    exists: &dyn Fn(&str) -> bool,
+    moved: &BTreeMap<String, &Page>,
+) -> String {
+    let from_old =
+        page.old_paths.iter().filter(|o| **o != page.path).find_map(|old| resolve(old, target, exists));
+    match from_old {
+        Some(file) => {
+            let dest = match moved.get(&file) {
+                Some(now) => now.path.clone(),
+                None => file.strip_suffix("index.html").unwrap_or(&file).to_string(),
+            };
+            t!(
+                "the case's address is now /{}, so this link, written for its old address, needs another ../: write {}",
+                "案例的地址已改为 /{}，这个按旧地址写的链接需要多一个 ../：请写成 {}",
+                page.path,
+                relative(&page.path, &dest)
+            )
+        }
+        None => t!(
+            "check the address; links between pages look like ../other-page/ or /cases/2017/name/",
+            "请检查地址；页面之间的链接写成 ../other-page/ 或 /cases/2017/name/ 这样"
+        ),
+    }
+}
+
+/// The relative way from the page at `from` to `to` (both below the site root).
+fn relative(from: &str, to: &str) -> String {
+    let depth = from.split('/').filter(|s| !s.is_empty()).count();
+    format!("{}{to}", "../".repeat(depth))
 }
 
 /// Links of the body (with their file lines) and of a case's commentary (at its key's line).

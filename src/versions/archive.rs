@@ -72,16 +72,14 @@ pub fn edition(
         t!("making a folder to rebuild an archived edition", "创建重建存档版本用的临时文件夹时出错")
     })?;
     history.store.checkout(release, work.path())?;
-    let rebuilt =
-        render(work.path(), &history.before(&release.version, root), release).with_context(|| {
-            t!("rebuilding the archived edition {}", "重建存档版本 {} 时出错", release.version)
-        })?;
+    let rebuilt = render(work.path(), &history.before(&release.version, root), release);
     let stored = stored_output(history, release)?;
-    let files = match check_identical(release, &rebuilt) {
-        Ok(()) => rebuilt,
-        // a newer gongkai may render the same sources differently: the edition then comes
-        // from the stored output, which is what was released, checked against its hashes
-        Err(_) => stored,
+    let files = match rebuilt {
+        Ok(rebuilt) if check_identical(release, &rebuilt).is_ok() => rebuilt,
+        // a newer gongkai may render the same sources differently, or refuse them (a case
+        // released before cases needed a date): the edition then comes from the stored
+        // output, which is what was released, checked against its hashes
+        _ => stored,
     };
     // only a shortcut for the next build: a read-only site folder (a container's) builds anyway
     let _ = write_cache(&cache, &files);

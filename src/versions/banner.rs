@@ -39,6 +39,20 @@ pub struct Revision {
 /// Adds the banner to every page of the edition `release` that the live site has corrected
 /// (its source changed since) or no longer has. `files` are that edition's, below its root.
 pub fn add(files: &mut [Output], release: &Release, order: &[&str], current: &[Current]) {
+    for (i, bytes) in with_banner(files, release, order, current) {
+        files[i].1 = bytes;
+    }
+}
+
+/// The pages of `files` (the edition `release`, below its root) that carry a banner, by
+/// index, with the banner in: the others are served as stored.
+pub fn with_banner(
+    files: &[Output],
+    release: &Release,
+    order: &[&str],
+    current: &[Current],
+) -> Vec<(usize, Vec<u8>)> {
+    let mut out = Vec::new();
     let by_path: std::collections::BTreeMap<&str, &Current> = current
         .iter()
         .flat_map(|c| {
@@ -47,8 +61,11 @@ pub fn add(files: &mut [Output], release: &Release, order: &[&str], current: &[C
                 .map(move |p| (p, c))
         })
         .collect();
-    for (path, bytes) in files.iter_mut() {
+    for (i, (path, bytes)) in files.iter().enumerate() {
         let Some(page) = path.strip_suffix("index.html") else { continue };
+        if is_redirect(bytes) {
+            continue;
+        }
         let note = match by_path.get(page) {
             Some(c) => match release.sources.get(&c.source) {
                 Some(h) if !h.starts_with(&c.hash) => Some(corrected(release, order, c)),
@@ -59,9 +76,10 @@ pub fn add(files: &mut [Output], release: &Release, order: &[&str], current: &[C
         };
         if let Some(note) = note {
             let depth = 2 + page.split('/').filter(|s| !s.is_empty()).count();
-            *bytes = insert(bytes, &note.html(&"../".repeat(depth)));
+            out.push((i, insert(bytes, &note.html(&"../".repeat(depth)))));
         }
     }
+    out
 }
 
 struct Note {
@@ -127,14 +145,24 @@ fn corrected(release: &Release, order: &[&str], c: &Current) -> Note {
     Note { text, link: Some(c.path.clone()) }
 }
 
-/// A case, disclosure or review page of the edition (`cases/NAME/`), not a listing.
+/// A case, disclosure or review page of the edition (`cases/NAME/`, or a case's
+/// `cases/YEAR/NAME/`), not a listing nor the redirect at a case's old address.
 fn is_content_page(page: &str, bytes: &[u8]) -> bool {
     let parts: Vec<&str> = page.trim_end_matches('/').split('/').collect();
     let listing = ["page", "categories", "orgs", "years", "open"];
-    parts.len() == 2
-        && ["cases", "disclosures", "reviews"].contains(&parts[0])
-        && !listing.contains(&parts[1])
-        && String::from_utf8_lossy(bytes).contains("<article class=\"")
+    let year = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
+    let shape = match parts.as_slice() {
+        [kind, name] => ["cases", "disclosures", "reviews"].contains(kind) && !listing.contains(name),
+        ["cases", y, _] => year(y),
+        _ => false,
+    };
+    shape && String::from_utf8_lossy(bytes).contains("<article class=\"")
+}
+
+/// The page at an old address, which only sends the reader on: it carries no banner.
+fn is_redirect(bytes: &[u8]) -> bool {
+    const MARK: &[u8] = b"<article class=\"moved\"";
+    bytes.windows(MARK.len()).any(|w| w == MARK)
 }
 
 /// Puts `banner` right after the opening `<body…>` tag.

@@ -30,12 +30,25 @@ impl Site {
         self
     }
 
-    /// A case with the given extra front matter lines and body.
+    /// A case with the given extra front matter lines and body; dated 2020-01-01 unless
+    /// `front` gives a date (a case needs one).
     pub fn case(&self, name: &str, front: &str, body: &str) -> &Self {
+        // the date takes the place of an empty `front`, so every other line stays where it was
+        let front = match front {
+            f if f.lines().any(|l| l.starts_with("date")) => f.to_string(),
+            "" => "date = 2020-01-01".to_string(),
+            f => format!("{f}\ndate = 2020-01-01"),
+        };
         self.file(
             &format!("content/cases/{name}.md"),
             &format!("+++\ntitle = \"{name}的亮点\"\npublisher = \"某县委组织部\"\n{front}\n+++\n{body}\n"),
         )
+    }
+
+    /// The built page a case file `name` (without `.md`) had its address at before cases were
+    /// addressed by date and slug: the redirect standing there, followed.
+    pub fn read_case(&self, name: &str) -> String {
+        follow(&self.out(), &format!("cases/{name}/"))
     }
 
     pub fn out(&self) -> PathBuf {
@@ -195,4 +208,22 @@ pub fn zbarimg(png: &Path) -> String {
         .output()
         .expect("zbarimg is not installed: run `apt-get install zbar-tools` (as .ci/run does)");
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The page at `old` (a path below the site root, ending in `/`) in the built site `out`: when it
+/// is the redirect left at a page's old address, the page it sends the reader to.
+pub fn follow(out: &Path, old: &str) -> String {
+    let read = |rel: &str| {
+        let path = out.join(rel).join("index.html");
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+    };
+    let html = read(old);
+    if !html.contains("<article class=\"moved\">") {
+        return html;
+    }
+    let canonical =
+        html.split("<link rel=\"canonical\" href=\"").nth(1).expect("a redirect has a canonical link");
+    let url = canonical.split('"').next().unwrap();
+    let path = url.split_once("://").map(|(_, r)| r).and_then(|r| r.split_once('/')).map(|(_, p)| p).unwrap();
+    read(path)
 }
