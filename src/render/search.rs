@@ -114,7 +114,7 @@ pub(super) fn outputs(r: &Renderer) -> Result<Vec<crate::write::Output>> {
     let encoded: Vec<(u32, String, String)> = index
         .terms
         .into_par_iter()
-        .map(|(t, p)| (encode::shard_of(&t, shards as u32), encode::postings(&p, pages.len()), t))
+        .map(|(t, p)| (encode::shard_of(&t, shards as u32), p.finish(pages.len()), t))
         .collect();
     let mut by_shard: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); shards];
     for (s, list, term) in encoded {

@@ -1,6 +1,7 @@
 //! The inverted index: for every term, the pages that hold it and where (title, metadata,
 //! body), built from normalised text in parallel batches.
 
+use super::encode::Postings;
 use super::normalize::{fold, han_text, terms, Term};
 use crate::content::{Extra, Page};
 use rayon::prelude::*;
@@ -22,7 +23,7 @@ const BATCH: usize = 512;
 /// Every term with its postings (`doc << WEIGHT_BITS | weight`, documents ascending), sorted
 /// by term so that the output never depends on hash order.
 pub struct Index {
-    pub terms: Vec<(String, Vec<u32>)>,
+    pub terms: Vec<(String, Postings)>,
     pub postings: usize,
 }
 
@@ -139,8 +140,8 @@ fn page_terms(page: &Page) -> PageTerms {
 
 /// Indexes `pages`; a page's document number is its position.
 pub fn build(pages: &[Page]) -> Index {
-    let mut han: Vec<FastMap<u64, Vec<u32>>> = (0..PARTS).map(|_| FastMap::default()).collect();
-    let mut words: FastMap<Box<str>, Vec<u32>> = FastMap::default();
+    let mut han: Vec<FastMap<u64, Postings>> = (0..PARTS).map(|_| FastMap::default()).collect();
+    let mut words: FastMap<Box<str>, Postings> = FastMap::default();
     let mut postings = 0;
     for (b, batch) in pages.chunks(BATCH).enumerate() {
         let found: Vec<PageTerms> = batch.par_iter().map(page_terms).collect();
@@ -161,7 +162,7 @@ pub fn build(pages: &[Page]) -> Index {
             }
         }
     }
-    let mut terms: Vec<(String, Vec<u32>)> = han
+    let mut terms: Vec<(String, Postings)> = han
         .into_iter()
         .flatten()
         .map(|(k, p)| (han_text(k), p))
