@@ -249,9 +249,9 @@ pub fn render_planned(
             let entry = match reused {
                 Some(entry) => entry,
                 None => {
-                    let outputs =
-                        renderer.render_job(&p.job).with_context(|| format!("rendering {:?}", p.job))?;
-                    let outputs = outputs.into_iter().map(|o| staging.put(o)).collect::<Result<Vec<_>>>()?;
+                    let outputs = renderer
+                        .render_job_into(&p.job, &|o| staging.put(o))
+                        .with_context(|| t!("rendering {:?}", "生成 `{:?}` 时出错", p.job))?;
                     if let Some(c) = cache {
                         c.keep(staging, &outputs);
                     }

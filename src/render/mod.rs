@@ -113,9 +113,8 @@ impl Renderer<'_> {
         jobs.par_iter()
             .map(|job| {
                 let out = self
-                    .render_job(job)
-                    .with_context(|| t!("rendering {job:?}", "生成 `{job:?}` 时出错"))
-                    .and_then(|outs| outs.into_iter().map(sink).collect::<Result<Vec<R>>>());
+                    .render_job_into(job, sink)
+                    .with_context(|| t!("rendering {job:?}", "生成 `{job:?}` 时出错"));
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(p) = progress {
                     if n.is_multiple_of(64) || n == total {
@@ -127,11 +126,25 @@ impl Renderer<'_> {
             .collect()
     }
 
+    /// Renders `job`, handing each output to `sink` as soon as it exists (the search index is
+    /// many files, too large at 100,000 pages to hold until the last is made); what `sink`
+    /// returned for each.
+    pub fn render_job_into<R: Send>(
+        &self,
+        job: &Job,
+        sink: &(dyn Fn(crate::write::Output) -> Result<R> + Sync),
+    ) -> Result<Vec<R>> {
+        match job {
+            Job::Search => search::outputs_each(self, sink)
+                .context(t!("building the search index", "生成搜索索引时出错")),
+            job => self.render_job(job)?.into_iter().map(sink).collect(),
+        }
+    }
+
+    /// The outputs of `job`.
     pub fn render_job(&self, job: &Job) -> Result<Vec<crate::write::Output>> {
         match job {
-            Job::Search => {
-                search::outputs(self).context(t!("building the search index", "生成搜索索引时出错"))
-            }
+            Job::Search => self.render_job_into(job, &Ok),
             Job::DataCsv(i) => {
                 Ok(crate::data::view::downloads(self.data.get(*i).context("a dataset index")?))
             }

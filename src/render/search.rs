@@ -99,8 +99,13 @@ fn byline(page: &Page) -> &str {
     }
 }
 
-/// The search page and every index file, or nothing when the theme has no search page.
-pub(super) fn outputs(r: &Renderer) -> Result<Vec<crate::write::Output>> {
+/// The search page and every index file, or nothing when the theme has no search page; each
+/// file goes to `sink` as soon as it is made (at 100,000 pages the files are hundreds of
+/// megabytes, too much to hold until the last is done). What `sink` returned, for each file.
+pub(super) fn outputs_each<R: Send>(
+    r: &Renderer,
+    sink: &(dyn Fn(crate::write::Output) -> Result<R> + Sync),
+) -> Result<Vec<R>> {
     if !r.search || !enabled(r.tera) {
         return Ok(Vec::new());
     }
@@ -120,39 +125,49 @@ pub(super) fn outputs(r: &Renderer) -> Result<Vec<crate::write::Output>> {
     for (s, list, term) in encoded {
         by_shard[s as usize].insert(term, list);
     }
-    let mut files: Vec<crate::write::Output> = by_shard
+    let put = |path: String, bytes: Vec<u8>| -> Result<(u64, R)> {
+        let digest = encode::file_digest(&bytes);
+        Ok((digest, sink((path, bytes))?))
+    };
+    let mut written: Vec<(u64, R)> = by_shard
         .into_par_iter()
         .enumerate()
-        .map(|(n, terms)| (format!("search/s/{n}.js"), encode::script("s", n, &terms)))
-        .collect();
-    files.par_extend(pages.par_chunks(DOCS_PER_CHUNK).enumerate().map(|(n, chunk)| {
-        let docs: Vec<DocRecord> = chunk
-            .iter()
-            .map(|p| {
-                let text: String = index::body_text(p).chars().take(EXCERPT_CHARS).collect();
-                DocRecord(
-                    &p.path,
-                    &p.title,
-                    kind_number(p.kind),
-                    p.date.map(|d| d.to_string()).unwrap_or_default(),
-                    byline(p),
-                    p.region.join("/"),
-                    text,
-                )
-            })
-            .collect::<Vec<_>>();
-        (format!("search/d/{n}.js"), encode::script("d", n, &docs))
-    }));
-
-    files.push(("search/m.js".into(), manifest));
-    files.push(("search/f.js".into(), facets));
-    let digest = encode::digest(files.iter().map(|(_, b)| b.as_slice()));
+        .map(|(n, terms)| put(format!("search/s/{n}.js"), encode::script("s", n, &terms)))
+        .collect::<Result<_>>()?;
+    let docs: Vec<(u64, R)> = pages
+        .par_chunks(DOCS_PER_CHUNK)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let docs: Vec<DocRecord> = chunk
+                .iter()
+                .map(|p| {
+                    let text: String = index::body_text(p).chars().take(EXCERPT_CHARS).collect();
+                    DocRecord(
+                        &p.path,
+                        &p.title,
+                        kind_number(p.kind),
+                        p.date.map(|d| d.to_string()).unwrap_or_default(),
+                        byline(p),
+                        p.region.join("/"),
+                        text,
+                    )
+                })
+                .collect::<Vec<_>>();
+            put(format!("search/d/{n}.js"), encode::script("d", n, &docs))
+        })
+        .collect::<Result<_>>()?;
+    written.extend(docs);
+    written.push(put("search/m.js".into(), manifest)?);
+    written.push(put("search/f.js".into(), facets)?);
+    let digest = encode::digest(written.iter().map(|(d, _)| *d));
     let view = SearchView { digest, ..view };
     let mut ctx = Context::new();
     ctx.insert("search", &view);
     ctx.insert("site", &r.site("search/"));
-    files.push(("search/index.html".into(), r.tera.render("search.html", &ctx)?.into_bytes()));
-    Ok(files)
+    let page = r.tera.render("search.html", &ctx)?.into_bytes();
+    let mut results: Vec<R> = written.into_iter().map(|(_, r)| r).collect();
+    results.push(sink(("search/index.html".into(), page))?);
+    Ok(results)
 }
 
 /// The manifest script, the facets script (kind, year and region of every page, loaded only
