@@ -773,3 +773,29 @@ fn a_theme_calling_the_pager_without_strings_still_builds() {
     let list = site.read("cases/index.html");
     assert!(list.contains("第1页，共2页") && list.contains("下一页"), "{list}");
 }
+
+// found by a hostile review: the frame's 统计数据 link follows whether any dataset may be
+// published, which a page turning party-only or public changes without touching other pages
+#[test]
+fn the_cache_follows_what_the_site_may_publish() {
+    let site = Site::new();
+    site.file("data/counts.csv", "年份,人数\n2023,10\n2024,12\n");
+    let case = |audience: &str| {
+        format!("+++\ntitle = \"党内案例\"\npublisher = \"某县委组织部\"\ndate = 2024-05-01\n{audience}\n+++\n正文。\n\n{{{{ table(data=\"counts.csv\") }}}}\n")
+    };
+    // the newest date (the build's as-of) stays the same whichever way p goes
+    site.case("other", "date = 2024-06-01", "别的案例。");
+    let clean = tempfile::tempdir().unwrap();
+    for audience in ["audience = \"party\"", "", "audience = \"party\""] {
+        site.file("content/cases/p.md", &case(audience));
+        site.build_ok();
+        let mut opts = gongkai::BuildOptions::new(site.root());
+        opts.out = Some(clean.path().join("out"));
+        opts.cache = false;
+        gongkai::build(&opts).unwrap();
+        assert!(
+            tree(&site.out()) == tree(&clean.path().join("out")),
+            "with `{audience}` the cached site differs"
+        );
+    }
+}

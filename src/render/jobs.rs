@@ -242,12 +242,18 @@ impl Renderer<'_> {
                 (kind, h.finalize().into())
             })
             .collect();
+        // What every page's frame shows of the library besides the salt: the datasets this build
+        // may publish (their list, and the 统计数据 link while there is one) and whether there
+        // is an organisation tree. Both follow from which pages are party-only.
+        let shared: (Vec<&str>, bool) =
+            (self.data.iter().map(|d| d.name.as_str()).collect(), self.library.catalogue.is_some());
         self.jobs()
             .into_par_iter()
             .map(|job| {
                 let mut h = ShaHasher(Sha256::new());
                 salt.hash(&mut h);
                 (self.library.as_of, self.library.audience, self.search).hash(&mut h);
+                shared.hash(&mut h);
                 let inputs = self.inputs(&job);
                 let key = match &job {
                     Job::Page(i) => format!("page:{}", self.library.pages[*i].path),
