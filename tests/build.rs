@@ -799,3 +799,24 @@ fn the_cache_follows_what_the_site_may_publish() {
         );
     }
 }
+
+// found by a hostile review: outputs were hard links to the cache, so an edit in one output
+// folder showed in every other
+#[test]
+fn an_edit_in_one_output_folder_never_reaches_another() {
+    let site = Site::new();
+    site.case("a", "date = 2024-03-01", "正文。");
+    site.build_ok();
+    let other = tempfile::tempdir().unwrap();
+    let mut opts = gongkai::BuildOptions::new(site.root());
+    opts.out = Some(other.path().join("staging"));
+    gongkai::build(&opts).unwrap();
+    let before = tree(&site.out());
+    let edited = other.path().join("staging/404.html");
+    let mut text = std::fs::read_to_string(&edited).unwrap();
+    text.push_str("<!-- analytics -->");
+    std::fs::write(&edited, text).unwrap();
+    assert!(tree(&site.out()) == before, "public/ changed with the other folder");
+    site.build_ok();
+    assert!(tree(&site.out()) == before, "the next build took the edit from the cache");
+}

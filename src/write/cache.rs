@@ -3,9 +3,9 @@
 //!
 //! `.gongkai-cache/build/AUDIENCE/` holds `index.json` (job key → fingerprint and the
 //! SHA-256 of each output) and `objects/`, the outputs named by their SHA-256. An object is
-//! read and hashed before it is used: a damaged or edited one (outputs are hard links to
-//! objects, so an edit in `public/` reaches the object too) fails the check and its job is
-//! rendered again. Nothing in the cache is ever trusted without that check, and a cache that
+//! read and hashed before it is used: a damaged or edited one (an object is a hard link to the
+//! output it was made as, so an edit of that file in `public/` reaches the object too) fails
+//! the check and its job is rendered again. Outputs taken from the cache are copies. Nothing in the cache is ever trusted without that check, and a cache that
 //! cannot be read is an empty one.
 
 use super::{lock::Lock, Staging};
@@ -90,7 +90,7 @@ impl Cache {
             return None;
         }
         for (rel, sha) in &entry.outputs {
-            staging.link(rel, &self.object(sha)).ok()?;
+            staging.copy(rel, &self.object(sha)).ok()?;
         }
         Some(entry.clone())
     }

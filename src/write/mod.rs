@@ -78,13 +78,11 @@ impl Staging {
         Ok((rel, crate::versions::manifest::sha256(&bytes)))
     }
 
-    /// Places an output that exists already as a file (a cached one): a hard link where the
-    /// file system allows, a copy otherwise.
-    pub fn link(&self, rel: &str, from: &Path) -> Result<()> {
+    /// Places an output that exists already as a file (a cached one, a shard's): a copy, never
+    /// a hard link, so that an edit in one output folder cannot change another.
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<()> {
         let path = self.claim(rel)?;
-        std::fs::hard_link(from, &path)
-            .or_else(|_| std::fs::copy(from, &path).map(|_| ()))
-            .with_context(|| crate::locale::writing(&path))
+        std::fs::copy(from, &path).map(|_| ()).with_context(|| crate::locale::writing(&path))
     }
 
     /// Where output `rel` is being written.
