@@ -30,7 +30,12 @@ fn main() -> ExitCode {
     run(cli).unwrap_or_else(|err| {
         match err.downcast_ref::<Diagnostics>() {
             Some(diags) => eprintln!("{diags}"),
-            None => eprintln!("{}{}", label("error"), gongkai::locale::error_chain(&err)),
+            // a plumbing error quotes paths and values as they are: masked like a diagnostic
+            None => {
+                let chain = gongkai::locale::error_chain(&err);
+                let (masked, _) = gongkai::privacy::mask_text(&chain, &Default::default());
+                eprintln!("{}{masked}", label("error"))
+            }
         }
         ExitCode::FAILURE
     })

@@ -426,3 +426,22 @@ fn an_ods_reads_its_figures_as_shown_like_the_xlsx() {
     assert!(ods[0].contains("2018,\"11,520\",\"3,210\",27.86%"), "{}", ods[0]);
     assert_eq!(ods, xlsx);
 }
+
+// found by a hostile review: a pie of 5,000 rows drew 5,000 slices and a legend 100,000 px tall
+#[test]
+fn a_pie_of_many_rows_joins_its_smallest_slices() {
+    let mut csv = String::from("村,党员（名）\n");
+    for i in 1..=500 {
+        csv.push_str(&format!("第{i}村,{}\n", if i == 250 { 900 } else { 10 + i % 7 }));
+    }
+    let site = Site::new();
+    site.file("data/pie.csv", &csv);
+    site.file("content/reviews/r.md", &review("{{ chart(data=\"pie.csv\", kind=\"pie\") }}"));
+    site.build_ok();
+    let page = site.read("reviews/r/index.html");
+    assert!(page.contains("其他（489项）"), "the rest is one slice");
+    assert!(page.contains("共500项，图中列出最大的11项，其余489项合为「其他」"));
+    let chart = svgs(&page)[0];
+    assert!(chart.contains("第250村"), "the largest slice is kept");
+    assert!(chart.len() < 40_000, "{} bytes", chart.len());
+}

@@ -12,7 +12,14 @@ pub fn chart(data: &ChartData, ds: &Dataset, root: &str) -> String {
             "<span class=\"chart-sample\">（共{n}行，图中按等间隔取{}行，首尾两行都在内）</span>",
             data.categories.len()
         ),
-        None => String::new(),
+        None => match data.others {
+            Some(n) => format!(
+                "<span class=\"chart-sample\">（共{}项，图中列出最大的{}项，其余{n}项合为「其他」）</span>",
+                n + data.categories.len() - 1,
+                data.categories.len() - 1
+            ),
+            None => String::new(),
+        },
     };
     format!(
         "<figure class=\"chart chart-{kind}\">\n<figcaption>{title}{sampled}</figcaption>\n{svg}\n\

@@ -86,6 +86,8 @@ pub struct ChartData {
     pub columns: Vec<usize>,
     /// Set when the chart draws an even sample of a long dataset's rows: the rows in all.
     pub sampled_from: Option<usize>,
+    /// Set when a pie joins its smallest slices into one: how many it joined.
+    pub others: Option<usize>,
 }
 
 /// Points a chart draws at most. A longer dataset is drawn from rows taken at even steps,
@@ -126,7 +128,7 @@ pub fn chart_data(spec: &Spec, ds: &Dataset) -> Result<ChartData, Miss> {
     check_values(spec.kind, ds, &rows, &series)?;
     let units: Vec<Option<&str>> = ys.iter().map(|&c| ds.unit_of(c)).collect();
     let unit = units.first().copied().flatten().filter(|u| units.iter().all(|v| *v == Some(u)));
-    Ok(ChartData {
+    let mut data = ChartData {
         kind: spec.kind,
         title: spec.title.clone().unwrap_or_else(|| ds.title.clone()),
         categories: rows.iter().map(|&r| ds.rows[r].cells[x].raw.clone()).collect(),
@@ -134,7 +136,40 @@ pub fn chart_data(spec: &Spec, ds: &Dataset) -> Result<ChartData, Miss> {
         unit: unit.map(String::from),
         columns: std::iter::once(x).chain(ys).collect(),
         sampled_from: (rows.len() < ds.rows.len()).then_some(ds.rows.len()),
-    })
+        others: None,
+    };
+    if data.kind == Kind::Pie {
+        fold_small_slices(&mut data);
+    }
+    Ok(data)
+}
+
+/// Slices a pie shows at most: the largest, in the data's order, and one 「其他」 for the rest
+/// (a pie of 5,000 slices is a legend 100,000 pixels tall and a chart nobody can read).
+pub const MAX_SLICES: usize = 12;
+
+fn fold_small_slices(data: &mut ChartData) {
+    let Some(series) = data.series.first_mut() else { return };
+    let n = series.values.len();
+    if n <= MAX_SLICES {
+        return;
+    }
+    let mut by_size: Vec<usize> = (0..n).collect();
+    // largest first; equal slices by their place, so the choice never depends on sort order
+    by_size.sort_by(|&a, &b| {
+        let (va, vb) = (series.values[a].unwrap_or(0.0), series.values[b].unwrap_or(0.0));
+        vb.total_cmp(&va).then(a.cmp(&b))
+    });
+    let mut kept: Vec<usize> = by_size[..MAX_SLICES - 1].to_vec();
+    kept.sort_unstable();
+    let rest: f64 = by_size[MAX_SLICES - 1..].iter().filter_map(|&i| series.values[i]).sum();
+    let folded = n - kept.len();
+    series.values = kept.iter().map(|&i| series.values[i]).chain([Some(rest)]).collect();
+    series.texts =
+        kept.iter().map(|&i| series.texts[i].clone()).chain([crate::data::sheet::general(rest)]).collect();
+    data.categories =
+        kept.iter().map(|&i| data.categories[i].clone()).chain([format!("其他（{folded}项）")]).collect();
+    data.others = Some(folded);
 }
 
 fn miss(message: String, hint: String) -> Miss {

@@ -166,6 +166,7 @@ fn rate_chart(children: &[OrgLink], t: &Strings) -> String {
         unit: Some("%".into()),
         columns: Vec::new(),
         sampled_from: None,
+        others: None,
     };
     crate::charts::render_svg(&data)
 }

@@ -14,6 +14,10 @@ use std::path::{Path, PathBuf};
 /// cannot be a page's or a static file's.
 pub const MANIFEST: &str = ".gongkai-shard.json";
 
+/// The most shards a build is split into: far beyond any job runner's parallelism, and small
+/// enough that `merge` can list the missing ones.
+pub const MAX_SHARDS: usize = 10_000;
+
 /// Shard `index` (1-based) of `total`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
@@ -27,10 +31,12 @@ impl Shard {
         let parsed =
             text.split_once('/').and_then(|(k, n)| Some((k.trim().parse().ok()?, n.trim().parse().ok()?)));
         match parsed {
-            Some((index, total)) if (1..=total).contains(&index) => Ok(Shard { index, total }),
+            Some((index, total)) if (1..=total).contains(&index) && total <= MAX_SHARDS => {
+                Ok(Shard { index, total })
+            }
             _ => bail!(t!(
-                "--shard takes K/N with 1 ≤ K ≤ N, e.g. --shard 2/8, or `auto`; got `{text}`",
-                "--shard 的写法是 K/N（1 ≤ K ≤ N），如 --shard 2/8，或写 `auto`；收到的是 `{text}`"
+                "--shard takes K/N with 1 ≤ K ≤ N ≤ {MAX_SHARDS}, e.g. --shard 2/8, or `auto`; got `{text}`",
+                "--shard 的写法是 K/N（1 ≤ K ≤ N ≤ {MAX_SHARDS}），如 --shard 2/8，或写 `auto`；收到的是 `{text}`"
             )),
         }
     }
@@ -59,14 +65,17 @@ impl Shard {
         let shard = if let (Some(k), Some(n)) = (num("CI_NODE_INDEX")?, num("CI_NODE_TOTAL")?) {
             (k, n)
         } else if let (Some(id), Some(n)) = (num("SLURM_ARRAY_TASK_ID")?, num("SLURM_ARRAY_TASK_COUNT")?) {
-            let min = num("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
-            let from_min = id.checked_sub(min).with_context(|| {
+            // an array such as --array=1-7:2 runs ids 1, 3, 5, 7: the shard is the id's place
+            let min = num("SLURM_ARRAY_TASK_MIN")?
+                .with_context(|| t!("SLURM_ARRAY_TASK_MIN is not set", "没有设置 SLURM_ARRAY_TASK_MIN"))?;
+            let step = num("SLURM_ARRAY_TASK_STEP")?.unwrap_or(1).max(1);
+            let place = id.checked_sub(min).filter(|d| d % step == 0).with_context(|| {
                 t!(
-                    "SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN",
-                    "SLURM_ARRAY_TASK_ID 小于 SLURM_ARRAY_TASK_MIN"
+                    "SLURM_ARRAY_TASK_ID={id} is not one of the array's ids (from SLURM_ARRAY_TASK_MIN={min} in steps of {step})",
+                    "SLURM_ARRAY_TASK_ID={id} 不在作业数组的编号之中（从 SLURM_ARRAY_TASK_MIN={min} 起，每步 {step}）"
                 )
             })?;
-            (from_min + 1, n)
+            (place / step + 1, n)
         } else if let Some(i) = num("JOB_COMPLETION_INDEX")? {
             let n = num("GONGKAI_SHARDS")?.with_context(|| {
                 t!(
@@ -158,6 +167,14 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
             ));
         }
     }
+    if first.shards == 0 || first.shards > MAX_SHARDS {
+        bail!(t!(
+            "`{}` says the build has {} shards; build the shards again",
+            "`{}` 称共有 {} 份；请重新分份生成",
+            first_dir.display(),
+            first.shards
+        ));
+    }
     let mut seen = vec![None; first.shards];
     for (dir, m) in &manifests {
         let (a, b, k, n) = (dir.display(), m.shard, m.shard, m.shards);
@@ -180,10 +197,13 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
         .map(|(i, _)| format!("{}/{}", i + 1, first.shards))
         .collect();
     if !missing.is_empty() {
+        let mut named = missing.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
+        if missing.len() > 10 {
+            named.push_str(&t!(" and {} more", " 等共 {} 份", missing.len()));
+        }
         bail!(t!(
-            "shard {} missing; build it with gongkai build --shard K/N and merge again",
-            "缺少第 {} 份；请用 gongkai build --shard K/N 生成后再合并",
-            missing.join(", ")
+            "shard {named} missing; build it with gongkai build --shard K/N and merge again",
+            "缺少第 {named} 份；请用 gongkai build --shard K/N 生成后再合并"
         ));
     }
     let staging = Staging::new(root, out)?;
@@ -224,7 +244,7 @@ mod tests {
     #[test]
     fn parses_and_refuses_shard_numbers() {
         assert_eq!(Shard::parse("2/8").unwrap(), Shard { index: 2, total: 8 });
-        for bad in ["0/8", "9/8", "2", "a/b", "1/0", "-1/3"] {
+        for bad in ["0/8", "9/8", "2", "a/b", "1/0", "-1/3", "1/18446744073709551615", "1/10001"] {
             assert!(Shard::parse(bad).is_err(), "{bad}");
         }
     }
@@ -242,6 +262,21 @@ mod tests {
             ("SLURM_ARRAY_TASK_COUNT", "2"),
         ]);
         assert_eq!(Shard::from_env(slurm).unwrap(), Shard { index: 1, total: 2 });
+        // --array=1-7:2 runs ids 1, 3, 5 and 7: id 3 is the second shard
+        let stepped = env(&[
+            ("SLURM_ARRAY_TASK_ID", "3"),
+            ("SLURM_ARRAY_TASK_MIN", "1"),
+            ("SLURM_ARRAY_TASK_STEP", "2"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+        ]);
+        assert_eq!(Shard::from_env(stepped).unwrap(), Shard { index: 2, total: 4 });
+        let off = env(&[
+            ("SLURM_ARRAY_TASK_ID", "4"),
+            ("SLURM_ARRAY_TASK_MIN", "1"),
+            ("SLURM_ARRAY_TASK_STEP", "2"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+        ]);
+        assert!(Shard::from_env(off).is_err());
         let k8s = env(&[("JOB_COMPLETION_INDEX", "0"), ("GONGKAI_SHARDS", "8")]);
         assert_eq!(Shard::from_env(k8s).unwrap(), Shard { index: 1, total: 8 });
         assert!(Shard::from_env(env(&[("JOB_COMPLETION_INDEX", "0")])).is_err());
