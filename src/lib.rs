@@ -400,8 +400,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let reused = entries.iter().filter(|(_, reused)| *reused).count();
     let mut hashes: Vec<(String, String)> =
         entries.iter().flat_map(|(e, _)| e.outputs.iter().cloned()).collect();
+    let mut warnings = library.warnings.clone();
     // the files that are not jobs' outputs go with the first shard
     if opts.shard.is_none_or(|s| s.index == 1) {
+        warnings.extend(prepared.statics.keys().filter(|p| staging.has(p)).map(|p| {
+            Diagnostic::new(
+                std::path::Path::new("static").join(p),
+                0,
+                t!(
+                    "`static/{p}` is not published: a page of the site is written at that address",
+                    "`static/{p}` 没有发布：网站的一个页面就写在这个地址"
+                ),
+            )
+            .with_hint(t!("rename the file or move it into another folder", "请给文件改名或移到别的文件夹"))
+        }));
         let statics = prepared.statics_for(&library, &|p| staging.has(p));
         let extras = live_extras(opts, &prepared.history, &library)?;
         for file in statics.into_iter().chain(extras) {
@@ -422,7 +434,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         staging
             .commit()
             .with_context(|| t!("writing the shard into {}", "把这一份写入 `{}` 时出错", out.display()))?;
-        let warnings = library.warnings.clone();
         return Ok(BuildReport {
             pages: library.pages.len(),
             warnings,
@@ -449,7 +460,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         let _ =
             cache.save(plan.into_iter().map(|p| p.key).zip(entries.into_iter().map(|(e, _)| e)).collect());
     }
-    let warnings = library.warnings.clone();
     Ok(BuildReport { pages: library.pages.len(), warnings, files, reused, elapsed: start.elapsed(), out })
 }
 

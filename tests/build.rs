@@ -820,3 +820,15 @@ fn an_edit_in_one_output_folder_never_reaches_another() {
     site.build_ok();
     assert!(tree(&site.out()) == before, "the next build took the edit from the cache");
 }
+
+// found by a hostile review: a static file at a page's address was dropped without a word
+#[test]
+fn a_static_file_at_a_pages_address_is_named_in_a_warning() {
+    let site = Site::new();
+    site.file("content/about.md", "+++\ntitle = \"关于\"\n+++\n本站说明。\n");
+    site.file("static/about/index.html", "<p>手写的关于页</p>");
+    let report = site.build_ok();
+    assert!(site.read("about/index.html").contains("本站说明"));
+    let warning = report.warnings.iter().find(|w| w.path.ends_with("about/index.html")).expect("a warning");
+    assert!(warning.message.contains("not published"), "{warning}");
+}
