@@ -193,12 +193,19 @@ fn value_labels(d: &mut Drawing, data: &ChartData, values: &[Vec<String>], axis:
     }
 }
 
-/// Category names under their slots, wrapped to up to three lines; returns the bottom.
+/// Category names under their slots, wrapped to up to three lines; returns the bottom. Slots
+/// too narrow for a name (a long, sampled dataset) get one name every few slots, each with
+/// the width of the slots it stands for, so that names never run into each other.
 fn category_labels(d: &mut Drawing, categories: &[String], f: &Frame) -> f64 {
     let row = line_height(TICK);
     let mut lines_used = 1;
+    // a slot narrower than two characters cannot hold a name, even wrapped to three lines
+    let every = ((2.0 * TICK + 6.0) / f.slot).ceil().max(1.0) as usize;
     for (i, c) in categories.iter().enumerate() {
-        let lines = wrap(c, TICK, f.slot - 6.0, 3);
+        if i % every != 0 {
+            continue;
+        }
+        let lines = wrap(c, TICK, f.slot * every as f64 - 6.0, 3);
         lines_used = lines_used.max(lines.len());
         for (k, line) in lines.into_iter().enumerate() {
             d.label(f.centre(i), f.bottom + 6.0 + row * k as f64, line, TICK, Anchor::Middle);
