@@ -391,7 +391,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         false => None,
     };
     let mut plan = renderer.plan(&prepared.salt);
-    let whole_plan = write::cache::hex(&pipeline::plan_digest(&plan));
+    let fingerprints: Vec<String> = plan.iter().map(|p| write::cache::hex(&p.fingerprint)).collect();
+    let whole_plan = write::shard::plan_digest(
+        plan.iter().map(|p| p.key.as_str()).zip(fingerprints.iter().map(String::as_str)),
+    );
     if let Some(shard) = opts.shard {
         plan.retain(|p| shard.owns(&p.key));
     }
@@ -400,6 +403,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let reused = entries.iter().filter(|(_, reused)| *reused).count();
     let mut hashes: Vec<(String, String)> =
         entries.iter().flat_map(|(e, _)| e.outputs.iter().cloned()).collect();
+    let job_files = hashes.len();
     let mut warnings = library.warnings.clone();
     // the files that are not jobs' outputs go with the first shard
     if opts.shard.is_none_or(|s| s.index == 1) {
@@ -421,12 +425,23 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         }
     }
     if let Some(shard) = opts.shard {
+        let jobs = plan
+            .iter()
+            .zip(&entries)
+            .map(|(p, (e, _))| {
+                let outputs = e.outputs.iter().map(|(path, _)| path.clone()).collect();
+                (p.key.clone(), write::shard::ShardJob { fingerprint: e.fingerprint.clone(), outputs })
+            })
+            .collect();
+        let extras = hashes[job_files..].iter().map(|(path, _)| path.clone()).collect();
         let manifest = write::shard::ShardManifest {
             generator: versions::manifest::generator(),
             shard: shard.index,
             shards: shard.total,
             plan: whole_plan,
             releases: prepared.history.published(),
+            jobs,
+            extras,
             outputs: hashes.into_iter().collect(),
         };
         let files = manifest.outputs.len();

@@ -269,31 +269,6 @@ pub fn render_planned(
         .collect()
 }
 
-/// The hash of a whole plan, every job's name and fingerprint: the site state a shard was
-/// built from.
-pub fn plan_digest(plan: &[render::Planned]) -> render::Fingerprint {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    for p in plan {
-        h.update((p.key.len() as u64).to_le_bytes());
-        h.update(p.key.as_bytes());
-        h.update(p.fingerprint);
-    }
-    h.finalize().into()
-}
-
-/// The SHA-256 of the running program: two builds of gongkai with one version number but
-/// other code (a developer's, a patched package) must not take each other's cached pages.
-/// Read once per process.
-fn program_digest() -> [u8; 32] {
-    use sha2::{Digest, Sha256};
-    static DIGEST: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
-    *DIGEST.get_or_init(|| {
-        let bytes = std::env::current_exe().and_then(std::fs::read).unwrap_or_default();
-        Sha256::digest(bytes).into()
-    })
-}
-
 /// See [`Prepared::salt`]. Each part is length-prefixed so that no two inputs hash alike.
 fn salt(config: Option<&str>, loaded: &load::Loaded, history: &History) -> render::Fingerprint {
     use sha2::{Digest, Sha256};
@@ -303,7 +278,6 @@ fn salt(config: Option<&str>, loaded: &load::Loaded, history: &History) -> rende
         h.update(bytes);
     };
     part(versions::manifest::generator().as_bytes());
-    part(&program_digest());
     part(config.unwrap_or_default().as_bytes());
     for (name, text) in &loaded.templates {
         part(name.as_bytes());

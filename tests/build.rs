@@ -832,3 +832,37 @@ fn a_static_file_at_a_pages_address_is_named_in_a_warning() {
     let warning = report.warnings.iter().find(|w| w.path.ends_with("about/index.html")).expect("a warning");
     assert!(warning.message.contains("not published"), "{warning}");
 }
+
+// found by a hostile review: merge published a file added to a shard's manifest by hand
+#[test]
+fn merge_takes_only_the_files_of_each_shards_jobs() {
+    let site = site_for_shards();
+    let mut dirs = Vec::new();
+    for k in 1..=2 {
+        let run = gongkai(site.root(), &["build", "--shard", &format!("{k}/2")]);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        dirs.push(site.root().join(format!("shards/{k}-of-2")));
+    }
+    let manifest = dirs[1].join(".gongkai-shard.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    let evil = "<script>alert(1)</script>\n";
+    std::fs::write(dirs[1].join("evil.html"), evil).unwrap();
+    let sha = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(evil.as_bytes()));
+    m["outputs"]["evil.html"] = serde_json::json!(sha);
+    std::fs::write(&manifest, serde_json::to_vec(&m).unwrap()).unwrap();
+    let out = site.root().join("merged");
+    let run = gongkai(
+        site.root(),
+        &["merge", "--out", out.to_str().unwrap(), dirs[0].to_str().unwrap(), dirs[1].to_str().unwrap()],
+    );
+    assert!(!run.status.success(), "a file no job wrote was merged");
+    assert!(String::from_utf8_lossy(&run.stderr).contains("not the files of its jobs"));
+    assert!(!out.join("evil.html").exists());
+    // a shard that claims to be the whole build is refused too
+    let first = dirs[0].join(".gongkai-shard.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(&first).unwrap()).unwrap();
+    m["shards"] = serde_json::json!(1);
+    std::fs::write(&first, serde_json::to_vec(&m).unwrap()).unwrap();
+    let run = gongkai(site.root(), &["merge", "--out", out.to_str().unwrap(), dirs[0].to_str().unwrap()]);
+    assert!(!run.status.success(), "half a site merged as a whole one");
+}

@@ -42,6 +42,25 @@ pub struct Cache {
     _lock: Lock,
 }
 
+/// What tells this program from another build of the same version: its size and modification
+/// time. Two builds of gongkai with one version number but other code (a developer's, a
+/// patched package) must not take each other's cached pages; hashing the program itself would
+/// cost seconds for a debug build, and a rebuilt program always has a new time. Only the cache
+/// keeps it: shards built by copies of one release on other machines still merge.
+fn program_stamp() -> String {
+    static STAMP: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    STAMP
+        .get_or_init(|| {
+            let meta = std::env::current_exe().and_then(std::fs::metadata).ok();
+            let stamp = meta.map(|m| {
+                let modified = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+                format!("{} {:?}", m.len(), modified)
+            });
+            format!("{} ({})", crate::versions::manifest::generator(), stamp.unwrap_or_default())
+        })
+        .clone()
+}
+
 pub fn hex(fingerprint: &Fingerprint) -> String {
     fingerprint.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -56,7 +75,7 @@ impl Cache {
             return Ok(None);
         }
         let Ok(lock) = Lock::take(&dir, "cache") else { return Ok(None) };
-        let generator = crate::versions::manifest::generator();
+        let generator = program_stamp();
         let index = match std::fs::read(dir.join(INDEX)) {
             Ok(bytes) if !clean => serde_json::from_slice::<Index>(&bytes)
                 .ok()

@@ -114,11 +114,88 @@ pub struct ShardManifest {
     pub generator: String,
     pub shard: usize,
     pub shards: usize,
-    /// The hash of the whole plan (every job's name and fingerprint): shards built from
-    /// different sources do not merge.
+    /// The hash of the whole plan (every job's name and fingerprint, see [`plan_digest`]):
+    /// shards built from different sources do not merge, and the jobs of all shards together
+    /// must hash to it.
     pub plan: String,
     pub releases: BTreeMap<String, String>,
+    /// This shard's jobs: each one's fingerprint and the files it wrote.
+    pub jobs: BTreeMap<String, ShardJob>,
+    /// Files that are no job's (static files, archived editions): the first shard's only.
+    pub extras: Vec<String>,
     pub outputs: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ShardJob {
+    pub fingerprint: String,
+    pub outputs: Vec<String>,
+}
+
+/// The hash of a plan, from every job's name and fingerprint in name order, so that `merge`
+/// can compute it again from the jobs the shards list.
+pub fn plan_digest<'a>(jobs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    use sha2::{Digest, Sha256};
+    let sorted: BTreeMap<&str, &str> = jobs.collect();
+    let mut h = Sha256::new();
+    for (key, fingerprint) in sorted {
+        h.update((key.len() as u64).to_le_bytes());
+        h.update(key.as_bytes());
+        h.update(fingerprint.as_bytes());
+    }
+    format!("{:x}", h.finalize())
+}
+
+/// Checks that each shard lists only its own jobs, that together they are the whole plan, and
+/// that every file a shard holds is one of its jobs' (or, in the first, a listed extra).
+fn check_jobs(manifests: &[(&PathBuf, ShardManifest)]) -> Result<()> {
+    let mut all: Vec<(&str, &str)> = Vec::new();
+    for (dir, m) in manifests {
+        let shard = Shard { index: m.shard, total: m.shards };
+        let mut listed: BTreeMap<&str, usize> = BTreeMap::new();
+        for (key, job) in &m.jobs {
+            if !shard.owns(key) {
+                bail!(t!(
+                    "`{}` lists the job `{key}`, which is not shard {}/{}'s; build that shard again",
+                    "`{}` 列出了不属于第 {}/{} 份的任务 `{key}`；请重新生成这一份",
+                    dir.display(),
+                    m.shard,
+                    m.shards
+                ));
+            }
+            all.push((key, &job.fingerprint));
+            for path in &job.outputs {
+                *listed.entry(path).or_default() += 1;
+            }
+        }
+        if m.shard != 1 && !m.extras.is_empty() {
+            bail!(t!(
+                "`{}` holds files that only the first shard writes; build that shard again",
+                "`{}` 含有只应由第一份写出的文件；请重新生成这一份",
+                dir.display()
+            ));
+        }
+        for path in &m.extras {
+            *listed.entry(path).or_default() += 1;
+        }
+        let outputs: Vec<&str> = m.outputs.keys().map(String::as_str).collect();
+        let named: Vec<&str> = listed.keys().copied().collect();
+        if outputs != named || listed.values().any(|&n| n != 1) {
+            bail!(t!(
+                "the files of `{}` are not the files of its jobs; build that shard again",
+                "`{}` 中的文件与它的任务不符；请重新生成这一份",
+                dir.display()
+            ));
+        }
+    }
+    let first = &manifests[0].1;
+    if plan_digest(all.into_iter()) != first.plan {
+        bail!(t!(
+            "the shards' jobs together are not the build's plan; build every shard again from the same sources",
+            "各份的任务合起来与这次生成的计划不符；请用同一份源文件重新生成每一份"
+        ));
+    }
+    Ok(())
 }
 
 impl ShardManifest {
@@ -206,6 +283,7 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
             "缺少第 {named} 份；请用 gongkai build --shard K/N 生成后再合并"
         ));
     }
+    check_jobs(&manifests)?;
     let staging = Staging::new(root, out)?;
     let mut outputs = BTreeMap::new();
     for (dir, m) in &manifests {
