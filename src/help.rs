@@ -223,14 +223,18 @@ fn mut_path(cmd: Command, names: &[&str], f: &dyn Fn(Command) -> Command) -> Com
     }
 }
 
-/// clap's words in help text that no setting changes: the usage's `[OPTIONS]`, and the
-/// `[default: …]` and `[possible values: …]` after an argument's help.
+/// clap's words in help text that no setting changes: the usage's `[OPTIONS]`, the
+/// `[default: …]` and `[possible values: …]` after an argument's help, and the ASCII colon
+/// clap puts after a heading (Chinese text takes the full-width one, as 用法： does).
 fn chinese_words(text: &str) -> String {
     text.replace("Usage: ", "用法：")
         .replace("Usage:", "用法：")
         .replace("[OPTIONS]", "[选项]")
-        .replace("[default: ", "[默认: ")
-        .replace("[possible values: ", "[可选值: ")
+        .replace("[default: ", "[默认：")
+        .replace("[possible values: ", "[可选值：")
+        .replace("选项:\n", "选项：\n")
+        .replace("参数:\n", "参数：\n")
+        .replace("命令:\n", "命令：\n")
 }
 
 /// Reports a failed parse (or `--help`, `--version`) and gives the exit code: clap's own

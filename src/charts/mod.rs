@@ -216,14 +216,19 @@ fn check_values(kind: Kind, ds: &Dataset, rows: &[usize], series: &[Series]) -> 
     if matches!(kind, Kind::Pie | Kind::Stacked) {
         for s in series {
             if let Some(i) = s.values.iter().position(|v| v.is_some_and(|v| v < 0.0)) {
+                // the chart's name in the message's language: 饼图, or a pie chart
+                let chart = if crate::locale::chinese() {
+                    kind.label().to_string()
+                } else {
+                    format!("{} chart", kind.name())
+                };
                 return Err(miss(
                     t!(
-                        "{} line {}: `{}` is negative, which a {} cannot show",
-                        "{} 第 {} 行：`{}` 是负数，{}画不出负数",
+                        "{} line {}: `{}` is negative, which a {chart} cannot show",
+                        "{} 第 {} 行：`{}` 是负数，{chart}画不出负数",
                         ds.path.display(),
                         ds.rows[rows[i]].line,
-                        s.texts[i],
-                        kind.label()
+                        s.texts[i]
                     ),
                     t!("use kind=\"bar\" for figures below zero", "有负数时请用 kind=\"bar\""),
                 ));
