@@ -52,7 +52,9 @@ pub struct Inputs {
     /// Kinds whose every page the output counts or summarises (group counts, the sitemap,
     /// the search index).
     pub all_of: Vec<Kind>,
-    /// Other figures the output prints: a listing's total, terms' names and counts.
+    /// How many pages a paginated listing has in all (its pages show one slice of them).
+    pub total: usize,
+    /// Other figures the output prints: terms' names and counts, a feed's date.
     pub facts: Vec<String>,
 }
 
@@ -152,7 +154,7 @@ impl Renderer<'_> {
         let slice = |items: &[usize], number: usize| {
             let mut inputs =
                 Inputs::list("pages", items.iter().skip((number - 1) * per).take(per).copied().collect());
-            inputs.facts.push(items.len().to_string());
+            inputs.total = items.len();
             inputs
         };
         let first = |kind, n| self.of_kind(kind).iter().take(n).copied().collect::<Vec<_>>();
@@ -275,7 +277,7 @@ impl Renderer<'_> {
                 for kind in &inputs.all_of {
                     kinds.iter().find(|(k, _)| k == kind).map(|(_, f)| f).hash(&mut h);
                 }
-                inputs.facts.hash(&mut h);
+                (inputs.total, &inputs.facts).hash(&mut h);
                 Planned { fingerprint: h.0.finalize().into(), key, job }
             })
             .collect()

@@ -183,7 +183,6 @@ impl Renderer<'_> {
         let lib = self.library;
         let cards =
             |name: &str| inputs.pages(name).iter().map(|&i| self.card(&lib.pages[i])).collect::<Vec<_>>();
-        let total = || inputs.facts.first().and_then(|n| n.parse().ok()).unwrap_or(0);
         let mut ctx = Context::new();
         let (path, template) = match job {
             Job::Home => {
@@ -216,7 +215,7 @@ impl Renderer<'_> {
                 if *kind == Kind::Disclosure {
                     ctx.insert("groups", &self.group_links());
                 }
-                (self.listing(&mut ctx, &base, &title, cards("pages"), total(), *number), "list.html")
+                (self.listing(&mut ctx, &base, &title, cards("pages"), inputs.total, *number), "list.html")
             }
             Job::TaxonomyIndex(t) => {
                 let tax = &lib.taxonomies[*t];
@@ -232,7 +231,7 @@ impl Renderer<'_> {
                 ctx.insert("term", term);
                 ctx.insert("children", &children(tax, term));
                 let title = format!("{}：{}", self.t()[tax.key], term.name);
-                (self.listing(&mut ctx, &base, &title, cards("pages"), total(), *number), "list.html")
+                (self.listing(&mut ctx, &base, &title, cards("pages"), inputs.total, *number), "list.html")
             }
             Job::Group(g, number) => {
                 let group = &lib.groups[*g];
@@ -241,7 +240,10 @@ impl Renderer<'_> {
                     facet => format!("{}：{}", self.t()[facet], group.name),
                 };
                 ctx.insert("groups", &self.group_links());
-                (self.listing(&mut ctx, &group.path, &title, cards("pages"), total(), *number), "list.html")
+                (
+                    self.listing(&mut ctx, &group.path, &title, cards("pages"), inputs.total, *number),
+                    "list.html",
+                )
             }
             Job::Archive => {
                 ctx.insert("editions", self.editions);

@@ -95,7 +95,9 @@ impl Cache {
     /// every object is intact; returns the outputs' paths and hashes, or `None` to render.
     pub fn reuse(&self, key: &str, fingerprint: &Fingerprint, staging: &Staging) -> Option<Entry> {
         let entry = self.index.jobs.get(key).filter(|e| e.fingerprint == hex(fingerprint))?;
-        // all checked before any is placed, so a job is either reused whole or rendered whole
+        // all checked before any is placed, so a job is either reused whole or rendered whole;
+        // checked and placed in two reads, not held between them: the search index's files
+        // alone are hundreds of megabytes at 100,000 pages
         let intact = entry.outputs.iter().all(|(_, sha)| {
             let object = self.object(sha);
             let ok = std::fs::read(&object).is_ok_and(|b| crate::versions::manifest::sha256(&b) == *sha);
@@ -116,6 +118,8 @@ impl Cache {
 
     /// Keeps the staged outputs of a rendered job as objects (hard links where the file
     /// system allows, copies otherwise). A failure only costs the next build a render.
+    /// Reused outputs are copies of the objects (see [`Staging::copy`]), so only the output an
+    /// object was first made as shares it.
     pub fn keep(&self, staging: &Staging, outputs: &[(String, String)]) {
         for (rel, sha) in outputs {
             let object = self.object(sha);

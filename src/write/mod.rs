@@ -73,9 +73,14 @@ impl Staging {
     /// Writes one output; returns its path and SHA-256 for the manifest. Safe to call from
     /// many threads at once.
     pub fn put(&self, (rel, bytes): Output) -> Result<(String, String)> {
-        let path = self.claim(&rel)?;
-        std::fs::write(&path, &bytes).with_context(|| crate::locale::writing(&path))?;
+        self.write(&rel, &bytes)?;
         Ok((rel, crate::versions::manifest::sha256(&bytes)))
+    }
+
+    /// Writes one output whose hash the caller has already checked (a shard's file).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.claim(rel)?;
+        std::fs::write(&path, bytes).with_context(|| crate::locale::writing(&path))
     }
 
     /// Places an output that exists already as a file (a cached one, a shard's): a copy, never

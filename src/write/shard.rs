@@ -303,7 +303,7 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
                     "有两份都写了 `{rel}`；请用同一个 gongkai 重新生成每一份"
                 ));
             }
-            staging.copy(rel, &file)?;
+            staging.write(rel, &bytes)?;
         }
     }
     let files = outputs.len() + 1;
