@@ -14,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod data;
 pub mod diagnostic;
+pub mod digest;
 pub mod import;
 pub mod load;
 pub mod oversight;
@@ -132,13 +133,13 @@ fn group_thousands(n: usize) -> String {
 }
 
 /// Renders the site in memory: every output path with its bytes, sorted by path.
-pub fn render_site(opts: &BuildOptions) -> Result<(Vec<write::Output>, usize)> {
+pub fn render_site(opts: &BuildOptions) -> Result<(Vec<render::Output>, usize)> {
     render_with_library(opts).map(|(files, library)| (files, library.pages.len()))
 }
 
 /// Like [`render_site`], keeping the resolved library for the checks that need it: the live
 /// site, with its archived editions and the manifest of everything.
-fn render_with_library(opts: &BuildOptions) -> Result<(Vec<write::Output>, resolve::Library)> {
+fn render_with_library(opts: &BuildOptions) -> Result<(Vec<render::Output>, resolve::Library)> {
     let history = versions::History::load(&opts.root)?;
     let editions = versions::archive::editions(&history);
     let mut prepared = pipeline::Prepared::load(opts, history)?;
@@ -153,7 +154,7 @@ pub(crate) fn live_extras(
     opts: &BuildOptions,
     history: &versions::History,
     library: &resolve::Library,
-) -> Result<Vec<write::Output>> {
+) -> Result<Vec<render::Output>> {
     Ok(with_banners(history, archived_editions(opts, history)?, library))
 }
 
@@ -162,7 +163,7 @@ pub(crate) fn live_extras(
 pub(crate) fn archived_editions(
     opts: &BuildOptions,
     history: &versions::History,
-) -> Result<Vec<Vec<write::Output>>> {
+) -> Result<Vec<Vec<render::Output>>> {
     let render = edition_renderer(opts.audience);
     let mut editions = Vec::with_capacity(history.releases.len());
     for release in &history.releases {
@@ -178,9 +179,9 @@ pub(crate) fn archived_editions(
 /// corrected or removed with its banner, and the releases' published manifests.
 pub(crate) fn with_banners(
     history: &versions::History,
-    editions: Vec<Vec<write::Output>>,
+    editions: Vec<Vec<render::Output>>,
     library: &resolve::Library,
-) -> Vec<write::Output> {
+) -> Vec<render::Output> {
     let current = current_pages(library);
     let order: Vec<&str> = history.releases.iter().map(|r| r.version.as_str()).collect();
     let mut files = Vec::new();
@@ -227,7 +228,7 @@ pub(crate) fn current_pages(library: &resolve::Library) -> Vec<versions::banner:
 /// How an archived edition is rebuilt from its sources checked out in a folder.
 fn edition_renderer(
     audience: Audience,
-) -> impl Fn(&std::path::Path, &versions::History, &versions::manifest::Release) -> Result<Vec<write::Output>>
+) -> impl Fn(&std::path::Path, &versions::History, &versions::manifest::Release) -> Result<Vec<render::Output>>
 {
     move |dir, history, release| {
         let mut edition = BuildOptions::new(dir);
@@ -241,7 +242,7 @@ fn edition_renderer(
 
 /// Rebuilds release `version` from its stored sources alone, without the cache or the stored
 /// output: what `/archive/VERSION/` must equal byte for byte.
-pub fn rebuild_release(root: &std::path::Path, version: &str) -> Result<Vec<write::Output>> {
+pub fn rebuild_release(root: &std::path::Path, version: &str) -> Result<Vec<render::Output>> {
     let history = versions::History::load(root)?;
     let release = history
         .releases
@@ -258,7 +259,7 @@ fn render_prepared(
     opts: &BuildOptions,
     prepared: &mut pipeline::Prepared,
     editions: &[versions::archive::Edition],
-) -> Result<(Vec<write::Output>, resolve::Library)> {
+) -> Result<(Vec<render::Output>, resolve::Library)> {
     let library = resolve_prepared(opts, prepared)?;
     let mut files = prepared.renderer(&library, editions).render_all(opts.progress.as_deref())?;
     let generated: std::collections::BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
@@ -335,7 +336,7 @@ pub fn release(
     }
     let sources = versions::sources(&opts.root)?;
     let hashes = |files: &[(String, Vec<u8>)]| -> std::collections::BTreeMap<String, String> {
-        files.iter().map(|(p, b)| (p.clone(), versions::manifest::sha256(b))).collect()
+        files.iter().map(|(p, b)| (p.clone(), crate::digest::sha256(b))).collect()
     };
     let source_hashes = hashes(&sources);
     let manifest = versions::manifest::Release {
@@ -344,7 +345,7 @@ pub fn release(
         date,
         as_of: library.as_of.to_string(),
         note: release.note.clone(),
-        generator: versions::manifest::generator(),
+        generator: crate::digest::generator(),
         previous: history.releases.last().map(versions::manifest::Release::published_hash),
         sources_root: Some(versions::manifest::sources_root(&source_hashes)),
         sources: source_hashes,
@@ -353,7 +354,7 @@ pub fn release(
     // the published bytes carry sources_root and previous: signing them covers both
     let signature =
         release.key.as_deref().map(|k| versions::verify::sign(&manifest.public_bytes(), k)).transpose()?;
-    let stored: Vec<write::Output> = sources.into_iter().chain(files).collect();
+    let stored: Vec<render::Output> = sources.into_iter().chain(files).collect();
     history.store.record(&manifest, &stored, signature.as_deref())?;
     Ok(manifest)
 }
@@ -435,7 +436,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             .collect();
         let extras = hashes[job_files..].iter().map(|(path, _)| path.clone()).collect();
         let manifest = write::shard::ShardManifest {
-            generator: versions::manifest::generator(),
+            generator: crate::digest::generator(),
             shard: shard.index,
             shards: shard.total,
             plan: whole_plan,

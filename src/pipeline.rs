@@ -203,7 +203,7 @@ impl Prepared {
 
     /// Static files, less any a page already writes and any only pages hidden from this
     /// build link to.
-    pub fn statics_for(&self, library: &Library, generated: &dyn Fn(&str) -> bool) -> Vec<write::Output> {
+    pub fn statics_for(&self, library: &Library, generated: &dyn Fn(&str) -> bool) -> Vec<render::Output> {
         let hidden =
             crate::resolve::audience::hidden_files(&library.usage, self.statics.keys(), library.audience);
         self.statics
@@ -277,7 +277,7 @@ fn salt(config: Option<&str>, loaded: &load::Loaded, history: &History) -> rende
         h.update((bytes.len() as u64).to_le_bytes());
         h.update(bytes);
     };
-    part(versions::manifest::generator().as_bytes());
+    part(crate::digest::generator().as_bytes());
     part(config.unwrap_or_default().as_bytes());
     for (name, text) in &loaded.templates {
         part(name.as_bytes());
@@ -301,9 +301,9 @@ fn salt(config: Option<&str>, loaded: &load::Loaded, history: &History) -> rende
 /// Adds (or replaces) the site manifest: the hash of every other output, and of the published
 /// manifest of each release the site carries.
 pub fn with_manifest(
-    mut files: Vec<write::Output>,
+    mut files: Vec<render::Output>,
     releases: BTreeMap<String, String>,
-) -> Vec<write::Output> {
+) -> Vec<render::Output> {
     files.retain(|(p, _)| p != versions::manifest::SITE_MANIFEST);
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let manifest = versions::manifest::SiteManifest::of(&files).with_releases(releases).to_bytes();

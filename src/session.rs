@@ -9,7 +9,7 @@ use crate::pipeline::Prepared;
 use crate::render::Job;
 use crate::resolve::Library;
 use crate::versions::{self, archive::Edition};
-use crate::{load, write, BuildOptions, Diagnostic};
+use crate::{load, BuildOptions, Diagnostic};
 use anyhow::Result;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -26,7 +26,7 @@ struct Built {
     prepared: Prepared,
     editions: Vec<Edition>,
     /// Each release's edition as stored, without banners: the banners follow the live pages.
-    archived: Vec<Vec<write::Output>>,
+    archived: Vec<Vec<crate::render::Output>>,
     /// The archived pages served with a banner now (`archive/VERSION/…`).
     bannered: std::collections::BTreeSet<String>,
     library: Library,
@@ -161,7 +161,7 @@ impl Session {
         files.remove(versions::manifest::SITE_MANIFEST);
         built.bannered = banners(&built).into_iter().map(|(path, _)| path).collect();
         let old = std::mem::take(&mut self.files);
-        self.hashes = files.iter().map(|(p, b)| (p.clone(), versions::manifest::sha256(b))).collect();
+        self.hashes = files.iter().map(|(p, b)| (p.clone(), crate::digest::sha256(b))).collect();
         self.files = files;
         let mut changed = Changed::default();
         self.write_manifest(&mut changed);
@@ -228,7 +228,7 @@ impl Session {
         // with a banner now get it, those that lost theirs are served as stored again
         let now = banners(built);
         let paths: std::collections::BTreeSet<String> = now.iter().map(|(p, _)| p.clone()).collect();
-        let lost: Vec<write::Output> =
+        let lost: Vec<crate::render::Output> =
             built.bannered.difference(&paths).filter_map(|p| stored(built, p)).collect();
         store(&mut self.files, &mut self.hashes, now.into_iter().chain(lost).collect(), &mut changed);
         built.bannered = paths;
@@ -294,7 +294,7 @@ fn render_stale(
 }
 
 /// Every archived page that carries a banner as the live pages stand, at its served path.
-fn banners(built: &Built) -> Vec<write::Output> {
+fn banners(built: &Built) -> Vec<crate::render::Output> {
     let history = &built.prepared.history;
     let current = crate::current_pages(&built.library);
     let order: Vec<&str> = history.releases.iter().map(|r| r.version.as_str()).collect();
@@ -308,7 +308,7 @@ fn banners(built: &Built) -> Vec<write::Output> {
 }
 
 /// The archived file served at `path` (`archive/VERSION/…`) as its edition stored it.
-fn stored(built: &Built, path: &str) -> Option<write::Output> {
+fn stored(built: &Built, path: &str) -> Option<crate::render::Output> {
     let history = &built.prepared.history;
     let (release, edition) = history.releases.iter().zip(&built.archived).find(|(r, _)| {
         path.strip_prefix("archive/")
@@ -323,12 +323,12 @@ fn stored(built: &Built, path: &str) -> Option<write::Output> {
 fn store(
     files: &mut BTreeMap<String, Vec<u8>>,
     hashes: &mut BTreeMap<String, String>,
-    outputs: Vec<write::Output>,
+    outputs: Vec<crate::render::Output>,
     changed: &mut Changed,
 ) {
     for (path, bytes) in outputs {
         if files.get(&path) != Some(&bytes) {
-            hashes.insert(path.clone(), versions::manifest::sha256(&bytes));
+            hashes.insert(path.clone(), crate::digest::sha256(&bytes));
             files.insert(path.clone(), bytes);
             changed.written.push(path);
         }

@@ -67,7 +67,7 @@ fn edit_json(path: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
 }
 
 fn hash_of(path: &Path) -> String {
-    gongkai::versions::manifest::sha256(&std::fs::read(path).unwrap())
+    gongkai::digest::sha256(&std::fs::read(path).unwrap())
 }
 
 fn site_with_release() -> Site {
@@ -122,13 +122,13 @@ fn a_release_is_immutable_and_archived_byte_for_byte() {
     // the archived edition is the release, file for file and byte for byte
     let edition: std::collections::BTreeMap<String, String> = tree(&site.out().join("archive/2024"))
         .into_iter()
-        .map(|(p, b)| (p, gongkai::versions::manifest::sha256(&b)))
+        .map(|(p, b)| (p, gongkai::digest::sha256(&b)))
         .collect();
     assert_eq!(edition, second.outputs);
     let rebuilt: std::collections::BTreeMap<String, String> = gongkai::rebuild_release(site.root(), "2024")
         .unwrap()
         .into_iter()
-        .map(|(p, b)| (p, gongkai::versions::manifest::sha256(&b)))
+        .map(|(p, b)| (p, gongkai::digest::sha256(&b)))
         .collect();
     assert_eq!(rebuilt, second.outputs, "the stored sources alone rebuild the release");
     assert!(site.read("archive/2023/cases/a/index.html").contains("正文"));
@@ -266,7 +266,7 @@ fn forged_first_version_in_the_store_is_caught() {
     signed_release(&site, "2024", "2024-12-31", &secret).unwrap();
     build_signed(&site, &secret);
     let forged = notice("支部党员大会应到32人，实到32人。", "");
-    let hash = gongkai::versions::manifest::sha256(forged.as_bytes());
+    let hash = gongkai::digest::sha256(forged.as_bytes());
     site.file(&format!("releases/objects/{}/{}", &hash[..2], &hash[2..]), &forged);
     let first = site.root().join("releases/2023.json");
     edit_json(&first, |r| r["sources"][path] = hash.clone().into());
@@ -415,7 +415,7 @@ fn disclosure_page_shows_its_content_hash_in_print_too() {
     let text = notice("正文。", "");
     site.file("content/disclosures/d.md", &text);
     site.build_ok();
-    let hash = &gongkai::versions::manifest::sha256(text.as_bytes())[..12];
+    let hash = &gongkai::digest::sha256(text.as_bytes())[..12];
     let html = site.read("disclosures/d/index.html");
     assert!(html.contains(&format!("<code>{hash}</code>")), "{html}");
 }
@@ -538,5 +538,5 @@ fn a_disclosure_saved_with_a_byte_order_mark_is_not_a_change() {
 }
 
 fn verify_hash(bytes: &[u8]) -> String {
-    gongkai::versions::manifest::sha256(bytes)
+    gongkai::digest::sha256(bytes)
 }

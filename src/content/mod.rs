@@ -208,7 +208,7 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
         Ok(mut page) => {
             page.body_line = split.body_line;
             page.datasets = expanded.datasets;
-            page.hash = crate::versions::manifest::sha256(text.as_bytes())[..12].to_string();
+            page.hash = crate::digest::sha256(text.as_bytes())[..12].to_string();
             if let Extra::Disclosure(d) = &page.extra {
                 if d.category == disclosure::Category::Recruitment {
                     errors.extend(disclosure::full_birth_dates(rel, split.body, split.body_line));

@@ -512,7 +512,7 @@ fn ascii_stem(file: &Path) -> String {
     let kept: String = stem.chars().filter(|&c| is_plain(c)).collect();
     let kept = kept.trim_matches(['-', '_']);
     // SHA-256, unlike std's hasher, gives the same value in every build, which file names need
-    let hash = &crate::versions::manifest::sha256(stem.as_bytes())[..8];
+    let hash = &crate::digest::sha256(stem.as_bytes())[..8];
     if kept.is_empty() {
         format!("bulletin-{hash}")
     } else {

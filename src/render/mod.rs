@@ -9,6 +9,9 @@ pub mod search;
 pub mod templates;
 pub mod views;
 
+/// One output file: its path below the output folder and its bytes.
+pub type Output = (String, Vec<u8>);
+
 use crate::config::Config;
 use crate::content::{Kind, Page};
 use crate::resolve::{Library, Taxonomy, Term};
@@ -84,7 +87,7 @@ impl Renderer<'_> {
     pub fn render_all(
         &self,
         progress: Option<&(dyn Fn(u64, u64) + Send + Sync)>,
-    ) -> Result<Vec<crate::write::Output>> {
+    ) -> Result<Vec<crate::render::Output>> {
         let jobs = self.jobs();
         let outputs = self.render_jobs(&jobs, progress)?;
         Ok(outputs.into_iter().flatten().collect())
@@ -96,7 +99,7 @@ impl Renderer<'_> {
         &self,
         jobs: &[Job],
         progress: Option<&(dyn Fn(u64, u64) + Send + Sync)>,
-    ) -> Result<Vec<Vec<crate::write::Output>>> {
+    ) -> Result<Vec<Vec<crate::render::Output>>> {
         self.render_each(jobs, progress, &|out| Ok(out))
     }
 
@@ -106,7 +109,7 @@ impl Renderer<'_> {
         &self,
         jobs: &[Job],
         progress: Option<&(dyn Fn(u64, u64) + Send + Sync)>,
-        sink: &(dyn Fn(crate::write::Output) -> Result<R> + Sync),
+        sink: &(dyn Fn(crate::render::Output) -> Result<R> + Sync),
     ) -> Result<Vec<Vec<R>>> {
         let total = jobs.len() as u64;
         let done = AtomicU64::new(0);
@@ -132,7 +135,7 @@ impl Renderer<'_> {
     pub fn render_job_into<R: Send>(
         &self,
         job: &Job,
-        sink: &(dyn Fn(crate::write::Output) -> Result<R> + Sync),
+        sink: &(dyn Fn(crate::render::Output) -> Result<R> + Sync),
     ) -> Result<Vec<R>> {
         match job {
             Job::Search => search::outputs_each(self, sink)
@@ -142,7 +145,7 @@ impl Renderer<'_> {
     }
 
     /// The outputs of `job`.
-    pub fn render_job(&self, job: &Job) -> Result<Vec<crate::write::Output>> {
+    pub fn render_job(&self, job: &Job) -> Result<Vec<crate::render::Output>> {
         match job {
             Job::Search => self.render_job_into(job, &Ok),
             Job::DataCsv(i) => {
@@ -179,7 +182,7 @@ impl Renderer<'_> {
     }
 
     /// One page of HTML for `job`, from the pages its declared `inputs` name.
-    fn render(&self, job: &Job, inputs: &Inputs) -> Result<crate::write::Output> {
+    fn render(&self, job: &Job, inputs: &Inputs) -> Result<crate::render::Output> {
         let lib = self.library;
         let cards =
             |name: &str| inputs.pages(name).iter().map(|&i| self.card(&lib.pages[i])).collect::<Vec<_>>();
@@ -349,7 +352,7 @@ impl Renderer<'_> {
         out
     }
 
-    fn feed(&self, kind: Kind, inputs: &Inputs) -> Result<crate::write::Output> {
+    fn feed(&self, kind: Kind, inputs: &Inputs) -> Result<crate::render::Output> {
         let lib = self.library;
         let pages: Vec<PageView> =
             inputs.pages("pages").iter().map(|&i| PageView::new(&lib.pages[i], lib.as_of)).collect();
@@ -364,7 +367,7 @@ impl Renderer<'_> {
         Ok((format!("{}/atom.xml", kind.folder()), xml.into_bytes()))
     }
 
-    fn sitemap(&self) -> Result<crate::write::Output> {
+    fn sitemap(&self) -> Result<crate::render::Output> {
         #[derive(Serialize)]
         struct Url<'a> {
             path: &'a str,

@@ -104,7 +104,7 @@ fn byline(page: &Page) -> &str {
 /// megabytes, too much to hold until the last is done). What `sink` returned, for each file.
 pub(super) fn outputs_each<R: Send>(
     r: &Renderer,
-    sink: &(dyn Fn(crate::write::Output) -> Result<R> + Sync),
+    sink: &(dyn Fn(crate::render::Output) -> Result<R> + Sync),
 ) -> Result<Vec<R>> {
     if !r.search || !enabled(r.tera) {
         return Ok(Vec::new());

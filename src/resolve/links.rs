@@ -25,7 +25,7 @@ pub struct Report {
 }
 
 /// Checks the links of `pages` against the rendered `files`.
-pub fn check(pages: &[Page], files: &[crate::write::Output]) -> Report {
+pub fn check(pages: &[Page], files: &[crate::render::Output]) -> Report {
     // the old address of each case (`cases/STEM/index.html`), with the page now there
     let moved: BTreeMap<String, &Page> = pages
         .iter()

@@ -4,9 +4,10 @@
 //! The cache saves rendering only: the store behind it is checked on every load of the
 //! history (`Store::check`), cached or not.
 
-use super::manifest::{sha256, Release};
+use super::manifest::Release;
 use super::History;
-use crate::write::Output;
+use crate::digest::sha256;
+use crate::render::Output;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -106,7 +107,7 @@ fn check_identical(release: &Release, files: &[Output]) -> Result<()> {
             differs.len(),
             differs[0],
             release.generator,
-            super::manifest::generator()
+            crate::digest::generator()
         ));
     }
     Ok(())

@@ -8,8 +8,8 @@
 //! lists the served page, banner included, so the banner cannot be altered unnoticed either.
 
 use super::manifest::Release;
+use crate::render::Output;
 use crate::text::{escape_html, format_date_zh};
-use crate::write::Output;
 
 const START: &str = "<!--gongkai:banner-->";
 const END: &str = "<!--/gongkai:banner-->";

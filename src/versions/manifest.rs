@@ -3,7 +3,6 @@
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// Bumped when the manifest's shape changes, so an old verifier refuses what it cannot read.
@@ -20,9 +19,7 @@ pub const SITE_MANIFEST: &str = "manifest.json";
 /// The signature of `manifest.json` (hex ed25519 over its bytes), written by `build --key`.
 pub const SITE_SIGNATURE: &str = "manifest.json.sig";
 
-pub fn sha256(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
-}
+use crate::digest::{generator, sha256};
 
 /// Reads only the `format` of a manifest, so one from a newer gongkai is refused by name
 /// rather than as a missing or unknown field.
@@ -56,7 +53,7 @@ pub struct SiteManifest {
 }
 
 impl SiteManifest {
-    pub fn of(files: &[crate::write::Output]) -> SiteManifest {
+    pub fn of(files: &[crate::render::Output]) -> SiteManifest {
         use rayon::prelude::*;
         let hashed: Vec<(String, String)> = files
             .par_iter()
@@ -267,10 +264,6 @@ pub fn chain_breaks(links: &[Link]) -> Vec<String> {
 
 fn short(hash: &str) -> &str {
     &hash[..hash.len().min(12)]
-}
-
-pub fn generator() -> String {
-    format!("gongkai {}", env!("CARGO_PKG_VERSION"))
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ fn version(number: usize, release: Option<(&str, &str)>, text: String) -> Versio
         release: release.map(|(v, _)| v.to_string()),
         date: release.map(|(_, d)| d.to_string()),
         reason: None,
-        hash: super::manifest::sha256(text.as_bytes())[..12].to_string(),
+        hash: crate::digest::sha256(text.as_bytes())[..12].to_string(),
         source: text,
         html: String::new(),
         diff: None,

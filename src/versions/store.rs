@@ -2,7 +2,8 @@
 //! the source files stored by their hash, so an unchanged file is stored once. Nothing in the
 //! store is trusted on reading: every object is re-hashed.
 
-use super::manifest::{sha256, Release};
+use super::manifest::Release;
+use crate::digest::sha256;
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 

@@ -4,7 +4,8 @@
 //! archived page that carries a correction banner is checked twice: as served, against the
 //! site manifest, and as stored (banner taken out), against its release manifest.
 
-use super::manifest::{chain_breaks, sha256, Published, SiteManifest, SITE_MANIFEST, SITE_SIGNATURE};
+use super::manifest::{chain_breaks, Published, SiteManifest, SITE_MANIFEST, SITE_SIGNATURE};
+use crate::digest::sha256;
 use anyhow::{bail, Context, Result};
 use ed25519_dalek::{Signer, Verifier, VerifyingKey};
 use serde::Serialize;

@@ -56,7 +56,7 @@ fn program_stamp() -> String {
                 let modified = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
                 format!("{} {:?}", m.len(), modified)
             });
-            format!("{} ({})", crate::versions::manifest::generator(), stamp.unwrap_or_default())
+            format!("{} ({})", crate::digest::generator(), stamp.unwrap_or_default())
         })
         .clone()
 }
@@ -100,7 +100,7 @@ impl Cache {
         // alone are hundreds of megabytes at 100,000 pages
         let intact = entry.outputs.iter().all(|(_, sha)| {
             let object = self.object(sha);
-            let ok = std::fs::read(&object).is_ok_and(|b| crate::versions::manifest::sha256(&b) == *sha);
+            let ok = std::fs::read(&object).is_ok_and(|b| crate::digest::sha256(&b) == *sha);
             if !ok {
                 // gone, so that the render that follows stores a good one
                 let _ = std::fs::remove_file(&object);

@@ -13,8 +13,7 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-/// One output file: its path below the output folder and its bytes.
-pub type Output = (String, Vec<u8>);
+pub use crate::render::Output;
 
 /// Checks that `rel` stays inside the output folder: relative, no `..`, no root or drive.
 pub fn safe_relative(rel: &str) -> Result<PathBuf> {
@@ -74,7 +73,7 @@ impl Staging {
     /// many threads at once.
     pub fn put(&self, (rel, bytes): Output) -> Result<(String, String)> {
         self.write(&rel, &bytes)?;
-        Ok((rel, crate::versions::manifest::sha256(&bytes)))
+        Ok((rel, crate::digest::sha256(&bytes)))
     }
 
     /// Writes one output whose hash the caller has already checked (a shard's file).

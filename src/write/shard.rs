@@ -4,7 +4,8 @@
 //! written it.
 
 use super::Staging;
-use crate::versions::manifest::{sha256, SiteManifest, SITE_MANIFEST};
+use crate::digest::sha256;
+use crate::versions::manifest::{SiteManifest, SITE_MANIFEST};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
