@@ -144,7 +144,7 @@ fn script_links_are_inert_and_reported_with_their_line() {
     ] {
         let site = case_with(&format!("第一段。\n\n{body}\n"));
         let Err(err) = site.build() else { panic!("{body:?} should fail the build") };
-        let errors = err.downcast::<gongkai::Diagnostics>().unwrap().0;
+        let errors = err.diagnostics().expect("content problems").to_vec();
         assert_eq!(errors.len(), 1, "{body:?}: {errors:?}");
         assert_eq!(errors[0].line, 8, "{body:?}");
         assert!(errors[0].message.contains("not a web address"), "{}", errors[0]);

@@ -20,7 +20,7 @@ fn release(site: &Site, version: &str, date: &str) -> anyhow::Result<gongkai::ve
         date: Some(gongkai::text::parse_date(date).unwrap()),
         key: None,
     };
-    gongkai::release(&gongkai::BuildOptions::new(site.root()), &opts)
+    Ok(gongkai::release(&gongkai::BuildOptions::new(site.root()), &opts)?)
 }
 
 /// A fixed key pair (secret, public) as hex: the same in every run.
@@ -37,7 +37,7 @@ fn signed_release(site: &Site, version: &str, date: &str, secret: &str) -> anyho
         date: Some(gongkai::text::parse_date(date).unwrap()),
         key: Some(secret.into()),
     };
-    gongkai::release(&gongkai::BuildOptions::new(site.root()), &opts)
+    Ok(gongkai::release(&gongkai::BuildOptions::new(site.root()), &opts)?)
 }
 
 fn build_signed(site: &Site, secret: &str) {

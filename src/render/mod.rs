@@ -3,11 +3,25 @@
 
 pub mod i18n;
 pub mod jobs;
+pub mod links;
 pub mod orgs;
 pub mod qr;
 pub mod search;
 pub mod templates;
 pub mod views;
+
+/// A release as the archive page lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Edition {
+    pub version: String,
+    pub date: String,
+    pub note: String,
+    pub path: String,
+    /// Pages added, changed and removed since the release before.
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+}
 
 /// One output file: its path below the output folder and its bytes.
 pub type Output = (String, Vec<u8>);
@@ -74,7 +88,7 @@ pub struct Renderer<'a> {
     pub library: &'a Library,
     pub tera: &'a Tera,
     /// Archived editions, newest first, for the home page and `/archive/`.
-    pub editions: &'a [crate::versions::archive::Edition],
+    pub editions: &'a [Edition],
     pub data: &'a crate::data::Datasets,
     /// Whether to build the search index (off only to measure what it costs).
     pub search: bool,

@@ -5,10 +5,10 @@ pub mod audience;
 pub mod calendar;
 pub mod catalogue;
 pub mod library;
-pub mod links;
 pub mod orgs;
 pub mod shortcodes;
 pub mod taxonomy;
+pub mod urls;
 
 pub use library::Library;
 pub use taxonomy::{Taxonomy, Term};

@@ -7,6 +7,7 @@ pub mod banner;
 pub mod diff;
 pub mod manifest;
 pub mod revisions;
+pub mod shard;
 pub mod store;
 pub mod verify;
 

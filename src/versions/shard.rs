@@ -3,9 +3,9 @@
 //! is there and intact and assembles the site, manifest included, as one build would have
 //! written it.
 
-use super::Staging;
+use super::manifest::{SiteManifest, SITE_MANIFEST};
 use crate::digest::sha256;
-use crate::versions::manifest::{SiteManifest, SITE_MANIFEST};
+use crate::write::Staging;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -289,7 +289,7 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
     let mut outputs = BTreeMap::new();
     for (dir, m) in &manifests {
         for (rel, sha) in &m.outputs {
-            let file = dir.join(super::safe_relative(rel)?);
+            let file = dir.join(crate::write::safe_relative(rel)?);
             let bytes = std::fs::read(&file).with_context(|| crate::locale::reading(&file))?;
             if sha256(&bytes) != *sha {
                 let (f, k, n) = (file.display(), m.shard, m.shards);
