@@ -540,3 +540,29 @@ fn a_disclosure_saved_with_a_byte_order_mark_is_not_a_change() {
 fn verify_hash(bytes: &[u8]) -> String {
     gongkai::digest::sha256(bytes)
 }
+
+#[test]
+fn check_writes_nothing_and_an_edition_served_as_stored_is_said() {
+    let site = site_with_release();
+    // a case that no longer builds (now refused, as an undated case was once released)
+    let stored = site.root().join("releases");
+    let report = gongkai::check(&gongkai::BuildOptions::new(site.root())).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert!(!site.root().join(".gongkai-cache").exists(), "check wrote the archive cache");
+    assert!(stored.exists());
+    // the example's first releases hold cases from before dates were required: this gongkai
+    // refuses their sources, so the archive serves the stored output, and says so
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = gongkai::BuildOptions::new(common::example_root());
+    (opts.out, opts.cache) = (Some(dir.path().join("public")), false);
+    let built = gongkai::build(&opts).unwrap();
+    let said: Vec<String> = built.warnings.iter().map(|w| w.to_string()).collect();
+    for version in ["2024", "2025-01"] {
+        assert!(
+            said.iter().any(|w| w.contains(&format!("archive/{version}/ is served as it was released"))
+                && w.contains("no longer build")
+                && w.contains("has no date")),
+            "{said:?}"
+        );
+    }
+}

@@ -64,10 +64,15 @@ pub fn edition(
     })?;
     history.store.checkout(release, work.path())?;
     let rebuilt = render(work.path(), &history.before(&release.version, root), release);
-    let (files, differs) = match rebuilt
-        .map_err(|e| format!("{e}"))
-        .and_then(|files| check_identical(release, &files).map(|()| files).map_err(|e| format!("{e}")))
-    {
+    let checked = match rebuilt {
+        Ok(files) => check_identical(release, &files).map(|()| files).map_err(|e| e.to_string()),
+        Err(crate::BuildError::Content(d)) => Err(match d.0.first() {
+            Some(first) => t!("its sources no longer build: {first}", "其源文件现在无法生成：{first}"),
+            None => String::new(),
+        }),
+        Err(crate::BuildError::Io(e)) => Err(e.to_string()),
+    };
+    let (files, differs) = match checked {
         Ok(files) => (files, None),
         // a newer gongkai may render the same sources differently, or refuse them (a case
         // released before cases needed a date): the edition then comes from the stored
@@ -187,11 +192,16 @@ fn stored_output(history: &History, release: &Release) -> Result<Vec<Output>> {
 
 const COMPLETE: &str = ".complete";
 
-/// The cached edition, and why it is the stored output when it is (kept in the `.complete`
-/// marker, so the warning is said on every build, not only on the one that rebuilt it).
+/// The cached edition, and why it is the stored output when it is. The `.complete` marker
+/// names the program that made it (another may rebuild the edition after all) and keeps the
+/// reason, so that the warning is said on every build, not only on the one that rebuilt it.
 fn read_cache(dir: &Path, release: &Release) -> Option<(Vec<Output>, Option<String>)> {
     let marker = std::fs::read_to_string(dir.join(COMPLETE)).ok()?;
-    let differs = Some(marker).filter(|m| !m.is_empty());
+    let (made_by, differs) = marker.split_once('\n')?;
+    if made_by != crate::write::cache::program_stamp() {
+        return None;
+    }
+    let differs = Some(differs.to_string()).filter(|m| !m.is_empty());
     let mut files = Vec::with_capacity(release.outputs.len());
     for (path, hash) in &release.outputs {
         let bytes = std::fs::read(dir.join(path)).ok()?;
@@ -211,7 +221,7 @@ fn write_cache(dir: &Path, files: &[Output], differs: Option<&str>) -> Result<()
         std::fs::create_dir_all(parent).with_context(|| crate::locale::creating(parent))?;
         std::fs::write(&target, bytes).with_context(|| crate::locale::writing(&target))?;
     }
-    std::fs::write(dir.join(COMPLETE), differs.unwrap_or_default())
-        .with_context(|| crate::locale::writing(dir))?;
+    let marker = format!("{}\n{}", crate::write::cache::program_stamp(), differs.unwrap_or_default());
+    std::fs::write(dir.join(COMPLETE), marker).with_context(|| crate::locale::writing(dir))?;
     Ok(())
 }
