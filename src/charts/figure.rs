@@ -51,10 +51,10 @@ pub fn meta(ds: &Dataset, root: &str) -> String {
         None => "<span class=\"csv-link\">".to_string(),
     };
     // the link is in a span of its own so that paper, where it cannot be followed, leaves it out
-    let csv = crate::data::view::csv_path(ds);
+    let csv = crate::data::paths::csv_path(ds);
     format!(
         "<p class=\"chart-meta\">{source}<a href=\"{root}{path}\" download=\"{file}\">下载数据（CSV）</a></span></p>",
-        path = escape(&crate::data::view::href(&csv)),
-        file = escape(&crate::data::view::csv_name(ds)),
+        path = escape(&crate::data::paths::href(&csv)),
+        file = escape(&crate::data::paths::csv_name(ds)),
     )
 }

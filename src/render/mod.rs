@@ -1,6 +1,7 @@
 //! Render: pure functions from the resolved library to `(output path, bytes)`, run in
 //! parallel. Every output of a build is one `Job`.
 
+pub mod dataset;
 pub mod i18n;
 pub mod jobs;
 pub mod links;
@@ -163,7 +164,7 @@ impl Renderer<'_> {
         match job {
             Job::Search => self.render_job_into(job, &Ok),
             Job::DataCsv(i) => {
-                Ok(crate::data::view::downloads(self.data.get(*i).context("a dataset index")?))
+                Ok(crate::data::paths::downloads(self.data.get(*i).context("a dataset index")?))
             }
             job => self.render(job, &self.inputs(job)).map(|out| vec![out]),
         }
@@ -269,14 +270,14 @@ impl Renderer<'_> {
             Job::Feed(kind) => return self.feed(*kind, inputs),
             Job::Sitemap => return self.sitemap(),
             Job::DataIndex => {
-                ctx.insert("datasets", &crate::data::view::index(self.data));
+                ctx.insert("datasets", &dataset::index(self.data));
                 ("data/".to_string(), "data.html")
             }
             Job::Dataset(i, number) => {
                 let ds = self.data.get(*i).context("a dataset index")?;
-                let path = crate::data::view::table_page_path(ds, *number);
+                let path = crate::data::paths::table_page_path(ds, *number);
                 let root = "../".repeat(path.matches('/').count());
-                ctx.insert("dataset", &crate::data::view::page(ds, self.data, &root, *number));
+                ctx.insert("dataset", &dataset::page(ds, self.data, &root, *number));
                 (path, "dataset.html")
             }
             Job::OrgIndex => {

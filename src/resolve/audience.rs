@@ -71,8 +71,10 @@ pub fn hidden_datasets(
     let mut errors = Vec::new();
     for ds in data.iter() {
         // a link to the dataset's page or download is a use, as a shortcode is
-        let (page, csv) =
-            (crate::data::view::page_path(ds).to_lowercase(), crate::data::view::csv_path(ds).to_lowercase());
+        let (page, csv) = (
+            crate::data::paths::page_path(ds).to_lowercase(),
+            crate::data::paths::csv_path(ds).to_lowercase(),
+        );
         let linked = |l: &String| {
             *l == csv || l.trim_end_matches('/') == page.trim_end_matches('/') || l.starts_with(&page)
         };
