@@ -279,6 +279,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             shards: shard.total,
             plan: run.plan.clone(),
             releases: run.prepared.history.published(),
+            sources: versions::sources_digest(&opts.root)?,
             jobs: jobs.collect(),
             extras: run.extras.iter().map(|(path, _)| path.clone()).collect(),
             outputs: run.hashes(),

@@ -63,7 +63,6 @@ impl Library {
         usage.sort_by(|a, b| a.source.cmp(&b.source));
         let (hidden, mut errors) = audience::hidden_datasets(&usage, data, audience);
         let data = data.without(&hidden);
-        let mut pages = pages;
         pages.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
         // over every page, hidden or not: the party edition must not refuse what the public
         // one accepted because a party-only page took the same address

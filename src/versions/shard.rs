@@ -120,6 +120,10 @@ pub struct ShardManifest {
     /// must hash to it.
     pub plan: String,
     pub releases: BTreeMap<String, String>,
+    /// The digest of the sources the shard was built from ([`super::sources_digest`]): merge
+    /// refuses shards of sources that have changed since.
+    #[serde(default)]
+    pub sources: String,
     /// This shard's jobs: each one's fingerprint and the files it wrote.
     pub jobs: BTreeMap<String, ShardJob>,
     /// Files that are no job's (static files, archived editions): the first shard's only.
@@ -244,6 +248,13 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
                 dir.display()
             ));
         }
+    }
+    if first.sources != super::sources_digest(root)? {
+        bail!(t!(
+            "the sources in {} have changed since the shards were built; build every shard again",
+            "`{}` 中的源文件在分份生成之后有了改动；请重新生成每一份",
+            root.display()
+        ));
     }
     if first.shards == 0 || first.shards > MAX_SHARDS {
         bail!(t!(
