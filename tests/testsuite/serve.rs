@@ -1,8 +1,7 @@
 //! `gongkai serve` for real: HTTP on a free port, the real file system, a websocket client.
 
-mod common;
+use crate::common::{self, Site};
 
-use common::Site;
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
