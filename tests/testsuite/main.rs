@@ -20,4 +20,5 @@ mod print;
 mod search;
 mod search_browser;
 mod serve;
+mod snapshots;
 mod versions;
