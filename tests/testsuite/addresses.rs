@@ -2,9 +2,7 @@
 //! address (`cases/FILE-STEM/`) keeps working as a redirect page, which the sitemap, search,
 //! feeds, audience and privacy rules and the link checker all know about.
 
-mod common;
-
-use common::{tree, Site};
+use crate::common::{tree, Site};
 
 fn all_text(site: &Site) -> String {
     tree(&site.out()).into_iter().map(|(p, b)| format!("{p}\n{}\n", String::from_utf8_lossy(&b))).collect()

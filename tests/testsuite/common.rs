@@ -1,6 +1,5 @@
 //! A fixture-site builder for integration tests: write a few files into a temporary folder,
 //! build, and read the output.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,9 +1,7 @@
 //! Regression corpus for issue 12: every way party-only material, a personal number or a
 //! live script link reached the public build. Each test failed on the code before the fix.
 
-mod common;
-
-use common::{tree, Site};
+use crate::common::{tree, Site};
 use gongkai::{Audience, BuildOptions};
 
 const ID: &str = "11010519491231002X";

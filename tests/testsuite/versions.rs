@@ -1,8 +1,7 @@
 //! Releases, archived editions, the revision rule and verification, on fixture sites.
 
-mod common;
+use crate::common::{self, tree, Site};
 
-use common::{tree, Site};
 use gongkai::versions::manifest::Release;
 use gongkai::versions::{verify, ReleaseOptions};
 use std::path::Path;

@@ -1,8 +1,6 @@
 //! Integration tests of `gongkai build` on small fixture sites.
 
-mod common;
-
-use common::{tree, Site};
+use crate::common::{self, tree, Site};
 
 #[test]
 fn case_page_shows_labelled_parts() {
