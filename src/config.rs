@@ -109,8 +109,8 @@ impl Config {
     /// reported at once.
     pub fn parse(text: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
         let Some(text) = text else { return Ok(Config::default()) };
-        let read = raw::read(text).map_err(|d| vec![d])?;
-        let mut errors = read.errors.clone();
+        let mut read = raw::read(text).map_err(|d| vec![d])?;
+        let mut errors = std::mem::take(&mut read.errors);
         let config = Config::from_raw(text, &read, &mut errors);
         if errors.is_empty() {
             Ok(config)
