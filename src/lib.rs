@@ -386,8 +386,8 @@ pub fn mask_content(root: &std::path::Path) -> Result<Vec<Masked>> {
     for (rel, bytes) in loaded.data.iter().filter(|(p, _)| p.extension().is_some_and(|e| e == "csv")) {
         let allowed: Vec<String> = descriptions
             .get(rel.with_extension("toml").as_path())
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .and_then(|t| t.parse::<toml::Table>().ok())
+            .and_then(|b| text::decode(b, text::Accept::Legacy).ok())
+            .and_then(|d| d.text.parse::<toml::Table>().ok())
             .and_then(|t| t.get("privacy_allow").and_then(|v| v.as_array()).cloned())
             .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
             .unwrap_or_default();

@@ -88,8 +88,20 @@ fn choose(bytes: &[u8], accept: Accept) -> (&'static Encoding, usize) {
     match (accept, Encoding::for_bom(bytes)) {
         (_, Some((found, bom))) if found == UTF_8 => (UTF_8, bom),
         (Accept::Legacy, Some(found)) => found,
-        (Accept::Legacy, None) if std::str::from_utf8(bytes).is_err() => (GB18030, 0),
+        (Accept::Legacy, None) if std::str::from_utf8(bytes).is_err() => (legacy(bytes), 0),
         _ => (UTF_8, 0),
+    }
+}
+
+/// A table without a BOM that is not UTF-8: GB18030 (which reads GBK and GB2312), unless the
+/// detector is sure of Big5, which a table from Hong Kong, Macao or Taiwan may be saved in and
+/// GB18030 would read as other characters without a word.
+fn legacy(bytes: &[u8]) -> &'static Encoding {
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    match detector.guess(None, false) {
+        e if e == encoding_rs::BIG5 => e,
+        _ => GB18030,
     }
 }
 
@@ -126,6 +138,18 @@ mod tests {
         let (gb, ..) = GB18030.encode("指标,数值\n党员总数,1.2万余名\n");
         let d = decode(&gb, Accept::Legacy).unwrap();
         assert_eq!((d.text.as_str(), d.encoding.name()), ("指标,数值\n党员总数,1.2万余名\n", "gb18030"));
+    }
+
+    #[test]
+    fn a_big5_table_is_read_as_big5_and_gbk_as_gb18030() {
+        let text = "年度,黨員總數,發展黨員\n2022年,1.2萬餘名,356名\n2023年,1.3萬餘名,402名\n";
+        let (big5, ..) = encoding_rs::BIG5.encode(text);
+        let d = decode(&big5, Accept::Legacy).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding.name()), (text, "Big5"));
+        let simplified = "年度,党员总数,发展党员\n2022年,1.2万余名,356名\n2023年,1.3万余名,402名\n";
+        let (gbk, ..) = encoding_rs::GBK.encode(simplified);
+        let d = decode(&gbk, Accept::Legacy).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding.name()), (simplified, "gb18030"));
     }
 
     #[test]
