@@ -15,6 +15,7 @@ pub mod content;
 pub mod data;
 pub mod diagnostic;
 pub mod digest;
+pub mod i18n;
 pub mod import;
 pub mod load;
 pub mod oversight;

@@ -4,7 +4,6 @@
 
 pub mod axis;
 mod cartesian;
-pub mod figure;
 pub mod metrics;
 pub mod palette;
 mod pie;
@@ -262,8 +261,12 @@ pub fn drawing(data: &ChartData) -> svg::Drawing {
 
 /// The chart as an inline `<svg>`.
 pub fn render_svg(data: &ChartData) -> String {
-    let name = format!("{}（{}）", data.title, data.kind.label());
-    drawing(data).to_svg(&name, data.kind.name())
+    render_svg_named(data, &format!("{}（{}）", data.title, data.kind.label()))
+}
+
+/// The chart as SVG, its accessible name given (the title and the kind, in the page's script).
+pub fn render_svg_named(data: &ChartData, name: &str) -> String {
+    drawing(data).to_svg(name, data.kind.name())
 }
 
 /// The chart the `/data/` page shows for a dataset: the description's `[chart]`, nothing

@@ -4,9 +4,11 @@
 pub mod audience;
 pub mod calendar;
 pub mod catalogue;
+pub mod diff;
 pub mod library;
 pub mod links;
 pub mod orgs;
+pub mod revisions;
 pub mod shortcodes;
 pub mod taxonomy;
 

@@ -4,9 +4,7 @@
 
 pub mod archive;
 pub mod banner;
-pub mod diff;
 pub mod manifest;
-pub mod revisions;
 pub mod store;
 pub mod verify;
 
