@@ -145,8 +145,7 @@ pub fn periods_calendar(bytes: &[u8]) {
         }
     }
     let page = disclosure(period, published, from, days, working);
-    let data = Datasets::default();
-    let ctx = ParseContext { data: &data, calendar };
+    let ctx = ParseContext::new(calendar);
     let Ok(page) = content::parse(Path::new("content/disclosures/x.md"), &page, ctx) else { return };
     let (orgs, _) = Datasets::parse(&[(PathBuf::from("data/orgs.csv"), ORGS_CSV.as_bytes().to_vec())]);
     let Some(Ok(tree)) = OrgTree::from_data(&orgs) else { return };
