@@ -1,4 +1,4 @@
-//! UI strings. Written once in simplified script; the traditional set is converted from it
+//! UI strings, for render's pages and resolve's revision diff alike. Written once in simplified script; the traditional set is converted from it
 //! with zhconv so the two can never drift apart.
 
 use crate::text::Lang;

@@ -236,7 +236,13 @@ fn parse_slim(
     ctx: content::ParseContext,
     data: &data::Datasets,
 ) -> Result<Page, Vec<Diagnostic>> {
-    let page = content::parse(rel, text, ctx)?;
+    let page = content::parse(rel, text, ctx).map_err(|mut errors| {
+        // the calls' problems with the data are the file's problems too: one list
+        if let Err(more) = shortcodes::resolve(rel, &content::calls_of(rel, text), data) {
+            errors.extend(more);
+        }
+        errors
+    })?;
     let mut page = shortcodes::apply(page, text, ctx, data)?;
     page.body.slim();
     Ok(page)

@@ -129,6 +129,17 @@ fn a_traditional_page_s_chart_figure_has_no_simplified_strings() {
     }
 }
 
+/// Parse and resolve are two stages, but a file's problems are still one list: a personal
+/// number in the text and a shortcode that names a missing column are reported together.
+#[test]
+fn a_file_s_text_and_data_problems_are_reported_at_once() {
+    let site =
+        site_with("联系电话13812345678。\n\n{{ stat(data=\"county.csv\", row=\"2020\", col=\"党员数\") }}");
+    let errors = site.build_err();
+    assert!(errors.iter().any(|e| e.line == 5 && e.message.contains("138")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.line == 7 && e.message.contains("党员数")), "{errors:?}");
+}
+
 #[test]
 fn data_section_lists_datasets_and_offers_utf8_bom_downloads() {
     let site = site_with("正文。");

@@ -1,6 +1,7 @@
 //! Charts drawn at build time as inline SVG (no JavaScript): bar, line, stacked bar and pie,
 //! from a dataset's columns. This module picks the data out of a dataset and checks it;
-//! `cartesian` and `pie` lay a chart out, `svg` draws it, `figure` wraps it for a page.
+//! `cartesian` and `pie` lay a chart out, `svg` draws it; render wraps it for a page through
+//! the theme's `shortcodes/chart.html`.
 
 pub mod axis;
 mod cartesian;

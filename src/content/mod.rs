@@ -184,15 +184,9 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
             return Err(errors);
         }
     };
-    let folder = rel.components().nth(1).and_then(|c| c.as_os_str().to_str()).unwrap_or("");
-    let is_top_level = rel.components().count() == 2;
-    let kind = if is_top_level { Kind::Page } else { Kind::from_folder(folder) };
+    let kind = kind_of(rel);
     let fm = &split.front;
-    let table_key = match kind {
-        Kind::Disclosure => fm.table.get("table").and_then(|v| v.as_str()).map(|n| (n, fm.line_of("table"))),
-        _ => None,
-    };
-    let prepared = match shortcodes::prepare(rel, split.body, split.body_line, table_key, ctx.figures) {
+    let prepared = match prepare(rel, kind, &split, ctx.figures) {
         Ok(p) => p,
         Err(e) => {
             errors.extend(e);
@@ -239,6 +233,39 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
             Err(errors)
         }
     }
+}
+
+/// Which kind a file under `content/` is: a top-level file is a page, else its folder says.
+fn kind_of(rel: &Path) -> Kind {
+    let folder = rel.components().nth(1).and_then(|c| c.as_os_str().to_str()).unwrap_or("");
+    let is_top_level = rel.components().count() == 2;
+    if is_top_level {
+        Kind::Page
+    } else {
+        Kind::from_folder(folder)
+    }
+}
+
+/// The body's shortcodes taken out, a disclosure's `table = "x.csv"` made its last call.
+fn prepare(
+    rel: &Path,
+    kind: Kind,
+    split: &front_matter::Split,
+    figures: Option<&[String]>,
+) -> Result<shortcodes::Prepared, Vec<Diagnostic>> {
+    let fm = &split.front;
+    let table_key = match kind {
+        Kind::Disclosure => fm.table.get("table").and_then(|v| v.as_str()).map(|n| (n, fm.line_of("table"))),
+        _ => None,
+    };
+    shortcodes::prepare(rel, split.body, split.body_line, table_key, figures)
+}
+
+/// The shortcode calls of a file that did not parse, so that their problems with the data
+/// can be reported with its other problems, all at once; none when they cannot be found.
+pub fn calls_of(rel: &Path, text: &str) -> Vec<shortcodes::Call> {
+    let Ok(split) = front_matter::split(rel, text) else { return Vec::new() };
+    prepare(rel, kind_of(rel), &split, None).map(|p| p.calls).unwrap_or_default()
 }
 
 /// What the privacy guard lets through in this file, from its front matter: the numbers
