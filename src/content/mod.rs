@@ -252,7 +252,7 @@ fn prepare(
     kind: Kind,
     split: &front_matter::Split,
     figures: Option<&[String]>,
-) -> Result<shortcodes::Prepared, Vec<Diagnostic>> {
+) -> Result<shortcodes::Body, Vec<Diagnostic>> {
     let fm = &split.front;
     let table_key = match kind {
         Kind::Disclosure => fm.table.get("table").and_then(|v| v.as_str()).map(|n| (n, fm.line_of("table"))),

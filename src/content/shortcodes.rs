@@ -47,7 +47,7 @@ pub struct Problem {
 /// A body with its shortcodes taken out: the Markdown to render, with stat figures in place
 /// when `figures` holds them (an inert mark when not) and a placeholder for each block.
 #[derive(Debug, Default)]
-pub struct Prepared {
+pub struct Body {
     pub markdown: String,
     pub calls: Vec<Call>,
     /// How many block placeholders the Markdown holds.
@@ -67,12 +67,12 @@ pub fn prepare(
     body_line: usize,
     table_key: Option<(&str, usize)>,
     figures: Option<&[String]>,
-) -> Result<Prepared, Vec<Diagnostic>> {
-    let mut out = Prepared::default();
+) -> Result<Body, Vec<Diagnostic>> {
+    let mut out = Body::default();
     let mut errors = Vec::new();
     let mut pos = 0;
-    let code = if body.contains("{{") { code_ranges(body) } else { Vec::new() };
-    let found = if body.contains("{{") { calls(body, &code) } else { Vec::new() };
+    // most bodies have no shortcode: no need to parse them for their code spans
+    let found = if body.contains("{{") { calls(body, &code_ranges(body)) } else { Vec::new() };
     for found in found {
         let start = match &found {
             Ok(call) => call.span.start,
@@ -105,7 +105,7 @@ pub fn prepare(
     }
 }
 
-impl Prepared {
+impl Body {
     fn push(&mut self, call: Call, figures: Option<&[String]>) {
         if call.is_block() {
             self.markdown.push_str(&format!("\n\n{}\n\n", placeholder(self.blocks)));
@@ -298,7 +298,7 @@ fn scalar(c: &mut Cursor) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn prep(body: &str) -> Result<Prepared, Vec<Diagnostic>> {
+    fn prep(body: &str) -> Result<Body, Vec<Diagnostic>> {
         prepare(Path::new("content/reviews/a.md"), body, 10, None, None)
     }
 
