@@ -1,8 +1,11 @@
 //! Incremental `serve` benchmark: N synthetic cases, then edits of one case.
 //!
 //! Measures (1) `Session::update` time for one edited case, (2) the time from saving the file
-//! to the new text being served over HTTP by a real `gongkai serve`, and (3) resident memory
-//! across 1,000 successive edits (it must stay flat).
+//! to the new text being served over HTTP by a real `gongkai serve`, (3) resident memory
+//! across 1,000 successive edits (it must stay flat), and (4) the server under load: thousands
+//! of connections and reload sockets opened and dropped, and how long after the header timeout
+//! the server closes idle connections held past its limit. The serve tests assert what happens
+//! in each case; how fast it happens is measured here, printed and never asserted.
 //!
 //! `GONGKAI_BENCH_N` (default 10000) sets the corpus size; `GONGKAI_BENCH_EDITS` (default 1000)
 //! the number of edits. Run: `cargo bench --bench serve`.
@@ -139,9 +142,79 @@ fn main() {
         visible.push(t.elapsed());
         std::thread::sleep(Duration::from_millis(50));
     }
-    server.stop();
     println!(
         "save → new text served over HTTP (20 edits, includes the 30 ms quiet period of the watcher): {}",
         stats(visible)
+    );
+    load(&server.address);
+    server.stop();
+}
+
+fn connect(address: &str) -> std::net::TcpStream {
+    let stream = std::net::TcpStream::connect(address.trim_start_matches("http://")).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    stream
+}
+
+/// What `serve_under_load` (tests/testsuite/serve.rs) does, timed: 3 clients of 1,000 plain
+/// connections each (a request read to the end, one never read, a head cut off), 2,000 reload
+/// sockets fifty at a time (half closed properly, half dropped), then the connection limit
+/// filled with idle connections, timed until the server has closed them all.
+fn load(address: &str) {
+    let host = address.trim_start_matches("http://");
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..3 {
+            scope.spawn(|| {
+                for i in 0..1000 {
+                    let mut stream = connect(address);
+                    match i % 3 {
+                        0 => {
+                            write!(stream, "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+                                .unwrap();
+                            let mut response = Vec::new();
+                            stream.read_to_end(&mut response).unwrap();
+                        }
+                        1 => write!(stream, "GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap(),
+                        _ => write!(stream, "GET / HT").unwrap(),
+                    }
+                }
+            });
+        }
+    });
+    let http = started.elapsed();
+
+    let started = Instant::now();
+    let url = format!("{}/__gongkai/reload", address.replace("http://", "ws://"));
+    for _ in 0..2000 / 50 {
+        let batch: Vec<_> =
+            (0..50).map(|_| tungstenite::connect(url.as_str()).expect("websocket").0).collect();
+        for (i, mut socket) in batch.into_iter().enumerate() {
+            if i % 2 == 0 {
+                let _ = socket.close(None);
+                let _ = socket.flush();
+            }
+        }
+    }
+    let sockets = started.elapsed();
+
+    // the churn's leftovers (answers never read) end by the header timeout too; wait that out
+    // so the limit is filled by this part's own connections
+    std::thread::sleep(gongkai::serve::HEADER_TIMEOUT + Duration::from_secs(1));
+    let limit = gongkai::serve::MAX_CONNECTIONS;
+    let mut idle: Vec<std::net::TcpStream> = (0..limit).map(|_| connect(address)).collect();
+    let started = Instant::now();
+    for stream in &mut idle {
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest);
+    }
+    let closed = started.elapsed();
+    println!(
+        "under load: 3,000 HTTP connections in {:.2} s; 2,000 reload sockets in {:.2} s; {limit} idle \
+         connections all closed by the server {:.2} s after they opened (header timeout {} s)",
+        http.as_secs_f64(),
+        sockets.as_secs_f64(),
+        closed.as_secs_f64(),
+        gongkai::serve::HEADER_TIMEOUT.as_secs(),
     );
 }

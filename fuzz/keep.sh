@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Keeps what a fuzz run found as regression inputs in tests/fuzz_regressions/TARGET/, which
-# `cargo test --test check` replays through the same code as the fuzzer (fuzz/src/lib.rs):
-# every crash, timeout and OOM file of fuzz/artifacts/TARGET/, and COUNT inputs (30 by
+# `cargo test --test testsuite check::` replays through the same code as the fuzzer
+# (fuzz/src/lib.rs): every crash, timeout and OOM file of fuzz/artifacts/TARGET/, and COUNT inputs (30 by
 # default) of the corpus. libFuzzer's merge first cuts the corpus down to the smallest inputs
 # that still reach every feature it reaches; the kept ones are spread evenly over that set by
 # size, none above 4 KB, so the folder stays small and the test fast.

@@ -9,7 +9,7 @@
 # when missing. The corpus grows in fuzz/corpus/TARGET, seeded on the first run from the
 # site's own files; fuzz/dicts/TARGET.dict gives the fuzzer the words of each input. A crash
 # stops its target and is written to fuzz/artifacts/TARGET/: keep it, once fixed, in
-# tests/fuzz_regressions/TARGET/, which `cargo test --test check` replays.
+# tests/fuzz_regressions/TARGET/, which `cargo test --test testsuite check::` replays.
 #
 # SANITIZER=address runs under AddressSanitizer. It is off by default: the crate forbids
 # `unsafe`, so what the fuzzer looks for are panics (debug assertions and overflow checks are

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Re-cuts the example site's two releases, for when a change to gongkai renders the example
-# differently (tests/versions.rs then finds the archive no longer rebuilds byte for byte).
+# differently (tests/testsuite/versions.rs then finds the archive no longer rebuilds byte for byte).
 # A real site never does this: its releases are public records.
 #
 # Release 2024 carries a mistake in the 2024Q3 三会一课 record (28 present on 30 August);

@@ -1,11 +1,16 @@
-//! `site.toml`: the site's settings, checked key by key like front matter.
+//! `site.toml`: the site's settings. Serde reads the keys and their types (`raw`); this
+//! module checks what the values mean and turns them into a [`Config`].
 
 use crate::text::Lang;
 use crate::Diagnostic;
+#[cfg(test)]
 use chrono::NaiveDate;
-use std::path::Path;
 
+mod calendar;
 mod official;
+mod raw;
+
+pub use calendar::Calendar;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -80,215 +85,6 @@ impl Required {
     }
 }
 
-/// Working days for notice windows: weekdays, less the public holidays, plus the weekend
-/// days made working days by 调休. The State Council publishes both lists every year; the
-/// years gongkai knows are built in (`official`), and `[calendar]` adds to them or overrides.
-#[derive(Debug, Clone, Default)]
-pub struct Calendar {
-    pub holidays: std::collections::BTreeSet<NaiveDate>,
-    pub workdays: std::collections::BTreeSet<NaiveDate>,
-    /// The years the calendar has the holidays of: the built-in ones and those `[calendar]`
-    /// names a day of. A notice counted across another year counts weekends only.
-    pub years: std::collections::BTreeSet<i32>,
-}
-
-impl Calendar {
-    /// The State Council's calendars for the years gongkai ships (see `official`).
-    pub fn official() -> Calendar {
-        let mut cal = Calendar::default();
-        for (year, holidays, workdays) in official::NOTICES {
-            for (from, to) in *holidays {
-                let (from, to) = (official::day(*year, from), official::day(*year, to));
-                cal.holidays.extend(from.iter_days().take_while(|d| *d <= to));
-            }
-            cal.workdays.extend(workdays.iter().map(|d| official::day(*year, d)));
-            cal.years.insert(*year);
-        }
-        cal
-    }
-
-    /// Whether the calendar knows `year`'s holidays.
-    pub fn covers(&self, year: i32) -> bool {
-        self.years.contains(&year)
-    }
-
-    pub fn is_working_day(&self, d: NaiveDate) -> bool {
-        use chrono::Datelike;
-        let weekend = d.weekday().number_from_monday() > 5;
-        self.workdays.contains(&d) || !weekend && !self.holidays.contains(&d)
-    }
-
-    /// The `n`th working day counting from `from` itself (n >= 1), or `None` when the next ten
-    /// years have not that many: a holiday list that covers them all must end in an error,
-    /// not in a search to the end of the calendar.
-    pub fn nth_working_day(&self, from: NaiveDate, n: u32) -> Option<NaiveDate> {
-        const HORIZON_DAYS: usize = 3653;
-        let mut working = from.iter_days().take(HORIZON_DAYS).filter(|d| self.is_working_day(*d));
-        working.nth(usize::try_from(n).ok()?.checked_sub(1)?)
-    }
-
-    /// `[calendar]` over the official calendar: a day listed as a holiday is one (and no longer
-    /// a working day), a day listed as a working day is one (and no longer a holiday).
-    fn parse(value: &toml::Value, line_of: &dyn Fn(&str) -> usize, errors: &mut Vec<Diagnostic>) -> Calendar {
-        let path = Path::new(FILE);
-        let mut cal = Calendar::official();
-        let line = line_of("[calendar]");
-        let Some(table) = value.as_table() else {
-            errors.push(Diagnostic::new(
-                path,
-                line,
-                t!(
-                    "`[calendar]` must be a table with holidays and workdays",
-                    "`[calendar]` 应是一个表，在其中写 holidays（节假日）和 workdays（调休上班日）"
-                ),
-            ));
-            return cal;
-        };
-        for (key, v) in table {
-            let (set, other) = match key.as_str() {
-                "holidays" => (&mut cal.holidays, &mut cal.workdays),
-                "workdays" => (&mut cal.workdays, &mut cal.holidays),
-                k => {
-                    errors.push(Diagnostic::unknown_key(
-                        path,
-                        line,
-                        k,
-                        &["holidays", "workdays"],
-                        &t!("[calendar]", "`[calendar]` 表"),
-                    ));
-                    continue;
-                }
-            };
-            for item in v.as_array().into_iter().flatten() {
-                let text = item.as_str().map(String::from).unwrap_or_else(|| item.to_string());
-                match parse_days(&text) {
-                    Ok(days) => {
-                        for d in days {
-                            other.remove(&d);
-                            set.insert(d);
-                            cal.years.insert(chrono::Datelike::year(&d));
-                        }
-                    }
-                    Err((problem, hint)) => {
-                        let at = Some(line_of(&text)).filter(|l| *l > 0).unwrap_or(line);
-                        errors.push(
-                            Diagnostic::new(
-                                path,
-                                at,
-                                t!(
-                                    "`{text}` in calendar.{key} {problem}",
-                                    "calendar.{key} 中的 `{text}` {problem}"
-                                ),
-                            )
-                            .with_hint(hint),
-                        )
-                    }
-                }
-            }
-        }
-        cal
-    }
-}
-
-/// `[[required]]` entries, each with the line of its header for diagnostics.
-fn parse_required(text: &str, value: &toml::Value, errors: &mut Vec<Diagnostic>) -> Vec<Required> {
-    let path = Path::new(FILE);
-    let lines: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim_start().starts_with("[[required]]"))
-        .map(|(i, _)| i + 1)
-        .collect();
-    let Some(items) = value.as_array() else {
-        errors.push(
-            Diagnostic::new(
-                path,
-                0,
-                t!(
-                    "`required` must be a list of [[required]] tables",
-                    "`required` 应写成一个或多个 `[[required]]` 表"
-                ),
-            )
-            .with_hint(t!(
-                "write [[required]], then category = \"党费收缴使用\" and every = \"quarter\"",
-                "先写一行 `[[required]]`，下面写 `category = \"党费收缴使用\"` 和 `every = \"quarter\"`"
-            )),
-        );
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let line = lines.get(i).copied().unwrap_or(0);
-        match item.clone().try_into::<Required>() {
-            Ok(mut r) => {
-                r.line = line;
-                out.push(r);
-            }
-            Err(e) => errors.push(
-                Diagnostic::new(path, line, t!("[[required]]: {}", "[[required]]：{}", crate::locale::toml_message(e.message())))
-                    .with_hint(t!(
-                        "keys: category, every (\"month\", \"quarter\" or \"year\"), within_days, orgs, since, audience",
-                        "可用的键：category、every（\"month\"、\"quarter\" 或 \"year\"）、within_days、orgs、since、audience"
-                    )),
-            ),
-        }
-    }
-    out
-}
-
-/// The years a calendar may list: from 1949, when today's public holidays begin, to far past
-/// any site's life. A bound keeps a typing slip from filling memory with days.
-const CALENDAR_YEARS: std::ops::RangeInclusive<i32> = 1949..=2200;
-/// The longest range of days: the longest holiday with its 调休 is about ten days.
-const MAX_RANGE_DAYS: i64 = 60;
-
-/// `2024-10-01` or `2024-10-01/2024-10-07`, or what is wrong with it and what to write.
-fn parse_days(s: &str) -> Result<Vec<NaiveDate>, (String, String)> {
-    use chrono::Datelike;
-    let (a, b) = s.split_once('/').unwrap_or((s, s));
-    let (Ok(a), Ok(b)) = (crate::text::parse_date(a), crate::text::parse_date(b)) else {
-        return Err((
-            t!("is not a date or range", "不是日期或日期范围"),
-            t!(
-                "write \"2024-10-01\" or a range \"2024-10-01/2024-10-07\"",
-                "写成 \"2024-10-01\"，或写成范围 \"2024-10-01/2024-10-07\""
-            ),
-        ));
-    };
-    if a > b {
-        return Err((
-            t!("ends before it starts", "结束日早于开始日"),
-            t!(
-                "write the first day first: \"2024-10-01/2024-10-07\"",
-                "先写开始日，再写结束日，如 \"2024-10-01/2024-10-07\""
-            ),
-        ));
-    }
-    if !CALENDAR_YEARS.contains(&a.year()) || !CALENDAR_YEARS.contains(&b.year()) {
-        return Err((
-            t!("is outside the years 1949 to 2200", "不在 1949 年至 2200 年之间"),
-            t!(
-                "list the holidays the State Council publishes for the years the site covers",
-                "只填写网站涉及年份的国务院节假日安排"
-            ),
-        ));
-    }
-    let days = (b - a).num_days() + 1;
-    if days > MAX_RANGE_DAYS {
-        return Err((
-            t!(
-                "spans {days} days; a holiday range may span at most {MAX_RANGE_DAYS}",
-                "跨了 {days} 天，一段假期最多 {MAX_RANGE_DAYS} 天"
-            ),
-            t!(
-                "list each holiday on its own, e.g. \"2024-10-01/2024-10-07\"",
-                "每个假期分开写，如 \"2024-10-01/2024-10-07\""
-            ),
-        ));
-    }
-    Ok(a.iter_days().take_while(|d| *d <= b).collect())
-}
-
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -306,122 +102,99 @@ impl Default for Config {
     }
 }
 
-const KEYS: &[&str] = &[
-    "title",
-    "description",
-    "base_url",
-    "language",
-    "paginate",
-    "organisation",
-    "theme",
-    "calendar",
-    "required",
-    "require_review",
-];
 pub const FILE: &str = "site.toml";
 
 impl Config {
-    /// Reads `site.toml`; a site without one gets the defaults.
+    /// Reads `site.toml`; a site without one gets the defaults. Every problem in the file is
+    /// reported at once.
     pub fn parse(text: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
-        let mut config = Config::default();
-        let Some(text) = text else { return Ok(config) };
-        let path = Path::new(FILE);
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            let line = e.span().map(|s| 1 + text[..s.start].matches('\n').count()).unwrap_or(0);
-            let problem = crate::locale::toml_message(e.message());
-            vec![Diagnostic::new(
-                path,
-                line,
-                t!("site.toml cannot be read: {problem}", "site.toml 无法读取：{problem}"),
-            )]
-        })?;
-        let line_of = |key: &str| {
-            text.lines().position(|l| l.trim_start().starts_with(key)).map(|i| i + 1).unwrap_or(0)
-        };
-        // a calendar entry is found quoted first, so that `2024-10-01` is not found inside a range
-        let line_holding = |needle: &str| {
-            let quoted = format!("\"{needle}\"");
-            let find = |hit: &dyn Fn(&str) -> bool| text.lines().position(hit).map(|i| i + 1);
-            find(&|l| l.contains(&quoted)).or_else(|| find(&|l| l.contains(needle))).unwrap_or(0)
-        };
-        let mut errors = Vec::new();
-        for (key, value) in &table {
-            let wrong_type = |number: bool| {
-                let (what, example) = match number {
-                    true => (t!("a number", "一个正整数"), "20"),
-                    false => (t!("text in quotes", "带引号的文字"), "\"…\""),
-                };
-                Diagnostic::new(path, line_of(key), t!("`{key}` must be {what}", "`{key}` 应是{what}"))
-                    .with_hint(t!("write e.g. {key} = {example}", "例如写成 {key} = {example}"))
-            };
-            let text_value = value.as_str().map(str::to_string);
-            match key.as_str() {
-                "paginate" => match value.as_integer() {
-                    Some(n) if n > 0 => config.paginate = n as usize,
-                    _ => errors.push(wrong_type(true)),
-                },
-                "calendar" => config.calendar = Calendar::parse(value, &line_holding, &mut errors),
-                "require_review" => match value.as_bool() {
-                    Some(b) => config.require_review = b,
-                    None => errors.push(
-                        Diagnostic::new(
-                            path,
-                            line_of(key),
-                            t!(
-                                "`require_review` must be true or false",
-                                "`require_review` 只能是 true 或 false"
-                            ),
-                        )
-                        .with_hint(t!("write require_review = true", "写成 require_review = true")),
-                    ),
-                },
-                "required" => config.required = parse_required(text, value, &mut errors),
-                "language" => match text_value.as_deref().and_then(Lang::parse) {
-                    Some(l) => config.language = l,
-                    None => errors.push(
-                        Diagnostic::new(
-                            path,
-                            line_of(key),
-                            t!("unknown `language`", "无法识别的 `language`"),
-                        )
-                        .with_hint(t!(
-                            "use \"zh-CN\" (simplified) or \"zh-Hant\" (traditional)",
-                            "请写 \"zh-CN\"（简体）或 \"zh-Hant\"（繁体）"
-                        )),
-                    ),
-                },
-                k if KEYS.contains(&k) => match text_value {
-                    Some(s) => match k {
-                        "title" => config.title = s,
-                        "description" => config.description = s,
-                        "base_url" => config.base_url = if s.ends_with('/') { s } else { format!("{s}/") },
-                        "organisation" => config.organisation = s,
-                        _ => config.theme = s,
-                    },
-                    None => errors.push(wrong_type(false)),
-                },
-                k => errors.push(Diagnostic::unknown_key(
-                    path,
-                    line_of(k),
-                    k,
-                    KEYS,
-                    &t!("site.toml", "site.toml 文件"),
-                )),
-            }
-        }
-        if config.theme.contains(['/', '\\']) || config.theme.starts_with('.') {
-            errors.push(Diagnostic::new(
-                path,
-                line_of("theme"),
-                t!("`theme` must be a folder name under themes/", "`theme` 应是 themes/ 下的一个文件夹名"),
-            ));
-        }
+        let Some(text) = text else { return Ok(Config::default()) };
+        let mut read = raw::read(text).map_err(|d| vec![d])?;
+        let mut errors = std::mem::take(&mut read.errors);
+        let config = Config::from_raw(text, &read, &mut errors);
         if errors.is_empty() {
             Ok(config)
         } else {
             Err(errors)
         }
     }
+
+    /// What the values read mean, each checked; problems go to `errors`.
+    fn from_raw(text: &str, read: &raw::Read, errors: &mut Vec<Diagnostic>) -> Config {
+        let raw = &read.raw;
+        let defaults = Config::default();
+        let paginate = match raw.paginate {
+            Some(n) if n > 0 => usize::try_from(n).unwrap_or(usize::MAX),
+            Some(_) => {
+                errors.push(raw::paginate_not_positive(read.line("paginate")));
+                defaults.paginate
+            }
+            None => defaults.paginate,
+        };
+        let language = match raw.language.as_deref() {
+            None => defaults.language,
+            Some(l) => Lang::parse(l).unwrap_or_else(|| {
+                errors.push(raw::unknown_language(read.line("language")));
+                defaults.language
+            }),
+        };
+        let theme = raw.theme.clone().unwrap_or(defaults.theme);
+        if theme.contains(['/', '\\']) || theme.starts_with('.') {
+            errors.push(Diagnostic::new(
+                FILE,
+                read.line("theme"),
+                t!("`theme` must be a folder name under themes/", "`theme` 应是 themes/ 下的一个文件夹名"),
+            ));
+        }
+        // a calendar entry is found quoted first, so that `2024-10-01` is not found inside a range
+        let line_holding = |needle: &str| {
+            let quoted = format!("\"{needle}\"");
+            let find = |hit: &dyn Fn(&str) -> bool| text.lines().position(hit).map(|i| i + 1);
+            find(&|l| l.contains(&quoted)).or_else(|| find(&|l| l.contains(needle))).unwrap_or(0)
+        };
+        let calendar = calendar::read(raw.calendar.as_ref(), read.line("calendar"), &line_holding, errors);
+        Config {
+            title: raw.title.clone().unwrap_or(defaults.title),
+            description: raw.description.clone().unwrap_or(defaults.description),
+            base_url: match raw.base_url.clone() {
+                Some(s) if !s.ends_with('/') => format!("{s}/"),
+                s => s.unwrap_or(defaults.base_url),
+            },
+            language,
+            paginate,
+            organisation: raw.organisation.clone().unwrap_or(defaults.organisation),
+            theme,
+            calendar,
+            required: read_required(text, raw.required.as_deref().unwrap_or_default(), errors),
+            require_review: raw.require_review.unwrap_or(defaults.require_review),
+        }
+    }
+}
+
+/// `[[required]]` entries, each read on its own so that every wrong one is said, each with the
+/// line of its header.
+fn read_required(text: &str, items: &[toml::Value], errors: &mut Vec<Diagnostic>) -> Vec<Required> {
+    let lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("[[required]]"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let line = lines.get(i).copied().unwrap_or(0);
+        match item.clone().try_into::<Required>() {
+            Ok(r) => out.push(Required { line, ..r }),
+            Err(e) => errors.push(
+                Diagnostic::new(FILE, line, t!("[[required]]: {}", "[[required]]：{}", crate::locale::toml_message(e.message())))
+                    .with_hint(t!(
+                        "keys: category, every (\"month\", \"quarter\" or \"year\"), within_days, orgs, since, audience",
+                        "可用的键：category、every（\"month\"、\"quarter\" 或 \"year\"）、within_days、orgs、since、audience"
+                    )),
+            ),
+        }
+    }
+    out
 }
 
 /// `site.toml` names a theme whose folder is not there: said at the line of `theme`.

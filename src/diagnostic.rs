@@ -43,6 +43,60 @@ impl Diagnostic {
             }
         }
     }
+
+    /// A file whose bytes do not decode ([`crate::text::decode`]), at the line of the first
+    /// that does not, saying what to save it as. One message for every file, so that a site's
+    /// editor meets one rule.
+    pub fn undecodable(path: &std::path::Path, e: &crate::text::Undecodable) -> Self {
+        // encoding_rs spells it in lower case; the standard, iconv and Excel write GB18030
+        let name = |enc: &'static encoding_rs::Encoding| {
+            if enc == encoding_rs::GB18030 {
+                "GB18030"
+            } else {
+                enc.name()
+            }
+        };
+        let (tried, guess, offset) = (name(e.tried), name(e.looks_like), e.offset);
+        let message = if e.bom {
+            crate::t!(
+                "the file starts with a {tried} byte-order mark, but the byte at offset {offset} is not {tried}",
+                "文件开头是 {tried} 的字节顺序标记，但第 {offset} 字节处不符合 {tried}"
+            )
+        } else if e.tried == encoding_rs::UTF_8 {
+            crate::t!("the file is not UTF-8; it looks like {guess}", "文件不是 UTF-8 编码，看起来是 {guess}")
+        } else {
+            crate::t!(
+                "the file is not UTF-8, and the byte at offset {offset} is not {tried} either",
+                "文件不是 UTF-8 编码，第 {offset} 字节处也不符合 {tried}"
+            )
+        };
+        // the file is in the encoding it was read in, or in the one it was refused for
+        let damaged = e.looks_like == e.tried
+            || e.looks_like == encoding_rs::GBK && e.tried == encoding_rs::GB18030
+            || e.looks_like == encoding_rs::UTF_8;
+        let csv = path.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"));
+        let save = match csv {
+            true => crate::t!(
+                "save it from Excel as 「CSV UTF-8（逗号分隔）」",
+                "请用 Excel 另存为「CSV UTF-8（逗号分隔）」"
+            ),
+            false => crate::t!(
+                "save it as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)",
+                "请另存为 UTF-8（记事本：另存为 → 编码 UTF-8）"
+            ),
+        };
+        let hint = match damaged {
+            true => crate::t!(
+                "the file may be damaged near this line; {save}",
+                "文件在这一行附近可能已损坏；{save}"
+            ),
+            false => crate::t!(
+                "{save}, or convert it: iconv -f {guess} -t UTF-8",
+                "{save}，或用命令转换：iconv -f {guess} -t UTF-8"
+            ),
+        };
+        Diagnostic::new(path, e.line, message).with_hint(hint)
+    }
 }
 
 impl fmt::Display for Diagnostic {

@@ -113,40 +113,13 @@ pub fn walk(root: &Path, dir: impl AsRef<Path>) -> Result<Vec<(PathBuf, PathBuf)
 }
 
 /// UTF-8 (a BOM is dropped) or a diagnostic naming the encoding the bytes look like, or the
-/// control character the text must not hold.
+/// control character the text must not hold. The site's own sources are UTF-8 alone
+/// ([`crate::text::Accept::Utf8`] says why).
 pub fn decode(rel: &Path, bytes: Vec<u8>, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
-    match String::from_utf8(bytes) {
-        Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                text.drain(..3);
-            }
-            if let Err(d) = no_control_characters(rel, &text) {
-                diagnostics.push(d);
-                return None;
-            }
-            Some(text)
-        }
-        Err(e) => {
-            let bytes = e.as_bytes();
-            let valid = &bytes[..e.utf8_error().valid_up_to()];
-            let line = 1 + valid.iter().filter(|b| **b == b'\n').count();
-            let mut detector = chardetng::EncodingDetector::new();
-            detector.feed(bytes, true);
-            let guess = detector.guess(None, true).name();
-            diagnostics.push(
-                Diagnostic::new(
-                    rel,
-                    line,
-                    t!("the file is not UTF-8; it looks like {guess}", "文件不是 UTF-8 编码，看起来是 {guess}"),
-                )
-                .with_hint(t!(
-                    "save it as UTF-8 (in Notepad: 另存为 → 编码 UTF-8), or convert it: iconv -f {guess} -t UTF-8",
-                    "请另存为 UTF-8（记事本：另存为 → 编码 UTF-8），或用命令转换：iconv -f {guess} -t UTF-8"
-                )),
-            );
-            None
-        }
-    }
+    let checked = crate::text::decode(&bytes, crate::text::Accept::Utf8)
+        .map_err(|e| Diagnostic::undecodable(rel, &e))
+        .and_then(|d| no_control_characters(rel, &d.text).map(|()| d.text));
+    checked.map_err(|d| diagnostics.push(d)).ok()
 }
 
 /// Refuses a text holding a control character (NUL, ESC, …): it would reach the pages and make

@@ -3,12 +3,11 @@
 //! language of every message is chosen here, once, from the locale.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use anyhow::Result;
 use cli::{CheckFormat, Cli, Command, ExportWhat, ImportWhat};
 use gongkai::locale::{label, Lang};
+use gongkai::versions::shard::Shard;
 use gongkai::versions::verify;
-use gongkai::write::shard::Shard;
-use gongkai::{BuildOptions, Diagnostics};
+use gongkai::{BuildError, BuildOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -28,20 +27,15 @@ fn main() -> ExitCode {
         Err(e) => return help::report(e, chinese, &command),
     };
     run(cli).unwrap_or_else(|err| {
-        match err.downcast_ref::<Diagnostics>() {
-            Some(diags) => eprintln!("{diags}"),
-            // a plumbing error quotes paths and values as they are: masked like a diagnostic
-            None => {
-                let chain = gongkai::locale::error_chain(&err);
-                let (masked, _) = gongkai::privacy::mask_text(&chain, &Default::default());
-                eprintln!("{}{masked}", label("error"))
-            }
+        match err {
+            BuildError::Content(_) => eprintln!("{}", err.report()),
+            BuildError::Io(_) => eprintln!("{}{}", label("error"), err.report()),
         }
         ExitCode::FAILURE
     })
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
+fn run(cli: Cli) -> Result<ExitCode, BuildError> {
     // the clock is read here, not in the library, so that tests can pass a date
     let today = || chrono::Local::now().date_naive();
     let key = |path: Option<PathBuf>| path.as_deref().map(verify::read_secret_key).transpose();

@@ -2,6 +2,7 @@
 //! the whole organisation tree or a subtree, from the same figures as the organisation pages;
 //! and the report as a table, a CSV file (UTF-8 with a BOM, for Excel) and a closing line.
 
+use crate::BuildError;
 use crate::{pipeline, resolve, text, versions, BuildOptions};
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -33,16 +34,16 @@ pub struct OversightReport {
 
 /// The missing and late items of the disclosure catalogue, for the whole tree or the subtree of
 /// `org`: the same figures as the organisation pages, without rendering anything.
-pub fn oversight_report(opts: &BuildOptions, org: Option<&str>) -> Result<OversightReport> {
+pub fn oversight_report(opts: &BuildOptions, org: Option<&str>) -> Result<OversightReport, BuildError> {
     let history = versions::History::load(&opts.root)?;
-    let mut prepared = pipeline::Prepared::load(opts, history)?;
-    let library = crate::resolve_prepared(opts, &mut prepared)?;
+    let (_, library) = pipeline::resolve_site(opts, history, pipeline::How::CHECK)?;
     let Some(cat) = &library.catalogue else {
-        anyhow::bail!(t!(
+        return Err(anyhow::anyhow!(t!(
             "the site has no organisation list: put data/{} with the columns 名称,上级 (and 类型, 地区) there first",
             "网站还没有组织名单：请先放一个 data/{}，列为 名称,上级（可加 类型、地区）",
             resolve::orgs::FILE
-        ));
+        ))
+        .into());
     };
     let scope: std::collections::BTreeSet<usize> = match org {
         Some(name) => {
@@ -52,11 +53,12 @@ pub fn oversight_report(opts: &BuildOptions, org: Option<&str>) -> Result<Oversi
                     .nearest(name)
                     .map(|n| t!("; did you mean {n}?", "；是不是要写「{n}」？"))
                     .unwrap_or_default();
-                anyhow::bail!(t!(
+                return Err(anyhow::anyhow!(t!(
                     "{name} is not in data/{}{hint}",
                     "「{name}」不在 data/{} 中{hint}",
                     resolve::orgs::FILE
-                ));
+                ))
+                .into());
             };
             cat.tree.subtree(i).into_iter().collect()
         }

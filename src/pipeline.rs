@@ -1,11 +1,16 @@
-//! The build's stages in order, one call each, shared by `build` (everything at once) and
-//! `serve` (which keeps a `Prepared` and re-runs parse, resolve and render for a change).
+//! The build's stages in order, one call each: [`run`] is the whole pipeline, and `build`,
+//! `check`, `release`, archived editions and `serve` all call it; `serve` then keeps its
+//! `Prepared` and library and re-runs parse, resolve and render for what an edit touches.
 
 use crate::content::{self, Page};
+use crate::render::Edition;
 use crate::render::{self, Renderer};
 use crate::resolve::{revisions, shortcodes, Library};
-use crate::versions::{self, archive::Edition, History};
-use crate::{config, data, load, write, BuildOptions, Diagnostic};
+use crate::versions::shard::Shard;
+use crate::versions::{self, manifest::Release, History};
+use crate::write::cache::{Cache, Entry};
+use crate::write::{Memory, Sink};
+use crate::{config, data, load, BuildError, BuildOptions, Diagnostic};
 use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -248,34 +253,269 @@ fn parse_slim(
     Ok(page)
 }
 
-/// Renders the planned jobs in parallel into `staging`, each one taken from `cache` when its
+/// What a run is for: the live site (`build`, `check`, `serve`) carries the archived editions,
+/// an edition being rebuilt or a release being recorded does not.
+#[derive(Clone, Copy)]
+pub struct How<'a> {
+    /// Carry the archive: the editions listed, their pages with banners, their manifests.
+    pub live: bool,
+    /// Keep the rebuilt editions in `.gongkai-cache/archive/` (not for `check`, which writes
+    /// nothing).
+    pub keep_editions: bool,
+    /// Kept in memory to be updated edit by edit (`serve`): every content file's text stays
+    /// after parsing, and the archived editions as stored.
+    pub serve: bool,
+    /// The build cache to take unchanged jobs from.
+    pub cache: Option<&'a Cache>,
+}
+
+impl How<'_> {
+    /// `check`: the live site, in memory, nothing kept.
+    pub const CHECK: How<'static> = How { live: true, keep_editions: false, serve: false, cache: None };
+    /// A release being recorded, or an archived edition rebuilt from its sources.
+    pub const EDITION: How<'static> = How { live: false, keep_editions: false, serve: false, cache: None };
+    /// `serve`: the live site, kept to be updated edit by edit.
+    pub const SERVE: How<'static> = How { live: true, keep_editions: true, serve: true, cache: None };
+
+    /// `build`: the live site, with the build cache.
+    pub fn build(cache: Option<&Cache>) -> How<'_> {
+        How { live: true, keep_editions: true, serve: false, cache }
+    }
+}
+
+/// What a run made, for the command that asked: the state `serve` keeps, and what `build`,
+/// `check` and `release` report and record.
+pub struct Run {
+    pub prepared: Prepared,
+    pub library: Library,
+    pub editions: Vec<Edition>,
+    /// The jobs rendered (every one, or one shard's), in plan order: each with what it wrote
+    /// and whether the build cache had it.
+    pub jobs: Vec<(render::Planned, Entry, bool)>,
+    /// The digest of the whole plan, every shard's jobs included.
+    pub plan: String,
+    /// Path and hash of each file no job writes: static files, and for the live site the
+    /// archived editions and their release manifests.
+    pub extras: Vec<(String, String)>,
+    /// Each release's edition as stored, before banners (live runs): `serve` keeps them so
+    /// that an edit brings the banners up to date without a rebuild.
+    pub archived: Editions,
+    /// What the run says without failing.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The whole pipeline, one line a stage, for every command that builds: `build` into a staging
+/// folder, `check`, `release`, an archived edition and `serve` into memory. Writes each output
+/// to `sink` as it is made; the site manifest is left to the caller, who alone knows whether
+/// it is signed or a shard's.
+pub fn run(opts: &BuildOptions, how: How, sink: &dyn Sink) -> Result<Run, BuildError> {
+    run_with(opts, History::load(&opts.root)?, how, sink) // load: the release store
+}
+
+/// [`run`] with the release history given: an archived edition is built with the history as
+/// it stood before its release, not the site's.
+fn run_with(opts: &BuildOptions, history: History, how: How, sink: &dyn Sink) -> Result<Run, BuildError> {
+    let (prepared, library) = resolve_site(opts, history, how)?; // load → parse → resolve
+    let editions = if how.live { versions::archive::editions(&prepared.history) } else { Vec::new() };
+    let renderer = prepared.renderer(&library, &editions);
+    let (plan, digest) = plan(&renderer, &prepared.salt, opts.shard); // render: the jobs and their inputs
+    let entries = render_planned(&renderer, &plan, how.cache, sink, opts.progress.as_deref())?; // render → write
+    let mut warnings = library.warnings.clone();
+    // the files that are not jobs' outputs go with the first shard
+    let (extras, archived) = match opts.shard.is_none_or(|s| s.index == 1) {
+        true => extras(opts, how, &prepared, &library, sink, &mut warnings)?, // write: static files; versions: the archive
+        false => Default::default(),
+    };
+    let jobs = plan.into_iter().zip(entries).map(|(p, (e, reused))| (p, e, reused)).collect();
+    Ok(Run { prepared, library, editions, jobs, plan: digest, extras, archived, warnings })
+}
+
+/// The first half of [`run`]: the site loaded, parsed and resolved, nothing rendered (what the
+/// oversight report needs).
+pub fn resolve_site(
+    opts: &BuildOptions,
+    history: History,
+    how: How,
+) -> Result<(Prepared, Library), BuildError> {
+    let mut prepared = Prepared::load(opts, history)?; // load: settings, templates, data, content
+    let (pages, problems) = parse(&mut prepared, how); // parse
+    let library = resolve(&mut prepared, pages, problems, opts)?; // resolve
+    if !how.serve {
+        // the texts were needed by parsing and the revision rule only
+        prepared.texts.clear();
+    }
+    Ok((prepared, library))
+}
+
+impl Run {
+    /// Path and hash of every output, the jobs' and the rest.
+    pub fn hashes(&self) -> BTreeMap<String, String> {
+        let jobs = self.jobs.iter().flat_map(|(_, e, _)| e.outputs.iter().cloned());
+        jobs.chain(self.extras.iter().cloned()).collect()
+    }
+
+    /// The site's manifest: every output's hash, and the live site's releases.
+    pub fn manifest(&self, how: How) -> versions::manifest::SiteManifest {
+        let releases = if how.live { self.prepared.history.published() } else { BTreeMap::new() };
+        versions::manifest::SiteManifest::from_hashes(self.hashes()).with_releases(releases)
+    }
+}
+
+/// Parse every content file; the texts are dropped as their pages are made, unless kept for
+/// `serve`, and once resolve has compared the disclosures with their released versions.
+fn parse(prepared: &mut Prepared, how: How) -> (Vec<Page>, Vec<Diagnostic>) {
+    match how.serve {
+        true => prepared.parse(&prepared.all_paths()),
+        false => prepared.parse_once(),
+    }
+}
+
+/// Resolve, with every problem found so far: the library, or all the problems together.
+pub fn resolve(
+    prepared: &mut Prepared,
+    pages: Vec<Page>,
+    problems: Vec<Diagnostic>,
+    opts: &BuildOptions,
+) -> Result<Library, BuildError> {
+    let mut diagnostics: Vec<Diagnostic> = prepared.diagnostics.iter().cloned().chain(problems).collect();
+    match prepared.resolve(pages, Vec::new(), opts.audience, opts.as_of) {
+        Ok(library) if diagnostics.is_empty() => Ok(library),
+        Ok(_) => Err(BuildError::content(diagnostics)),
+        Err(e) => {
+            diagnostics.extend(e);
+            Err(BuildError::content(diagnostics))
+        }
+    }
+}
+
+/// Every job with its fingerprint, less those another shard renders, and the digest of the
+/// whole plan, which every shard must share.
+fn plan(
+    renderer: &Renderer,
+    salt: &render::Fingerprint,
+    shard: Option<Shard>,
+) -> (Vec<render::Planned>, String) {
+    let mut plan = renderer.plan(salt);
+    let fingerprints: Vec<String> = plan.iter().map(|p| crate::write::cache::hex(&p.fingerprint)).collect();
+    let digest = crate::versions::shard::plan_digest(
+        plan.iter().map(|p| p.key.as_str()).zip(fingerprints.iter().map(String::as_str)),
+    );
+    if let Some(shard) = shard {
+        plan.retain(|p| shard.owns(&p.key));
+    }
+    (plan, digest)
+}
+
+/// Static files (less those at a page's address, which are said as warnings) and, for the live
+/// site, the archive: put into `sink`, with their paths and hashes, and the editions as stored.
+fn extras(
+    opts: &BuildOptions,
+    how: How,
+    prepared: &Prepared,
+    library: &Library,
+    sink: &dyn Sink,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(Vec<(String, String)>, Editions), BuildError> {
+    warnings.extend(prepared.statics.keys().filter(|p| sink.has(p)).map(|p| shadowed_static(p)));
+    let mut files = prepared.statics_for(library, &|p| sink.has(p));
+    let mut archived = Vec::new();
+    if how.live {
+        let editions = archived_editions(opts, how, &prepared.history, warnings)?;
+        let current = versions::archive::current_pages(library);
+        files.extend(versions::archive::with_banners(&prepared.history, &editions, &current));
+        // only serve keeps them, to put banners on as pages change; a build lets them go
+        if how.serve {
+            archived = editions;
+        }
+    }
+    let hashes = files.into_iter().map(|f| sink.put(f)).collect::<anyhow::Result<_>>()?;
+    Ok((hashes, archived))
+}
+
+/// Each release's edition as stored, oldest first, each file by path.
+type Editions = Vec<Vec<render::Output>>;
+
+fn shadowed_static(p: &str) -> Diagnostic {
+    Diagnostic::new(
+        std::path::Path::new("static").join(p),
+        0,
+        t!(
+            "`static/{p}` is not published: a page of the site is written at that address",
+            "`static/{p}` 没有发布：网站的一个页面就写在这个地址"
+        ),
+    )
+    .with_hint(t!("rename the file or move it into another folder", "请给文件改名或移到别的文件夹"))
+}
+
+/// Each release's edition as stored, below its own root, oldest first, rebuilt from its
+/// stored sources by this same pipeline (or taken from the archive cache). An edition that
+/// rebuilds differently is served as it was released, and said as a warning.
+pub fn archived_editions(
+    opts: &BuildOptions,
+    how: How,
+    history: &History,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Editions, BuildError> {
+    let render = edition_renderer(opts.audience);
+    let mut editions = Vec::with_capacity(history.releases.len());
+    for release in &history.releases {
+        let (mut files, differs) =
+            versions::archive::edition(&opts.root, history, release, &render, how.keep_editions)?;
+        warnings.extend(differs);
+        // sorted by path, so that serve finds a stored file by binary search
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        editions.push(files);
+    }
+    Ok(editions)
+}
+
+/// How an archived edition is rebuilt from its sources checked out in a folder: a run of the
+/// pipeline as of the release's date, without an archive of its own.
+pub fn edition_renderer(
+    audience: crate::Audience,
+) -> impl Fn(&std::path::Path, &History, &Release) -> Result<Vec<render::Output>, BuildError> {
+    move |dir, history, release| {
+        let mut edition = BuildOptions::new(dir);
+        edition.as_of = Some(crate::text::parse_date(&release.as_of)?);
+        edition.audience = audience;
+        let memory = Memory::default();
+        let run = run_with(&edition, history.clone(), How::EDITION, &memory)?;
+        let manifest = run.manifest(How::EDITION).to_bytes();
+        memory.put((versions::manifest::SITE_MANIFEST.to_string(), manifest))?;
+        Ok(memory.into_files())
+    }
+}
+
+/// Renders the planned jobs in parallel into `sink`, each one taken from `cache` when its
 /// fingerprint is unchanged and its outputs intact; what each job wrote, in plan order, and
 /// whether it came from the cache.
 pub fn render_planned(
     renderer: &Renderer,
     plan: &[render::Planned],
-    cache: Option<&write::cache::Cache>,
-    staging: &write::Staging,
+    cache: Option<&Cache>,
+    sink: &dyn Sink,
     progress: Option<&(dyn Fn(u64, u64) + Send + Sync)>,
-) -> Result<Vec<(write::cache::Entry, bool)>> {
+) -> Result<Vec<(Entry, bool)>> {
     use anyhow::Context as _;
     use std::sync::atomic::{AtomicU64, Ordering};
+    // the cache copies its files into a staging folder; a run into memory renders everything
+    let cache = cache.zip(sink.staging());
     let total = plan.len() as u64;
     let done = AtomicU64::new(0);
     plan.par_iter()
         .map(|p| {
-            let reused = cache.and_then(|c| c.reuse(&p.key, &p.fingerprint, staging));
+            let reused = cache.and_then(|(c, staging)| c.reuse(&p.key, &p.fingerprint, staging));
             let from_cache = reused.is_some();
             let entry = match reused {
                 Some(entry) => entry,
                 None => {
                     let outputs = renderer
-                        .render_job_into(&p.job, &|o| staging.put(o))
+                        .render_job_into(&p.job, &|o| sink.put(o))
                         .with_context(|| t!("rendering {:?}", "生成 `{:?}` 时出错", p.job))?;
-                    if let Some(c) = cache {
+                    if let Some((c, staging)) = cache {
                         c.keep(staging, &outputs);
                     }
-                    write::cache::Entry { fingerprint: write::cache::hex(&p.fingerprint), outputs }
+                    Entry { fingerprint: crate::write::cache::hex(&p.fingerprint), outputs }
                 }
             };
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -316,20 +556,6 @@ fn salt(config: Option<&str>, loaded: &load::Loaded, history: &History) -> rende
         part(hash.as_bytes());
     }
     h.finalize().into()
-}
-
-/// Adds (or replaces) the site manifest: the hash of every other output, and of the published
-/// manifest of each release the site carries.
-pub fn with_manifest(
-    mut files: Vec<render::Output>,
-    releases: BTreeMap<String, String>,
-) -> Vec<render::Output> {
-    files.retain(|(p, _)| p != versions::manifest::SITE_MANIFEST);
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    let manifest = versions::manifest::SiteManifest::of(&files).with_releases(releases).to_bytes();
-    files.push((versions::manifest::SITE_MANIFEST.to_string(), manifest));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
 }
 
 /// Files whose words reach readers besides the content: `site.toml` (its organisation is in

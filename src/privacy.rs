@@ -496,27 +496,26 @@ pub fn mask_lines(text: &str, allow: &Allow) -> (String, MaskedLines) {
 }
 
 /// A CSV masked in its own encoding and with its BOM, so that Excel on the clerk's machine opens
-/// it as before; `None` when nothing is masked or the bytes are neither UTF-8 nor GB18030 (the
-/// build reports those).
+/// it as before; `None` when nothing is masked or the bytes do not decode (the build reports
+/// those). Decoded by the rule the build reads the table with ([`crate::text::decode`]).
 pub fn mask_csv(bytes: &[u8], allow: &Allow) -> Option<(Vec<u8>, MaskedLines)> {
-    const BOM: &[u8] = b"\xEF\xBB\xBF";
-    let (bom, body) = match bytes.strip_prefix(BOM) {
-        Some(rest) => (BOM, rest),
-        None => (&[][..], bytes),
-    };
-    let (text, encoding) = match std::str::from_utf8(body) {
-        Ok(t) => (std::borrow::Cow::Borrowed(t), encoding_rs::UTF_8),
-        Err(_) => (
-            encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(body)?,
-            encoding_rs::GB18030,
-        ),
-    };
-    let (masked, hits) = mask_lines(&text, allow);
+    let decoded = crate::text::decode(bytes, crate::text::Accept::Legacy).ok()?;
+    let (masked, hits) = mask_lines(&decoded.text, allow);
     if hits.is_empty() {
         return None;
     }
-    let (encoded, _, _) = encoding.encode(&masked);
-    Some(([bom, &encoded[..]].concat(), hits))
+    Some(([&bytes[..decoded.bom], &encode(&masked, decoded.encoding)[..]].concat(), hits))
+}
+
+/// `text` in `encoding`. encoding_rs writes UTF-16 as UTF-8 (the web never sends UTF-16), so a
+/// table saved as UTF-16 is written back as UTF-16 here.
+fn encode(text: &str, encoding: &'static encoding_rs::Encoding) -> Vec<u8> {
+    let units = text.encode_utf16();
+    match encoding {
+        e if e == encoding_rs::UTF_16LE => units.flat_map(u16::to_le_bytes).collect(),
+        e if e == encoding_rs::UTF_16BE => units.flat_map(u16::to_be_bytes).collect(),
+        e => e.encode(text).0.into_owned(),
+    }
 }
 
 /// In a member-development notice, a birth date needs only year and month: a cell in a

@@ -3,7 +3,7 @@
 //! output; everything said to the person goes to standard error.
 
 use crate::cli::ReportFormat;
-use anyhow::Result;
+use gongkai::error::Result;
 use gongkai::locale::label;
 use gongkai::{t, BuildOptions};
 use std::io::{IsTerminal, Write};
@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// Says what `merge` assembled.
-pub fn merged(merged: &gongkai::write::shard::Merged) -> Result<ExitCode> {
+pub fn merged(merged: &gongkai::versions::shard::Merged) -> Result<ExitCode> {
     eprintln!(
         "{}",
         t!(

@@ -5,14 +5,17 @@
 //! editions themselves are kept as stored). Any other change (templates, data, settings,
 //! releases) rebuilds all.
 
-use crate::pipeline::Prepared;
+use crate::pipeline::{self, How, Prepared};
+use crate::render::Edition;
 use crate::render::Job;
 use crate::resolve::Library;
-use crate::versions::{self, archive::Edition};
-use crate::{load, BuildOptions, Diagnostic};
-use anyhow::Result;
+use crate::versions;
+use crate::write::Memory;
+use crate::{load, BuildError, BuildOptions, Diagnostic};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+
+type Result<T, E = BuildError> = std::result::Result<T, E>;
 
 /// Which outputs an update wrote or removed.
 #[derive(Debug, Default)]
@@ -57,7 +60,7 @@ impl Session {
 
     /// A session even when the first build fails (for `serve`, which shows the errors and
     /// waits for the fix); the error, if any, comes beside it.
-    pub fn lenient(opts: BuildOptions) -> (Session, Option<anyhow::Error>) {
+    pub fn lenient(opts: BuildOptions) -> (Session, Option<BuildError>) {
         let mut session = Session {
             opts,
             built: None,
@@ -127,42 +130,27 @@ impl Session {
     }
 
     fn rebuild_all(&mut self) -> Result<Changed> {
-        let history = versions::History::load(&self.opts.root)?;
-        let editions = versions::archive::editions(&history);
-        let mut prepared = Prepared::load(&self.opts, history)?;
-        let (pages, mut diagnostics) = prepared.parse(&prepared.all_paths());
-        diagnostics.extend(prepared.diagnostics.iter().cloned());
         self.failed.clear();
-        let library = resolve(&mut prepared, pages, &self.opts, diagnostics)?;
-        let archived = crate::archived_editions(&self.opts, &prepared.history)?;
+        let memory = Memory::default();
+        let run = pipeline::run(&self.opts, How::SERVE, &memory)?;
+        let hashes = run.hashes();
+        let jobs = run.jobs.iter().map(|(p, e, _)| {
+            let paths = e.outputs.iter().map(|(path, _)| path.clone()).collect();
+            (p.key.clone(), (p.fingerprint, paths))
+        });
         let mut built = Built {
-            prepared,
-            editions,
-            archived,
+            jobs: jobs.collect(),
+            prepared: run.prepared,
+            editions: run.editions,
+            archived: run.archived,
             bannered: Default::default(),
-            library,
-            jobs: HashMap::new(),
+            library: run.library,
             search_stale: false,
         };
-        let renderer = built.prepared.renderer(&built.library, &built.editions);
-        let plan = renderer.plan(&built.prepared.salt);
-        let jobs: Vec<Job> = plan.iter().map(|p| p.job.clone()).collect();
-        let rendered = renderer.render_jobs(&jobs, None)?;
-        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        for (planned, outputs) in plan.into_iter().zip(rendered) {
-            let paths = outputs.iter().map(|(p, _)| p.clone()).collect();
-            files.extend(outputs);
-            built.jobs.insert(planned.key, (planned.fingerprint, paths));
-        }
-        let generated: std::collections::BTreeSet<&str> = files.keys().map(String::as_str).collect();
-        let mut extras = built.prepared.statics_for(&built.library, &|p| generated.contains(p));
-        extras.extend(crate::with_banners(&built.prepared.history, built.archived.clone(), &built.library));
-        files.extend(extras);
-        files.remove(versions::manifest::SITE_MANIFEST);
         built.bannered = banners(&built).into_iter().map(|(path, _)| path).collect();
         let old = std::mem::take(&mut self.files);
-        self.hashes = files.iter().map(|(p, b)| (p.clone(), crate::digest::sha256(b))).collect();
-        self.files = files;
+        self.files = memory.into_files().into_iter().collect();
+        self.hashes = hashes;
         let mut changed = Changed::default();
         self.write_manifest(&mut changed);
         changed.written =
@@ -216,11 +204,11 @@ impl Session {
                 let (pages, _) = built.prepared.parse(&built.prepared.all_paths());
                 built.library.usage = pages.iter().map(crate::resolve::audience::Usage::of).collect();
                 built.library.pages = pages;
-                return Err(report(diagnostics.into_iter().chain(e).collect()));
+                return Err(BuildError::content(diagnostics.into_iter().chain(e).collect()));
             }
         }
         if !diagnostics.is_empty() {
-            return Err(report(diagnostics));
+            return Err(BuildError::content(diagnostics));
         }
         let mut changed = Changed::default();
         render_stale(built, &mut self.files, &mut self.hashes, &mut changed)?;
@@ -296,7 +284,7 @@ fn render_stale(
 /// Every archived page that carries a banner as the live pages stand, at its served path.
 fn banners(built: &Built) -> Vec<crate::render::Output> {
     let history = &built.prepared.history;
-    let current = crate::current_pages(&built.library);
+    let current = versions::archive::current_pages(&built.library);
     let order: Vec<&str> = history.releases.iter().map(|r| r.version.as_str()).collect();
     let mut out = Vec::new();
     for (release, edition) in history.releases.iter().zip(&built.archived) {
@@ -347,21 +335,4 @@ fn remove<'a>(
             changed.removed.push(path.clone());
         }
     }
-}
-
-fn resolve(
-    prepared: &mut Prepared,
-    pages: Vec<crate::content::Page>,
-    opts: &BuildOptions,
-    diagnostics: Vec<Diagnostic>,
-) -> Result<Library> {
-    match prepared.resolve(pages, Vec::new(), opts.audience, opts.as_of) {
-        Ok(lib) if diagnostics.is_empty() => Ok(lib),
-        Ok(_) => Err(report(diagnostics)),
-        Err(e) => Err(report(diagnostics.into_iter().chain(e).collect())),
-    }
-}
-
-fn report(diagnostics: Vec<Diagnostic>) -> anyhow::Error {
-    crate::report(diagnostics)
 }

@@ -1,9 +1,12 @@
-//! Chinese text rules shared by every stage: dates, script detection, slugs, summaries and
-//! reading time.
+//! Chinese text rules shared by every stage: decoding files (`encoding`), dates, script
+//! detection, slugs, summaries and reading time.
 
 use anyhow::{anyhow, Result};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
+
+mod encoding;
+pub use encoding::{decode, decode_lossy, Accept, Decoded, Undecodable};
 
 /// Reading speed used for reading time: characters of Chinese text per minute.
 const CHARS_PER_MINUTE: usize = 400;

@@ -1,7 +1,7 @@
-//! What each fuzz target does with one input. `tests/check.rs` includes this file by path, so a
-//! kept input runs in `cargo test` exactly as the fuzzer ran it. Every function must return,
-//! whatever the bytes: a content problem is a diagnostic, never a panic, a hang or a heap
-//! filled to the brim.
+//! What each fuzz target does with one input. `tests/testsuite/check.rs` includes this file by
+//! path, so a kept input runs in `cargo test` exactly as the fuzzer ran it. Every function must
+//! return, whatever the bytes: a content problem is a diagnostic, never a panic, a hang or a
+//! heap filled to the brim.
 
 use gongkai::config::{Calendar, Config};
 use gongkai::content::{self, disclosure::Period, ParseContext};

@@ -3,15 +3,16 @@
 //! original text) that shortcodes, charts, the `/data/` pages and templates (`load_data`) use.
 //! Lookups fail with messages that name what does exist.
 
+pub mod chart;
 pub mod format;
 pub mod meta;
 pub mod number;
 pub mod ods;
+pub mod paths;
 pub mod read;
 pub mod shape;
 pub mod sheet;
 pub mod template;
-pub mod view;
 
 use crate::Diagnostic;
 use meta::{ColumnType, Meta};
@@ -263,7 +264,7 @@ impl Datasets {
         let mut seen: BTreeMap<String, &Dataset> = BTreeMap::new();
         let mut found = Vec::new();
         for ds in &self.sets {
-            if let Some(first) = seen.insert(view::page_path(ds), ds) {
+            if let Some(first) = seen.insert(paths::page_path(ds), ds) {
                 found.push(
                     Diagnostic::new(
                         &ds.path,
@@ -443,7 +444,7 @@ impl Dataset {
 /// The description's `[chart]` must draw: checked here so a mistake fails the build and
 /// names the TOML file, rather than leaving the data page without its chart.
 fn check_default_chart(ds: Dataset) -> Result<Dataset, Vec<Diagnostic>> {
-    match crate::charts::default_spec(&ds) {
+    match chart::default_spec(&ds) {
         Err(Miss::Missing { message, hint }) => {
             Err(vec![Diagnostic::new(ds.path.with_extension("toml"), 0, format!("[chart]: {message}"))
                 .with_hint(hint)])

@@ -1,9 +1,8 @@
-//! Bytes of a CSV file to records: the encoding detected (UTF-8 with or without a BOM,
+//! Bytes of a CSV file to records: decoded by the one rule (UTF-8 with or without a BOM,
 //! UTF-16 with a BOM, or what Excel on a Chinese Windows writes, GBK/GB18030), CRLF or LF,
 //! quoted fields with commas and line breaks, each record with the file line it starts on.
 
 use crate::Diagnostic;
-use encoding_rs::Encoding;
 use std::path::Path;
 
 /// A file's text and the encoding it was read in.
@@ -20,48 +19,14 @@ pub struct Record {
     pub fields: Vec<String>,
 }
 
-/// Decodes `bytes`: a BOM decides; valid UTF-8 is UTF-8; anything else is guessed, with the
-/// Chinese web as the prior, because that is where a county's spreadsheet comes from. A text
-/// holding a control character is refused, as every text file is.
+/// Decodes `bytes` by the one rule every file follows ([`crate::text::decode`]), accepting
+/// what Excel on a Chinese Windows writes. A text holding a control character is refused, as
+/// every text file is.
 pub fn decode(rel: &Path, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
-    let decoded = detect(rel, bytes)?;
+    let decoded = crate::text::decode(bytes, crate::text::Accept::Legacy)
+        .map_err(|e| Diagnostic::undecodable(rel, &e))?;
     crate::load::no_control_characters(rel, &decoded.text)?;
-    Ok(decoded)
-}
-
-fn detect(rel: &Path, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
-    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
-        return finish(rel, encoding, &bytes[bom..]);
-    }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(Decoded { text: text.to_string(), encoding: "UTF-8" });
-    }
-    let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(bytes, true);
-    let encoding = detector.guess(Some(b"cn"), false);
-    // encoding_rs decodes GBK with the GB18030 decoder, so four-byte GB18030 text reads too.
-    let encoding = if encoding == encoding_rs::GBK { encoding_rs::GB18030 } else { encoding };
-    finish(rel, encoding, bytes)
-}
-
-fn finish(rel: &Path, encoding: &'static Encoding, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
-    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
-    if had_errors {
-        return Err(Diagnostic::new(
-            rel,
-            0,
-            t!(
-                "the file has bytes that are not valid {}; its encoding is unclear",
-                "文件中有不符合 {} 编码的字节，无法确定它的编码",
-                encoding.name()
-            ),
-        )
-        .with_hint(t!(
-            "save it from Excel as 「CSV UTF-8（逗号分隔）」 and build again",
-            "请用 Excel 另存为「CSV UTF-8（逗号分隔）」，再重新生成"
-        )));
-    }
-    Ok(Decoded { text: text.into_owned(), encoding: encoding.name() })
+    Ok(Decoded { text: decoded.text, encoding: decoded.encoding.name() })
 }
 
 /// The records of `text`, blank lines and rows of empty fields skipped, fields trimmed.
@@ -120,6 +85,15 @@ mod tests {
         let (d, r) = read(&bytes);
         assert_eq!(d.encoding, "gb18030");
         assert_eq!(r[2].fields, ["党员总数", "1.2万余名"]);
+    }
+
+    // one decoder for every file: the first byte that does not decode is said at its line
+    #[test]
+    fn undecodable_bytes_are_said_at_their_line_with_what_to_do() {
+        let e = decode(Path::new("data/a.csv"), b"a,b\n1,\xd6\xd0\n\xff\xff,3\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("not UTF-8") && e.message.contains("GB18030"), "{}", e.message);
+        assert!(e.hint.unwrap().contains("CSV UTF-8"));
     }
 
     #[test]

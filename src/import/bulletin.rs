@@ -6,7 +6,6 @@
 //! It knows nothing about case files; `super` turns the entries into Markdown.
 
 use crate::Diagnostic;
-use encoding_rs::{DecoderResult, Encoding, GB18030};
 use std::path::Path;
 
 /// The four parts of an entry, in the order a bulletin writes them.
@@ -115,75 +114,13 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Decodes a bulletin. A BOM decides the encoding; otherwise UTF-8 is tried first and
-/// GB18030 second. Bytes that do not decode are a diagnostic, never replacement characters.
+/// Decodes a bulletin by the one rule every file follows ([`crate::text::decode`]): a BOM
+/// decides, else UTF-8, else GB18030. Bytes that do not decode are a diagnostic, never
+/// replacement characters.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
-    if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
-        return decode_strictly(path, encoding, bytes, bom_length);
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_owned()),
-        Err(_) => decode_strictly(path, GB18030, bytes, 0),
-    }
-}
-
-/// Decodes `bytes[start..]` (after any BOM); offsets in messages count from the file's start.
-fn decode_strictly(
-    path: &Path,
-    encoding: &'static Encoding,
-    bytes: &[u8],
-    start: usize,
-) -> Result<String, Diagnostic> {
-    let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut text = String::new();
-    let mut read = start;
-    loop {
-        let rest = &bytes[read..];
-        text.reserve(decoder.max_utf8_buffer_length_without_replacement(rest.len()).unwrap_or(rest.len()));
-        let (result, consumed) = decoder.decode_to_string_without_replacement(rest, &mut text, true);
-        read += consumed;
-        match result {
-            DecoderResult::InputEmpty => return Ok(text),
-            DecoderResult::OutputFull => continue,
-            DecoderResult::Malformed(bad, after) => {
-                let offset = read - usize::from(bad) - usize::from(after);
-                return Err(undecodable(path, encoding, bytes, offset));
-            }
-        }
-    }
-}
-
-fn undecodable(path: &Path, tried: &'static Encoding, bytes: &[u8], offset: usize) -> Diagnostic {
-    let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
-    let message = if tried == GB18030 {
-        t!(
-            "the bulletin is not UTF-8, and the byte at offset {offset} is not GB18030 either",
-            "通报文件不是 UTF-8 编码，第 {offset} 字节处也不符合 GB18030"
-        )
-    } else {
-        t!(
-            "the bulletin starts with a {} byte-order mark, but the byte at offset {offset} is not {0}",
-            "通报文件开头是 {} 的字节顺序标记，但第 {offset} 字节处不符合 {0}",
-            tried.name()
-        )
-    };
-    let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(bytes, true);
-    let guess = detector.guess(None, true);
-    let hint = if guess == tried || guess == encoding_rs::GBK || guess == encoding_rs::UTF_8 {
-        t!(
-            "the file may be damaged near this line; save it again as UTF-8 and import it again",
-            "文件在这一行附近可能已损坏；请重新另存为 UTF-8 后再导入"
-        )
-    } else {
-        t!(
-            "it looks like {0}; convert it to UTF-8 first, e.g. `iconv -f {0} -t UTF-8 {1} > {1}.utf8.txt`",
-            "看起来是 {0} 编码；请先转成 UTF-8，如 `iconv -f {0} -t UTF-8 {1} > {1}.utf8.txt`",
-            guess.name(),
-            path.display()
-        )
-    };
-    Diagnostic::new(path, line, message).with_hint(hint)
+    crate::text::decode(bytes, crate::text::Accept::Legacy)
+        .map(|d| d.text)
+        .map_err(|e| Diagnostic::undecodable(path, &e))
 }
 
 /// One marker as found at the start of a line.
@@ -595,7 +532,7 @@ mod tests {
 
     #[test]
     fn gb18030_decodes_and_garbage_is_reported() {
-        let (bytes, _, _) = GB18030.encode("[发布者]某部\n[亮点]标题");
+        let (bytes, _, _) = encoding_rs::GB18030.encode("[发布者]某部\n[亮点]标题");
         assert_eq!(decode(Path::new("a.txt"), &bytes).unwrap(), "[发布者]某部\n[亮点]标题");
         let err = decode(Path::new("a.txt"), b"[\xe5\x8f\x91]\n\xff\xff").unwrap_err();
         assert_eq!(err.line, 2);

@@ -61,15 +61,11 @@ pub fn check_file_allowing(rel: &Path, bytes: &[u8], allow: &Allow) -> Vec<Diagn
     found
 }
 
-/// UTF-8, UTF-16 with its BOM, or GB18030 (the encodings Chinese Windows tools save in).
+/// UTF-8, UTF-16 with its BOM, or GB18030, by the rule every file is read with
+/// ([`crate::text::decode_lossy`]); a byte that does not decode is read as U+FFFD, since the
+/// guard must still look at the rest.
 fn decode(bytes: &[u8]) -> String {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned(),
-    }
+    crate::text::decode_lossy(bytes).text
 }
 
 /// The numbers in the readable runs of a binary's text: long enough to hold a number, with a

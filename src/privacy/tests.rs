@@ -285,3 +285,24 @@ proptest! {
         }
     }
 }
+
+// the build reads UTF-16 and GB18030 tables; masking writes them back as they were saved
+#[test]
+fn csv_is_masked_in_the_encoding_it_was_saved_in() {
+    let text = "姓名,电话\n王某,13812345678\n";
+    let utf16: Vec<u8> =
+        [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let (gb, ..) = encoding_rs::GB18030.encode(text);
+    for (bytes, encoding) in [(utf16, encoding_rs::UTF_16LE), (gb.into_owned(), encoding_rs::GB18030)] {
+        let (masked, hits) =
+            mask_csv(&bytes, &Allow::default()).unwrap_or_else(|| panic!("{}", encoding.name()));
+        assert_eq!(hits.len(), 1, "{}", encoding.name());
+        let back = crate::text::decode(&masked, crate::text::Accept::Legacy).unwrap();
+        assert_eq!((back.encoding, back.bom > 0), (encoding, encoding == encoding_rs::UTF_16LE));
+        assert!(
+            back.text.starts_with("姓名,电话\n王某,") && !back.text.contains("13812345678"),
+            "{}",
+            back.text
+        );
+    }
+}

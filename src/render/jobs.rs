@@ -123,7 +123,7 @@ impl Renderer<'_> {
         if !self.data.is_empty() {
             jobs.push(Job::DataIndex);
             for (i, ds) in self.data.iter().enumerate() {
-                jobs.extend((1..=crate::data::view::page_count(ds)).map(|n| Job::Dataset(i, n)));
+                jobs.extend((1..=crate::data::paths::page_count(ds)).map(|n| Job::Dataset(i, n)));
                 jobs.push(Job::DataCsv(i));
             }
         }

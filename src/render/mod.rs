@@ -1,15 +1,30 @@
 //! Render: pure functions from the resolved library to `(output path, bytes)`, run in
 //! parallel. Every output of a build is one `Job`.
 
+pub mod dataset;
 /// The UI strings live below every stage (resolve's revision diff labels its changes too).
 pub use crate::i18n;
 pub mod jobs;
+pub mod links;
 pub mod orgs;
 pub mod qr;
 pub mod search;
 pub mod shortcodes;
 pub mod templates;
 pub mod views;
+
+/// A release as the archive page lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Edition {
+    pub version: String,
+    pub date: String,
+    pub note: String,
+    pub path: String,
+    /// Pages added, changed and removed since the release before.
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+}
 
 /// One output file: its path below the output folder and its bytes.
 pub type Output = (String, Vec<u8>);
@@ -76,7 +91,7 @@ pub struct Renderer<'a> {
     pub library: &'a Library,
     pub tera: &'a Tera,
     /// Archived editions, newest first, for the home page and `/archive/`.
-    pub editions: &'a [crate::versions::archive::Edition],
+    pub editions: &'a [Edition],
     pub data: &'a crate::data::Datasets,
     /// Whether to build the search index (off only to measure what it costs).
     pub search: bool,
@@ -151,7 +166,7 @@ impl Renderer<'_> {
         match job {
             Job::Search => self.render_job_into(job, &Ok),
             Job::DataCsv(i) => {
-                Ok(crate::data::view::downloads(self.data.get(*i).context("a dataset index")?))
+                Ok(crate::data::paths::downloads(self.data.get(*i).context("a dataset index")?))
             }
             job => self.render(job, &self.inputs(job)).map(|out| vec![out]),
         }
@@ -257,14 +272,14 @@ impl Renderer<'_> {
             Job::Feed(kind) => return self.feed(*kind, inputs),
             Job::Sitemap => return self.sitemap(),
             Job::DataIndex => {
-                ctx.insert("datasets", &crate::data::view::index(self.data));
+                ctx.insert("datasets", &dataset::index(self.data));
                 ("data/".to_string(), "data.html")
             }
             Job::Dataset(i, number) => {
                 let ds = self.data.get(*i).context("a dataset index")?;
-                let path = crate::data::view::table_page_path(ds, *number);
+                let path = crate::data::paths::table_page_path(ds, *number);
                 let root = "../".repeat(path.matches('/').count());
-                let mut view = crate::data::view::page(ds, self.data, *number);
+                let mut view = dataset::page(ds, self.data, *number);
                 if *number == 1 {
                     view.chart = self.dataset_chart(ds, &root)?;
                 }

@@ -153,7 +153,7 @@ fn cell(state: &State, due: &chrono::NaiveDate, t: &Strings) -> CellView {
 }
 
 fn rate_chart(children: &[OrgLink], t: &Strings) -> String {
-    use crate::charts::{ChartData, Kind, Series};
+    use crate::data::chart::{ChartData, Kind, Series};
     let data = ChartData {
         kind: Kind::Bar,
         title: t["rates_by_child"].clone(),

@@ -160,8 +160,8 @@ impl Source {
         Source {
             from: ds.meta.source.clone(),
             root: root.to_string(),
-            csv: crate::data::view::href(&crate::data::view::csv_path(ds)),
-            file: crate::data::view::csv_name(ds),
+            csv: crate::data::paths::href(&crate::data::paths::csv_path(ds)),
+            file: crate::data::paths::csv_name(ds),
         }
     }
 }

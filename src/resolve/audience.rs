@@ -26,7 +26,7 @@ impl Usage {
         let mut links = Vec::new();
         for l in &page.body.links {
             let target = l.url.split(['#', '?']).next().unwrap_or("");
-            if super::links::is_external(target) {
+            if super::urls::is_external(target) {
                 // the site's own address (`https://example.org/img/a.png`), perhaps below a
                 // path prefix: every tail of the path counts, so a file linked this way is
                 // never missed
@@ -55,7 +55,7 @@ impl Usage {
 fn clamped(base: &str, target: &str) -> String {
     let target =
         percent_encoding::percent_decode_str(&target.replace('\\', "/")).decode_utf8_lossy().into_owned();
-    let parts = super::links::join(base, &target, true).unwrap_or_default();
+    let parts = super::urls::join(base, &target, true).unwrap_or_default();
     parts.join("/").to_lowercase()
 }
 
@@ -71,8 +71,10 @@ pub fn hidden_datasets(
     let mut errors = Vec::new();
     for ds in data.iter() {
         // a link to the dataset's page or download is a use, as a shortcode is
-        let (page, csv) =
-            (crate::data::view::page_path(ds).to_lowercase(), crate::data::view::csv_path(ds).to_lowercase());
+        let (page, csv) = (
+            crate::data::paths::page_path(ds).to_lowercase(),
+            crate::data::paths::csv_path(ds).to_lowercase(),
+        );
         let linked = |l: &String| {
             *l == csv || l.trim_end_matches('/') == page.trim_end_matches('/') || l.starts_with(&page)
         };

@@ -63,9 +63,11 @@ impl Library {
         usage.sort_by(|a, b| a.source.cmp(&b.source));
         let (hidden, mut errors) = audience::hidden_datasets(&usage, data, audience);
         let data = data.without(&hidden);
-        let mut pages: Vec<Page> = pages.into_iter().filter(|p| p.visible_to(audience)).collect();
         pages.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
+        // over every page, hidden or not: the party edition must not refuse what the public
+        // one accepted because a party-only page took the same address
         errors.extend(duplicate_urls(&pages));
+        let pages: Vec<Page> = pages.into_iter().filter(|p| p.visible_to(audience)).collect();
         // a site with no dated page at all still needs a date a release can record and read
         // back: the Unix epoch, fixed, so the build stays deterministic
         let as_of = as_of

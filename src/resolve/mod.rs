@@ -7,11 +7,11 @@ pub mod calendar;
 pub mod catalogue;
 pub mod diff;
 pub mod library;
-pub mod links;
 pub mod orgs;
 pub mod revisions;
 pub mod shortcodes;
 pub mod taxonomy;
+pub mod urls;
 
 pub use library::Library;
 pub use taxonomy::{Taxonomy, Term};

@@ -154,7 +154,7 @@ fn rebuild_loop(mut session: Session, changes: mpsc::Receiver<Vec<PathBuf>>, sta
                             Err(e) => log(&t!(
                                 "updating the search index failed: {}",
                                 "更新搜索索引失败：{}",
-                                crate::locale::error_chain(&e)
+                                e.report()
                             )),
                         },
                     }
@@ -179,11 +179,8 @@ fn rebuild_loop(mut session: Session, changes: mpsc::Receiver<Vec<PathBuf>>, sta
     }
 }
 
-fn error_text(e: &anyhow::Error) -> String {
-    match e.downcast_ref::<crate::Diagnostics>() {
-        Some(d) => d.to_string(),
-        None => crate::locale::error_chain(e),
-    }
+fn error_text(e: &crate::BuildError) -> String {
+    e.report()
 }
 
 /// How long a failed build waits for further changes before it reports.

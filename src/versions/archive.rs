@@ -7,26 +7,13 @@
 use super::manifest::Release;
 use super::History;
 use crate::digest::sha256;
-use crate::render::Output;
+use crate::render::{Edition, Output};
+use crate::Diagnostic;
 use anyhow::{bail, Context, Result};
-use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// Where rebuilt editions are kept between builds (not committed).
 pub const CACHE: &str = ".gongkai-cache/archive";
-
-/// A release as the archive page lists it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Edition {
-    pub version: String,
-    pub date: String,
-    pub note: String,
-    pub path: String,
-    /// Pages added, changed and removed since the release before.
-    pub added: usize,
-    pub changed: usize,
-    pub removed: usize,
-}
 
 pub fn editions(history: &History) -> Vec<Edition> {
     let mut out = Vec::new();
@@ -55,36 +42,116 @@ pub fn editions(history: &History) -> Vec<Edition> {
 }
 
 /// Renders one edition from sources in a folder, with the history as it stood then.
-pub type RenderEdition<'a> = dyn Fn(&Path, &History, &Release) -> Result<Vec<Output>> + 'a;
+pub type RenderEdition<'a> = dyn Fn(&Path, &History, &Release) -> Result<Vec<Output>, crate::BuildError> + 'a;
 
 /// One archived edition's files, below its own root, exactly as released: the live site
-/// puts them under `archive/VERSION/` (see `super::banner` for what it adds on the way).
+/// puts them under `archive/VERSION/` (see [`with_banners`] for what it adds on the way).
+/// An edition this gongkai rebuilds differently comes from the stored output, with a warning
+/// that says so; `keep` keeps the result in the archive cache for the next build.
 pub fn edition(
     root: &Path,
     history: &History,
     release: &Release,
     render: &RenderEdition,
-) -> Result<Vec<Output>> {
+    keep: bool,
+) -> Result<(Vec<Output>, Option<Diagnostic>)> {
     let cache = root.join(CACHE).join(release.key());
-    if let Some(files) = read_cache(&cache, release) {
-        return Ok(files);
+    if let Some((files, differs)) = read_cache(&cache, release) {
+        return Ok((files, differs.map(|why| differs_warning(release, &why))));
     }
     let work = tempfile::tempdir().with_context(|| {
         t!("making a folder to rebuild an archived edition", "创建重建存档版本用的临时文件夹时出错")
     })?;
     history.store.checkout(release, work.path())?;
     let rebuilt = render(work.path(), &history.before(&release.version, root), release);
-    let stored = stored_output(history, release)?;
-    let files = match rebuilt {
-        Ok(rebuilt) if check_identical(release, &rebuilt).is_ok() => rebuilt,
+    let checked = match rebuilt {
+        Ok(files) => check_identical(release, &files).map(|()| files).map_err(|e| e.to_string()),
+        Err(crate::BuildError::Content(d)) => Err(match d.0.first() {
+            Some(first) => t!("its sources no longer build: {first}", "其源文件现在无法生成：{first}"),
+            None => String::new(),
+        }),
+        Err(crate::BuildError::Io(e)) => Err(e.to_string()),
+    };
+    let (files, differs) = match checked {
+        Ok(files) => (files, None),
         // a newer gongkai may render the same sources differently, or refuse them (a case
         // released before cases needed a date): the edition then comes from the stored
         // output, which is what was released, checked against its hashes
-        _ => stored,
+        Err(why) => (stored_output(history, release)?, Some(why)),
     };
     // only a shortcut for the next build: a read-only site folder (a container's) builds anyway
-    let _ = write_cache(&cache, &files);
-    Ok(files)
+    if keep {
+        let _ = write_cache(&cache, &files, differs.as_deref());
+    }
+    Ok((files, differs.map(|why| differs_warning(release, &why))))
+}
+
+/// Said when an edition is served as stored because it no longer rebuilds the same.
+fn differs_warning(release: &Release, why: &str) -> Diagnostic {
+    let first = why.lines().next().unwrap_or_default();
+    Diagnostic::new(
+        Path::new(super::store::DIR).join(&release.version),
+        0,
+        t!(
+            "archive/{}/ is served as it was released: this gongkai does not rebuild it the same ({first})",
+            "archive/{}/ 按发布时保存的文件提供：当前的 gongkai 重建结果与发布时不同（{first}）",
+            release.version
+        ),
+    )
+    .with_hint(t!(
+        "nothing to do unless the stored output was meant to change; the released bytes are kept",
+        "一般无需处理：发布时的文件原样保留"
+    ))
+}
+
+/// The archived editions under `archive/VERSION/`, each page the live site has since corrected
+/// or removed with its banner, and the releases' published manifests and signatures.
+pub fn with_banners(
+    history: &History,
+    editions: &[Vec<Output>],
+    current: &[super::banner::Current],
+) -> Vec<Output> {
+    let order: Vec<&str> = history.releases.iter().map(|r| r.version.as_str()).collect();
+    let mut files = Vec::new();
+    for (release, edition) in history.releases.iter().zip(editions) {
+        let mut edition = edition.clone();
+        super::banner::add(&mut edition, release, &order, current);
+        files.extend(edition.into_iter().map(|(p, b)| (format!("archive/{}/{p}", release.version), b)));
+    }
+    for release in &history.releases {
+        files.push((format!("archive/{}.json", release.version), release.public_bytes()));
+        if let Some(sig) = history.store.signature(&release.version) {
+            files.push((format!("archive/{}.sig", release.version), format!("{sig}\n").into_bytes()));
+        }
+    }
+    files
+}
+
+/// What the live site says of each of its pages, for the banners of archived editions.
+pub fn current_pages(library: &crate::resolve::Library) -> Vec<super::banner::Current> {
+    library
+        .pages
+        .iter()
+        .map(|p| super::banner::Current {
+            path: p.path.clone(),
+            old_paths: p.old_paths.iter().filter(|o| **o != p.path).cloned().collect(),
+            source: p.source.to_string_lossy().replace('\\', "/"),
+            hash: p.hash.clone(),
+            versions: match &p.extra {
+                crate::content::Extra::Disclosure(d) => d
+                    .versions
+                    .iter()
+                    .map(|v| super::banner::Revision {
+                        number: v.number,
+                        release: v.release.clone(),
+                        date: v.date.clone(),
+                        reason: v.reason.clone(),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
+        })
+        .collect()
 }
 
 /// The rebuilt edition must be the released one, file for file and byte for byte.
@@ -125,10 +192,16 @@ fn stored_output(history: &History, release: &Release) -> Result<Vec<Output>> {
 
 const COMPLETE: &str = ".complete";
 
-fn read_cache(dir: &Path, release: &Release) -> Option<Vec<Output>> {
-    if !dir.join(COMPLETE).exists() {
+/// The cached edition, and why it is the stored output when it is. The `.complete` marker
+/// names the program that made it (another may rebuild the edition after all) and keeps the
+/// reason, so that the warning is said on every build, not only on the one that rebuilt it.
+fn read_cache(dir: &Path, release: &Release) -> Option<(Vec<Output>, Option<String>)> {
+    let marker = std::fs::read_to_string(dir.join(COMPLETE)).ok()?;
+    let (made_by, differs) = marker.split_once('\n')?;
+    if made_by != crate::write::cache::program_stamp() {
         return None;
     }
+    let differs = Some(differs.to_string()).filter(|m| !m.is_empty());
     let mut files = Vec::with_capacity(release.outputs.len());
     for (path, hash) in &release.outputs {
         let bytes = std::fs::read(dir.join(path)).ok()?;
@@ -137,10 +210,10 @@ fn read_cache(dir: &Path, release: &Release) -> Option<Vec<Output>> {
         }
         files.push((path.clone(), bytes));
     }
-    Some(files)
+    Some((files, differs))
 }
 
-fn write_cache(dir: &Path, files: &[Output]) -> Result<()> {
+fn write_cache(dir: &Path, files: &[Output], differs: Option<&str>) -> Result<()> {
     let _ = std::fs::remove_dir_all(dir);
     for (path, bytes) in files {
         let target: PathBuf = dir.join(crate::write::safe_relative(path)?);
@@ -148,6 +221,7 @@ fn write_cache(dir: &Path, files: &[Output]) -> Result<()> {
         std::fs::create_dir_all(parent).with_context(|| crate::locale::creating(parent))?;
         std::fs::write(&target, bytes).with_context(|| crate::locale::writing(&target))?;
     }
-    std::fs::write(dir.join(COMPLETE), b"").with_context(|| crate::locale::writing(dir))?;
+    let marker = format!("{}\n{}", crate::write::cache::program_stamp(), differs.unwrap_or_default());
+    std::fs::write(dir.join(COMPLETE), marker).with_context(|| crate::locale::writing(dir))?;
     Ok(())
 }

@@ -1,16 +1,17 @@
 //! Versions: the release store, archived editions and verification (the revision rule over
-//! the store's texts is resolve's, in `resolve::revisions`). A disclosure site is a public record: what was published stays readable,
-//! and anyone can check that a page was not altered.
+//! the store's texts is resolve's, in `resolve::revisions`). A disclosure site is a public
+//! record: what was published stays readable, and anyone can check that a page was not altered.
 
 pub mod archive;
 pub mod banner;
 pub mod manifest;
+pub mod shard;
 pub mod store;
 pub mod verify;
 
 use anyhow::{Context, Result};
 use manifest::Release;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use store::Store;
 
 /// The releases of a site, oldest first, with access to their stored sources.
@@ -85,6 +86,31 @@ pub struct ReleaseOptions {
 pub const SOURCE_DIRS: [&str; 4] = ["content", "data", "themes", "static"];
 
 /// Every source file of the site, as (path relative to the root, bytes), sorted.
+/// One digest of the site's sources (the files a release stores), read a file at a time so
+/// that a province's site is never held whole: what `merge` compares the shards against.
+pub fn sources_digest(root: &Path) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    let config = root.join(crate::config::FILE);
+    if config.exists() {
+        files.push((crate::config::FILE.to_string(), config));
+    }
+    for dir in SOURCE_DIRS {
+        for (path, rel) in crate::load::walk(root, dir)? {
+            files.push((rel.to_string_lossy().replace('\\', "/"), path));
+        }
+    }
+    files.sort();
+    let mut h = Sha256::new();
+    for (rel, path) in files {
+        let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
+        h.update((rel.len() as u64).to_le_bytes());
+        h.update(rel.as_bytes());
+        h.update(Sha256::digest(&bytes));
+    }
+    Ok(format!("{:x}", h.finalize()))
+}
+
 pub fn sources(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     let config = root.join(crate::config::FILE);

@@ -47,7 +47,7 @@ pub struct Cache {
 /// patched package) must not take each other's cached pages; hashing the program itself would
 /// cost seconds for a debug build, and a rebuilt program always has a new time. Only the cache
 /// keeps it: shards built by copies of one release on other machines still merge.
-fn program_stamp() -> String {
+pub fn program_stamp() -> String {
     static STAMP: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     STAMP
         .get_or_init(|| {

@@ -5,7 +5,6 @@
 pub mod cache;
 pub mod guard;
 pub mod lock;
-pub mod shard;
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
@@ -25,6 +24,65 @@ pub fn safe_relative(rel: &str) -> Result<PathBuf> {
         ));
     }
     Ok(path.to_path_buf())
+}
+
+/// Where a run of the pipeline puts its outputs: a staging folder for `build`, memory for
+/// `check`, `release`, archived editions and `serve`. Both refuse two outputs at one path.
+pub trait Sink: Sync {
+    /// Takes one output; returns its path and SHA-256 for the manifest.
+    fn put(&self, output: Output) -> Result<(String, String)>;
+    /// Whether an output of this path was put already.
+    fn has(&self, rel: &str) -> bool;
+    /// The staging folder behind this sink, which the build cache copies its files into.
+    fn staging(&self) -> Option<&Staging> {
+        None
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, output: Output) -> Result<(String, String)> {
+        Staging::put(self, output)
+    }
+    fn has(&self, rel: &str) -> bool {
+        Staging::has(self, rel)
+    }
+    fn staging(&self) -> Option<&Staging> {
+        Some(self)
+    }
+}
+
+/// Outputs held in memory, by path.
+#[derive(Default)]
+pub struct Memory(Mutex<std::collections::BTreeMap<String, Vec<u8>>>);
+
+impl Memory {
+    /// The outputs, sorted by path.
+    pub fn into_files(self) -> Vec<Output> {
+        self.0.into_inner().expect("memory lock").into_iter().collect()
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, (rel, bytes): Output) -> Result<(String, String)> {
+        safe_relative(&rel)?;
+        let hash = crate::digest::sha256(&bytes);
+        let mut files = self.0.lock().expect("memory lock");
+        if files.contains_key(&rel) {
+            bail!(two_outputs(&rel));
+        }
+        files.insert(rel.clone(), bytes);
+        Ok((rel, hash))
+    }
+    fn has(&self, rel: &str) -> bool {
+        self.0.lock().expect("memory lock").contains_key(rel)
+    }
+}
+
+fn two_outputs(rel: &str) -> String {
+    t!(
+        "two outputs want the same file `{rel}`: a static file probably has the name of a page",
+        "有两个输出都要写 `{rel}`：可能有静态文件与某个页面同名"
+    )
 }
 
 /// A new site being written beside the old one: files go into a temporary folder as they are
@@ -104,10 +162,7 @@ impl Staging {
         }
         let path = self.tmp.join(safe_relative(rel)?);
         if !self.written.lock().expect("staging lock").insert(rel.to_string()) {
-            bail!(t!(
-                "two outputs want the same file `{rel}`: a static file probably has the name of a page",
-                "有两个输出都要写 `{rel}`：可能有静态文件与某个页面同名"
-            ));
+            bail!(two_outputs(rel));
         }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| crate::locale::creating(dir))?;

@@ -1,9 +1,7 @@
 //! A disclosure printed for the notice board: one A4 page with the notice, its table, the
 //! sign-off and the contact, and none of the site's navigation or link addresses.
 
-mod common;
-
-use common::{chromium_pdf, keep, poppler, zbarimg};
+use crate::common::{self, chromium_pdf, keep, poppler, zbarimg};
 
 #[test]
 fn notice_prints_as_one_clean_a4_page() {

@@ -1,8 +1,12 @@
 //! What the `/data/` pages show of each dataset: title, source, unit, size, the table, the
-//! default chart and the download link, as template values.
+//! default chart and the download link, as template values. Drawn here, in render: the chart
+//! and the table are HTML made from the dataset, like any other page's.
 
-use super::{Dataset, Datasets};
 use crate::charts;
+use crate::data::paths::{
+    csv_name, csv_path, href, original_path, page_count, page_path, table_page_path, TABLE_ROWS,
+};
+use crate::data::{Dataset, Datasets};
 use serde::Serialize;
 
 /// One dataset as `data.html` lists it and `dataset.html` shows it. `chart` and `table` are
@@ -37,69 +41,11 @@ pub struct DatasetView<'a> {
     pub pager: serde_json::Value,
 }
 
-/// A path as a link target: the characters that would end or break a URL are %-encoded;
-/// Chinese stays as it is, which every browser accepts.
-pub fn href(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        match c {
-            ' ' | '#' | '?' | '%' | '"' | '<' | '>' | '\\' => out.push_str(&format!("%{:02X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The output path of a dataset's page, below the site root.
-pub fn page_path(ds: &Dataset) -> String {
-    format!("data/{}/", ds.stem())
-}
-
-/// The output path of page `n` (1-based) of a dataset's table.
-pub fn table_page_path(ds: &Dataset, n: usize) -> String {
-    match n {
-        1 => page_path(ds),
-        n => format!("{}page/{n}/", page_path(ds)),
-    }
-}
-
-/// How many pages a dataset's table takes, [`charts::table::ROWS`] rows a page.
-pub fn page_count(ds: &Dataset) -> usize {
-    ds.rows.len().div_ceil(charts::table::ROWS).max(1)
-}
-
-/// The output path of a dataset's CSV copy: `data/jiangxian.csv`, `data/tongji.csv` for a
-/// workbook's first sheet, `data/tongji/发展党员.csv` for another.
-pub fn csv_path(ds: &Dataset) -> String {
-    format!("data/{}.csv", ds.stem())
-}
-
-/// The CSV copy's file name: `jiangxian.csv`, `发展党员.csv`.
-pub fn csv_name(ds: &Dataset) -> String {
-    let path = csv_path(ds);
-    path.rsplit('/').next().unwrap_or(&path).to_string()
-}
-
-/// The output path of a workbook published as it was saved: `data/tongji.xlsx`.
-pub fn original_path(ds: &Dataset) -> Option<String> {
-    ds.original_name().map(|name| format!("data/{name}"))
-}
-
 /// The dataset of this build that carries the workbook `ds` is a sheet of (its first sheet),
 /// when the build publishes the workbook.
 fn workbook<'a>(ds: &Dataset, data: &'a Datasets) -> Option<&'a Dataset> {
     let file = ds.name.split('#').next()?;
     data.iter().find(|d| d.original.is_some() && d.name == file)
-}
-
-/// The files a dataset offers for download: the CSV copy (UTF-8 with a BOM) and, for a
-/// workbook, the workbook itself.
-pub fn downloads(ds: &Dataset) -> Vec<(String, Vec<u8>)> {
-    let mut out = vec![(csv_path(ds), ds.download_bytes())];
-    if let (Some(path), Some(bytes)) = (original_path(ds), &ds.original) {
-        out.push((path, bytes.to_vec()));
-    }
-    out
 }
 
 /// The list for `/data/`: no tables or charts, so the index stays small.
@@ -108,10 +54,10 @@ pub fn index(data: &Datasets) -> Vec<DatasetView<'_>> {
 }
 
 /// Page `number` of a dataset's own page: the chart on the first, the table a page of
-/// [`charts::table::ROWS`] rows at a time (render draws the chart).
+/// [`TABLE_ROWS`] rows at a time (render draws the chart).
 pub fn page<'a>(ds: &'a Dataset, data: &'a Datasets, number: usize) -> DatasetView<'a> {
     let pages = page_count(ds);
-    let rows = (number - 1) * charts::table::ROWS..(number * charts::table::ROWS).min(ds.rows.len());
+    let rows = (number - 1) * TABLE_ROWS..(number * TABLE_ROWS).min(ds.rows.len());
     DatasetView {
         // drawn by render, through the theme's chart template
         chart: None,
@@ -147,15 +93,7 @@ fn view<'a>(ds: &'a Dataset, data: &'a Datasets) -> DatasetView<'a> {
         table: None,
         page: 1,
         pages: page_count(ds),
-        page_rows: charts::table::ROWS,
+        page_rows: TABLE_ROWS,
         pager: serde_json::Value::Null,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn links_escape_what_breaks_urls() {
-        assert_eq!(super::href("data/2020 年#1.csv"), "data/2020%20年%231.csv");
     }
 }

@@ -1,7 +1,7 @@
 //! `gongkai import bulletin` and `gongkai export bulletin`: the seed bulletin field by field,
 //! idempotence, edit protection, round trips through the export, and every kind of bad input.
 
-mod common;
+use crate::common;
 
 use gongkai::import::{export_bulletin, import_bulletins, ExportOptions, ImportOptions, ImportReport};
 use std::collections::BTreeMap;

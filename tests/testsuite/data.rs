@@ -2,9 +2,7 @@
 //! tables, the `/data/` pages and UTF-8 (BOM) downloads; mistakes fail the build with a
 //! message that names the file, the line and what does exist.
 
-mod common;
-
-use common::Site;
+use crate::common::{self, Site};
 
 const CSV: &str = "年份,党员总数(名),基层党组织(个),经费(元),一肩挑占比\n\
                    2019,11520,498,3100万元,60.2%\n\

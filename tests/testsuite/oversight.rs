@@ -1,8 +1,6 @@
 //! Oversight (issue 17): the organisation tree, the disclosure catalogue and `gongkai report`.
 
-mod common;
-
-use common::Site;
+use crate::common::Site;
 use std::process::Command;
 
 const ORGS: &str = "名称,上级,类型,地区\n甲镇党委,,党委,山西省/临汾市/浮山县\n一村党支部,甲镇党委,党支部,\n二村党支部,甲镇党委,党支部,\n三村党支部,甲镇党委,党支部,\n";

@@ -1,12 +1,11 @@
 //! `gongkai check` and the command line: links, anchors, JSON, exit codes, help by locale;
 //! and the inputs kept from the fuzz runs, each of which must give a result, never a panic.
 
-mod common;
 // the fuzz targets' own code, so that a kept input runs here as it ran under the fuzzer
-#[path = "../fuzz/src/lib.rs"]
+#[path = "../../fuzz/src/lib.rs"]
 mod fuzz;
 
-use common::Site;
+use crate::common::Site;
 use std::path::Path;
 use std::process::Command;
 

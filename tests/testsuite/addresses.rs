@@ -2,9 +2,7 @@
 //! address (`cases/FILE-STEM/`) keeps working as a redirect page, which the sitemap, search,
 //! feeds, audience and privacy rules and the link checker all know about.
 
-mod common;
-
-use common::{tree, Site};
+use crate::common::{tree, Site};
 
 fn all_text(site: &Site) -> String {
     tree(&site.out()).into_iter().map(|(p, b)| format!("{p}\n{}\n", String::from_utf8_lossy(&b))).collect()
@@ -166,4 +164,28 @@ fn the_link_checker_knows_old_and_new_addresses() {
     let old = report.warnings.iter().find(|w| w.message.contains("old address")).expect("a warning");
     assert_eq!(old.line, 6, "{old}");
     assert!(old.hint.as_deref().unwrap().contains("../../../cases/2020/a/"), "{old}");
+}
+
+#[test]
+fn two_cases_given_one_slug_fail_every_edition_alike() {
+    let site = Site::new();
+    let case = |name: &str, audience: &str| {
+        site.file(
+            &format!("content/cases/{name}.md"),
+            &format!(
+                "+++\ntitle = \"流动党员管理\"\npublisher = \"某县委组织部\"\ndate = 2019-04-01\nslug = \"same\"\n{audience}\n+++\n正文。\n"
+            ),
+        );
+    };
+    case("inner", "audience = \"party\"");
+    case("open", "");
+    // the public edition hides the party-only case, but must refuse the clash as the party
+    // edition does: otherwise the party edition breaks on content the public one accepted
+    let public = site.build_err();
+    let mut party = gongkai::BuildOptions::new(site.root());
+    (party.audience, party.out) = (gongkai::Audience::Party, Some(site.root().join("party")));
+    let party = gongkai::build(&party).expect_err("the party edition refuses it too");
+    assert_eq!(Some(public.as_slice()), party.diagnostics());
+    assert!(public[0].message.contains("/cases/2019/same/"), "{}", public[0]);
+    assert!(!site.out().exists(), "nothing was written");
 }

@@ -1,6 +1,5 @@
 //! A fixture-site builder for integration tests: write a few files into a temporary folder,
 //! build, and read the output.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
@@ -55,7 +54,7 @@ impl Site {
         self.root().join("public")
     }
 
-    pub fn build(&self) -> anyhow::Result<gongkai::BuildReport> {
+    pub fn build(&self) -> Result<gongkai::BuildReport, gongkai::BuildError> {
         gongkai::build(&gongkai::BuildOptions::new(self.root()))
     }
 
@@ -69,9 +68,9 @@ impl Site {
     /// The diagnostics of a build that must fail on content.
     pub fn build_err(&self) -> Vec<gongkai::Diagnostic> {
         let err = self.build().expect_err("the build should fail");
-        match err.downcast::<gongkai::Diagnostics>() {
-            Ok(d) => d.0,
-            Err(e) => panic!("expected content diagnostics, got: {e:#}"),
+        match err {
+            gongkai::BuildError::Content(d) => d.0,
+            e => panic!("expected content diagnostics, got: {e:#}"),
         }
     }
 

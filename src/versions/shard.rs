@@ -3,9 +3,9 @@
 //! is there and intact and assembles the site, manifest included, as one build would have
 //! written it.
 
-use super::Staging;
+use super::manifest::{SiteManifest, SITE_MANIFEST};
 use crate::digest::sha256;
-use crate::versions::manifest::{SiteManifest, SITE_MANIFEST};
+use crate::write::Staging;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -120,6 +120,10 @@ pub struct ShardManifest {
     /// must hash to it.
     pub plan: String,
     pub releases: BTreeMap<String, String>,
+    /// The digest of the sources the shard was built from ([`super::sources_digest`]): merge
+    /// refuses shards of sources that have changed since.
+    #[serde(default)]
+    pub sources: String,
     /// This shard's jobs: each one's fingerprint and the files it wrote.
     pub jobs: BTreeMap<String, ShardJob>,
     /// Files that are no job's (static files, archived editions): the first shard's only.
@@ -245,6 +249,13 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
             ));
         }
     }
+    if first.sources != super::sources_digest(root)? {
+        bail!(t!(
+            "the sources in {} have changed since the shards were built; build every shard again",
+            "`{}` 中的源文件在分份生成之后有了改动；请重新生成每一份",
+            root.display()
+        ));
+    }
     if first.shards == 0 || first.shards > MAX_SHARDS {
         bail!(t!(
             "`{}` says the build has {} shards; build the shards again",
@@ -289,7 +300,7 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
     let mut outputs = BTreeMap::new();
     for (dir, m) in &manifests {
         for (rel, sha) in &m.outputs {
-            let file = dir.join(super::safe_relative(rel)?);
+            let file = dir.join(crate::write::safe_relative(rel)?);
             let bytes = std::fs::read(&file).with_context(|| crate::locale::reading(&file))?;
             if sha256(&bytes) != *sha {
                 let (f, k, n) = (file.display(), m.shard, m.shards);

@@ -1,8 +1,7 @@
 //! Releases, archived editions, the revision rule and verification, on fixture sites.
 
-mod common;
+use crate::common::{self, tree, Site};
 
-use common::{tree, Site};
 use gongkai::versions::manifest::Release;
 use gongkai::versions::{verify, ReleaseOptions};
 use std::path::Path;
@@ -20,7 +19,7 @@ fn release(site: &Site, version: &str, date: &str) -> anyhow::Result<gongkai::ve
         date: Some(gongkai::text::parse_date(date).unwrap()),
         key: None,
     };
-    gongkai::release(&gongkai::BuildOptions::new(site.root()), &opts)
+    Ok(gongkai::release(&gongkai::BuildOptions::new(site.root()), &opts)?)
 }
 
 /// A fixed key pair (secret, public) as hex: the same in every run.
@@ -37,7 +36,7 @@ fn signed_release(site: &Site, version: &str, date: &str, secret: &str) -> anyho
         date: Some(gongkai::text::parse_date(date).unwrap()),
         key: Some(secret.into()),
     };
-    gongkai::release(&gongkai::BuildOptions::new(site.root()), &opts)
+    Ok(gongkai::release(&gongkai::BuildOptions::new(site.root()), &opts)?)
 }
 
 fn build_signed(site: &Site, secret: &str) {
@@ -563,4 +562,30 @@ fn a_disclosure_saved_with_a_byte_order_mark_is_not_a_change() {
 
 fn verify_hash(bytes: &[u8]) -> String {
     gongkai::digest::sha256(bytes)
+}
+
+#[test]
+fn check_writes_nothing_and_an_edition_served_as_stored_is_said() {
+    let site = site_with_release();
+    // a case that no longer builds (now refused, as an undated case was once released)
+    let stored = site.root().join("releases");
+    let report = gongkai::check(&gongkai::BuildOptions::new(site.root())).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert!(!site.root().join(".gongkai-cache").exists(), "check wrote the archive cache");
+    assert!(stored.exists());
+    // the example's first releases hold cases from before dates were required: this gongkai
+    // refuses their sources, so the archive serves the stored output, and says so
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = gongkai::BuildOptions::new(common::example_root());
+    (opts.out, opts.cache) = (Some(dir.path().join("public")), false);
+    let built = gongkai::build(&opts).unwrap();
+    let said: Vec<String> = built.warnings.iter().map(|w| w.to_string()).collect();
+    for version in ["2024", "2025-01"] {
+        assert!(
+            said.iter().any(|w| w.contains(&format!("archive/{version}/ is served as it was released"))
+                && w.contains("no longer build")
+                && w.contains("has no date")),
+            "{said:?}"
+        );
+    }
 }

@@ -1,9 +1,7 @@
 //! Regression corpus for issue 12: every way party-only material, a personal number or a
 //! live script link reached the public build. Each test failed on the code before the fix.
 
-mod common;
-
-use common::{tree, Site};
+use crate::common::{tree, Site};
 use gongkai::{Audience, BuildOptions};
 
 const ID: &str = "11010519491231002X";
@@ -144,7 +142,7 @@ fn script_links_are_inert_and_reported_with_their_line() {
     ] {
         let site = case_with(&format!("第一段。\n\n{body}\n"));
         let Err(err) = site.build() else { panic!("{body:?} should fail the build") };
-        let errors = err.downcast::<gongkai::Diagnostics>().unwrap().0;
+        let errors = err.diagnostics().expect("content problems").to_vec();
         assert_eq!(errors.len(), 1, "{body:?}: {errors:?}");
         assert_eq!(errors[0].line, 8, "{body:?}");
         assert!(errors[0].message.contains("not a web address"), "{}", errors[0]);

@@ -2,9 +2,8 @@
 //! (Chinese categories, legends, axis numbers) is drawn inside its SVG's box and no two
 //! labels overlap, at a desktop width and at a phone's.
 
-mod common;
+use crate::common::{self, chromium_dom, layout_probe, Site};
 
-use common::{chromium_dom, layout_probe, Site};
 use std::path::Path;
 
 /// Reports, per chart, how many labels it has and every label that leaves the SVG's box or

@@ -1,8 +1,6 @@
 //! Disclosures and the privacy guard on fixture sites.
 
-mod common;
-
-use common::{tree, Site};
+use crate::common::{self, tree, Site};
 
 const ID: &str = "11010519491231002X";
 

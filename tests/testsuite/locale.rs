@@ -3,9 +3,7 @@
 //! same runs say them in English. What counts as English is a run of three or more ASCII
 //! letters outside backticks, quotes, paths, URLs, options and the identifiers a user types.
 
-mod common;
-
-use common::Site;
+use crate::common::Site;
 use std::path::Path;
 use std::process::Command;
 

@@ -6,8 +6,7 @@
 //! because `--dump-dom` cannot type: keys sent this way are trusted input, so Enter submits the
 //! form as it does for a person.
 
-mod common;
-
+use crate::common::{self, build_example};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -272,8 +271,6 @@ fn percent(s: &str) -> String {
         .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
 }
-
-use common::build_example;
 
 const JIANGXIAN: &str = "../reviews/2020-jiangxian/index.html";
 // issue 15: cases are at their date and slug (content/cases/002_474f3c114e6c0acf-004.md and -001.md)

@@ -1,10 +1,8 @@
 //! The search index (issue 7) as files: what it holds, what it never holds, that it is the same
 //! on every build, and that every page carries the search box. What a reader gets in a browser
-//! is tests/search_browser.rs.
+//! is `search_browser`.
 
-mod common;
-
-use common::{tree, Site};
+use crate::common::{self, tree, Site};
 
 /// The index files of a built site: `search/…` paths with their text.
 fn index_files(site: &Site) -> Vec<(String, String)> {

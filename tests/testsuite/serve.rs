@@ -1,8 +1,7 @@
 //! `gongkai serve` for real: HTTP on a free port, the real file system, a websocket client.
 
-mod common;
+use crate::common::{self, Site};
 
-use common::Site;
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
@@ -44,28 +43,35 @@ fn open_socket(address: &str, origin: Option<&str>) -> Result<Socket, tungstenit
     tungstenite::connect(request).map(|(socket, _)| socket)
 }
 
-/// The live-reload websocket a page opens, as a browser would; reads give up after 5 s.
+/// How long a wait here may last before the test gives up. It only keeps a broken server from
+/// hanging the run, so it is generous: how fast the server is, `cargo bench --bench serve`
+/// measures; the tests assert what it does.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// The live-reload websocket a page opens, as a browser would; a read gives up after
+/// [`PATIENCE`].
 fn reload_socket(address: &str) -> Socket {
     let mut socket = open_socket(address, Some(address)).expect("websocket");
     if let tungstenite::stream::MaybeTlsStream::Plain(s) = socket.get_mut() {
-        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
     }
     socket
 }
 
-fn wait_for(what: &str, mut ok: impl FnMut() -> bool) -> Duration {
+fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
     let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(5) {
+    while started.elapsed() < PATIENCE {
         if ok() {
-            return started.elapsed();
+            return;
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    panic!("{what} did not happen within 5 s");
+    panic!("{what} did not happen within {PATIENCE:?}");
 }
 
+// How soon the edit shows (save → new text over HTTP) is timed by `cargo bench --bench serve`.
 #[test]
-fn edit_shows_within_a_second() {
+fn an_edit_is_served_without_a_restart() {
     let site = Site::new();
     site.case("a", "", "第一版举措。");
     let server = start(&site);
@@ -74,8 +80,10 @@ fn edit_shows_within_a_second() {
     assert!(page.contains("第一版举措") && page.contains("/__gongkai/reload"), "{page}");
     assert_eq!(get(&server.address, "/no/such/page/").0, 404);
     site.case("a", "", "第二版举措。");
-    let took = wait_for("the edit", || get(&server.address, A).1.contains("第二版举措"));
-    assert!(took < Duration::from_secs(1), "took {took:?}");
+    wait_for("the edit", || get(&server.address, A).1.contains("第二版举措"));
+    let (status, page) = get(&server.address, A);
+    assert_eq!(status, 200);
+    assert!(!page.contains("第一版举措") && page.contains("/__gongkai/reload"), "{page}");
     server.stop();
 }
 
@@ -343,7 +351,7 @@ impl Process {
     /// Waits until the server holds at most `at_most` descriptors; returns how many it holds.
     fn settle(&self, at_most: usize) -> usize {
         let started = Instant::now();
-        while self.descriptors() > at_most && started.elapsed() < Duration::from_secs(5) {
+        while self.descriptors() > at_most && started.elapsed() < PATIENCE {
             std::thread::sleep(Duration::from_millis(20));
         }
         self.descriptors()
@@ -359,7 +367,7 @@ impl Drop for Process {
 
 fn connect(address: &str) -> std::net::TcpStream {
     let stream = std::net::TcpStream::connect(address.trim_start_matches("http://")).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
     stream
 }
 
@@ -384,7 +392,8 @@ fn http_churn(address: &str, count: usize) {
 
 /// Issue 13: thousands of connections and reload sockets opened and dropped, idle connections
 /// past the limit; afterwards the server still answers and reloads, and holds no more
-/// descriptors or threads than at the start.
+/// descriptors or threads than at the start. How long each part takes is printed here and
+/// measured by `cargo bench --bench serve`, never asserted.
 #[test]
 fn serve_under_load() {
     let started = Instant::now();
@@ -425,15 +434,24 @@ fn serve_under_load() {
     assert!(refused.starts_with("HTTP/1.1 503") && refused.contains("busy"), "{refused}");
     assert_eq!(get(address, "/").0, 503, "a clear refusal while every slot is taken");
     let fds_while_full = server.descriptors();
+    // The server, not this client, ends an idle connection: each read below must end in the
+    // server's close, never in the client's own deadline. That deadline lies past the header
+    // timeout and short of a connection's 60 s lifetime, so a close within it is the header
+    // timeout's doing; it is a bound on a hang, not a target.
     let idle_since = Instant::now();
-    idle[0].set_read_timeout(Some(gongkai::serve::HEADER_TIMEOUT + Duration::from_secs(5))).unwrap();
-    let mut rest = Vec::new();
-    match idle[0].read_to_end(&mut rest) {
-        Ok(_) => {}
-        Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset, "{e}"),
+    for (i, stream) in idle.iter_mut().take(limit).enumerate() {
+        stream.set_read_timeout(Some(gongkai::serve::HEADER_TIMEOUT * 4)).unwrap();
+        let mut rest = Vec::new();
+        match stream.read_to_end(&mut rest) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+            Err(e) => panic!("idle connection {i} was still open at the client's deadline: {e}"),
+        }
     }
     let idle_closed_after = idle_since.elapsed();
-    assert!(idle_closed_after < gongkai::serve::HEADER_TIMEOUT + Duration::from_secs(3));
+    // and it gives their slots back: with every idle stream still held open here, a new
+    // request is served again
+    assert_eq!(get(address, "/").0, 200, "the slots of the closed connections are free again");
     drop(idle);
 
     // more reload sockets than their limit: the one past it is refused, not the server
@@ -471,5 +489,4 @@ fn serve_under_load() {
     assert!(fds_after_churn < 200 && fds_at_end < 200, "descriptors stay bounded");
     assert!(fds_at_end <= fds_at_start + 5, "every connection's descriptor is given back");
     assert!(threads_at_end <= threads_at_start + 2, "no thread per connection");
-    assert!(started.elapsed() < Duration::from_secs(60));
 }

@@ -1,8 +1,6 @@
 //! Integration tests of `gongkai build` on small fixture sites.
 
-mod common;
-
-use common::{tree, Site};
+use crate::common::{self, tree, Site};
 
 #[test]
 fn case_page_shows_labelled_parts() {
@@ -635,6 +633,21 @@ fn shards_built_apart_merge_into_the_single_build() {
     let run = gongkai(site.root(), &args);
     assert!(!run.status.success(), "shards of two site states must not merge");
     assert!(String::from_utf8_lossy(&run.stderr).contains("different builds"));
+
+    // every shard of one state, merged after the sources changed: refused, the site kept
+    for k in [1, 3] {
+        assert!(gongkai(site.root(), &["build", "--shard", &format!("{k}/3")]).status.success());
+    }
+    let args: Vec<&str> = ["merge", "--out", merged.to_str().unwrap()]
+        .into_iter()
+        .chain(dirs.iter().map(String::as_str))
+        .collect();
+    site.file("content/about.md", "+++\ntitle = \"关于\"\n+++\n本站说明，又改了。\n");
+    let run = gongkai(site.root(), &args);
+    assert!(!run.status.success(), "shards of sources since changed must not merge");
+    let said = String::from_utf8_lossy(&run.stderr);
+    assert!(said.contains("have changed since the shards were built"), "{said}");
+    assert!(tree(&merged) == tree(&out), "a refused merge leaves the site as it was");
 }
 
 #[test]

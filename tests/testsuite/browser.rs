@@ -1,12 +1,8 @@
 //! Checks in a real headless Chromium: the example site's pages render their labelled parts,
 //! fit a phone's width, and the text-size switch works.
 
-mod common;
-
-use common::{chromium_dom, layout_probe};
+use crate::common::{self, build_example, chromium_dom, layout_probe};
 use std::path::Path;
-
-use common::build_example;
 
 fn file_url(path: &Path) -> String {
     format!("file://{}", path.display())
