@@ -10,7 +10,7 @@
 //! A reference to a missing file, row or column is an error at the shortcode's line that
 //! names what exists. The datasets a page draws on are recorded: their audience follows it.
 
-use crate::charts::{self, ChartData, Kind, Spec};
+use crate::data::chart::{self, ChartData, Kind, Spec};
 use crate::content::disclosure::{self, Category};
 use crate::content::shortcodes::{Arg, Call};
 use crate::content::{self, Extra, Page, ParseContext};
@@ -273,7 +273,7 @@ fn chart(call: &Call, ds: &Dataset) -> Result<ChartData, Option<Problem>> {
         y: list_arg(call, "y"),
         title: optional_text(call, "title")?,
     };
-    Ok(charts::chart_data(&spec, ds)?)
+    Ok(chart::chart_data(&spec, ds)?)
 }
 
 fn table(call: &Call, ds: &Dataset) -> Result<(Vec<usize>, String), Option<Problem>> {
