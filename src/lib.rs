@@ -16,6 +16,7 @@ pub mod data;
 pub mod diagnostic;
 pub mod digest;
 pub mod error;
+pub mod i18n;
 pub mod import;
 pub mod load;
 pub mod oversight;

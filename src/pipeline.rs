@@ -5,7 +5,7 @@
 use crate::content::{self, Page};
 use crate::render::Edition;
 use crate::render::{self, Renderer};
-use crate::resolve::Library;
+use crate::resolve::{revisions, shortcodes, Library};
 use crate::versions::shard::Shard;
 use crate::versions::{self, manifest::Release, History};
 use crate::write::cache::{Cache, Entry};
@@ -92,7 +92,7 @@ impl Prepared {
     }
 
     fn ctx(&self) -> content::ParseContext<'_> {
-        content::ParseContext { data: &self.datasets, calendar: &self.config.calendar }
+        content::ParseContext::new(&self.config.calendar)
     }
 
     /// Resolve: the library of `pages` for the build's audience; the templates' `load_data`
@@ -134,10 +134,12 @@ impl Prepared {
         Ok(library)
     }
 
-    /// Parse: the given content files, in parallel, then the revision rule over them.
+    /// Parse the given content files and resolve what each can resolve alone (its shortcodes),
+    /// in parallel, then the revision rule over them.
     pub fn parse(&self, paths: &[&PathBuf]) -> (Vec<Page>, Vec<Diagnostic>) {
         let ctx = self.ctx();
-        let parsed: Vec<_> = paths.par_iter().map(|rel| parse_slim(rel, &self.texts[*rel], ctx)).collect();
+        let parsed: Vec<_> =
+            paths.par_iter().map(|rel| parse_slim(rel, &self.texts[*rel], ctx, &self.datasets)).collect();
         self.finish_parse(parsed)
     }
 
@@ -150,7 +152,7 @@ impl Prepared {
         let parsed: Vec<(PathBuf, Option<String>, Parsed)> = texts
             .into_par_iter()
             .map(|(rel, text)| {
-                let page = parse_slim(&rel, &text, ctx);
+                let page = parse_slim(&rel, &text, ctx, &self.datasets);
                 let keep = page.as_ref().is_ok_and(|p| p.kind == content::Kind::Disclosure);
                 (rel, keep.then_some(text), page)
             })
@@ -165,7 +167,8 @@ impl Prepared {
         self.finish_parse(pages)
     }
 
-    /// The pages parsed, their problems, and the revision rule over them.
+    /// The pages parsed, their problems, and the revision rule (in resolve) over them: the
+    /// released texts are read here from the store and handed to it.
     fn finish_parse(&self, parsed: Vec<Parsed>) -> (Vec<Page>, Vec<Diagnostic>) {
         let ctx = self.ctx();
         let mut pages = Vec::with_capacity(parsed.len());
@@ -176,15 +179,24 @@ impl Prepared {
                 Err(e) => diagnostics.extend(e),
             }
         }
-        diagnostics.extend(versions::revisions::apply(
-            &self.history,
+        let released = |path: &str| -> Result<Vec<((String, String), String)>> {
+            let texts = self.history.texts_of(path)?;
+            Ok(texts.into_iter().map(|((v, d), text)| ((v.to_string(), d.to_string()), text)).collect())
+        };
+        diagnostics.extend(revisions::apply(
+            &released,
             self.audience,
             &mut pages,
             &|page| self.texts.get(&page.source).cloned(),
             &|page, source| {
                 let old = content::parse(&page.source, source, ctx).ok()?;
-                let text = format!("{}\n{}", old.title, old.body.blocks);
-                Some((old.body.html.clone(), text, old.audience()))
+                let old = shortcodes::apply(old, source, ctx, &self.datasets).ok()?;
+                Some(revisions::Rendered {
+                    text: format!("{}\n{}", old.title, old.body.blocks),
+                    audience: old.audience(),
+                    html: old.body.html,
+                    shortcodes: old.shortcodes,
+                })
             },
         ));
         (pages, diagnostics)
@@ -222,13 +234,21 @@ impl Prepared {
 /// A parsed page, or its problems.
 type Parsed = Result<Page, Vec<Diagnostic>>;
 
-/// One page, less what only parsing needs.
+/// One page parsed, its shortcodes resolved against `data`, less what only parsing needs.
 fn parse_slim(
     rel: &std::path::Path,
     text: &str,
     ctx: content::ParseContext,
+    data: &data::Datasets,
 ) -> Result<Page, Vec<Diagnostic>> {
-    let mut page = content::parse(rel, text, ctx)?;
+    let page = content::parse(rel, text, ctx).map_err(|mut errors| {
+        // the calls' problems with the data are the file's problems too: one list
+        if let Err(more) = shortcodes::resolve(rel, &content::calls_of(rel, text), data) {
+            errors.extend(more);
+        }
+        errors
+    })?;
+    let mut page = shortcodes::apply(page, text, ctx, data)?;
     page.body.slim();
     Ok(page)
 }
@@ -569,7 +589,7 @@ fn historic_party_usage(
     data: &data::Datasets,
     calendar: &config::Calendar,
 ) -> Result<Vec<crate::resolve::audience::Usage>> {
-    let ctx = content::ParseContext { data, calendar };
+    let ctx = content::ParseContext::new(calendar);
     let mut out = Vec::new();
     let paths: std::collections::BTreeSet<&String> = history
         .releases
@@ -585,6 +605,7 @@ fn historic_party_usage(
             }
             let Ok(page) = content::parse(std::path::Path::new(path), &text, ctx) else { continue };
             if page.audience() > crate::Audience::Public {
+                let Ok(page) = shortcodes::apply(page, &text, ctx, data) else { continue };
                 let mut usage = crate::resolve::audience::Usage::of(&page);
                 usage.source = PathBuf::from(HISTORIC).join(version).join(path);
                 out.push(usage);

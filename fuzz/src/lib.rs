@@ -31,9 +31,8 @@ pub const CSV_SPLIT: &str = "\n#### csv\n";
 /// shortcodes and Markdown, the privacy guard.
 pub fn front_matter(bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
-    let data = Datasets::default();
     let calendar = Calendar::default();
-    let ctx = ParseContext { data: &data, calendar: &calendar };
+    let ctx = ParseContext::new(&calendar);
     for rel in ["content/disclosures/x.md", "content/cases/x.md", "content/reviews/x.md", "content/x.md"] {
         let _ = content::parse(Path::new(rel), &text, ctx);
     }
@@ -43,9 +42,8 @@ pub fn front_matter(bytes: &[u8]) {
 /// every case file it would write read back as the site reads a case.
 pub fn bulletin(bytes: &[u8]) {
     let Ok(plan) = gongkai::import::plan_bulletin(Path::new("seeds/x.txt"), bytes) else { return };
-    let data = Datasets::default();
     let calendar = Calendar::default();
-    let ctx = ParseContext { data: &data, calendar: &calendar };
+    let ctx = ParseContext::new(&calendar);
     for (name, case) in plan.cases {
         let _ = content::parse(&Path::new("content/cases").join(name), &case, ctx);
     }
@@ -72,7 +70,7 @@ pub fn csv_numbers(bytes: &[u8]) {
         for kind in ["line", "stacked", "pie"] {
             body += &format!("\n{{{{ chart(data=\"x.csv\", kind=\"{kind}\") }}}}\n");
         }
-        let _ = shortcodes::expand(Path::new("content/x.md"), &body, 1, &sets);
+        shortcode_body(Path::new("content/x.md"), &body, 1, &sets);
     }
     for line in String::from_utf8_lossy(bytes).lines() {
         figure(line);
@@ -100,9 +98,24 @@ pub const SHORTCODE_CSV: &str = "年份,党员(名),经费(元),占比,备注\n\
 pub fn shortcodes(bytes: &[u8]) {
     let body = String::from_utf8_lossy(bytes);
     let (sets, _) = Datasets::parse(&[(PathBuf::from("data/x.csv"), SHORTCODE_CSV.as_bytes().to_vec())]);
-    if let Ok(e) = shortcodes::expand(Path::new("content/reviews/x.md"), &body, 5, &sets) {
-        let _ = content::markdown::render_with(&e.markdown, &e.fragments);
+    shortcode_body(Path::new("content/reviews/x.md"), &body, 5, &sets);
+}
+
+/// A body's shortcodes as a build takes them: found (parse), checked against `sets` (resolve),
+/// the Markdown rendered with the figures in place, and every block drawn (render).
+fn shortcode_body(rel: &Path, body: &str, line: usize, sets: &Datasets) {
+    use content::shortcodes::prepare;
+    let Ok(found) = prepare(rel, body, line, None, None) else { return };
+    let Ok(resolved) = shortcodes::resolve(rel, &found.calls, sets) else { return };
+    let Ok(ready) = prepare(rel, body, line, None, Some(&resolved.figures)) else { return };
+    let marks: Vec<String> = (0..ready.blocks).map(content::markdown::placeholder).collect();
+    let html = content::markdown::render_with(&ready.markdown, &marks).html;
+    if ready.blocks == 0 {
+        return;
     }
+    let tera = gongkai::render::templates::load(&[]).expect("the default theme");
+    let drawer = gongkai::render::shortcodes::Drawer { tera: &tera, data: sets };
+    let _ = drawer.fill(&html, &ready.calls, rel, text::Lang::Hans);
 }
 
 /// The organisation list the `periods_calendar` catalogue is owed by.
@@ -132,8 +145,7 @@ pub fn periods_calendar(bytes: &[u8]) {
         }
     }
     let page = disclosure(period, published, from, days, working);
-    let data = Datasets::default();
-    let ctx = ParseContext { data: &data, calendar };
+    let ctx = ParseContext::new(calendar);
     let Ok(page) = content::parse(Path::new("content/disclosures/x.md"), &page, ctx) else { return };
     let (orgs, _) = Datasets::parse(&[(PathBuf::from("data/orgs.csv"), ORGS_CSV.as_bytes().to_vec())]);
     let Some(Ok(tree)) = OrgTree::from_data(&orgs) else { return };

@@ -4,22 +4,6 @@
 use super::svg::escape;
 use crate::data::Dataset;
 
-/// The table of `columns` (all when empty) of `ds`, in a wrapper that scrolls sideways on a
-/// phone instead of widening the page.
-/// At most [`ROWS`] rows: a longer dataset's table says how many rows it leaves out, and its
-/// data page lists every row, [`ROWS`] a page.
-pub fn html(ds: &Dataset, columns: &[usize], caption: Option<&str>) -> String {
-    let mut out = rows_html(ds, columns, caption, 0..ds.rows.len().min(ROWS));
-    if ds.rows.len() > ROWS {
-        out.push_str(&format!(
-            "\n<p class=\"table-note\">共{}行，此处列出前{}行；全部数据见数据页或下载的文件。</p>",
-            ds.rows.len(),
-            ROWS
-        ));
-    }
-    out
-}
-
 /// Rows a table shows at most, and a data page lists per page: a million-row dataset must not
 /// make a page of a million rows.
 pub use crate::data::paths::TABLE_ROWS as ROWS;

@@ -151,6 +151,32 @@ pub struct Revision {
     pub reason: String,
 }
 
+/// One version of a disclosure, oldest first, as the revision rule (in resolve) finds it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Version {
+    /// 1-based: 第N版.
+    pub number: usize,
+    /// The release it was first published in, or `None` for the current unreleased text.
+    pub release: Option<String>,
+    pub date: Option<String>,
+    /// Why this version replaced the one before it (from `[[revisions]]`).
+    pub reason: Option<String>,
+    /// The source text of this version.
+    #[serde(skip)]
+    pub source: String,
+    /// SHA-256 of the source, first 12 hex digits: printed on the board copy.
+    pub hash: String,
+    /// The version's body as HTML (its blocks still placeholders until render draws them),
+    /// and what changed from the version before.
+    pub html: String,
+    pub diff: Option<String>,
+    #[serde(skip)]
+    pub text: String,
+    /// The version's own shortcode calls, whose blocks render draws into `html`.
+    #[serde(skip)]
+    pub shortcodes: Vec<super::shortcodes::Call>,
+}
+
 #[derive(Debug, Clone)]
 pub struct DisclosureExtra {
     pub org: String,
@@ -162,8 +188,8 @@ pub struct DisclosureExtra {
     pub audience: Audience,
     /// `[[revisions]]`, oldest first: each explains the version after the one before.
     pub revisions: Vec<Revision>,
-    /// Every version across releases, filled in by the versions stage.
-    pub versions: Vec<crate::versions::revisions::Version>,
+    /// Every version across releases, filled in by the revision rule in resolve.
+    pub versions: Vec<Version>,
     /// The 审核/审批 record, when the front matter has `[approval]`.
     pub approval: Option<super::approval::Approval>,
     /// File lines of `org` and `approval` (or the front matter's start), for diagnostics.
@@ -208,7 +234,7 @@ struct Meta {
     #[serde(default)]
     revisions: Vec<Revision>,
     approval: Option<super::approval::ApprovalMeta>,
-    /// Read by `with_table` before the body is rendered.
+    /// Read by parse, which makes it the body's last table call.
     #[allow(dead_code)]
     table: Option<String>,
 }
@@ -425,40 +451,6 @@ pub fn parse(
     build_page(rel, fm, Kind::Disclosure, meta.common, body, Extra::Disclosure(extra))
 }
 
-/// The body with the `table = "x.csv"` of the front matter appended as a table shortcode, so
-/// the items come from `data/` exactly as a `{{ table(...) }}` in the text would.
-pub fn with_table(
-    rel: &Path,
-    fm: &FrontMatter,
-    body: &str,
-    data: &crate::data::Datasets,
-) -> Result<String, Diagnostic> {
-    let Some(name) = fm.table.get("table").and_then(|v| v.as_str()) else { return Ok(body.to_string()) };
-    match data.find(name) {
-        Ok(ds) => Ok(format!("{body}\n\n{{{{ table(data=\"{}\") }}}}\n", ds.name)),
-        Err(crate::data::Miss::Missing { message, hint }) => {
-            Err(Diagnostic::new(rel, fm.line_of("table"), message).with_hint(hint))
-        }
-        // the CSV's own errors are reported against the CSV
-        Err(crate::data::Miss::Broken) => Ok(body.to_string()),
-    }
-}
-
-/// Full birth dates in the CSV table of a member-development notice.
-pub fn full_birth_dates_in_data(fm: &FrontMatter, data: &crate::data::Datasets) -> Vec<Diagnostic> {
-    let Some(ds) = fm.table.get("table").and_then(|v| v.as_str()).and_then(|n| data.find(n).ok()) else {
-        return Vec::new();
-    };
-    let header: Vec<&str> = ds.columns.iter().map(|c| c.name.as_str()).collect();
-    let rows = ds.rows.iter().map(|r| (r.line, r.cells.iter().map(|c| c.raw.as_str()).collect()));
-    crate::privacy::full_birth_dates(&header, rows)
-        .into_iter()
-        .map(|(line, cell)| {
-            Diagnostic::new(&ds.path, line, full_birth_date(&cell)).with_hint(birth_date_hint())
-        })
-        .collect()
-}
-
 /// Full birth dates in the Markdown tables of a member-development notice.
 pub fn full_birth_dates(rel: &Path, body: &str, body_line: usize) -> Vec<Diagnostic> {
     let mut found = Vec::new();
@@ -483,14 +475,14 @@ pub fn full_birth_dates(rel: &Path, body: &str, body_line: usize) -> Vec<Diagnos
         .collect()
 }
 
-fn full_birth_date(cell: &str) -> String {
+pub fn full_birth_date(cell: &str) -> String {
     t!(
         "a full birth date ({cell}) in a member-development notice",
         "发展党员公示中出现了完整的出生日期（{cell}）"
     )
 }
 
-fn birth_date_hint() -> String {
+pub fn birth_date_hint() -> String {
     t!("a 公示 lists the year and month of birth only, e.g. 1990年5月", "公示只写出生年月，如 1990年5月")
 }
 

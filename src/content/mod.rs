@@ -9,6 +9,7 @@ pub mod infer;
 pub mod markdown;
 pub mod placeholder;
 pub mod review;
+pub mod shortcodes;
 
 use crate::text::{self, Lang};
 use crate::Diagnostic;
@@ -100,8 +101,14 @@ pub struct Page {
     pub hash: String,
     pub summary: String,
     pub chars: usize,
-    /// Names of the datasets the page draws on (`table =`, shortcodes).
+    /// Names of the datasets the page draws on (`table =`, shortcodes), filled in by resolve.
     pub datasets: Vec<String>,
+    /// The shortcode calls of the body, in order (the front matter's `table =` last): resolve
+    /// checks them against the datasets, render draws the blocks among them.
+    pub shortcodes: Vec<shortcodes::Call>,
+    /// Whether the body's Markdown waits for stat figures: resolve parses the page again
+    /// with them.
+    pub needs_figures: bool,
     pub extra: Extra,
 }
 
@@ -153,8 +160,16 @@ pub struct Common {
 /// What parsing a page may consult besides its own text.
 #[derive(Clone, Copy)]
 pub struct ParseContext<'a> {
-    pub data: &'a crate::data::Datasets,
     pub calendar: &'a crate::config::Calendar,
+    /// The figures of the body's `stat` calls in order, once resolve has them: they are
+    /// Markdown text like any other, so the body is rendered again with them in place.
+    pub figures: Option<&'a [String]>,
+}
+
+impl<'a> ParseContext<'a> {
+    pub fn new(calendar: &'a crate::config::Calendar) -> Self {
+        ParseContext { calendar, figures: None }
+    }
 }
 
 /// Parses one content file; `rel` is its path relative to the site root.
@@ -169,25 +184,17 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
             return Err(errors);
         }
     };
-    let folder = rel.components().nth(1).and_then(|c| c.as_os_str().to_str()).unwrap_or("");
-    let is_top_level = rel.components().count() == 2;
-    let kind = if is_top_level { Kind::Page } else { Kind::from_folder(folder) };
+    let kind = kind_of(rel);
     let fm = &split.front;
-    let body_md = match kind {
-        Kind::Disclosure => disclosure::with_table(rel, fm, split.body, ctx.data).unwrap_or_else(|e| {
-            errors.push(e);
-            split.body.to_string()
-        }),
-        _ => split.body.to_string(),
-    };
-    let expanded = match crate::resolve::shortcodes::expand(rel, &body_md, split.body_line, ctx.data) {
-        Ok(e) => e,
+    let prepared = match prepare(rel, kind, &split, ctx.figures) {
+        Ok(p) => p,
         Err(e) => {
             errors.extend(e);
             return Err(errors);
         }
     };
-    let body = markdown::render_with(&expanded.markdown, &expanded.fragments);
+    let marks: Vec<String> = (0..prepared.blocks).map(markdown::placeholder).collect();
+    let body = markdown::render_with(&prepared.markdown, &marks);
     let allow = privacy_allow(Some(fm));
     add_new(&mut errors, rendering_problems(rel, &body, split.body_line, &allow));
     if let Some(commentary) = fm.table.get("commentary").and_then(|v| v.as_str()) {
@@ -207,12 +214,12 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
     match page {
         Ok(mut page) => {
             page.body_line = split.body_line;
-            page.datasets = expanded.datasets;
+            page.needs_figures = prepared.has_stats() && ctx.figures.is_none();
+            page.shortcodes = prepared.calls;
             page.hash = crate::digest::sha256(text.as_bytes())[..12].to_string();
             if let Extra::Disclosure(d) = &page.extra {
                 if d.category == disclosure::Category::Recruitment {
                     errors.extend(disclosure::full_birth_dates(rel, split.body, split.body_line));
-                    errors.extend(disclosure::full_birth_dates_in_data(fm, ctx.data));
                 }
             }
             if errors.is_empty() {
@@ -226,6 +233,39 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
             Err(errors)
         }
     }
+}
+
+/// Which kind a file under `content/` is: a top-level file is a page, else its folder says.
+fn kind_of(rel: &Path) -> Kind {
+    let folder = rel.components().nth(1).and_then(|c| c.as_os_str().to_str()).unwrap_or("");
+    let is_top_level = rel.components().count() == 2;
+    if is_top_level {
+        Kind::Page
+    } else {
+        Kind::from_folder(folder)
+    }
+}
+
+/// The body's shortcodes taken out, a disclosure's `table = "x.csv"` made its last call.
+fn prepare(
+    rel: &Path,
+    kind: Kind,
+    split: &front_matter::Split,
+    figures: Option<&[String]>,
+) -> Result<shortcodes::Body, Vec<Diagnostic>> {
+    let fm = &split.front;
+    let table_key = match kind {
+        Kind::Disclosure => fm.table.get("table").and_then(|v| v.as_str()).map(|n| (n, fm.line_of("table"))),
+        _ => None,
+    };
+    shortcodes::prepare(rel, split.body, split.body_line, table_key, figures)
+}
+
+/// The shortcode calls of a file that did not parse, so that their problems with the data
+/// can be reported with its other problems, all at once; none when they cannot be found.
+pub fn calls_of(rel: &Path, text: &str) -> Vec<shortcodes::Call> {
+    let Ok(split) = front_matter::split(rel, text) else { return Vec::new() };
+    prepare(rel, kind_of(rel), &split, None).map(|p| p.calls).unwrap_or_default()
 }
 
 /// What the privacy guard lets through in this file, from its front matter: the numbers
@@ -451,6 +491,8 @@ pub fn build_page(
         revisions_line: fm.line_of("revisions"),
         hash: String::new(),
         datasets: Vec::new(),
+        shortcodes: Vec::new(),
+        needs_figures: false,
         extra,
     })
 }

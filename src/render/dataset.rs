@@ -54,19 +54,13 @@ pub fn index(data: &Datasets) -> Vec<DatasetView<'_>> {
 }
 
 /// Page `number` of a dataset's own page: the chart on the first, the table a page of
-/// [`TABLE_ROWS`] rows at a time. `root` leads from that page back to the site root.
-pub fn page<'a>(ds: &'a Dataset, data: &'a Datasets, root: &str, number: usize) -> DatasetView<'a> {
+/// [`TABLE_ROWS`] rows at a time (render draws the chart).
+pub fn page<'a>(ds: &'a Dataset, data: &'a Datasets, number: usize) -> DatasetView<'a> {
     let pages = page_count(ds);
     let rows = (number - 1) * TABLE_ROWS..(number * TABLE_ROWS).min(ds.rows.len());
-    let chart = (number == 1)
-        .then(|| {
-            let spec = crate::data::chart::default_spec(ds).ok().flatten()?;
-            let data = crate::data::chart::chart_data(&spec, ds).ok()?;
-            Some(charts::figure::chart(&data, ds, root))
-        })
-        .flatten();
     DatasetView {
-        chart,
+        // drawn by render, through the theme's chart template
+        chart: None,
         table: Some(charts::table::rows_html(ds, &[], None, rows)),
         page: number,
         pager: serde_json::json!({

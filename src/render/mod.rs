@@ -2,12 +2,14 @@
 //! parallel. Every output of a build is one `Job`.
 
 pub mod dataset;
-pub mod i18n;
+/// The UI strings live below every stage (resolve's revision diff labels its changes too).
+pub use crate::i18n;
 pub mod jobs;
 pub mod links;
 pub mod orgs;
 pub mod qr;
 pub mod search;
+pub mod shortcodes;
 pub mod templates;
 pub mod views;
 
@@ -216,7 +218,7 @@ impl Renderer<'_> {
             }
             Job::Page(_) => {
                 let page = &lib.pages[*inputs.pages("page").first().context("a page job names its page")?];
-                ctx.insert("page", &PageView::new(page, lib.as_of));
+                ctx.insert("page", &PageView::new(page, lib.as_of).with_blocks(page, self.drawer())?);
                 ctx.insert("print", &self.print_view(page));
                 let template = match page.kind {
                     Kind::Case => "case.html",
@@ -277,7 +279,11 @@ impl Renderer<'_> {
                 let ds = self.data.get(*i).context("a dataset index")?;
                 let path = crate::data::paths::table_page_path(ds, *number);
                 let root = "../".repeat(path.matches('/').count());
-                ctx.insert("dataset", &dataset::page(ds, self.data, &root, *number));
+                let mut view = dataset::page(ds, self.data, *number);
+                if *number == 1 {
+                    view.chart = self.dataset_chart(ds, &root)?;
+                }
+                ctx.insert("dataset", &view);
                 (path, "dataset.html")
             }
             Job::OrgIndex => {
@@ -367,10 +373,25 @@ impl Renderer<'_> {
         out
     }
 
+    fn drawer(&self) -> shortcodes::Drawer<'_> {
+        shortcodes::Drawer { tera: self.tera, data: self.data }
+    }
+
+    /// The chart a dataset's own page shows: its `[chart]`, or bars of every column of
+    /// figures; none when it has none to draw.
+    fn dataset_chart(&self, ds: &crate::data::Dataset, root: &str) -> Result<Option<String>> {
+        let Some(spec) = crate::charts::default_spec(ds).ok().flatten() else { return Ok(None) };
+        let Ok(data) = crate::charts::chart_data(&spec, ds) else { return Ok(None) };
+        self.drawer().chart(data, ds, root, self.config.language).map(Some)
+    }
+
     fn feed(&self, kind: Kind, inputs: &Inputs) -> Result<crate::render::Output> {
         let lib = self.library;
-        let pages: Vec<PageView> =
-            inputs.pages("pages").iter().map(|&i| PageView::new(&lib.pages[i], lib.as_of)).collect();
+        let pages: Vec<PageView> = inputs
+            .pages("pages")
+            .iter()
+            .map(|&i| PageView::new(&lib.pages[i], lib.as_of).with_blocks(&lib.pages[i], self.drawer()))
+            .collect::<Result<_>>()?;
         let updated = self.of_kind(kind).iter().filter_map(|&i| lib.pages[i].date).max();
         let mut ctx = Context::new();
         ctx.insert("site", &self.site(""));

@@ -32,6 +32,8 @@ pub const TEMPLATES: &[(&str, &str)] = embedded!(
     "orgs.html",
     "org.html",
     "redirect.html",
+    "shortcodes/chart.html",
+    "shortcodes/table.html",
 );
 
 /// The default theme's static files, as shipped.

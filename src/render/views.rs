@@ -2,12 +2,13 @@
 //! template gets the page it shows and the cards it lists, never the whole site.
 
 use super::i18n;
-use crate::content::disclosure::DisclosureExtra;
+use crate::content::disclosure::{DisclosureExtra, Version};
 use crate::content::markdown::Heading;
 use crate::content::{Extra, Kind, Page};
 use crate::text::{format_date_zh, reading_minutes, slugify};
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Serialize)]
 pub struct Link {
@@ -49,7 +50,7 @@ pub struct DisclosureView<'a> {
     pub audience_label: &'static str,
     /// 第N版, and every version when there was more than one.
     pub version: usize,
-    pub versions: &'a [crate::versions::revisions::Version],
+    pub versions: Cow<'a, [Version]>,
     /// The 审核/审批 steps, dates written in Chinese.
     pub approval: Vec<(&'static str, &'a str, String)>,
 }
@@ -89,7 +90,7 @@ impl<'a> DisclosureView<'a> {
             },
             audience_label: d.audience.label(),
             version: d.versions.len().max(1),
-            versions: if d.versions.len() > 1 { &d.versions } else { &[] },
+            versions: Cow::Borrowed(if d.versions.len() > 1 { &d.versions } else { &[] }),
             approval: d
                 .approval
                 .iter()
@@ -144,7 +145,8 @@ impl<'a> Card<'a> {
 pub struct PageView<'a> {
     #[serde(flatten)]
     pub card: Card<'a>,
-    pub content: &'a str,
+    /// The body, its blocks drawn (see [`PageView::with_blocks`]).
+    pub content: Cow<'a, str>,
     pub headings: &'a [Heading],
     pub tags: Vec<Link>,
     pub region: Vec<Link>,
@@ -187,7 +189,7 @@ impl<'a> PageView<'a> {
         let t = i18n::strings(page.lang);
         PageView {
             card: Card::new(page, as_of, t),
-            content: &page.body.html,
+            content: Cow::Borrowed(&page.body.html),
             headings: &page.body.headings,
             tags: page
                 .tags
@@ -205,6 +207,21 @@ impl<'a> PageView<'a> {
             review,
             t: i18n::strings(page.lang),
         }
+    }
+
+    /// The view with the shortcode blocks of the body, and of each earlier version, drawn.
+    pub fn with_blocks(mut self, page: &'a Page, drawer: super::shortcodes::Drawer) -> anyhow::Result<Self> {
+        self.content = drawer.fill(&page.body.html, &page.shortcodes, &page.source, page.lang)?;
+        if let Some(d) = &mut self.card.disclosure {
+            if d.versions.iter().any(|v| v.shortcodes.iter().any(|c| c.is_block())) {
+                let mut versions = d.versions.to_vec();
+                for v in &mut versions {
+                    v.html = drawer.fill(&v.html, &v.shortcodes, &page.source, page.lang)?.into_owned();
+                }
+                d.versions = Cow::Owned(versions);
+            }
+        }
+        Ok(self)
     }
 }
 

@@ -1,47 +1,33 @@
-//! Shortcodes in Markdown, expanded before Markdown rendering:
+//! Shortcodes resolved against the datasets, after parse has found them
+//! ([`crate::content::shortcodes`]):
 //!
 //! - `{{ stat(data="jiangxian.csv", row="2020", col="党员总数(名)") }}` → the figure as the CSV
 //!   writes it, or as `format="万余"` (or 万, 亿, 亿余, 千分位, 数值, 原文) says;
 //! - `{{ chart(data="…", x="年份", y=["…", "…"], kind="bar", title="…") }}` with kinds bar,
-//!   line, stacked, pie → a `<figure>` with an inline SVG chart, its table and the CSV link;
-//! - `{{ table(data="…", columns=["…"], title="…") }}` → the dataset as an HTML table.
+//!   line, stacked, pie → checked here, drawn by render as a `<figure>`;
+//! - `{{ table(data="…", columns=["…"], title="…") }}` → checked here, drawn by render.
 //!
-//! Shortcodes inside code spans and code blocks are left as they are. A reference to a
-//! missing file, row or column is an error at the shortcode's line that names what exists.
+//! A reference to a missing file, row or column is an error at the shortcode's line that
+//! names what exists. The datasets a page draws on are recorded: their audience follows it.
 
-use crate::charts::{self, Kind, Spec};
-use crate::content::markdown::placeholder;
+use crate::data::chart::{self, ChartData, Kind, Spec};
+use crate::content::disclosure::{self, Category};
+use crate::content::shortcodes::{Arg, Call};
+use crate::content::{self, Extra, Page, ParseContext};
 use crate::data::format::{self, StatFormat, FORMAT_NAMES};
 use crate::data::{Dataset, Datasets, Miss};
 use crate::Diagnostic;
-use std::ops::Range;
 use std::path::Path;
 
-/// Markdown with shortcodes replaced: inline results as text, block results (charts, tables)
-/// as `markdown::placeholder(n)` standing for `fragments[n]`.
-#[derive(Debug, Default)]
-pub struct Expanded {
-    pub markdown: String,
-    pub fragments: Vec<String>,
-    /// The datasets the text draws on: their audience follows the pages that use them.
+/// What a page's calls resolve to: the stat figures in order, and the datasets drawn on.
+#[derive(Debug, Default, PartialEq)]
+pub struct Resolved {
+    pub figures: Vec<String>,
+    /// The datasets the text draws on, in order of first use.
     pub datasets: Vec<String>,
 }
 
-/// A parsed call: `name(key=value, …)` and where it stands in the body.
-#[derive(Debug, Clone, PartialEq)]
-struct Call {
-    name: String,
-    args: Vec<(String, Arg)>,
-    span: Range<usize>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Arg {
-    Str(String),
-    List(Vec<String>),
-}
-
-/// A problem with one shortcode, placed at its line by `expand`.
+/// A problem with one shortcode, placed at its line by `resolve`.
 struct Problem {
     message: String,
     hint: String,
@@ -56,45 +42,24 @@ impl From<Miss> for Option<Problem> {
     }
 }
 
-/// `body_line` is the file line of the body's first line, for diagnostics.
-pub fn expand(
-    rel: &Path,
-    body: &str,
-    body_line: usize,
-    data: &Datasets,
-) -> Result<Expanded, Vec<Diagnostic>> {
-    if !body.contains("{{") {
-        return Ok(Expanded { markdown: body.to_string(), ..Expanded::default() });
-    }
-    let root = root_of(rel);
-    let code = code_ranges(body);
-    let mut out = Expanded::default();
+/// Checks every call of the page at `rel` against `data`; every problem is a diagnostic at
+/// its call's line.
+pub fn resolve(rel: &Path, calls: &[Call], data: &Datasets) -> Result<Resolved, Vec<Diagnostic>> {
+    let mut out = Resolved::default();
     let mut errors = Vec::new();
-    let mut pos = 0;
-    for found in calls(body, &code) {
-        let start = match &found {
-            Ok(call) => call.span.start,
-            Err((at, _)) => *at,
-        };
-        let line = body_line + body[..start].matches('\n').count();
-        let call = match found {
-            Ok(call) => call,
-            Err((_, problem)) => {
-                errors.push(Diagnostic::new(rel, line, problem.message).with_hint(problem.hint));
-                continue;
-            }
-        };
-        out.markdown.push_str(&body[pos..call.span.start]);
-        pos = call.span.end;
-        match run(&call, data, &root, &mut out) {
+    for call in calls {
+        match run(call, data, &mut out) {
             Ok(()) => {}
+            Err(Some(p)) if call.from_key => {
+                errors.push(Diagnostic::new(rel, call.line, p.message).with_hint(p.hint))
+            }
             Err(Some(p)) => errors.push(
-                Diagnostic::new(rel, line, t!("{}: {}", "`{}`：{}", call.name, p.message)).with_hint(p.hint),
+                Diagnostic::new(rel, call.line, t!("{}: {}", "`{}`：{}", call.name, p.message))
+                    .with_hint(p.hint),
             ),
             Err(None) => {}
         }
     }
-    out.markdown.push_str(&body[pos..]);
     if errors.is_empty() {
         Ok(out)
     } else {
@@ -102,8 +67,71 @@ pub fn expand(
     }
 }
 
-/// Runs one shortcode, appending its result to `out`.
-fn run(call: &Call, data: &Datasets, root: &str, out: &mut Expanded) -> Result<(), Option<Problem>> {
+/// Resolves the shortcodes of a parsed `page` (from `text`): a page whose body waits for
+/// figures is parsed again with them in place, and the datasets it draws on are recorded.
+/// A member-development notice's `table =` is checked for full birth dates here, where its
+/// rows are known.
+pub fn apply(page: Page, text: &str, ctx: ParseContext, data: &Datasets) -> Result<Page, Vec<Diagnostic>> {
+    if page.shortcodes.is_empty() {
+        return Ok(page);
+    }
+    let resolved = resolve(&page.source, &page.shortcodes, data)?;
+    let mut page = match page.needs_figures {
+        true => content::parse(&page.source, text, ParseContext { figures: Some(&resolved.figures), ..ctx })?,
+        false => page,
+    };
+    page.datasets = resolved.datasets;
+    let birth_dates = birth_dates_in_data(&page, data);
+    if birth_dates.is_empty() {
+        Ok(page)
+    } else {
+        Err(birth_dates)
+    }
+}
+
+/// Full birth dates in the `table =` dataset of a member-development notice.
+fn birth_dates_in_data(page: &Page, data: &Datasets) -> Vec<Diagnostic> {
+    let Extra::Disclosure(d) = &page.extra else { return Vec::new() };
+    if d.category != Category::Recruitment {
+        return Vec::new();
+    }
+    let table = page.shortcodes.iter().find(|c| c.from_key);
+    let Some(ds) = table.and_then(|c| text_arg(c, "data").ok()).and_then(|n| data.find(&n).ok()) else {
+        return Vec::new();
+    };
+    let header: Vec<&str> = ds.columns.iter().map(|c| c.name.as_str()).collect();
+    let rows = ds.rows.iter().map(|r| (r.line, r.cells.iter().map(|c| c.raw.as_str()).collect()));
+    crate::privacy::full_birth_dates(&header, rows)
+        .into_iter()
+        .map(|(line, cell)| {
+            Diagnostic::new(&ds.path, line, disclosure::full_birth_date(&cell))
+                .with_hint(disclosure::birth_date_hint())
+        })
+        .collect()
+}
+
+/// A block call as render draws it: its dataset and what of it to show.
+pub enum Block<'a> {
+    Chart { ds: &'a Dataset, data: ChartData },
+    Table { ds: &'a Dataset, columns: Vec<usize>, title: String },
+}
+
+/// The block a resolved `chart` or `table` call stands for; `None` when it does not resolve
+/// (which resolve has reported).
+pub fn block<'a>(call: &Call, data: &'a Datasets) -> Option<Block<'a>> {
+    let ds = data.find(&text_arg(call, "data").ok()?).ok()?;
+    match call.name.as_str() {
+        "chart" => Some(Block::Chart { ds, data: chart(call, ds).ok()? }),
+        "table" => {
+            let (columns, title) = table(call, ds).ok()?;
+            Some(Block::Table { ds, columns, title })
+        }
+        _ => None,
+    }
+}
+
+/// Resolves one shortcode, adding its figure and dataset to `out`.
+fn run(call: &Call, data: &Datasets, out: &mut Resolved) -> Result<(), Option<Problem>> {
     let known: &[&str] = match call.name.as_str() {
         "stat" => &["data", "row", "col", "format"],
         "chart" => &["data", "x", "y", "kind", "title"],
@@ -124,12 +152,9 @@ fn run(call: &Call, data: &Datasets, root: &str, out: &mut Expanded) -> Result<(
         out.datasets.push(ds.name.clone());
     }
     match call.name.as_str() {
-        "stat" => out.markdown.push_str(&escape_markdown(&stat(call, ds)?)),
-        name => {
-            let html = if name == "chart" { chart(call, ds, root)? } else { table(call, ds, root)? };
-            out.markdown.push_str(&format!("\n\n{}\n\n", placeholder(out.fragments.len())));
-            out.fragments.push(html);
-        }
+        "stat" => out.figures.push(stat(call, ds)?),
+        "chart" => drop(chart(call, ds)?),
+        _ => drop(table(call, ds)?),
     }
     Ok(())
 }
@@ -228,7 +253,7 @@ fn stat(call: &Call, ds: &Dataset) -> Result<String, Option<Problem>> {
     }
 }
 
-fn chart(call: &Call, ds: &Dataset, root: &str) -> Result<String, Option<Problem>> {
+fn chart(call: &Call, ds: &Dataset) -> Result<ChartData, Option<Problem>> {
     let kind = match optional_text(call, "kind")? {
         None => Kind::Bar,
         Some(k) => Kind::parse(&k).ok_or_else(|| {
@@ -248,199 +273,19 @@ fn chart(call: &Call, ds: &Dataset, root: &str) -> Result<String, Option<Problem
         y: list_arg(call, "y"),
         title: optional_text(call, "title")?,
     };
-    let data = charts::chart_data(&spec, ds)?;
-    Ok(charts::figure::chart(&data, ds, root))
+    Ok(chart::chart_data(&spec, ds)?)
 }
 
-fn table(call: &Call, ds: &Dataset, root: &str) -> Result<String, Option<Problem>> {
+fn table(call: &Call, ds: &Dataset) -> Result<(Vec<usize>, String), Option<Problem>> {
     let columns = list_arg(call, "columns").iter().map(|c| ds.column(c)).collect::<Result<Vec<_>, _>>()?;
     let title = optional_text(call, "title")?.unwrap_or_else(|| ds.title.clone());
-    Ok(charts::figure::table_block(ds, &columns, &title, root))
-}
-
-/// The way back to the site root from the page that `rel` becomes (`content/reviews/a.md`
-/// is served at `reviews/a/`, so `../../`), for links to the CSV copies.
-fn root_of(rel: &Path) -> String {
-    let parts: Vec<String> = rel.iter().skip(1).map(|c| c.to_string_lossy().into_owned()).collect();
-    let Some((file, folders)) = parts.split_last() else { return String::new() };
-    let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s);
-    let folders = folders.iter().filter(|f| !crate::text::slugify(f).is_empty()).count();
-    // As `content::url_path`: an index file stands for its folder.
-    let depth = if stem == "index" { folders } else { folders + 1 };
-    "../".repeat(depth)
-}
-
-/// Figures are quoted into Markdown text: characters Markdown would act on are escaped.
-fn escape_markdown(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '|' | '~' | '&' | '{' | '}'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Byte ranges of code spans and code blocks, where `{{` is literal.
-fn code_ranges(body: &str) -> Vec<Range<usize>> {
-    use pulldown_cmark::{Event, Parser, Tag};
-    Parser::new(body)
-        .into_offset_iter()
-        .filter(|(e, _)| matches!(e, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
-        .map(|(_, r)| r)
-        .collect()
-}
-
-/// Every `{{ name(…) }}` outside code: a call, or its start and what is wrong with it.
-fn calls(body: &str, code: &[Range<usize>]) -> Vec<Result<Call, (usize, Problem)>> {
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(i) = body[from..].find("{{").map(|i| i + from) {
-        from = i + 2;
-        if code.iter().any(|r| r.contains(&i)) {
-            continue;
-        }
-        match parse_call(body, i) {
-            None => {}
-            Some(Ok(call)) => {
-                from = call.span.end;
-                found.push(Ok(call));
-            }
-            Some(Err(p)) => found.push(Err((i, p))),
-        }
-    }
-    found
-}
-
-/// A small cursor over the shortcode text.
-struct Cursor<'a> {
-    s: &'a str,
-    pos: usize,
-}
-
-impl Cursor<'_> {
-    fn ws(&mut self) {
-        let rest = &self.s[self.pos..];
-        self.pos += rest.len() - rest.trim_start().len();
-    }
-
-    fn eat(&mut self, token: &str) -> bool {
-        self.ws();
-        let ok = self.s[self.pos..].starts_with(token);
-        if ok {
-            self.pos += token.len();
-        }
-        ok
-    }
-
-    fn ident(&mut self) -> Option<String> {
-        self.ws();
-        let rest = &self.s[self.pos..];
-        let len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
-        (len > 0).then(|| {
-            self.pos += len;
-            rest[..len].to_string()
-        })
-    }
-
-    fn peek(&self) -> Option<char> {
-        self.s[self.pos..].chars().next()
-    }
-}
-
-/// `None` when `{{` at `start` is not followed by `name(`: then it is ordinary text.
-fn parse_call(body: &str, start: usize) -> Option<Result<Call, Problem>> {
-    let mut c = Cursor { s: body, pos: start + 2 };
-    let name = c.ident()?;
-    if !c.eat("(") {
-        return None;
-    }
-    let malformed = |what: String| {
-        Problem {
-        message: t!("the shortcode {name}(…) is not written right: {what}", "短代码 `{name}(…)` 写法有误：{what}"),
-        hint: t!(
-            "write it as {{{{ {name}(data=\"file.csv\", key=\"value\") }}}}; texts in \"…\", lists in [\"…\", \"…\"]",
-            "写成 `{{{{ {name}(data=\"file.csv\", key=\"value\") }}}}`：文字放在 \"…\" 中，列表写成 [\"…\", \"…\"]"
-        ),
-    }
-    };
-    let mut args = Vec::new();
-    while !c.eat(")") {
-        let Some(key) = c.ident() else {
-            return Some(Err(malformed(t!("an argument name is expected", "这里应写参数名"))));
-        };
-        if !c.eat("=") {
-            return Some(Err(malformed(t!("`=` is expected after `{key}`", "`{key}` 后面应有 `=`"))));
-        }
-        let Some(value) = value(&mut c) else {
-            return Some(Err(malformed(t!("the value of `{key}` is unfinished", "`{key}` 的值没有写完"))));
-        };
-        args.push((key, value));
-        if !c.eat(",") && !c.s[c.pos..].trim_start().starts_with(')') {
-            return Some(Err(malformed(t!("arguments are separated by commas", "参数之间要用逗号隔开"))));
-        }
-    }
-    if !c.eat("}}") {
-        return Some(Err(malformed(t!("`}}}}` is expected after `)`", "`)` 后面应有 `}}}}`"))));
-    }
-    Some(Ok(Call { name, args, span: start..c.pos }))
-}
-
-/// A quoted text (`"…"`, `'…'` or `“…”`), a list of them, or a bare word such as 2020.
-fn value(c: &mut Cursor) -> Option<Arg> {
-    c.ws();
-    if c.eat("[") {
-        let mut items = Vec::new();
-        while !c.eat("]") {
-            items.push(scalar(c)?);
-            if !c.eat(",") && !c.s[c.pos..].trim_start().starts_with(']') {
-                return None;
-            }
-        }
-        return Some(Arg::List(items));
-    }
-    scalar(c).map(Arg::Str)
-}
-
-fn scalar(c: &mut Cursor) -> Option<String> {
-    c.ws();
-    let close = match c.peek()? {
-        '"' => '"',
-        '\'' => '\'',
-        '“' => '”',
-        _ => {
-            let rest = &c.s[c.pos..];
-            let len = rest
-                .find(|ch: char| ch.is_whitespace() || matches!(ch, ',' | ')' | ']'))
-                .unwrap_or(rest.len());
-            c.pos += len;
-            return (len > 0).then(|| rest[..len].to_string());
-        }
-    };
-    c.pos += c.peek()?.len_utf8();
-    let mut out = String::new();
-    let mut chars = c.s[c.pos..].char_indices();
-    while let Some((i, ch)) = chars.next() {
-        match ch {
-            '\\' => out.push(chars.next()?.1),
-            '\n' => return None,
-            ch if ch == close => {
-                c.pos += i + ch.len_utf8();
-                return Some(out);
-            }
-            ch => out.push(ch),
-        }
-    }
-    None
+    Ok((columns, title))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::shortcodes::prepare;
     use std::path::PathBuf;
 
     fn data() -> Datasets {
@@ -450,28 +295,38 @@ mod tests {
         ds
     }
 
-    fn run_body(body: &str) -> Result<Expanded, Vec<Diagnostic>> {
-        expand(Path::new("content/reviews/a.md"), body, 10, &data())
+    fn run_body(body: &str) -> Result<Resolved, Vec<Diagnostic>> {
+        let rel = Path::new("content/reviews/a.md");
+        resolve(rel, &prepare(rel, body, 10, None, None)?.calls, &data())
     }
 
     #[test]
     fn stat_quotes_the_cell_or_formats_it() {
-        let e =
+        let r =
             run_body("共有党员{{ stat(data=\"j.csv\", row=\"2020\", col=\"党员总数(名)\") }}名。").unwrap();
-        assert_eq!(e.markdown, "共有党员12016名。");
-        let e = run_body("{{ stat(data='j.csv', row=2020, col=\"党员总数(名)\", format=\"万余\") }}名，经费{{stat(data=\"j.csv\",row=\"2020\",col=\"经费\")}}").unwrap();
-        assert_eq!(e.markdown, "1.2万余名，经费3600万余元");
+        assert_eq!(r.figures, ["12016"]);
+        assert_eq!(r.datasets, ["j.csv"]);
+        let r = run_body("{{ stat(data='j.csv', row=2020, col=\"党员总数(名)\", format=\"万余\") }}名，经费{{stat(data=\"j.csv\",row=\"2020\",col=\"经费\")}}").unwrap();
+        assert_eq!(r.figures, ["1.2万余", "3600万余元"]);
     }
 
     #[test]
-    fn chart_and_table_become_fragments() {
-        let e = run_body("前文\n{{ chart(data=\"j.csv\", x=\"年份\", y=[\"党员总数(名)\"], kind=\"line\", title=\"党员\") }}\n后文").unwrap();
-        assert_eq!(e.fragments.len(), 1);
-        assert!(e.markdown.contains(&placeholder(0)));
-        assert!(e.fragments[0].starts_with("<figure class=\"chart chart-line\">"));
-        assert!(e.fragments[0].contains("href=\"../../data/j.csv\""));
-        let e = run_body("{{ table(data=\"j.csv\") }}").unwrap();
-        assert!(e.fragments[0].contains("<th scope=\"col\" class=\"num\">党员总数(名)</th>"));
+    fn charts_and_tables_are_checked_and_drawn_by_render() {
+        let body = "前文\n{{ chart(data=\"j.csv\", x=\"年份\", y=[\"党员总数(名)\"], kind=\"line\", title=\"党员\") }}\n后文";
+        let r = run_body(body).unwrap();
+        assert!(r.figures.is_empty());
+        assert_eq!(r.datasets, ["j.csv"]);
+        let data = data();
+        let p = prepare(Path::new("content/reviews/a.md"), body, 10, None, None).unwrap();
+        assert!(matches!(block(&p.calls[0], &data), Some(Block::Chart { .. })));
+        let p = prepare(Path::new("a.md"), "{{ table(data=\"j.csv\", columns=[\"经费\"]) }}", 1, None, None)
+            .unwrap();
+        match block(&p.calls[0], &data) {
+            Some(Block::Table { columns, title, .. }) => {
+                assert_eq!((columns, title.as_str()), (vec![2], "j"))
+            }
+            _ => panic!("a table block"),
+        }
     }
 
     #[test]
@@ -492,35 +347,18 @@ mod tests {
     }
 
     #[test]
-    fn code_and_plain_braces_are_left_alone() {
-        let body =
-            "`{{ stat(data=\"nope.csv\") }}`\n\n```\n{{ chart(data=\"nope.csv\") }}\n```\n\n{{ 不是 }}";
-        assert_eq!(run_body(body).unwrap().markdown, body);
+    fn a_table_key_is_reported_at_its_line_in_the_lookup_s_words() {
+        let rel = Path::new("content/disclosures/a.md");
+        let p = prepare(rel, "正文", 8, Some(("nope.csv", 4)), None).unwrap();
+        let errs = resolve(rel, &p.calls, &data()).unwrap_err();
+        assert_eq!(errs[0].line, 4);
+        assert!(!errs[0].message.starts_with("table"), "{}", errs[0].message);
+        assert!(errs[0].hint.as_deref().unwrap().contains("j.csv"));
     }
 
     #[test]
-    fn malformed_calls_are_errors() {
-        for bad in [
-            "{{ stat(data=\"j.csv\" row=\"2020\") }}",
-            "{{ stat(data=\"j.csv\") ",
-            "{{ stat(data=\"j.csv) }}",
-        ] {
-            assert!(run_body(bad).is_err(), "{bad}");
-        }
+    fn unknown_arguments_are_errors() {
         assert!(run_body("{{ stat(data=\"j.csv\", row=\"2020\", col=\"经费\", colour=\"red\") }}").is_err());
-    }
-
-    #[test]
-    fn root_follows_the_page_depth() {
-        assert_eq!(root_of(Path::new("content/reviews/a.md")), "../../");
-        assert_eq!(root_of(Path::new("content/about.md")), "../");
-        assert_eq!(root_of(Path::new("content/reviews/index.md")), "../");
-        assert_eq!(root_of(Path::new("content/index.md")), "");
-    }
-
-    #[test]
-    fn markdown_characters_in_figures_are_escaped() {
-        assert_eq!(escape_markdown("*3*"), "\\*3\\*");
-        assert_eq!(escape_markdown("66.17%"), "66.17%");
+        assert!(run_body("{{ plot(data=\"j.csv\") }}").is_err());
     }
 }

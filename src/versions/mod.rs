@@ -1,12 +1,10 @@
-//! Versions: the release store, archived editions, the revision history of disclosures and
-//! verification. A disclosure site is a public record: what was published stays readable,
-//! and anyone can check that a page was not altered.
+//! Versions: the release store, archived editions and verification (the revision rule over
+//! the store's texts is resolve's, in `resolve::revisions`). A disclosure site is a public
+//! record: what was published stays readable, and anyone can check that a page was not altered.
 
 pub mod archive;
 pub mod banner;
-pub mod diff;
 pub mod manifest;
-pub mod revisions;
 pub mod shard;
 pub mod store;
 pub mod verify;

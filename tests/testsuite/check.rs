@@ -163,7 +163,7 @@ fn fuzz_fixtures_are_valid() {
     assert!(matches!(gongkai::resolve::orgs::OrgTree::from_data(&orgs), Some(Ok(_))));
     let text = fuzz::disclosure("2024Q3", "2024-09-30", "", "5", "true");
     let calendar = gongkai::config::Calendar::default();
-    let ctx = gongkai::content::ParseContext { data: &Datasets::default(), calendar: &calendar };
+    let ctx = gongkai::content::ParseContext::new(&calendar);
     let page = gongkai::content::parse(Path::new("content/disclosures/x.md"), &text, ctx).unwrap();
     let gongkai::content::Extra::Disclosure(d) = page.extra else { panic!("not a disclosure") };
     assert_eq!(

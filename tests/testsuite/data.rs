@@ -65,6 +65,80 @@ fn each_shortcode_builds_in_a_fixture_review() {
 }
 
 #[test]
+fn a_site_overriding_the_chart_template_gets_its_markup() {
+    let site = site_with(
+        "{{ chart(data=\"county.csv\", x=\"年份\", y=[\"党员总数(名)\"], title=\"党员<总数>\") }}\n\n\
+         {{ table(data=\"county.csv\") }}",
+    );
+    site.file(
+        "themes/default/templates/shortcodes/chart.html",
+        "<div class=\"my-chart\" data-kind=\"{{ kind }}\"><h4>{{ title }}</h4>{{ svg | safe }}\
+         <a href=\"{{ source.root }}{{ source.csv }}\">{{ t.download_csv }}</a></div>\n",
+    );
+    site.build_ok();
+    let html = site.read("reviews/r/index.html");
+    assert!(
+        html.contains("<div class=\"my-chart\" data-kind=\"bar\"><h4>党员&lt;总数&gt;</h4><svg"),
+        "{html}"
+    );
+    assert!(html.contains("<a href=\"../../data/county.csv\">下载数据（CSV）</a></div>"), "{html}");
+    assert!(!html.contains("<figure class=\"chart"), "the theme's figure is replaced");
+    assert!(html.contains("<div class=\"data-block\">"), "a template not overridden stays the default");
+    // the dataset's own page draws its chart through the same template
+    assert!(site.read("data/county/index.html").contains("<div class=\"my-chart\""));
+}
+
+#[test]
+fn a_traditional_page_s_chart_figure_has_no_simplified_strings() {
+    let site = Site::new();
+    let rows: String = (0..1200).map(|i| format!("{},{}\n", 1000 + i, i % 7 + 1)).collect();
+    site.file("site.toml", "title = \"某縣\"\nbase_url = \"https://example.cn\"\nlanguage = \"zh-Hant\"\n");
+    site.file("data/long.csv", &format!("年份,數量\n{rows}"));
+    site.file(
+        "data/long.toml",
+        "title = \"數量\"\nsource = \"縣委組織部\"\n[columns]\n\"年份\" = \"text\"\n",
+    );
+    let slices: String = (0..20).map(|i| format!("項目{i},{}\n", i + 1)).collect();
+    site.file("data/slices.csv", &format!("項目,數量\n{slices}"));
+    site.file(
+        "content/reviews/r.md",
+        "+++\ntitle = \"年度巡禮\"\nyear = 2020\n+++\n這一年的發展數據如下，請讀者參閱。\n\n\
+         {{ chart(data=\"long.csv\", x=\"年份\", y=\"數量\", kind=\"line\", title=\"數量變化\") }}\n\n\
+         {{ chart(data=\"slices.csv\", kind=\"pie\", title=\"構成\") }}\n\n{{ table(data=\"long.csv\") }}\n",
+    );
+    site.build_ok();
+    let html = site.read("reviews/r/index.html");
+    let start = html.find("<figure class=\"chart").expect("a chart");
+    let end = html.rfind("</div>").unwrap();
+    let figures = &html[start..end];
+    for simplified in ["数据表", "数据来源", "下载数据", "图中", "间隔", "两行", "项", "折线图", "饼图", "页"]
+    {
+        assert!(!figures.contains(simplified), "{simplified} in a traditional page's chart");
+    }
+    for traditional in [
+        "數據表",
+        "數據來源：縣委組織部",
+        "下載數據（CSV）",
+        "圖中按等間隔取",
+        "其他（9項）",
+        "此處列出前1000行",
+    ] {
+        assert!(figures.contains(traditional), "{traditional} missing from {figures}");
+    }
+}
+
+/// Parse and resolve are two stages, but a file's problems are still one list: a personal
+/// number in the text and a shortcode that names a missing column are reported together.
+#[test]
+fn a_file_s_text_and_data_problems_are_reported_at_once() {
+    let site =
+        site_with("联系电话13812345678。\n\n{{ stat(data=\"county.csv\", row=\"2020\", col=\"党员数\") }}");
+    let errors = site.build_err();
+    assert!(errors.iter().any(|e| e.line == 5 && e.message.contains("138")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.line == 7 && e.message.contains("党员数")), "{errors:?}");
+}
+
+#[test]
 fn data_section_lists_datasets_and_offers_utf8_bom_downloads() {
     let site = site_with("正文。");
     site.bytes("data/gb.csv", &std::fs::read("tests/fixtures/data/gb18030.csv").unwrap());

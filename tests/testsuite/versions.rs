@@ -107,6 +107,30 @@ fn changing_a_released_disclosure_needs_a_revision() {
     assert!(site.read("cases/a/index.html").contains("正文"));
 }
 
+/// Each version is resolved as the current text is: its stat figures are in its text (and so in
+/// the diff), and its tables are drawn in its HTML, not left as placeholders.
+#[test]
+fn earlier_versions_carry_their_figures_and_drawn_tables() {
+    let site = Site::new();
+    site.file("data/members.csv", "姓名,职务\n王某,书记\n李某,委员\n");
+    let body = |n: u32| {
+        format!("支部{{{{ stat(data=\"members.csv\", row=\"王某\", col=\"职务\") }}}}主持，实到{n}人。")
+    };
+    site.file("content/disclosures/meetings.md", &notice(&body(30), "table = \"members.csv\""));
+    release(&site, "2023", "2024-01-10").unwrap();
+    let revision = "table = \"members.csv\"\n[[revisions]]\ndate = 2024-10-12\nreason = \"更正实到人数\"";
+    site.file("content/disclosures/meetings.md", &notice(&body(31), revision));
+    site.build_ok();
+    let html = site.read("disclosures/meetings/index.html");
+    assert!(
+        html.contains("原：</span>支部书记主持，实到<del>30</del>人"),
+        "the figure is in the diff: {html}"
+    );
+    assert!(html.contains("<p>支部书记主持，实到30人。</p>"), "the first version with its figure: {html}");
+    assert!(html.matches("<div class=\"data-block\">").count() >= 2, "each version's table is drawn: {html}");
+    assert!(!html.contains('\u{E000}') && !html.contains('\u{E002}'), "no placeholder is left");
+}
+
 #[test]
 fn a_release_is_immutable_and_archived_byte_for_byte() {
     let site = site_with_release();

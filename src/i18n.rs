@@ -1,4 +1,4 @@
-//! UI strings. Written once in simplified script; the traditional set is converted from it
+//! UI strings, for render's pages and resolve's revision diff alike. Written once in simplified script; the traditional set is converted from it
 //! with zhconv so the two can never drift apart.
 
 use crate::text::Lang;
@@ -58,6 +58,18 @@ const HANS: &[(&str, &str)] = &[
     ("toc", "目录"),
     ("as_of", "信息截至"),
     ("count", "篇"),
+    // the chart and table shortcodes; `{total}`, `{shown}`, `{others}`, `{n}` are figures
+    ("chart_table", "数据表"),
+    ("data_source", "数据来源："),
+    ("download_csv", "下载数据（CSV）"),
+    ("chart_sampled", "（共{total}行，图中按等间隔取{shown}行，首尾两行都在内）"),
+    ("chart_others", "（共{total}项，图中列出最大的{shown}项，其余{others}项合为「其他」）"),
+    ("chart_other_slice", "其他（{n}项）"),
+    ("table_note", "共{total}行，此处列出前{shown}行；全部数据见数据页或下载的文件。"),
+    ("chart_bar", "柱状图"),
+    ("chart_line", "折线图"),
+    ("chart_stacked", "堆积柱状图"),
+    ("chart_pie", "饼图"),
     ("print", "打印"),
     ("main_nav", "主导航"),
     ("breadcrumb", "位置"),

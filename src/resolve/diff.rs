@@ -4,7 +4,7 @@
 //! runs across digits, where 2̶8̶9 would read as 289.
 
 use crate::content::markdown::{CELL, ROW};
-use crate::render::i18n::Strings;
+use crate::i18n::Strings;
 use crate::text::escape_html;
 use similar::DiffTag;
 
@@ -226,7 +226,7 @@ fn wrap(chars: Vec<(String, bool)>, tag: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::i18n::strings;
+    use crate::i18n::strings;
     use crate::text::Lang;
 
     fn row(cells: &[&str]) -> String {

@@ -2,42 +2,23 @@
 //! only with a new `[[revisions]]` entry (date and reason), and every earlier version stays
 //! readable, with the difference between consecutive versions.
 
-use super::History;
 use crate::audience::Audience;
+use crate::content::disclosure::Version;
 use crate::content::{Extra, Page};
 use crate::Diagnostic;
-use serde::Serialize;
 
-/// One version of a disclosure, oldest first.
-#[derive(Debug, Clone, Serialize)]
-pub struct Version {
-    /// 1-based: 第N版.
-    pub number: usize,
-    /// The release it was first published in, or `None` for the current unreleased text.
-    pub release: Option<String>,
-    pub date: Option<String>,
-    /// Why this version replaced the one before it (from `[[revisions]]`).
-    pub reason: Option<String>,
-    /// The source text of this version.
-    #[serde(skip)]
-    pub source: String,
-    /// SHA-256 of the source, first 12 hex digits: printed on the board copy.
-    pub hash: String,
-    /// The version's body as HTML, and what changed from the version before.
-    pub html: String,
-    pub diff: Option<String>,
-    #[serde(skip)]
-    pub text: String,
-}
+/// The text of a source path in each release that has it, as (version, date) and text, oldest
+/// first; read from the release store by whoever wires the stages, so resolve reads no files.
+pub type Released<'a> = dyn Fn(&str) -> anyhow::Result<Vec<((String, String), String)>> + 'a;
 
 /// Distinct texts of `path` across releases, then the current text if it differs.
-pub fn versions(history: &History, path: &str, current: &str) -> anyhow::Result<Vec<Version>> {
+pub fn versions(released: &Released, path: &str, current: &str) -> anyhow::Result<Vec<Version>> {
     let mut out: Vec<Version> = Vec::new();
-    for (release, text) in history.texts_of(path)? {
+    for ((version_name, date), text) in released(path)? {
         if out.last().is_some_and(|v| v.source == text) {
             continue;
         }
-        out.push(version(out.len() + 1, Some(release), text));
+        out.push(version(out.len() + 1, Some((&version_name, &date)), text));
     }
     if out.last().is_none_or(|v| v.source != current) {
         out.push(version(out.len() + 1, None, current.to_string()));
@@ -56,19 +37,31 @@ fn version(number: usize, release: Option<(&str, &str)>, text: String) -> Versio
         html: String::new(),
         diff: None,
         text: String::new(),
+        shortcodes: Vec::new(),
     }
 }
 
-/// Renders a version's source: its body HTML, its text (title and body) for the diff, and the
-/// audience it was for.
-pub type RenderVersion<'a> = dyn Fn(&Page, &str) -> Option<(String, String, Audience)> + 'a;
+/// A version's source parsed and resolved as the current text is.
+pub struct Rendered {
+    /// The body HTML, blocks still placeholders.
+    pub html: String,
+    /// The title and body blocks, which the diff compares.
+    pub text: String,
+    /// The audience it was for.
+    pub audience: Audience,
+    /// Its shortcode calls, whose blocks render draws.
+    pub shortcodes: Vec<crate::content::shortcodes::Call>,
+}
+
+/// Renders a version's source, or `None` when this gongkai cannot read it.
+pub type RenderVersion<'a> = dyn Fn(&Page, &str) -> Option<Rendered> + 'a;
 
 /// Checks the rule for every disclosure and gives each its versions, reasons attached. A build
 /// for `audience` shows only the versions that were for that audience when released: a notice
 /// first released party-only and later made public starts its public history at the public
 /// version, and the party-only text is in the party edition alone.
 pub fn apply(
-    history: &History,
+    released: &Released,
     audience: Audience,
     pages: &mut [Page],
     sources: &dyn Fn(&Page) -> Option<String>,
@@ -79,7 +72,7 @@ pub fn apply(
         let Some(current) = sources(page) else { continue };
         let Extra::Disclosure(d) = &page.extra else { continue };
         let path = page.source.to_string_lossy().replace('\\', "/");
-        let mut list = match versions(history, &path, &current) {
+        let mut list = match versions(released, &path, &current) {
             Ok(list) => list,
             Err(e) => {
                 errors.push(Diagnostic::new(&page.source, 0, crate::locale::error_chain(&e)).with_hint(t!(
@@ -116,13 +109,13 @@ pub fn apply(
             v.date = Some(r.date.to_string());
         }
         if list.len() > 1 {
-            let t = crate::render::i18n::strings(page.lang);
+            let t = crate::i18n::strings(page.lang);
             let mut shown = Vec::with_capacity(list.len());
             for mut v in list {
                 // a version this gongkai cannot read has no known audience: it is not shown
-                if let Some((html, text, was_for)) = render(page, &v.source) {
-                    if was_for <= audience {
-                        (v.html, v.text) = (html, text);
+                if let Some(r) = render(page, &v.source) {
+                    if r.audience <= audience {
+                        (v.html, v.text, v.shortcodes) = (r.html, r.text, r.shortcodes);
                         shown.push(v);
                     }
                 }
