@@ -134,51 +134,72 @@ impl Prepared {
         Ok(library)
     }
 
-    /// Parse the given content files and resolve what each can resolve alone (its shortcodes),
-    /// in parallel, then the revision rule over them.
-    pub fn parse(&self, paths: &[&PathBuf]) -> (Vec<Page>, Vec<Diagnostic>) {
+    /// Parse: the given content files, in parallel, each on its own. Nothing here consults the
+    /// data, the other pages or the release store: that is [`Prepared::resolve_pages`].
+    pub fn parse(&self, paths: &[&PathBuf]) -> Parsed {
         let ctx = self.ctx();
-        let parsed: Vec<_> =
-            paths.par_iter().map(|rel| parse_slim(rel, &self.texts[*rel], ctx, &self.datasets)).collect();
-        self.finish_parse(parsed)
+        let parsed: Vec<OnePage> =
+            paths.par_iter().map(|rel| content::parse(rel, &self.texts[*rel], ctx)).collect();
+        Parsed::of(parsed.into_iter().zip(paths.iter().map(|p| (*p).clone())))
     }
 
     /// Parse every content file, for a build that parses once: each text is dropped as soon as
-    /// its page exists, so that the site is never held both as text and as pages (a disclosure
-    /// keeps its text, which the revision rule compares with its released versions).
-    pub fn parse_once(&mut self) -> (Vec<Page>, Vec<Diagnostic>) {
+    /// its page exists, so that the site is never held both as text and as pages. Resolve
+    /// still needs the texts of disclosures (compared with their released versions), of pages
+    /// with shortcodes (parsed again with their figures) and of files that failed (whose
+    /// shortcodes' data problems are reported with their own).
+    pub fn parse_once(&mut self) -> Parsed {
         let texts = std::mem::take(&mut self.texts);
         let ctx = self.ctx();
-        let parsed: Vec<(PathBuf, Option<String>, Parsed)> = texts
+        let parsed: Vec<(PathBuf, Option<String>, OnePage)> = texts
             .into_par_iter()
             .map(|(rel, text)| {
-                let page = parse_slim(&rel, &text, ctx, &self.datasets);
-                let keep = page.as_ref().is_ok_and(|p| p.kind == content::Kind::Disclosure);
+                let page = content::parse(&rel, &text, ctx);
+                let keep = page
+                    .as_ref()
+                    .map_or(true, |p| p.kind == content::Kind::Disclosure || !p.shortcodes.is_empty());
                 (rel, keep.then_some(text), page)
             })
             .collect();
         let mut pages = Vec::with_capacity(parsed.len());
         for (rel, text, page) in parsed {
             if let Some(text) = text {
-                self.texts.insert(rel, text);
+                self.texts.insert(rel.clone(), text);
             }
-            pages.push(page);
+            pages.push((page, rel));
         }
-        self.finish_parse(pages)
+        Parsed::of(pages.into_iter())
     }
 
-    /// The pages parsed, their problems, and the revision rule (in resolve) over them: the
-    /// released texts are read here from the store and handed to it.
-    fn finish_parse(&self, parsed: Vec<Parsed>) -> (Vec<Page>, Vec<Diagnostic>) {
+    /// Resolve, page by page: each page's shortcodes against the datasets (a page waiting for
+    /// figures is parsed again with them in place), the data problems of the shortcodes of the
+    /// files that failed to parse, then the revision rule over the disclosures, with the
+    /// released texts read from the store and handed in.
+    pub fn resolve_pages(&self, parsed: Parsed) -> (Vec<Page>, Vec<Diagnostic>) {
         let ctx = self.ctx();
-        let mut pages = Vec::with_capacity(parsed.len());
-        let mut diagnostics = Vec::new();
-        for result in parsed {
-            match result {
-                Ok(page) => pages.push(page),
-                Err(e) => diagnostics.extend(e),
-            }
-        }
+        let resolved: Vec<OnePage> = parsed
+            .pages
+            .into_par_iter()
+            .map(|page| {
+                let text = self.texts.get(&page.source).map_or("", String::as_str);
+                let mut page = shortcodes::apply(page, text, ctx, &self.datasets)?;
+                page.body.slim();
+                Ok(page)
+            })
+            .collect();
+        let mut diagnostics: Vec<Diagnostic> = parsed
+            .failed
+            .iter()
+            .filter_map(|rel| {
+                let text = self.texts.get(rel)?;
+                shortcodes::resolve(rel, &content::calls_of(rel, text), &self.datasets).err()
+            })
+            .flatten()
+            .collect();
+        diagnostics.extend(parsed.problems);
+        let Parsed { mut pages, problems, .. } =
+            Parsed::of(resolved.into_iter().map(|r| (r, PathBuf::new())));
+        diagnostics.extend(problems);
         let released = |path: &str| -> Result<Vec<((String, String), String)>> {
             let texts = self.history.texts_of(path)?;
             Ok(texts.into_iter().map(|((v, d), text)| ((v.to_string(), d.to_string()), text)).collect())
@@ -231,26 +252,31 @@ impl Prepared {
     }
 }
 
-/// A parsed page, or its problems.
-type Parsed = Result<Page, Vec<Diagnostic>>;
+/// One page, or its problems.
+type OnePage = Result<Page, Vec<Diagnostic>>;
 
-/// One page parsed, its shortcodes resolved against `data`, less what only parsing needs.
-fn parse_slim(
-    rel: &std::path::Path,
-    text: &str,
-    ctx: content::ParseContext,
-    data: &data::Datasets,
-) -> Result<Page, Vec<Diagnostic>> {
-    let page = content::parse(rel, text, ctx).map_err(|mut errors| {
-        // the calls' problems with the data are the file's problems too: one list
-        if let Err(more) = shortcodes::resolve(rel, &content::calls_of(rel, text), data) {
-            errors.extend(more);
+/// What parsing made: the pages, the problems, and the files that failed.
+#[derive(Default)]
+pub struct Parsed {
+    pub pages: Vec<Page>,
+    pub problems: Vec<Diagnostic>,
+    pub failed: Vec<PathBuf>,
+}
+
+impl Parsed {
+    fn of(results: impl Iterator<Item = (OnePage, PathBuf)>) -> Parsed {
+        let mut parsed = Parsed::default();
+        for (result, rel) in results {
+            match result {
+                Ok(page) => parsed.pages.push(page),
+                Err(e) => {
+                    parsed.problems.extend(e);
+                    parsed.failed.push(rel);
+                }
+            }
         }
-        errors
-    })?;
-    let mut page = shortcodes::apply(page, text, ctx, data)?;
-    page.body.slim();
-    Ok(page)
+        parsed
+    }
 }
 
 /// What a run is for: the live site (`build`, `check`, `serve`) carries the archived editions,
@@ -338,8 +364,8 @@ pub fn resolve_site(
     how: How,
 ) -> Result<(Prepared, Library), BuildError> {
     let mut prepared = Prepared::load(opts, history)?; // load: settings, templates, data, content
-    let (pages, problems) = parse(&mut prepared, how); // parse
-    let library = resolve(&mut prepared, pages, problems, opts)?; // resolve
+    let parsed = parse(&mut prepared, how); // parse
+    let library = resolve(&mut prepared, parsed, opts)?; // resolve
     if !how.serve {
         // the texts were needed by parsing and the revision rule only
         prepared.texts.clear();
@@ -363,7 +389,7 @@ impl Run {
 
 /// Parse every content file; the texts are dropped as their pages are made, unless kept for
 /// `serve`, and once resolve has compared the disclosures with their released versions.
-fn parse(prepared: &mut Prepared, how: How) -> (Vec<Page>, Vec<Diagnostic>) {
+fn parse(prepared: &mut Prepared, how: How) -> Parsed {
     match how.serve {
         true => prepared.parse(&prepared.all_paths()),
         false => prepared.parse_once(),
@@ -371,12 +397,8 @@ fn parse(prepared: &mut Prepared, how: How) -> (Vec<Page>, Vec<Diagnostic>) {
 }
 
 /// Resolve, with every problem found so far: the library, or all the problems together.
-pub fn resolve(
-    prepared: &mut Prepared,
-    pages: Vec<Page>,
-    problems: Vec<Diagnostic>,
-    opts: &BuildOptions,
-) -> Result<Library, BuildError> {
+pub fn resolve(prepared: &mut Prepared, parsed: Parsed, opts: &BuildOptions) -> Result<Library, BuildError> {
+    let (pages, problems) = prepared.resolve_pages(parsed);
     let mut diagnostics: Vec<Diagnostic> = prepared.diagnostics.iter().cloned().chain(problems).collect();
     match prepared.resolve(pages, Vec::new(), opts.audience, opts.as_of) {
         Ok(library) if diagnostics.is_empty() => Ok(library),

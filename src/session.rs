@@ -184,7 +184,8 @@ impl Session {
             }
         }
         let paths: Vec<&PathBuf> = reparse.iter().collect();
-        let (new_pages, problems) = built.prepared.parse(&paths);
+        let parsed = built.prepared.parse(&paths);
+        let (new_pages, problems) = built.prepared.resolve_pages(parsed);
         for d in problems {
             self.failed.entry(d.path.clone()).or_default().push(d);
         }
@@ -201,7 +202,8 @@ impl Session {
             Ok(library) => built.library = library,
             Err(e) => {
                 // the pages went into the failed resolve: parse them again from the texts held
-                let (pages, _) = built.prepared.parse(&built.prepared.all_paths());
+                let parsed = built.prepared.parse(&built.prepared.all_paths());
+                let (pages, _) = built.prepared.resolve_pages(parsed);
                 built.library.usage = pages.iter().map(crate::resolve::audience::Usage::of).collect();
                 built.library.pages = pages;
                 return Err(BuildError::content(diagnostics.into_iter().chain(e).collect()));

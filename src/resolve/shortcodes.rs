@@ -10,10 +10,10 @@
 //! A reference to a missing file, row or column is an error at the shortcode's line that
 //! names what exists. The datasets a page draws on are recorded: their audience follows it.
 
-use crate::data::chart::{self, ChartData, Kind, Spec};
 use crate::content::disclosure::{self, Category};
 use crate::content::shortcodes::{Arg, Call};
 use crate::content::{self, Extra, Page, ParseContext};
+use crate::data::chart::{self, ChartData, Kind, Spec};
 use crate::data::format::{self, StatFormat, FORMAT_NAMES};
 use crate::data::{Dataset, Datasets, Miss};
 use crate::Diagnostic;
