@@ -7,7 +7,7 @@ use super::axis::Axis;
 use super::metrics::{width, wrap};
 use super::palette::{self, AXIS, GRID};
 use super::svg::{line_height, Anchor, Drawing, Shape, ASCENT, DESCENT};
-use super::{ChartData, Kind};
+use crate::data::chart::{ChartData, Kind};
 
 pub const WIDTH: f64 = 520.0;
 pub const PAD: f64 = 12.0;

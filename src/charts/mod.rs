@@ -11,9 +11,7 @@ mod pie;
 pub mod svg;
 pub mod table;
 
-pub use crate::data::chart::{
-    chart_data, default_spec, ChartData, Kind, Series, Spec, MAX_POINTS, MAX_SLICES,
-};
+use crate::data::chart::{ChartData, Kind};
 
 /// Lays out and draws the chart.
 pub fn drawing(data: &ChartData) -> svg::Drawing {

@@ -6,7 +6,7 @@ use super::cartesian::{swatch, LEGEND, PAD, WIDTH};
 use super::metrics::{width, wrap};
 use super::palette;
 use super::svg::{line_height, Anchor, Drawing, Shape};
-use super::ChartData;
+use crate::data::chart::ChartData;
 use crate::data::format::fixed;
 use std::f64::consts::PI;
 

@@ -380,8 +380,8 @@ impl Renderer<'_> {
     /// The chart a dataset's own page shows: its `[chart]`, or bars of every column of
     /// figures; none when it has none to draw.
     fn dataset_chart(&self, ds: &crate::data::Dataset, root: &str) -> Result<Option<String>> {
-        let Some(spec) = crate::charts::default_spec(ds).ok().flatten() else { return Ok(None) };
-        let Ok(data) = crate::charts::chart_data(&spec, ds) else { return Ok(None) };
+        let Some(spec) = crate::data::chart::default_spec(ds).ok().flatten() else { return Ok(None) };
+        let Ok(data) = crate::data::chart::chart_data(&spec, ds) else { return Ok(None) };
         self.drawer().chart(data, ds, root, self.config.language).map(Some)
     }
 

@@ -3,9 +3,10 @@
 //! (overridable like every template) and the words from the i18n table, in the page's script.
 
 use super::i18n;
-use crate::charts::{self, table, ChartData};
+use crate::charts::{self, table};
 use crate::content::markdown::placeholder;
 use crate::content::shortcodes::Call;
+use crate::data::chart::ChartData;
 use crate::data::{Dataset, Datasets};
 use crate::resolve::shortcodes::{block, Block};
 use crate::text::Lang;
