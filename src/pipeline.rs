@@ -1,6 +1,9 @@
 //! The build's stages in order, one call each: [`run`] is the whole pipeline, and `build`,
 //! `check`, `release`, archived editions and `serve` all call it; `serve` then keeps its
 //! `Prepared` and library and re-runs parse, resolve and render for what an edit touches.
+//!
+//! The file reads in the order of the stages: [`run`] and what it returns first, then load
+//! ([`Prepared::load`]), parse, resolve, render and write, and last the archive (versions).
 
 use crate::content::{self, Page};
 use crate::render::Edition;
@@ -15,269 +18,6 @@ use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-
-/// Everything a build reads before it looks at a single page: settings, templates, data,
-/// static files, the release history, and the content files' text.
-pub struct Prepared {
-    pub config: config::Config,
-    pub datasets: data::Datasets,
-    pub tera: tera::Tera,
-    pub history: History,
-    pub statics: BTreeMap<String, Vec<u8>>,
-    /// Content files' text by path relative to the root.
-    pub texts: BTreeMap<PathBuf, String>,
-    /// Problems found so far (settings, encodings, data, privacy in data).
-    pub diagnostics: Vec<Diagnostic>,
-    pub search: bool,
-    /// Who the build is for: decides which earlier versions of a disclosure it shows.
-    pub audience: crate::Audience,
-    /// What party-only pages drew on in earlier releases: a table once behind a party-only
-    /// notice stays party-only after the notice is made public or stops using it.
-    pub historic: Vec<crate::resolve::audience::Usage>,
-    /// The hash of everything every output job reads besides the pages: this gongkai, the
-    /// settings, templates, data, static files and release history. Part of every job's
-    /// fingerprint, so a change to any of them renders everything again.
-    pub salt: render::Fingerprint,
-}
-
-impl Prepared {
-    /// Load: settings, then everything the settings name.
-    pub fn load(opts: &BuildOptions, history: History) -> Result<Prepared> {
-        let root = &opts.root;
-        anyhow::ensure!(
-            root.is_dir(),
-            t!(
-                "the site folder {} does not exist; pass --root DIR",
-                "网站文件夹 {} 不存在，请用 --root 指定网站文件夹",
-                root.display()
-            )
-        );
-        let mut diagnostics = Vec::new();
-        let (config_text, config_diags) = load::load_config(root)?;
-        diagnostics.extend(config_diags);
-        let config = config::Config::parse(config_text.as_deref()).unwrap_or_else(|e| {
-            diagnostics.extend(e);
-            config::Config::default()
-        });
-        let mut loaded = load::load(root, &config.theme)?;
-        diagnostics.extend(std::mem::take(&mut loaded.diagnostics));
-        if loaded.theme_missing {
-            diagnostics.push(config::missing_theme(&config.theme, config_text.as_deref().unwrap_or("")));
-        }
-        let (datasets, data_diagnostics) = data::Datasets::parse(&loaded.data);
-        diagnostics.extend(data_diagnostics);
-        diagnostics.extend(datasets.privacy_problems());
-        let mut tera = render::templates::load(&loaded.templates)?;
-        render::templates::register_data(&mut tera, &datasets);
-        let mut statics: BTreeMap<String, Vec<u8>> =
-            render::templates::STATICS.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect();
-        diagnostics.extend(privacy_in_files(config_text.as_deref(), &loaded.templates, &loaded.statics));
-        let salt = salt(config_text.as_deref(), &loaded, &history);
-        statics.extend(loaded.statics);
-        let texts = loaded.content.into_iter().map(|f| (f.rel, f.text)).collect();
-        let historic = historic_party_usage(&history, &datasets, &config.calendar)?;
-        Ok(Prepared {
-            config,
-            datasets,
-            tera,
-            history,
-            statics,
-            texts,
-            diagnostics,
-            search: opts.search,
-            audience: opts.audience,
-            historic,
-            salt,
-        })
-    }
-
-    fn ctx(&self) -> content::ParseContext<'_> {
-        content::ParseContext::new(&self.config.calendar)
-    }
-
-    /// Resolve: the library of `pages` for the build's audience; the templates' `load_data`
-    /// then sees only the datasets the library may publish.
-    pub fn resolve(
-        &mut self,
-        pages: Vec<Page>,
-        carried: Vec<crate::resolve::audience::Usage>,
-        audience: crate::Audience,
-        as_of: Option<chrono::NaiveDate>,
-    ) -> Result<Library, Vec<Diagnostic>> {
-        let mut carried: Vec<_> = carried.into_iter().filter(|u| !u.source.starts_with(HISTORIC)).collect();
-        carried.extend(self.historic.iter().cloned());
-        let mut library = Library::resolve(pages, carried, &self.datasets, audience, as_of)?;
-        let mut errors = Vec::new();
-        if self.config.require_review {
-            errors.extend(crate::resolve::catalogue::missing_approvals(&library.pages));
-        }
-        match crate::resolve::orgs::OrgTree::from_data(&library.data) {
-            Some(Ok(tree)) => {
-                let (catalogue, problems) = crate::resolve::catalogue::build(
-                    tree,
-                    &self.config.required,
-                    &library.pages,
-                    audience,
-                    library.as_of,
-                );
-                errors.extend(problems);
-                library.catalogue = Some(catalogue);
-            }
-            Some(Err(problems)) => errors.extend(problems),
-            None => {}
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        render::templates::register_data(&mut self.tera, &library.data);
-        library.warnings = crate::resolve::calendar::uncovered(&library.pages, &self.config.calendar);
-        Ok(library)
-    }
-
-    /// Parse: the given content files, in parallel, each on its own. Nothing here consults the
-    /// data, the other pages or the release store: that is [`Prepared::resolve_pages`].
-    pub fn parse(&self, paths: &[&PathBuf]) -> Parsed {
-        let ctx = self.ctx();
-        let parsed: Vec<OnePage> =
-            paths.par_iter().map(|rel| content::parse(rel, &self.texts[*rel], ctx)).collect();
-        Parsed::of(parsed.into_iter().zip(paths.iter().map(|p| (*p).clone())))
-    }
-
-    /// Parse every content file, for a build that parses once: each text is dropped as soon as
-    /// its page exists, so that the site is never held both as text and as pages. Resolve
-    /// still needs the texts of disclosures (compared with their released versions), of pages
-    /// with shortcodes (parsed again with their figures) and of files that failed (whose
-    /// shortcodes' data problems are reported with their own).
-    pub fn parse_once(&mut self) -> Parsed {
-        let texts = std::mem::take(&mut self.texts);
-        let ctx = self.ctx();
-        let parsed: Vec<(PathBuf, Option<String>, OnePage)> = texts
-            .into_par_iter()
-            .map(|(rel, text)| {
-                let page = content::parse(&rel, &text, ctx);
-                let keep = page
-                    .as_ref()
-                    .map_or(true, |p| p.kind == content::Kind::Disclosure || !p.shortcodes.is_empty());
-                (rel, keep.then_some(text), page)
-            })
-            .collect();
-        let mut pages = Vec::with_capacity(parsed.len());
-        for (rel, text, page) in parsed {
-            if let Some(text) = text {
-                self.texts.insert(rel.clone(), text);
-            }
-            pages.push((page, rel));
-        }
-        Parsed::of(pages.into_iter())
-    }
-
-    /// Resolve, page by page: each page's shortcodes against the datasets (a page waiting for
-    /// figures is parsed again with them in place), the data problems of the shortcodes of the
-    /// files that failed to parse, then the revision rule over the disclosures, with the
-    /// released texts read from the store and handed in.
-    pub fn resolve_pages(&self, parsed: Parsed) -> (Vec<Page>, Vec<Diagnostic>) {
-        let ctx = self.ctx();
-        let resolved: Vec<OnePage> = parsed
-            .pages
-            .into_par_iter()
-            .map(|page| {
-                let text = self.texts.get(&page.source).map_or("", String::as_str);
-                let mut page = shortcodes::apply(page, text, ctx, &self.datasets)?;
-                page.body.slim();
-                Ok(page)
-            })
-            .collect();
-        let mut diagnostics: Vec<Diagnostic> = parsed
-            .failed
-            .iter()
-            .filter_map(|rel| {
-                let text = self.texts.get(rel)?;
-                shortcodes::resolve(rel, &content::calls_of(rel, text), &self.datasets).err()
-            })
-            .flatten()
-            .collect();
-        diagnostics.extend(parsed.problems);
-        let Parsed { mut pages, problems, .. } =
-            Parsed::of(resolved.into_iter().map(|r| (r, PathBuf::new())));
-        diagnostics.extend(problems);
-        let released = |path: &str| -> Result<Vec<((String, String), String)>> {
-            let texts = self.history.texts_of(path)?;
-            Ok(texts.into_iter().map(|((v, d), text)| ((v.to_string(), d.to_string()), text)).collect())
-        };
-        diagnostics.extend(revisions::apply(
-            &released,
-            self.audience,
-            &mut pages,
-            &|page| self.texts.get(&page.source).cloned(),
-            &|page, source| {
-                let old = content::parse(&page.source, source, ctx).ok()?;
-                let old = shortcodes::apply(old, source, ctx, &self.datasets).ok()?;
-                Some(revisions::Rendered {
-                    text: format!("{}\n{}", old.title, old.body.blocks),
-                    audience: old.audience(),
-                    html: old.body.html,
-                    shortcodes: old.shortcodes,
-                })
-            },
-        ));
-        (pages, diagnostics)
-    }
-
-    pub fn all_paths(&self) -> Vec<&PathBuf> {
-        self.texts.keys().collect()
-    }
-
-    pub fn renderer<'a>(&'a self, library: &'a Library, editions: &'a [Edition]) -> Renderer<'a> {
-        Renderer {
-            config: &self.config,
-            library,
-            tera: &self.tera,
-            data: &library.data,
-            editions,
-            search: self.search,
-            kinds: render::jobs::by_kind(&library.pages),
-        }
-    }
-
-    /// Static files, less any a page already writes and any only pages hidden from this
-    /// build link to.
-    pub fn statics_for(&self, library: &Library, generated: &dyn Fn(&str) -> bool) -> Vec<render::Output> {
-        let hidden =
-            crate::resolve::audience::hidden_files(&library.usage, self.statics.keys(), library.audience);
-        self.statics
-            .iter()
-            .filter(|(p, _)| !generated(p) && !hidden.contains(*p))
-            .map(|(p, b)| (p.clone(), b.clone()))
-            .collect()
-    }
-}
-
-/// One page, or its problems.
-type OnePage = Result<Page, Vec<Diagnostic>>;
-
-/// What parsing made: the pages, the problems, and the files that failed.
-#[derive(Default)]
-pub struct Parsed {
-    pub pages: Vec<Page>,
-    pub problems: Vec<Diagnostic>,
-    pub failed: Vec<PathBuf>,
-}
-
-impl Parsed {
-    fn of(results: impl Iterator<Item = (OnePage, PathBuf)>) -> Parsed {
-        let mut parsed = Parsed::default();
-        for (result, rel) in results {
-            match result {
-                Ok(page) => parsed.pages.push(page),
-                Err(e) => {
-                    parsed.problems.extend(e);
-                    parsed.failed.push(rel);
-                }
-            }
-        }
-        parsed
-    }
-}
 
 /// What a run is for: the live site (`build`, `check`, `serve`) carries the archived editions,
 /// an edition being rebuilt or a release being recorded does not.
@@ -387,168 +127,240 @@ impl Run {
     }
 }
 
-/// Parse every content file; the texts are dropped as their pages are made, unless kept for
-/// `serve`, and once resolve has compared the disclosures with their released versions.
-fn parse(prepared: &mut Prepared, how: How) -> Parsed {
-    match how.serve {
-        true => prepared.parse(&prepared.all_paths()),
-        false => prepared.parse_once(),
-    }
+/// Everything a build reads before it looks at a single page: settings, templates, data,
+/// static files, the release history, and the content files' text.
+pub struct Prepared {
+    pub config: config::Config,
+    pub datasets: data::Datasets,
+    pub tera: tera::Tera,
+    pub history: History,
+    pub statics: BTreeMap<String, Vec<u8>>,
+    /// Content files' text by path relative to the root.
+    pub texts: BTreeMap<PathBuf, String>,
+    /// Problems found so far (settings, encodings, data, privacy in data).
+    pub diagnostics: Vec<Diagnostic>,
+    pub search: bool,
+    /// Who the build is for: decides which earlier versions of a disclosure it shows.
+    pub audience: crate::Audience,
+    /// What party-only pages drew on in earlier releases: a table once behind a party-only
+    /// notice stays party-only after the notice is made public or stops using it.
+    pub historic: Vec<crate::resolve::audience::Usage>,
+    /// The hash of everything every output job reads besides the pages: this gongkai, the
+    /// settings, templates, data, static files and release history. Part of every job's
+    /// fingerprint, so a change to any of them renders everything again.
+    pub salt: render::Fingerprint,
 }
 
-/// Resolve, with every problem found so far: the library, or all the problems together.
-pub fn resolve(prepared: &mut Prepared, parsed: Parsed, opts: &BuildOptions) -> Result<Library, BuildError> {
-    let (pages, problems) = prepared.resolve_pages(parsed);
-    let mut diagnostics: Vec<Diagnostic> = prepared.diagnostics.iter().cloned().chain(problems).collect();
-    match prepared.resolve(pages, Vec::new(), opts.audience, opts.as_of) {
-        Ok(library) if diagnostics.is_empty() => Ok(library),
-        Ok(_) => Err(BuildError::content(diagnostics)),
-        Err(e) => {
+impl Prepared {
+    /// Load: settings, then everything the settings name.
+    pub fn load(opts: &BuildOptions, history: History) -> Result<Prepared> {
+        let root = &opts.root;
+        anyhow::ensure!(
+            root.is_dir(),
+            t!(
+                "the site folder {} does not exist; pass --root DIR",
+                "网站文件夹 {} 不存在，请用 --root 指定网站文件夹",
+                root.display()
+            )
+        );
+        let mut diagnostics = Vec::new();
+        let (config_text, config_diags) = load::load_config(root)?;
+        diagnostics.extend(config_diags);
+        let config = config::Config::parse(config_text.as_deref()).unwrap_or_else(|e| {
             diagnostics.extend(e);
-            Err(BuildError::content(diagnostics))
+            config::Config::default()
+        });
+        let mut loaded = load::load(root, &config.theme)?;
+        diagnostics.extend(std::mem::take(&mut loaded.diagnostics));
+        if loaded.theme_missing {
+            diagnostics.push(config::missing_theme(&config.theme, config_text.as_deref().unwrap_or("")));
         }
-    }
-}
-
-/// Every job with its fingerprint, less those another shard renders, and the digest of the
-/// whole plan, which every shard must share.
-fn plan(
-    renderer: &Renderer,
-    salt: &render::Fingerprint,
-    shard: Option<Shard>,
-) -> (Vec<render::Planned>, String) {
-    let mut plan = renderer.plan(salt);
-    let fingerprints: Vec<String> = plan.iter().map(|p| crate::write::cache::hex(&p.fingerprint)).collect();
-    let digest = crate::versions::shard::plan_digest(
-        plan.iter().map(|p| p.key.as_str()).zip(fingerprints.iter().map(String::as_str)),
-    );
-    if let Some(shard) = shard {
-        plan.retain(|p| shard.owns(&p.key));
-    }
-    (plan, digest)
-}
-
-/// Static files (less those at a page's address, which are said as warnings) and, for the live
-/// site, the archive: put into `sink`, with their paths and hashes, and the editions as stored.
-fn extras(
-    opts: &BuildOptions,
-    how: How,
-    prepared: &Prepared,
-    library: &Library,
-    sink: &dyn Sink,
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<(Vec<(String, String)>, Editions), BuildError> {
-    warnings.extend(prepared.statics.keys().filter(|p| sink.has(p)).map(|p| shadowed_static(p)));
-    let mut files = prepared.statics_for(library, &|p| sink.has(p));
-    let mut archived = Vec::new();
-    if how.live {
-        let editions = archived_editions(opts, how, &prepared.history, warnings)?;
-        let current = versions::archive::current_pages(library);
-        files.extend(versions::archive::with_banners(&prepared.history, &editions, &current));
-        // only serve keeps them, to put banners on as pages change; a build lets them go
-        if how.serve {
-            archived = editions;
-        }
-    }
-    let hashes = files.into_iter().map(|f| sink.put(f)).collect::<anyhow::Result<_>>()?;
-    Ok((hashes, archived))
-}
-
-/// Each release's edition as stored, oldest first, each file by path.
-type Editions = Vec<Vec<render::Output>>;
-
-fn shadowed_static(p: &str) -> Diagnostic {
-    Diagnostic::new(
-        std::path::Path::new("static").join(p),
-        0,
-        t!(
-            "`static/{p}` is not published: a page of the site is written at that address",
-            "`static/{p}` 没有发布：网站的一个页面就写在这个地址"
-        ),
-    )
-    .with_hint(t!("rename the file or move it into another folder", "请给文件改名或移到别的文件夹"))
-}
-
-/// Each release's edition as stored, below its own root, oldest first, rebuilt from its
-/// stored sources by this same pipeline (or taken from the archive cache). An edition that
-/// rebuilds differently is served as it was released, and said as a warning.
-pub fn archived_editions(
-    opts: &BuildOptions,
-    how: How,
-    history: &History,
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<Editions, BuildError> {
-    let render = edition_renderer(opts.audience);
-    let mut editions = Vec::with_capacity(history.releases.len());
-    for release in &history.releases {
-        let (mut files, differs) =
-            versions::archive::edition(&opts.root, history, release, &render, how.keep_editions)?;
-        warnings.extend(differs);
-        // sorted by path, so that serve finds a stored file by binary search
-        files.sort_by(|a, b| a.0.cmp(&b.0));
-        editions.push(files);
-    }
-    Ok(editions)
-}
-
-/// How an archived edition is rebuilt from its sources checked out in a folder: a run of the
-/// pipeline as of the release's date, without an archive of its own.
-pub fn edition_renderer(
-    audience: crate::Audience,
-) -> impl Fn(&std::path::Path, &History, &Release) -> Result<Vec<render::Output>, BuildError> {
-    move |dir, history, release| {
-        let mut edition = BuildOptions::new(dir);
-        edition.as_of = Some(crate::text::parse_date(&release.as_of)?);
-        edition.audience = audience;
-        let memory = Memory::default();
-        let run = run_with(&edition, history.clone(), How::EDITION, &memory)?;
-        let manifest = run.manifest(How::EDITION).to_bytes();
-        memory.put((versions::manifest::SITE_MANIFEST.to_string(), manifest))?;
-        Ok(memory.into_files())
-    }
-}
-
-/// Renders the planned jobs in parallel into `sink`, each one taken from `cache` when its
-/// fingerprint is unchanged and its outputs intact; what each job wrote, in plan order, and
-/// whether it came from the cache.
-pub fn render_planned(
-    renderer: &Renderer,
-    plan: &[render::Planned],
-    cache: Option<&Cache>,
-    sink: &dyn Sink,
-    progress: Option<&(dyn Fn(u64, u64) + Send + Sync)>,
-) -> Result<Vec<(Entry, bool)>> {
-    use anyhow::Context as _;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    // the cache copies its files into a staging folder; a run into memory renders everything
-    let cache = cache.zip(sink.staging());
-    let total = plan.len() as u64;
-    let done = AtomicU64::new(0);
-    plan.par_iter()
-        .map(|p| {
-            let reused = cache.and_then(|(c, staging)| c.reuse(&p.key, &p.fingerprint, staging));
-            let from_cache = reused.is_some();
-            let entry = match reused {
-                Some(entry) => entry,
-                None => {
-                    let outputs = renderer
-                        .render_job_into(&p.job, &|o| sink.put(o))
-                        .with_context(|| t!("rendering {:?}", "生成 `{:?}` 时出错", p.job))?;
-                    if let Some((c, staging)) = cache {
-                        c.keep(staging, &outputs);
-                    }
-                    Entry { fingerprint: crate::write::cache::hex(&p.fingerprint), outputs }
-                }
-            };
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if let Some(report) = progress {
-                if n.is_multiple_of(64) || n == total {
-                    report(n, total);
-                }
-            }
-            Ok((entry, from_cache))
+        let (datasets, data_diagnostics) = data::Datasets::parse(&loaded.data);
+        diagnostics.extend(data_diagnostics);
+        diagnostics.extend(datasets.privacy_problems());
+        let mut tera = render::templates::load(&loaded.templates)?;
+        render::templates::register_data(&mut tera, &datasets);
+        let mut statics: BTreeMap<String, Vec<u8>> =
+            render::templates::STATICS.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect();
+        diagnostics.extend(privacy_in_files(config_text.as_deref(), &loaded.templates, &loaded.statics));
+        let salt = salt(config_text.as_deref(), &loaded, &history);
+        statics.extend(loaded.statics);
+        let texts = loaded.content.into_iter().map(|f| (f.rel, f.text)).collect();
+        let historic = historic_party_usage(&history, &datasets, &config.calendar)?;
+        Ok(Prepared {
+            config,
+            datasets,
+            tera,
+            history,
+            statics,
+            texts,
+            diagnostics,
+            search: opts.search,
+            audience: opts.audience,
+            historic,
+            salt,
         })
-        .collect()
+    }
+
+    fn ctx(&self) -> content::ParseContext<'_> {
+        content::ParseContext::new(&self.config.calendar)
+    }
+
+    /// Parse: the given content files, in parallel, each on its own. Nothing here consults the
+    /// data, the other pages or the release store: that is [`Prepared::resolve_pages`].
+    pub fn parse(&self, paths: &[&PathBuf]) -> Parsed {
+        let ctx = self.ctx();
+        let parsed: Vec<OnePage> =
+            paths.par_iter().map(|rel| content::parse(rel, &self.texts[*rel], ctx)).collect();
+        Parsed::of(parsed.into_iter().zip(paths.iter().map(|p| (*p).clone())))
+    }
+
+    /// Parse every content file, for a build that parses once: each text is dropped as soon as
+    /// its page exists, so that the site is never held both as text and as pages. Resolve
+    /// still needs the texts of disclosures (compared with their released versions), of pages
+    /// with shortcodes (parsed again with their figures) and of files that failed (whose
+    /// shortcodes' data problems are reported with their own).
+    pub fn parse_once(&mut self) -> Parsed {
+        let texts = std::mem::take(&mut self.texts);
+        let ctx = self.ctx();
+        let parsed: Vec<(PathBuf, Option<String>, OnePage)> = texts
+            .into_par_iter()
+            .map(|(rel, text)| {
+                let page = content::parse(&rel, &text, ctx);
+                let keep = page
+                    .as_ref()
+                    .map_or(true, |p| p.kind == content::Kind::Disclosure || !p.shortcodes.is_empty());
+                (rel, keep.then_some(text), page)
+            })
+            .collect();
+        let mut pages = Vec::with_capacity(parsed.len());
+        for (rel, text, page) in parsed {
+            if let Some(text) = text {
+                self.texts.insert(rel.clone(), text);
+            }
+            pages.push((page, rel));
+        }
+        Parsed::of(pages.into_iter())
+    }
+
+    pub fn all_paths(&self) -> Vec<&PathBuf> {
+        self.texts.keys().collect()
+    }
+
+    /// Resolve, page by page: each page's shortcodes against the datasets (a page waiting for
+    /// figures is parsed again with them in place), the data problems of the shortcodes of the
+    /// files that failed to parse, then the revision rule over the disclosures, with the
+    /// released texts read from the store and handed in.
+    pub fn resolve_pages(&self, parsed: Parsed) -> (Vec<Page>, Vec<Diagnostic>) {
+        let ctx = self.ctx();
+        let resolved: Vec<OnePage> = parsed
+            .pages
+            .into_par_iter()
+            .map(|page| {
+                let text = self.texts.get(&page.source).map_or("", String::as_str);
+                let mut page = shortcodes::apply(page, text, ctx, &self.datasets)?;
+                page.body.slim();
+                Ok(page)
+            })
+            .collect();
+        let mut diagnostics: Vec<Diagnostic> = parsed
+            .failed
+            .iter()
+            .filter_map(|rel| {
+                let text = self.texts.get(rel)?;
+                shortcodes::resolve(rel, &content::calls_of(rel, text), &self.datasets).err()
+            })
+            .flatten()
+            .collect();
+        diagnostics.extend(parsed.problems);
+        let Parsed { mut pages, problems, .. } =
+            Parsed::of(resolved.into_iter().map(|r| (r, PathBuf::new())));
+        diagnostics.extend(problems);
+        let released = |path: &str| -> Result<Vec<((String, String), String)>> {
+            let texts = self.history.texts_of(path)?;
+            Ok(texts.into_iter().map(|((v, d), text)| ((v.to_string(), d.to_string()), text)).collect())
+        };
+        diagnostics.extend(revisions::apply(
+            &released,
+            self.audience,
+            &mut pages,
+            &|page| self.texts.get(&page.source).cloned(),
+            &|page, source| {
+                let old = content::parse(&page.source, source, ctx).ok()?;
+                let old = shortcodes::apply(old, source, ctx, &self.datasets).ok()?;
+                Some(revisions::Rendered {
+                    text: format!("{}\n{}", old.title, old.body.blocks),
+                    audience: old.audience(),
+                    html: old.body.html,
+                    shortcodes: old.shortcodes,
+                })
+            },
+        ));
+        (pages, diagnostics)
+    }
+
+    /// Resolve: the library of `pages` for the build's audience; the templates' `load_data`
+    /// then sees only the datasets the library may publish.
+    pub fn resolve(
+        &mut self,
+        pages: Vec<Page>,
+        carried: Vec<crate::resolve::audience::Usage>,
+        audience: crate::Audience,
+        as_of: Option<chrono::NaiveDate>,
+    ) -> Result<Library, Vec<Diagnostic>> {
+        let mut carried: Vec<_> = carried.into_iter().filter(|u| !u.source.starts_with(HISTORIC)).collect();
+        carried.extend(self.historic.iter().cloned());
+        let mut library = Library::resolve(pages, carried, &self.datasets, audience, as_of)?;
+        let mut errors = Vec::new();
+        if self.config.require_review {
+            errors.extend(crate::resolve::catalogue::missing_approvals(&library.pages));
+        }
+        match crate::resolve::orgs::OrgTree::from_data(&library.data) {
+            Some(Ok(tree)) => {
+                let (catalogue, problems) = crate::resolve::catalogue::build(
+                    tree,
+                    &self.config.required,
+                    &library.pages,
+                    audience,
+                    library.as_of,
+                );
+                errors.extend(problems);
+                library.catalogue = Some(catalogue);
+            }
+            Some(Err(problems)) => errors.extend(problems),
+            None => {}
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        render::templates::register_data(&mut self.tera, &library.data);
+        library.warnings = crate::resolve::calendar::uncovered(&library.pages, &self.config.calendar);
+        Ok(library)
+    }
+
+    pub fn renderer<'a>(&'a self, library: &'a Library, editions: &'a [Edition]) -> Renderer<'a> {
+        Renderer {
+            config: &self.config,
+            library,
+            tera: &self.tera,
+            data: &library.data,
+            editions,
+            search: self.search,
+            kinds: render::jobs::by_kind(&library.pages),
+        }
+    }
+
+    /// Static files, less any a page already writes and any only pages hidden from this
+    /// build link to.
+    pub fn statics_for(&self, library: &Library, generated: &dyn Fn(&str) -> bool) -> Vec<render::Output> {
+        let hidden =
+            crate::resolve::audience::hidden_files(&library.usage, self.statics.keys(), library.audience);
+        self.statics
+            .iter()
+            .filter(|(p, _)| !generated(p) && !hidden.contains(*p))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect()
+    }
 }
 
 /// See [`Prepared::salt`]. Each part is length-prefixed so that no two inputs hash alike.
@@ -635,4 +447,195 @@ fn historic_party_usage(
         }
     }
     Ok(out)
+}
+
+/// Parse every content file; the texts are dropped as their pages are made, unless kept for
+/// `serve`, and once resolve has compared the disclosures with their released versions.
+fn parse(prepared: &mut Prepared, how: How) -> Parsed {
+    match how.serve {
+        true => prepared.parse(&prepared.all_paths()),
+        false => prepared.parse_once(),
+    }
+}
+
+/// One page, or its problems.
+type OnePage = Result<Page, Vec<Diagnostic>>;
+
+/// What parsing made: the pages, the problems, and the files that failed.
+#[derive(Default)]
+pub struct Parsed {
+    pub pages: Vec<Page>,
+    pub problems: Vec<Diagnostic>,
+    pub failed: Vec<PathBuf>,
+}
+
+impl Parsed {
+    fn of(results: impl Iterator<Item = (OnePage, PathBuf)>) -> Parsed {
+        let mut parsed = Parsed::default();
+        for (result, rel) in results {
+            match result {
+                Ok(page) => parsed.pages.push(page),
+                Err(e) => {
+                    parsed.problems.extend(e);
+                    parsed.failed.push(rel);
+                }
+            }
+        }
+        parsed
+    }
+}
+
+/// Resolve, with every problem found so far: the library, or all the problems together.
+pub fn resolve(prepared: &mut Prepared, parsed: Parsed, opts: &BuildOptions) -> Result<Library, BuildError> {
+    let (pages, problems) = prepared.resolve_pages(parsed);
+    let mut diagnostics: Vec<Diagnostic> = prepared.diagnostics.iter().cloned().chain(problems).collect();
+    match prepared.resolve(pages, Vec::new(), opts.audience, opts.as_of) {
+        Ok(library) if diagnostics.is_empty() => Ok(library),
+        Ok(_) => Err(BuildError::content(diagnostics)),
+        Err(e) => {
+            diagnostics.extend(e);
+            Err(BuildError::content(diagnostics))
+        }
+    }
+}
+
+/// Every job with its fingerprint, less those another shard renders, and the digest of the
+/// whole plan, which every shard must share.
+fn plan(
+    renderer: &Renderer,
+    salt: &render::Fingerprint,
+    shard: Option<Shard>,
+) -> (Vec<render::Planned>, String) {
+    let mut plan = renderer.plan(salt);
+    let fingerprints: Vec<String> = plan.iter().map(|p| crate::write::cache::hex(&p.fingerprint)).collect();
+    let digest = crate::versions::shard::plan_digest(
+        plan.iter().map(|p| p.key.as_str()).zip(fingerprints.iter().map(String::as_str)),
+    );
+    if let Some(shard) = shard {
+        plan.retain(|p| shard.owns(&p.key));
+    }
+    (plan, digest)
+}
+
+/// Renders the planned jobs in parallel into `sink`, each one taken from `cache` when its
+/// fingerprint is unchanged and its outputs intact; what each job wrote, in plan order, and
+/// whether it came from the cache.
+pub fn render_planned(
+    renderer: &Renderer,
+    plan: &[render::Planned],
+    cache: Option<&Cache>,
+    sink: &dyn Sink,
+    progress: Option<&(dyn Fn(u64, u64) + Send + Sync)>,
+) -> Result<Vec<(Entry, bool)>> {
+    use anyhow::Context as _;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    // the cache copies its files into a staging folder; a run into memory renders everything
+    let cache = cache.zip(sink.staging());
+    let total = plan.len() as u64;
+    let done = AtomicU64::new(0);
+    plan.par_iter()
+        .map(|p| {
+            let reused = cache.and_then(|(c, staging)| c.reuse(&p.key, &p.fingerprint, staging));
+            let from_cache = reused.is_some();
+            let entry = match reused {
+                Some(entry) => entry,
+                None => {
+                    let outputs = renderer
+                        .render_job_into(&p.job, &|o| sink.put(o))
+                        .with_context(|| t!("rendering {:?}", "生成 `{:?}` 时出错", p.job))?;
+                    if let Some((c, staging)) = cache {
+                        c.keep(staging, &outputs);
+                    }
+                    Entry { fingerprint: crate::write::cache::hex(&p.fingerprint), outputs }
+                }
+            };
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(report) = progress {
+                if n.is_multiple_of(64) || n == total {
+                    report(n, total);
+                }
+            }
+            Ok((entry, from_cache))
+        })
+        .collect()
+}
+
+/// Static files (less those at a page's address, which are said as warnings) and, for the live
+/// site, the archive: put into `sink`, with their paths and hashes, and the editions as stored.
+fn extras(
+    opts: &BuildOptions,
+    how: How,
+    prepared: &Prepared,
+    library: &Library,
+    sink: &dyn Sink,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(Vec<(String, String)>, Editions), BuildError> {
+    warnings.extend(prepared.statics.keys().filter(|p| sink.has(p)).map(|p| shadowed_static(p)));
+    let mut files = prepared.statics_for(library, &|p| sink.has(p));
+    let mut archived = Vec::new();
+    if how.live {
+        let editions = archived_editions(opts, how, &prepared.history, warnings)?;
+        let current = versions::archive::current_pages(library);
+        files.extend(versions::archive::with_banners(&prepared.history, &editions, &current));
+        // only serve keeps them, to put banners on as pages change; a build lets them go
+        if how.serve {
+            archived = editions;
+        }
+    }
+    let hashes = files.into_iter().map(|f| sink.put(f)).collect::<anyhow::Result<_>>()?;
+    Ok((hashes, archived))
+}
+
+/// Each release's edition as stored, oldest first, each file by path.
+type Editions = Vec<Vec<render::Output>>;
+
+fn shadowed_static(p: &str) -> Diagnostic {
+    Diagnostic::new(
+        std::path::Path::new("static").join(p),
+        0,
+        t!(
+            "`static/{p}` is not published: a page of the site is written at that address",
+            "`static/{p}` 没有发布：网站的一个页面就写在这个地址"
+        ),
+    )
+    .with_hint(t!("rename the file or move it into another folder", "请给文件改名或移到别的文件夹"))
+}
+
+/// Each release's edition as stored, below its own root, oldest first, rebuilt from its
+/// stored sources by this same pipeline (or taken from the archive cache). An edition that
+/// rebuilds differently is served as it was released, and said as a warning.
+pub fn archived_editions(
+    opts: &BuildOptions,
+    how: How,
+    history: &History,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Editions, BuildError> {
+    let render = edition_renderer(opts.audience);
+    let mut editions = Vec::with_capacity(history.releases.len());
+    for release in &history.releases {
+        let (mut files, differs) =
+            versions::archive::edition(&opts.root, history, release, &render, how.keep_editions)?;
+        warnings.extend(differs);
+        // sorted by path, so that serve finds a stored file by binary search
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        editions.push(files);
+    }
+    Ok(editions)
+}
+
+/// How an archived edition is rebuilt from its sources checked out in a folder: a run of the
+/// pipeline as of the release's date, without an archive of its own.
+pub fn edition_renderer(
+    audience: crate::Audience,
+) -> impl Fn(&std::path::Path, &History, &Release) -> Result<Vec<render::Output>, BuildError> {
+    move |dir, history, release| {
+        let mut edition = BuildOptions::new(dir);
+        edition.as_of = Some(crate::text::parse_date(&release.as_of)?);
+        edition.audience = audience;
+        let memory = Memory::default();
+        let run = run_with(&edition, history.clone(), How::EDITION, &memory)?;
+        let manifest = run.manifest(How::EDITION).to_bytes();
+        memory.put((versions::manifest::SITE_MANIFEST.to_string(), manifest))?;
+        Ok(memory.into_files())
+    }
 }
