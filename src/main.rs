@@ -15,9 +15,6 @@ mod cli;
 mod help;
 mod report;
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     use clap::{CommandFactory, FromArgMatches};
     let lang = gongkai::locale::from_env();
