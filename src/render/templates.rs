@@ -2,7 +2,7 @@
 //! builds; a site's theme overrides it file by file.
 
 use anyhow::{Context, Result};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use tera::{Tera, Value};
 
 macro_rules! embedded {
@@ -48,6 +48,13 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
     let mut tera = Tera::default();
     let mut all: Vec<(&str, &str)> = TEMPLATES.to_vec();
     all.extend(overrides.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+    if let Some((name, line, cycle)) = include_cycle(&all) {
+        anyhow::bail!(t!(
+            "the template {name} (line {line}) includes itself through {cycle}, which never ends; remove one of these includes",
+            "模板 {name}（第 {line} 行）经由 {cycle} 包含了自己，永远不会结束；请去掉其中一处 include",
+            cycle = cycle.join(" → ")
+        ));
+    }
     tera.add_raw_templates(all).context(t!(
         "the theme's templates have an error (see above); fix the template named",
         "主题模板有错误，请改正其中指出的模板"
@@ -57,6 +64,65 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
     tera.register_filter("date_zh", date_zh);
     tera.register_filter("keep_tail", keep_tail);
     Ok(tera)
+}
+
+/// The first circle of `include`, `extends` and `import` among the templates (the site's
+/// overriding the built-in ones): where it starts (template, line) and the names around it.
+/// Tera follows such a circle until the stack overflows, so it is refused before rendering.
+fn include_cycle(templates: &[(&str, &str)]) -> Option<(String, usize, Vec<String>)> {
+    let mut uses: BTreeMap<&str, Vec<(String, usize)>> = BTreeMap::new();
+    for (name, text) in templates {
+        // a later entry (the site's) replaces an earlier one (the built-in) of the same name
+        uses.insert(name, references(text));
+    }
+    fn walk<'a>(
+        name: &'a str,
+        uses: &'a BTreeMap<&str, Vec<(String, usize)>>,
+        path: &mut Vec<(&'a str, usize)>,
+        done: &mut std::collections::BTreeSet<&'a str>,
+    ) -> Option<(String, usize, Vec<String>)> {
+        if let Some(start) = path.iter().position(|(n, _)| *n == name) {
+            let (first, line) = path[start];
+            let mut cycle: Vec<String> = path[start..].iter().map(|(n, _)| n.to_string()).collect();
+            cycle.push(name.to_string());
+            return Some((first.to_string(), line, cycle));
+        }
+        if !done.insert(name) {
+            return None;
+        }
+        for (target, line) in uses.get(name).into_iter().flatten() {
+            let Some((key, _)) = uses.get_key_value(target.as_str()) else { continue };
+            path.push((name, *line));
+            let found = walk(key, uses, path, done);
+            path.pop();
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    uses.keys().find_map(|name| walk(name, &uses, &mut Vec::new(), &mut done))
+}
+
+/// The templates a template names in `{% include %}`, `{% extends %}` and `{% import %}` tags,
+/// with the line of each.
+fn references(text: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    let mut offset = 0;
+    while let Some(start) = rest.find("{%") {
+        let Some(len) = rest[start..].find("%}") else { break };
+        let tag = rest[start + 2..start + len].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        if ["include", "extends", "import"].iter().any(|k| tag.starts_with(k)) {
+            let line = 1 + text[..offset + start].matches('\n').count();
+            // every quoted name: `{% include ["a.html", "b.html"] %}` names two
+            out.extend(tag.split('"').skip(1).step_by(2).map(|n| (n.to_string(), line)));
+        }
+        offset += start + len + 2;
+        rest = &rest[start + len + 2..];
+    }
+    out
 }
 
 /// Makes `load_data(path="NAME.csv")` available to templates, over this build's datasets.
@@ -94,6 +160,26 @@ fn keep_tail(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn templates_that_include_one_another_in_a_circle_are_refused() {
+        let own = |name: &str, text: &str| vec![(name.to_string(), text.to_string())];
+        let e = super::load(&own(
+            "shortcodes/chart.html",
+            "<figure>{% include \"shortcodes/chart.html\" %}</figure>",
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("shortcodes/chart.html → shortcodes/chart.html"), "{e}");
+        let two = [
+            ("a.html".to_string(), "x\n{%- include \"b.html\" -%}".to_string()),
+            ("b.html".to_string(), "{% include [\"none.html\", \"a.html\"] %}".to_string()),
+        ];
+        let e = super::load(&two).unwrap_err().to_string();
+        assert!(e.contains("a.html (line 2)") && e.contains("a.html → b.html → a.html"), "{e}");
+        // the built-in theme has no circle, and an include of a missing template is tera's to say
+        assert!(super::load(&[]).is_ok());
+    }
+
     use super::*;
 
     #[test]
