@@ -221,6 +221,20 @@ pub struct Merged {
 
 /// Assembles the shard folders `dirs` into `out`, the output folder of the site in `root`.
 pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
+    // the merged site replaces `out` whole: it must not be, hold or lie in a shard being read
+    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let target = real(out);
+    if let Some(dir) = dirs.iter().find(|d| {
+        let d = real(d);
+        target.starts_with(&d) || d.starts_with(&target)
+    }) {
+        bail!(t!(
+            "--out {} would replace the shard {} it reads; merge into another folder",
+            "--out {} 会替换正要读取的分份 `{}`；请合并到另一个文件夹",
+            out.display(),
+            dir.display()
+        ));
+    }
     let mut manifests = Vec::new();
     for dir in dirs {
         let path = dir.join(MANIFEST);

@@ -634,6 +634,14 @@ fn shards_built_apart_merge_into_the_single_build() {
     assert!(!run.status.success(), "shards of two site states must not merge");
     assert!(String::from_utf8_lossy(&run.stderr).contains("different builds"));
 
+    // the merged site never replaces a shard it reads (found by a hostile review)
+    let into_shard: Vec<&str> =
+        ["merge", "--out", dirs[0].as_str()].into_iter().chain(dirs.iter().map(String::as_str)).collect();
+    let run = gongkai(site.root(), &into_shard);
+    assert!(!run.status.success(), "merge into one of its shards");
+    assert!(String::from_utf8_lossy(&run.stderr).contains("would replace the shard"));
+    assert!(site.root().join(&dirs[0]).join(".gongkai-shard.json").exists(), "the shard is kept");
+
     // every shard of one state, merged after the sources changed: refused, the site kept
     for k in [1, 3] {
         assert!(gongkai(site.root(), &["build", "--shard", &format!("{k}/3")]).status.success());
