@@ -542,7 +542,7 @@ pub fn render_planned(
                 None => {
                     let outputs = renderer
                         .render_job_into(&p.job, &|o| sink.put(o))
-                        .with_context(|| t!("rendering {:?}", "生成 `{:?}` 时出错", p.job))?;
+                        .with_context(|| renderer.describe(&p.job))?;
                     if let Some((c, staging)) = cache {
                         c.keep(staging, &outputs);
                     }

@@ -100,6 +100,26 @@ pub struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
+    /// What failed, said as the user knows it: the page of a content file, or the output's
+    /// address, never an index into the library.
+    pub fn describe(&self, job: &Job) -> String {
+        match job {
+            Job::Page(i) => {
+                let source = self.library.pages[*i].source.display();
+                t!("rendering the page of {source}", "生成 {source} 的页面时出错")
+            }
+            Job::Redirect(i, o) => {
+                let old = &self.library.pages[*i].old_paths[*o];
+                t!("rendering the redirect at /{old}", "生成 /{old} 的跳转页时出错")
+            }
+            Job::Dataset(i, _) | Job::DataCsv(i) => {
+                let name = self.data.get(*i).map_or("?", |d| d.name.as_str());
+                t!("rendering the page of data/{name}", "生成 data/{name} 的页面时出错")
+            }
+            job => t!("rendering {job:?}", "生成 `{job:?}` 时出错"),
+        }
+    }
+
     /// Renders every output; `progress` is told (done, total) as pages finish.
     pub fn render_all(
         &self,
@@ -132,9 +152,7 @@ impl Renderer<'_> {
         let done = AtomicU64::new(0);
         jobs.par_iter()
             .map(|job| {
-                let out = self
-                    .render_job_into(job, sink)
-                    .with_context(|| t!("rendering {job:?}", "生成 `{job:?}` 时出错"));
+                let out = self.render_job_into(job, sink).with_context(|| self.describe(job));
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(p) = progress {
                     if n.is_multiple_of(64) || n == total {

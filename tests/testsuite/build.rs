@@ -887,3 +887,14 @@ fn merge_takes_only_the_files_of_each_shards_jobs() {
     let run = gongkai(site.root(), &["merge", "--out", out.to_str().unwrap(), dirs[0].to_str().unwrap()]);
     assert!(!run.status.success(), "half a site merged as a whole one");
 }
+
+// found by a hostile review: a template error named the job `Page(0)`, an index of the library
+#[test]
+fn a_template_error_names_the_page_it_was_rendering() {
+    let site = Site::new();
+    site.case("a", "date = 2024-05-01", "正文。");
+    site.file("themes/default/templates/case.html", "{{ nope }}");
+    let err = format!("{:#}", site.build().expect_err("an unknown variable"));
+    assert!(err.contains("rendering the page of content/cases/a.md"), "{err}");
+    assert!(!err.contains("Page("), "{err}");
+}
