@@ -346,6 +346,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_output_guard_knows_every_manifest_by_name() {
+        use crate::write::guard::OWN_FILES;
+        for name in [MANIFEST, super::super::manifest::SITE_MANIFEST, super::super::manifest::SITE_SIGNATURE]
+        {
+            assert!(OWN_FILES.contains(&name), "{name}");
+        }
+    }
+
+    #[test]
     fn parses_and_refuses_shard_numbers() {
         assert_eq!(Shard::parse("2/8").unwrap(), Shard { index: 2, total: 8 });
         for bad in ["0/8", "9/8", "2", "a/b", "1/0", "-1/3", "1/18446744073709551615", "1/10001"] {

@@ -89,7 +89,10 @@ pub fn check_existing(out: &Path) -> Result<()> {
         }
         Ok(_) => {}
     }
-    if made_by_gongkai(out) || is_empty(out)? {
+    if made_by_gongkai(out) {
+        return no_foreign_files(out);
+    }
+    if is_empty(out)? {
         return Ok(());
     }
     bail!(t!(
@@ -98,6 +101,44 @@ pub fn check_existing(out: &Path) -> Result<()> {
          or move those files away first",
         "不能生成到 `{shown}`：这个文件夹里有不是 gongkai 生成的文件（没有 {MARKER}），\
          而生成时会整体替换输出文件夹。请用 --out 指定一个新的或空的文件夹，或先把那些文件移走"
+    ))
+}
+
+/// The files of an output folder that its own manifest does not list besides the manifest:
+/// `manifest.json` (with its signature) of a site, `.gongkai-shard.json` of a shard.
+pub const OWN_FILES: [&str; 4] = [MARKER, "manifest.json", "manifest.json.sig", ".gongkai-shard.json"];
+
+/// Refuses an output folder gongkai made that now holds files its manifest does not list: a
+/// person put them there, and the build, which replaces the folder whole, would delete them.
+/// A folder whose manifest is gone or unreadable cannot be told apart and is replaced.
+fn no_foreign_files(out: &Path) -> Result<()> {
+    let listed = ["manifest.json", ".gongkai-shard.json"].iter().find_map(|name| {
+        let bytes = std::fs::read(out.join(name)).ok()?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+        let outputs = value.get("outputs")?.as_object()?;
+        Some(outputs.keys().cloned().collect::<std::collections::BTreeSet<String>>())
+    });
+    let Some(listed) = listed else { return Ok(()) };
+    let mut foreign = Vec::new();
+    for entry in walkdir::WalkDir::new(out).min_depth(1).sort_by_file_name() {
+        let entry = entry.with_context(|| crate::locale::reading(out))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(out).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if !listed.contains(&rel) && !OWN_FILES.contains(&rel.as_str()) {
+            foreign.push(rel);
+        }
+    }
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    let (shown, n) = (out.display(), foreign.len());
+    let some = crate::locale::list(foreign.iter().take(5).map(String::as_str));
+    bail!(t!(
+        "refusing to build into {shown}: {n} file(s) there are not gongkai's ({some}), and a build replaces its output folder whole; move them away, or into static/ to publish them",
+        "不能生成到 `{shown}`：其中有 {n} 个文件不是 gongkai 生成的（{some}），而生成时会整体替换输出文件夹。请把它们移走，或放进 static/ 一并发布"
     ))
 }
 

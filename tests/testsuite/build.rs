@@ -898,3 +898,24 @@ fn a_template_error_names_the_page_it_was_rendering() {
     assert!(err.contains("rendering the page of content/cases/a.md"), "{err}");
     assert!(!err.contains("Page("), "{err}");
 }
+
+// found by a hostile review: files a person put into public/ were deleted by the next build
+#[test]
+fn files_put_into_the_output_by_hand_stop_the_build_and_are_kept() {
+    let site = Site::new();
+    site.case("a", "date = 2024-05-01", "正文。");
+    site.build_ok();
+    std::fs::write(site.out().join("mine.txt"), "precious").unwrap();
+    std::fs::create_dir_all(site.out().join("docs")).unwrap();
+    std::fs::write(site.out().join("docs/report.docx"), "x").unwrap();
+    let err = site.build().expect_err("the build would delete them").to_string();
+    assert!(
+        err.contains("2 file(s)") && err.contains("docs/report.docx") && err.contains("mine.txt"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(site.out().join("mine.txt")).unwrap(), "precious");
+    // once moved away, the build goes on, and its own files are replaced as always
+    std::fs::remove_file(site.out().join("mine.txt")).unwrap();
+    std::fs::remove_dir_all(site.out().join("docs")).unwrap();
+    site.build_ok();
+}
