@@ -161,9 +161,9 @@ pub fn rebuild_release(root: &std::path::Path, version: &str) -> Result<Vec<rend
         .iter()
         .find(|r| r.version == version)
         .with_context(|| t!("no release {version}", "没有版本 {version}"))?;
-    let work = tempfile::tempdir()?;
-    history.store.checkout(release, work.path())?;
-    pipeline::edition_renderer(Audience::Public)(work.path(), &history.before(version, root), release)
+    let work = versions::archive::Checkout::new(&root.join(versions::archive::CACHE))?;
+    history.store.checkout(release, &work.0)?;
+    pipeline::edition_renderer(Audience::Public)(&work.0, &history.before(version, root), release)
 }
 
 /// Records a release of the site as it is: builds it, then stores its sources and manifest.

@@ -59,11 +59,13 @@ pub fn edition(
     if let Some((files, differs)) = read_cache(&cache, release) {
         return Ok((files, differs.map(|why| differs_warning(release, &why))));
     }
-    let work = tempfile::tempdir().with_context(|| {
-        t!("making a folder to rebuild an archived edition", "创建重建存档版本用的临时文件夹时出错")
-    })?;
-    history.store.checkout(release, work.path())?;
-    let rebuilt = render(work.path(), &history.before(&release.version, root), release);
+    if !keep {
+        // `check` writes nothing, not even a checkout: the edition is what was released
+        return Ok((stored_output(history, release)?, None));
+    }
+    let work = Checkout::new(&root.join(CACHE))?;
+    history.store.checkout(release, &work.0)?;
+    let rebuilt = render(&work.0, &history.before(&release.version, root), release);
     let checked = match rebuilt {
         Ok(files) => check_identical(release, &files).map(|()| files).map_err(|e| e.to_string()),
         Err(crate::BuildError::Content(d)) => Err(match d.0.first() {
@@ -84,6 +86,38 @@ pub fn edition(
         let _ = write_cache(&cache, &files, differs.as_deref());
     }
     Ok((files, differs.map(|why| differs_warning(release, &why))))
+}
+
+/// A release's sources checked out to be rebuilt: inside the site's cache, not the system's
+/// temporary folder, readable by this user alone (the sources may hold party-only pages), and
+/// removed when dropped; a checkout a killed build left behind is removed by the next one.
+pub struct Checkout(pub PathBuf);
+
+impl Checkout {
+    pub fn new(dir: &Path) -> Result<Checkout> {
+        std::fs::create_dir_all(dir).with_context(|| crate::locale::creating(dir))?;
+        for entry in std::fs::read_dir(dir).with_context(|| crate::locale::reading(dir))?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let pid = name.strip_prefix(".checkout-").and_then(|r| r.split('-').next()?.parse::<u32>().ok());
+            if pid.is_some_and(|pid| !crate::write::lock::alive(pid)) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = dir.join(format!(".checkout-{}-{n}", std::process::id()));
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&path).with_context(|| crate::locale::creating(&path))?;
+        Ok(Checkout(path))
+    }
+}
+
+impl Drop for Checkout {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// Said when an edition is served as stored because it no longer rebuilds the same.
@@ -224,4 +258,20 @@ fn write_cache(dir: &Path, files: &[Output], differs: Option<&str>) -> Result<()
     let marker = format!("{}\n{}", crate::write::cache::program_stamp(), differs.unwrap_or_default());
     std::fs::write(dir.join(COMPLETE), marker).with_context(|| crate::locale::writing(dir))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    #[cfg(unix)]
+    fn a_checkout_is_private_and_goes_when_dropped() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let work = super::Checkout::new(dir.path()).unwrap();
+        let mode = std::fs::metadata(&work.0).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+        let path = work.0.clone();
+        drop(work);
+        assert!(!path.exists());
+    }
 }

@@ -79,7 +79,7 @@ fn take_over(path: &Path, parent: &Path, name: &str) -> Result<()> {
 
 /// Whether process `pid` runs. Where that cannot be told, every process counts as running,
 /// so a lock is never taken from a live build; the error message names the file to remove.
-fn alive(pid: u32) -> bool {
+pub(crate) fn alive(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }

@@ -589,3 +589,28 @@ fn check_writes_nothing_and_an_edition_served_as_stored_is_said() {
         );
     }
 }
+
+// found by a hostile review: a killed build left a world-readable copy of a release's sources,
+// party-only pages included, in the system's temporary folder
+#[test]
+fn an_archived_edition_is_rebuilt_in_a_private_folder_of_the_site() {
+    let site = site_with_release();
+    site.file("content/cases/inner.md", "+++\ntitle = \"内部\"\npublisher = \"某县委组织部\"\ndate = 2024-05-02\naudience = \"party\"\n+++\n内部做法。\n");
+    release(&site, "2024", "2024-06-01").unwrap();
+    // what a build killed in the middle of a rebuild leaves behind, from a process long gone
+    let cache = site.root().join(".gongkai-cache/archive");
+    let left = cache.join(".checkout-99999999-0/content/cases");
+    std::fs::create_dir_all(&left).unwrap();
+    std::fs::write(left.join("inner.md"), "内部做法。").unwrap();
+    site.build_ok();
+    assert!(!cache.join(".checkout-99999999-0").exists(), "the leftover checkout is removed");
+    let names: Vec<String> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with(".checkout-")), "no checkout stays: {names:?}");
+    // check reads the released output and writes nothing at all
+    std::fs::remove_dir_all(site.root().join(".gongkai-cache")).unwrap();
+    gongkai::check(&gongkai::BuildOptions::new(site.root())).unwrap();
+    assert!(!site.root().join(".gongkai-cache").exists());
+}
