@@ -85,7 +85,9 @@ fn run_with(opts: &BuildOptions, history: History, how: How, sink: &dyn Sink) ->
     let editions = if how.live { versions::archive::editions(&prepared.history) } else { Vec::new() };
     let renderer = prepared.renderer(&library, &editions);
     let (plan, digest) = plan(&renderer, &prepared.salt, opts.shard); // render: the jobs and their inputs
-    let entries = render_planned(&renderer, &plan, how.cache, sink, opts.progress.as_deref())?; // render → write
+    let guard = OutputGuard::new(&prepared, &library, sink);
+    let entries = render_planned(&renderer, &plan, how.cache, &guard, opts.progress.as_deref())?; // render → write
+    guard.finish()?;
     let mut warnings = library.warnings.clone();
     // the files that are not jobs' outputs go with the first shard
     let (extras, archived) = match opts.shard.is_none_or(|s| s.index == 1) {
@@ -145,6 +147,9 @@ pub struct Prepared {
     /// What party-only pages drew on in earlier releases: a table once behind a party-only
     /// notice stays party-only after the notice is made public or stops using it.
     pub historic: Vec<crate::resolve::audience::Usage>,
+    /// The templates the site's theme has of its own (not the built-in ones, nor copies of
+    /// them): what they render is checked by the privacy guard as written out.
+    pub own_templates: Vec<String>,
     /// The hash of everything every output job reads besides the pages: this gongkai, the
     /// settings, templates, data, static files and release history. Part of every job's
     /// fingerprint, so a change to any of them renders everything again.
@@ -184,6 +189,7 @@ impl Prepared {
             render::templates::STATICS.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect();
         diagnostics.extend(privacy_in_files(config_text.as_deref(), &loaded.templates, &loaded.statics));
         let salt = salt(config_text.as_deref(), &loaded, &history);
+        let own_templates = render::templates::own(&loaded.templates);
         statics.extend(loaded.statics);
         let texts = loaded.content.into_iter().map(|f| (f.rel, f.text)).collect();
         let historic = historic_party_usage(&history, &datasets, &config.calendar)?;
@@ -198,6 +204,7 @@ impl Prepared {
             search: opts.search,
             audience: opts.audience,
             historic,
+            own_templates,
             salt,
         })
     }
@@ -515,6 +522,66 @@ fn plan(
         plan.retain(|p| shard.owns(&p.key));
     }
     (plan, digest)
+}
+
+/// The privacy guard over the rendered site, for a site whose theme has templates of its own:
+/// the content and data were checked as written, but a template can put a number together
+/// (`{{ "138" ~ "1234" ~ "5678" }}`) that no file holds. Every text output of a job is read
+/// for numbers that no page or dataset allows; the built-in templates make none and are not
+/// read again.
+struct OutputGuard<'a> {
+    sink: &'a dyn Sink,
+    /// The site's own templates, or nothing to check.
+    templates: &'a [String],
+    allow: crate::privacy::Allow,
+    found: std::sync::Mutex<Vec<Diagnostic>>,
+}
+
+impl<'a> OutputGuard<'a> {
+    fn new(prepared: &'a Prepared, library: &Library, sink: &'a dyn Sink) -> OutputGuard<'a> {
+        let data: Vec<crate::privacy::Allow> =
+            library.data.iter().map(|d| crate::privacy::Allow::new(d.meta.privacy_allow.clone())).collect();
+        let allow = match prepared.own_templates.is_empty() {
+            true => Default::default(),
+            false => crate::privacy::Allow::union(library.pages.iter().map(|p| &p.allow).chain(&data)),
+        };
+        OutputGuard { sink, templates: &prepared.own_templates, allow, found: Default::default() }
+    }
+
+    /// Every number found, as content problems: the build writes nothing.
+    fn finish(self) -> Result<(), BuildError> {
+        let found = self.found.into_inner().unwrap_or_default();
+        match found.is_empty() {
+            true => Ok(()),
+            false => Err(BuildError::content(found)),
+        }
+    }
+}
+
+impl Sink for OutputGuard<'_> {
+    fn put(&self, output: render::Output) -> Result<(String, String)> {
+        let text_like = [".html", ".xml", ".json", ".js", ".txt", ".csv", ".svg"];
+        if !self.templates.is_empty() && text_like.iter().any(|e| output.0.ends_with(e)) {
+            let text = String::from_utf8_lossy(&output.1);
+            let found = crate::privacy::check_text(std::path::Path::new(&output.0), &text, &self.allow);
+            if !found.is_empty() {
+                let templates = crate::locale::list(self.templates.iter().map(String::as_str));
+                let hint = t!(
+                    "no content or data file has it: the theme's own templates ({templates}) put it together; fix the template",
+                    "内容和数据文件里都没有它：是主题自己的模板（{templates}）拼出来的，请修改模板"
+                );
+                let mut all = self.found.lock().expect("guard lock");
+                all.extend(found.into_iter().map(|d| d.with_hint(hint.clone())));
+            }
+        }
+        self.sink.put(output)
+    }
+    fn has(&self, rel: &str) -> bool {
+        self.sink.has(rel)
+    }
+    fn staging(&self) -> Option<&crate::write::Staging> {
+        self.sink.staging()
+    }
 }
 
 /// Renders the planned jobs in parallel into `sink`, each one taken from `cache` when its

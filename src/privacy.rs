@@ -354,6 +354,16 @@ impl Allow {
     }
 
     /// Also allows the mobile numbers written in `contact`, the value of the contact field.
+    /// Everything any of `allows` lets through.
+    pub fn union<'a>(allows: impl Iterator<Item = &'a Allow>) -> Allow {
+        let mut all = Allow::default();
+        for a in allows {
+            all.exact.extend(a.exact.iter().cloned());
+            all.contact.extend(a.contact.iter().cloned());
+        }
+        all
+    }
+
     pub fn with_contact(mut self, contact: &str) -> Allow {
         self.contact =
             scan(contact).into_iter().filter(|h| h.kind == Kind::Mobile).map(|h| key(&h)).collect();

@@ -109,6 +109,9 @@ pub struct Page {
     /// Whether the body's Markdown waits for stat figures: resolve parses the page again
     /// with them.
     pub needs_figures: bool,
+    /// The numbers this file may publish (its `privacy_allow`, its `contact`): the guard over
+    /// the rendered site lets them through where the theme places them.
+    pub allow: crate::privacy::Allow,
     pub extra: Extra,
 }
 
@@ -216,6 +219,7 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
             page.body_line = split.body_line;
             page.needs_figures = prepared.has_stats() && ctx.figures.is_none();
             page.shortcodes = prepared.calls;
+            page.allow = allow;
             page.hash = crate::digest::sha256(text.as_bytes())[..12].to_string();
             if let Extra::Disclosure(d) = &page.extra {
                 if d.category == disclosure::Category::Recruitment {
@@ -493,6 +497,7 @@ pub fn build_page(
         datasets: Vec::new(),
         shortcodes: Vec::new(),
         needs_figures: false,
+        allow: Default::default(),
         extra,
     })
 }

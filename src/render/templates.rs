@@ -66,6 +66,16 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
     Ok(tera)
 }
 
+/// The names of the templates in `overrides` that differ from the built-in ones of that name
+/// (a copied, unchanged built-in theme is no theme of one's own).
+pub fn own(overrides: &[(String, String)]) -> Vec<String> {
+    overrides
+        .iter()
+        .filter(|(name, text)| !TEMPLATES.iter().any(|(n, t)| n == name && t == text))
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
 /// The first circle of `include`, `extends` and `import` among the templates (the site's
 /// overriding the built-in ones): where it starts (template, line) and the names around it.
 /// Tera follows such a circle until the stack overflows, so it is refused before rendering.

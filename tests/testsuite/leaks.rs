@@ -1,7 +1,7 @@
 //! Regression corpus for issue 12: every way party-only material, a personal number or a
 //! live script link reached the public build. Each test failed on the code before the fix.
 
-use crate::common::{tree, Site};
+use crate::common::{self, tree, Site};
 use gongkai::{Audience, BuildOptions};
 
 const ID: &str = "11010519491231002X";
@@ -529,4 +529,32 @@ fn a_workbook_with_a_party_only_sheet_is_not_published_whole() {
         book,
         "the party edition has it"
     );
+}
+
+// found by a hostile review: the guard read a template's source, so a theme that put a number
+// together from pieces published it
+#[test]
+fn a_number_a_theme_template_puts_together_fails_the_build() {
+    let site = Site::new();
+    site.file(
+        "content/disclosures/n.md",
+        "+++\ntitle = \"公示\"\norg = \"第一党支部\"\ncategory = \"党费收缴使用\"\nperiod = \"2024Q1\"\npublished = 2024-04-10\ncontact = \"监督电话 13900001111\"\n+++\n正文。\n",
+    );
+    // a theme of its own: its pages are read as written, and the notice's contact, which the
+    // file allows, is let through
+    let base =
+        std::fs::read_to_string(common::example_root().join("themes/default/templates/base.html")).unwrap();
+    site.file("themes/default/templates/base.html", &base.replace("</body>", "<p>本站自有模板</p></body>"));
+    site.build_ok();
+    assert!(site.read("disclosures/n/index.html").contains("13900001111"));
+    // and one that makes a number no file has
+    site.file(
+        "themes/default/templates/base.html",
+        &base.replace("</body>", "<p>{{ \"138\" ~ \"1234\" ~ \"5678\" }}</p></body>"),
+    );
+    let errors = site.build_err();
+    assert!(errors.iter().any(|e| e.path.ends_with("index.html")), "{errors:?}");
+    assert!(errors.iter().all(|e| !e.to_string().contains("13812345678")), "the message masks it");
+    assert!(errors[0].hint.as_deref().unwrap_or("").contains("base.html"), "{:?}", errors[0]);
+    assert!(!site.out().join("index.html").exists() || !site.read("index.html").contains("13812345678"));
 }
