@@ -217,8 +217,10 @@ impl Prepared {
     /// data, the other pages or the release store: that is [`Prepared::resolve_pages`].
     pub fn parse(&self, paths: &[&PathBuf]) -> Parsed {
         let ctx = self.ctx();
-        let parsed: Vec<OnePage> =
-            paths.par_iter().map(|rel| content::parse(rel, &self.texts[*rel], ctx)).collect();
+        let parsed: Vec<OnePage> = paths
+            .par_iter()
+            .map(|rel| content::parse(rel, &self.texts[*rel], ctx).map(slim_unless_resolved_again))
+            .collect();
         Parsed::of(parsed.into_iter().zip(paths.iter().map(|p| (*p).clone())))
     }
 
@@ -233,7 +235,7 @@ impl Prepared {
         let parsed: Vec<(PathBuf, Option<String>, OnePage)> = texts
             .into_par_iter()
             .map(|(rel, text)| {
-                let page = content::parse(&rel, &text, ctx);
+                let page = content::parse(&rel, &text, ctx).map(slim_unless_resolved_again);
                 let keep = page
                     .as_ref()
                     .map_or(true, |p| p.kind == content::Kind::Disclosure || !p.shortcodes.is_empty());
@@ -463,6 +465,16 @@ fn parse(prepared: &mut Prepared, how: How) -> Parsed {
         true => prepared.parse(&prepared.all_paths()),
         false => prepared.parse_once(),
     }
+}
+
+/// A page drops at once what only parsing needs (it is most of a page's memory), unless its
+/// shortcodes are still to be resolved, which may parse it again; [`Prepared::resolve_pages`]
+/// slims those.
+fn slim_unless_resolved_again(mut page: Page) -> Page {
+    if page.shortcodes.is_empty() {
+        page.body.slim();
+    }
+    page
 }
 
 /// One page, or its problems.
