@@ -157,6 +157,10 @@ impl Config {
             title: raw.title.clone().unwrap_or(defaults.title),
             description: raw.description.clone().unwrap_or(defaults.description),
             base_url: match raw.base_url.clone() {
+                Some(s) if !is_http(&s) => {
+                    errors.push(raw::not_http(&s, read.line("base_url")));
+                    defaults.base_url
+                }
                 Some(s) if !s.ends_with('/') => format!("{s}/"),
                 s => s.unwrap_or(defaults.base_url),
             },
@@ -169,6 +173,18 @@ impl Config {
             require_review: raw.require_review.unwrap_or(defaults.require_review),
         }
     }
+}
+
+/// An `http://` or `https://` address with a host: the Atom feed's links and the printed copy's
+/// QR code are made from `base_url`, and any other scheme (`javascript:`) would go there too.
+fn is_http(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = match () {
+        _ if lower.starts_with("https://") => &url[8..],
+        _ if lower.starts_with("http://") => &url[7..],
+        _ => return false,
+    };
+    rest.starts_with(|c: char| c != '/' && !c.is_whitespace())
 }
 
 /// `[[required]]` entries, each read on its own so that every wrong one is said, each with the
@@ -289,6 +305,29 @@ mod tests {
         cal.holidays.extend(d("2024-01-01").iter_days().take(4000));
         assert_eq!(cal.nth_working_day(d("2024-06-03"), 5), None);
         assert_eq!(Calendar::default().nth_working_day(NaiveDate::MAX, 5), None);
+    }
+
+    // `javascript:alert(1)//` went into the Atom feed's links and the printed QR address
+    #[test]
+    fn base_url_must_be_an_http_address() {
+        for bad in [
+            "javascript:alert(1)//",
+            "data:text/html,x",
+            "//example.org/",
+            "example.org",
+            "https://",
+            "ftp://x.cn/",
+        ] {
+            let e = Config::parse(Some(&format!("title = \"x\"\nbase_url = \"{bad}\"\n"))).unwrap_err();
+            assert_eq!(e.len(), 1, "{bad}: {e:?}");
+            assert_eq!(e[0].line, 2, "{bad}");
+            assert!(e[0].message.contains("http://") && e[0].message.contains(bad), "{}", e[0].message);
+            assert_eq!(e[0].hint.as_deref(), Some("write e.g. base_url = \"https://example.org/\""));
+        }
+        for good in ["https://x.cn", "HTTP://x.cn/a/", "Https://党建.cn/"] {
+            let c = Config::parse(Some(&format!("base_url = \"{good}\"\n"))).unwrap();
+            assert!(c.base_url.starts_with(good), "{good}");
+        }
     }
 
     #[test]

@@ -57,7 +57,14 @@ impl Diagnostic {
             }
         };
         let (tried, guess, offset) = (name(e.tried), name(e.looks_like), e.offset);
-        let message = if e.bom {
+        let line = e.line;
+        let damaged_utf8 = e.tried == encoding_rs::UTF_8 && e.looks_like == encoding_rs::UTF_8;
+        let message = if damaged_utf8 {
+            crate::t!(
+                "line {line} is not UTF-8, though the file is UTF-8 before it: that line was pasted or saved in another encoding",
+                "第 {line} 行不是 UTF-8 编码，而它前面的内容是 UTF-8：这一行是从别的编码的文件粘贴或保存进来的"
+            )
+        } else if e.bom {
             crate::t!(
                 "the file starts with a {tried} byte-order mark, but the byte at offset {offset} is not {tried}",
                 "文件开头是 {tried} 的字节顺序标记，但第 {offset} 字节处不符合 {tried}"
@@ -86,6 +93,10 @@ impl Diagnostic {
             ),
         };
         let hint = match damaged {
+            true if damaged_utf8 => crate::t!(
+                "retype or re-paste line {line} as text, then {save}; do not convert the whole file",
+                "请重新输入或以文字粘贴第 {line} 行；{save}；不要转换整个文件的编码"
+            ),
             true => crate::t!(
                 "the file may be damaged near this line; {save}",
                 "文件在这一行附近可能已损坏；{save}"

@@ -29,6 +29,29 @@ pub struct Loaded {
     pub theme_missing: bool,
 }
 
+/// Refuses a root that is no site before anything is written: a build in an empty folder (or
+/// the wrong one) would otherwise make `public/` and `.gongkai-cache/` there and say it built
+/// nothing. A site has `site.toml` or `content/`, as `gongkai init` makes them.
+pub fn ensure_site(root: &Path) -> Result<()> {
+    anyhow::ensure!(
+        root.is_dir(),
+        t!(
+            "the site folder {} does not exist; pass --root DIR",
+            "网站文件夹 {} 不存在，请用 --root 指定网站文件夹",
+            root.display()
+        )
+    );
+    anyhow::ensure!(
+        root.join(crate::config::FILE).is_file() || root.join("content").is_dir(),
+        t!(
+            "{} is not a gongkai site: it has no site.toml and no content/ folder; run gongkai init DIR, or pass --root",
+            "{} 不是 gongkai 网站：其中既没有 site.toml，也没有 content/ 文件夹；请运行 gongkai init 文件夹 新建网站，或用 --root 指定网站文件夹",
+            root.display()
+        )
+    );
+    Ok(())
+}
+
 /// Reads `site.toml`, which names the theme and so comes before everything else.
 pub fn load_config(root: &Path) -> Result<(Option<String>, Vec<Diagnostic>)> {
     let path = root.join(crate::config::FILE);
@@ -163,6 +186,20 @@ mod tests {
         assert!(decode(Path::new("a.md"), b"+++\ntitle = \"x\x00\"\n".to_vec(), &mut diags).is_none());
         assert_eq!((diags[0].line, diags[0].column), (2, 11));
         assert!(diags[0].message.contains("NUL"), "{}", diags[0].message);
+    }
+
+    #[test]
+    fn a_folder_without_site_toml_or_content_is_no_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = ensure_site(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("is not a gongkai site") && e.contains("gongkai init"), "{e}");
+        assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "nothing is written");
+        assert!(ensure_site(&dir.path().join("missing")).unwrap_err().to_string().contains("does not exist"));
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        ensure_site(dir.path()).unwrap();
+        let toml_only = tempfile::tempdir().unwrap();
+        std::fs::write(toml_only.path().join("site.toml"), "title = \"x\"\n").unwrap();
+        ensure_site(toml_only.path()).unwrap();
     }
 
     #[test]

@@ -168,6 +168,7 @@ impl Prepared {
                 root.display()
             )
         );
+        load::ensure_site(root)?;
         let mut diagnostics = Vec::new();
         let (config_text, config_diags) = load::load_config(root)?;
         diagnostics.extend(config_diags);

@@ -5,8 +5,9 @@
 //! The guard reads what a reader reads: full-width and other Unicode digits count as digits
 //! (NFKC), HTML entities are decoded, and digit groups are joined across the separators people
 //! and editors put between them (spaces of every width, zero-width characters, dots, slashes,
-//! dashes, line breaks, Markdown escapes and emphasis markers). Callers scan both the source
-//! text and the text Markdown renders, so a link or emphasis splitting the digits joins up.
+//! dashes, pluses, carets, line breaks, Markdown escapes and emphasis markers); digits read
+//! aloud (幺 for 1, 洞 for 0) count too. Callers scan both the source text and the text
+//! Markdown renders, so a link or emphasis splitting the digits joins up.
 
 use crate::Diagnostic;
 use std::path::{Path, PathBuf};
@@ -90,7 +91,10 @@ fn chains(units: &[(Unit, usize, usize)]) -> Vec<Vec<Group>> {
         }
         let joined = last_end.is_some_and(|e| {
             let gap = &units[e..start];
-            !gap.is_empty() && gap.len() <= MAX_GAP && gap.iter().all(|u| u.0 == Unit::Sep)
+            // `138+1234+5678`: a plus between groups joins them as a dash does
+            !gap.is_empty()
+                && gap.len() <= MAX_GAP
+                && gap.iter().all(|u| matches!(u.0, Unit::Sep | Unit::Plus))
         });
         let group = Group { start, end: i, digits };
         match chains.last_mut() {

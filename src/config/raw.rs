@@ -197,6 +197,21 @@ pub(super) fn paginate_not_positive(line: usize) -> Diagnostic {
     wrong_key("paginate", line)
 }
 
+pub(super) fn not_http(url: &str, line: usize) -> Diagnostic {
+    Diagnostic::new(
+        FILE,
+        line,
+        t!(
+            "`base_url` must be a web address starting with http:// or https://, not `{url}`",
+            "`base_url` 应是以 http:// 或 https:// 开头的网址，而不是 `{url}`"
+        ),
+    )
+    .with_hint(t!(
+        "write e.g. base_url = \"https://example.org/\"",
+        "例如写成 base_url = \"https://example.org/\""
+    ))
+}
+
 pub(super) fn unknown_language(line: usize) -> Diagnostic {
     Diagnostic::new(FILE, line, t!("unknown `language`", "无法识别的 `language`")).with_hint(t!(
         "use \"zh-CN\" (simplified) or \"zh-Hant\" (traditional)",

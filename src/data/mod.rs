@@ -5,6 +5,7 @@
 
 pub mod chart;
 pub mod format;
+pub mod formula;
 pub mod meta;
 pub mod number;
 pub mod ods;
@@ -410,11 +411,13 @@ impl Dataset {
     }
 
     /// The file as the site offers it for download: UTF-8 with a BOM, so that Excel on a
-    /// Chinese Windows does not read it as GBK and garble it.
+    /// Chinese Windows does not read it as GBK and garble it, and no cell Excel would run as
+    /// a formula ([`formula::neutralise`]).
     pub fn download_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.text.len() + 3);
+        let text = formula::neutralise(&self.text);
+        let mut out = Vec::with_capacity(text.len() + 3);
         out.extend_from_slice(b"\xEF\xBB\xBF");
-        out.extend_from_slice(self.text.as_bytes());
+        out.extend_from_slice(text.as_bytes());
         out
     }
 
@@ -835,5 +838,22 @@ mod tests {
         let out = ds.find("a.csv").unwrap().download_bytes();
         assert_eq!(&out[..3], b"\xEF\xBB\xBF");
         assert_eq!(std::str::from_utf8(&out[3..]).unwrap(), "年份,党员\n2020,1.2万\n");
+    }
+
+    // Excel runs a cell of the CSV copy that starts with = @ + - as a formula (OWASP's CSV
+    // injection); a quote before it makes it text, a figure keeps its sign
+    #[test]
+    fn download_neutralises_formulas_only() {
+        let csv = "a,b,c\r\n=1+1,\"-x\r\n-y\",-3\r\n\"@A1\",+4,\r\n\"\r=1\",-1.2万,-\r\n";
+        let (ds, diags) = Datasets::parse(&[
+            (PathBuf::from("data/a.csv"), csv.as_bytes().to_vec()),
+            (PathBuf::from("data/a.toml"), "[columns]\nb = \"text\"\n".as_bytes().to_vec()),
+        ]);
+        assert!(diags.is_empty(), "{diags:?}");
+        let out = ds.find("a.csv").unwrap().download_bytes();
+        assert_eq!(
+            std::str::from_utf8(&out[3..]).unwrap(),
+            "a,b,c\r\n'=1+1,\"'-x\r\n-y\",-3\r\n\"'@A1\",+4,\r\n\"'\r=1\",-1.2万,-\r\n"
+        );
     }
 }

@@ -96,6 +96,28 @@ mod tests {
         assert!(e.hint.unwrap().contains("CSV UTF-8"));
     }
 
+    // not `data/m.csv:1` with `iconv -f windows-1252`: that would garble a UTF-8 Chinese file
+    #[test]
+    fn a_damaged_line_of_a_utf8_table_is_said_at_that_line() {
+        let (gb, ..) = encoding_rs::GB18030.encode("2021,一千二百\n");
+        let bytes = ["年份,党员\n2020,12016\n".as_bytes(), &gb].concat();
+        let e = decode(Path::new("data/m.csv"), &bytes).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("line 3 is not UTF-8"), "{}", e.message);
+        let hint = e.hint.unwrap();
+        assert!(!hint.contains("iconv") && hint.contains("CSV UTF-8"), "{hint}");
+    }
+
+    // the CSV reader drops one BOM after decode dropped the first; a third stayed
+    #[test]
+    fn repeated_boms_leave_no_trace_in_the_first_column() {
+        let (d, r) = read("\u{feff}\u{feff}\u{feff}年份,党员\n2020,1\n".as_bytes());
+        assert_eq!(r[0].fields, ["年份", "党员"]);
+        assert!(d.text.starts_with("年份"), "the text published as the CSV copy has no BOM of its own");
+        let (d, _) = read("\u{feff}\u{feff}年份,党员\n".as_bytes());
+        assert!(d.text.starts_with("年份"));
+    }
+
     #[test]
     fn quoted_line_breaks_keep_line_numbers() {
         let (_, r) = read(b"a,b\n\"x\ny\",1\n\n,\n3,4\n");

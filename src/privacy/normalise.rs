@@ -42,8 +42,11 @@ fn unit(c: char) -> Unit {
         return Unit::Digit(c as u8 - b'0');
     }
     match c {
-        // the check character as typed by an input method's slip: ×, Cyrillic Х, Greek Χ, Roman Ⅹ
-        'X' | 'x' | 'Ｘ' | 'ｘ' | '×' | 'Х' | 'х' | 'Χ' | 'χ' | 'Ⅹ' | 'ⅹ' => return Unit::X,
+        // the check character as typed by an input method's slip: ×, Cyrillic Х, Greek Χ, Roman
+        // Ⅹ, the multiplication crosses ✕ ✖
+        'X' | 'x' | 'Ｘ' | 'ｘ' | '×' | 'Х' | 'х' | 'Χ' | 'χ' | 'Ⅹ' | 'ⅹ' | '✕' | '✖' => {
+            return Unit::X
+        }
         '+' | '＋' => return Unit::Plus,
         _ => {}
     }
@@ -79,12 +82,13 @@ pub(super) fn maybe_numeric(c: char) -> bool {
 }
 
 /// 〇一二三…九 and the capital forms 零壹贰叁…玖 (simplified and traditional), as people
-/// spell a number out: 一三八一二三四五六七八 is a mobile number to a reader.
+/// spell a number out: 一三八一二三四五六七八 is a mobile number to a reader. 幺 and 洞 are
+/// how a number is read aloud on the phone (1 and 0), and written so to slip past a filter.
 pub(super) fn chinese_digit(c: char) -> Option<u8> {
     // a match, not a search: this runs on every character of every text the guard reads
     Some(match c {
-        '〇' | '零' => 0,
-        '一' | '壹' => 1,
+        '〇' | '零' | '洞' => 0,
+        '一' | '壹' | '幺' => 1,
         '二' | '贰' | '貳' => 2,
         '三' | '叁' | '參' => 3,
         '四' | '肆' => 4,
@@ -152,7 +156,8 @@ fn is_ignorable(c: char) -> bool {
 }
 
 /// What people and editors put between digit groups: spaces of every width, dots, slashes,
-/// dashes, commas, colons, brackets, quotes, bullets, Markdown markers.
+/// dashes, commas, colons, brackets, quotes, bullets, Markdown markers, carets. A `+` is a
+/// [`Unit::Plus`] (it starts `+86`), and between groups it separates as these do.
 fn is_separator(c: char) -> bool {
     c.is_whitespace()
         || matches!(
@@ -180,6 +185,7 @@ fn is_separator(c: char) -> bool {
                 | '\u{2219}'
                 | '\u{3001}'..='\u{3003}'
                 | '|'
+                | '^'
                 | '#'
                 | '\u{FF5C}'
                 | '\u{FF03}'

@@ -306,3 +306,39 @@ fn csv_is_masked_in_the_encoding_it_was_saved_in() {
         );
     }
 }
+
+// digits read aloud (幺 for 1, 洞 for 0), `+` or `^` between groups, and ✕ ✖ for the check X
+#[test]
+fn phone_style_digits_plus_and_caret_separators_and_cross_marks() {
+    let id = "11010519491231002X";
+    let cases = [
+        ("幺三八幺二三四五六七八", Kind::Mobile, "138****5678"),
+        ("电话：幺三九洞洞洞洞幺幺幺幺", Kind::Mobile, "139****1111"),
+        ("幺幺洞幺洞五幺九四九幺二三幺洞洞二X", Kind::ResidentId, "1101**********002X"),
+        ("138+1234+5678", Kind::Mobile, "138****5678"),
+        ("138＋1234＋5678", Kind::Mobile, "138****5678"),
+        ("138^1234^5678", Kind::Mobile, "138****5678"),
+        ("卡号 4111+1111+1111+1111", Kind::BankCard, "4111********1111"),
+        ("11010519491231002✕", Kind::ResidentId, "1101**********002X"),
+        ("11010519491231002✖", Kind::ResidentId, "1101**********002X"),
+    ];
+    for (text, kind, masked) in cases {
+        let hits = scan(text);
+        assert_eq!(hits.len(), 1, "{text:?}");
+        assert_eq!((hits[0].kind, hits[0].masked.as_str()), (kind, masked), "{text:?}");
+        let (out, done) = mask_text(text, &Allow::default());
+        assert_eq!(done.len(), 1, "{text:?}");
+        assert!(out.contains(masked) && scan(&out).is_empty(), "{text:?} → {out:?}");
+    }
+    assert_eq!(kinds(&format!("身份证 {}", &id[..17])), [], "17 digits are no ID");
+    for text in [
+        "幺妹今年十八岁，洞房花烛夜，1+1=2。",
+        "小幺、老幺和幺妹在山洞里，洞口有一二三四五个人。",
+        "合计 12+345+6789 户，3+4=7，2^10=1024",
+        "x^2+y^2=z^2，a+b+c，100+200+300=600",
+        "2024-06-03+2024-06-07，金额1,234,567.89元",
+        "C++ 与 A+ 级，评分 98+",
+    ] {
+        assert!(scan(text).is_empty(), "{text:?}: {:?}", kinds(text));
+    }
+}

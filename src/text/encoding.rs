@@ -85,12 +85,28 @@ pub fn decode_lossy(bytes: &[u8]) -> Decoded {
 
 /// The encoding `bytes` are read in and the length of their BOM.
 fn choose(bytes: &[u8], accept: Accept) -> (&'static Encoding, usize) {
-    match (accept, Encoding::for_bom(bytes)) {
+    let (encoding, mut bom) = match (accept, Encoding::for_bom(bytes)) {
         (_, Some((found, bom))) if found == UTF_8 => (UTF_8, bom),
         (Accept::Legacy, Some(found)) => found,
-        (Accept::Legacy, None) if std::str::from_utf8(bytes).is_err() => (legacy(bytes), 0),
+        (Accept::Legacy, None) => match std::str::from_utf8(bytes) {
+            Err(e) if !utf8_text(&bytes[..e.valid_up_to()]) => (legacy(bytes), 0),
+            _ => (UTF_8, 0),
+        },
         _ => (UTF_8, 0),
+    };
+    // a tool that adds a BOM to a file that has one leaves two: the second is no text either
+    while bom > 0 && Encoding::for_bom(&bytes[bom..]).is_some_and(|(e, _)| e == encoding) {
+        bom += Encoding::for_bom(&bytes[bom..]).map_or(0, |(_, n)| n);
     }
+    (encoding, bom)
+}
+
+/// Whether valid UTF-8 bytes hold UTF-8 text beyond ASCII: two characters of three or four
+/// bytes (every Chinese character is three). Bytes saved as GBK almost never begin so, so a
+/// file that does and then fails is UTF-8 damaged where it fails, not a legacy file; one
+/// two-byte character could be a GBK pair by chance.
+fn utf8_text(valid: &[u8]) -> bool {
+    valid.iter().filter(|&&b| b >= 0xE0).take(2).count() == 2
 }
 
 /// A table without a BOM that is not UTF-8: GB18030 (which reads GBK and GB2312), unless the
@@ -106,8 +122,13 @@ fn legacy(bytes: &[u8]) -> &'static Encoding {
 }
 
 fn undecodable(bytes: &[u8], tried: &'static Encoding, bom: usize, offset: usize) -> Undecodable {
-    // the detector knows nothing of BOMs: a UTF-16 file refused as UTF-8 is named by its own
-    let looks_like = Encoding::for_bom(bytes).map(|(e, _)| e).unwrap_or_else(|| {
+    // the detector knows nothing of BOMs: a UTF-16 file refused as UTF-8 is named by its own;
+    // and it takes a UTF-8 file with one bad line for a legacy one, whose iconv would garble it
+    let utf8 = tried == UTF_8 && utf8_text(&bytes[bom..offset]);
+    let looks_like = Encoding::for_bom(bytes).map(|(e, _)| e).filter(|_| !utf8).unwrap_or_else(|| {
+        if utf8 {
+            return UTF_8;
+        }
         let mut detector = chardetng::EncodingDetector::new();
         detector.feed(bytes, true);
         detector.guess(None, true)
@@ -162,5 +183,32 @@ mod tests {
         let e = decode(b"\xEF\xBB\xBFa\nb\n\xff", Accept::Legacy).unwrap_err();
         assert_eq!((e.tried, e.bom, e.offset, e.line), (UTF_8, true, 7, 3));
         assert_eq!(decode_lossy(b"a\xff").text, "a\u{fffd}");
+    }
+
+    // a UTF-8 table with one line pasted from a GBK file was said at line 1 with `iconv -f
+    // windows-1252`, which would garble the rest of it
+    #[test]
+    fn utf8_damaged_on_one_line_is_said_at_that_line_as_utf8() {
+        let (gb, ..) = GB18030.encode("2021,一千二百\n");
+        let bytes = ["年份,党员\n2020,12016\n".as_bytes(), &gb, "2022,3\n".as_bytes()].concat();
+        let e = decode(&bytes, Accept::Legacy).unwrap_err();
+        assert_eq!((e.tried, e.bom, e.line, e.looks_like), (UTF_8, false, 3, UTF_8));
+        let stray = ["年份,党员\n2020,".as_bytes(), b"\xff", "12016\n".as_bytes()].concat();
+        let e = decode(&stray, Accept::Legacy).unwrap_err();
+        assert_eq!((e.tried, e.offset, e.line, e.looks_like), (UTF_8, 19, 2, UTF_8));
+        let e = decode(&stray, Accept::Utf8).unwrap_err();
+        assert_eq!((e.line, e.looks_like), (2, UTF_8));
+        // a GBK table is still read as GBK: its first bytes are no UTF-8 text
+        let (gbk, ..) = encoding_rs::GBK.encode("年份,党员\n2020,12016\n");
+        assert_eq!(decode(&gbk, Accept::Legacy).unwrap().encoding, GB18030);
+    }
+
+    #[test]
+    fn repeated_boms_are_all_dropped() {
+        let d = decode(b"\xEF\xBB\xBF\xEF\xBB\xBFa,b\n", Accept::Legacy).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding, d.bom), ("a,b\n", UTF_8, 6));
+        assert_eq!(decode_lossy(b"\xEF\xBB\xBF\xEF\xBB\xBFa").text, "a");
+        let d = decode(b"\xFF\xFE\xFF\xFEa\x00", Accept::Legacy).unwrap();
+        assert_eq!((d.text.as_str(), d.bom), ("a", 4));
     }
 }

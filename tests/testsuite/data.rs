@@ -517,3 +517,24 @@ fn a_pie_of_many_rows_joins_its_smallest_slices() {
     assert!(chart.contains("第250村"), "the largest slice is kept");
     assert!(chart.len() < 40_000, "{} bytes", chart.len());
 }
+
+// a hostile tester: the CSV copy kept `=cmd|' /C calc'!A0`, which Excel runs when it opens it
+#[test]
+fn the_csv_copy_hands_excel_no_formula_but_keeps_the_figures() {
+    let site = site_with("正文。");
+    site.file(
+        "data/f.csv",
+        "项目,数量,备注\n甲,-5,\"=cmd|' /C calc'!A0\"\n乙,-2.5,@SUM(1+1)\n丙,+3,+1+1\n丁,\"-1,234\",-2+3\n戊,-1.2万,\t=1+1\n己,-,=A1\n",
+    );
+    site.file("data/f.toml", "[columns]\n\"备注\" = \"text\"\n");
+    site.build_ok();
+    let bytes = std::fs::read(site.out().join("data/f.csv")).unwrap();
+    assert_eq!(
+        std::str::from_utf8(&bytes).unwrap(),
+        "\u{feff}项目,数量,备注\n甲,-5,\"'=cmd|' /C calc'!A0\"\n乙,-2.5,'@SUM(1+1)\n丙,+3,'+1+1\n丁,\"-1,234\",'-2+3\n戊,-1.2万,'\t=1+1\n己,-,'=A1\n"
+    );
+    let page = site.read("data/f/index.html");
+    for cell in [">@SUM(1+1)<", ">-2+3<", ">+1+1<", ">=A1<", ">-5<"] {
+        assert!(page.contains(cell), "the page shows {cell} as written: {page}");
+    }
+}
