@@ -252,6 +252,8 @@ fn ensure(ok: bool, message: impl FnOnce() -> String) -> Result<(), BuildError> 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let out = opts.out_dir();
+    // a folder that is no site gets no output folder or cache either
+    load::ensure_site(&opts.root)?;
     // first, so that a refused output folder or a build already running is said at once
     let staging = write::Staging::new(&opts.root, &out)?;
     let cache = match opts.cache {
@@ -314,6 +316,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 /// Assembles the shard folders of a sharded build (`build --shard K/N`) into the site's
 /// output folder, as one build would have written it.
 pub fn merge(opts: &BuildOptions, shards: &[PathBuf]) -> Result<versions::shard::Merged, BuildError> {
+    // merge compares the shards with the site's sources: it needs the site
+    load::ensure_site(&opts.root)?;
     Ok(versions::shard::merge(&opts.root, shards, &opts.out_dir())?)
 }
 

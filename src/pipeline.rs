@@ -160,14 +160,6 @@ impl Prepared {
     /// Load: settings, then everything the settings name.
     pub fn load(opts: &BuildOptions, history: History) -> Result<Prepared> {
         let root = &opts.root;
-        anyhow::ensure!(
-            root.is_dir(),
-            t!(
-                "the site folder {} does not exist; pass --root DIR",
-                "网站文件夹 {} 不存在，请用 --root 指定网站文件夹",
-                root.display()
-            )
-        );
         load::ensure_site(root)?;
         let mut diagnostics = Vec::new();
         let (config_text, config_diags) = load::load_config(root)?;

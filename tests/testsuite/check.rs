@@ -193,7 +193,6 @@ fn a_folder_that_is_no_site_is_refused() {
 // lib::build takes its staging folder and cache before the pipeline loads the site; the lead
 // wires `load::ensure_site` in at its start
 #[test]
-#[ignore = "until lib::build calls gongkai::load::ensure_site before write::Staging::new"]
 fn a_build_in_a_folder_that_is_no_site_writes_nothing() {
     let empty = tempfile::tempdir().unwrap();
     let out = gongkai(&["build", "--root", empty.path().to_str().unwrap()], "C");
