@@ -60,6 +60,7 @@ const HANS: &[(&str, &str)] = &[
     ("count", "篇"),
     // the chart and table shortcodes; `{total}`, `{shown}`, `{others}`, `{n}` are figures
     ("chart_table", "数据表"),
+    ("chart_unit", "单位"),
     ("data_source", "数据来源："),
     ("download_csv", "下载数据（CSV）"),
     ("chart_sampled", "（共{total}行，图中按等间隔取{shown}行，首尾两行都在内）"),

@@ -40,7 +40,7 @@ pub fn draw(data: &ChartData) -> Drawing {
     }
     let percent = data.unit.as_deref() == Some("%");
     if let Some(unit) = data.unit.as_deref().filter(|_| !percent) {
-        d.label(PAD, top, format!("单位：{unit}"), SMALL, Anchor::Start);
+        d.label(PAD, top, format!("{}：{unit}", data.unit_word), SMALL, Anchor::Start);
         top += line_height(SMALL);
     }
     let axis = value_axis(data, percent);

@@ -75,6 +75,9 @@ pub struct ChartData {
     pub series: Vec<Series>,
     /// The unit all series share, if they do.
     pub unit: Option<String>,
+    /// The word the chart writes before the unit (单位, or 單位 on a traditional page): render
+    /// sets it from the page's strings.
+    pub unit_word: &'static str,
     /// Dataset columns shown: x first, then the series.
     pub columns: Vec<usize>,
     /// Set when the chart draws an even sample of a long dataset's rows: the rows in all.
@@ -127,6 +130,7 @@ pub fn chart_data(spec: &Spec, ds: &Dataset) -> Result<ChartData, Miss> {
         categories: rows.iter().map(|&r| ds.rows[r].cells[x].raw.clone()).collect(),
         series,
         unit: unit.map(String::from),
+        unit_word: "单位",
         columns: std::iter::once(x).chain(ys).collect(),
         sampled_from: (rows.len() < ds.rows.len()).then_some(ds.rows.len()),
         others: None,

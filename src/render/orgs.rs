@@ -95,7 +95,7 @@ pub fn tree(cat: &Catalogue) -> Vec<OrgLink<'_>> {
     out
 }
 
-pub fn page<'a>(cat: &'a Catalogue, i: usize, t: &Strings) -> OrgPage<'a> {
+pub fn page<'a>(cat: &'a Catalogue, i: usize, t: &'static Strings) -> OrgPage<'a> {
     let org = &cat.tree.orgs[i];
     let mut rows = Vec::new();
     for (o, ob) in cat.obligations.iter().enumerate() {
@@ -152,7 +152,7 @@ fn cell(state: &State, due: &chrono::NaiveDate, t: &Strings) -> CellView {
     }
 }
 
-fn rate_chart(children: &[OrgLink], t: &Strings) -> String {
+fn rate_chart(children: &[OrgLink], t: &'static Strings) -> String {
     use crate::data::chart::{ChartData, Kind, Series};
     let data = ChartData {
         kind: Kind::Bar,
@@ -164,6 +164,7 @@ fn rate_chart(children: &[OrgLink], t: &Strings) -> String {
             texts: children.iter().map(|c| c.rate.clone()).collect(),
         }],
         unit: Some("%".into()),
+        unit_word: t["chart_unit"].as_str(),
         columns: Vec::new(),
         sampled_from: None,
         others: None,

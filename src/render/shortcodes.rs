@@ -66,6 +66,7 @@ impl Drawer<'_> {
             // the folded slice is labelled in the page's script too
             *last = fill(&t["chart_other_slice"], &[("n", n)]);
         }
+        data.unit_word = t["chart_unit"].as_str();
         let name = format!("{}（{}）", data.title, t[&*format!("chart_{}", data.kind.name())]);
         let view = ChartView {
             kind: data.kind.name(),

@@ -96,7 +96,7 @@ fn a_traditional_page_s_chart_figure_has_no_simplified_strings() {
     site.file("data/long.csv", &format!("年份,數量\n{rows}"));
     site.file(
         "data/long.toml",
-        "title = \"數量\"\nsource = \"縣委組織部\"\n[columns]\n\"年份\" = \"text\"\n",
+        "title = \"數量\"\nsource = \"縣委組織部\"\nunit = \"名\"\n[columns]\n\"年份\" = \"text\"\n",
     );
     let slices: String = (0..20).map(|i| format!("項目{i},{}\n", i + 1)).collect();
     site.file("data/slices.csv", &format!("項目,數量\n{slices}"));
@@ -111,7 +111,8 @@ fn a_traditional_page_s_chart_figure_has_no_simplified_strings() {
     let start = html.find("<figure class=\"chart").expect("a chart");
     let end = html.rfind("</div>").unwrap();
     let figures = &html[start..end];
-    for simplified in ["数据表", "数据来源", "下载数据", "图中", "间隔", "两行", "项", "折线图", "饼图", "页"]
+    for simplified in
+        ["数据表", "数据来源", "下载数据", "图中", "间隔", "两行", "项", "折线图", "饼图", "页", "单位"]
     {
         assert!(!figures.contains(simplified), "{simplified} in a traditional page's chart");
     }
@@ -122,6 +123,7 @@ fn a_traditional_page_s_chart_figure_has_no_simplified_strings() {
         "圖中按等間隔取",
         "其他（9項）",
         "此處列出前1000行",
+        "單位：",
     ] {
         assert!(figures.contains(traditional), "{traditional} missing from {figures}");
     }
