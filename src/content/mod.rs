@@ -419,6 +419,21 @@ pub fn build_page(
         );
     }
     let date = match common.date.as_deref().map(text::parse_date) {
+        // a year no party document can have (0, 9999) would make an address like cases/0/…
+        Some(Ok(d)) if !disclosure::PERIOD_YEARS.contains(&chrono::Datelike::year(&d)) => {
+            errors.push(
+                Diagnostic::new(
+                    rel,
+                    fm.line_of("date"),
+                    t!(
+                        "the date {d} is not in the years 1921 to 2200",
+                        "日期 {d} 不在 1921 年至 2200 年之间"
+                    ),
+                )
+                .with_hint(t!("check the year, e.g. date = 2024-06-01", "请核对年份，如 date = 2024-06-01")),
+            );
+            None
+        }
         Some(Ok(d)) => Some(d),
         Some(Err(e)) => {
             errors.push(Diagnostic::new(rel, fm.line_of("date"), e.to_string()));

@@ -919,3 +919,15 @@ fn files_put_into_the_output_by_hand_stop_the_build_and_are_kept() {
     std::fs::remove_dir_all(site.out().join("docs")).unwrap();
     site.build_ok();
 }
+
+// found by a hostile review: `date = 0000-01-01` made the address cases/0/… and 0年1月1日
+#[test]
+fn a_date_outside_the_party_s_years_is_refused_at_its_line() {
+    for date in ["0000-01-01", "9999-12-31", "1900-07-01"] {
+        let site = Site::new();
+        site.case("a", &format!("date = {date}"), "正文。");
+        let errors = site.build_err();
+        assert_eq!(errors.len(), 1, "{date}: {errors:?}");
+        assert!(errors[0].message.contains("1921 to 2200") && errors[0].line > 0, "{}", errors[0]);
+    }
+}
