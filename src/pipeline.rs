@@ -25,8 +25,9 @@ use std::path::PathBuf;
 pub struct How<'a> {
     /// Carry the archive: the editions listed, their pages with banners, their manifests.
     pub live: bool,
-    /// Keep the rebuilt editions in `.gongkai-cache/archive/` (not for `check`, which writes
-    /// nothing).
+    /// Rebuild each archived edition from its stored sources (checked out inside the site's
+    /// cache) and keep it in `.gongkai-cache/archive/`; without it (`check`, which writes
+    /// nothing) the editions are their stored output, byte for byte what was released.
     pub keep_editions: bool,
     /// Kept in memory to be updated edit by edit (`serve`): every content file's text stays
     /// after parsing, and the archived editions as stored.
