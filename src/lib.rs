@@ -349,9 +349,8 @@ pub fn check(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
     };
     with_manifest(&memory, &run, How::CHECK)?;
     let links = render::links::check(&run.library.pages, &memory.into_files());
-    let tidy = error::tidy;
-    let diagnostics = tidy(links.errors);
-    let warnings = tidy(run.warnings.into_iter().chain(links.warnings).collect());
+    let diagnostics = error::tidy(links.errors);
+    let warnings = error::tidy(run.warnings.into_iter().chain(links.warnings).collect());
     Ok(CheckReport { pages: run.library.pages.len(), diagnostics, warnings, external_links: links.external })
 }
 

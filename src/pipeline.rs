@@ -545,11 +545,16 @@ struct OutputGuard<'a> {
 
 impl<'a> OutputGuard<'a> {
     fn new(prepared: &'a Prepared, library: &Library, sink: &'a dyn Sink) -> OutputGuard<'a> {
-        let data: Vec<crate::privacy::Allow> =
-            library.data.iter().map(|d| crate::privacy::Allow::new(d.meta.privacy_allow.clone())).collect();
         let allow = match prepared.own_templates.is_empty() {
             true => Default::default(),
-            false => crate::privacy::Allow::union(library.pages.iter().map(|p| &p.allow).chain(&data)),
+            false => {
+                let data: Vec<crate::privacy::Allow> = library
+                    .data
+                    .iter()
+                    .map(|d| crate::privacy::Allow::new(d.meta.privacy_allow.clone()))
+                    .collect();
+                crate::privacy::Allow::union(library.pages.iter().map(|p| &p.allow).chain(&data))
+            }
         };
         OutputGuard { sink, templates: &prepared.own_templates, allow, found: Default::default() }
     }

@@ -4,10 +4,6 @@
 use super::svg::escape;
 use crate::data::Dataset;
 
-/// Rows a table shows at most, and a data page lists per page: a million-row dataset must not
-/// make a page of a million rows.
-pub use crate::data::paths::TABLE_ROWS as ROWS;
-
 /// The table of `rows` of `columns` (all when empty).
 pub fn rows_html(
     ds: &Dataset,

@@ -7,6 +7,7 @@ use crate::charts::{self, table};
 use crate::content::markdown::placeholder;
 use crate::content::shortcodes::Call;
 use crate::data::chart::ChartData;
+use crate::data::paths::TABLE_ROWS;
 use crate::data::{Dataset, Datasets};
 use crate::resolve::shortcodes::{block, Block};
 use crate::text::Lang;
@@ -140,9 +141,9 @@ struct TableView {
 
 impl TableView {
     fn new(ds: &Dataset, columns: &[usize], caption: &str, t: &i18n::Strings) -> Self {
-        let rows = 0..ds.rows.len().min(table::ROWS);
-        let note = (ds.rows.len() > table::ROWS)
-            .then(|| fill(&t["table_note"], &[("total", ds.rows.len()), ("shown", table::ROWS)]));
+        let rows = 0..ds.rows.len().min(TABLE_ROWS);
+        let note = (ds.rows.len() > TABLE_ROWS)
+            .then(|| fill(&t["table_note"], &[("total", ds.rows.len()), ("shown", TABLE_ROWS)]));
         TableView { html: table::rows_html(ds, columns, Some(caption), rows), note }
     }
 }

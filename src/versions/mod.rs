@@ -90,19 +90,8 @@ pub const SOURCE_DIRS: [&str; 4] = ["content", "data", "themes", "static"];
 /// that a province's site is never held whole: what `merge` compares the shards against.
 pub fn sources_digest(root: &Path) -> Result<String> {
     use sha2::{Digest, Sha256};
-    let mut files: Vec<(String, PathBuf)> = Vec::new();
-    let config = root.join(crate::config::FILE);
-    if config.exists() {
-        files.push((crate::config::FILE.to_string(), config));
-    }
-    for dir in SOURCE_DIRS {
-        for (path, rel) in crate::load::walk(root, dir)? {
-            files.push((rel.to_string_lossy().replace('\\', "/"), path));
-        }
-    }
-    files.sort();
     let mut h = Sha256::new();
-    for (rel, path) in files {
+    for (rel, path) in source_files(root)? {
         let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
         h.update((rel.len() as u64).to_le_bytes());
         h.update(rel.as_bytes());
@@ -111,17 +100,25 @@ pub fn sources_digest(root: &Path) -> Result<String> {
     Ok(format!("{:x}", h.finalize()))
 }
 
+/// The site's sources with their bytes, sorted by path: what a release stores.
 pub fn sources(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    source_files(root)?
+        .into_iter()
+        .map(|(rel, path)| Ok((rel, std::fs::read(&path).with_context(|| crate::locale::reading(&path))?)))
+        .collect()
+}
+
+/// The site's source files (`site.toml` and everything under [`SOURCE_DIRS`]): each one's
+/// path below the root, written with `/`, and where it is, sorted by that path.
+fn source_files(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     let mut files = Vec::new();
     let config = root.join(crate::config::FILE);
     if config.exists() {
-        let bytes = std::fs::read(&config).with_context(|| crate::locale::reading(&config))?;
-        files.push((crate::config::FILE.to_string(), bytes));
+        files.push((crate::config::FILE.to_string(), config));
     }
     for dir in SOURCE_DIRS {
         for (path, rel) in crate::load::walk(root, dir)? {
-            let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
-            files.push((rel.to_string_lossy().replace('\\', "/"), bytes));
+            files.push((rel.to_string_lossy().replace('\\', "/"), path));
         }
     }
     files.sort();
