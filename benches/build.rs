@@ -608,3 +608,6 @@ fn hugo_version(bin: &Path) -> String {
 
 #[path = "common/corpus.rs"]
 mod corpus;
+
+#[path = "common/alloc.rs"]
+mod alloc;

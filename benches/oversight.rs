@@ -113,3 +113,6 @@ fn county(root: &Path, branches: usize, per_town: usize) -> anyhow::Result<(usiz
     std::fs::write(root.join("data/orgs.csv"), csv)?;
     Ok((1 + towns + branches, written))
 }
+
+#[path = "common/alloc.rs"]
+mod alloc;

@@ -386,3 +386,6 @@ fn cdp_measure(chromium: &Path, url: &str, rate: u32, query: &str) -> anyhow::Re
 
 #[path = "common/corpus.rs"]
 mod corpus;
+
+#[path = "common/alloc.rs"]
+mod alloc;

@@ -218,3 +218,6 @@ fn load(address: &str) {
         gongkai::serve::HEADER_TIMEOUT.as_secs(),
     );
 }
+
+#[path = "common/alloc.rs"]
+mod alloc;
