@@ -140,6 +140,8 @@ pub struct Prepared {
     pub statics: BTreeMap<String, Vec<u8>>,
     /// Content files' text by path relative to the root.
     pub texts: BTreeMap<PathBuf, String>,
+    /// The pages' bodies, once parsed and resolved (see [`content::bodies`]).
+    pub bodies: content::bodies::Bodies,
     /// Problems found so far (settings, encodings, data, privacy in data).
     pub diagnostics: Vec<Diagnostic>,
     pub search: bool,
@@ -194,6 +196,7 @@ impl Prepared {
             history,
             statics,
             texts,
+            bodies: content::bodies::Bodies::new(),
             diagnostics,
             search: opts.search,
             audience: opts.audience,
@@ -229,10 +232,14 @@ impl Prepared {
         let parsed: Vec<(PathBuf, Option<String>, OnePage)> = texts
             .into_par_iter()
             .map(|(rel, text)| {
-                let page = content::parse(&rel, &text, ctx).map(slim_unless_resolved_again);
+                let mut page = content::parse(&rel, &text, ctx).map(slim_unless_resolved_again);
                 let keep = page
                     .as_ref()
                     .map_or(true, |p| p.kind == content::Kind::Disclosure || !p.shortcodes.is_empty());
+                // a page resolve does not parse again is done with: its body leaves memory now
+                if let (false, Ok(page)) = (keep, &mut page) {
+                    self.bodies.put(&mut page.body);
+                }
                 (rel, keep.then_some(text), page)
             })
             .collect();
@@ -299,6 +306,8 @@ impl Prepared {
                 })
             },
         ));
+        // the rest of the bodies (disclosures, pages with figures) are done with too
+        pages.par_iter_mut().for_each(|page| self.bodies.put(&mut page.body));
         (pages, diagnostics)
     }
 
@@ -350,6 +359,7 @@ impl Prepared {
             editions,
             search: self.search,
             kinds: render::jobs::by_kind(&library.pages),
+            bodies: &self.bodies,
         }
     }
 

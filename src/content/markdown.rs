@@ -36,6 +36,9 @@ pub struct Rendered {
     /// Personal numbers in the text as a reader reads it (escapes, entities and emphasis
     /// resolved), by line; the source text is scanned too, by the caller.
     pub numbers: Vec<(usize, crate::privacy::Hit)>,
+    /// Where `html` and `text` went once the page was done with (see [`super::bodies`]): they
+    /// are empty then, and read back through the run's store.
+    pub stored: Option<super::bodies::Stored>,
 }
 
 impl Rendered {
@@ -152,7 +155,7 @@ pub fn render_with(markdown: &str, fragments: &[String]) -> Rendered {
     let events = insert_fragments(events.collect(), fragments);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Rendered { html, text, prose, headings, blocks, before_more, links, rejected, numbers }
+    Rendered { html, text, prose, headings, blocks, before_more, links, rejected, numbers, stored: None }
 }
 
 fn clip(s: &str) -> String {

@@ -2,6 +2,7 @@
 
 pub mod address;
 pub mod approval;
+pub mod bodies;
 pub mod case;
 pub mod disclosure;
 pub mod front_matter;

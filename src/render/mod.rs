@@ -97,6 +97,8 @@ pub struct Renderer<'a> {
     pub search: bool,
     /// The pages of each kind (see [`jobs::by_kind`]).
     pub kinds: [Vec<usize>; 4],
+    /// Where the pages' bodies are kept.
+    pub bodies: &'a crate::content::bodies::Bodies,
 }
 
 impl Renderer<'_> {
@@ -236,7 +238,7 @@ impl Renderer<'_> {
             }
             Job::Page(_) => {
                 let page = &lib.pages[*inputs.pages("page").first().context("a page job names its page")?];
-                ctx.insert("page", &PageView::new(page, lib.as_of).with_blocks(page, self.drawer())?);
+                ctx.insert("page", &self.page_view(page)?);
                 ctx.insert("print", &self.print_view(page));
                 let template = match page.kind {
                     Kind::Case => "case.html",
@@ -391,6 +393,13 @@ impl Renderer<'_> {
         out
     }
 
+    /// Everything a page's template shows, its body read back from the store and its blocks
+    /// drawn.
+    fn page_view<'p>(&'p self, page: &'p Page) -> Result<PageView<'p>> {
+        let content = self.bodies.html(&page.body)?;
+        PageView::new(page, self.library.as_of, content).with_blocks(page, self.drawer())
+    }
+
     fn drawer(&self) -> shortcodes::Drawer<'_> {
         shortcodes::Drawer { tera: self.tera, data: self.data }
     }
@@ -405,11 +414,8 @@ impl Renderer<'_> {
 
     fn feed(&self, kind: Kind, inputs: &Inputs) -> Result<crate::render::Output> {
         let lib = self.library;
-        let pages: Vec<PageView> = inputs
-            .pages("pages")
-            .iter()
-            .map(|&i| PageView::new(&lib.pages[i], lib.as_of).with_blocks(&lib.pages[i], self.drawer()))
-            .collect::<Result<_>>()?;
+        let pages: Vec<PageView> =
+            inputs.pages("pages").iter().map(|&i| self.page_view(&lib.pages[i])).collect::<Result<_>>()?;
         let updated = self.of_kind(kind).iter().filter_map(|&i| lib.pages[i].date).max();
         let mut ctx = Context::new();
         ctx.insert("site", &self.site(""));

@@ -110,7 +110,7 @@ pub(super) fn outputs_each<R: Send>(
         return Ok(Vec::new());
     }
     let pages = &r.library.pages;
-    let index = index::build(pages);
+    let index = index::build(pages, r.bodies)?;
     let shards = index.postings.div_ceil(POSTINGS_PER_SHARD).next_power_of_two().clamp(1, MAX_SHARDS);
 
     let (manifest, facets, view) = manifest(r, &index, shards);
@@ -141,8 +141,8 @@ pub(super) fn outputs_each<R: Send>(
             let docs: Vec<DocRecord> = chunk
                 .iter()
                 .map(|p| {
-                    let text: String = index::body_text(p).chars().take(EXCERPT_CHARS).collect();
-                    DocRecord(
+                    let text: String = index::body_text(p, r.bodies)?.chars().take(EXCERPT_CHARS).collect();
+                    Ok(DocRecord(
                         &p.path,
                         &p.title,
                         kind_number(p.kind),
@@ -150,9 +150,9 @@ pub(super) fn outputs_each<R: Send>(
                         byline(p),
                         p.region.join("/"),
                         text,
-                    )
+                    ))
                 })
-                .collect::<Vec<_>>();
+                .collect::<Result<Vec<_>>>()?;
             put(format!("search/d/{n}.js"), encode::script("d", n, &docs))
         })
         .collect::<Result<_>>()?;

@@ -163,7 +163,8 @@ pub struct PageView<'a> {
 }
 
 impl<'a> PageView<'a> {
-    pub fn new(page: &'a Page, as_of: NaiveDate) -> Self {
+    /// The view of `page`, whose body HTML (read from the run's store) is `content`.
+    pub fn new(page: &'a Page, as_of: NaiveDate, content: Cow<'a, str>) -> Self {
         let region = (1..=page.region.len())
             .map(|n| Link {
                 name: page.region[n - 1].clone(),
@@ -189,7 +190,7 @@ impl<'a> PageView<'a> {
         let t = i18n::strings(page.lang);
         PageView {
             card: Card::new(page, as_of, t),
-            content: Cow::Borrowed(&page.body.html),
+            content,
             headings: &page.body.headings,
             tags: page
                 .tags
@@ -211,7 +212,9 @@ impl<'a> PageView<'a> {
 
     /// The view with the shortcode blocks of the body, and of each earlier version, drawn.
     pub fn with_blocks(mut self, page: &'a Page, drawer: super::shortcodes::Drawer) -> anyhow::Result<Self> {
-        self.content = drawer.fill(&page.body.html, &page.shortcodes, &page.source, page.lang)?;
+        if let Cow::Owned(filled) = drawer.fill(&self.content, &page.shortcodes, &page.source, page.lang)? {
+            self.content = Cow::Owned(filled);
+        }
         if let Some(d) = &mut self.card.disclosure {
             if d.versions.iter().any(|v| v.shortcodes.iter().any(|c| c.is_block())) {
                 let mut versions = d.versions.to_vec();

@@ -3,7 +3,9 @@
 
 use super::encode::Postings;
 use super::normalize::{fold, han_text, terms, Term};
+use crate::content::bodies::Bodies;
 use crate::content::{Extra, Page};
+use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -76,14 +78,15 @@ pub fn meta_text(page: &Page) -> String {
 }
 
 /// The text of a page's body as a reader sees it, commentary (点评) included.
-pub fn body_text(page: &Page) -> String {
-    match &page.extra {
+pub fn body_text(page: &Page, bodies: &Bodies) -> Result<String> {
+    let text = bodies.text(&page.body)?;
+    Ok(match &page.extra {
         Extra::Case(c) => match &c.commentary {
-            Some(r) => format!("{}\n{}", page.body.text, r.text),
-            None => page.body.text.clone(),
+            Some(r) => format!("{text}\n{}", r.text),
+            None => text.into_owned(),
         },
-        _ => page.body.text.clone(),
-    }
+        _ => text.into_owned(),
+    })
 }
 
 /// Partitions of the Han terms, merged in parallel: a term's partition is a few bits of its
@@ -100,7 +103,7 @@ struct PageTerms {
     words: Vec<(Box<str>, u32)>,
 }
 
-fn page_terms(page: &Page) -> PageTerms {
+fn page_terms(page: &Page, bodies: &Bodies) -> Result<PageTerms> {
     let f = fold();
     let mut han: FastMap<u64, u32> = FastMap::with_capacity_and_hasher(1024, Default::default());
     let mut words: FastMap<Box<str>, u32> = FastMap::default();
@@ -123,28 +126,29 @@ fn page_terms(page: &Page) -> PageTerms {
             }
         })
     };
+    let text = bodies.text(&page.body)?;
     match &page.extra {
         Extra::Case(c) => {
             let commentary = c.commentary.as_ref().map(|r| r.text.as_str()).unwrap_or("");
-            let text = page.body.text.chars().chain(['\n']).chain(commentary.chars());
+            let text = text.chars().chain(['\n']).chain(commentary.chars());
             terms(text.map(|c| f.char(c)), false, body)
         }
-        _ => terms(page.body.text.chars().map(|c| f.char(c)), false, body),
+        _ => terms(text.chars().map(|c| f.char(c)), false, body),
     }
     let mut out = PageTerms { han: Default::default(), words: words.into_iter().collect() };
     for (k, w) in han {
         out.han[part(k)].push((k, w));
     }
-    out
+    Ok(out)
 }
 
 /// Indexes `pages`; a page's document number is its position.
-pub fn build(pages: &[Page]) -> Index {
+pub fn build(pages: &[Page], bodies: &Bodies) -> Result<Index> {
     let mut han: Vec<FastMap<u64, Postings>> = (0..PARTS).map(|_| FastMap::default()).collect();
     let mut words: FastMap<Box<str>, Postings> = FastMap::default();
     let mut postings = 0;
     for (b, batch) in pages.chunks(BATCH).enumerate() {
-        let found: Vec<PageTerms> = batch.par_iter().map(page_terms).collect();
+        let found: Vec<PageTerms> = batch.par_iter().map(|p| page_terms(p, bodies)).collect::<Result<_>>()?;
         let first = (b * BATCH) as u32;
         han.par_iter_mut().enumerate().for_each(|(p, map)| {
             for (i, page) in found.iter().enumerate() {
@@ -169,5 +173,5 @@ pub fn build(pages: &[Page]) -> Index {
         .chain(words.into_iter().map(|(w, p)| (w.into_string(), p)))
         .collect();
     terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Index { terms, postings }
+    Ok(Index { terms, postings })
 }
