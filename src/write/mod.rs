@@ -203,7 +203,7 @@ pub fn write_site(root: &Path, out: &Path, files: &[Output]) -> Result<()> {
 fn swap(out: &Path, tmp: &Path, old: &Path) -> Result<()> {
     let had_old = out.exists();
     if had_old {
-        let _ = std::fs::remove_dir_all(old);
+        let _ = remove_tree(old);
         std::fs::rename(out, old)
             .with_context(|| t!("moving the previous {} aside", "移开原有的 {} 时出错", out.display()))?;
     }
@@ -215,9 +215,43 @@ fn swap(out: &Path, tmp: &Path, old: &Path) -> Result<()> {
             .with_context(|| t!("moving the new site into {}", "把新网站移入 {} 时出错", out.display()));
     }
     if had_old {
-        std::fs::remove_dir_all(old).with_context(|| t!("removing {}", "删除 {} 时出错", old.display()))?;
+        remove_tree(old).with_context(|| t!("removing {}", "删除 {} 时出错", old.display()))?;
     }
     Ok(())
+}
+
+/// Every file below `dir`, relative to it with `/` between parts, each folder listed on its own
+/// core: at 100,000 pages an output folder holds 270,000 files in 100,000 folders, and a build
+/// lists it twice. Symbolic links count as files and are not followed.
+pub fn files_below(dir: &Path) -> Result<Vec<String>> {
+    fn below(dir: &Path, prefix: &str) -> Result<Vec<String>> {
+        let entries: Vec<std::fs::DirEntry> =
+            std::fs::read_dir(dir).and_then(|d| d.collect()).with_context(|| crate::locale::reading(dir))?;
+        let nested: Vec<Vec<String>> = entries
+            .par_iter()
+            .map(|e| {
+                let rel = format!("{prefix}{}", e.file_name().to_string_lossy());
+                match e.file_type().with_context(|| crate::locale::reading(&e.path()))?.is_dir() {
+                    true => below(&e.path(), &format!("{rel}/")),
+                    false => Ok(vec![rel]),
+                }
+            })
+            .collect::<Result<_>>()?;
+        Ok(nested.into_iter().flatten().collect())
+    }
+    below(dir, "")
+}
+
+/// Removes `dir` and everything below it, each folder on its own core (see [`files_below`]).
+/// Symbolic links are removed, never followed.
+pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?.par_iter().try_for_each(|e| {
+        match e.file_type()?.is_dir() {
+            true => remove_tree(&e.path()),
+            false => std::fs::remove_file(e.path()),
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 /// Replaces source files in place (`check --mask`), each through a temporary file renamed over
@@ -249,6 +283,34 @@ mod tests {
         for bad in ["../x", "/etc/passwd", "a/../../x", ""] {
             assert!(safe_relative(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_tree_is_listed_whole_and_removed_whole_without_following_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = dir.path().join("tree");
+        let kept = dir.path().join("kept");
+        std::fs::create_dir_all(&kept).unwrap();
+        std::fs::write(kept.join("mine.txt"), "mine").unwrap();
+        for rel in ["a.html", "b/c.html", "b/d/e.html", "b/d/f/g.js"] {
+            let path = tree.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, rel).unwrap();
+        }
+        std::fs::create_dir(tree.join("empty")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&kept, tree.join("b/link")).unwrap();
+        let mut files = files_below(&tree).unwrap();
+        files.sort();
+        let mut expected = vec!["a.html", "b/c.html", "b/d/e.html", "b/d/f/g.js"];
+        if cfg!(unix) {
+            expected.push("b/link");
+            expected.sort();
+        }
+        assert_eq!(files, expected);
+        remove_tree(&tree).unwrap();
+        assert!(!tree.exists());
+        assert_eq!(std::fs::read(kept.join("mine.txt")).unwrap(), b"mine", "a link's target is left alone");
     }
 
     #[test]
