@@ -360,6 +360,7 @@ impl Prepared {
             search: self.search,
             kinds: render::jobs::by_kind(&library.pages),
             bodies: &self.bodies,
+            contexts: Default::default(),
         }
     }
 
