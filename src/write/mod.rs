@@ -242,12 +242,13 @@ pub fn files_below(dir: &Path) -> Result<Vec<String>> {
     below(dir, "")
 }
 
-/// Removes `dir` and everything below it, each folder on its own core (see [`files_below`]).
-/// Symbolic links are removed, never followed.
+/// Removes `dir` and everything below it, its entries side by side on every core. Each entry
+/// goes through `remove_dir_all`, which never follows a symbolic link, not even one swapped in
+/// for a folder while it works: only the top level is listed here.
 pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
     std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?.par_iter().try_for_each(|e| {
         match e.file_type()?.is_dir() {
-            true => remove_tree(&e.path()),
+            true => std::fs::remove_dir_all(e.path()),
             false => std::fs::remove_file(e.path()),
         }
     })?;
