@@ -21,18 +21,25 @@ const SUMMARY_CHARS: usize = 120;
 /// unreadable. Files holding them are refused when loaded ([`find_control`]); this catches
 /// those written as escapes, such as `"\u0001"` in front matter.
 pub fn escape_html(input: &str) -> String {
+    // every character replaced or dropped is ASCII, and no byte of a longer UTF-8 sequence is
+    // ASCII: the text is scanned byte by byte and copied in runs, every cut at a boundary
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if is_forbidden_control(c) => {}
-            c => out.push(c),
-        }
+    let mut start = 0;
+    for (i, &b) in input.as_bytes().iter().enumerate() {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            b if is_forbidden_control(char::from(b)) => "",
+            _ => continue,
+        };
+        out.push_str(&input[start..i]);
+        out.push_str(replacement);
+        start = i + 1;
     }
+    out.push_str(&input[start..]);
     out
 }
 
@@ -307,6 +314,27 @@ mod tests {
         assert_eq!(find_control("a\tb\r\nc\n"), None);
         assert_eq!(find_control("x\u{1b}[31m"), Some((1, 2, '\u{1b}')));
         assert_eq!(escape_html("a\u{0}b\u{8}<\tc\n"), "ab&lt;\tc\n");
+    }
+
+    proptest::proptest! {
+        /// The byte-wise escape says what escaping each character on its own says, for any
+        /// text: Han, emoji, markup and control characters mixed.
+        #[test]
+        fn escaping_in_runs_is_escaping_each_character(s in "[a-z&<>\"'\t\n\u{0}-\u{1f}\u{7f}\u{80}-\u{ff}公开党务😀]{0,40}") {
+            let each: String = s
+                .chars()
+                .filter(|&c| !is_forbidden_control(c))
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect();
+            proptest::prop_assert_eq!(escape_html(&s), each);
+        }
     }
 
     #[test]
