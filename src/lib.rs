@@ -378,11 +378,12 @@ pub fn mask_content(root: &std::path::Path) -> Result<Vec<Masked>> {
         }));
         rewritten.push((rel.to_path_buf(), bytes));
     };
-    for file in &loaded.content {
-        let fm = content::front_matter::split(&file.rel, &file.text).ok().map(|s| s.front);
-        let (masked, hits) = privacy::mask_lines(&file.text, &content::privacy_allow(fm.as_ref()));
+    let (texts, _) = load::read_texts(&loaded.content)?;
+    for (rel, text) in &texts {
+        let fm = content::front_matter::split(rel, text).ok().map(|s| s.front);
+        let (masked, hits) = privacy::mask_lines(text, &content::privacy_allow(fm.as_ref()));
         if !hits.is_empty() {
-            record(&file.rel, masked.into_bytes(), hits);
+            record(rel, masked.into_bytes(), hits);
         }
     }
     let descriptions: std::collections::BTreeMap<&std::path::Path, &[u8]> =

@@ -107,7 +107,7 @@ pub fn resolve_site(
     how: How,
 ) -> Result<(Prepared, Library), BuildError> {
     let mut prepared = Prepared::load(opts, history)?; // load: settings, templates, data, content
-    let parsed = parse(&mut prepared, how); // parse
+    let parsed = parse(&mut prepared, how)?; // parse
     let library = resolve(&mut prepared, parsed, opts)?; // resolve
     if !how.serve {
         // the texts were needed by parsing and the revision rule only
@@ -138,7 +138,11 @@ pub struct Prepared {
     pub tera: tera::Tera,
     pub history: History,
     pub statics: BTreeMap<String, Vec<u8>>,
-    /// Content files' text by path relative to the root.
+    /// The content files not read yet (see [`load::Loaded::content`]): a build reads each as
+    /// it parses it, `serve` reads them all first and keeps them.
+    pub sources: Vec<(PathBuf, PathBuf)>,
+    /// Content files' text by path relative to the root: what parsing keeps for resolve, or,
+    /// for `serve`, every file.
     pub texts: BTreeMap<PathBuf, String>,
     /// The pages' bodies, once parsed and resolved (see [`content::bodies`]).
     pub bodies: content::bodies::Bodies,
@@ -187,7 +191,6 @@ impl Prepared {
         let salt = salt(config_text.as_deref(), &loaded, &history);
         let own_templates = render::templates::own(&loaded.templates);
         statics.extend(loaded.statics);
-        let texts = loaded.content.into_iter().map(|f| (f.rel, f.text)).collect();
         let historic = historic_party_usage(&history, &datasets, &config.calendar)?;
         Ok(Prepared {
             config,
@@ -195,7 +198,8 @@ impl Prepared {
             tera,
             history,
             statics,
-            texts,
+            sources: std::mem::take(&mut loaded.content),
+            texts: BTreeMap::new(),
             bodies: content::bodies::Bodies::new(),
             diagnostics,
             search: opts.search,
@@ -221,36 +225,57 @@ impl Prepared {
         Parsed::of(parsed.into_iter().zip(paths.iter().map(|p| (*p).clone())))
     }
 
-    /// Parse every content file, for a build that parses once: each text is dropped as soon as
-    /// its page exists, so that the site is never held both as text and as pages. Resolve
-    /// still needs the texts of disclosures (compared with their released versions), of pages
-    /// with shortcodes (parsed again with their figures) and of files that failed (whose
-    /// shortcodes' data problems are reported with their own).
-    pub fn parse_once(&mut self) -> Parsed {
-        let texts = std::mem::take(&mut self.texts);
+    /// Parse every content file, for a build that parses once: each file is read, parsed and
+    /// its text dropped on one core, so that the site is never held whole as text, nor both as
+    /// text and as pages. Resolve still needs the texts of disclosures (compared with their
+    /// released versions), of pages with shortcodes (parsed again with their figures) and of
+    /// files that failed (whose shortcodes' data problems are reported with their own).
+    pub fn parse_once(&mut self) -> Result<Parsed> {
+        let sources = std::mem::take(&mut self.sources);
         let ctx = self.ctx();
-        let parsed: Vec<(PathBuf, Option<String>, OnePage)> = texts
+        let bodies = &self.bodies;
+        type Read = (PathBuf, Option<String>, Option<OnePage>, Vec<Diagnostic>);
+        let parsed: Vec<Read> = sources
             .into_par_iter()
-            .map(|(rel, text)| {
+            .map(|(path, rel)| {
+                let mut problems = Vec::new();
+                let Some(text) = load::read_text(&path, &rel, &mut problems)? else {
+                    return Ok((rel, None, None, problems));
+                };
                 let mut page = content::parse(&rel, &text, ctx).map(slim_unless_resolved_again);
                 let keep = page
                     .as_ref()
                     .map_or(true, |p| p.kind == content::Kind::Disclosure || !p.shortcodes.is_empty());
                 // a page resolve does not parse again is done with: its body leaves memory now
                 if let (false, Ok(page)) = (keep, &mut page) {
-                    self.bodies.put(&mut page.body);
+                    bodies.put(&mut page.body);
                 }
-                (rel, keep.then_some(text), page)
+                Ok((rel, keep.then_some(text), Some(page), problems))
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let mut pages = Vec::with_capacity(parsed.len());
-        for (rel, text, page) in parsed {
+        let mut unreadable = Vec::new();
+        for (rel, text, page, problems) in parsed {
+            unreadable.extend(problems);
             if let Some(text) = text {
                 self.texts.insert(rel.clone(), text);
             }
-            pages.push((page, rel));
+            if let Some(page) = page {
+                pages.push((page, rel));
+            }
         }
-        Parsed::of(pages.into_iter())
+        let mut parsed = Parsed::of(pages.into_iter());
+        parsed.problems.splice(0..0, unreadable);
+        Ok(parsed)
+    }
+
+    /// Reads every content file not read yet into [`Prepared::texts`], for a run that keeps
+    /// them (`serve`); the problems of those that cannot be read as text join the others.
+    pub fn read_all(&mut self) -> Result<()> {
+        let (texts, problems) = load::read_texts(&std::mem::take(&mut self.sources))?;
+        self.texts.extend(texts);
+        self.diagnostics.extend(problems);
+        Ok(())
     }
 
     pub fn all_paths(&self) -> Vec<&PathBuf> {
@@ -465,9 +490,12 @@ fn historic_party_usage(
 
 /// Parse every content file; the texts are dropped as their pages are made, unless kept for
 /// `serve`, and once resolve has compared the disclosures with their released versions.
-fn parse(prepared: &mut Prepared, how: How) -> Parsed {
+fn parse(prepared: &mut Prepared, how: How) -> Result<Parsed> {
     match how.serve {
-        true => prepared.parse(&prepared.all_paths()),
+        true => {
+            prepared.read_all()?;
+            Ok(prepared.parse(&prepared.all_paths()))
+        }
         false => prepared.parse_once(),
     }
 }
