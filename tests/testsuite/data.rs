@@ -540,3 +540,60 @@ fn the_csv_copy_hands_excel_no_formula_but_keeps_the_figures() {
         assert!(page.contains(cell), "the page shows {cell} as written: {page}");
     }
 }
+
+/// The pages around the data, not only the charts inside articles, speak a traditional site's
+/// script: the data index, a dataset's pages, a paginated listing and the empty archive.
+#[test]
+fn a_traditional_site_s_data_pages_listings_and_archive_have_no_simplified_strings() {
+    let site = Site::new();
+    let rows: String = (0..1200).map(|i| format!("{},{}\n", 1000 + i, i % 7 + 1)).collect();
+    site.file(
+        "site.toml",
+        "title = \"某縣\"\nbase_url = \"https://example.cn\"\nlanguage = \"zh-Hant\"\npaginate = 2\n",
+    );
+    site.file("data/long.csv", &format!("年份,數量\n{rows}"));
+    site.file(
+        "data/long.toml",
+        "title = \"數量\"\nsource = \"縣委組織部\"\nunit = \"名\"\n[columns]\n\"年份\" = \"text\"\n",
+    );
+    for n in 1..=5 {
+        site.case(&format!("c{n}"), &format!("date = 2020-03-0{n}\ntags = [\"黨建\"]"), "規範發展黨員工作。");
+    }
+    site.build_ok();
+    let pages: Vec<(String, String)> = common::tree(&site.out())
+        .into_iter()
+        .filter(|(path, _)| {
+            path.starts_with("data/") || path.starts_with("tags/") || path.starts_with("archive/")
+        })
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
+        .collect();
+    let paths: Vec<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
+    for wanted in ["data/index.html", "archive/index.html", "tags/黨建/page/2/index.html"] {
+        assert!(paths.contains(&wanted), "{wanted} missing from {paths:?}");
+    }
+    assert!(paths.iter().filter(|p| p.starts_with("data/long/")).count() >= 2, "{paths:?}");
+    for (path, html) in &pages {
+        for simplified in [
+            "统计数据",
+            "数据来源",
+            "下载",
+            "单位",
+            "规模",
+            "页",
+            "项",
+            "尚无",
+            "发布",
+            "版本号",
+            "说明",
+            "编码",
+        ] {
+            assert!(!html.contains(simplified), "{simplified} in {path}");
+        }
+    }
+    let all: String = pages.iter().map(|(_, html)| html.as_str()).collect();
+    for traditional in ["統計數據", "數據來源", "下載", "單位", "規模", "頁", "尚無", "版本號", "編碼"]
+    {
+        assert!(all.contains(traditional), "{traditional} missing from the data, listing and archive pages");
+    }
+}
