@@ -78,6 +78,12 @@ pub fn wrap(text: &str, size: f64, max_width: f64, max_lines: usize) -> Vec<Stri
     lines
 }
 
+/// The width of the widest piece of `text` that [`wrap`] never breaks (a figure such as `2019`
+/// or `1800余`, a Latin word, one Han character): the least a label needs across.
+pub fn widest_unbreakable(text: &str, size: f64) -> f64 {
+    break_units(text).into_iter().map(|u| width(u, size)).fold(0.0, f64::max)
+}
+
 /// Fills each line as far as it goes.
 fn greedy(text: &str, size: f64, max_width: f64) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();

@@ -597,3 +597,26 @@ fn a_traditional_site_s_data_pages_listings_and_archive_have_no_simplified_strin
         assert!(all.contains(traditional), "{traditional} missing from the data, listing and archive pages");
     }
 }
+
+/// A sampled chart of many years names some of them in full under the axis, never `2…`.
+#[test]
+fn a_sampled_chart_names_whole_years_under_its_axis() {
+    let site = Site::new();
+    let rows: String = (0..1200).map(|i| format!("{},{}\n", 1000 + i, i % 7 + 1)).collect();
+    site.file("data/long.csv", &format!("年份,数量\n{rows}"));
+    site.file("data/long.toml", "title = \"数量\"\n[columns]\n\"年份\" = \"text\"\n");
+    site.file(
+        "content/reviews/r.md",
+        "+++\ntitle = \"年度巡礼\"\nyear = 2020\n+++\n这一年的数据如下。\n\n\
+         {{ chart(data=\"long.csv\", x=\"年份\", y=\"数量\", kind=\"bar\", title=\"数量变化\") }}\n",
+    );
+    site.build_ok();
+    let html = site.read("reviews/r/index.html");
+    let svg = &html[html.find("<svg").expect("a chart")..html.find("</svg>").unwrap()];
+    let labels: Vec<&str> =
+        svg.split("<text").skip(1).filter_map(|t| Some(&t[t.find('>')? + 1..t.find("</text>")?])).collect();
+    assert!(!labels.iter().any(|l| l.ends_with('…')), "a cut label among {labels:?}");
+    let years =
+        labels.iter().filter(|l| l.len() == 4 && l.parse::<u32>().is_ok_and(|y| (1000..2200).contains(&y)));
+    assert!(years.count() >= 5, "too few whole years under the axis: {labels:?}");
+}
