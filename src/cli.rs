@@ -308,7 +308,17 @@ impl From<DocxKind> for Kind {
     }
 }
 
-/// `2024-10-01` (or `2024/10/01`, `2024年10月1日`), as the library reads dates.
+/// `2024-10-01` (or `2024/10/01`, `2024年10月1日`), as the library reads dates, in the years
+/// a page's date may have: a build as of the year 0 made every notice upcoming.
 fn date(s: &str) -> anyhow::Result<NaiveDate> {
-    gongkai::text::parse_date(s)
+    let date = gongkai::text::parse_date(s)?;
+    let years = gongkai::content::disclosure::PERIOD_YEARS;
+    anyhow::ensure!(
+        years.contains(&chrono::Datelike::year(&date)),
+        gongkai::t!(
+            "the date {date} is not in the years 1921 to 2200",
+            "日期 {date} 不在 1921 年至 2200 年之间"
+        )
+    );
+    Ok(date)
 }

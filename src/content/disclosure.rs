@@ -295,6 +295,15 @@ pub fn parse(
         parsed
     });
     let mut date = |key: &str, v: Option<&str>| match v.map(parse_date) {
+        // a year no notice can have (0, 9999) would pass every check of its window
+        Some(Ok(d)) if !PERIOD_YEARS.contains(&chrono::Datelike::year(&d)) => {
+            err(
+                key,
+                t!("the date {d} is not in the years 1921 to 2200", "日期 {d} 不在 1921 年至 2200 年之间"),
+                t!("check the year, e.g. 2024-10-01", "请核对年份，如 2024-10-01"),
+            );
+            None
+        }
         Some(Ok(d)) => Some(d),
         Some(Err(e)) => {
             err(key, e.to_string(), t!("dates are written YYYY-MM-DD", "日期按“年-月-日”写，如 2024-10-01"));

@@ -931,3 +931,17 @@ fn a_date_outside_the_party_s_years_is_refused_at_its_line() {
         assert!(errors[0].message.contains("1921 to 2200") && errors[0].line > 0, "{}", errors[0]);
     }
 }
+
+// found by a hostile review: `--as-of 0000-01-01` built a site where every notice was upcoming
+#[test]
+fn a_build_date_outside_the_party_s_years_is_refused_before_anything_is_written() {
+    let site = Site::new();
+    site.case("a", "date = 2024-03-01", "正文。");
+    for date in ["0000-01-01", "9999-12-31"] {
+        let run = gongkai(site.root(), &["build", "--as-of", date]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success() && stderr.contains("1921"), "{date}: {stderr}");
+        assert!(!site.root().join("public").exists(), "{date}: nothing is written");
+    }
+    assert!(gongkai(site.root(), &["build", "--as-of", "2024-03-01"]).status.success());
+}

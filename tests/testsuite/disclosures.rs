@@ -223,6 +223,8 @@ fn dates_and_periods_outside_sensible_years_are_diagnostics() {
         ("published = \"-2024-05-01\"", 5, "is not a date"),
         ("published = 2024-09-27\nperiod = \"0Q1\"", 6, "is not a period"),
         ("published = 2024-09-27\nperiod = \"2147483647-12\"", 6, "is not a period"),
+        // a year no notice can have: 9999 passed every check of its window
+        ("published = 9999-12-31", 5, "1921 to 2200"),
     ]);
     let site = Site::new();
     site.case("a", "date = \"-2024-05-01\"", "正文");
