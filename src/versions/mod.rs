@@ -125,6 +125,17 @@ fn source_files(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     Ok(files)
 }
 
+/// `con`, `nul`, `com1`…, with or without an extension, in any case: files Windows cannot
+/// make, where a site kept on a county office's Windows machine would lose the release.
+fn is_device_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    let numbered = |prefix: &str| {
+        stem.strip_prefix(prefix)
+            .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit() && n != "0")
+    };
+    ["con", "prn", "aux", "nul"].contains(&stem.as_str()) || numbered("com") || numbered("lpt")
+}
+
 /// A version name must make a safe file and URL segment: `2024`, `2024.1`, `2024-q3`.
 pub fn check_version(version: &str) -> Result<()> {
     let ok = !version.is_empty()
@@ -133,7 +144,9 @@ pub fn check_version(version: &str) -> Result<()> {
         && !version.starts_with('.')
         // archive/VERSION.json and .sig sit beside archive/VERSION/ and archive/index.html
         && ![".json", ".sig", ".html", ".htm", ".xml", ".js"].iter().any(|e| version.to_ascii_lowercase().ends_with(e))
-        && version != "index";
+        && version != "index"
+        // the names Windows keeps for devices: such a release could never be checked out there
+        && !is_device_name(version);
     anyhow::ensure!(
         ok,
         t!(
@@ -142,4 +155,21 @@ pub fn check_version(version: &str) -> Result<()> {
         )
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_version;
+
+    #[test]
+    fn version_names_are_safe_files_everywhere() {
+        for good in ["2024", "2024.1", "2024-q3", "v1_0", "console", "com0", "com10", "lpt"] {
+            assert!(check_version(good).is_ok(), "{good}");
+        }
+        for bad in
+            ["", "con", "CON", "nul.1", "Aux", "com1", "LPT9", "prn", "index", "a.json", ".x", "a/b", "年度"]
+        {
+            assert!(check_version(bad).is_err(), "{bad}");
+        }
+    }
 }
