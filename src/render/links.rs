@@ -25,8 +25,10 @@ pub struct Report {
     pub external: Vec<External>,
 }
 
-/// Checks the links of `pages` against the rendered `files`.
-pub fn check(pages: &[Page], files: &[crate::render::Output]) -> Report {
+/// Checks the links of `pages` against the rendered `files`; `hidden` are the output files of
+/// the site's pages this build leaves out (party-only ones in the public build), so that a
+/// link to one is said for what it is.
+pub fn check(pages: &[Page], files: &[crate::render::Output], hidden: &BTreeSet<String>) -> Report {
     // the old address of each case (`cases/STEM/index.html`), with the page now there
     let moved: BTreeMap<String, &Page> = pages
         .iter()
@@ -64,6 +66,23 @@ pub fn check(pages: &[Page], files: &[crate::render::Output]) -> Report {
                 false => t!("link", "链接"),
             };
             let Some(file) = file else {
+                if resolve(&page.path, target, &|p| hidden.contains(p)).is_some() {
+                    errors.push(
+                        Diagnostic::new(
+                            &page.source,
+                            line,
+                            t!(
+                                "`{url}` leads to a page only party members may read, which this build leaves out",
+                                "`{url}` 指向仅限党内阅览的页面，本次生成不包含它"
+                            ),
+                        )
+                        .with_hint(t!(
+                            "a page of this build cannot link to it: remove the link, or make this page party-only too",
+                            "本次生成的页面不能链接到它：请删去链接，或把本页也设为仅限党内（audience = \"party\"）"
+                        )),
+                    );
+                    continue;
+                }
                 errors.push(
                     Diagnostic::new(
                         &page.source,

@@ -14,6 +14,9 @@ use std::path::PathBuf;
 #[derive(Debug, Clone)]
 pub struct Usage {
     pub source: PathBuf,
+    /// The page's address (`cases/2024/a/`), for the link check to name a link to a page the
+    /// build leaves out for what it is.
+    pub path: String,
     pub audience: Audience,
     pub datasets: Vec<String>,
     /// Link and image targets as output paths below the site root (`images/a.png`), lower
@@ -42,6 +45,7 @@ impl Usage {
         }
         Usage {
             source: page.source.clone(),
+            path: page.path.clone(),
             audience: page.audience(),
             datasets: page.datasets.clone(),
             links,
@@ -159,6 +163,7 @@ mod tests {
     fn usage(src: &str, audience: Audience, datasets: &[&str], links: &[&str]) -> Usage {
         Usage {
             source: src.into(),
+            path: String::new(),
             audience,
             datasets: datasets.iter().map(|s| s.to_string()).collect(),
             links: links.iter().map(|s| s.to_string()).collect(),

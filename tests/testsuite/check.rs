@@ -200,3 +200,30 @@ fn a_build_in_a_folder_that_is_no_site_writes_nothing() {
     let left: Vec<_> = std::fs::read_dir(empty.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+// found by a hostile review: a public page's link to a party-only case was called only broken,
+// which sends the editor looking for a typo
+#[test]
+fn a_link_to_a_party_only_page_is_said_for_what_it_is() {
+    let site = Site::new();
+    site.case("inner", "slug = \"inner\"\ndate = 2024-03-01\naudience = \"party\"", "内部掌握的做法。");
+    site.case(
+        "open",
+        "slug = \"open\"\ndate = 2024-03-02",
+        "参见[内部做法](../inner/)，以及[不存在的页](../nowhere/)。",
+    );
+    let report = gongkai::check(&gongkai::BuildOptions::new(site.root())).unwrap();
+    let messages: Vec<&str> = report.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages.iter().any(|m| m.contains("../inner/") && m.contains("only party members")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("../nowhere/") && m.contains("leads to no page")),
+        "{messages:?}"
+    );
+    let mut party = gongkai::BuildOptions::new(site.root());
+    party.audience = gongkai::Audience::Party;
+    assert!(gongkai::check(&party).unwrap().diagnostics.iter().all(|d| !d.message.contains("../inner/")));
+}
