@@ -49,7 +49,9 @@ pub fn scan(text: &str) -> Vec<Hit> {
     // Most texts have fewer than 11 characters that could be digits: every digit of a number
     // is one character a reader sees as a digit, or one entity (`&#49;`), and the shortest
     // number looked for, a mobile, has 11. Such texts skip the normalisation.
-    let could_be_digit = |c: char| c == '&' || maybe_numeric(c) || chinese_digit(c).is_some();
+    let could_be_digit = |c: char| {
+        matches!(c, '&' | '%' | '\u{E0030}'..='\u{E0039}') || maybe_numeric(c) || chinese_digit(c).is_some()
+    };
     if text.chars().filter(|&c| could_be_digit(c)).take(11).count() < 11 {
         return Vec::new();
     }
@@ -126,7 +128,7 @@ fn classify_chain(text: &str, units: &[(Unit, usize, usize)], chain: &[Group]) -
             candidates.push((j, digits.clone()));
         }
         for (j, digits) in candidates.into_iter().rev() {
-            if !well_grouped(&chain[i..=j]) {
+            if !well_grouped(&chain[i..=j]) && !split_number(text, units, &chain[i..=j]) {
                 continue;
             }
             let (s, e) = (units[chain[i].start].1, units[chain[j].end - 1].2);
@@ -162,6 +164,31 @@ fn classify_chain(text: &str, units: &[(Unit, usize, usize)], chain: &[Group]) -
 fn well_grouped(groups: &[Group]) -> bool {
     let rest = &groups[..groups.len() - 1];
     rest.iter().all(|g| g.digits.len() >= 3) || groups.iter().all(|g| g.digits.len() == 1)
+}
+
+/// Groups that are not phone-like (`1381-23-45678`, `138-12-34-5678`, `13.81.234.5678`) still
+/// make one number when only dashes, dots, slashes or spaces join them and they do not begin
+/// with a date: a reader runs them together, and splitting a mobile so is how one slips past a
+/// filter. Groups joined by list marks (`，`, `、`, `;`) are a list of figures, and a date
+/// (`2024-06-03`) must not run into the figure after it.
+fn split_number(text: &str, units: &[(Unit, usize, usize)], groups: &[Group]) -> bool {
+    let tight = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '-' | '.' | '/' | '_' | '~' | '·' | '\u{2010}'
+                    ..='\u{2015}' | '\u{2212}' | '－' | '．' | '／' | '・'
+            )
+    };
+    let joined_tightly = groups
+        .windows(2)
+        .all(|w| units[w[0].end..w[1].start].iter().all(|u| text[u.1..u.2].chars().all(tight)));
+    let sizes: Vec<usize> = groups.iter().map(|g| g.digits.len()).collect();
+    let number = |g: &Group| g.digits.parse::<u32>().ok();
+    let month = groups.get(1).and_then(number).filter(|m| (1..=12).contains(m) && sizes[1] <= 2);
+    let year = number(&groups[0]).filter(|y| sizes[0] == 4 && (1900..=2100).contains(y));
+    let date_first = year.is_some() && month.is_some();
+    joined_tightly && !date_first
 }
 
 /// An old 15-digit ID has no check digit, so joining unrelated figures (`12345，400-090-1000`)
@@ -221,8 +248,11 @@ fn looks_alike(
         return false;
     }
     let after_spaces = after.trim_start_matches([' ', '\u{00A0}', '\u{3000}']);
-    let money = ["元", "万元", "亿元"].iter().any(|u| after_spaces.starts_with(u))
-        || raw_before.trim_end().ends_with(['¥', '￥']);
+    // a sum of 16 to 19 digits that passes a card's check is a card number followed by 元, not
+    // quintillions of yuan
+    let money = kind != Kind::BankCard
+        && (["元", "万元", "亿元"].iter().any(|u| after_spaces.starts_with(u))
+            || raw_before.trim_end().ends_with(['¥', '￥']));
     // a figure with a decimal part or a fraction is an amount, not a number to dial
     let cents = after.strip_prefix('.').map(|r| r.chars().take_while(char::is_ascii_digit).count());
     let decimal_after = groups.len() == 1 && matches!(cents, Some(1 | 2));
@@ -427,12 +457,12 @@ pub fn check_value(rel: &Path, line: usize, text: &str, allow: &Allow) -> Vec<Di
     scan(text).into_iter().filter(|hit| !allow.allows(hit)).map(|hit| diagnostic(rel, line, &hit)).collect()
 }
 
-/// Scans a figure in a column of amounts: a mobile or card number there is a sum of money, but
-/// an ID number is still an ID number.
+/// Scans a figure in a column of amounts: a mobile number there is a sum of money, but an ID
+/// or card number (16 to 19 digits passing the card check: no sum of money) is still itself.
 pub fn check_amount(rel: &Path, line: usize, text: &str, allow: &Allow) -> Vec<Diagnostic> {
     scan(text)
         .into_iter()
-        .filter(|hit| hit.kind == Kind::ResidentId && !allow.allows(hit))
+        .filter(|hit| hit.kind != Kind::Mobile && !allow.allows(hit))
         .map(|hit| diagnostic(rel, line, &hit))
         .collect()
 }

@@ -23,10 +23,20 @@ pub(super) fn units(text: &str) -> Vec<(Unit, usize, usize)> {
         let rest = &text[i..];
         let (c, len) = match rest.strip_prefix('&').and_then(entity) {
             Some((c, len)) => (c, len + 1),
-            None => {
-                let c = rest.chars().next().unwrap_or(' ');
-                (c, c.len_utf8())
-            }
+            None => match percent_digit(rest) {
+                // `%31%33%38…` in a link is a number to whoever follows it
+                Some(c) => (c, 3),
+                None => {
+                    let c = rest.chars().next().unwrap_or(' ');
+                    // invisible tag digits (U+E0030…) carry a number no reader sees but any
+                    // program reads
+                    let read = match c {
+                        '\u{E0030}'..='\u{E0039}' => char::from(b'0' + (c as u32 - 0xE0030) as u8),
+                        c => c,
+                    };
+                    (read, c.len_utf8())
+                }
+            },
         };
         // what a reader does not see joins what is around it
         if !is_ignorable(c) {
@@ -35,6 +45,13 @@ pub(super) fn units(text: &str) -> Vec<(Unit, usize, usize)> {
         i += len;
     }
     out
+}
+
+/// A percent escape of a digit (`%31` is 1) at the start of `rest`.
+fn percent_digit(rest: &str) -> Option<char> {
+    let hex = rest.strip_prefix('%')?.get(..2)?;
+    let byte = u8::from_str_radix(hex, 16).ok()?;
+    byte.is_ascii_digit().then_some(char::from(byte))
 }
 
 fn unit(c: char) -> Unit {
@@ -88,8 +105,18 @@ pub(super) fn chinese_digit(c: char) -> Option<u8> {
     // a match, not a search: this runs on every character of every text the guard reads
     Some(match c {
         '〇' | '零' | '洞' => 0,
+        // the Suzhou numerals 〡〢〣…, still written in markets and on old account books
+        '〡' => 1,
+        '〢' => 2,
+        '〣' => 3,
+        '〤' => 4,
+        '〥' => 5,
+        '〦' => 6,
+        '〧' => 7,
+        '〨' => 8,
+        '〩' => 9,
         '一' | '壹' | '幺' => 1,
-        '二' | '贰' | '貳' => 2,
+        '二' | '贰' | '貳' | '两' | '兩' => 2,
         '三' | '叁' | '參' => 3,
         '四' | '肆' => 4,
         '五' | '伍' => 5,
@@ -163,6 +190,8 @@ fn is_separator(c: char) -> bool {
         || matches!(
             c,
             '.' | '/'
+                | '%'
+                | '％'
                 | '-'
                 | '\\'
                 | '*'

@@ -342,3 +342,63 @@ fn phone_style_digits_plus_and_caret_separators_and_cross_marks() {
         assert!(scan(text).is_empty(), "{text:?}: {:?}", kinds(text));
     }
 }
+
+// found by a hostile review: a mobile or ID split into groups like a date or an IP address,
+// spelled with 两 or Suzhou numerals, percent-escaped in a link, written in invisible tag
+// digits or separated by percent signs was published
+#[test]
+fn numbers_split_or_spelled_to_slip_past_are_found() {
+    let tag: String = "13812345678".chars().map(|c| char::from_u32(0xE0000 + c as u32).unwrap()).collect();
+    for text in [
+        "手机：1381-23-45678",
+        "1381/23/45678",
+        "1381.23.45678",
+        "13812-34-5678",
+        "电话 138-12-34-5678",
+        "1381-2-345678",
+        "13.81.234.5678",
+        "一三八一两三四五六七八",
+        "〡〣〨〡〢〣〤〥〦〧〨",
+        "[x](https://a.example/%31%33%38%31%32%33%34%35%36%37%38)",
+        "138%1234%5678",
+        &format!("见{tag}。"),
+    ] {
+        assert_eq!(kinds(text), [Kind::Mobile], "{text:?}");
+    }
+    assert_eq!(kinds("身份证：1101-05-19491231002X"), [Kind::ResidentId]);
+}
+
+// a card number followed by 元 is no sum of money, in a sentence or a column of amounts
+#[test]
+fn a_card_number_is_not_excused_as_an_amount() {
+    let card = luhn_complete("622202123456789012");
+    assert_eq!(kinds(&format!("转入{card}元")), [Kind::BankCard]);
+    let wide: String =
+        card.chars().map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap()).collect();
+    assert_eq!(kinds(&format!("{wide}元")), [Kind::BankCard]);
+    let path = std::path::Path::new("data/a.csv");
+    assert_eq!(check_amount(path, 2, &card, &Allow::default()).len(), 1);
+    assert!(
+        check_amount(path, 2, "13812345678", &Allow::default()).is_empty(),
+        "a mobile-shaped sum stays a sum"
+    );
+}
+
+// what the loosened grouping must still leave alone: dates running into figures, lists of
+// small figures, versions and IP addresses
+#[test]
+fn dates_lists_and_addresses_stay_look_alikes() {
+    for text in [
+        "2024-06-03 13:00",
+        "2024.6.3-2024.6.13",
+        "2024/06/03 138 人",
+        "得分：1、5、9、12、8、7、6、10",
+        "得分 1，5，9，12，8，7，6，10",
+        "服务器 13.81.23.45",
+        "版本 1.3.8.12.34",
+        "增长13%，其中12%来自",
+        "占比 13.8%、12.3%、45.6%、78.9%",
+    ] {
+        assert!(scan(text).is_empty(), "{text:?}: {:?}", kinds(text));
+    }
+}
