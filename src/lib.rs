@@ -289,10 +289,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         };
         let files = manifest.outputs.len();
         staging.put((versions::shard::MANIFEST.to_string(), manifest.to_bytes()))?;
-        staging
+        let kept = staging
             .commit()
             .with_context(|| t!("writing the shard into {}", "把这一份写入 `{}` 时出错", out.display()))?;
-        return Ok(report(files));
+        return Ok(with_kept(report(files), kept));
     }
     let manifest = run.manifest(how);
     let bytes = manifest.to_bytes();
@@ -302,15 +302,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         staging.put((versions::manifest::SITE_SIGNATURE.to_string(), format!("{sig}\n").into_bytes()))?;
     }
     let files = manifest.outputs.len() + 1 + usize::from(signature.is_some());
-    staging
+    let kept = staging
         .commit()
         .with_context(|| t!("writing the site into {}", "把网站写入 {} 时出错", out.display()))?;
-    let report = report(files);
+    let report = with_kept(report(files), kept);
     if let Some(cache) = cache {
         // the site is in place: a cache that cannot be saved costs the next build time only
         let _ = cache.save(run.jobs.into_iter().map(|(p, e, _)| (p.key, e)).collect());
     }
     Ok(report)
+}
+
+/// The report with a warning for each file someone put into the output folder while the
+/// build was finishing ([`write::kept_warning`]).
+fn with_kept(mut report: BuildReport, kept: Vec<PathBuf>) -> BuildReport {
+    report.warnings.extend(kept.iter().map(|p| write::kept_warning(p)));
+    report
 }
 
 /// Assembles the shard folders of a sharded build (`build --shard K/N`) into the site's

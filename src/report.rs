@@ -12,6 +12,9 @@ use std::process::ExitCode;
 
 /// Says what `merge` assembled.
 pub fn merged(merged: &gongkai::versions::shard::Merged) -> Result<ExitCode> {
+    for w in &merged.warnings {
+        eprintln!("{}{w}", label("warning"));
+    }
     eprintln!(
         "{}",
         t!(

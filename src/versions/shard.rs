@@ -217,6 +217,8 @@ pub struct Merged {
     pub shards: usize,
     pub files: usize,
     pub out: PathBuf,
+    /// Files someone put into the output folder while the merge was finishing: kept.
+    pub warnings: Vec<crate::Diagnostic>,
 }
 
 /// Assembles the shard folders `dirs` into `out`, the output folder of the site in `root`.
@@ -335,10 +337,11 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
     let files = outputs.len() + 1;
     let manifest = SiteManifest::from_hashes(outputs).with_releases(first.releases.clone());
     staging.put((SITE_MANIFEST.to_string(), manifest.to_bytes()))?;
-    staging
+    let kept = staging
         .commit()
         .with_context(|| t!("writing the site into {}", "把网站写入 `{}` 时出错", out.display()))?;
-    Ok(Merged { shards: manifests.len(), files, out: out.to_path_buf() })
+    let warnings = kept.iter().map(|p| crate::write::kept_warning(p)).collect();
+    Ok(Merged { shards: manifests.len(), files, out: out.to_path_buf(), warnings })
 }
 
 #[cfg(test)]

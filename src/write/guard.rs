@@ -2,6 +2,7 @@
 //! folder must be new, empty or made by gongkai, and never the site itself or its sources.
 
 use anyhow::{bail, Context, Result};
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 /// The file that marks a folder as gongkai's output, which a later build may replace.
@@ -112,20 +113,9 @@ pub const OWN_FILES: [&str; 4] = [MARKER, "manifest.json", "manifest.json.sig", 
 /// person put them there, and the build, which replaces the folder whole, would delete them.
 /// A folder whose manifest is gone or unreadable cannot be told apart and is replaced.
 fn no_foreign_files(out: &Path) -> Result<()> {
-    /// Only the paths of a manifest's outputs: at 100,000 pages it is 30 MB of JSON.
-    #[derive(serde::Deserialize)]
-    struct Listed {
-        outputs: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
-    }
-    let listed = ["manifest.json", ".gongkai-shard.json"].iter().find_map(|name| {
-        let bytes = std::fs::read(out.join(name)).ok()?;
-        Some(serde_json::from_slice::<Listed>(&bytes).ok()?.outputs)
-    });
-    let Some(listed) = listed else { return Ok(()) };
-    let mut foreign: Vec<String> = super::files_below(out)?
-        .into_iter()
-        .filter(|rel| !listed.contains_key(rel) && !OWN_FILES.contains(&rel.as_str()))
-        .collect();
+    let Some(listed) = listed_outputs(out) else { return Ok(()) };
+    let mut foreign: Vec<String> =
+        super::files_below(out)?.into_iter().filter(|rel| !is_ours(&listed, rel)).collect();
     foreign.sort();
     if foreign.is_empty() {
         return Ok(());
@@ -136,6 +126,25 @@ fn no_foreign_files(out: &Path) -> Result<()> {
         "refusing to build into {shown}: {n} file(s) there are not gongkai's ({some}), and a build replaces its output folder whole; move them away, or into static/ to publish them",
         "不能生成到 `{shown}`：其中有 {n} 个文件不是 gongkai 生成的（{some}），而生成时会整体替换输出文件夹。请把它们移走，或放进 static/ 一并发布"
     ))
+}
+
+/// The paths an output folder's own manifest lists (a site's, or a shard's); `None` when it
+/// has none that can be read.
+pub(crate) fn listed_outputs(dir: &Path) -> Option<BTreeMap<String, serde::de::IgnoredAny>> {
+    /// Only the paths of a manifest's outputs: at 100,000 pages it is 30 MB of JSON.
+    #[derive(serde::Deserialize)]
+    struct Listed {
+        outputs: BTreeMap<String, serde::de::IgnoredAny>,
+    }
+    ["manifest.json", ".gongkai-shard.json"].iter().find_map(|name| {
+        let bytes = std::fs::read(dir.join(name)).ok()?;
+        Some(serde_json::from_slice::<Listed>(&bytes).ok()?.outputs)
+    })
+}
+
+/// Whether `rel` is a file gongkai put into an output folder whose manifest lists `listed`.
+pub(crate) fn is_ours(listed: &BTreeMap<String, serde::de::IgnoredAny>, rel: &str) -> bool {
+    listed.contains_key(rel) || OWN_FILES.contains(&rel)
 }
 
 /// Whether gongkai made `dir`: it carries the marker or, for an output built before the marker

@@ -89,6 +89,8 @@ fn two_outputs(rel: &str) -> String {
 /// rendered (so the whole site never has to sit in memory), and `commit` swaps it in. Dropped
 /// without a commit, it removes the temporary folder and the old site stays as it was.
 pub struct Staging {
+    /// The permissions the site's folder gets when it is swapped in.
+    mode: std::fs::Permissions,
     out: PathBuf,
     tmp: PathBuf,
     old: PathBuf,
@@ -114,8 +116,13 @@ impl Staging {
         lock::clear_leftovers(parent, &name)?;
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        // the mode a folder made here gets, for the site once it is swapped in; until then the
+        // folder is its owner's alone, so that a killed party build leaves nothing others can read
         std::fs::create_dir(&tmp).with_context(|| crate::locale::creating(&tmp))?;
+        let mode = std::fs::metadata(&tmp).with_context(|| crate::locale::creating(&tmp))?.permissions();
+        private(&tmp)?;
         let staging = Staging {
+            mode,
             out: out.to_path_buf(),
             tmp,
             old,
@@ -175,11 +182,15 @@ impl Staging {
         self.written.lock().expect("staging lock").contains(rel)
     }
 
-    pub fn commit(mut self) -> Result<()> {
+    /// Swaps the new site in. Returns the files someone put into the output folder after its
+    /// last check (see [`retire`]), each where it is now.
+    pub fn commit(mut self) -> Result<Vec<PathBuf>> {
         guard::check_existing(&self.out)?;
-        swap(&self.out, &self.tmp, &self.old)?;
+        std::fs::set_permissions(&self.tmp, self.mode.clone())
+            .with_context(|| crate::locale::writing(&self.tmp))?;
+        let kept = swap(&self.out, &self.tmp, &self.old)?;
         self.committed = true;
-        Ok(())
+        Ok(kept)
     }
 }
 
@@ -191,16 +202,29 @@ impl Drop for Staging {
     }
 }
 
+/// Makes `dir` readable by its owner only (a no-op where there are no such modes).
+fn private(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| crate::locale::writing(dir))?;
+    }
+    let _ = dir;
+    Ok(())
+}
+
 /// Writes `files` as the new content of `out`, the output folder of the site in `root`.
 pub fn write_site(root: &Path, out: &Path, files: &[Output]) -> Result<()> {
     let staging = Staging::new(root, out)?;
     files.par_iter().try_for_each(|(rel, bytes)| staging.put((rel.clone(), bytes.clone())).map(|_| ()))?;
-    staging.commit()
+    staging.commit().map(|_| ())
 }
 
 /// Replaces `out` by `tmp`: the old site is moved aside first and removed only once the new
-/// one is in place, so at every moment one complete site exists.
-fn swap(out: &Path, tmp: &Path, old: &Path) -> Result<()> {
+/// one is in place, so at every moment one complete site exists; see [`retire`] for what of
+/// the old site is removed.
+fn swap(out: &Path, tmp: &Path, old: &Path) -> Result<Vec<PathBuf>> {
     let had_old = out.exists();
     if had_old {
         let _ = remove_tree(old);
@@ -214,8 +238,67 @@ fn swap(out: &Path, tmp: &Path, old: &Path) -> Result<()> {
         return Err(e)
             .with_context(|| t!("moving the new site into {}", "把新网站移入 {} 时出错", out.display()));
     }
-    if had_old {
-        remove_tree(old).with_context(|| t!("removing {}", "删除 {} 时出错", old.display()))?;
+    match had_old {
+        true => retire(old, out).with_context(|| t!("removing {}", "删除 {} 时出错", old.display())),
+        false => Ok(Vec::new()),
+    }
+}
+
+/// Removes the old site moved aside to `old`, but only the files its manifest lists and
+/// gongkai's own: a file someone put into the output folder after the last check, while the
+/// build was finishing, is not gongkai's to delete. Each such file (or link) is moved into the
+/// new site at its place, or left in `old` when the new site has something there; returns where
+/// each is now. An old site without a readable manifest cannot be told apart and goes whole,
+/// as the check before the build said.
+fn retire(old: &Path, out: &Path) -> Result<Vec<PathBuf>> {
+    let Some(listed) = guard::listed_outputs(old) else {
+        remove_tree(old)?;
+        return Ok(Vec::new());
+    };
+    let (ours, foreign): (Vec<String>, Vec<String>) =
+        files_below(old)?.into_iter().partition(|rel| guard::is_ours(&listed, rel));
+    ours.par_iter().try_for_each(|rel| std::fs::remove_file(old.join(rel)))?;
+    let mut kept = Vec::new();
+    for rel in foreign {
+        let (from, to) = (old.join(&rel), out.join(&rel));
+        let free = std::fs::symlink_metadata(&to).is_err();
+        let moved = free
+            && to.parent().is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
+            && std::fs::rename(&from, &to).is_ok();
+        kept.push(if moved { to } else { from });
+    }
+    prune_empty(old)?;
+    Ok(kept)
+}
+
+/// What a build says of a file someone put into its output folder while it was finishing
+/// (see [`retire`]): kept, never deleted, and where it is now.
+pub fn kept_warning(path: &Path) -> crate::Diagnostic {
+    crate::Diagnostic::new(
+        path,
+        0,
+        t!(
+            "this file was put into the output folder while the site was being built; gongkai kept it here",
+            "这个文件是在生成网站期间放进输出文件夹的，gongkai 把它保留在这里"
+        ),
+    )
+    .with_hint(t!(
+        "move it out of the output folder, or into static/ to publish it: the next build refuses a folder holding files gongkai did not make",
+        "请把它移出输出文件夹，或放进 static/ 一并发布：下次生成时，输出文件夹里有不是 gongkai 生成的文件会被拒绝"
+    ))
+}
+
+/// Removes the empty folders below `dir` and `dir` itself when it ends up empty; links are
+/// left alone, never followed.
+fn prune_empty(dir: &Path) -> std::io::Result<()> {
+    std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?.par_iter().try_for_each(|e| {
+        match e.file_type()?.is_dir() {
+            true => prune_empty(&e.path()),
+            false => Ok(()),
+        }
+    })?;
+    if std::fs::read_dir(dir)?.next().is_none() {
+        std::fs::remove_dir(dir)?;
     }
     Ok(())
 }
@@ -312,6 +395,97 @@ mod tests {
         remove_tree(&tree).unwrap();
         assert!(!tree.exists());
         assert_eq!(std::fs::read(kept.join("mine.txt")).unwrap(), b"mine", "a link's target is left alone");
+    }
+
+    // found by a hostile review: a file put into public/ after the last check, while the build
+    // was finishing, was deleted with the old site
+    #[test]
+    fn retiring_the_old_site_removes_only_what_its_manifest_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, out, mine) = (dir.path().join("old"), dir.path().join("out"), dir.path().join("mine"));
+        for (rel, text) in [
+            ("a.html", "old a"),
+            ("b/c.html", "old c"),
+            ("b/mine.txt", "mine"),
+            ("taken.txt", "mine too"),
+            (guard::MARKER, guard::MARKER_TEXT),
+        ] {
+            std::fs::create_dir_all(old.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(old.join(rel), text).unwrap();
+        }
+        let manifest =
+            r#"{"generator":"gongkai test","outputs":{"a.html":"x","b/c.html":"y","taken.txt":"z"}}"#;
+        std::fs::write(old.join("manifest.json"), manifest).unwrap();
+        std::fs::write(old.join("taken.txt"), "mine too").unwrap();
+        std::fs::create_dir_all(&mine).unwrap();
+        std::fs::write(mine.join("keep.txt"), "keep").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&mine, old.join("linked")).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("a.html"), "new a").unwrap();
+        std::fs::write(out.join("unlisted.txt"), "new").unwrap();
+        std::fs::write(old.join("unlisted.txt"), "someone's").unwrap();
+
+        let kept = retire(&old, &out).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("b/mine.txt")).unwrap(),
+            "mine",
+            "moved into the new site"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.html")).unwrap(),
+            "new a",
+            "the new site is untouched"
+        );
+        assert_eq!(
+            std::fs::read_to_string(old.join("unlisted.txt")).unwrap(),
+            "someone's",
+            "kept where it was"
+        );
+        assert!(
+            !old.join("a.html").exists() && !old.join("b/c.html").exists() && !old.join("taken.txt").exists()
+        );
+        assert_eq!(
+            std::fs::read_to_string(mine.join("keep.txt")).unwrap(),
+            "keep",
+            "a link is never followed"
+        );
+        assert!(
+            kept.contains(&out.join("b/mine.txt")) && kept.contains(&old.join("unlisted.txt")),
+            "{kept:?}"
+        );
+        if cfg!(unix) {
+            assert!(out.join("linked").symlink_metadata().unwrap().file_type().is_symlink());
+            assert_eq!(kept.len(), 3, "{kept:?}");
+        }
+    }
+
+    // found by a hostile review: a killed party build left its pages readable beside the output
+    #[cfg(unix)]
+    #[test]
+    fn the_site_being_written_is_its_owner_s_alone_until_it_is_swapped_in() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::new(dir.path(), &out).unwrap();
+        let tmp = staging.tmp.clone();
+        assert_eq!(std::fs::metadata(&tmp).unwrap().permissions().mode() & 0o777, 0o700);
+        std::fs::create_dir(dir.path().join("probe")).unwrap();
+        let usual = std::fs::metadata(dir.path().join("probe")).unwrap().permissions().mode() & 0o777;
+        staging.commit().unwrap();
+        assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, usual);
+    }
+
+    #[test]
+    fn an_old_site_holding_only_its_own_files_goes_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, out) = (dir.path().join("old"), dir.path().join("out"));
+        std::fs::create_dir_all(old.join("b/c")).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(old.join("b/c/d.html"), "d").unwrap();
+        std::fs::write(old.join("manifest.json"), r#"{"outputs":{"b/c/d.html":"x"}}"#).unwrap();
+        assert!(retire(&old, &out).unwrap().is_empty());
+        assert!(!old.exists(), "no debris");
     }
 
     #[test]
