@@ -167,28 +167,31 @@ fn well_grouped(groups: &[Group]) -> bool {
 }
 
 /// Groups that are not phone-like (`1381-23-45678`, `138-12-34-5678`, `13.81.234.5678`) still
-/// make one number when only dashes, dots, slashes or spaces join them and they do not begin
+/// make one number when one dash, dot or slash joins each to the next and they do not begin
 /// with a date: a reader runs them together, and splitting a mobile so is how one slips past a
-/// filter. Groups joined by list marks (`，`, `、`, `;`) are a list of figures, and a date
-/// (`2024-06-03`) must not run into the figure after it.
+/// filter. Figures apart by spaces, line breaks or list marks (`，`, `、`) are figures side by
+/// side (a table's cells read as text are), and a date (`2024-06-03`) must not run into the
+/// figure after it.
 fn split_number(text: &str, units: &[(Unit, usize, usize)], groups: &[Group]) -> bool {
-    let tight = |c: char| {
-        c.is_whitespace()
-            || matches!(
-                c,
-                '-' | '.' | '/' | '_' | '~' | '·' | '\u{2010}'
-                    ..='\u{2015}' | '\u{2212}' | '－' | '．' | '／' | '・'
-            )
+    let joiner = |c: char| {
+        matches!(
+            c,
+            '-' | '.' | '/' | '_' | '~' | '·' | '\u{2010}'
+                ..='\u{2015}' | '\u{2212}' | '－' | '．' | '／' | '・'
+        )
     };
-    let joined_tightly = groups
-        .windows(2)
-        .all(|w| units[w[0].end..w[1].start].iter().all(|u| text[u.1..u.2].chars().all(tight)));
+    let joined = groups.windows(2).all(|w| match &units[w[0].end..w[1].start] {
+        [gap] => {
+            let mut chars = text[gap.1..gap.2].chars();
+            chars.next().is_some_and(joiner) && chars.next().is_none()
+        }
+        _ => false,
+    });
     let sizes: Vec<usize> = groups.iter().map(|g| g.digits.len()).collect();
     let number = |g: &Group| g.digits.parse::<u32>().ok();
     let month = groups.get(1).and_then(number).filter(|m| (1..=12).contains(m) && sizes[1] <= 2);
     let year = number(&groups[0]).filter(|y| sizes[0] == 4 && (1900..=2100).contains(y));
-    let date_first = year.is_some() && month.is_some();
-    joined_tightly && !date_first
+    joined && !(year.is_some() && month.is_some())
 }
 
 /// An old 15-digit ID has no check digit, so joining unrelated figures (`12345，400-090-1000`)

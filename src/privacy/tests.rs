@@ -402,3 +402,22 @@ fn dates_lists_and_addresses_stay_look_alikes() {
         assert!(scan(text).is_empty(), "{text:?}: {:?}", kinds(text));
     }
 }
+
+proptest! {
+    /// A table's small figures read as text (one or two digits, some with decimals, apart by
+    /// spaces and line breaks) are figures side by side, never one number. (Larger groups apart
+    /// by spaces are how cards are written: `6222 0212 3456 7890 128`.)
+    #[test]
+    fn figures_side_by_side_are_not_one_number(
+        cells in proptest::collection::vec((1u32..100, proptest::option::of(0u32..100), 0usize..3), 4..40)
+    ) {
+        let text: String = cells
+            .iter()
+            .map(|(whole, frac, sep)| {
+                let figure = match frac { Some(f) => format!("{whole}.{f}"), None => whole.to_string() };
+                format!("{figure}{}", [" ", "\n", "  "][*sep])
+            })
+            .collect();
+        prop_assert!(scan(&text).is_empty(), "{:?}: {:?}", text, kinds(&text));
+    }
+}
