@@ -62,12 +62,12 @@ pub fn load_config(root: &Path) -> Result<(Option<String>, Vec<Diagnostic>)> {
 }
 
 pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
-    let mut content: Vec<(PathBuf, PathBuf)> = walk(root, "content")?
-        .into_iter()
-        .filter(|(_, rel)| rel.extension().is_some_and(|e| e == "md"))
-        .collect();
+    let (files, others) = walk_all(root, "content")?;
+    let is_md = |rel: &Path| rel.extension().is_some_and(|e| e == "md");
+    let mut content: Vec<(PathBuf, PathBuf)> = files.into_iter().filter(|(_, rel)| is_md(rel)).collect();
     content.sort_by(|a, b| a.1.cmp(&b.1));
-    let mut loaded = Loaded { content, ..Default::default() };
+    let diagnostics = others.iter().filter(|rel| is_md(rel)).map(|rel| not_a_file(rel)).collect();
+    let mut loaded = Loaded { content, diagnostics, ..Default::default() };
     let theme_dir = Path::new("themes").join(theme);
     // a theme named but absent would silently build with the built-in one
     loaded.theme_missing = theme != "default" && !root.join(&theme_dir).is_dir();
@@ -127,23 +127,52 @@ pub fn read_texts(files: &[(PathBuf, PathBuf)]) -> Result<(BTreeMap<PathBuf, Str
 
 /// Files below `root/dir`, sorted, as (full path, path relative to root). Hidden files are skipped.
 pub fn walk(root: &Path, dir: impl AsRef<Path>) -> Result<Vec<(PathBuf, PathBuf)>> {
+    Ok(walk_all(root, dir)?.0)
+}
+
+/// The files found, as (full path, path relative to root), and the other entries, relative.
+type Walked = (Vec<(PathBuf, PathBuf)>, Vec<PathBuf>);
+
+/// [`walk`], and beside the files the entries that are neither file nor folder (a symbolic
+/// link, a pipe), relative to root: they are not read, and not following a link keeps files
+/// from outside the site out of it.
+fn walk_all(root: &Path, dir: impl AsRef<Path>) -> Result<Walked> {
     let start = root.join(dir);
     if !start.is_dir() {
-        return Ok(Vec::new());
+        return Ok(Default::default());
     }
-    let mut files = Vec::new();
+    let (mut files, mut others) = (Vec::new(), Vec::new());
     let walker = WalkDir::new(&start)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         let entry = entry.with_context(|| t!("walking {}", "读取文件夹 {} 时出错", start.display()))?;
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
         if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
             files.push((entry.into_path(), rel));
+        } else if !entry.file_type().is_dir() {
+            others.push(rel);
         }
     }
-    Ok(files)
+    Ok((files, others))
+}
+
+/// A content file that is a symbolic link or a pipe: left out, and said, since a page that
+/// silently disappears is worse than a build that stops.
+fn not_a_file(rel: &Path) -> Diagnostic {
+    Diagnostic::new(
+        rel,
+        0,
+        t!(
+            "this is a symbolic link or a special file, not a file: gongkai reads only real files in content/",
+            "这是一个符号链接或特殊文件，不是普通文件：gongkai 只读取 content/ 中的普通文件"
+        ),
+    )
+    .with_hint(t!(
+        "put a copy of the file itself here (a link could bring in a file from outside the site), or remove the link",
+        "请在这里放文件本身的副本（链接可能把网站之外的文件带进来），或删去这个链接"
+    ))
 }
 
 /// UTF-8 (a BOM is dropped) or a diagnostic naming the encoding the bytes look like, or the
@@ -197,6 +226,25 @@ mod tests {
         assert!(decode(Path::new("a.md"), b"+++\ntitle = \"x\x00\"\n".to_vec(), &mut diags).is_none());
         assert_eq!((diags[0].line, diags[0].column), (2, 11));
         assert!(diags[0].message.contains("NUL"), "{}", diags[0].message);
+    }
+
+    // found by a hostile review: a content file that was a link was left out without a word
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_content_file_is_said_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = dir.path().join("content/cases");
+        std::fs::create_dir_all(&cases).unwrap();
+        std::fs::write(dir.path().join("outside.md"), "+++\ntitle = \"外面\"\n+++\n").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("outside.md"), cases.join("link.md")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("gone.md"), cases.join("dangling.md")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("outside.md"), cases.join("not-content.txt")).unwrap();
+        let loaded = load(dir.path(), "default").unwrap();
+        assert!(loaded.content.is_empty());
+        let named: Vec<String> =
+            loaded.diagnostics.iter().map(|d| d.path.to_string_lossy().into_owned()).collect();
+        assert_eq!(named, ["content/cases/dangling.md", "content/cases/link.md"]);
+        assert!(loaded.diagnostics[0].message.contains("symbolic link"), "{}", loaded.diagnostics[0].message);
     }
 
     #[test]
