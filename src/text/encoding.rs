@@ -121,6 +121,22 @@ fn legacy(bytes: &[u8]) -> &'static Encoding {
     }
 }
 
+/// UTF-16 saved without a BOM, which the detector takes for a single-byte code page: the
+/// ASCII of a file's front matter (`+++`, `title = `) is a zero byte beside each character,
+/// first in big-endian, second in little-endian.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = head.len() / 2;
+    let zeros = |first: bool| head.chunks_exact(2).filter(|p| p[usize::from(!first)] == 0).count();
+    let (be, le) = (zeros(true), zeros(false));
+    // a quarter of the characters ASCII, and zeros on one side only
+    match pairs >= 4 {
+        true if be * 4 >= pairs && le == 0 => Some(encoding_rs::UTF_16BE),
+        true if le * 4 >= pairs && be == 0 => Some(encoding_rs::UTF_16LE),
+        _ => None,
+    }
+}
+
 fn undecodable(bytes: &[u8], tried: &'static Encoding, bom: usize, offset: usize) -> Undecodable {
     // the detector knows nothing of BOMs: a UTF-16 file refused as UTF-8 is named by its own;
     // and it takes a UTF-8 file with one bad line for a legacy one, whose iconv would garble it
@@ -128,6 +144,9 @@ fn undecodable(bytes: &[u8], tried: &'static Encoding, bom: usize, offset: usize
     let looks_like = Encoding::for_bom(bytes).map(|(e, _)| e).filter(|_| !utf8).unwrap_or_else(|| {
         if utf8 {
             return UTF_8;
+        }
+        if let Some(utf16) = utf16_without_bom(bytes) {
+            return utf16;
         }
         let mut detector = chardetng::EncodingDetector::new();
         detector.feed(bytes, true);
@@ -144,6 +163,17 @@ fn undecodable(bytes: &[u8], tried: &'static Encoding, bom: usize, offset: usize
 
 #[cfg(test)]
 mod tests {
+    // found by a hostile review: UTF-16 without a BOM was said to look like windows-1252,
+    // whose iconv command would garble it
+    #[test]
+    fn utf16_without_a_bom_is_named_as_such() {
+        let text = "+++\ntitle = \"党员大会\"\n+++\n正文\n";
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(super::decode(&be, super::Accept::Utf8).unwrap_err().looks_like.name(), "UTF-16BE");
+        assert_eq!(super::decode(&le, super::Accept::Utf8).unwrap_err().looks_like.name(), "UTF-16LE");
+    }
+
     use super::*;
 
     #[test]
