@@ -27,6 +27,21 @@ pub struct Split<'a> {
 /// Splits `text` (the whole file) into front matter and body.
 pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\r') && !text.contains('\n') {
+        // saved with the line ends of old Mac editors: the whole file is one line
+        return Err(Diagnostic::new(
+            path,
+            1,
+            t!(
+                "the lines of this file end in CR alone (old Mac line endings), so it reads as one line",
+                "这个文件的行尾只有 CR（旧式 Mac 换行），整个文件被读成了一行"
+            ),
+        )
+        .with_hint(t!(
+            "save it again with Unix (LF) or Windows (CRLF) line endings: most editors offer this when saving",
+            "请用 Unix（LF）或 Windows（CRLF）换行重新保存：多数编辑器在“另存为”时可以选择"
+        )));
+    }
     let first = text.lines().next().unwrap_or("").trim_end();
     let fence = match first {
         "+++" => "+++",
@@ -209,6 +224,13 @@ impl FrontMatter {
 
 #[cfg(test)]
 mod tests {
+    // found by a hostile review: such a file was said to have no front matter
+    #[test]
+    fn old_mac_line_endings_are_named() {
+        let e = split(Path::new("a.md"), "+++\rtitle = \"标题\"\r+++\r正文\r").unwrap_err();
+        assert!(e.message.contains("CR"), "{}", e.message);
+    }
+
     use super::*;
 
     #[test]
