@@ -98,10 +98,17 @@ fn parse(path: &Path, fence: &str, fm_text: &str) -> Result<FrontMatter, Diagnos
                 line,
                 t!("the TOML front matter cannot be read: {problem}", "文件头（TOML）无法读取：{problem}"),
             )
-            .with_hint(t!(
-                "write each key as `key = \"value\"`; quote text, and use [\"a\", \"b\"] for lists",
-                "每个键写成 `key = \"值\"`：文字要加引号，列表写成 [\"甲\", \"乙\"]"
-            ))
+            .with_hint(match e.message().contains("date") {
+                // `date = 2024-02-30` is TOML's own date, refused for its day, not its quotes
+                true => t!(
+                    "check the date: does that month have that day? Write it as date = 2024-02-29",
+                    "请核对日期：那个月有这一天吗？写成 date = 2024-02-29 这样"
+                ),
+                false => t!(
+                    "write each key as `key = \"value\"`; quote text, and use [\"a\", \"b\"] for lists",
+                    "每个键写成 `key = \"值\"`：文字要加引号，列表写成 [\"甲\", \"乙\"]"
+                ),
+            })
         })?
     } else {
         let value: serde_norway::Value = serde_norway::from_str(fm_text).map_err(|e| {
@@ -224,6 +231,15 @@ impl FrontMatter {
 
 #[cfg(test)]
 mod tests {
+    // found by a hostile review: an impossible day got a hint about quoting
+    #[test]
+    fn an_impossible_date_gets_a_hint_about_dates() {
+        let e =
+            split(Path::new("a.md"), "+++\ntitle = \"标题\"\ndate = 2024-02-30\n+++\n正文\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.hint.as_deref().is_some_and(|h| h.contains("2024-02-29")), "{:?}", e.hint);
+    }
+
     // found by a hostile review: such a file was said to have no front matter
     #[test]
     fn old_mac_line_endings_are_named() {
