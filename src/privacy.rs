@@ -135,7 +135,7 @@ fn classify_chain(text: &str, units: &[(Unit, usize, usize)], chain: &[Group]) -
             if let Some(kind) =
                 classify(&digits).filter(|&k| k != Kind::ResidentId || plausible_id_grouping(&chain[i..=j]))
             {
-                if !looks_alike(kind, units, &chain[i..=j], &text[..s], &text[e..]) {
+                if !looks_alike(kind, text, units, &chain[i..=j], (s, e)) {
                     let start = country_code_start(units, chain[i].start).unwrap_or(s);
                     let shown = if kind == Kind::Mobile {
                         digits[digits.len() - 11..].to_string()
@@ -191,7 +191,13 @@ fn split_number(text: &str, units: &[(Unit, usize, usize)], groups: &[Group]) ->
     let number = |g: &Group| g.digits.parse::<u32>().ok();
     let month = groups.get(1).and_then(number).filter(|m| (1..=12).contains(m) && sizes[1] <= 2);
     let year = number(&groups[0]).filter(|y| sizes[0] == 4 && (1900..=2100).contains(y));
-    joined && !(year.is_some() && month.is_some())
+    // `Chrome 138.0.7204.101`, `版本 13.8.1234.5678`: a version's parts, named so
+    let before = text[..units[groups[0].start].1].trim_end_matches([' ', ':', '：', '\u{00A0}', '\u{3000}']);
+    let version =
+        ["版本", "版本号", "version", "Version", "Chrome", "Edge", "Firefox", "Safari", "浏览器", "v", "V"]
+            .iter()
+            .any(|l| before.ends_with(l));
+    joined && !(year.is_some() && month.is_some()) && !version
 }
 
 /// An old 15-digit ID has no check digit, so joining unrelated figures (`12345，400-090-1000`)
@@ -239,17 +245,18 @@ fn classify(digits: &str) -> Option<Kind> {
 /// numbers right after a label that names them as an order, document, invoice or postcode
 /// (`订单号：13812345678`). A resident ID, whose check digit and birth date make it
 /// unmistakable, is never a look-alike.
-/// `raw_before` and `after` are the text around the number.
+/// The number is `text[span.0..span.1]`.
 fn looks_alike(
     kind: Kind,
+    text: &str,
     units: &[(Unit, usize, usize)],
     groups: &[Group],
-    raw_before: &str,
-    after: &str,
+    span: (usize, usize),
 ) -> bool {
     if kind == Kind::ResidentId {
         return false;
     }
+    let (raw_before, after) = (&text[..span.0], &text[span.1..]);
     let after_spaces = after.trim_start_matches([' ', '\u{00A0}', '\u{3000}']);
     // a sum of 16 to 19 digits that passes a card's check is a card number followed by 元, not
     // quintillions of yuan
@@ -265,7 +272,7 @@ fn looks_alike(
         && groups.iter().all(|g| g.digits.len() <= 3 && g.digits.parse::<u16>().is_ok_and(|v| v <= 255))
         && groups.windows(2).all(|w| {
             let gap = &units[w[0].end..w[1].start];
-            gap.len() == 1 && text_is(gap[0], '.')
+            gap.len() == 1 && &text[gap[0].1..gap[0].2] == "."
         });
     const LABELS: [&str; 13] = [
         "订单号",
@@ -287,11 +294,18 @@ fn looks_alike(
     // a card number is never excused by a label: an order number that passes Luhn is rare,
     // a card pasted after 订单号 is not; and 电话13812345678.00 is still a phone
     let phone_label = ["电话", "手机", "联系", "tel", "Tel", "TEL"].iter().any(|l| label_end.ends_with(l));
-    money || (decimal_after || decimal_before) && !phone_label || is_ip || labelled && kind == Kind::Mobile
-}
-
-fn text_is(unit: (Unit, usize, usize), c: char) -> bool {
-    unit.2 - unit.1 == c.len_utf8() && matches!(unit.0, Unit::Sep | Unit::Other(_))
+    // a coordinate (`东经134.28765432°`, `坐标：133.12345678`) is a decimal figure
+    let coordinate = ["经度", "纬度", "东经", "西经", "南纬", "北纬", "坐标", "经纬度"]
+        .iter()
+        .any(|l| raw_before.trim_end_matches([' ', ':', '：', '\u{00A0}', '\u{3000}']).ends_with(l))
+        || after.starts_with(['°', '度']);
+    let decimal_split = coordinate && groups.len() == 2 && {
+        let gap = &units[groups[0].end..groups[1].start];
+        gap.len() == 1 && &text[gap[0].1..gap[0].2] == "."
+    };
+    // a card number's check makes it one: with cents it is still no sum of money
+    let decimal = (decimal_after || decimal_before || decimal_split) && kind != Kind::BankCard;
+    money || decimal && !phone_label || is_ip || labelled && kind == Kind::Mobile
 }
 
 /// 11 digits, `1[3-9]` then nine more.

@@ -105,6 +105,16 @@ pub(super) fn chinese_digit(c: char) -> Option<u8> {
     // a match, not a search: this runs on every character of every text the guard reads
     Some(match c {
         '〇' | '零' | '洞' => 0,
+        // circled and bracketed ideographs (㊀ ㈠), Roman numerals (Ⅰ ⅰ), one digit each to a reader
+        '㊀' | '㈠' | 'Ⅰ' | 'ⅰ' => 1,
+        '㊁' | '㈡' | 'Ⅱ' | 'ⅱ' => 2,
+        '㊂' | '㈢' | 'Ⅲ' | 'ⅲ' => 3,
+        '㊃' | '㈣' | 'Ⅳ' | 'ⅳ' => 4,
+        '㊄' | '㈤' | 'Ⅴ' | 'ⅴ' => 5,
+        '㊅' | '㈥' | 'Ⅵ' | 'ⅵ' => 6,
+        '㊆' | '㈦' | 'Ⅶ' | 'ⅶ' => 7,
+        '㊇' | '㈧' | 'Ⅷ' | 'ⅷ' => 8,
+        '㊈' | '㈨' | 'Ⅸ' | 'ⅸ' => 9,
         // the Suzhou numerals 〡〢〣…, still written in markets and on old account books
         '〡' => 1,
         '〢' => 2,

@@ -421,3 +421,31 @@ proptest! {
         prop_assert!(scan(&text).is_empty(), "{:?}: {:?}", text, kinds(&text));
     }
 }
+
+// found by a second hostile review: cents after a card number, Roman numerals and circled or
+// bracketed ideographs let numbers through; a browser's version and a coordinate were refused
+#[test]
+fn cards_with_cents_are_cards_and_versions_and_coordinates_are_not_phones() {
+    let card = luhn_complete("622202123456789012");
+    for text in [format!("{card}.00"), format!("拨款{card}.5元"), format!("{card}.00元")] {
+        assert_eq!(kinds(&text), [Kind::BankCard], "{text}");
+    }
+    let path = std::path::Path::new("data/a.csv");
+    assert_eq!(check_amount(path, 2, &format!("{card}.00"), &Allow::default()).len(), 1);
+    for text in ["ⅠⅢⅧⅠⅡⅢⅣⅤⅥⅦⅧ", "㈠㈢㈧㈠㈡㈢㈣㈤㈥㈦㈧", "㊀㊂㊇㊀㊁㊂㊃㊄㊅㊆㊇"]
+    {
+        assert_eq!(kinds(text), [Kind::Mobile], "{text}");
+    }
+    for text in [
+        "建议使用 Chrome 138.0.7204.101 或更高版本浏览",
+        "浏览器版本：139.0.7258.66",
+        "v13.8.1234.5678",
+        "东经134.28765432°，北纬48.36712345°",
+        "坐标：133.12345678,47.123456",
+    ] {
+        assert!(scan(text).is_empty(), "{text:?}: {:?}", kinds(text));
+    }
+    // still a phone: written in three groups, or split with no version named
+    assert_eq!(kinds("138.1234.5678"), [Kind::Mobile]);
+    assert_eq!(kinds("电话 13.81.234.5678"), [Kind::Mobile]);
+}
