@@ -66,12 +66,19 @@ pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
     let is_md = |rel: &Path| rel.extension().is_some_and(|e| e == "md");
     let mut content: Vec<(PathBuf, PathBuf)> = files.into_iter().filter(|(_, rel)| is_md(rel)).collect();
     content.sort_by(|a, b| a.1.cmp(&b.1));
-    let diagnostics = others.iter().filter(|rel| is_md(rel)).map(|rel| not_a_file(rel)).collect();
+    // a linked folder would hide every page in it as silently as a linked file hides one
+    let diagnostics = others
+        .iter()
+        .filter(|rel| is_md(rel) || root.join(rel).is_dir())
+        .map(|rel| not_a_file(rel))
+        .collect();
     let mut loaded = Loaded { content, diagnostics, ..Default::default() };
     let theme_dir = Path::new("themes").join(theme);
     // a theme named but absent would silently build with the built-in one
     loaded.theme_missing = theme != "default" && !root.join(&theme_dir).is_dir();
-    for (path, rel) in walk(root, theme_dir.join("templates"))? {
+    let (templates, others) = walk_all(root, theme_dir.join("templates"))?;
+    loaded.diagnostics.extend(others.iter().map(|rel| not_a_file(rel)));
+    for (path, rel) in templates {
         let name = rel
             .strip_prefix(theme_dir.join("templates"))
             .unwrap_or(&rel)
@@ -82,12 +89,16 @@ pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
             loaded.templates.push((name, text));
         }
     }
-    for (path, rel) in walk(root, "data")? {
+    let (data, others) = walk_all(root, "data")?;
+    loaded.diagnostics.extend(others.iter().map(|rel| not_a_file(rel)));
+    for (path, rel) in data {
         let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
         loaded.data.push((rel, bytes));
     }
     for dir in [theme_dir.join("static"), PathBuf::from("static")] {
-        for (path, rel) in walk(root, &dir)? {
+        let (statics, others) = walk_all(root, &dir)?;
+        loaded.diagnostics.extend(others.iter().map(|rel| not_a_file(rel)));
+        for (path, rel) in statics {
             let out = rel.strip_prefix(&dir).unwrap_or(&rel).to_string_lossy().replace('\\', "/");
             let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
             loaded.statics.push((out, bytes));
@@ -158,15 +169,18 @@ fn walk_all(root: &Path, dir: impl AsRef<Path>) -> Result<Walked> {
     Ok((files, others))
 }
 
-/// A content file that is a symbolic link or a pipe: left out, and said, since a page that
-/// silently disappears is worse than a build that stops.
+/// A source (a content file, a template, a data or static file) that is a symbolic link or a
+/// pipe: left out, and said, since a page or file that silently disappears is worse than a
+/// build that stops.
 fn not_a_file(rel: &Path) -> Diagnostic {
+    let folder =
+        rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
     Diagnostic::new(
         rel,
         0,
         t!(
-            "this is a symbolic link or a special file, not a file: gongkai reads only real files in content/",
-            "这是一个符号链接或特殊文件，不是普通文件：gongkai 只读取 content/ 中的普通文件"
+            "this is a symbolic link or a special file, not a file: gongkai reads only real files in {folder}/",
+            "这是一个符号链接或特殊文件，不是普通文件：gongkai 只读取 {folder}/ 中的普通文件"
         ),
     )
     .with_hint(t!(

@@ -117,7 +117,12 @@ pub fn clear_leftovers(parent: &Path, name: &str) -> Result<Vec<PathBuf>> {
         let numbered = !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit());
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
         if numbered && is_dir && ours {
-            std::fs::remove_dir_all(&path).with_context(|| {
+            // a staging folder is gongkai's alone; an old site may hold a file someone put there
+            let cleared_one = match rest.starts_with("old-") {
+                true => super::clear_old(&path),
+                false => std::fs::remove_dir_all(&path).map_err(anyhow::Error::from),
+            };
+            cleared_one.with_context(|| {
                 t!(
                     "removing {}, left by a build that was stopped",
                     "删除被中断的生成留下的 {} 时出错",

@@ -255,9 +255,7 @@ fn retire(old: &Path, out: &Path) -> Result<Vec<PathBuf>> {
         remove_tree(old)?;
         return Ok(Vec::new());
     };
-    let (ours, foreign): (Vec<String>, Vec<String>) =
-        files_below(old)?.into_iter().partition(|rel| guard::is_ours(&listed, rel));
-    ours.par_iter().try_for_each(|rel| std::fs::remove_file(old.join(rel)))?;
+    let foreign = remove_listed(old, &listed)?;
     let mut kept = Vec::new();
     for rel in foreign {
         let (from, to) = (old.join(&rel), out.join(&rel));
@@ -267,8 +265,47 @@ fn retire(old: &Path, out: &Path) -> Result<Vec<PathBuf>> {
             && std::fs::rename(&from, &to).is_ok();
         kept.push(if moved { to } else { from });
     }
-    prune_empty(old)?;
+    remove_own(old)?;
     Ok(kept)
+}
+
+/// Removes the files of the output folder `dir` that `listed` names, gongkai's own files
+/// (marker, manifest) aside: they go last ([`remove_own`]), so that a build killed on the way
+/// leaves a folder the next build still knows as its own. Returns the files not listed.
+fn remove_listed(
+    dir: &Path,
+    listed: &std::collections::BTreeMap<String, serde::de::IgnoredAny>,
+) -> Result<Vec<String>> {
+    let (ours, foreign): (Vec<String>, Vec<String>) =
+        files_below(dir)?.into_iter().partition(|rel| guard::is_ours(listed, rel));
+    ours.par_iter()
+        .filter(|rel| !guard::OWN_FILES.contains(&rel.as_str()))
+        .try_for_each(|rel| std::fs::remove_file(dir.join(rel)))?;
+    Ok(foreign)
+}
+
+/// Removes the empty folders of `dir`, then gongkai's own files, then `dir` when nothing else
+/// is left in it: the marker goes last of all.
+fn remove_own(dir: &Path) -> Result<()> {
+    prune_empty(dir)?;
+    if !dir.exists() {
+        return Ok(());
+    }
+    for name in guard::OWN_FILES.iter().filter(|n| **n != guard::MARKER).chain([&guard::MARKER]) {
+        let _ = std::fs::remove_file(dir.join(name));
+    }
+    prune_empty(dir)?;
+    Ok(())
+}
+
+/// What a stopped build left of an old site moved aside (`.public.old-PID`): the files its
+/// manifest lists and gongkai's own go, and the folders left empty; anything else stays, for
+/// it may be someone's.
+pub fn clear_old(dir: &Path) -> Result<()> {
+    if let Some(listed) = guard::listed_outputs(dir) {
+        remove_listed(dir, &listed)?;
+    }
+    remove_own(dir)
 }
 
 /// What a build says of a file someone put into its output folder while it was finishing
@@ -474,6 +511,29 @@ mod tests {
         let usual = std::fs::metadata(dir.path().join("probe")).unwrap().permissions().mode() & 0o777;
         staging.commit().unwrap();
         assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, usual);
+    }
+
+    // found by a second hostile review: a build killed while removing the old site left its
+    // empty folders, and no later build removed them
+    #[test]
+    fn what_a_stopped_removal_left_is_cleared_but_not_someone_s_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join(".public.old-1");
+        std::fs::create_dir_all(old.join("a/b/c")).unwrap();
+        std::fs::create_dir_all(old.join("d")).unwrap();
+        std::fs::write(old.join(guard::MARKER), guard::MARKER_TEXT).unwrap();
+        std::fs::write(old.join("d/x.html"), "x").unwrap();
+        std::fs::write(old.join("d/mine.txt"), "mine").unwrap();
+        std::fs::write(old.join("manifest.json"), r#"{"outputs":{"d/x.html":"h"}}"#).unwrap();
+        clear_old(&old).unwrap();
+        assert_eq!(std::fs::read_to_string(old.join("d/mine.txt")).unwrap(), "mine");
+        assert!(!old.join("a").exists() && !old.join("d/x.html").exists());
+        std::fs::remove_file(old.join("d/mine.txt")).unwrap();
+        // only empty folders and the marker, as after a kill past the manifest
+        std::fs::create_dir_all(old.join("e/f")).unwrap();
+        std::fs::write(old.join(guard::MARKER), guard::MARKER_TEXT).unwrap();
+        clear_old(&old).unwrap();
+        assert!(!old.exists(), "nothing left");
     }
 
     #[test]
