@@ -166,6 +166,14 @@ const HANS: &[(&str, &str)] = &[
     ("search_needs_js", "搜索在浏览器中运行，需要启用 JavaScript。也可以按地区、年份、标签浏览。"),
 ];
 
+/// A label written in simplified script (a category's, a notice's status), in `lang`.
+pub fn in_script(label: &'static str, lang: Lang) -> std::borrow::Cow<'static, str> {
+    match lang {
+        Lang::Hans => std::borrow::Cow::Borrowed(label),
+        Lang::Hant => std::borrow::Cow::Owned(zhconv::zhconv(label, zhconv::Variant::ZhHant)),
+    }
+}
+
 /// The UI strings in `lang`; converted once per process.
 pub fn strings(lang: Lang) -> &'static Strings {
     static HANS_SET: OnceLock<Strings> = OnceLock::new();

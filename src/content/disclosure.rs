@@ -40,8 +40,13 @@ impl Category {
         (Category::Other, "other", "其他"),
     ];
 
+    /// The category a key or label names, its label in either script (`发展党员`, `發展黨員`).
     pub fn parse(s: &str) -> Option<Category> {
-        Self::ALL.iter().find(|(_, key, label)| *key == s.trim() || *label == s.trim()).map(|(c, ..)| *c)
+        let simplified = zhconv::zhconv(s.trim(), zhconv::Variant::ZhHans);
+        Self::ALL
+            .iter()
+            .find(|(_, key, label)| *key == s.trim() || *label == s.trim() || *label == simplified)
+            .map(|(c, ..)| *c)
     }
 
     pub fn key(self) -> &'static str {

@@ -223,7 +223,7 @@ impl Renderer<'_> {
     }
 
     fn card<'p>(&'p self, page: &'p Page) -> Card<'p> {
-        Card::new(page, self.library.as_of, self.t())
+        Card::new(page, self.library.as_of, self.t(), self.config.language)
     }
 
     /// One page of HTML for `job`, from the pages its declared `inputs` name.
@@ -284,8 +284,8 @@ impl Renderer<'_> {
             Job::Group(g, number) => {
                 let group = &lib.groups[*g];
                 let title = match group.facet {
-                    "open" => group.name.clone(),
-                    facet => format!("{}：{}", self.t()[facet], group.name),
+                    "open" => self.group_name(group).into_owned(),
+                    facet => format!("{}：{}", self.t()[facet], self.group_name(group)),
                 };
                 ctx.insert("groups", &self.group_links());
                 (
@@ -421,9 +421,21 @@ impl Renderer<'_> {
                 out.push(GroupLinks { facet: g.facet, label: &self.t()[g.facet], links: Vec::new() });
             }
             let last = out.last_mut().expect("pushed above");
-            last.links.push(TermView { name: &g.name, slug: &g.path, count: g.pages.len(), depth: 0 });
+            let name = self.group_name(g);
+            last.links.push(TermView { name, slug: &g.path, count: g.pages.len(), depth: 0 });
         }
         out
+    }
+
+    /// A disclosure group's name in the site's script: a category's or the open notices' name
+    /// is gongkai's own words, in simplified script; an organisation's is the site's.
+    fn group_name<'g>(&self, group: &'g crate::resolve::library::Group) -> std::borrow::Cow<'g, str> {
+        match (group.facet, self.config.language) {
+            ("categories" | "open", crate::text::Lang::Hant) => {
+                std::borrow::Cow::Owned(zhconv::zhconv(&group.name, zhconv::Variant::ZhHant))
+            }
+            _ => std::borrow::Cow::Borrowed(&group.name),
+        }
     }
 
     /// Everything a page's template shows, its body read back from the store and its blocks
@@ -489,7 +501,7 @@ fn base_path(base_url: &str) -> String {
 
 #[derive(Serialize)]
 struct TermView<'a> {
-    name: &'a str,
+    name: std::borrow::Cow<'a, str>,
     slug: &'a str,
     count: usize,
     depth: usize,
@@ -518,7 +530,7 @@ impl<'a> TaxonomyView<'a> {
                 .terms
                 .iter()
                 .map(|term| TermView {
-                    name: &term.name,
+                    name: std::borrow::Cow::Borrowed(&term.name),
                     slug: &term.slug,
                     count: term.pages.len(),
                     depth: term.depth,
@@ -535,7 +547,7 @@ fn children<'a>(tax: &'a Taxonomy, term: &Term) -> Vec<TermView<'a>> {
         .iter()
         .filter(|t| t.depth == term.depth + 1 && t.slug.starts_with(&prefix))
         .map(|t| TermView {
-            name: t.name.rsplit('/').next().unwrap_or(&t.name),
+            name: std::borrow::Cow::Borrowed(t.name.rsplit('/').next().unwrap_or(&t.name)),
             slug: &t.slug,
             count: t.pages.len(),
             depth: t.depth,

@@ -35,7 +35,7 @@ pub struct DisclosureView<'a> {
     pub org: &'a str,
     pub org_path: String,
     pub category: &'static str,
-    pub category_label: &'static str,
+    pub category_label: Cow<'static, str>,
     pub period: Option<String>,
     pub published: String,
     pub notice_from: Option<String>,
@@ -44,15 +44,15 @@ pub struct DisclosureView<'a> {
     pub notice_from_iso: Option<String>,
     pub notice_to_iso: Option<String>,
     pub status: Option<&'static str>,
-    pub status_label: Option<&'static str>,
+    pub status_label: Option<Cow<'static, str>>,
     pub contact: Option<&'a str>,
     pub audience: &'static str,
-    pub audience_label: &'static str,
+    pub audience_label: Cow<'static, str>,
     /// 第N版, and every version when there was more than one.
     pub version: usize,
     pub versions: Cow<'a, [Version]>,
     /// The 审核/审批 steps, dates written in Chinese.
-    pub approval: Vec<(&'static str, &'a str, String)>,
+    pub approval: Vec<(Cow<'static, str>, &'a str, String)>,
 }
 
 /// Whether `page` is a notice whose window is open on `as_of` (the home page's 正在公示).
@@ -64,13 +64,15 @@ pub fn is_open(page: &Page, as_of: NaiveDate) -> bool {
 }
 
 impl<'a> DisclosureView<'a> {
-    pub fn new(d: &'a DisclosureExtra, as_of: NaiveDate) -> Self {
+    /// `lang`: the script of the labels (the listing's, or the page's own).
+    pub fn new(d: &'a DisclosureExtra, as_of: NaiveDate, lang: crate::text::Lang) -> Self {
+        let script = |label: &'static str| i18n::in_script(label, lang);
         let status = d.status(as_of);
         DisclosureView {
             org: &d.org,
             org_path: format!("publishers/{}/", slugify(&d.org)),
             category: d.category.key(),
-            category_label: d.category.label(),
+            category_label: script(d.category.label()),
             period: d.period.map(|p| p.label()),
             published: format_date_zh(d.published),
             notice_from: d.notice.map(|(a, _)| format_date_zh(a)),
@@ -82,20 +84,20 @@ impl<'a> DisclosureView<'a> {
                 crate::content::disclosure::NoticeStatus::Open => "open",
                 crate::content::disclosure::NoticeStatus::Closed => "closed",
             }),
-            status_label: status.map(|s| s.label()),
+            status_label: status.map(|s| script(s.label())),
             contact: d.contact.as_deref(),
             audience: match d.audience {
                 crate::content::disclosure::Audience::Public => "public",
                 crate::content::disclosure::Audience::Party => "party",
             },
-            audience_label: d.audience.label(),
+            audience_label: script(d.audience.label()),
             version: d.versions.len().max(1),
             versions: Cow::Borrowed(if d.versions.len() > 1 { &d.versions } else { &[] }),
             approval: d
                 .approval
                 .iter()
                 .flat_map(|a| &a.steps)
-                .map(|s| (s.label, s.by.as_str(), format_date_zh(s.date)))
+                .map(|s| (script(s.label), s.by.as_str(), format_date_zh(s.date)))
                 .collect(),
         }
     }
@@ -117,12 +119,12 @@ pub struct Card<'a> {
 }
 
 impl<'a> Card<'a> {
-    /// `t` is the site's UI strings, for the kind's label.
-    pub fn new(page: &'a Page, as_of: NaiveDate, t: &'a i18n::Strings) -> Self {
+    /// `t` is the site's UI strings, for the kind's label, and `lang` their script.
+    pub fn new(page: &'a Page, as_of: NaiveDate, t: &'a i18n::Strings, lang: crate::text::Lang) -> Self {
         let kind_label = t[page.kind.key()].as_str();
         let (byline, disclosure) = match &page.extra {
             Extra::Case(c) => (Some(c.publisher.as_str()), None),
-            Extra::Disclosure(d) => (Some(d.org.as_str()), Some(DisclosureView::new(d, as_of))),
+            Extra::Disclosure(d) => (Some(d.org.as_str()), Some(DisclosureView::new(d, as_of, lang))),
             _ => (None, None),
         };
         Card {
@@ -189,7 +191,7 @@ impl<'a> PageView<'a> {
         // the page's own labels (its kind's name too) are in the page's script, not the site's
         let t = i18n::strings(page.lang);
         PageView {
-            card: Card::new(page, as_of, t),
+            card: Card::new(page, as_of, t, page.lang),
             content,
             headings: &page.body.headings,
             tags: page

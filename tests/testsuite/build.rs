@@ -355,11 +355,17 @@ fn leftovers_of_a_killed_build_are_removed_by_the_next() {
     site.build_ok();
     site.file(".public.tmp-999999/index.html", "half written");
     site.file(".public.old-999998/.gongkai-output", "");
+    site.file(".public.old-999998/manifest.json", r#"{"outputs":{"index.html":"x","a/b.html":"y"}}"#);
     site.file(".public.old-999998/index.html", "the site before");
+    site.file(".public.old-999998/a/b.html", "the site before");
+    // a build stopped while it removed the old site: what is left unlisted is someone's
+    site.file(".public.old-999997/.gongkai-output", "");
+    site.file(".public.old-999997/a/mine.txt", "put there while it was removed");
     site.file(".public.old-backup/index.html", "someone's own copy");
     site.build_ok();
     assert!(!site.root().join(".public.tmp-999999").exists());
     assert!(!site.root().join(".public.old-999998").exists());
+    assert!(site.root().join(".public.old-999997/a/mine.txt").exists());
     assert!(site.root().join(".public.old-backup/index.html").exists());
     assert!(!site.root().join(".public.lock").exists());
 }

@@ -319,3 +319,24 @@ fn a_notice_reaching_a_year_without_a_calendar_is_a_warning() {
         "[calendar] overrides 10-08 to a working day: {html}"
     );
 }
+
+// found by a second hostile review: a traditional site showed a notice's category, status and
+// audience in simplified script, and refused the category written in its own script
+#[test]
+fn a_traditional_site_names_a_notice_s_category_and_audience_in_its_script() {
+    let site = Site::new();
+    site.file("site.toml", "title = \"某縣\"\nbase_url = \"https://example.cn\"\nlanguage = \"zh-Hant\"\n");
+    site.file(
+        "content/disclosures/d.md",
+        "+++\ntitle = \"公示\"\norg = \"示範村黨支部\"\ncategory = \"發展黨員\"\npublished = 2024-09-27\nnotice_days = 5\nlang = \"zh-Hant\"\n+++\n擬發展對象公示。\n",
+    );
+    site.build_ok();
+    for path in ["disclosures/d/index.html", "disclosures/index.html"] {
+        let html = site.read(path);
+        assert!(html.contains("發展黨員"), "{path}");
+        for simplified in ["发展党员", "对外公开", "已结束", "即将"] {
+            assert!(!html.contains(simplified), "{simplified} in {path}");
+        }
+    }
+    assert!(site.read("disclosures/d/index.html").contains("對外公開"));
+}
