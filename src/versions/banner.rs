@@ -76,7 +76,14 @@ pub fn with_banner(
         };
         if let Some(note) = note {
             let depth = 2 + page.split('/').filter(|s| !s.is_empty()).count();
-            out.push((i, insert(bytes, &note.html(&"../".repeat(depth)))));
+            let banner = note.html(&"../".repeat(depth));
+            // the banner speaks the page's script: a traditional site's pages say so in <html lang>
+            let banner = match is_traditional(bytes) {
+                true => zhconv::zhconv(&banner, zhconv::Variant::ZhHant)
+                    .replace("lang=\"zh-CN\"", "lang=\"zh-Hant\""),
+                false => banner,
+            };
+            out.push((i, insert(bytes, &banner)));
         }
     }
     out
@@ -102,6 +109,14 @@ impl Note {
             self.text
         )
     }
+}
+
+/// Whether a stored page is written in traditional script, by its `<html lang>`.
+fn is_traditional(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(512)];
+    ["lang=\"zh-Hant", "lang=\"zh-TW", "lang=\"zh-HK", "lang=\"zh-MO"]
+        .iter()
+        .any(|l| head.windows(l.len()).any(|w| w == l.as_bytes()))
 }
 
 fn edition_intro(release: &Release) -> String {
@@ -197,6 +212,42 @@ pub fn strip(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // found by a second hostile review: a traditional site's archived pages got a simplified
+    // banner
+    #[test]
+    fn the_banner_speaks_the_page_s_script() {
+        let release = Release {
+            format: 2,
+            version: "2024".into(),
+            date: "2024-12-31".into(),
+            as_of: "2024-12-31".into(),
+            note: String::new(),
+            generator: "gongkai test".into(),
+            previous: None,
+            sources_root: None,
+            sources: [("content/a.md".to_string(), "ffffffffffff0000".to_string())].into(),
+            outputs: Default::default(),
+        };
+        let current = [Current {
+            path: "a/".into(),
+            old_paths: Vec::new(),
+            source: "content/a.md".into(),
+            hash: "0123456789ab".into(),
+            versions: Vec::new(),
+        }];
+        let page = |lang: &str| {
+            format!("<!DOCTYPE html><html lang=\"{lang}\"><body><main>正文</main></body></html>")
+        };
+        for (lang, wanted, unwanted) in
+            [("zh-Hant", "歷史版本", "历史版本"), ("zh-CN", "历史版本", "歷史版本")]
+        {
+            let files = vec![("a/index.html".to_string(), page(lang).into_bytes())];
+            let found = with_banner(&files, &release, &["2024"], &current);
+            let html = String::from_utf8(found[0].1.clone()).unwrap();
+            assert!(html.contains(wanted) && !html.contains(unwanted), "{lang}: {html}");
+        }
+    }
 
     #[test]
     fn the_banner_goes_in_after_body_and_comes_out_whole() {
