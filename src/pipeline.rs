@@ -693,7 +693,8 @@ fn extras(
     if how.live {
         let editions = archived_editions(opts, how, &prepared.history, warnings)?;
         let current = versions::archive::current_pages(library);
-        files.extend(versions::archive::with_banners(&prepared.history, &editions, &current));
+        let lang = prepared.config.language;
+        files.extend(versions::archive::with_banners(&prepared.history, &editions, &current, lang));
         // only serve keeps them, to put banners on as pages change; a build lets them go
         if how.serve {
             archived = editions;

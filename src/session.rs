@@ -290,7 +290,8 @@ fn banners(built: &Built) -> Vec<crate::render::Output> {
     let order: Vec<&str> = history.releases.iter().map(|r| r.version.as_str()).collect();
     let mut out = Vec::new();
     for (release, edition) in history.releases.iter().zip(&built.archived) {
-        for (i, bytes) in versions::banner::with_banner(edition, release, &order, &current) {
+        let lang = built.prepared.config.language;
+        for (i, bytes) in versions::banner::with_banner(edition, release, &order, &current, lang) {
             out.push((format!("archive/{}/{}", release.version, edition[i].0), bytes));
         }
     }

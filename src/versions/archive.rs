@@ -144,12 +144,13 @@ pub fn with_banners(
     history: &History,
     editions: &[Vec<Output>],
     current: &[super::banner::Current],
+    lang: crate::text::Lang,
 ) -> Vec<Output> {
     let order: Vec<&str> = history.releases.iter().map(|r| r.version.as_str()).collect();
     let mut files = Vec::new();
     for (release, edition) in history.releases.iter().zip(editions) {
         let mut edition = edition.clone();
-        super::banner::add(&mut edition, release, &order, current);
+        super::banner::add(&mut edition, release, &order, current, lang);
         files.extend(edition.into_iter().map(|(p, b)| (format!("archive/{}/{p}", release.version), b)));
     }
     for release in &history.releases {
