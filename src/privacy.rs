@@ -44,8 +44,38 @@ pub struct Hit {
     digits: String,
 }
 
-/// Finds every ID, mobile and bank card number in `text`, in any written form.
+/// Finds every ID, mobile and bank card number in `text`, in any written form, also as a
+/// browser shows it: a run after RIGHT-TO-LEFT OVERRIDE (U+202E) is displayed reversed, so
+/// `\u{202E}87654321831` reads 13812345678 (such a hit spans the whole run).
 pub fn scan(text: &str) -> Vec<Hit> {
+    let mut hits = scan_logical(text);
+    if text.contains('\u{202E}') {
+        for (start, end) in overridden_runs(text) {
+            let shown: String = text[start + '\u{202E}'.len_utf8()..end].chars().rev().collect();
+            for hit in scan_logical(&shown) {
+                if !hits.iter().any(|h| h.digits == hit.digits) {
+                    hits.push(Hit { start, end, ..hit });
+                }
+            }
+        }
+        hits.sort_by_key(|h| h.start);
+    }
+    hits
+}
+
+/// Each run from a RIGHT-TO-LEFT OVERRIDE to the POP DIRECTIONAL FORMATTING, line end or text
+/// end that closes it, as a byte range starting at the override.
+fn overridden_runs(text: &str) -> Vec<(usize, usize)> {
+    text.match_indices('\u{202E}')
+        .map(|(start, _)| {
+            let rest = &text[start..];
+            let end = rest.find(['\u{202C}', '\n']).map_or(text.len(), |e| start + e);
+            (start, end)
+        })
+        .collect()
+}
+
+fn scan_logical(text: &str) -> Vec<Hit> {
     // Most texts have fewer than 11 characters that could be digits: every digit of a number
     // is one character a reader sees as a digit, or one entity (`&#49;`), and the shortest
     // number looked for, a mobile, has 11. Such texts skip the normalisation.

@@ -449,3 +449,20 @@ fn cards_with_cents_are_cards_and_versions_and_coordinates_are_not_phones() {
     assert_eq!(kinds("138.1234.5678"), [Kind::Mobile]);
     assert_eq!(kinds("电话 13.81.234.5678"), [Kind::Mobile]);
 }
+
+// found by a second hostile review: a number written backwards after a right-to-left override
+// shows forwards in every browser
+#[test]
+fn a_number_shown_reversed_by_a_right_to_left_override_is_found() {
+    for text in [
+        "联系电话：\u{202E}87654321831\u{202C}",
+        "\u{202E}8765-4321-831",
+        "号码\u{202E}X20013219491501011 是",
+    ] {
+        let hits = scan(text);
+        assert_eq!(hits.len(), 1, "{text:?}: {:?}", kinds(text));
+        let (masked, _) = mask_text(text, &Allow::default());
+        assert!(scan(&masked).is_empty(), "{masked:?}");
+    }
+    assert!(scan("\u{202E}مرحبا 2024-06-03\u{202C}").is_empty());
+}
