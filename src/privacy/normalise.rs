@@ -25,7 +25,7 @@ pub(super) fn units(text: &str) -> Vec<(Unit, usize, usize)> {
             Some((c, len)) => (c, len + 1),
             None => match percent_digit(rest) {
                 // `%31%33%38…` in a link is a number to whoever follows it
-                Some(c) => (c, 3),
+                Some(found) => found,
                 None => {
                     let c = rest.chars().next().unwrap_or(' ');
                     // invisible tag digits (U+E0030…) carry a number no reader sees but any
@@ -47,11 +47,19 @@ pub(super) fn units(text: &str) -> Vec<(Unit, usize, usize)> {
     out
 }
 
-/// A percent escape of a digit (`%31` is 1) at the start of `rest`.
-fn percent_digit(rest: &str) -> Option<char> {
-    let hex = rest.strip_prefix('%')?.get(..2)?;
-    let byte = u8::from_str_radix(hex, 16).ok()?;
-    byte.is_ascii_digit().then_some(char::from(byte))
+/// A percent-escaped character that reads as a digit at the start of `rest` (`%31` is 1,
+/// `%EF%BC%91` the full-width １), and the bytes its escapes take.
+fn percent_digit(rest: &str) -> Option<(char, usize)> {
+    let byte = |i: usize| u8::from_str_radix(rest.get(i * 3..i * 3 + 3)?.strip_prefix('%')?, 16).ok();
+    let first = byte(0)?;
+    let n = match first.leading_ones() {
+        0 => 1,
+        2..=4 => first.leading_ones() as usize,
+        _ => return None,
+    };
+    let bytes: Vec<u8> = (0..n).map(byte).collect::<Option<_>>()?;
+    let c = std::str::from_utf8(&bytes).ok()?.chars().next()?;
+    (maybe_numeric(c) || chinese_digit(c).is_some()).then_some((c, 3 * n))
 }
 
 fn unit(c: char) -> Unit {

@@ -360,6 +360,7 @@ fn numbers_split_or_spelled_to_slip_past_are_found() {
         "一三八一两三四五六七八",
         "〡〣〨〡〢〣〤〥〦〧〨",
         "[x](https://a.example/%31%33%38%31%32%33%34%35%36%37%38)",
+        "[x](https://a.example/%EF%BC%91%EF%BC%93%EF%BC%98%31%32%33%34%35%36%37%38)",
         "138%1234%5678",
         &format!("见{tag}。"),
     ] {
