@@ -82,9 +82,49 @@ pub fn check_file_allowing(rel: &Path, bytes: &[u8], allow: &Allow) -> Vec<Diagn
         }
     } else {
         found.extend(in_runs(rel, &String::from_utf8_lossy(bytes), allow));
+        // a PNG's compressed text chunks (zTXt, iTXt) hold words no run of bytes shows
+        for text in png_compressed_texts(bytes) {
+            found.extend(check_value(rel, 0, &text, allow));
+        }
     }
     found.dedup();
     found
+}
+
+/// The text of a PNG's compressed text chunks (`zTXt`, and `iTXt` with its compression flag
+/// set), each inflated up to the budget a zip's entries get.
+fn png_compressed_texts(bytes: &[u8]) -> Vec<String> {
+    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    let mut out = Vec::new();
+    let Some(mut rest) = bytes.strip_prefix(SIGNATURE) else { return out };
+    let mut budget = MAX_INFLATED;
+    while rest.len() >= 12 {
+        let len = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+        let (kind, Some(data)) = (&rest[4..8], rest.get(8..8 + len)) else { break };
+        // zTXt: keyword, NUL, method, data; iTXt: keyword, NUL, flag, method, language, NUL,
+        // translated keyword, NUL, text
+        let compressed = match kind {
+            b"zTXt" => data.iter().position(|&b| b == 0).and_then(|k| data.get(k + 2..)),
+            b"iTXt" => {
+                data.iter().position(|&b| b == 0).filter(|&k| data.get(k + 1) == Some(&1)).and_then(|k| {
+                    let after = data.get(k + 3..)?;
+                    let language = after.iter().position(|&b| b == 0)?;
+                    let translated = after[language + 1..].iter().position(|&b| b == 0)?;
+                    after.get(language + translated + 2..)
+                })
+            }
+            _ => None,
+        };
+        if let Some(compressed) = compressed {
+            let mut text = Vec::new();
+            let mut reader = std::io::Read::take(flate2::read::ZlibDecoder::new(compressed), budget);
+            let _ = std::io::Read::read_to_end(&mut reader, &mut text);
+            budget = budget.saturating_sub(text.len() as u64);
+            out.push(String::from_utf8_lossy(&text).into_owned());
+        }
+        rest = &rest[(12 + len).min(rest.len())..];
+    }
+    out
 }
 
 /// `text` with the escapes of JavaScript, JSON and CSS resolved: `\u0031` and `\u{31}`, `\x31`
@@ -370,6 +410,38 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    // found by a hostile review: a number in a PNG's compressed text chunk was published
+    #[test]
+    fn a_png_s_compressed_text_is_read() {
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut c = (data.len() as u32).to_be_bytes().to_vec();
+            c.extend_from_slice(kind);
+            c.extend_from_slice(data);
+            c.extend_from_slice(&[0, 0, 0, 0]);
+            c
+        };
+        let zlib = |text: &str| {
+            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+            z.write_all(text.as_bytes()).unwrap();
+            z.finish().unwrap()
+        };
+        for kind in ["zTXt", "iTXt"] {
+            let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+            png.extend(chunk(b"IHDR", &[0; 13]));
+            let mut data = b"Comment\0".to_vec();
+            if kind == "iTXt" {
+                data.extend_from_slice(b"\x01\x00zh\0\0");
+            } else {
+                data.push(0);
+            }
+            data.extend(zlib("联系电话13812345678"));
+            png.extend(chunk(kind.as_bytes(), &data));
+            png.extend(chunk(b"IEND", &[]));
+            let found = check_file(Path::new("static/a.png"), &png);
+            assert_eq!(found.len(), 1, "{kind}: {found:?}");
+        }
+    }
 
     // found by a hostile review: a gzip file's text was not read
     #[test]
