@@ -34,8 +34,9 @@ impl Bodies {
         Bodies { file: tempfile::tempfile().ok(), end: AtomicU64::new(0) }
     }
 
-    /// A store that keeps every body in memory (a small run, or tests).
-    pub fn in_memory() -> Bodies {
+    /// A store that keeps every body in memory, as [`Bodies::new`] does when it can make no file.
+    #[cfg(test)]
+    fn in_memory() -> Bodies {
         Bodies { file: None, end: AtomicU64::new(0) }
     }
 
@@ -89,7 +90,7 @@ impl Bodies {
 
 impl Default for Bodies {
     fn default() -> Bodies {
-        Bodies::in_memory()
+        Bodies::new()
     }
 }
 
