@@ -76,13 +76,7 @@ fn overridden_runs(text: &str) -> Vec<(usize, usize)> {
 }
 
 fn scan_logical(text: &str) -> Vec<Hit> {
-    // Most texts have fewer than 11 characters that could be digits: every digit of a number
-    // is one character a reader sees as a digit, or one entity (`&#49;`), and the shortest
-    // number looked for, a mobile, has 11. Such texts skip the normalisation.
-    let could_be_digit = |c: char| {
-        matches!(c, '&' | '%' | '\u{E0030}'..='\u{E0039}') || maybe_numeric(c) || chinese_digit(c).is_some()
-    };
-    if text.chars().filter(|&c| could_be_digit(c)).take(11).count() < 11 {
+    if !normalise::may_hold_number(text) {
         return Vec::new();
     }
     let units = units(text);
@@ -100,9 +94,11 @@ struct Group {
     digits: String,
 }
 
+/// The most separators between two groups of one number.
+const MAX_GAP: usize = 4;
+
 /// Groups of digits joined by short runs of separators: the candidates for one number.
 fn chains(units: &[(Unit, usize, usize)]) -> Vec<Vec<Group>> {
-    const MAX_GAP: usize = 4;
     let mut chains: Vec<Vec<Group>> = Vec::new();
     let mut i = 0;
     let mut last_end: Option<usize> = None;
@@ -634,7 +630,7 @@ fn has_day(cell: &str) -> bool {
 mod files;
 mod normalise;
 pub use files::{check_file, check_file_allowing};
-use normalise::{chinese_digit, maybe_numeric, units, Unit};
+use normalise::{units, Unit};
 
 #[cfg(test)]
 mod tests;

@@ -18,33 +18,98 @@ pub(super) enum Unit {
 /// The text as units with their byte ranges.
 pub(super) fn units(text: &str) -> Vec<(Unit, usize, usize)> {
     let mut out = Vec::with_capacity(text.len() / 2);
-    let mut i = 0;
-    while i < text.len() {
-        let rest = &text[i..];
-        let (c, len) = match rest.strip_prefix('&').and_then(entity) {
-            Some((c, len)) => (c, len + 1),
-            None => match percent_digit(rest) {
-                // `%31%33%38…` in a link is a number to whoever follows it
-                Some(found) => found,
-                None => {
-                    let c = rest.chars().next().unwrap_or(' ');
-                    // invisible tag digits (U+E0030…) carry a number no reader sees but any
-                    // program reads
-                    let read = match c {
-                        '\u{E0030}'..='\u{E0039}' => char::from(b'0' + (c as u32 - 0xE0030) as u8),
-                        c => c,
-                    };
-                    (read, c.len_utf8())
-                }
-            },
-        };
-        // what a reader does not see joins what is around it
-        if !is_ignorable(c) {
-            out.push((unit(c), i, i + len));
-        }
-        i += len;
-    }
+    out.extend(Units { text, i: 0 });
     out
+}
+
+/// The units of a text one by one: what [`units`] collects, and what
+/// [`may_hold_number`] reads without keeping.
+struct Units<'a> {
+    text: &'a str,
+    i: usize,
+}
+
+impl Iterator for Units<'_> {
+    type Item = (Unit, usize, usize);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.i < self.text.len() {
+            let i = self.i;
+            let rest = &self.text[i..];
+            let first = rest.chars().next().unwrap_or(' ');
+            // most of a Chinese text: an ideograph that is no spelled digit is one `Other`,
+            // as `unit` would say, found without its searches
+            if ('\u{4E00}'..='\u{9FFF}').contains(&first) && chinese_digit(first).is_none() {
+                self.i += first.len_utf8();
+                return Some((Unit::Other(first), i, self.i));
+            }
+            let (c, len) = match rest.strip_prefix('&').and_then(entity) {
+                Some((c, len)) => (c, len + 1),
+                None => match percent_digit(rest) {
+                    // `%31%33%38…` in a link is a number to whoever follows it
+                    Some(found) => found,
+                    None => {
+                        // invisible tag digits (U+E0030…) carry a number no reader sees but any
+                        // program reads
+                        let read = match first {
+                            '\u{E0030}'..='\u{E0039}' => char::from(b'0' + (first as u32 - 0xE0030) as u8),
+                            c => c,
+                        };
+                        (read, first.len_utf8())
+                    }
+                },
+            };
+            self.i += len;
+            // what a reader does not see joins what is around it
+            if !is_ignorable(c) {
+                return Some((unit(c), i, i + len));
+            }
+        }
+        None
+    }
+}
+
+/// Whether `text` has a chain of digit groups (as [`super::chains`] joins them) of the
+/// 11 digits the shortest number looked for (a mobile) has. Most texts have none, and are
+/// read once, keeping nothing; a text with digits spread over it (三会一课, 2024年3月1日)
+/// no longer pays for the whole guard.
+pub(super) fn may_hold_number(text: &str) -> bool {
+    const SHORTEST: usize = 11;
+    const MAX_GAP: usize = super::MAX_GAP;
+    // digits (and a closing `X`) of the chain being read
+    let mut chain = 0;
+    let mut in_group = false;
+    // units since the last group ended, and whether all of them were separators
+    let mut since: Option<usize> = None;
+    let mut clean = true;
+    for (u, ..) in (Units { text, i: 0 }) {
+        match u {
+            Unit::Digit(_) if in_group => chain += 1,
+            Unit::Digit(_) => {
+                let joined = since.is_some_and(|n| (1..=MAX_GAP).contains(&n)) && clean;
+                chain = if joined { chain + 1 } else { 1 };
+                in_group = true;
+            }
+            // a check character closes its group
+            Unit::X if in_group => {
+                chain += 1;
+                in_group = false;
+                (since, clean) = (Some(0), true);
+            }
+            other => {
+                if in_group {
+                    in_group = false;
+                    (since, clean) = (Some(0), true);
+                }
+                since = since.map(|n| n + 1);
+                clean &= matches!(other, Unit::Sep | Unit::Plus);
+            }
+        }
+        if chain >= SHORTEST {
+            return true;
+        }
+    }
+    false
 }
 
 /// A percent-escaped character that reads as a digit at the start of `rest` (`%31` is 1,
@@ -98,7 +163,7 @@ fn unit(c: char) -> Unit {
 /// `char::is_numeric` without its slow table search for the characters most Chinese text is
 /// made of: no CJK unified ideograph is numeric (their spelled-out digits are
 /// [`chinese_digit`]'s).
-pub(super) fn maybe_numeric(c: char) -> bool {
+fn maybe_numeric(c: char) -> bool {
     match c as u32 {
         0..=0x7F => c.is_ascii_digit(),
         0x4E00..=0x9FFF => false,
@@ -109,7 +174,7 @@ pub(super) fn maybe_numeric(c: char) -> bool {
 /// 〇一二三…九 and the capital forms 零壹贰叁…玖 (simplified and traditional), as people
 /// spell a number out: 一三八一二三四五六七八 is a mobile number to a reader. 幺 and 洞 are
 /// how a number is read aloud on the phone (1 and 0), and written so to slip past a filter.
-pub(super) fn chinese_digit(c: char) -> Option<u8> {
+fn chinese_digit(c: char) -> Option<u8> {
     // a match, not a search: this runs on every character of every text the guard reads
     Some(match c {
         '〇' | '零' | '洞' => 0,

@@ -286,6 +286,63 @@ proptest! {
     }
 }
 
+/// Pieces of text the guard reads differently: digits in every form, check characters,
+/// separators, signs, entities, escapes, invisible characters and ordinary words.
+const PIECES: [&str; 32] = [
+    "1",
+    "8",
+    "０",
+    "３",
+    "一",
+    "三",
+    "〇",
+    "两",
+    "幺",
+    "㊁",
+    "Ⅳ",
+    "❶",
+    "X",
+    "ｘ",
+    "×",
+    "-",
+    " ",
+    "．",
+    "、",
+    "+",
+    "&#49;",
+    "&nbsp;",
+    "&amp;",
+    "%31",
+    "%EF%BC%91",
+    "\u{200b}",
+    "\u{E0035}",
+    "年",
+    "的",
+    "a",
+    "\n",
+    "¾",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+    /// The quick first reading skips a text only when the full one would find no chain long
+    /// enough to hold a number: it may never skip one that does.
+    #[test]
+    fn the_quick_reading_skips_only_texts_without_a_long_chain(
+        picks in proptest::collection::vec(0usize..PIECES.len(), 0..60),
+    ) {
+        let text: String = picks.iter().map(|&i| PIECES[i]).collect();
+        let units = units(&text);
+        let longest = chains(&units)
+            .iter()
+            .map(|c| c.iter().map(|g| g.digits.len()).sum::<usize>())
+            .max()
+            .unwrap_or(0);
+        prop_assert_eq!(super::normalise::may_hold_number(&text), longest >= 11, "{:?}", text);
+    }
+}
+
 // the build reads UTF-16 and GB18030 tables; masking writes them back as they were saved
 #[test]
 fn csv_is_masked_in_the_encoding_it_was_saved_in() {
