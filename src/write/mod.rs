@@ -8,7 +8,7 @@ pub mod lock;
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -94,7 +94,10 @@ pub struct Staging {
     out: PathBuf,
     tmp: PathBuf,
     old: PathBuf,
-    written: Mutex<BTreeSet<String>>,
+    written: Mutex<HashSet<String>>,
+    /// The folders made so far: most outputs share theirs with others (`cases/2024/…`), and a
+    /// set costs less than asking the file system again for each.
+    folders: Mutex<HashSet<PathBuf>>,
     committed: bool,
     /// Last, so that it is released after `drop` has cleared the temporary folder.
     _lock: lock::Lock,
@@ -126,7 +129,8 @@ impl Staging {
             out: out.to_path_buf(),
             tmp,
             old,
-            written: Mutex::new(BTreeSet::new()),
+            written: Mutex::new(HashSet::new()),
+            folders: Mutex::new(HashSet::new()),
             committed: false,
             _lock: lock,
         };
@@ -172,7 +176,10 @@ impl Staging {
             bail!(two_outputs(rel));
         }
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| crate::locale::creating(dir))?;
+            if !self.folders.lock().expect("staging lock").contains(dir) {
+                std::fs::create_dir_all(dir).with_context(|| crate::locale::creating(dir))?;
+                self.folders.lock().expect("staging lock").insert(dir.to_path_buf());
+            }
         }
         Ok(path)
     }
