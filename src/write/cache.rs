@@ -95,25 +95,35 @@ impl Cache {
     /// every object is intact; returns the outputs' paths and hashes, or `None` to render.
     pub fn reuse(&self, key: &str, fingerprint: &Fingerprint, staging: &Staging) -> Option<Entry> {
         let entry = self.index.jobs.get(key).filter(|e| e.fingerprint == hex(fingerprint))?;
+        // most jobs write one file: read once, checked and written from memory
+        if let [(rel, sha)] = entry.outputs.as_slice() {
+            let bytes = self.checked(sha)?;
+            staging.write(rel, &bytes).ok()?;
+            return Some(entry.clone());
+        }
         // all checked before any is placed, so a job is either reused whole or rendered whole;
         // checked and placed in two reads, not held between them: the search index's files
         // alone are hundreds of megabytes at 100,000 pages
-        let intact = entry.outputs.iter().all(|(_, sha)| {
-            let object = self.object(sha);
-            let ok = std::fs::read(&object).is_ok_and(|b| crate::digest::sha256(&b) == *sha);
-            if !ok {
-                // gone, so that the render that follows stores a good one
-                let _ = std::fs::remove_file(&object);
-            }
-            ok
-        });
-        if !intact {
+        if !entry.outputs.iter().all(|(_, sha)| self.checked(sha).is_some()) {
             return None;
         }
         for (rel, sha) in &entry.outputs {
             staging.copy(rel, &self.object(sha)).ok()?;
         }
         Some(entry.clone())
+    }
+
+    /// The bytes of object `sha`, when they still have that hash. A damaged object is
+    /// removed, so that the render that follows stores a good one.
+    fn checked(&self, sha: &str) -> Option<Vec<u8>> {
+        let object = self.object(sha);
+        match std::fs::read(&object) {
+            Ok(bytes) if crate::digest::sha256(&bytes) == sha => Some(bytes),
+            _ => {
+                let _ = std::fs::remove_file(&object);
+                None
+            }
+        }
     }
 
     /// Keeps the staged outputs of a rendered job as objects (hard links where the file
