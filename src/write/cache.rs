@@ -128,23 +128,29 @@ impl Cache {
 
     /// Keeps the staged outputs of a rendered job as objects (hard links where the file
     /// system allows, copies otherwise). A failure only costs the next build a render.
-    /// Reused outputs are copies of the objects (see [`Staging::copy`]), so only the output an
-    /// object was first made as shares it.
+    /// Reused outputs are written anew from the objects' bytes, so only the output an object
+    /// was first made as shares it.
     pub fn keep(&self, staging: &Staging, outputs: &[(String, String)]) {
         for (rel, sha) in outputs {
             let object = self.object(sha);
-            if object.exists() {
-                continue;
+            let staged = staging.path(rel);
+            // one call: a link is made whole or not at all, and an object already there (the
+            // same bytes, kept by an earlier job or build) makes it fail harmlessly
+            match std::fs::hard_link(&staged, &object) {
+                Ok(()) => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(_) => {}
             }
             let Some(dir) = object.parent() else { continue };
             let _ = std::fs::create_dir_all(dir);
-            // unique per call: two jobs of this build may store the same bytes at once
+            if std::fs::hard_link(&staged, &object).is_ok() || object.exists() {
+                continue;
+            }
+            // no links on this file system: a copy, under a name unique per call (two jobs of
+            // this build may store the same bytes at once), renamed into place whole
             let n = TMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let tmp = dir.join(format!(".{sha}.{}.{n}", std::process::id()));
-            let staged = staging.path(rel);
-            let placed =
-                std::fs::hard_link(&staged, &tmp).or_else(|_| std::fs::copy(&staged, &tmp).map(|_| ()));
-            if placed.is_ok() && std::fs::rename(&tmp, &object).is_err() {
+            if std::fs::copy(&staged, &tmp).is_ok() && std::fs::rename(&tmp, &object).is_err() {
                 let _ = std::fs::remove_file(&tmp);
             }
         }
