@@ -101,6 +101,8 @@ pub struct BuildReport {
     pub files: usize,
     /// Output jobs taken from the build cache rather than rendered.
     pub reused: usize,
+    /// Pages taken as an earlier build parsed them, from the build cache.
+    pub parsed_reused: usize,
     pub elapsed: Duration,
     pub out: PathBuf,
 }
@@ -268,6 +270,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         warnings: run.warnings.clone(),
         files,
         reused,
+        parsed_reused: cache.as_ref().map_or(0, |c| c.parsed_hits()),
         elapsed: start.elapsed(),
         out: out.clone(),
     };

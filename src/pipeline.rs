@@ -230,10 +230,15 @@ impl Prepared {
     /// text and as pages. Resolve still needs the texts of disclosures (compared with their
     /// released versions), of pages with shortcodes (parsed again with their figures) and of
     /// files that failed (whose shortcodes' data problems are reported with their own).
-    pub fn parse_once(&mut self) -> Result<Parsed> {
+    ///
+    /// With a build cache, a page whose inputs are those of a page an earlier build parsed
+    /// (see [`Cache::parsed`]) is taken from it instead; only pages resolve does not parse
+    /// again are kept there.
+    pub fn parse_once(&mut self, cache: Option<&Cache>) -> Result<Parsed> {
         let sources = std::mem::take(&mut self.sources);
         let ctx = self.ctx();
         let bodies = &self.bodies;
+        let salt = crate::write::cache::parse_salt(&self.config.calendar);
         type Read = (PathBuf, Option<String>, Option<OnePage>, Vec<Diagnostic>);
         let parsed: Vec<Read> = sources
             .into_par_iter()
@@ -242,10 +247,19 @@ impl Prepared {
                 let Some(text) = load::read_text(&path, &rel, &mut problems)? else {
                     return Ok((rel, None, None, problems));
                 };
-                let mut page = content::parse(&rel, &text, ctx).map(slim_unless_resolved_again);
+                let key = cache.map(|_| crate::write::cache::parse_key(&salt, &rel, &text));
+                let cached = cache.zip(key.as_deref()).and_then(|(c, key)| c.parsed(key));
+                let from_cache = cached.is_some();
+                let mut page = match cached {
+                    Some(page) => Ok(page),
+                    None => content::parse(&rel, &text, ctx).map(slim_unless_resolved_again),
+                };
                 let keep = page
                     .as_ref()
                     .map_or(true, |p| p.kind == content::Kind::Disclosure || !p.shortcodes.is_empty());
+                if let (false, false, Some(c), Some(key), Ok(page)) = (keep, from_cache, cache, &key, &page) {
+                    c.keep_parsed(key, page);
+                }
                 // a page resolve does not parse again is done with: its body leaves memory now
                 if let (false, Ok(page)) = (keep, &mut page) {
                     bodies.put(&mut page.body);
@@ -496,7 +510,7 @@ fn parse(prepared: &mut Prepared, how: How) -> Result<Parsed> {
             prepared.read_all()?;
             Ok(prepared.parse(&prepared.all_paths()))
         }
-        false => prepared.parse_once(),
+        false => prepared.parse_once(how.cache),
     }
 }
 

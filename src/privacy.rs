@@ -13,7 +13,7 @@ use crate::Diagnostic;
 use std::path::{Path, PathBuf};
 
 /// What a hit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     ResidentId,
     Mobile,
@@ -33,7 +33,7 @@ impl Kind {
 }
 
 /// One number found in a text: where, what, and how it reads masked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Hit {
     pub kind: Kind,
     /// Byte range in the scanned text, separators and entities included.
@@ -415,7 +415,7 @@ pub fn mask(kind: Kind, d: &str) -> String {
 /// Which hits a file allows: the numbers listed in its `privacy_allow` (a company hotline that
 /// looks like a mobile, say), each written out in full, and the mobile numbers of its parsed
 /// `contact` field (the published 监督电话) wherever they recur.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Allow {
     /// Digits of the numbers listed.
     exact: Vec<String>,

@@ -136,7 +136,9 @@ pub fn format_date_zh(d: NaiveDate) -> String {
 }
 
 /// The script a page is written in, which sets `<html lang>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, Default,
+)]
 pub enum Lang {
     #[default]
     #[serde(rename = "zh-CN")]

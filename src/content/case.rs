@@ -4,7 +4,7 @@ use super::{build_page, markdown, typed, Common, Extra, FrontMatter, Kind, Page,
 use crate::Diagnostic;
 use std::path::Path;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CaseExtra {
     pub publisher: String,
     /// 点评, rendered from Markdown.

@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::collections::HashSet;
 
 /// A heading as the table of contents needs it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -16,7 +16,7 @@ pub struct Heading {
 }
 
 /// The result of rendering one Markdown text.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct Rendered {
     pub html: String,
     /// The text a reader reads, paragraphs separated by newlines.
@@ -38,6 +38,7 @@ pub struct Rendered {
     pub numbers: Vec<(usize, crate::privacy::Hit)>,
     /// Where `html` and `text` went once the page was done with (see [`super::bodies`]): they
     /// are empty then, and read back through the run's store.
+    #[serde(skip)]
     pub stored: Option<super::bodies::Stored>,
 }
 
@@ -57,7 +58,7 @@ impl Rendered {
 }
 
 /// Something in the Markdown that was not allowed through, rendered inert instead.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Rejected {
     pub line: usize,
     pub message: String,
@@ -65,7 +66,7 @@ pub struct Rejected {
 }
 
 /// A link or image in the Markdown, with its line (1-based, in the rendered text).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct LinkRef {
     pub url: String,
     pub line: usize,

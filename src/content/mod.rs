@@ -22,7 +22,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// Which kind of page a file is, decided by its folder under `content/`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Case,
@@ -64,17 +64,20 @@ impl Kind {
     }
 }
 
-/// What only one kind has.
-#[derive(Debug, Clone)]
+/// What only one kind has. A disclosure is never kept in the build cache's parsed pages (see
+/// [`crate::write::cache::Cache::parsed`]): resolve compares its text with its released
+/// versions, so it is parsed anew each build.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Extra {
     Case(case::CaseExtra),
+    #[serde(skip)]
     Disclosure(disclosure::DisclosureExtra),
     Review(review::ReviewExtra),
     Page,
 }
 
 /// One parsed content file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Page {
     pub kind: Kind,
     /// Relative to the site root, e.g. `content/cases/a.md`.
@@ -106,6 +109,8 @@ pub struct Page {
     pub datasets: Vec<String>,
     /// The shortcode calls of the body, in order (the front matter's `table =` last): resolve
     /// checks them against the datasets, render draws the blocks among them.
+    /// Never kept in the build cache: a page with shortcodes is parsed anew each build.
+    #[serde(skip)]
     pub shortcodes: Vec<shortcodes::Call>,
     /// Whether the body's Markdown waits for stat figures: resolve parses the page again
     /// with them.

@@ -4,7 +4,7 @@ use super::{build_page, markdown, typed, Common, Extra, FrontMatter, Kind, Page,
 use crate::Diagnostic;
 use std::path::Path;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ReviewExtra {
     pub subtitle: Option<String>,
     /// The year reviewed, which may differ from the publication date's year.

@@ -1,14 +1,19 @@
 //! The build cache: what each output job wrote last time, under the fingerprint of its
-//! declared inputs, so that `gongkai build` renders again only the jobs whose inputs changed.
+//! declared inputs, so that `gongkai build` renders again only the jobs whose inputs changed;
+//! and each page as parsed, under the hash of its file, so that it parses again only the
+//! files that changed.
 //!
 //! `.gongkai-cache/build/AUDIENCE/` holds `index.json` (job key → fingerprint and the
-//! SHA-256 of each output) and `objects/`, the outputs named by their SHA-256. An object is
-//! read and hashed before it is used: a damaged or edited one (an object is a hard link to the
-//! output it was made as, so an edit of that file in `public/` reaches the object too) fails
-//! the check and its job is rendered again. Outputs taken from the cache are copies. Nothing in the cache is ever trusted without that check, and a cache that
+//! SHA-256 of each output), `objects/`, the outputs named by their SHA-256, and `parsed/`, the
+//! parsed pages named by the hash of what parsing read ([`parse_key`]). An object is read and
+//! hashed before it is used: a damaged or edited one (an object is a hard link to the output
+//! it was made as, so an edit of that file in `public/` reaches the object too) fails the check
+//! and its job is rendered again; a parsed page carries its own hash. Outputs taken from the
+//! cache are copies. Nothing in the cache is ever trusted without that check, and a cache that
 //! cannot be read is an empty one.
 
 use super::{lock::Lock, Staging};
+use crate::content::Page;
 use crate::render::Fingerprint;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -17,6 +22,8 @@ use std::path::{Path, PathBuf};
 
 pub const DIR: &str = ".gongkai-cache/build";
 const INDEX: &str = "index.json";
+/// The pages parsed by earlier builds, each in a file named by the hash of its inputs.
+const PARSED: &str = "parsed";
 static TMP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// What one job wrote.
@@ -39,6 +46,15 @@ struct Index {
 pub struct Cache {
     dir: PathBuf,
     index: Index,
+    /// A clean build takes nothing from the cache: it parses every page again, and keeps what
+    /// it parsed anew.
+    clean: bool,
+    /// Who the build is for: a page it may not show is not kept (see [`Cache::keep_parsed`]).
+    audience: crate::Audience,
+    /// The parsed pages this build asked for or kept: the others are removed when it is done.
+    parsed_used: std::sync::Mutex<HashSet<String>>,
+    /// How many pages this build took parsed from the cache.
+    parsed_hits: std::sync::atomic::AtomicUsize,
     _lock: Lock,
 }
 
@@ -59,6 +75,25 @@ pub fn program_stamp() -> String {
             format!("{} ({})", crate::digest::generator(), stamp.unwrap_or_default())
         })
         .clone()
+}
+
+/// What every parsed page depends on besides its own file: this program, the language of
+/// its messages (a page keeps what it made inert with the reason, for the build to report),
+/// and the working-day calendar notices count with.
+pub fn parse_salt(calendar: &crate::config::Calendar) -> String {
+    let messages = if crate::locale::chinese() { "zh" } else { "en" };
+    crate::digest::sha256(format!("{}\n{messages}\n{calendar:?}", program_stamp()).as_bytes())
+}
+
+/// The name of the parsed page of the file `rel` with `text`, under `salt` ([`parse_salt`]).
+pub fn parse_key(salt: &str, rel: &Path, text: &str) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for part in [salt.as_bytes(), rel.to_string_lossy().as_bytes(), text.as_bytes()] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub fn hex(fingerprint: &Fingerprint) -> String {
@@ -83,7 +118,15 @@ impl Cache {
                 .unwrap_or_default(),
             _ => Index::default(),
         };
-        Ok(Some(Cache { dir, index: Index { generator, ..index }, _lock: lock }))
+        Ok(Some(Cache {
+            dir,
+            index: Index { generator, ..index },
+            clean,
+            audience,
+            parsed_used: Default::default(),
+            parsed_hits: Default::default(),
+            _lock: lock,
+        }))
     }
 
     fn object(&self, sha: &str) -> PathBuf {
@@ -156,6 +199,66 @@ impl Cache {
         }
     }
 
+    fn parsed_path(&self, key: &str) -> PathBuf {
+        self.dir.join(PARSED).join(key.get(..2).unwrap_or("__")).join(key)
+    }
+
+    /// The page an earlier build parsed from the inputs `key` names ([`parse_key`]). Its
+    /// record's first line is the SHA-256 of the rest: a record that fails that check, or does
+    /// not read as a page, is removed and the file parsed again. What parsing checks (the
+    /// privacy guard above all) held for the same text when the record was made, by this same
+    /// program: the key names both.
+    pub fn parsed(&self, key: &str) -> Option<Page> {
+        if self.clean {
+            return None;
+        }
+        self.parsed_used.lock().ok()?.insert(key.to_string());
+        let path = self.parsed_path(key);
+        let bytes = std::fs::read(&path).ok()?;
+        let page = bytes
+            .split_at_checked(64)
+            .filter(|(sha, rest)| {
+                rest.first() == Some(&b'\n') && crate::digest::sha256(&rest[1..]).as_bytes() == *sha
+            })
+            .and_then(|(_, rest)| serde_json::from_slice::<Page>(&rest[1..]).ok());
+        if page.is_some() {
+            self.parsed_hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        } else {
+            let _ = std::fs::remove_file(&path);
+        }
+        page
+    }
+
+    /// How many pages this build has taken parsed from the cache so far.
+    pub fn parsed_hits(&self) -> usize {
+        self.parsed_hits.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Keeps `page`, just parsed from the inputs `key` names, for the next build. A failure
+    /// only costs the next build a parse. A page this build's audience may not read is not
+    /// kept: the public build's cache holds nothing the public build may not show.
+    pub fn keep_parsed(&self, key: &str, page: &Page) {
+        if !page.visible_to(self.audience) {
+            return;
+        }
+        if let Ok(mut used) = self.parsed_used.lock() {
+            used.insert(key.to_string());
+        }
+        let Ok(json) = serde_json::to_vec(page) else { return };
+        let path = self.parsed_path(key);
+        let Some(dir) = path.parent() else { return };
+        let _ = std::fs::create_dir_all(dir);
+        let n = TMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir.join(format!(".{key}.{}.{n}", std::process::id()));
+        let mut record = crate::digest::sha256(&json).into_bytes();
+        record.push(b'\n');
+        record.extend_from_slice(&json);
+        // written whole under another name, then renamed: a killed build leaves no half record
+        if std::fs::write(&tmp, &record).is_err() || std::fs::rename(&tmp, &path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+
     /// Records what this build's jobs wrote and removes the objects no job refers to any more.
     /// Called once the new site is in place, so a killed build leaves the old index, whose
     /// objects are all still there.
@@ -170,6 +273,13 @@ impl Cache {
         for entry in walkdir::WalkDir::new(self.dir.join("objects")).min_depth(2).into_iter().flatten() {
             let name = entry.file_name().to_string_lossy();
             if entry.file_type().is_file() && !used.contains(name.as_ref()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        let parsed = self.parsed_used.lock().map(|u| u.clone()).unwrap_or_default();
+        for entry in walkdir::WalkDir::new(self.dir.join(PARSED)).min_depth(2).into_iter().flatten() {
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_file() && !parsed.contains(name.as_ref()) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }

@@ -496,6 +496,7 @@ fn incremental_builds_equal_clean_builds_after_random_edits() {
     }
     let clean = tempfile::tempdir().unwrap();
     let mut reused_total = 0;
+    let mut parsed_reused = 0;
     for round in 0..14 {
         let incremental = site.build_ok();
         let mut opts = gongkai::BuildOptions::new(site.root());
@@ -510,6 +511,7 @@ fn incremental_builds_equal_clean_builds_after_random_edits() {
         }
         if round > 0 {
             reused_total += incremental.reused;
+            parsed_reused += incremental.parsed_reused;
         }
         // the next edit
         let n = 100 + round;
@@ -552,6 +554,7 @@ fn incremental_builds_equal_clean_builds_after_random_edits() {
         }
     }
     assert!(reused_total > 0, "the cache was never used");
+    assert!(parsed_reused > 0, "no page was ever taken parsed from the cache");
 }
 
 #[test]
@@ -562,26 +565,38 @@ fn a_damaged_cache_is_rebuilt_never_trusted() {
     }
     site.build_ok();
     let expected = tree(&site.out());
-    // every cached object overwritten with bytes of the same length: an edit in place
-    let objects = site.root().join(".gongkai-cache/build/public/objects");
+    // every cached object and parsed page overwritten with bytes of the same length: an edit
+    // in place; one parsed page keeps its length and only one byte of its text changes
     let mut damaged = 0;
-    for entry in walkdir::WalkDir::new(&objects).into_iter().map(|e| e.unwrap()) {
-        if entry.file_type().is_file() {
-            let len = std::fs::metadata(entry.path()).unwrap().len() as usize;
-            std::fs::write(entry.path(), vec![b'x'; len]).unwrap();
-            damaged += 1;
+    for part in ["objects", "parsed"] {
+        let dir = site.root().join(".gongkai-cache/build/public").join(part);
+        for entry in walkdir::WalkDir::new(&dir).into_iter().map(|e| e.unwrap()) {
+            if entry.file_type().is_file() {
+                let mut bytes = std::fs::read(entry.path()).unwrap();
+                match part {
+                    "parsed" if damaged % 2 == 0 => {
+                        let at = bytes.windows(3).position(|w| w == "正".as_bytes()).unwrap();
+                        bytes[at..at + 3].copy_from_slice("王".as_bytes());
+                    }
+                    _ => bytes.fill(b'x'),
+                }
+                std::fs::write(entry.path(), bytes).unwrap();
+                damaged += 1;
+            }
         }
     }
-    assert!(damaged > 10, "the build kept its outputs in the cache");
+    assert!(damaged > 15, "the build kept its outputs and parsed pages in the cache");
     let report = site.build_ok();
     assert_eq!(report.reused, 0, "no damaged object may be used");
+    assert_eq!(report.parsed_reused, 0, "no damaged parsed page may be used");
     assert!(tree(&site.out()) == expected, "the rebuilt site differs");
     // a cut-off index is an empty one
     std::fs::write(site.root().join(".gongkai-cache/build/public/index.json"), b"{\"generator\":").unwrap();
     site.build_ok();
     assert!(tree(&site.out()) == expected);
     // and an intact cache is used
-    assert!(site.build_ok().reused > 0);
+    let report = site.build_ok();
+    assert!(report.reused > 0 && report.parsed_reused == 5, "{} {}", report.reused, report.parsed_reused);
     assert!(tree(&site.out()) == expected);
 }
 
@@ -825,6 +840,14 @@ fn the_cache_follows_what_the_site_may_publish() {
             "with `{audience}` the cached site differs"
         );
     }
+    // a party-only page is not kept among the public build's parsed pages; a public one is
+    site.case("secret", "date = 2024-06-02\naudience = \"party\"", "只在党内传达的内容。");
+    site.case("open", "date = 2024-06-03", "可以公开的内容。");
+    site.build_ok();
+    let parsed = tree(&site.root().join(".gongkai-cache/build/public/parsed"));
+    let holds = |text: &str| parsed.iter().any(|(_, bytes)| String::from_utf8_lossy(bytes).contains(text));
+    assert!(!holds("只在党内传达"), "the public cache kept a party-only page");
+    assert!(holds("可以公开的内容"), "the public cache kept no parsed page");
 }
 
 // found by a hostile review: outputs were hard links to the cache, so an edit in one output
