@@ -94,6 +94,11 @@ pub fn writing(path: &std::path::Path) -> String {
     t!("writing {}", "写入 {} 时出错", path.display())
 }
 
+/// The context of a failed removal: "removing PATH".
+pub fn removing(path: &std::path::Path) -> String {
+    t!("removing {}", "删除 {} 时出错", path.display())
+}
+
 /// The context of a failed folder creation: "creating PATH".
 pub fn creating(path: &std::path::Path) -> String {
     t!("creating {}", "创建 {} 时出错", path.display())

@@ -278,17 +278,44 @@ fn retire(old: &Path, out: &Path) -> Result<Vec<PathBuf>> {
 
 /// Removes the files of the output folder `dir` that `listed` names, gongkai's own files
 /// (marker, manifest) aside: they go last ([`remove_own`]), so that a build killed on the way
-/// leaves a folder the next build still knows as its own. Returns the files not listed.
+/// leaves a folder the next build still knows as its own. Each folder is read once, on its own
+/// core, and removed when that leaves it empty (a folder still holding something is not, which
+/// the file system decides at the moment it is removed: a file put there meanwhile stays).
+/// Returns the files not listed.
 fn remove_listed(
     dir: &Path,
     listed: &std::collections::BTreeMap<String, serde::de::IgnoredAny>,
 ) -> Result<Vec<String>> {
-    let (ours, foreign): (Vec<String>, Vec<String>) =
-        files_below(dir)?.into_iter().partition(|rel| guard::is_ours(listed, rel));
-    ours.par_iter()
-        .filter(|rel| !guard::OWN_FILES.contains(&rel.as_str()))
-        .try_for_each(|rel| std::fs::remove_file(dir.join(rel)))?;
-    Ok(foreign)
+    fn walk(
+        dir: &Path,
+        prefix: &str,
+        listed: &std::collections::BTreeMap<String, serde::de::IgnoredAny>,
+    ) -> Result<Vec<String>> {
+        let entries: Vec<std::fs::DirEntry> =
+            std::fs::read_dir(dir).and_then(|d| d.collect()).with_context(|| crate::locale::reading(dir))?;
+        let foreign: Vec<Vec<String>> = entries
+            .par_iter()
+            .map(|e| {
+                let rel = format!("{prefix}{}", e.file_name().to_string_lossy());
+                // a link is a file here, never followed
+                if e.file_type().with_context(|| crate::locale::reading(&e.path()))?.is_dir() {
+                    return walk(&e.path(), &format!("{rel}/"), listed);
+                }
+                if !guard::is_ours(listed, &rel) {
+                    return Ok(vec![rel]);
+                }
+                if !guard::OWN_FILES.contains(&rel.as_str()) {
+                    std::fs::remove_file(e.path()).with_context(|| crate::locale::removing(&e.path()))?;
+                }
+                Ok(Vec::new())
+            })
+            .collect::<Result<_>>()?;
+        if !prefix.is_empty() {
+            let _ = std::fs::remove_dir(dir);
+        }
+        Ok(foreign.into_iter().flatten().collect())
+    }
+    walk(dir, "", listed)
 }
 
 /// Removes the empty folders of `dir`, then gongkai's own files, then `dir` when nothing else
