@@ -138,11 +138,10 @@ impl Cache {
     /// every object is intact; returns the outputs' paths and hashes, or `None` to render.
     pub fn reuse(&self, key: &str, fingerprint: &Fingerprint, staging: &Staging) -> Option<Entry> {
         let entry = self.index.jobs.get(key).filter(|e| e.fingerprint == hex(fingerprint))?;
-        // most jobs write one file: read once, checked and written from memory
+        // most jobs write one file: the previous site's, or this cache's read once, checked and
+        // written from memory
         if let [(rel, sha)] = entry.outputs.as_slice() {
-            let bytes = self.checked(sha)?;
-            staging.write(rel, &bytes).ok()?;
-            return Some(entry.clone());
+            return staging.reuse(rel, sha, || self.checked(sha)).ok()?.then(|| entry.clone());
         }
         // all checked before any is placed, so a job is either reused whole or rendered whole;
         // checked and placed in two reads, not held between them: the search index's files

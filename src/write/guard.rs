@@ -63,12 +63,23 @@ pub fn check(root: &Path, out: &Path) -> Result<()> {
             ));
         }
     }
-    check_existing(out)
+    check_existing(out, Foreign::Refuse)
+}
+
+/// What [`check_existing`] does with files a person put into a folder gongkai made.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Foreign {
+    /// Lists the folder and refuses it, naming them (before a build).
+    Refuse,
+    /// Leaves them to the swap, which keeps each and says so ([`super::retire`]): just before
+    /// the swap the folder is not listed a second time.
+    Keep,
 }
 
 /// Refuses an existing `out` that gongkai may not replace. Checked again just before the swap,
-/// since a person may have put files into an empty folder while the site was rendering.
-pub fn check_existing(out: &Path) -> Result<()> {
+/// since a person may have put files into an empty folder while the site was rendering, or
+/// put another folder in its place.
+pub fn check_existing(out: &Path, foreign: Foreign) -> Result<()> {
     let shown = out.display();
     // the swap would put a real folder where the link was: the link is the user's, not ours
     if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -91,7 +102,10 @@ pub fn check_existing(out: &Path) -> Result<()> {
         Ok(_) => {}
     }
     if made_by_gongkai(out) {
-        return no_foreign_files(out);
+        return match foreign {
+            Foreign::Refuse => no_foreign_files(out),
+            Foreign::Keep => Ok(()),
+        };
     }
     if is_empty(out)? {
         return Ok(());

@@ -151,6 +151,35 @@ impl Staging {
         std::fs::write(&path, bytes).with_context(|| crate::locale::writing(&path))
     }
 
+    /// Places a reused output `rel`, whose bytes hash to `sha`: a hard link to the same file of
+    /// the site being replaced when that is a plain file with those bytes, checked as linked
+    /// (what is published is what was hashed), else the bytes `fallback` gives (the build
+    /// cache's copy). A rebuild so writes only what changed, and the old site's removal frees
+    /// nothing the new one still holds. The link is never written through: it is placed whole,
+    /// and a second output of its path is refused before anything is written. `Ok(false)`:
+    /// neither was there, and `rel` is free to be rendered.
+    pub fn reuse(&self, rel: &str, sha: &str, fallback: impl FnOnce() -> Option<Vec<u8>>) -> Result<bool> {
+        let path = self.claim(rel)?;
+        let previous = self.out.join(safe_relative(rel)?);
+        let plain = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_file());
+        if plain(&previous) && std::fs::hard_link(&previous, &path).is_ok() {
+            if plain(&path) && std::fs::read(&path).is_ok_and(|b| crate::digest::sha256(&b) == sha) {
+                return Ok(true);
+            }
+            std::fs::remove_file(&path).with_context(|| crate::locale::removing(&path))?;
+        }
+        match fallback() {
+            Some(bytes) => {
+                std::fs::write(&path, bytes).with_context(|| crate::locale::writing(&path))?;
+                Ok(true)
+            }
+            None => {
+                self.written.lock().expect("staging lock").remove(rel);
+                Ok(false)
+            }
+        }
+    }
+
     /// Places an output that exists already as a file (a cached one, a shard's): a copy, never
     /// a hard link, so that an edit in one output folder cannot change another.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<()> {
@@ -192,7 +221,7 @@ impl Staging {
     /// Swaps the new site in. Returns the files someone put into the output folder after its
     /// last check (see [`retire`]), each where it is now.
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
-        guard::check_existing(&self.out)?;
+        guard::check_existing(&self.out, guard::Foreign::Keep)?;
         std::fs::set_permissions(&self.tmp, self.mode.clone())
             .with_context(|| crate::locale::writing(&self.tmp))?;
         let kept = swap(&self.out, &self.tmp, &self.old)?;
@@ -610,6 +639,42 @@ mod tests {
         write_site(dir.path(), &out, &[("a.html".into(), b"1".to_vec())]).unwrap();
         assert!(guard::made_by_gongkai(&out));
         assert!(write_site(dir.path(), &out, &[(guard::MARKER.into(), b"x".to_vec())]).is_err());
+    }
+
+    /// A site as a build leaves it: its files and a manifest listing them.
+    fn built_site(root: &Path, out: &Path, files: &[(&str, &str)]) {
+        let outputs: std::collections::BTreeMap<&str, &str> = files.iter().map(|(p, _)| (*p, "0")).collect();
+        let manifest = serde_json::json!({ "outputs": outputs }).to_string();
+        let mut all: Vec<Output> =
+            files.iter().map(|(p, b)| (p.to_string(), b.as_bytes().to_vec())).collect();
+        all.push(("manifest.json".into(), manifest.into_bytes()));
+        write_site(root, out, &all).unwrap();
+    }
+
+    #[test]
+    fn files_put_into_a_built_output_while_rendering_are_kept_and_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        built_site(dir.path(), &out, &[("a/index.html", "old"), ("b/index.html", "old")]);
+        let staging = Staging::new(dir.path(), &out).unwrap();
+        // after the check at the start, while the site renders
+        std::fs::write(out.join("mine.txt"), "mine").unwrap();
+        std::fs::create_dir_all(out.join("a/notes")).unwrap();
+        std::fs::write(out.join("a/notes/n.txt"), "note").unwrap();
+        std::fs::write(out.join("b/extra.html"), "clash").unwrap();
+        staging.put(("a/index.html".into(), b"new".to_vec())).unwrap();
+        staging.put(("b/extra.html".into(), b"ours".to_vec())).unwrap();
+        let mut kept = staging.commit().unwrap();
+        kept.sort();
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
+        assert!(!out.join("b/index.html").exists(), "the old site's own file is gone");
+        assert_eq!(std::fs::read_to_string(out.join("mine.txt")).unwrap(), "mine");
+        assert_eq!(std::fs::read_to_string(out.join("a/notes/n.txt")).unwrap(), "note");
+        assert_eq!(std::fs::read_to_string(out.join("b/extra.html")).unwrap(), "ours");
+        // the one the new site has a file in the place of stays beside it, and is said
+        assert_eq!(kept.len(), 3, "{kept:?}");
+        let clash = kept.iter().find(|p| p.ends_with("b/extra.html") && !p.starts_with(&out)).unwrap();
+        assert_eq!(std::fs::read_to_string(clash).unwrap(), "clash");
     }
 
     #[test]

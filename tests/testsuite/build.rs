@@ -974,3 +974,57 @@ fn a_build_date_outside_the_party_s_years_is_refused_before_anything_is_written(
     }
     assert!(gongkai(site.root(), &["build", "--as-of", "2024-03-01"]).status.success());
 }
+
+/// The output file whose text holds `needle`, below `dir`.
+fn output_with(dir: &std::path::Path, needle: &str) -> std::path::PathBuf {
+    let found = tree(dir)
+        .into_iter()
+        .find(|(p, b)| p.ends_with("index.html") && String::from_utf8_lossy(b).contains(needle));
+    dir.join(found.unwrap_or_else(|| panic!("no page holds {needle}")).0)
+}
+
+// A rebuild keeps an unchanged output as the previous site's file (a hard link, checked as
+// linked); a file edited by hand, or a link put in its place, is written anew, never followed.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_keeps_unchanged_outputs_and_checks_each() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Site::new();
+    site.case("a", "date = 2024-03-01", "正文甲。");
+    site.case("b", "date = 2024-03-02", "正文乙。");
+    site.build_ok();
+    let out = site.out();
+    let page = output_with(&out, "正文甲");
+    let good = std::fs::read(&page).unwrap();
+    let inode = |p: &std::path::Path| std::fs::symlink_metadata(p).unwrap().ino();
+    let before = inode(&page);
+    site.case("b", "date = 2024-03-02", "正文乙，改过。");
+    assert!(site.build_ok().reused > 0);
+    assert_eq!(inode(&page), before, "an unchanged page is kept as the same file");
+    // edited by hand, with the same length
+    let mut tampered = good.clone();
+    let at = tampered.windows(3).position(|w| w == "甲".as_bytes()).unwrap();
+    tampered[at..at + 3].copy_from_slice("丙".as_bytes());
+    std::fs::write(&page, &tampered).unwrap();
+    site.case("b", "date = 2024-03-02", "正文乙，又改过。");
+    site.build_ok();
+    assert_eq!(std::fs::read(&page).unwrap(), good, "the edited page is made again");
+    // a link to a file with the right bytes, put in its place
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("page.html");
+    std::fs::write(&target, &good).unwrap();
+    std::fs::remove_file(&page).unwrap();
+    std::os::unix::fs::symlink(&target, &page).unwrap();
+    site.case("b", "date = 2024-03-02", "正文乙，再改过。");
+    site.build_ok();
+    assert!(std::fs::symlink_metadata(&page).unwrap().file_type().is_file(), "a link was kept");
+    assert_eq!(std::fs::read(&page).unwrap(), good);
+    assert_eq!(std::fs::read(&target).unwrap(), good, "the link's target is untouched");
+    // and the site is a clean build's
+    let clean = tempfile::tempdir().unwrap();
+    let mut opts = gongkai::BuildOptions::new(site.root());
+    opts.out = Some(clean.path().join("out"));
+    opts.cache = false;
+    gongkai::build(&opts).unwrap();
+    assert!(tree(&out) == tree(&clean.path().join("out")));
+}
