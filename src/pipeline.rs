@@ -666,7 +666,8 @@ pub fn render_planned(
     let done = AtomicU64::new(0);
     plan.par_iter()
         .map(|p| {
-            let reused = cache.and_then(|(c, staging)| c.reuse(&p.key, &p.fingerprint, staging));
+            let reused =
+                cache.map(|(c, staging)| c.reuse(&p.key, &p.fingerprint, staging)).transpose()?.flatten();
             let from_cache = reused.is_some();
             let entry = match reused {
                 Some(entry) => entry,

@@ -135,24 +135,28 @@ impl Cache {
     }
 
     /// Puts what job `key` wrote last time into `staging`, when its fingerprint is the same and
-    /// every object is intact; returns the outputs' paths and hashes, or `None` to render.
-    pub fn reuse(&self, key: &str, fingerprint: &Fingerprint, staging: &Staging) -> Option<Entry> {
-        let entry = self.index.jobs.get(key).filter(|e| e.fingerprint == hex(fingerprint))?;
+    /// every object is intact; returns the outputs' paths and hashes, or `None` to render. An
+    /// output that cannot be placed once claimed fails the build, as a rendered one would: it
+    /// is never left half placed for the render to write through.
+    pub fn reuse(&self, key: &str, fingerprint: &Fingerprint, staging: &Staging) -> Result<Option<Entry>> {
+        let Some(entry) = self.index.jobs.get(key).filter(|e| e.fingerprint == hex(fingerprint)) else {
+            return Ok(None);
+        };
         // most jobs write one file: the previous site's, or this cache's read once, checked and
         // written from memory
         if let [(rel, sha)] = entry.outputs.as_slice() {
-            return staging.reuse(rel, sha, || self.checked(sha)).ok()?.then(|| entry.clone());
+            return Ok(staging.reuse(rel, sha, || self.checked(sha))?.then(|| entry.clone()));
         }
         // all checked before any is placed, so a job is either reused whole or rendered whole;
         // checked and placed in two reads, not held between them: the search index's files
         // alone are hundreds of megabytes at 100,000 pages
         if !entry.outputs.iter().all(|(_, sha)| self.checked(sha).is_some()) {
-            return None;
+            return Ok(None);
         }
         for (rel, sha) in &entry.outputs {
-            staging.copy(rel, &self.object(sha)).ok()?;
+            staging.copy(rel, &self.object(sha))?;
         }
-        Some(entry.clone())
+        Ok(Some(entry.clone()))
     }
 
     /// The bytes of object `sha`, when they still have that hash. A damaged object is
