@@ -98,6 +98,9 @@ pub struct Staging {
     /// The folders made so far: most outputs share theirs with others (`cases/2024/…`), and a
     /// set costs less than asking the file system again for each.
     folders: Mutex<HashSet<PathBuf>>,
+    /// Folders of the site being replaced known to be real folders all the way down from its
+    /// root (see [`Staging::real_folders`]).
+    real: Mutex<HashSet<PathBuf>>,
     committed: bool,
     /// Last, so that it is released after `drop` has cleared the temporary folder.
     _lock: lock::Lock,
@@ -131,6 +134,7 @@ impl Staging {
             old,
             written: Mutex::new(HashSet::new()),
             folders: Mutex::new(HashSet::new()),
+            real: Mutex::new(HashSet::new()),
             committed: false,
             _lock: lock,
         };
@@ -162,7 +166,8 @@ impl Staging {
         let path = self.claim(rel)?;
         let previous = self.out.join(safe_relative(rel)?);
         let plain = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_file());
-        if plain(&previous) && std::fs::hard_link(&previous, &path).is_ok() {
+        let inside = previous.parent().is_some_and(|dir| self.real_folders(dir));
+        if inside && plain(&previous) && std::fs::hard_link(&previous, &path).is_ok() {
             if plain(&path) && std::fs::read(&path).is_ok_and(|b| crate::digest::sha256(&b) == sha) {
                 return Ok(true);
             }
@@ -178,6 +183,22 @@ impl Staging {
                 Ok(false)
             }
         }
+    }
+
+    /// Whether `dir`, a folder of the site being replaced, and each folder above it up to that
+    /// site's root, is a real folder and no link: through a link to a folder elsewhere, a file
+    /// there would become part of the new site, and an edit of one would reach the other.
+    /// Each folder is asked once.
+    fn real_folders(&self, dir: &Path) -> bool {
+        if dir == self.out || self.real.lock().expect("staging lock").contains(dir) {
+            return true;
+        }
+        let Some(parent) = dir.parent().filter(|p| p.starts_with(&self.out)) else { return false };
+        let real = self.real_folders(parent) && std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir());
+        if real {
+            self.real.lock().expect("staging lock").insert(dir.to_path_buf());
+        }
+        real
     }
 
     /// Places an output that exists already as a file (a cached one, a shard's): a copy, never
@@ -675,6 +696,28 @@ mod tests {
         assert_eq!(kept.len(), 3, "{kept:?}");
         let clash = kept.iter().find(|p| p.ends_with("b/extra.html") && !p.starts_with(&out)).unwrap();
         assert_eq!(std::fs::read_to_string(clash).unwrap(), "clash");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_reused_output_is_linked_only_from_inside_the_old_site() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        built_site(dir.path(), &out, &[("a/index.html", "page"), ("b/index.html", "page")]);
+        let sha = crate::digest::sha256(b"page");
+        let staging = Staging::new(dir.path(), &out).unwrap();
+        // while rendering, a folder becomes a link to one elsewhere holding the same bytes
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("index.html"), "page").unwrap();
+        std::fs::remove_dir_all(out.join("b")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("b")).unwrap();
+        assert!(staging.reuse("a/index.html", &sha, || None).unwrap(), "linked from the old site");
+        assert_eq!(std::fs::metadata(out.join("a/index.html")).unwrap().nlink(), 2);
+        assert!(!staging.reuse("b/index.html", &sha, || None).unwrap(), "linked through a link");
+        assert_eq!(std::fs::metadata(elsewhere.join("index.html")).unwrap().nlink(), 1);
+        assert!(!staging.has("b/index.html"), "the path is free to be rendered");
     }
 
     #[test]

@@ -1020,6 +1020,25 @@ fn a_rebuild_keeps_unchanged_outputs_and_checks_each() {
     assert!(std::fs::symlink_metadata(&page).unwrap().file_type().is_file(), "a link was kept");
     assert_eq!(std::fs::read(&page).unwrap(), good);
     assert_eq!(std::fs::read(&target).unwrap(), good, "the link's target is untouched");
+    // the page's folder replaced by a link to a folder elsewhere holding the same bytes: the
+    // build refuses it as a file that is not its own, and never links the file there
+    let folder = page.parent().unwrap();
+    let outside = elsewhere.path().join("folder");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("index.html"), &good).unwrap();
+    std::fs::remove_dir_all(folder).unwrap();
+    std::os::unix::fs::symlink(&outside, folder).unwrap();
+    site.case("b", "date = 2024-03-02", "正文乙，第四次改过。");
+    let err = format!("{:#}", site.build().expect_err("a link to a folder elsewhere"));
+    assert!(err.contains("a-de-liang-dian"), "{err}");
+    assert_eq!(
+        std::fs::metadata(outside.join("index.html")).unwrap().nlink(),
+        1,
+        "a file elsewhere joined the site"
+    );
+    std::fs::remove_file(folder).unwrap();
+    site.build_ok();
+    assert_eq!(std::fs::read(&page).unwrap(), good);
     // and the site is a clean build's
     let clean = tempfile::tempdir().unwrap();
     let mut opts = gongkai::BuildOptions::new(site.root());
