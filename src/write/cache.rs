@@ -273,19 +273,34 @@ impl Cache {
         std::fs::rename(&tmp, &path).with_context(|| crate::locale::writing(&path))?;
         let used: HashSet<&str> =
             index.jobs.values().flat_map(|e| e.outputs.iter().map(|(_, sha)| sha.as_str())).collect();
-        for entry in walkdir::WalkDir::new(self.dir.join("objects")).min_depth(2).into_iter().flatten() {
-            let name = entry.file_name().to_string_lossy();
-            if entry.file_type().is_file() && !used.contains(name.as_ref()) {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
+        sweep(&self.dir.join("objects"), &|name| used.contains(name));
         let parsed = self.parsed_used.lock().map(|u| u.clone()).unwrap_or_default();
-        for entry in walkdir::WalkDir::new(self.dir.join(PARSED)).min_depth(2).into_iter().flatten() {
-            let name = entry.file_name().to_string_lossy();
-            if entry.file_type().is_file() && !parsed.contains(name.as_ref()) {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
+        sweep(&self.dir.join(PARSED), &|name| parsed.contains(name));
         Ok(())
+    }
+}
+
+/// Removes from `dir` (`objects/` or `parsed/`) the files of gongkai's own naming that no
+/// build uses any more: a name of 64 hex digits in the folder of its first two, or the
+/// temporary `.NAME.PID.N` of a build that was killed. Nothing of another name, nothing
+/// deeper, and no link is ever removed: `dir` may be a link to a folder elsewhere (a cache
+/// moved to another disk), and what else is there is someone's.
+fn sweep(dir: &Path, used: &dyn Fn(&str) -> bool) {
+    let hex = |s: &str| s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    for entry in walkdir::WalkDir::new(dir).min_depth(2).max_depth(2).into_iter().flatten() {
+        let name = entry.file_name().to_string_lossy();
+        let folder = entry.path().parent().and_then(|p| p.file_name()).map(|f| f.to_string_lossy());
+        let record = match name.strip_prefix('.') {
+            // `.SHA.PID.N`: a temporary name, never in use once its build has ended
+            Some(tmp) => {
+                let digits = |d: &&str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+                matches!(tmp.split('.').collect::<Vec<_>>().as_slice(), [sha, pid, n] if hex(sha) && digits(pid) && digits(n))
+            }
+            None => hex(&name) && !used(&name),
+        };
+        let in_place = folder.is_some_and(|f| name.trim_start_matches('.').get(..2) == Some(f.as_ref()));
+        if record && in_place && entry.file_type().is_file() {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }

@@ -1047,3 +1047,49 @@ fn a_rebuild_keeps_unchanged_outputs_and_checks_each() {
     gongkai::build(&opts).unwrap();
     assert!(tree(&out) == tree(&clean.path().join("out")));
 }
+
+// found by a hostile review: the cache's clean-up followed a link put in place of `parsed/` or
+// `objects/`, and removed every file in the folders below it, and files put into them by hand
+#[cfg(unix)]
+#[test]
+fn the_cache_removes_only_its_own_records_never_through_a_link() {
+    let site = Site::new();
+    site.case("a", "date = 2024-03-01", "正文甲。");
+    site.build_ok();
+    let cache = site.root().join(".gongkai-cache/build/public");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut theirs = Vec::new();
+    for part in ["parsed", "objects"] {
+        let target = elsewhere.path().join(part);
+        for file in ["photos/p.jpg", "ab/notes.txt", "top.txt"] {
+            let path = target.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "mine").unwrap();
+            theirs.push(path);
+        }
+        std::fs::remove_dir_all(cache.join(part)).unwrap();
+        std::os::unix::fs::symlink(&target, cache.join(part)).unwrap();
+    }
+    // and a file put by hand into the real folder of each, after moving them back
+    for round in 0..2 {
+        site.case("a", "date = 2024-03-01", &format!("正文甲，第{round}次改过。"));
+        site.build_ok();
+    }
+    for part in ["parsed", "objects"] {
+        std::fs::remove_file(cache.join(part)).unwrap();
+        let mine = cache.join(part).join("ab/mine.txt");
+        std::fs::create_dir_all(mine.parent().unwrap()).unwrap();
+        std::fs::write(&mine, "mine").unwrap();
+        theirs.push(mine);
+    }
+    site.case("a", "date = 2024-03-01", "正文甲，又改过。");
+    site.build_ok();
+    site.case("a", "date = 2024-03-01", "正文甲，再改过。");
+    site.build_ok();
+    for path in &theirs {
+        assert_eq!(std::fs::read_to_string(path).unwrap(), "mine", "{} was removed", path.display());
+    }
+    // while the records of earlier builds are cleared: one page, one record
+    let records = tree(&cache.join("parsed")).into_iter().filter(|(p, _)| !p.ends_with("mine.txt")).count();
+    assert_eq!(records, 1, "old parsed pages were left");
+}
