@@ -316,10 +316,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     Ok(report)
 }
 
-/// The report with a warning for each file someone put into the output folder while the
-/// build was finishing ([`write::kept_warning`]).
-fn with_kept(mut report: BuildReport, kept: Vec<PathBuf>) -> BuildReport {
-    report.warnings.extend(kept.iter().map(|p| write::kept_warning(p)));
+/// The report with what the swap said: each file someone put into the output folder while the
+/// build was finishing ([`write::kept_warning`]), and what could not be removed
+/// ([`write::leftover_warning`]).
+fn with_kept(mut report: BuildReport, notes: Vec<Diagnostic>) -> BuildReport {
+    report.warnings.extend(notes);
     report
 }
 

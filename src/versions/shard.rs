@@ -337,10 +337,9 @@ pub fn merge(root: &Path, dirs: &[PathBuf], out: &Path) -> Result<Merged> {
     let files = outputs.len() + 1;
     let manifest = SiteManifest::from_hashes(outputs).with_releases(first.releases.clone());
     staging.put((SITE_MANIFEST.to_string(), manifest.to_bytes()))?;
-    let kept = staging
+    let warnings = staging
         .commit()
         .with_context(|| t!("writing the site into {}", "把网站写入 `{}` 时出错", out.display()))?;
-    let warnings = kept.iter().map(|p| crate::write::kept_warning(p)).collect();
     Ok(Merged { shards: manifests.len(), files, out: out.to_path_buf(), warnings })
 }
 

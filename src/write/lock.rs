@@ -99,10 +99,13 @@ pub(crate) fn alive(pid: u32) -> bool {
 /// Removes what a killed build left beside the output folder: `.NAME.tmp-PID` (a site half
 /// written) and `.NAME.old-PID` (the previous site, moved aside). Called with the lock held,
 /// so no other build is using them; these names are gongkai's, and an `old` folder must also
-/// be a finished gongkai output, so nothing a person made is removed.
-pub fn clear_leftovers(parent: &Path, name: &str) -> Result<Vec<PathBuf>> {
+/// be a finished gongkai output, so nothing a person made is removed. Returns what was
+/// cleared, and a warning for each that could not be (a read-only folder in it, say): it
+/// stands in no build's way, and the build goes on.
+pub fn clear_leftovers(parent: &Path, name: &str) -> Result<(Vec<PathBuf>, Vec<crate::Diagnostic>)> {
     let prefix = format!(".{name}.");
     let mut cleared = Vec::new();
+    let mut stuck = Vec::new();
     let entries = std::fs::read_dir(parent).with_context(|| crate::locale::reading(parent))?;
     for entry in entries {
         let entry = entry.with_context(|| crate::locale::reading(parent))?;
@@ -114,7 +117,8 @@ pub fn clear_leftovers(parent: &Path, name: &str) -> Result<Vec<PathBuf>> {
             (_, Some(pid)) => (pid, guard::made_by_gongkai(&path)),
             _ => continue,
         };
-        let numbered = !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit());
+        // `PID`, or `PID.N` when that name was taken (see `Staging::new`)
+        let numbered = pid.split('.').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
         if numbered && is_dir && ours {
             // a staging folder is gongkai's alone; an old site may hold a file someone put there
@@ -122,17 +126,13 @@ pub fn clear_leftovers(parent: &Path, name: &str) -> Result<Vec<PathBuf>> {
                 true => super::clear_old(&path),
                 false => std::fs::remove_dir_all(&path).map_err(anyhow::Error::from),
             };
-            cleared_one.with_context(|| {
-                t!(
-                    "removing {}, left by a build that was stopped",
-                    "删除被中断的生成留下的 {} 时出错",
-                    path.display()
-                )
-            })?;
-            cleared.push(path);
+            match cleared_one {
+                Ok(()) => cleared.push(path),
+                Err(e) => stuck.push(super::leftover_warning(&path, &e)),
+            }
         }
     }
-    Ok(cleared)
+    Ok((cleared, stuck))
 }
 
 #[cfg(test)]
@@ -188,7 +188,8 @@ mod tests {
         make("public", guard::MARKER);
         make(".public.汉字", "x");
         std::fs::write(dir.path().join(".public.tmp-4246"), "a file").unwrap();
-        let mut cleared = clear_leftovers(dir.path(), "public").unwrap();
+        let (mut cleared, stuck) = clear_leftovers(dir.path(), "public").unwrap();
+        assert!(stuck.is_empty());
         cleared.sort();
         assert_eq!(cleared, [dir.path().join(".public.old-4243"), dir.path().join(".public.tmp-4242")]);
         let mut left: Vec<String> = std::fs::read_dir(dir.path())

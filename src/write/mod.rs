@@ -94,6 +94,9 @@ pub struct Staging {
     out: PathBuf,
     tmp: PathBuf,
     old: PathBuf,
+    /// What to say once the site is in place: leftovers of earlier builds that could not be
+    /// removed.
+    notes: Vec<crate::Diagnostic>,
     written: Mutex<HashSet<String>>,
     /// The folders made so far: most outputs share theirs with others (`cases/2024/…`), and a
     /// set costs less than asking the file system again for each.
@@ -119,9 +122,17 @@ impl Staging {
             .to_string_lossy()
             .into_owned();
         let lock = lock::Lock::take(parent, &name)?;
-        lock::clear_leftovers(parent, &name)?;
+        let (_, notes) = lock::clear_leftovers(parent, &name)?;
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        // a name no leftover has: one kept for its files, or one that could not be removed, may
+        // carry this process's number from an earlier run
+        let old = (0..)
+            .map(|n| match n {
+                0 => parent.join(format!(".{name}.old-{}", std::process::id())),
+                n => parent.join(format!(".{name}.old-{}.{n}", std::process::id())),
+            })
+            .find(|p| std::fs::symlink_metadata(p).is_err())
+            .expect("a free name");
         // the mode a folder made here gets, for the site once it is swapped in; until then the
         // folder is its owner's alone, so that a killed party build leaves nothing others can read
         std::fs::create_dir(&tmp).with_context(|| crate::locale::creating(&tmp))?;
@@ -132,6 +143,7 @@ impl Staging {
             out: out.to_path_buf(),
             tmp,
             old,
+            notes,
             written: Mutex::new(HashSet::new()),
             folders: Mutex::new(HashSet::new()),
             real: Mutex::new(HashSet::new()),
@@ -239,15 +251,24 @@ impl Staging {
         self.written.lock().expect("staging lock").contains(rel)
     }
 
-    /// Swaps the new site in. Returns the files someone put into the output folder after its
-    /// last check (see [`retire`]), each where it is now.
-    pub fn commit(mut self) -> Result<Vec<PathBuf>> {
+    /// Swaps the new site in. Returns the warnings: each file someone put into the output folder
+    /// after its last check (see [`retire`]), where it is now, and what of the old site or of
+    /// earlier builds could not be removed. Once the new site is in place the build has
+    /// succeeded, and what is left of the old one is said, not failed on.
+    pub fn commit(mut self) -> Result<Vec<crate::Diagnostic>> {
         guard::check_existing(&self.out, guard::Foreign::Keep)?;
         std::fs::set_permissions(&self.tmp, self.mode.clone())
             .with_context(|| crate::locale::writing(&self.tmp))?;
-        let kept = swap(&self.out, &self.tmp, &self.old)?;
+        let had_old = swap(&self.out, &self.tmp, &self.old)?;
         self.committed = true;
-        Ok(kept)
+        let mut notes = std::mem::take(&mut self.notes);
+        if had_old {
+            match retire(&self.old, &self.out) {
+                Ok(kept) => notes.extend(kept.iter().map(|p| kept_warning(p))),
+                Err(e) => notes.push(leftover_warning(&self.old, &e)),
+            }
+        }
+        Ok(notes)
     }
 }
 
@@ -281,10 +302,10 @@ pub fn write_site(root: &Path, out: &Path, files: &[Output]) -> Result<()> {
 /// Replaces `out` by `tmp`: the old site is moved aside first and removed only once the new
 /// one is in place, so at every moment one complete site exists; see [`retire`] for what of
 /// the old site is removed.
-fn swap(out: &Path, tmp: &Path, old: &Path) -> Result<Vec<PathBuf>> {
+/// Returns whether there was an old site, now at `old`, for [`retire`].
+fn swap(out: &Path, tmp: &Path, old: &Path) -> Result<bool> {
     let had_old = out.exists();
     if had_old {
-        let _ = remove_tree(old);
         std::fs::rename(out, old)
             .with_context(|| t!("moving the previous {} aside", "移开原有的 {} 时出错", out.display()))?;
     }
@@ -295,10 +316,7 @@ fn swap(out: &Path, tmp: &Path, old: &Path) -> Result<Vec<PathBuf>> {
         return Err(e)
             .with_context(|| t!("moving the new site into {}", "把新网站移入 {} 时出错", out.display()));
     }
-    match had_old {
-        true => retire(old, out).with_context(|| t!("removing {}", "删除 {} 时出错", old.display())),
-        false => Ok(Vec::new()),
-    }
+    Ok(had_old)
 }
 
 /// Removes the old site moved aside to `old`, but only the files its manifest lists and
@@ -406,6 +424,23 @@ pub fn kept_warning(path: &Path) -> crate::Diagnostic {
     .with_hint(t!(
         "move it out of the output folder, or into static/ to publish it: the next build refuses a folder holding files gongkai did not make",
         "请把它移出输出文件夹，或放进 static/ 一并发布：下次生成时，输出文件夹里有不是 gongkai 生成的文件会被拒绝"
+    ))
+}
+
+/// What a build says of an old site, or the leftover of an earlier build, that it could not
+/// remove: the new site is in place, and the folder stands in no build's way.
+pub fn leftover_warning(path: &Path, error: &anyhow::Error) -> crate::Diagnostic {
+    crate::Diagnostic::new(
+        path,
+        0,
+        t!(
+            "the site is in place, but this folder, left of an earlier site, could not be removed: {error:#}",
+            "网站已经生成，但这个留下的旧网站文件夹删除不了：{error:#}"
+        ),
+    )
+    .with_hint(t!(
+        "check the permissions of the folders in it (a read-only folder in the output folder?), then remove it by hand; builds go on meanwhile",
+        "请检查其中文件夹的权限（输出文件夹里是否有只读的文件夹？），然后手动删除它；在此之前生成照常进行"
     ))
 }
 
@@ -685,7 +720,7 @@ mod tests {
         std::fs::write(out.join("b/extra.html"), "clash").unwrap();
         staging.put(("a/index.html".into(), b"new".to_vec())).unwrap();
         staging.put(("b/extra.html".into(), b"ours".to_vec())).unwrap();
-        let mut kept = staging.commit().unwrap();
+        let mut kept: Vec<PathBuf> = staging.commit().unwrap().into_iter().map(|d| d.path).collect();
         kept.sort();
         assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
         assert!(!out.join("b/index.html").exists(), "the old site's own file is gone");
@@ -718,6 +753,50 @@ mod tests {
         assert!(!staging.reuse("b/index.html", &sha, || None).unwrap(), "linked through a link");
         assert_eq!(std::fs::metadata(elsewhere.join("index.html")).unwrap().nlink(), 1);
         assert!(!staging.has("b/index.html"), "the path is free to be rendered");
+    }
+
+    #[test]
+    fn a_leftover_with_this_process_s_number_is_never_removed_by_the_swap() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        built_site(dir.path(), &out, &[("a/index.html", "old")]);
+        // what an earlier run of this number kept beside its site: a file someone put there
+        let leftover = dir.path().join(format!(".public.old-{}", std::process::id()));
+        std::fs::create_dir_all(leftover.join("b")).unwrap();
+        std::fs::write(leftover.join("b/theirs.txt"), "theirs").unwrap();
+        write_site(dir.path(), &out, &[("a/index.html".into(), b"new".to_vec())]).unwrap();
+        assert_eq!(std::fs::read_to_string(leftover.join("b/theirs.txt")).unwrap(), "theirs");
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
+    }
+
+    // A read-only folder stops the removal only for a user who is not root: as root (in CI)
+    // there is nothing to see, and the test says so and ends.
+    #[cfg(unix)]
+    #[test]
+    fn an_old_site_that_cannot_be_removed_is_said_and_stands_in_no_build_s_way() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        built_site(dir.path(), &out, &[("a/index.html", "old")]);
+        std::fs::set_permissions(out.join("a"), std::fs::Permissions::from_mode(0o555)).unwrap();
+        if std::fs::write(out.join("a/probe"), "x").is_ok() {
+            return;
+        }
+        let staging = Staging::new(dir.path(), &out).unwrap();
+        staging.put(("a/index.html".into(), b"new".to_vec())).unwrap();
+        let notes = staging.commit().expect("the new site is in place: no failure");
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].path.to_string_lossy().contains(".public.old-"), "{notes:?}");
+        // the next build goes on, and says it again
+        let staging = Staging::new(dir.path(), &out).unwrap();
+        staging.put(("a/index.html".into(), b"newer".to_vec())).unwrap();
+        let notes = staging.commit().unwrap();
+        assert!(notes.iter().any(|n| n.path.to_string_lossy().contains(".public.old-")), "{notes:?}");
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "newer");
+        for entry in std::fs::read_dir(dir.path()).unwrap().flatten() {
+            let _ = std::fs::set_permissions(entry.path().join("a"), std::fs::Permissions::from_mode(0o755));
+        }
     }
 
     #[test]
