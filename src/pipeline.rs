@@ -238,7 +238,7 @@ impl Prepared {
         let sources = std::mem::take(&mut self.sources);
         let ctx = self.ctx();
         let bodies = &self.bodies;
-        let salt = crate::write::cache::parse_salt(&self.config.calendar);
+        let salt = cache.map(|_| crate::write::cache::parse_salt(&self.config.calendar));
         type Read = (PathBuf, Option<String>, Option<OnePage>, Vec<Diagnostic>);
         let parsed: Vec<Read> = sources
             .into_par_iter()
@@ -247,8 +247,10 @@ impl Prepared {
                 let Some(text) = load::read_text(&path, &rel, &mut problems)? else {
                     return Ok((rel, None, None, problems));
                 };
-                let key = cache.map(|_| crate::write::cache::parse_key(&salt, &rel, &text));
-                let cached = cache.zip(key.as_deref()).and_then(|(c, key)| c.parsed(key));
+                let cache = cache
+                    .zip(salt.as_deref())
+                    .map(|(c, salt)| (c, crate::write::cache::parse_key(salt, &rel, &text)));
+                let cached = cache.as_ref().and_then(|(c, key)| c.parsed(key));
                 let from_cache = cached.is_some();
                 let mut page = match cached {
                     Some(page) => Ok(page),
@@ -257,7 +259,7 @@ impl Prepared {
                 let keep = page
                     .as_ref()
                     .map_or(true, |p| p.kind == content::Kind::Disclosure || !p.shortcodes.is_empty());
-                if let (false, false, Some(c), Some(key), Ok(page)) = (keep, from_cache, cache, &key, &page) {
+                if let (false, false, Some((c, key)), Ok(page)) = (keep, from_cache, &cache, &page) {
                     c.keep_parsed(key, page);
                 }
                 // a page resolve does not parse again is done with: its body leaves memory now

@@ -274,7 +274,7 @@ impl Cache {
         let used: HashSet<&str> =
             index.jobs.values().flat_map(|e| e.outputs.iter().map(|(_, sha)| sha.as_str())).collect();
         sweep(&self.dir.join("objects"), &|name| used.contains(name));
-        let parsed = self.parsed_used.lock().map(|u| u.clone()).unwrap_or_default();
+        let parsed = self.parsed_used.into_inner().unwrap_or_default();
         sweep(&self.dir.join(PARSED), &|name| parsed.contains(name));
         Ok(())
     }

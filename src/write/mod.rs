@@ -354,36 +354,18 @@ fn remove_listed(
     dir: &Path,
     listed: &std::collections::BTreeMap<String, serde::de::IgnoredAny>,
 ) -> Result<Vec<String>> {
-    fn walk(
-        dir: &Path,
-        prefix: &str,
-        listed: &std::collections::BTreeMap<String, serde::de::IgnoredAny>,
-    ) -> Result<Vec<String>> {
-        let entries: Vec<std::fs::DirEntry> =
-            std::fs::read_dir(dir).and_then(|d| d.collect()).with_context(|| crate::locale::reading(dir))?;
-        let foreign: Vec<Vec<String>> = entries
-            .par_iter()
-            .map(|e| {
-                let rel = format!("{prefix}{}", e.file_name().to_string_lossy());
-                // a link is a file here, never followed
-                if e.file_type().with_context(|| crate::locale::reading(&e.path()))?.is_dir() {
-                    return walk(&e.path(), &format!("{rel}/"), listed);
-                }
-                if !guard::is_ours(listed, &rel) {
-                    return Ok(vec![rel]);
-                }
-                if !guard::OWN_FILES.contains(&rel.as_str()) {
-                    std::fs::remove_file(e.path()).with_context(|| crate::locale::removing(&e.path()))?;
-                }
-                Ok(Vec::new())
-            })
-            .collect::<Result<_>>()?;
-        if !prefix.is_empty() {
-            let _ = std::fs::remove_dir(dir);
+    let file = |e: &std::fs::DirEntry, rel: String| {
+        if !guard::is_ours(listed, &rel) {
+            return Ok(Some(rel));
         }
-        Ok(foreign.into_iter().flatten().collect())
-    }
-    walk(dir, "", listed)
+        if !guard::OWN_FILES.contains(&rel.as_str()) {
+            std::fs::remove_file(e.path()).with_context(|| crate::locale::removing(&e.path()))?;
+        }
+        Ok(None)
+    };
+    walk_files(dir, "", &file, &|folder| {
+        let _ = std::fs::remove_dir(folder);
+    })
 }
 
 /// Removes the empty folders of `dir`, then gongkai's own files, then `dir` when nothing else
@@ -463,22 +445,34 @@ fn prune_empty(dir: &Path) -> std::io::Result<()> {
 /// core: at 100,000 pages an output folder holds 270,000 files in 100,000 folders, and a build
 /// lists it twice. Symbolic links count as files and are not followed.
 pub fn files_below(dir: &Path) -> Result<Vec<String>> {
-    fn below(dir: &Path, prefix: &str) -> Result<Vec<String>> {
-        let entries: Vec<std::fs::DirEntry> =
-            std::fs::read_dir(dir).and_then(|d| d.collect()).with_context(|| crate::locale::reading(dir))?;
-        let nested: Vec<Vec<String>> = entries
-            .par_iter()
-            .map(|e| {
-                let rel = format!("{prefix}{}", e.file_name().to_string_lossy());
-                match e.file_type().with_context(|| crate::locale::reading(&e.path()))?.is_dir() {
-                    true => below(&e.path(), &format!("{rel}/")),
-                    false => Ok(vec![rel]),
-                }
-            })
-            .collect::<Result<_>>()?;
-        Ok(nested.into_iter().flatten().collect())
+    walk_files(dir, "", &|_, rel| Ok(Some(rel)), &|_| {})
+}
+
+/// Hands each file below `dir` (links count as files and are not followed) to `file` with its
+/// path relative to `dir`, each folder read once and its entries on every core; collects what
+/// `file` returns. `folder_done` runs on each folder below `dir` once all in it is done.
+fn walk_files<T: Send>(
+    dir: &Path,
+    prefix: &str,
+    file: &(dyn Fn(&std::fs::DirEntry, String) -> Result<Option<T>> + Sync),
+    folder_done: &(dyn Fn(&Path) + Sync),
+) -> Result<Vec<T>> {
+    let entries: Vec<std::fs::DirEntry> =
+        std::fs::read_dir(dir).and_then(|d| d.collect()).with_context(|| crate::locale::reading(dir))?;
+    let nested: Vec<Vec<T>> = entries
+        .par_iter()
+        .map(|e| {
+            let rel = format!("{prefix}{}", e.file_name().to_string_lossy());
+            match e.file_type().with_context(|| crate::locale::reading(&e.path()))?.is_dir() {
+                true => walk_files(&e.path(), &format!("{rel}/"), file, folder_done),
+                false => Ok(file(e, rel)?.into_iter().collect()),
+            }
+        })
+        .collect::<Result<_>>()?;
+    if !prefix.is_empty() {
+        folder_done(dir);
     }
-    below(dir, "")
+    Ok(nested.into_iter().flatten().collect())
 }
 
 /// Removes `dir` and everything below it, its entries side by side on every core. Each entry
