@@ -163,7 +163,7 @@ pub(super) fn outputs_each<R: Send>(
     let view = SearchView { digest, ..view };
     let mut ctx = Context::new();
     ctx.insert("search", &view);
-    ctx.insert("site", &r.site("search/"));
+    ctx.insert("site", &r.site("search/")?);
     let page = r.tera.render("search.html", &ctx)?.into_bytes();
     let mut results: Vec<R> = written.into_iter().map(|(_, r)| r).collect();
     results.push(sink(("search/index.html".into(), page))?);

@@ -14,6 +14,8 @@ macro_rules! embedded {
 /// The default theme's templates, as shipped.
 pub const TEMPLATES: &[(&str, &str)] = embedded!(
     "base.html",
+    "header.html",
+    "footer.html",
     "macros.html",
     "index.html",
     "case.html",

@@ -928,6 +928,41 @@ fn a_template_error_names_the_page_it_was_rendering() {
     assert!(!err.contains("Page("), "{err}");
 }
 
+// the header and footer are drawn once per page depth, not per page: a theme's own header.html
+// still reaches every page, with the way back to the root of that page's depth
+#[test]
+fn a_themes_header_and_footer_stand_on_every_page() {
+    let site = Site::new();
+    site.case("a", "date = 2024-05-01", "正文。");
+    site.file(
+        "themes/default/templates/header.html",
+        "<p class=\"mine\">本县自己的页头 <a href=\"{{ site.root }}\">回首页</a></p>\n",
+    );
+    site.file("themes/default/templates/footer.html", "<p class=\"mine-foot\">{{ site.title }} 页脚</p>\n");
+    site.build_ok();
+    for (page, root) in [
+        ("index.html", "./"),
+        ("cases/index.html", "../"),
+        ("cases/2024/a-de-liang-dian/index.html", "../../../"),
+        ("cases/a/index.html", "../../"),
+        ("tags/index.html", "../"),
+        ("search/index.html", "../"),
+    ] {
+        let html = site.read(page);
+        assert_eq!(html.matches("本县自己的页头").count(), 1, "{page}: {html}");
+        let link = format!("<a href=\"{}\">回首页</a>", if root == "./" { "" } else { root });
+        assert!(html.contains(&link), "{page} links home as {link}: {html}");
+        assert!(html.contains("页脚</p>"), "{page}");
+        assert!(!html.contains("site-header"), "{page}: the built-in header is replaced");
+    }
+    // the 404 page is served at any address: its root is the site's own path
+    assert!(site.read("404.html").contains("<a href=\"/\">回首页</a>"));
+    // a header may use only the site's view: a page's variable is a clear error naming it
+    site.file("themes/default/templates/header.html", "{{ page.title }}");
+    let err = format!("{:#}", site.build().expect_err("no page in a header"));
+    assert!(err.contains("header.html"), "{err}");
+}
+
 // found by a hostile review: files a person put into public/ were deleted by the next build
 #[test]
 fn files_put_into_the_output_by_hand_stop_the_build_and_are_kept() {

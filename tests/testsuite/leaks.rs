@@ -558,3 +558,16 @@ fn a_number_a_theme_template_puts_together_fails_the_build() {
     assert!(errors[0].hint.as_deref().unwrap_or("").contains("base.html"), "{:?}", errors[0]);
     assert!(!site.out().join("index.html").exists() || !site.read("index.html").contains("13812345678"));
 }
+
+// the header is drawn once per depth and placed into every page as it is: the guard still
+// reads what a theme's own header puts together
+#[test]
+fn a_number_a_themes_header_puts_together_fails_the_build() {
+    let site = Site::new();
+    site.case("a", "date = 2024-05-01", "正文。");
+    site.file("themes/default/templates/header.html", "<p>{{ \"1381234\" ~ \"5678\" }}</p>");
+    let errors = site.build_err();
+    assert!(errors.iter().any(|e| e.path.ends_with("index.html")), "{errors:?}");
+    assert!(errors[0].hint.as_deref().unwrap_or("").contains("header.html"), "{:?}", errors[0]);
+    assert!(!site.out().exists() || !site.read("index.html").contains("13812345678"));
+}
