@@ -164,8 +164,9 @@ pub fn assign(pages: &mut [Page]) {
     let mut order: Vec<usize> = (0..pages.len()).filter(|&i| pages[i].kind == Kind::Case).collect();
     let made = |p: &Page| matches!(&p.extra, Extra::Case(c) if !c.slug_given);
     order.sort_by(|&a, &b| {
-        let key = |p: &Page| (p.audience(), made(p), p.date, p.source.clone());
-        key(&pages[a]).cmp(&key(&pages[b]))
+        // the file borrowed, not cloned: this runs on every edit under `serve`
+        let (x, y) = (&pages[a], &pages[b]);
+        (x.audience(), made(x), x.date, &x.source).cmp(&(y.audience(), made(y), y.date, &y.source))
     });
     let mut taken: BTreeSet<String> =
         pages.iter().filter(|p| p.kind != Kind::Case).map(|p| p.path.clone()).collect();
