@@ -39,10 +39,15 @@ struct Built {
     search_stale: bool,
 }
 
+/// One output's bytes, shared between the session and the server.
+pub type SharedBytes = std::sync::Arc<[u8]>;
+
 pub struct Session {
     opts: BuildOptions,
     built: Option<Built>,
-    files: BTreeMap<String, Vec<u8>>,
+    /// Shared with the server's view of the site, which holds the same files: one copy of the
+    /// output in memory, not two.
+    files: BTreeMap<String, SharedBytes>,
     /// SHA-256 of every output but the manifest, kept so an edit re-hashes only what it wrote.
     hashes: BTreeMap<String, String>,
     /// Content files that failed to parse, with their problems, until they are fixed.
@@ -76,7 +81,7 @@ impl Session {
         &self.opts.root
     }
 
-    pub fn files(&self) -> &BTreeMap<String, Vec<u8>> {
+    pub fn files(&self) -> &BTreeMap<String, SharedBytes> {
         &self.files
     }
 
@@ -149,7 +154,7 @@ impl Session {
         };
         built.bannered = banners(&built).into_iter().map(|(path, _)| path).collect();
         let old = std::mem::take(&mut self.files);
-        self.files = memory.into_files().into_iter().collect();
+        self.files = memory.into_files().into_iter().map(|(p, b)| (p, SharedBytes::from(b))).collect();
         self.hashes = hashes;
         let mut changed = Changed::default();
         self.write_manifest(&mut changed);
@@ -229,8 +234,8 @@ impl Session {
     fn write_manifest(&mut self, changed: &mut Changed) {
         let bytes = versions::manifest::SiteManifest::from_hashes(self.hashes.clone()).to_bytes();
         let path = versions::manifest::SITE_MANIFEST.to_string();
-        if self.files.get(&path) != Some(&bytes) {
-            self.files.insert(path.clone(), bytes);
+        if self.files.get(&path).map(|b| &b[..]) != Some(&bytes[..]) {
+            self.files.insert(path.clone(), bytes.into());
             changed.written.push(path);
         }
     }
@@ -240,7 +245,7 @@ impl Session {
 /// their outputs and removes the outputs no job writes any more.
 fn render_stale(
     built: &mut Built,
-    files: &mut BTreeMap<String, Vec<u8>>,
+    files: &mut BTreeMap<String, SharedBytes>,
     hashes: &mut BTreeMap<String, String>,
     changed: &mut Changed,
 ) -> Result<()> {
@@ -312,22 +317,22 @@ fn stored(built: &Built, path: &str) -> Option<crate::render::Output> {
 }
 
 fn store(
-    files: &mut BTreeMap<String, Vec<u8>>,
+    files: &mut BTreeMap<String, SharedBytes>,
     hashes: &mut BTreeMap<String, String>,
     outputs: Vec<crate::render::Output>,
     changed: &mut Changed,
 ) {
     for (path, bytes) in outputs {
-        if files.get(&path) != Some(&bytes) {
+        if files.get(&path).map(|b| &b[..]) != Some(&bytes[..]) {
             hashes.insert(path.clone(), crate::digest::sha256(&bytes));
-            files.insert(path.clone(), bytes);
+            files.insert(path.clone(), bytes.into());
             changed.written.push(path);
         }
     }
 }
 
 fn remove<'a>(
-    files: &mut BTreeMap<String, Vec<u8>>,
+    files: &mut BTreeMap<String, SharedBytes>,
     hashes: &mut BTreeMap<String, String>,
     paths: impl Iterator<Item = &'a String>,
     changed: &mut Changed,

@@ -34,7 +34,7 @@ pub fn handle(request: Request<Incoming>, state: &State) -> Answer {
     };
     let body = match site.files.get(&key) {
         Some(bytes) if key.ends_with(".html") => reload::inject(bytes),
-        Some(bytes) => bytes.clone(),
+        Some(bytes) => bytes.to_vec(),
         // nothing built yet (the first build failed): a page that shows the error and reloads
         None => reload::inject(b"<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>gongkai</title><body></body></html>"),
     };

@@ -20,7 +20,8 @@ pub use reload::MAX_SOCKETS;
 /// What the server answers from.
 #[derive(Default)]
 pub struct Site {
-    pub files: BTreeMap<String, Vec<u8>>,
+    /// The session's files, shared (a clone of the map copies no page).
+    pub files: BTreeMap<String, crate::session::SharedBytes>,
     /// The current build error, shown to every page that connects until a build succeeds.
     pub error: Option<String>,
 }

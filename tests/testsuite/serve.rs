@@ -143,11 +143,14 @@ fn init_then_build_works() {
 
 /// Equal maps, or a panic naming the paths that differ (not megabytes of bytes).
 fn same(
-    got: &std::collections::BTreeMap<String, Vec<u8>>,
+    got: &std::collections::BTreeMap<String, gongkai::session::SharedBytes>,
     want: &std::collections::BTreeMap<String, Vec<u8>>,
 ) {
-    let differ: Vec<&String> =
-        got.keys().chain(want.keys()).filter(|p| got.get(*p) != want.get(*p)).collect();
+    let differ: Vec<&String> = got
+        .keys()
+        .chain(want.keys())
+        .filter(|p| got.get(*p).map(|b| &b[..]) != want.get(*p).map(|b| &b[..]))
+        .collect();
     assert!(differ.is_empty(), "these outputs differ from a full build: {differ:?}");
 }
 
