@@ -679,6 +679,51 @@ fn shards_built_apart_merge_into_the_single_build() {
     assert!(tree(&merged) == tree(&out), "a refused merge leaves the site as it was");
 }
 
+// merge reads, checks and writes the shards' files on every core: a file changed since its
+// shard wrote it still stops the merge, named (the first such in order), and leaves no half site
+#[test]
+fn merge_refuses_a_shard_file_changed_since_it_was_written() {
+    let site = site_for_shards();
+    let mut dirs = Vec::new();
+    for k in 1..=2 {
+        assert!(gongkai(site.root(), &["build", "--shard", &format!("{k}/2")]).status.success());
+        dirs.push(site.root().join(format!("shards/{k}-of-2")));
+    }
+    let merged = site.root().join("merged");
+    let args = |dirs: &[std::path::PathBuf]| -> Vec<String> {
+        ["merge", "--out", merged.to_str().unwrap()]
+            .into_iter()
+            .map(String::from)
+            .chain(dirs.iter().map(|d| d.to_str().unwrap().to_string()))
+            .collect()
+    };
+    let run = gongkai(site.root(), &args(&dirs).iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let before = tree(&merged);
+    // two files of the second shard changed: the one first in the manifest's order is named
+    let mut pages: Vec<String> =
+        tree(&dirs[1]).into_iter().map(|(p, _)| p).filter(|p| p.ends_with(".html")).collect();
+    pages.sort();
+    assert!(pages.len() >= 2, "{pages:?}");
+    for p in &pages[..2] {
+        std::fs::write(dirs[1].join(p), "<p>改过</p>").unwrap();
+    }
+    for _ in 0..3 {
+        let run = gongkai(site.root(), &args(&dirs).iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(!run.status.success(), "a changed file merged");
+        let said = String::from_utf8_lossy(&run.stderr);
+        assert!(said.contains("differs from what its shard wrote") && said.contains(&pages[0]), "{said}");
+    }
+    assert!(tree(&merged) == before, "a refused merge leaves the site as it was");
+    let debris: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".merged"))
+        .collect();
+    assert!(debris.is_empty(), "{debris:?}");
+}
+
 #[test]
 fn shard_numbers_come_from_the_job_runner() {
     let site = site_for_shards();
