@@ -186,20 +186,75 @@ fn in_runs(rel: &Path, text: &str, allow: &Allow) -> Vec<Diagnostic> {
     found
 }
 
-/// The text of Office XML as a reader sees it: the runs of one paragraph or cell joined (Word
-/// splits a run wherever formatting or a spelling mark changes, `138</w:t></w:r><w:r><w:t>1234`),
-/// paragraphs, cells and rows apart.
+/// The text of markup as a reader sees it: the runs of one paragraph or cell joined (Word
+/// splits a run wherever formatting or a spelling mark changes, `138</w:t></w:r><w:r><w:t>1234`;
+/// a page writes `138<b></b>1234` or `138<!-- -->1234`, one number on screen), and paragraphs,
+/// cells, rows and HTML's block elements apart (`<p>138…</p><p>x</p>` is a number, then a
+/// letter on the next line, not `138…x`).
 fn xml_text(xml: &str) -> String {
     const BLOCKS: [&str; 10] =
         ["w:p", "w:tc", "w:tr", "a:p", "c", "row", "si", "text:p", "text:h", "table:table-cell"];
+    // what a browser lays out on a line (or a cell) of its own, opening tag or closing
+    const HTML_BLOCKS: [&str; 41] = [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "br",
+        "caption",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "option",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "td",
+        "th",
+        "title",
+        "tr",
+    ];
     let mut out = String::with_capacity(xml.len() / 2);
     let mut rest = xml;
     while let Some(open) = rest.find('<') {
         out.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('>') else { break };
+        // a comment ends at `-->`, not at the first `>` inside it
+        let end = match rest[open..].starts_with("<!--") {
+            true => rest[open..].find("-->").map(|c| c + 2),
+            false => rest[open..].find('>'),
+        };
+        let Some(close) = end else { break };
         let tag = &rest[open + 1..open + close];
-        let name = tag.trim_start_matches('/').split([' ', '/']).next().unwrap_or("");
-        if tag.starts_with('/') && BLOCKS.contains(&name) || tag.ends_with('/') && name == "w:br" {
+        let name = tag.trim_start_matches('/').split([' ', '/', '\t', '\n', '\r']).next().unwrap_or("");
+        let html_block = HTML_BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name));
+        if tag.starts_with('/') && BLOCKS.contains(&name)
+            || tag.ends_with('/') && name == "w:br"
+            || html_block
+        {
             out.push('\n');
         } else if name == "w:tab" || name == "text:tab" || name == "text:s" {
             out.push(' ');

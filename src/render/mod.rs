@@ -131,7 +131,50 @@ impl Renderer<'_> {
                 let name = self.data.get(*i).map_or("?", |d| d.name.as_str());
                 t!("rendering the page of data/{name}", "生成 data/{name} 的页面时出错")
             }
-            job => t!("rendering {job:?}", "生成 `{job:?}` 时出错"),
+            job => {
+                let at = self.address(job);
+                t!("rendering /{at}", "生成 /{at} 时出错")
+            }
+        }
+    }
+
+    /// Where a job's (first) output stands below the site root, as a reader would type it:
+    /// what an error names instead of the job's place in the plan.
+    fn address(&self, job: &Job) -> String {
+        let lib = self.library;
+        let numbered = |base: String, n: usize| if n > 1 { format!("{base}page/{n}/") } else { base };
+        match job {
+            Job::Home => String::new(),
+            Job::NotFound => "404.html".into(),
+            Job::Section(kind, n) => numbered(format!("{}/", kind.folder()), *n),
+            Job::TaxonomyIndex(t) => {
+                lib.taxonomies.get(*t).map(|x| format!("{}/", x.key)).unwrap_or_default()
+            }
+            Job::Term(t, i, n) => {
+                match lib.taxonomies.get(*t).and_then(|x| Some((x.key, x.terms.get(*i)?))) {
+                    Some((key, term)) => numbered(format!("{key}/{}/", term.slug), *n),
+                    None => String::new(),
+                }
+            }
+            Job::Feed(kind) => format!("{}/atom.xml", kind.folder()),
+            Job::Sitemap => "sitemap.xml".into(),
+            Job::Archive => "archive/".into(),
+            Job::Group(g, n) => lib.groups.get(*g).map(|x| numbered(x.path.clone(), *n)).unwrap_or_default(),
+            Job::DataIndex => "data/".into(),
+            Job::Search => "search/".into(),
+            Job::OrgIndex => "orgs/".into(),
+            Job::Org(i) => lib
+                .catalogue
+                .as_ref()
+                .and_then(|c| c.tree.orgs.get(*i))
+                .map(|o| o.path.clone())
+                .unwrap_or_default(),
+            Job::Page(i) | Job::Redirect(i, _) => {
+                lib.pages.get(*i).map(|p| p.path.clone()).unwrap_or_default()
+            }
+            Job::Dataset(i, _) | Job::DataCsv(i) => {
+                self.data.get(*i).map(|d| format!("data/{}/", d.name)).unwrap_or_default()
+            }
         }
     }
 
@@ -236,7 +279,12 @@ impl Renderer<'_> {
         let mut ctx = Context::new();
         ctx.insert("site", &view);
         let draw = |name: &str| {
-            self.tera.render(name, &ctx).with_context(|| t!("rendering {name}", "生成 {name} 时出错"))
+            self.tera.render(name, &ctx).with_context(|| {
+                t!(
+                    "rendering {name}, which is drawn once for all pages and may use only `site` (not `page` or another page's variable)",
+                    "生成 {name} 时出错：它为所有页面只生成一次，只能用 `site`（不能用 `page` 等某一页的变量）"
+                )
+            })
         };
         (view.header, view.footer) = (draw("header.html")?, draw("footer.html")?);
         Ok(view)

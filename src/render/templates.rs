@@ -65,6 +65,14 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
     tera.set_escape_fn(crate::text::escape_html);
     tera.register_filter("date_zh", date_zh);
     tera.register_filter("keep_tail", keep_tail);
+    // Tera's own `get_env` would print the build machine's environment (a CI secret, a home
+    // folder) into public pages, and make two machines build two sites from one source
+    tera.register_function("get_env", |_: &HashMap<String, Value>| -> tera::Result<Value> {
+        Err(tera::Error::msg(t!(
+            "a template may not read the build machine's environment (get_env): the same sources must give the same site on every machine; put the value in site.toml or a data file",
+            "模板不能读取生成机器的环境变量（get_env）：同样的源文件在哪台机器上都要生成同样的网站；请把这个值写进 site.toml 或数据文件"
+        )))
+    });
     Ok(tera)
 }
 

@@ -98,8 +98,8 @@ pub(crate) fn alive(pid: u32) -> bool {
 
 /// Removes what a killed build left beside the output folder: `.NAME.tmp-PID` (a site half
 /// written) and `.NAME.old-PID` (the previous site, moved aside). Called with the lock held,
-/// so no other build is using them; these names are gongkai's, and an `old` folder must also
-/// be a finished gongkai output, so nothing a person made is removed. Returns what was
+/// so no other build is using them. A name alone proves nothing: each must also carry
+/// gongkai's marker (or, for a staging folder, be empty), so nothing a person made is removed. Returns what was
 /// cleared, and a warning for each that could not be (a read-only folder in it, say): it
 /// stands in no build's way, and the build goes on.
 pub fn clear_leftovers(parent: &Path, name: &str) -> Result<(Vec<PathBuf>, Vec<crate::Diagnostic>)> {
@@ -112,24 +112,30 @@ pub fn clear_leftovers(parent: &Path, name: &str) -> Result<(Vec<PathBuf>, Vec<c
         let file_name = entry.file_name().to_string_lossy().into_owned();
         let Some(rest) = file_name.strip_prefix(&prefix) else { continue };
         let path = entry.path();
-        let (pid, ours) = match (rest.strip_prefix("tmp-"), rest.strip_prefix("old-")) {
-            (Some(pid), _) => (pid, true),
-            (_, Some(pid)) => (pid, guard::made_by_gongkai(&path)),
-            _ => continue,
-        };
+        let Some(pid) = rest.strip_prefix("tmp-").or_else(|| rest.strip_prefix("old-")) else { continue };
         // `PID`, or `PID.N` when that name was taken (see `Staging::new`)
         let numbered = pid.split('.').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if numbered && is_dir && ours {
-            // a staging folder is gongkai's alone; an old site may hold a file someone put there
-            let cleared_one = match rest.starts_with("old-") {
-                true => super::clear_old(&path),
-                false => std::fs::remove_dir_all(&path).map_err(anyhow::Error::from),
-            };
-            match cleared_one {
-                Ok(()) => cleared.push(path),
-                Err(e) => stuck.push(super::leftover_warning(&path, &e)),
+        if !numbered || !is_dir {
+            continue;
+        }
+        // a staging folder carries the marker from its first moment (see `Staging::new`); a
+        // folder of that name without it is someone's, and only an empty one (a build killed
+        // before it could mark its folder) is removed (found by a hostile review)
+        if !guard::made_by_gongkai(&path) {
+            if rest.starts_with("tmp-") && std::fs::remove_dir(&path).is_ok() {
+                cleared.push(path);
             }
+            continue;
+        }
+        // a staging folder is gongkai's alone; an old site may hold a file someone put there
+        let cleared_one = match rest.starts_with("old-") {
+            true => super::clear_old(&path),
+            false => std::fs::remove_dir_all(&path).map_err(anyhow::Error::from),
+        };
+        match cleared_one {
+            Ok(()) => cleared.push(path),
+            Err(e) => stuck.push(super::leftover_warning(&path, &e)),
         }
     }
     Ok((cleared, stuck))
@@ -179,7 +185,12 @@ mod tests {
             std::fs::create_dir_all(dir.path().join(name)).unwrap();
             std::fs::write(dir.path().join(name).join(file), "x").unwrap();
         };
+        make(".public.tmp-4242", guard::MARKER);
         make(".public.tmp-4242", "index.html");
+        // a folder of a staging name that gongkai never marked is someone's (found by a hostile
+        // review); an empty one is what a build killed before marking it leaves
+        make(".public.tmp-4247", "mydata.txt");
+        std::fs::create_dir(dir.path().join(".public.tmp-4248")).unwrap();
         make(".public.old-4243", guard::MARKER);
         make(".public.old-4244", "notes.txt");
         make(".public.old-2023x", guard::MARKER);
@@ -191,7 +202,14 @@ mod tests {
         let (mut cleared, stuck) = clear_leftovers(dir.path(), "public").unwrap();
         assert!(stuck.is_empty());
         cleared.sort();
-        assert_eq!(cleared, [dir.path().join(".public.old-4243"), dir.path().join(".public.tmp-4242")]);
+        assert_eq!(
+            cleared,
+            [
+                dir.path().join(".public.old-4243"),
+                dir.path().join(".public.tmp-4242"),
+                dir.path().join(".public.tmp-4248")
+            ]
+        );
         let mut left: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -205,6 +223,7 @@ mod tests {
                 ".public.old-4244",
                 ".public.tmp-",
                 ".public.tmp-4246",
+                ".public.tmp-4247",
                 ".public.汉字",
                 "public"
             ]

@@ -353,7 +353,10 @@ fn an_output_built_before_the_marker_is_still_replaced() {
 fn leftovers_of_a_killed_build_are_removed_by_the_next() {
     let site = site_with_sources();
     site.build_ok();
+    site.file(".public.tmp-999999/.gongkai-output", "");
     site.file(".public.tmp-999999/index.html", "half written");
+    // a folder of that name gongkai never marked is someone's (found by a hostile review)
+    site.file(".public.tmp-999996/mydata.txt", "precious");
     site.file(".public.old-999998/.gongkai-output", "");
     site.file(".public.old-999998/manifest.json", r#"{"outputs":{"index.html":"x","a/b.html":"y"}}"#);
     site.file(".public.old-999998/index.html", "the site before");
@@ -367,6 +370,10 @@ fn leftovers_of_a_killed_build_are_removed_by_the_next() {
     assert!(!site.root().join(".public.old-999998").exists());
     assert!(site.root().join(".public.old-999997/a/mine.txt").exists());
     assert!(site.root().join(".public.old-backup/index.html").exists());
+    assert_eq!(
+        std::fs::read_to_string(site.root().join(".public.tmp-999996/mydata.txt")).unwrap(),
+        "precious"
+    );
     assert!(!site.root().join(".public.lock").exists());
 }
 
@@ -1005,7 +1012,12 @@ fn a_themes_header_and_footer_stand_on_every_page() {
     // a header may use only the site's view: a page's variable is a clear error naming it
     site.file("themes/default/templates/header.html", "{{ page.title }}");
     let err = format!("{:#}", site.build().expect_err("no page in a header"));
-    assert!(err.contains("header.html"), "{err}");
+    assert!(err.contains("header.html") && err.contains("may use only `site`"), "{err}");
+    // the job is named by its address, never by its place in the plan (`Group(1, 1)`)
+    assert!(err.contains("rendering /"), "{err}");
+    for internal in ["Group(", "Term(", "Section(", "Search", "Home", "TaxonomyIndex"] {
+        assert!(!err.contains(internal), "{err}");
+    }
 }
 
 // found by a hostile review: files a person put into public/ were deleted by the next build
