@@ -1,4 +1,5 @@
-//! A build kept in memory between changes, for `serve`. A change to content files re-parses
+//! A build kept between changes, for `serve` (its outputs in a temporary file, see
+//! [`crate::write::spill`]). A change to content files re-parses
 //! those files, re-resolves the site (cheap: sorting and grouping) and re-renders only the
 //! jobs whose fingerprint changed: the page itself and the listings, feeds and indexes that
 //! show or count it, and the banners of archived pages the edit corrects or moves (the
@@ -10,7 +11,7 @@ use crate::render::Edition;
 use crate::render::Job;
 use crate::resolve::Library;
 use crate::versions;
-use crate::write::Memory;
+use crate::write::spill::{Blob, Spill, SpillSink};
 use crate::{load, BuildError, BuildOptions, Diagnostic};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -22,6 +23,9 @@ type Result<T, E = BuildError> = std::result::Result<T, E>;
 pub struct Changed {
     pub written: Vec<String>,
     pub removed: Vec<String>,
+    /// Every output was stored anew (the spill file was compacted): a holder of the files takes
+    /// the whole set again, so that the old file can go.
+    pub all: bool,
 }
 
 /// The state of the last good build.
@@ -39,17 +43,18 @@ struct Built {
     search_stale: bool,
 }
 
-/// One output's bytes, shared between the session and the server.
-pub type SharedBytes = std::sync::Arc<[u8]>;
-
 pub struct Session {
     opts: BuildOptions,
     built: Option<Built>,
-    /// Shared with the server's view of the site, which holds the same files: one copy of the
-    /// output in memory, not two.
-    files: BTreeMap<String, SharedBytes>,
-    /// SHA-256 of every output but the manifest, kept so an edit re-hashes only what it wrote.
+    /// Where the outputs are kept, out of memory.
+    spill: Spill,
+    /// Every output, by path; the server's view of the site shares them.
+    files: BTreeMap<String, Blob>,
+    /// SHA-256 of every output but the manifest, kept so an edit re-hashes only what it wrote
+    /// (and tells a changed output from an unchanged one without reading it back).
     hashes: BTreeMap<String, String>,
+    /// SHA-256 of the manifest as last stored.
+    manifest: Option<String>,
     /// Content files that failed to parse, with their problems, until they are fixed.
     failed: BTreeMap<PathBuf, Vec<Diagnostic>>,
 }
@@ -69,8 +74,10 @@ impl Session {
         let mut session = Session {
             opts,
             built: None,
+            spill: Spill::new(),
             files: BTreeMap::new(),
             hashes: BTreeMap::new(),
+            manifest: None,
             failed: BTreeMap::new(),
         };
         let error = session.rebuild_all().err();
@@ -81,8 +88,13 @@ impl Session {
         &self.opts.root
     }
 
-    pub fn files(&self) -> &BTreeMap<String, SharedBytes> {
+    pub fn files(&self) -> &BTreeMap<String, Blob> {
         &self.files
+    }
+
+    /// The bytes of the output at `path`, read back.
+    pub fn read(&self, path: &str) -> Option<Vec<u8>> {
+        self.files.get(path).and_then(|b| b.read().ok())
     }
 
     pub fn pages(&self) -> usize {
@@ -119,7 +131,7 @@ impl Session {
         let key = format!("{:?}", Job::Search);
         let old = built.jobs.get(&key).map(|(_, paths)| paths.clone()).unwrap_or_default();
         let new_paths: Vec<String> = outputs.iter().map(|(p, _)| p.clone()).collect();
-        store(&mut self.files, &mut self.hashes, outputs, &mut changed);
+        store(&self.spill, &mut self.files, &mut self.hashes, outputs, &mut changed);
         remove(
             &mut self.files,
             &mut self.hashes,
@@ -131,13 +143,14 @@ impl Session {
         }
         built.search_stale = false;
         self.write_manifest(&mut changed);
+        self.compact(&mut changed);
         Ok(changed)
     }
 
     fn rebuild_all(&mut self) -> Result<Changed> {
         self.failed.clear();
-        let memory = Memory::default();
-        let run = pipeline::run(&self.opts, How::SERVE, &memory)?;
+        let sink = SpillSink::new(&self.spill);
+        let run = pipeline::run(&self.opts, How::SERVE, &sink)?;
         let hashes = run.hashes();
         let jobs = run.jobs.iter().map(|(p, e, _)| {
             let paths = e.outputs.iter().map(|(path, _)| path.clone()).collect();
@@ -153,15 +166,27 @@ impl Session {
             search_stale: false,
         };
         built.bannered = banners(&built).into_iter().map(|(path, _)| path).collect();
-        let old = std::mem::take(&mut self.files);
-        self.files = memory.into_files().into_iter().map(|(p, b)| (p, SharedBytes::from(b))).collect();
-        self.hashes = hashes;
+        // what each path held before, by its hash: the manifest's too
+        let manifest = versions::manifest::SITE_MANIFEST;
+        let mut old = std::mem::replace(&mut self.hashes, hashes);
+        old.extend(self.manifest.take().map(|sha| (manifest.to_string(), sha)));
+        let mut sums: BTreeMap<String, String> = BTreeMap::new();
+        self.files = sink
+            .into_files()
+            .into_iter()
+            .map(|(path, (blob, sha))| {
+                sums.insert(path.clone(), sha);
+                (path, blob)
+            })
+            .collect();
         let mut changed = Changed::default();
         self.write_manifest(&mut changed);
+        sums.extend(self.manifest.clone().map(|sha| (manifest.to_string(), sha)));
         changed.written =
-            self.files.iter().filter(|(p, b)| old.get(*p) != Some(*b)).map(|(p, _)| p.clone()).collect();
+            sums.iter().filter(|(p, sha)| old.get(*p) != Some(*sha)).map(|(p, _)| p.clone()).collect();
         changed.removed = old.keys().filter(|p| !self.files.contains_key(*p)).cloned().collect();
         self.built = Some(built);
+        self.compact(&mut changed);
         Ok(changed)
     }
 
@@ -218,24 +243,44 @@ impl Session {
             return Err(BuildError::content(diagnostics));
         }
         let mut changed = Changed::default();
-        render_stale(built, &mut self.files, &mut self.hashes, &mut changed)?;
+        render_stale(built, &self.spill, &mut self.files, &mut self.hashes, &mut changed)?;
         // a page corrected, moved or removed changes what its archived copies say: the pages
         // with a banner now get it, those that lost theirs are served as stored again
         let now = banners(built);
         let paths: std::collections::BTreeSet<String> = now.iter().map(|(p, _)| p.clone()).collect();
         let lost: Vec<crate::render::Output> =
             built.bannered.difference(&paths).filter_map(|p| stored(built, p)).collect();
-        store(&mut self.files, &mut self.hashes, now.into_iter().chain(lost).collect(), &mut changed);
+        store(
+            &self.spill,
+            &mut self.files,
+            &mut self.hashes,
+            now.into_iter().chain(lost).collect(),
+            &mut changed,
+        );
         built.bannered = paths;
         self.write_manifest(&mut changed);
+        self.compact(&mut changed);
         Ok(changed)
+    }
+
+    /// Drops the spill file's garbage once it outweighs the live outputs (each rebuild appends
+    /// a whole site, each search refresh a whole index).
+    fn compact(&mut self, changed: &mut Changed) {
+        /// Garbage below this is left: a small site is not copied after every edit.
+        const SLACK: u64 = 1 << 20;
+        if let Ok(Some(spill)) = self.spill.compacted(&mut self.files, SLACK) {
+            self.spill = spill;
+            changed.all = true;
+        }
     }
 
     fn write_manifest(&mut self, changed: &mut Changed) {
         let bytes = versions::manifest::SiteManifest::from_hashes(self.hashes.clone()).to_bytes();
         let path = versions::manifest::SITE_MANIFEST.to_string();
-        if self.files.get(&path).map(|b| &b[..]) != Some(&bytes[..]) {
-            self.files.insert(path.clone(), bytes.into());
+        let sha = crate::digest::sha256(&bytes);
+        if self.manifest.as_ref() != Some(&sha) || !self.files.contains_key(&path) {
+            self.files.insert(path.clone(), self.spill.put(&bytes));
+            self.manifest = Some(sha);
             changed.written.push(path);
         }
     }
@@ -245,7 +290,8 @@ impl Session {
 /// their outputs and removes the outputs no job writes any more.
 fn render_stale(
     built: &mut Built,
-    files: &mut BTreeMap<String, SharedBytes>,
+    spill: &Spill,
+    files: &mut BTreeMap<String, Blob>,
     hashes: &mut BTreeMap<String, String>,
     changed: &mut Changed,
 ) -> Result<()> {
@@ -269,7 +315,7 @@ fn render_stale(
     let mut dropped: Vec<String> = Vec::new();
     for (planned, outputs) in stale.iter().zip(rendered) {
         let new_paths: Vec<String> = outputs.iter().map(|(p, _)| p.clone()).collect();
-        store(files, hashes, outputs, changed);
+        store(spill, files, hashes, outputs, changed);
         if let Some((_, old)) = built.jobs.insert(planned.key.clone(), (planned.fingerprint, new_paths)) {
             dropped.extend(old);
         }
@@ -317,22 +363,24 @@ fn stored(built: &Built, path: &str) -> Option<crate::render::Output> {
 }
 
 fn store(
-    files: &mut BTreeMap<String, SharedBytes>,
+    spill: &Spill,
+    files: &mut BTreeMap<String, Blob>,
     hashes: &mut BTreeMap<String, String>,
     outputs: Vec<crate::render::Output>,
     changed: &mut Changed,
 ) {
     for (path, bytes) in outputs {
-        if files.get(&path).map(|b| &b[..]) != Some(&bytes[..]) {
-            hashes.insert(path.clone(), crate::digest::sha256(&bytes));
-            files.insert(path.clone(), bytes.into());
+        let sha = crate::digest::sha256(&bytes);
+        if !files.contains_key(&path) || hashes.get(&path) != Some(&sha) {
+            files.insert(path.clone(), spill.put(&bytes));
+            hashes.insert(path.clone(), sha);
             changed.written.push(path);
         }
     }
 }
 
 fn remove<'a>(
-    files: &mut BTreeMap<String, SharedBytes>,
+    files: &mut BTreeMap<String, Blob>,
     hashes: &mut BTreeMap<String, String>,
     paths: impl Iterator<Item = &'a String>,
     changed: &mut Changed,

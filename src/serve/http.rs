@@ -32,13 +32,21 @@ pub fn handle(request: Request<Incoming>, state: &State) -> Answer {
         Some(key) => (StatusCode::OK, key),
         None => (StatusCode::NOT_FOUND, "404.html".to_string()),
     };
-    let body = match site.files.get(&key) {
-        Some(bytes) if key.ends_with(".html") => reload::inject(bytes),
-        Some(bytes) => bytes.to_vec(),
+    let blob = site.files.get(&key).cloned();
+    drop(site);
+    let body = match blob.map(|b| b.read()) {
+        Some(Ok(bytes)) if key.ends_with(".html") => reload::inject(&bytes),
+        Some(Ok(bytes)) => bytes,
+        Some(Err(e)) => {
+            let problem = crate::locale::io_error(&e);
+            return text(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                t!("reading {key} from the preview's store: {problem}\n", "从预览的存储中读取 {key} 时出错：{problem}\n"),
+            );
+        }
         // nothing built yet (the first build failed): a page that shows the error and reloads
         None => reload::inject(b"<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>gongkai</title><body></body></html>"),
     };
-    drop(site);
     answer(status, content_type(&key), body)
 }
 

@@ -20,8 +20,8 @@ pub use reload::MAX_SOCKETS;
 /// What the server answers from.
 #[derive(Default)]
 pub struct Site {
-    /// The session's files, shared (a clone of the map copies no page).
-    pub files: BTreeMap<String, crate::session::SharedBytes>,
+    /// The session's files, shared: each is read from the session's spill file when asked for.
+    pub files: BTreeMap<String, crate::write::spill::Blob>,
     /// The current build error, shown to every page that connects until a build succeeds.
     pub error: Option<String>,
 }
@@ -189,6 +189,10 @@ const SETTLE: std::time::Duration = std::time::Duration::from_millis(120);
 
 fn publish(site: &RwLock<Site>, session: &Session, changed: &crate::session::Changed) {
     let mut site = site.write().expect("site lock");
+    if changed.all {
+        site.files = session.files().clone();
+        return;
+    }
     for path in &changed.removed {
         site.files.remove(path);
     }

@@ -5,6 +5,7 @@
 pub mod cache;
 pub mod guard;
 pub mod lock;
+pub mod spill;
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
