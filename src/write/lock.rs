@@ -1,5 +1,7 @@
 //! One build at a time per output folder: a lock file beside the folder, holding the builder's
-//! process id, and the leftovers of a killed build cleared by the next one.
+//! process id, and the leftovers of a killed build cleared by the next one. A killed build's
+//! lock stays behind with its id, and only the leftovers that carry an id its lock names are
+//! ever cleared: a folder of the same form made by anyone else is not gongkai's to remove.
 
 use super::guard;
 use anyhow::{bail, Context, Result};
@@ -10,6 +12,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub struct Lock {
     path: PathBuf,
+    /// The ids of killed builds whose leftovers are not cleared yet: the dead lock's own and
+    /// those it had inherited.
+    pub dead: Vec<u32>,
 }
 
 impl Lock {
@@ -17,16 +22,25 @@ impl Lock {
     /// is gone is taken over.
     pub fn take(parent: &Path, name: &str) -> Result<Lock> {
         let path = parent.join(format!(".{name}.lock"));
+        let mut dead = Vec::new();
         // twice: once as found, once more after clearing a dead build's lock
         for _ in 0..2 {
             match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(mut file) => {
-                    let lock = Lock { path };
-                    writeln!(file, "{}", std::process::id())
+                    let lock = Lock { path, dead };
+                    // the dead builds' ids stay listed until their leftovers are gone: a build
+                    // killed before it cleared them hands them on
+                    let ids: Vec<String> = std::iter::once(std::process::id())
+                        .chain(lock.dead.iter().copied())
+                        .map(|p| p.to_string())
+                        .collect();
+                    writeln!(file, "{}", ids.join("\n"))
                         .with_context(|| crate::locale::writing(&lock.path))?;
                     return Ok(lock);
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => take_over(&path, parent, name)?,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    dead = take_over(&path, parent, name)?
+                }
                 Err(e) => return Err(e).with_context(|| crate::locale::creating(&path)),
             }
         }
@@ -39,28 +53,43 @@ impl Lock {
     }
 }
 
+impl Lock {
+    /// Records that the dead builds' leftovers are cleared, but for those in `stuck`.
+    pub fn cleared(&mut self, stuck: &[u32]) -> Result<()> {
+        self.dead.retain(|p| stuck.contains(p));
+        let ids: Vec<String> = std::iter::once(std::process::id())
+            .chain(self.dead.iter().copied())
+            .map(|p| p.to_string())
+            .collect();
+        std::fs::write(&self.path, format!("{}\n", ids.join("\n")))
+            .with_context(|| crate::locale::writing(&self.path))
+    }
+}
+
 impl Drop for Lock {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
     }
 }
 
-/// Removes a lock whose process is gone; refuses one whose process runs (or cannot be read,
-/// which a build writing its id this very moment looks like).
-fn take_over(path: &Path, parent: &Path, name: &str) -> Result<()> {
+/// Removes a lock whose process is gone, and returns the ids it names (the dead build's, then
+/// those it inherited); refuses one whose process runs (or cannot be read, which a build
+/// writing its id this very moment looks like).
+fn take_over(path: &Path, parent: &Path, name: &str) -> Result<Vec<u32>> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let out = parent.join(name);
-    match text.trim().parse::<u32>() {
-        Ok(pid) if !alive(pid) => {
+    let ids: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    match ids.first().and_then(|first| first.parse::<u32>().ok()) {
+        Some(pid) if !alive(pid) => {
             // Read again just before removing: a build that took over first has written its own
             // id by now. The window left is a few instructions wide, for two builds started
             // in the same instant after a crash.
             if std::fs::read_to_string(path).unwrap_or_default() == text {
                 std::fs::remove_file(path).with_context(|| t!("removing the stale {}", "删除遗留的 {} 时出错", path.display()))?;
             }
-            Ok(())
+            Ok(ids.iter().filter_map(|i| i.parse().ok()).collect())
         }
-        Ok(pid) => bail!(t!(
+        Some(pid) => bail!(t!(
             "another gongkai build (process {pid}) is writing {}; wait for it to finish, \
              or remove {} if no build is running",
             "另一个 gongkai 生成进程（进程号 {pid}）正在写入 {}；请等它结束，\
@@ -68,7 +97,7 @@ fn take_over(path: &Path, parent: &Path, name: &str) -> Result<()> {
             out.display(),
             path.display()
         )),
-        Err(_) => bail!(t!(
+        None => bail!(t!(
             "{} exists, so another build may be writing {}; if no build is running, remove the lock file and build again",
             "{} 已存在，可能另一次生成正在写入 {}；如果并没有生成在运行，请删除这个锁文件后重新生成",
             path.display(),
@@ -102,10 +131,15 @@ pub(crate) fn alive(pid: u32) -> bool {
 /// gongkai's marker (or, for a staging folder, be empty), so nothing a person made is removed. Returns what was
 /// cleared, and a warning for each that could not be (a read-only folder in it, say): it
 /// stands in no build's way, and the build goes on.
-pub fn clear_leftovers(parent: &Path, name: &str) -> Result<(Vec<PathBuf>, Vec<crate::Diagnostic>)> {
+pub fn clear_leftovers(
+    parent: &Path,
+    name: &str,
+    dead: &[u32],
+) -> Result<(Vec<PathBuf>, Vec<crate::Diagnostic>, Vec<u32>)> {
     let prefix = format!(".{name}.");
     let mut cleared = Vec::new();
     let mut stuck = Vec::new();
+    let mut stuck_ids = Vec::new();
     let entries = std::fs::read_dir(parent).with_context(|| crate::locale::reading(parent))?;
     for entry in entries {
         let entry = entry.with_context(|| crate::locale::reading(parent))?;
@@ -116,6 +150,9 @@ pub fn clear_leftovers(parent: &Path, name: &str) -> Result<(Vec<PathBuf>, Vec<c
         // `PID`, or `PID.N` when that name was taken (see `Staging::new`)
         let numbered = pid.split('.').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        // a killed build's own: its id (before any `.N`) is one its lock named
+        let id = pid.split('.').next().and_then(|p| p.parse::<u32>().ok());
+        let Some(id) = id.filter(|id| dead.contains(id)) else { continue };
         if !numbered || !is_dir {
             continue;
         }
@@ -135,10 +172,13 @@ pub fn clear_leftovers(parent: &Path, name: &str) -> Result<(Vec<PathBuf>, Vec<c
         };
         match cleared_one {
             Ok(()) => cleared.push(path),
-            Err(e) => stuck.push(super::leftover_warning(&path, &e)),
+            Err(e) => {
+                stuck.push(super::leftover_warning(&path, &e));
+                stuck_ids.push(id);
+            }
         }
     }
-    Ok((cleared, stuck))
+    Ok((cleared, stuck, stuck_ids))
 }
 
 #[cfg(test)]
@@ -163,9 +203,17 @@ mod tests {
     fn a_dead_builds_lock_is_taken_over() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".public.lock");
-        std::fs::write(&path, format!("{DEAD}\n")).unwrap();
-        let lock = Lock::take(dir.path(), "public").unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap().trim(), std::process::id().to_string());
+        // a dead build that had itself inherited one whose leftovers it never cleared
+        std::fs::write(&path, format!("{DEAD}\n{}\n", DEAD - 1)).unwrap();
+        let mut lock = Lock::take(dir.path(), "public").unwrap();
+        assert_eq!(lock.dead, [DEAD, DEAD - 1]);
+        let me = std::process::id();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), format!("{me}\n{DEAD}\n{}\n", DEAD - 1));
+        // cleared but for one: that one is handed on, should this build be killed too
+        lock.cleared(&[DEAD - 1]).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), format!("{me}\n{}\n", DEAD - 1));
+        lock.cleared(&[]).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap().trim(), me.to_string());
         drop(lock);
     }
 
@@ -199,8 +247,14 @@ mod tests {
         make("public", guard::MARKER);
         make(".public.汉字", "x");
         std::fs::write(dir.path().join(".public.tmp-4246"), "a file").unwrap();
-        let (mut cleared, stuck) = clear_leftovers(dir.path(), "public").unwrap();
-        assert!(stuck.is_empty());
+        // marked and of the right form, but of no build the lock names: someone's copy (found
+        // by a hostile review)
+        make(".public.tmp-5555", guard::MARKER);
+        make(".public.tmp-5555", "mine.txt");
+        make(".public.old-5556", guard::MARKER);
+        let dead = [4242, 4243, 4244, 4246, 4247, 4248];
+        let (mut cleared, stuck, stuck_ids) = clear_leftovers(dir.path(), "public", &dead).unwrap();
+        assert!(stuck.is_empty() && stuck_ids.is_empty());
         cleared.sort();
         assert_eq!(
             cleared,
@@ -221,9 +275,11 @@ mod tests {
                 ".dist.tmp-4245",
                 ".public.old-2023x",
                 ".public.old-4244",
+                ".public.old-5556",
                 ".public.tmp-",
                 ".public.tmp-4246",
                 ".public.tmp-4247",
+                ".public.tmp-5555",
                 ".public.汉字",
                 "public"
             ]

@@ -122,8 +122,9 @@ impl Staging {
             .with_context(|| t!("the output folder needs a name", "输出文件夹要有名字"))?
             .to_string_lossy()
             .into_owned();
-        let lock = lock::Lock::take(parent, &name)?;
-        let (_, notes) = lock::clear_leftovers(parent, &name)?;
+        let mut lock = lock::Lock::take(parent, &name)?;
+        let (_, notes, stuck) = lock::clear_leftovers(parent, &name, &lock.dead)?;
+        lock.cleared(&stuck)?;
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         // a name no leftover has: one kept for its files, or one that could not be removed, may
         // carry this process's number from an earlier run

@@ -353,27 +353,36 @@ fn an_output_built_before_the_marker_is_still_replaced() {
 fn leftovers_of_a_killed_build_are_removed_by_the_next() {
     let site = site_with_sources();
     site.build_ok();
-    site.file(".public.tmp-999999/.gongkai-output", "");
-    site.file(".public.tmp-999999/index.html", "half written");
-    // a folder of that name gongkai never marked is someone's (found by a hostile review)
-    site.file(".public.tmp-999996/mydata.txt", "precious");
-    site.file(".public.old-999998/.gongkai-output", "");
-    site.file(".public.old-999998/manifest.json", r#"{"outputs":{"index.html":"x","a/b.html":"y"}}"#);
-    site.file(".public.old-999998/index.html", "the site before");
-    site.file(".public.old-999998/a/b.html", "the site before");
+    // build 99999999 was killed, with the leftovers of 99999997 (killed before it) not yet
+    // cleared: its lock names both
+    site.file(".public.lock", "99999999\n99999997\n");
+    site.file(".public.tmp-99999999/.gongkai-output", "");
+    site.file(".public.tmp-99999999/index.html", "half written");
+    site.file(".public.old-99999999/.gongkai-output", "");
+    site.file(".public.old-99999999/manifest.json", r#"{"outputs":{"index.html":"x","a/b.html":"y"}}"#);
+    site.file(".public.old-99999999/index.html", "the site before");
+    site.file(".public.old-99999999/a/b.html", "the site before");
     // a build stopped while it removed the old site: what is left unlisted is someone's
-    site.file(".public.old-999997/.gongkai-output", "");
-    site.file(".public.old-999997/a/mine.txt", "put there while it was removed");
+    site.file(".public.old-99999997/.gongkai-output", "");
+    site.file(".public.old-99999997/a/mine.txt", "put there while it was removed");
     site.file(".public.old-backup/index.html", "someone's own copy");
+    // folders of gongkai's form that no lock names are someone's, marked or not (found by
+    // hostile reviews): files of one's own, a copy of the site with an edit
+    site.file(".public.tmp-99999996/mydata.txt", "precious");
+    site.file(".public.tmp-99999995/.gongkai-output", "");
+    site.file(".public.tmp-99999995/b.txt", "mine");
+    site.file(".public.old-99999994/.gongkai-output", "");
+    site.file(".public.old-99999994/manifest.json", r#"{"outputs":{"index.html":"x"}}"#);
+    site.file(".public.old-99999994/index.html", "my edit");
     site.build_ok();
-    assert!(!site.root().join(".public.tmp-999999").exists());
-    assert!(!site.root().join(".public.old-999998").exists());
-    assert!(site.root().join(".public.old-999997/a/mine.txt").exists());
+    assert!(!site.root().join(".public.tmp-99999999").exists());
+    assert!(!site.root().join(".public.old-99999999").exists());
+    assert!(site.root().join(".public.old-99999997/a/mine.txt").exists());
     assert!(site.root().join(".public.old-backup/index.html").exists());
-    assert_eq!(
-        std::fs::read_to_string(site.root().join(".public.tmp-999996/mydata.txt")).unwrap(),
-        "precious"
-    );
+    let read = |rel: &str| std::fs::read_to_string(site.root().join(rel)).unwrap();
+    assert_eq!(read(".public.tmp-99999996/mydata.txt"), "precious");
+    assert_eq!(read(".public.tmp-99999995/b.txt"), "mine");
+    assert_eq!(read(".public.old-99999994/index.html"), "my edit");
     assert!(!site.root().join(".public.lock").exists());
 }
 
