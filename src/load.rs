@@ -104,6 +104,9 @@ pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
             loaded.statics.push((out, bytes));
         }
     }
+    // a linked `themes` is met on the way to its templates and to its static files: said once
+    let mut seen = std::collections::HashSet::new();
+    loaded.diagnostics.retain(|d| seen.insert((d.path.clone(), d.message.clone())));
     Ok(loaded)
 }
 
@@ -148,6 +151,15 @@ type Walked = (Vec<(PathBuf, PathBuf)>, Vec<PathBuf>);
 /// link, a pipe), relative to root: they are not read, and not following a link keeps files
 /// from outside the site out of it.
 fn walk_all(root: &Path, dir: impl AsRef<Path>) -> Result<Walked> {
+    // a linked folder on the way (`themes` → a folder elsewhere) would bring in files from
+    // outside the site as surely as a linked file does (found by a hostile review)
+    let mut at = root.to_path_buf();
+    for part in dir.as_ref().components() {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Ok((Vec::new(), vec![at.strip_prefix(root).unwrap_or(&at).to_path_buf()]));
+        }
+    }
     let start = root.join(dir);
     if !start.is_dir() {
         return Ok(Default::default());

@@ -50,7 +50,7 @@ pub fn check_file_allowing(rel: &Path, bytes: &[u8], allow: &Allow) -> Vec<Diagn
         // what a browser shows (`138<!-- -->1234<tspan>5678</tspan>` is one number on screen)
         // and what a script or style sheet writes (`\u0031`, `\x31`, `\31 `)
         let shown = match ext.as_str() {
-            "html" | "htm" | "svg" | "xml" => Some(xml_text(&text)),
+            "html" | "htm" | "svg" | "xml" => Some(xml_text(&text, Markup::Web)),
             "js" | "mjs" | "json" | "css" => Some(unescaped(&text)),
             _ => None,
         };
@@ -59,8 +59,11 @@ pub fn check_file_allowing(rel: &Path, bytes: &[u8], allow: &Allow) -> Vec<Diagn
         }
     } else if ZIP.contains(&ext.as_str()) || bytes.starts_with(b"PK\x03\x04") {
         for (entry, text) in zip_entries(bytes) {
-            let text =
-                if entry.ends_with(".xml") || entry.ends_with(".rels") { xml_text(&text) } else { text };
+            let text = if entry.ends_with(".xml") || entry.ends_with(".rels") {
+                xml_text(&text, Markup::Office)
+            } else {
+                text
+            };
             found.extend(in_runs(rel, &text, allow).into_iter().map(|d| {
                 let message = t!("{} (in {entry})", "{}（在 {entry} 中）", d.message);
                 Diagnostic { message, ..d }
@@ -135,6 +138,11 @@ fn unescaped(text: &str) -> String {
     while let Some(at) = rest.find('\\') {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
+        // a backslash before a line break continues a script's or style sheet's string
+        if let Some(next) = after.strip_prefix("\r\n").or_else(|| after.strip_prefix('\n')) {
+            rest = next;
+            continue;
+        }
         let (hex, used) = if let Some(h) = after.strip_prefix("u{") {
             let end = h.find('}').unwrap_or(0);
             (&h[..end], end + 3)
@@ -190,8 +198,15 @@ fn in_runs(rel: &Path, text: &str, allow: &Allow) -> Vec<Diagnostic> {
 /// splits a run wherever formatting or a spelling mark changes, `138</w:t></w:r><w:r><w:t>1234`;
 /// a page writes `138<b></b>1234` or `138<!-- -->1234`, one number on screen), and paragraphs,
 /// cells, rows and HTML's block elements apart (`<p>138…</p><p>x</p>` is a number, then a
-/// letter on the next line, not `138…x`).
-fn xml_text(xml: &str) -> String {
+/// letter on the next line, not `138…x`). What a browser does not show between two runs is
+/// left out, so the runs meet as on screen: scripts, style sheets, templates, an SVG's
+/// description, elements marked `hidden` or `display:none`, and invisible entities
+/// (`&ZeroWidthSpace;`); character references are resolved, with or without their `;`, as
+/// browsers read them. The text is read for numbers as it is too, so leaving a part out here
+/// can only find more. Office XML is read by its own rules alone: only the text it yields is
+/// read for numbers (its raw form is full of hex ids), so nothing of it is left out.
+fn xml_text(xml: &str, markup: Markup) -> String {
+    let web = markup == Markup::Web;
     const BLOCKS: [&str; 10] =
         ["w:p", "w:tc", "w:tr", "a:p", "c", "row", "si", "text:p", "text:h", "table:table-cell"];
     // what a browser lays out on a line (or a cell) of its own, opening tag or closing
@@ -238,19 +253,64 @@ fn xml_text(xml: &str) -> String {
         "title",
         "tr",
     ];
+    // elements whose content is not shown where they stand
+    const UNSHOWN: [&str; 5] = ["script", "style", "template", "desc", "metadata"];
+    const VOID: [&str; 14] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+        "track", "wbr",
+    ];
     let mut out = String::with_capacity(xml.len() / 2);
     let mut rest = xml;
+    // the element whose content is left out, and how deep in it the reading is
+    let mut skipping: Option<(String, usize)> = None;
     while let Some(open) = rest.find('<') {
-        out.push_str(&rest[..open]);
-        // a comment ends at `-->`, not at the first `>` inside it
-        let end = match rest[open..].starts_with("<!--") {
-            true => rest[open..].find("-->").map(|c| c + 2),
-            false => rest[open..].find('>'),
+        if skipping.is_none() {
+            push_text(&mut out, &rest[..open], web);
+        }
+        let here = &rest[open..];
+        if let Some(cdata) = here.strip_prefix("<![CDATA[") {
+            // an XML or SVG text's character data is shown as it is
+            let end = cdata.find("]]>").unwrap_or(cdata.len());
+            if skipping.is_none() {
+                out.push_str(&cdata[..end]);
+            }
+            rest = &cdata[(end + 3).min(cdata.len())..];
+            continue;
+        }
+        // a comment ends at `-->` (or `--!>`), not at the first `>` inside it; a tag at the
+        // first `>` outside its quoted attribute values
+        let end = if let Some(comment) = here.strip_prefix("<!--") {
+            [comment.find("-->").map(|c| c + 4 + 2), comment.find("--!>").map(|c| c + 4 + 3)]
+                .into_iter()
+                .flatten()
+                .min()
+        } else {
+            tag_end(here)
         };
         let Some(close) = end else { break };
-        let tag = &rest[open + 1..open + close];
+        let tag = &here[1..close];
+        rest = &here[close + 1..];
+        if tag.starts_with('!') || tag.starts_with('?') {
+            continue;
+        }
         let name = tag.trim_start_matches('/').split([' ', '/', '\t', '\n', '\r']).next().unwrap_or("");
-        let html_block = HTML_BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name));
+        let lower = name.to_ascii_lowercase();
+        if let Some((skipped, depth)) = &mut skipping {
+            if *skipped == lower && !VOID.contains(&lower.as_str()) && !tag.ends_with('/') {
+                match tag.starts_with('/') {
+                    true if *depth == 0 => skipping = None,
+                    true => *depth -= 1,
+                    false => *depth += 1,
+                }
+            }
+            continue;
+        }
+        let opening = !tag.starts_with('/') && !tag.ends_with('/') && !VOID.contains(&lower.as_str());
+        if web && opening && (UNSHOWN.contains(&lower.as_str()) || hidden(tag)) {
+            skipping = Some((lower, 0));
+            continue;
+        }
+        let html_block = web && HTML_BLOCKS.contains(&lower.as_str());
         if tag.starts_with('/') && BLOCKS.contains(&name)
             || tag.ends_with('/') && name == "w:br"
             || html_block
@@ -259,10 +319,98 @@ fn xml_text(xml: &str) -> String {
         } else if name == "w:tab" || name == "text:tab" || name == "text:s" {
             out.push(' ');
         }
-        rest = &rest[open + close + 1..];
+    }
+    if skipping.is_none() {
+        push_text(&mut out, rest, web);
+    }
+    out
+}
+
+/// Which rules markup is read by.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Markup {
+    /// HTML, SVG and XML a browser shows.
+    Web,
+    /// The XML inside Office files.
+    Office,
+}
+
+/// Where the tag opening `markup` ends: its first `>` outside a quoted attribute value.
+fn tag_end(markup: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in markup.char_indices().skip(1) {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether an opening tag hides its element: `hidden`, or a style of `display:none`.
+fn hidden(tag: &str) -> bool {
+    let lower = tag.to_ascii_lowercase();
+    let squeezed: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    lower
+        .split([' ', '\t', '\n', '\r'])
+        .skip(1)
+        .any(|a| a == "hidden" || a.starts_with("hidden=") || a == "hidden/")
+        || squeezed.contains("display:none")
+}
+
+/// Text between tags as shown: character references resolved (a browser takes `&#49` without
+/// its `;` too) and the entities that show nothing dropped.
+fn push_text(out: &mut String, text: &str, web: bool) {
+    if !web {
+        out.push_str(text);
+        return;
+    }
+    const INVISIBLE: [&str; 13] = [
+        "ZeroWidthSpace",
+        "NoBreak",
+        "InvisibleTimes",
+        "InvisibleComma",
+        "af",
+        "ic",
+        "it",
+        "NegativeThinSpace",
+        "NegativeMediumSpace",
+        "NegativeThickSpace",
+        "NegativeVeryThinSpace",
+        "zwnj",
+        "zwj",
+    ];
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (digits, radix, skip) = match after.strip_prefix('#') {
+            Some(h) if h.starts_with(['x', 'X']) => {
+                (h[1..].bytes().take_while(u8::is_ascii_hexdigit).count(), 16, 2)
+            }
+            Some(d) => (d.bytes().take_while(u8::is_ascii_digit).count(), 10, 1),
+            None => (0, 0, 0),
+        };
+        if digits > 0 {
+            let number = &after[skip..skip + digits];
+            if let Some(c) = u32::from_str_radix(number, radix).ok().and_then(char::from_u32) {
+                out.push(c);
+                let used = skip + digits + usize::from(after[skip + digits..].starts_with(';'));
+                rest = &after[used..];
+                continue;
+            }
+        }
+        let name: String = after.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        if INVISIBLE.contains(&name.as_str()) && after[name.len()..].starts_with(';') {
+            rest = &after[name.len() + 1..];
+            continue;
+        }
+        out.push('&');
+        rest = after;
     }
     out.push_str(rest);
-    out
 }
 
 /// Each entry of a zip archive, inflated and decoded.

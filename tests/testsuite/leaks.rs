@@ -585,12 +585,27 @@ fn a_number_split_by_markup_in_a_theme_or_a_static_page_fails_the_build() {
         "<p>138<!-- x -->12345678</p>",
         "<p>138<!-- a > b -->12345678</p>",
         "<p>138<b></b>1234<i></i>5678</p>",
+        // a second hostile review: what a browser does not show between the runs
+        "<p>138<script>var a=1</script>12345678</p>",
+        "<p>138<style>.q{}</style>1234<script></script>5678</p>",
+        "<p>138<span class=\"a>b\">1234</span>5678</p>",
+        "<p>138<span data-x='a>b'>1234</span>5678</p>",
+        "<p>138<!-- x --!>12345678</p>",
+        "<p>138<template>9</template>12345678</p>",
+        "<p>138<span hidden>9</span>12345678</p>",
+        "<p>138<span style=\"display: none\">9</span>12345678</p>",
+        "<p>138&ZeroWidthSpace;12345678</p>",
+        "<p>&#49&#51&#56&#49&#50&#51&#52&#53&#54&#55&#56</p>",
+        "<p>110105<script>x</script>19491231002X</p>",
     ] {
         let site = Site::new();
         site.case("a", "date = 2024-05-01", "正文。");
         site.file("themes/default/templates/header.html", header);
         let errors = site.build_err();
-        assert!(errors.iter().any(|e| e.message.contains("mobile")), "{header}: {errors:?}");
+        assert!(
+            errors.iter().any(|e| e.message.contains("mobile") || e.message.contains("ID number")),
+            "{header}: {errors:?}"
+        );
     }
     // a static page: paragraphs apart, so the letter after a number no longer hides it, and
     // two numbers in two paragraphs are two numbers, not one run of 22 digits
@@ -598,12 +613,26 @@ fn a_number_split_by_markup_in_a_theme_or_a_static_page_fails_the_build() {
         "<html><body><p>138<b></b>12345678</p><p>x</p></body></html>",
         "<p>138<!-- -->12345678</p><p>139<!-- -->12345678</p>",
         "<div>138<span>1234</span>5678</div><div>y</div>",
+        "<p>138<span hidden>9</span>12345678</p>",
+        "<svg><text>138<![CDATA[1234]]>5678</text></svg>",
     ] {
         let site = Site::new();
         site.case("a", "date = 2024-05-01", "正文。");
         site.file("static/y.html", page);
         let errors = site.build_err();
         assert!(errors.iter().any(|e| e.path.ends_with("y.html")), "{page}: {errors:?}");
+    }
+    for (name, text) in [
+        ("a.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><text x=\"5\" y=\"25\">138<![CDATA[1234]]>5678</text></svg>"),
+        ("b.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>138<desc>x</desc>12345678</text></svg>"),
+        ("c.xml", "<r>138<![CDATA[1234]]>5678</r>"),
+        ("d.js", "var a = \"13\\\n812345678\";"),
+    ] {
+        let site = Site::new();
+        site.case("a", "date = 2024-05-01", "正文。");
+        site.file(&format!("static/{name}"), text);
+        let errors = site.build_err();
+        assert!(errors.iter().any(|e| e.path.ends_with(name)), "{name}: {errors:?}");
     }
 }
 
@@ -633,4 +662,27 @@ fn a_number_in_a_template_is_named_at_its_own_path() {
         errors.iter().any(|e| e.path == std::path::Path::new("themes/default/templates/header.html")),
         "{errors:?}"
     );
+}
+
+// found by a hostile review: a `themes` folder that is a link to a folder elsewhere was
+// followed, and its templates built into the site
+#[cfg(unix)]
+#[test]
+fn a_linked_themes_folder_is_refused() {
+    let site = Site::new();
+    site.case("a", "date = 2024-05-01", "正文。");
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(elsewhere.path().join("default/templates")).unwrap();
+    std::fs::write(elsewhere.path().join("default/templates/footer.html"), "<p>外面的模板</p>").unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), site.root().join("themes")).unwrap();
+    let errors = site.build_err();
+    assert_eq!(errors.len(), 1, "said once: {errors:?}");
+    assert_eq!(errors[0].path, std::path::Path::new("themes"), "{errors:?}");
+    assert!(errors[0].message.contains("symbolic link"), "{}", errors[0]);
+    // and a link one level down, to the theme itself
+    std::fs::remove_file(site.root().join("themes")).unwrap();
+    std::fs::create_dir(site.root().join("themes")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path().join("default"), site.root().join("themes/default")).unwrap();
+    let errors = site.build_err();
+    assert!(errors.iter().any(|e| e.path == std::path::Path::new("themes/default")), "{errors:?}");
 }
