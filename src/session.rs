@@ -149,7 +149,14 @@ impl Session {
 
     fn rebuild_all(&mut self) -> Result<Changed> {
         self.failed.clear();
-        let sink = SpillSink::new(&self.spill);
+        // Whatever called for a full build (a template, data, settings) is not in the state
+        // kept: until a full build succeeds, a content edit must not be applied to it, or the
+        // site would be rendered with the old templates (found by a hostile review).
+        self.built = None;
+        // a new file each time: a failed build's outputs go with it, and a good one's old
+        // file goes once the server has taken the new files
+        let spill = Spill::new();
+        let sink = SpillSink::new(&spill);
         let run = pipeline::run(&self.opts, How::SERVE, &sink)?;
         let hashes = run.hashes();
         let jobs = run.jobs.iter().map(|(p, e, _)| {
@@ -179,6 +186,7 @@ impl Session {
                 (path, blob)
             })
             .collect();
+        self.spill = spill;
         let mut changed = Changed::default();
         self.write_manifest(&mut changed);
         sums.extend(self.manifest.clone().map(|sha| (manifest.to_string(), sha)));
@@ -186,7 +194,7 @@ impl Session {
             sums.iter().filter(|(p, sha)| old.get(*p) != Some(*sha)).map(|(p, _)| p.clone()).collect();
         changed.removed = old.keys().filter(|p| !self.files.contains_key(*p)).cloned().collect();
         self.built = Some(built);
-        self.compact(&mut changed);
+        changed.all = true;
         Ok(changed)
     }
 

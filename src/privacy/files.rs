@@ -209,49 +209,12 @@ fn xml_text(xml: &str, markup: Markup) -> String {
     let web = markup == Markup::Web;
     const BLOCKS: [&str; 10] =
         ["w:p", "w:tc", "w:tr", "a:p", "c", "row", "si", "text:p", "text:h", "table:table-cell"];
-    // what a browser lays out on a line (or a cell) of its own, opening tag or closing
-    const HTML_BLOCKS: [&str; 41] = [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "br",
-        "caption",
-        "dd",
-        "details",
-        "dialog",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "head",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "option",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "td",
-        "th",
-        "title",
-        "tr",
+    // what runs on in a line with the text around it; every other element (a block, a table
+    // cell, an XML field such as a sitemap's `<loc>` and `<lastmod>`) stands apart
+    const INLINE: [&str; 34] = [
+        "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i",
+        "ins", "kbd", "label", "mark", "nobr", "q", "rp", "rt", "ruby", "s", "samp", "small", "span",
+        "strike", "strong", "sub", "sup", "time", "tspan", "wbr",
     ];
     // elements whose content is not shown where they stand
     const UNSHOWN: [&str; 5] = ["script", "style", "template", "desc", "metadata"];
@@ -310,7 +273,7 @@ fn xml_text(xml: &str, markup: Markup) -> String {
             skipping = Some((lower, 0));
             continue;
         }
-        let html_block = web && HTML_BLOCKS.contains(&lower.as_str());
+        let html_block = web && !INLINE.contains(&lower.as_str());
         if tag.starts_with('/') && BLOCKS.contains(&name)
             || tag.ends_with('/') && name == "w:br"
             || html_block

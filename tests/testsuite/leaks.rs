@@ -686,3 +686,32 @@ fn a_linked_themes_folder_is_refused() {
     let errors = site.build_err();
     assert!(errors.iter().any(|e| e.path == std::path::Path::new("themes/default")), "{errors:?}");
 }
+
+// found by a hostile review: once a theme had a template of its own, the guard over its pages
+// took gongkai's own output for numbers: a numeric slug beside its date in sitemap.xml
+// (`case-133/</loc><lastmod>2024-06-01`), and a page's content hash (内容校验码) whose hex held
+// a run of digits like a mobile's
+#[test]
+fn gongkais_own_output_is_no_number_under_a_theme_of_ones_own() {
+    let site = Site::new();
+    site.case("a", "date = 2024-06-01\nslug = \"case-133\"", "正文。");
+    // a body whose file hash shows a run of exactly eleven digits that reads as a mobile
+    let mobile_like = |h: &str| {
+        h.split(|c: char| !c.is_ascii_digit())
+            .any(|run| run.len() == 11 && run.starts_with('1') && run.as_bytes()[1] >= b'3')
+    };
+    let file = |k: u32| {
+        format!("+++\ntitle = \"b的亮点\"\npublisher = \"某县委组织部\"\ndate = 2024-05-01\n+++\n正文{k}。\n")
+    };
+    let k =
+        (0..2_000_000).find(|&k| mobile_like(&gongkai::digest::sha256(file(k).as_bytes())[..12])).unwrap();
+    site.file("content/cases/b.md", &file(k));
+    let hash = gongkai::digest::sha256(file(k).as_bytes())[..12].to_string();
+    site.file("themes/default/templates/footer.html", "<footer><p>本站自有页脚</p></footer>\n");
+    site.build_ok();
+    assert!(site.read("sitemap.xml").contains("case-133/"));
+    assert!(
+        site.read("cases/2024/b-de-liang-dian/index.html").contains(&hash),
+        "the page shows its hash {hash}"
+    );
+}
