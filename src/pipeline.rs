@@ -661,6 +661,33 @@ impl<'a> OutputGuard<'a> {
     }
 }
 
+/// The guard of a run over outputs rendered outside one: `serve`'s edits, so that the preview
+/// refuses what `build` refuses (found by a hostile review).
+pub fn guard_outputs<'o>(
+    prepared: &Prepared,
+    library: &Library,
+    outputs: impl Iterator<Item = &'o render::Output>,
+) -> Result<(), BuildError> {
+    if prepared.own_templates.is_empty() {
+        return Ok(());
+    }
+    // the guard passes each output on to a sink; these go nowhere but are checked
+    struct Nowhere;
+    impl Sink for Nowhere {
+        fn put(&self, (rel, _): render::Output) -> anyhow::Result<(String, String)> {
+            Ok((rel, String::new()))
+        }
+        fn has(&self, _: &str) -> bool {
+            false
+        }
+    }
+    let guard = OutputGuard::new(prepared, library, &Nowhere);
+    for output in outputs {
+        guard.put(output.clone())?;
+    }
+    guard.finish()
+}
+
 impl Sink for OutputGuard<'_> {
     fn put(&self, output: render::Output) -> Result<(String, String)> {
         let text_like = [".html", ".xml", ".json", ".js", ".txt", ".csv", ".svg"];

@@ -127,6 +127,7 @@ impl Session {
         let renderer = built.prepared.renderer(&built.library, &built.editions);
         let planned = renderer.plan(&built.prepared.salt).into_iter().find(|p| p.job == Job::Search);
         let outputs = renderer.render_jobs(&[Job::Search], None)?.pop().unwrap_or_default();
+        pipeline::guard_outputs(&built.prepared, &built.library, outputs.iter())?;
         let mut changed = Changed::default();
         let key = format!("{:?}", Job::Search);
         let old = built.jobs.get(&key).map(|(_, paths)| paths.clone()).unwrap_or_default();
@@ -318,6 +319,7 @@ fn render_stale(
     }
     let jobs: Vec<Job> = stale.iter().map(|p| p.job.clone()).collect();
     let rendered = renderer.render_jobs(&jobs, None)?;
+    pipeline::guard_outputs(&built.prepared, &built.library, rendered.iter().flatten())?;
     // outputs move between jobs (a page changes its address, a listing its length): remove
     // only what no job writes once every job is updated
     let mut dropped: Vec<String> = Vec::new();

@@ -523,3 +523,30 @@ fn serve_under_load() {
     assert!(fds_at_end <= fds_at_start + 5, "every connection's descriptor is given back");
     assert!(threads_at_end <= threads_at_start + 2, "no thread per connection");
 }
+
+// found by a hostile review: serve's edits were not read by the guard over a theme's own pages,
+// so the preview showed as fixed what `build` refused
+#[test]
+fn an_edit_under_a_theme_of_ones_own_is_guarded_as_a_build_is() {
+    let site = Site::new();
+    site.file(
+        "content/cases/a.md",
+        "+++\ntitle = \"甲\"\npublisher = \"某县委组织部\"\ndate = 2020-01-01\nslug = \"a\"\n+++\n正文。\n",
+    );
+    // the theme puts a number together for one title only: no file holds it
+    site.file(
+        "themes/default/templates/case.html",
+        "{% extends \"base.html\" %}{% block main %}{{ page.title }}{% if page.title == \"乙\" %}{{ \"1381234\" ~ \"5678\" }}{% endif %}{% endblock main %}",
+    );
+    let mut session = gongkai::session::Session::new(gongkai::BuildOptions::new(site.root())).unwrap();
+    site.file(
+        "content/cases/a.md",
+        "+++\ntitle = \"乙\"\npublisher = \"某县委组织部\"\ndate = 2020-01-01\nslug = \"a\"\n+++\n正文。\n",
+    );
+    let err =
+        session.update(&[std::path::PathBuf::from("content/cases/a.md")]).expect_err("refused as a build is");
+    assert!(err.to_string().contains("138****5678"), "{err}");
+    assert!(site.build().is_err(), "and build refuses it too");
+    let served = String::from_utf8(session.read("cases/2020/a/index.html").unwrap()).unwrap();
+    assert!(!served.contains("13812345678"), "the last good page stays");
+}
