@@ -217,7 +217,8 @@ fn xml_text(xml: &str, markup: Markup) -> String {
         "strike", "strong", "sub", "sup", "time", "tspan", "wbr",
     ];
     // elements whose content is not shown where they stand
-    const UNSHOWN: [&str; 5] = ["script", "style", "template", "desc", "metadata"];
+    // (or not in the line: a title, ruby's annotation over its text)
+    const UNSHOWN: [&str; 8] = ["script", "style", "template", "desc", "metadata", "title", "rt", "rp"];
     const VOID: [&str; 14] = [
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
         "track", "wbr",
@@ -243,10 +244,17 @@ fn xml_text(xml: &str, markup: Markup) -> String {
         // a comment ends at `-->` (or `--!>`), not at the first `>` inside it; a tag at the
         // first `>` outside its quoted attribute values
         let end = if let Some(comment) = here.strip_prefix("<!--") {
-            [comment.find("-->").map(|c| c + 4 + 2), comment.find("--!>").map(|c| c + 4 + 3)]
-                .into_iter()
-                .flatten()
-                .min()
+            // `<!-->` and `<!--->` are whole (empty) comments to a browser
+            if comment.starts_with('>') {
+                Some(4)
+            } else if comment.starts_with("->") {
+                Some(5)
+            } else {
+                [comment.find("-->").map(|c| c + 4 + 2), comment.find("--!>").map(|c| c + 4 + 3)]
+                    .into_iter()
+                    .flatten()
+                    .min()
+            }
         } else {
             tag_end(here)
         };
@@ -312,7 +320,8 @@ fn tag_end(markup: &str) -> Option<usize> {
     None
 }
 
-/// Whether an opening tag hides its element: `hidden`, or a style of `display:none`.
+/// Whether an opening tag hides its element: `hidden`, or a style that shows nothing
+/// (`display:none`, `visibility:hidden`, a font size or opacity of 0).
 fn hidden(tag: &str) -> bool {
     let lower = tag.to_ascii_lowercase();
     let squeezed: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
@@ -320,7 +329,9 @@ fn hidden(tag: &str) -> bool {
         .split([' ', '\t', '\n', '\r'])
         .skip(1)
         .any(|a| a == "hidden" || a.starts_with("hidden=") || a == "hidden/")
-        || squeezed.contains("display:none")
+        || ["display:none", "visibility:hidden", "font-size:0", "opacity:0"]
+            .iter()
+            .any(|s| squeezed.contains(s))
 }
 
 /// Text between tags as shown: character references resolved (a browser takes `&#49` without

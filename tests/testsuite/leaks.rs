@@ -612,6 +612,12 @@ fn a_number_split_by_markup_in_a_theme_or_a_static_page_fails_the_build() {
         "<p>138&ZeroWidthSpace;12345678</p>",
         "<p>&#49&#51&#56&#49&#50&#51&#52&#53&#54&#55&#56</p>",
         "<p>110105<script>x</script>19491231002X</p>",
+        // a third
+        "<p>138<!-->12345678</p>",
+        "<p>138<!--->12345678</p>",
+        "<p>138<title>x</title>12345678</p>",
+        "<p>138<span style=\"font-size:0\">9</span>12345678</p>",
+        "<p>138<ruby>1<rt>x</rt></ruby>2345678</p>",
     ] {
         refused("themes/default/templates/header.html", header);
     }
