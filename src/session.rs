@@ -23,8 +23,8 @@ type Result<T, E = BuildError> = std::result::Result<T, E>;
 pub struct Changed {
     pub written: Vec<String>,
     pub removed: Vec<String>,
-    /// Every output was stored anew (the spill file was compacted): a holder of the files takes
-    /// the whole set again, so that the old file can go.
+    /// Every output was stored anew (a full rebuild, or the spill file compacted): a holder of
+    /// the files takes the whole set again, so that the old file can go.
     pub all: bool,
 }
 
