@@ -671,31 +671,24 @@ pub fn guard_outputs<'o>(
     if prepared.own_templates.is_empty() {
         return Ok(());
     }
-    // the guard passes each output on to a sink; these go nowhere but are checked
-    struct Nowhere;
-    impl Sink for Nowhere {
-        fn put(&self, (rel, _): render::Output) -> anyhow::Result<(String, String)> {
-            Ok((rel, String::new()))
-        }
-        fn has(&self, _: &str) -> bool {
-            false
-        }
-    }
-    let guard = OutputGuard::new(prepared, library, &Nowhere);
+    // the guard alone, with no sink behind it: these outputs are stored by the caller
+    let unused = crate::write::Memory::default();
+    let guard = OutputGuard::new(prepared, library, &unused);
     for output in outputs {
-        guard.put(output.clone())?;
+        guard.check(output);
     }
     guard.finish()
 }
 
-impl Sink for OutputGuard<'_> {
-    fn put(&self, output: render::Output) -> Result<(String, String)> {
+impl OutputGuard<'_> {
+    /// Reads one output for numbers no page or dataset allows, when the theme has templates of
+    /// its own; what it finds waits for [`OutputGuard::finish`].
+    fn check(&self, (rel, bytes): &render::Output) {
         let text_like = [".html", ".xml", ".json", ".js", ".txt", ".csv", ".svg"];
-        if !self.templates.is_empty() && text_like.iter().any(|e| output.0.ends_with(e)) {
+        if !self.templates.is_empty() && text_like.iter().any(|e| rel.ends_with(e)) {
             // read as the file guard reads a static file: the text, and what a browser shows
             // of it (`138<b></b>12345678` is one number on screen)
-            let found =
-                crate::privacy::check_file_allowing(std::path::Path::new(&output.0), &output.1, &self.allow);
+            let found = crate::privacy::check_file_allowing(std::path::Path::new(rel), bytes, &self.allow);
             if !found.is_empty() {
                 let templates = crate::locale::list(self.templates.iter().map(String::as_str));
                 let hint = t!(
@@ -706,6 +699,12 @@ impl Sink for OutputGuard<'_> {
                 all.extend(found.into_iter().map(|d| d.with_hint(hint.clone())));
             }
         }
+    }
+}
+
+impl Sink for OutputGuard<'_> {
+    fn put(&self, output: render::Output) -> Result<(String, String)> {
+        self.check(&output);
         self.sink.put(output)
     }
     fn has(&self, rel: &str) -> bool {

@@ -323,6 +323,10 @@ fn tag_end(markup: &str) -> Option<usize> {
 /// Whether an opening tag hides its element: `hidden`, or a style that shows nothing
 /// (`display:none`, `visibility:hidden`, a font size or opacity of 0).
 fn hidden(tag: &str) -> bool {
+    // most tags have no attributes: nothing to read, nothing to allocate
+    if !tag.contains(|c: char| c.is_ascii_whitespace()) {
+        return false;
+    }
     let lower = tag.to_ascii_lowercase();
     let squeezed: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
     lower

@@ -28,13 +28,7 @@ impl Lock {
             match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(mut file) => {
                     let lock = Lock { path, dead };
-                    // the dead builds' ids stay listed until their leftovers are gone: a build
-                    // killed before it cleared them hands them on
-                    let ids: Vec<String> = std::iter::once(std::process::id())
-                        .chain(lock.dead.iter().copied())
-                        .map(|p| p.to_string())
-                        .collect();
-                    writeln!(file, "{}", ids.join("\n"))
+                    file.write_all(lock.contents().as_bytes())
                         .with_context(|| crate::locale::writing(&lock.path))?;
                     return Ok(lock);
                 }
@@ -57,12 +51,16 @@ impl Lock {
     /// Records that the dead builds' leftovers are cleared, but for those in `stuck`.
     pub fn cleared(&mut self, stuck: &[u32]) -> Result<()> {
         self.dead.retain(|p| stuck.contains(p));
-        let ids: Vec<String> = std::iter::once(std::process::id())
+        std::fs::write(&self.path, self.contents()).with_context(|| crate::locale::writing(&self.path))
+    }
+
+    /// This build's id, then those of the dead builds: they stay listed until their leftovers
+    /// are gone, so that a build killed before it cleared them hands them on.
+    fn contents(&self) -> String {
+        std::iter::once(std::process::id())
             .chain(self.dead.iter().copied())
-            .map(|p| p.to_string())
-            .collect();
-        std::fs::write(&self.path, format!("{}\n", ids.join("\n")))
-            .with_context(|| crate::locale::writing(&self.path))
+            .map(|p| format!("{p}\n"))
+            .collect()
     }
 }
 
