@@ -225,7 +225,9 @@ impl Prepared {
         let ctx = self.ctx();
         let parsed: Vec<OnePage> = paths
             .par_iter()
-            .map(|rel| content::parse(rel, &self.texts[*rel], ctx).map(slim_unless_resolved_again))
+            .map(|rel| {
+                content::parse(rel, &self.texts[*rel], ctx).map(slim_unless_resolved_again).map(Box::new)
+            })
             .collect();
         Parsed::of(parsed.into_iter().zip(paths.iter().map(|p| (*p).clone())))
     }
@@ -260,7 +262,8 @@ impl Prepared {
                 let mut page = match cached {
                     Some(page) => Ok(page),
                     None => content::parse(&rel, &text, ctx).map(slim_unless_resolved_again),
-                };
+                }
+                .map(Box::new);
                 let keep = page
                     .as_ref()
                     .map_or(true, |p| p.kind == content::Kind::Disclosure || !p.shortcodes.is_empty());
@@ -312,11 +315,15 @@ impl Prepared {
         let resolved: Vec<OnePage> = parsed
             .pages
             .into_par_iter()
-            .map(|page| {
+            .map(|mut page| {
+                if page.shortcodes.is_empty() {
+                    page.body.slim();
+                    return Ok(page);
+                }
                 let text = self.texts.get(&page.source).map_or("", String::as_str);
-                let mut page = shortcodes::apply(page, text, ctx, &self.datasets)?;
+                let mut page = shortcodes::apply(*page, text, ctx, &self.datasets)?;
                 page.body.slim();
-                Ok(page)
+                Ok(Box::new(page))
             })
             .collect();
         let mut diagnostics: Vec<Diagnostic> = parsed
@@ -329,9 +336,10 @@ impl Prepared {
             .flatten()
             .collect();
         diagnostics.extend(parsed.problems);
-        let Parsed { mut pages, problems, .. } =
-            Parsed::of(resolved.into_iter().map(|r| (r, PathBuf::new())));
+        let Parsed { pages, problems, .. } = Parsed::of(resolved.into_iter().map(|r| (r, PathBuf::new())));
         diagnostics.extend(problems);
+        // the one move of every page out of its box, into the library's list
+        let mut pages: Vec<Page> = pages.into_iter().map(|page| *page).collect();
         let released = |path: &str| -> Result<Vec<((String, String), String)>> {
             let texts = self.history.texts_of(path)?;
             Ok(texts.into_iter().map(|((v, d), text)| ((v.to_string(), d.to_string()), text)).collect())
@@ -533,13 +541,15 @@ fn slim_unless_resolved_again(mut page: Page) -> Page {
     page
 }
 
-/// One page, or its problems.
-type OnePage = Result<Page, Vec<Diagnostic>>;
+/// One page, or its problems. Boxed from parse to resolve: a page is most of a kilobyte, and
+/// each stage's list of every page would otherwise be a copy of them all (at 1,000,000 pages,
+/// a gigabyte each).
+type OnePage = Result<Box<Page>, Vec<Diagnostic>>;
 
 /// What parsing made: the pages, the problems, and the files that failed.
 #[derive(Default)]
 pub struct Parsed {
-    pub pages: Vec<Page>,
+    pub pages: Vec<Box<Page>>,
     pub problems: Vec<Diagnostic>,
     pub failed: Vec<PathBuf>,
 }

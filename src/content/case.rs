@@ -8,7 +8,9 @@ use std::path::Path;
 pub struct CaseExtra {
     pub publisher: String,
     /// 点评, rendered from Markdown.
-    pub commentary: Option<markdown::Rendered>,
+    /// Boxed and slimmed at once: most pages of a large site are cases, and every byte of a
+    /// page is held for the whole build.
+    pub commentary: Option<Box<markdown::Rendered>>,
     /// `audience = "party"` keeps the case, and any redirect to it, out of the public build.
     pub audience: crate::audience::Audience,
     /// Whether the file gave its slug (`slug = "…"`) rather than the title.
@@ -48,7 +50,12 @@ pub fn parse(rel: &Path, fm: &FrontMatter, body: markdown::Rendered) -> Result<P
     }
     let extra = CaseExtra {
         publisher: meta.publisher.trim().to_string(),
-        commentary: meta.commentary.as_deref().filter(|c| !c.trim().is_empty()).map(markdown::render),
+        commentary: meta.commentary.as_deref().filter(|c| !c.trim().is_empty()).map(|c| {
+            // its problems were reported from a rendering of its own (`content::parse`)
+            let mut rendered = markdown::render(c);
+            rendered.slim();
+            Box::new(rendered)
+        }),
         audience: meta.audience,
         slug_given: false,
         made_path: None,

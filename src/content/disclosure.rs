@@ -462,7 +462,7 @@ pub fn parse(
         working_days_line: (meta.notice_days.is_some() && meta.working_days.unwrap_or(true))
             .then(|| fm.line_of("notice_days")),
     };
-    build_page(rel, fm, Kind::Disclosure, meta.common, body, Extra::Disclosure(extra))
+    build_page(rel, fm, Kind::Disclosure, meta.common, body, Extra::Disclosure(Box::new(extra)))
 }
 
 /// Full birth dates in the Markdown tables of a member-development notice.

@@ -71,7 +71,7 @@ impl Kind {
 pub enum Extra {
     Case(case::CaseExtra),
     #[serde(skip)]
-    Disclosure(disclosure::DisclosureExtra),
+    Disclosure(Box<disclosure::DisclosureExtra>),
     Review(review::ReviewExtra),
     Page,
 }

@@ -110,7 +110,7 @@ fn disclosure_groups(pages: &[Page], as_of: NaiveDate) -> Vec<Group> {
         .iter()
         .enumerate()
         .filter_map(|(i, p)| match &p.extra {
-            Extra::Disclosure(d) => Some((i, d)),
+            Extra::Disclosure(d) => Some((i, &**d)),
             _ => None,
         })
         .collect();
