@@ -272,7 +272,7 @@ impl Prepared {
                 }
                 // a page resolve does not parse again is done with: its body leaves memory now
                 if let (false, Ok(page)) = (keep, &mut page) {
-                    bodies.put(&mut page.body);
+                    bodies.put_page(page);
                 }
                 Ok((rel, keep.then_some(text), Some(page), problems))
             })
@@ -361,7 +361,7 @@ impl Prepared {
             },
         ));
         // the rest of the bodies (disclosures, pages with figures) are done with too
-        pages.par_iter_mut().for_each(|page| self.bodies.put(&mut page.body));
+        pages.par_iter_mut().for_each(|page| self.bodies.put_page(page));
         (pages, diagnostics)
     }
 

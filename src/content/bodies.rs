@@ -63,6 +63,16 @@ impl Bodies {
         }
     }
 
+    /// Moves a page's body, and a case's commentary, into the store (see [`Bodies::put`]).
+    pub fn put_page(&self, page: &mut super::Page) {
+        self.put(&mut page.body);
+        if let super::Extra::Case(case) = &mut page.extra {
+            if let Some(commentary) = &mut case.commentary {
+                self.put(commentary);
+            }
+        }
+    }
+
     /// The body's HTML.
     pub fn html<'a>(&self, body: &'a Rendered) -> Result<Cow<'a, str>> {
         match body.stored {

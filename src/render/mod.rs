@@ -513,7 +513,13 @@ impl Renderer<'_> {
     /// drawn.
     fn page_view<'p>(&'p self, page: &'p Page) -> Result<PageView<'p>> {
         let content = self.bodies.html(&page.body)?;
-        PageView::new(page, self.library.as_of, content).with_blocks(page, self.drawer())
+        let commentary = match &page.extra {
+            crate::content::Extra::Case(c) => {
+                c.commentary.as_deref().map(|r| self.bodies.html(r)).transpose()?
+            }
+            _ => None,
+        };
+        PageView::new(page, self.library.as_of, content, commentary).with_blocks(page, self.drawer())
     }
 
     fn drawer(&self) -> shortcodes::Drawer<'_> {

@@ -21,7 +21,7 @@ pub struct Link {
 pub struct CaseView<'a> {
     pub publisher: &'a str,
     pub publisher_path: String,
-    pub commentary: Option<&'a str>,
+    pub commentary: Option<Cow<'a, str>>,
 }
 
 #[derive(Serialize)]
@@ -165,8 +165,14 @@ pub struct PageView<'a> {
 }
 
 impl<'a> PageView<'a> {
-    /// The view of `page`, whose body HTML (read from the run's store) is `content`.
-    pub fn new(page: &'a Page, as_of: NaiveDate, content: Cow<'a, str>) -> Self {
+    /// The view of `page`, whose body HTML and commentary's (read from the run's store) are
+    /// `content` and `commentary`.
+    pub fn new(
+        page: &'a Page,
+        as_of: NaiveDate,
+        content: Cow<'a, str>,
+        commentary: Option<Cow<'a, str>>,
+    ) -> Self {
         let region = (1..=page.region.len())
             .map(|n| Link {
                 name: page.region[n - 1].clone(),
@@ -181,7 +187,7 @@ impl<'a> PageView<'a> {
                 Some(CaseView {
                     publisher: &c.publisher,
                     publisher_path: format!("publishers/{}/", slugify(&c.publisher)),
-                    commentary: c.commentary.as_ref().map(|r| r.html.as_str()),
+                    commentary,
                 }),
                 None,
             ),

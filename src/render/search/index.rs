@@ -82,7 +82,7 @@ pub fn body_text(page: &Page, bodies: &Bodies) -> Result<String> {
     let text = bodies.text(&page.body)?;
     Ok(match &page.extra {
         Extra::Case(c) => match &c.commentary {
-            Some(r) => format!("{text}\n{}", r.text),
+            Some(r) => format!("{text}\n{}", bodies.text(r)?),
             None => text.into_owned(),
         },
         _ => text.into_owned(),
@@ -129,7 +129,7 @@ fn page_terms(page: &Page, bodies: &Bodies) -> Result<PageTerms> {
     let text = bodies.text(&page.body)?;
     match &page.extra {
         Extra::Case(c) => {
-            let commentary = c.commentary.as_ref().map(|r| r.text.as_str()).unwrap_or("");
+            let commentary = c.commentary.as_deref().map(|r| bodies.text(r)).transpose()?.unwrap_or_default();
             let text = text.chars().chain(['\n']).chain(commentary.chars());
             terms(text.map(|c| f.char(c)), false, body)
         }
