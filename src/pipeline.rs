@@ -196,7 +196,7 @@ impl Prepared {
         let salt = salt(config_text.as_deref(), &loaded, &history);
         let own_templates = render::templates::own(&loaded.templates);
         statics.extend(loaded.statics);
-        let historic = historic_party_usage(&history, &datasets, &config.calendar)?;
+        let historic = historic_party_usage(&history, &datasets, &config)?;
         Ok(Prepared {
             config,
             datasets,
@@ -216,7 +216,7 @@ impl Prepared {
     }
 
     fn ctx(&self) -> content::ParseContext<'_> {
-        content::ParseContext::new(&self.config.calendar)
+        content::ParseContext::new(&self.config.calendar).in_language(self.config.language)
     }
 
     /// Parse: the given content files, in parallel, each on its own. Nothing here consults the
@@ -245,7 +245,8 @@ impl Prepared {
         let sources = std::mem::take(&mut self.sources);
         let ctx = self.ctx();
         let bodies = &self.bodies;
-        let salt = cache.map(|_| crate::write::cache::parse_salt(&self.config.calendar));
+        let salt =
+            cache.map(|_| crate::write::cache::parse_salt(&self.config.calendar, self.config.language));
         type Read = (PathBuf, Option<String>, Option<OnePage>, Vec<Diagnostic>);
         let parsed: Vec<Read> = sources
             .into_par_iter()
@@ -491,9 +492,9 @@ const HISTORIC: &str = "releases";
 fn historic_party_usage(
     history: &History,
     data: &data::Datasets,
-    calendar: &config::Calendar,
+    config: &config::Config,
 ) -> Result<Vec<crate::resolve::audience::Usage>> {
-    let ctx = content::ParseContext::new(calendar);
+    let ctx = content::ParseContext::new(&config.calendar).in_language(config.language);
     let mut out = Vec::new();
     let paths: std::collections::BTreeSet<&String> = history
         .releases

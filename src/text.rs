@@ -163,14 +163,18 @@ impl Lang {
         }
     }
 
-    /// Guesses the script from a sample of the text; text with no Chinese counts as simplified.
-    pub fn detect(text: &str) -> Lang {
+    /// Guesses the script from a sample of the text; `None` when the text does not tell: no
+    /// Chinese, or only characters both scripts write alike (案例, 正文). The caller then takes
+    /// the site's language: such a page on a simplified site is not traditional.
+    pub fn detect(text: &str) -> Option<Lang> {
         // A few hundred characters decide it, and keep detection cheap on long reviews.
         let sample: String = text.chars().filter(|c| is_han(*c)).take(600).collect();
-        if sample.is_empty() || zhconv::is_hans(&sample) {
-            Lang::Hans
-        } else {
-            Lang::Hant
+        // NaN when no character is either script's own; one half when as many are each's
+        let hans = zhconv::is_hans_confidence(&sample);
+        match hans.partial_cmp(&0.5)? {
+            std::cmp::Ordering::Greater => Some(Lang::Hans),
+            std::cmp::Ordering::Less => Some(Lang::Hant),
+            std::cmp::Ordering::Equal => None,
         }
     }
 }
@@ -341,9 +345,13 @@ mod tests {
 
     #[test]
     fn script_detection() {
-        assert_eq!(Lang::detect("臨汾市委組織部制定出臺《發展黨員工作全程記實制度》"), Lang::Hant);
-        assert_eq!(Lang::detect("临汾市委组织部制定出台《发展党员工作全程记实制度》"), Lang::Hans);
-        assert_eq!(Lang::detect("hello"), Lang::Hans);
+        assert_eq!(Lang::detect("臨汾市委組織部制定出臺《發展黨員工作全程記實制度》"), Some(Lang::Hant));
+        assert_eq!(Lang::detect("临汾市委组织部制定出台《发展党员工作全程记实制度》"), Some(Lang::Hans));
+        // nothing tells: the site's language decides (found by a hostile review: such pages
+        // were called traditional on a simplified site)
+        assert_eq!(Lang::detect("hello"), None);
+        assert_eq!(Lang::detect(""), None);
+        assert_eq!(Lang::detect("案例N2正文甲"), None);
     }
 
     #[test]

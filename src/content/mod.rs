@@ -173,11 +173,18 @@ pub struct ParseContext<'a> {
     /// The figures of the body's `stat` calls in order, once resolve has them: they are
     /// Markdown text like any other, so the body is rendered again with them in place.
     pub figures: Option<&'a [String]>,
+    /// The site's language: a page without `lang` whose text does not tell its script has it.
+    pub language: Lang,
 }
 
 impl<'a> ParseContext<'a> {
     pub fn new(calendar: &'a crate::config::Calendar) -> Self {
-        ParseContext { calendar, figures: None }
+        ParseContext { calendar, figures: None, language: Lang::Hans }
+    }
+
+    /// The context of a site written in `language`.
+    pub fn in_language(self, language: Lang) -> Self {
+        ParseContext { language, ..self }
     }
 }
 
@@ -227,6 +234,9 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
             page.shortcodes = prepared.calls;
             page.allow = allow;
             page.hash = crate::digest::sha256(text.as_bytes())[..12].to_string();
+            if !fm.table.contains_key("lang") {
+                page.lang = detect_lang(&page).unwrap_or(ctx.language);
+            }
             if let Extra::Disclosure(d) = &page.extra {
                 if d.category == disclosure::Category::Recruitment {
                     errors.extend(disclosure::full_birth_dates(rel, split.body, split.body_line));
@@ -243,6 +253,16 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
             Err(errors)
         }
     }
+}
+
+/// The script of a page that does not give its `lang`, from all it writes: title, body and a
+/// case's commentary (and its publisher: 某县委组织部 tells where 案例 does not).
+fn detect_lang(page: &Page) -> Option<Lang> {
+    let (byline, commentary) = match &page.extra {
+        Extra::Case(c) => (c.publisher.as_str(), c.commentary.as_deref().map_or("", |r| r.text.as_str())),
+        _ => ("", ""),
+    };
+    Lang::detect(&[page.title.as_str(), &page.body.text, commentary, byline].join("\n"))
 }
 
 /// Which kind a file under `content/` is: a top-level file is a page, else its folder says.
@@ -462,7 +482,8 @@ pub fn build_page(
             );
             Lang::Hans
         }),
-        None => Lang::detect(&format!("{}{}", common.title, body.text)),
+        // decided by `parse`, which knows the site's language and has the commentary
+        None => Lang::Hans,
     };
     let old_path = url_path(rel, kind, common.slug.as_deref()).unwrap_or_else(|d| {
         if kind != Kind::Case {
@@ -595,6 +616,34 @@ fn url_path(rel: &Path, kind: Kind, slug: Option<&str>) -> Result<String, Diagno
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_whose_text_does_not_tell_its_script_has_the_site_s_language() {
+        let calendar = crate::config::Calendar::default();
+        let case = |title: &str, publisher: &str, commentary: &str, body: &str, language: Lang| {
+            let text = format!(
+                "+++\ntitle = \"{title}\"\npublisher = \"{publisher}\"\ndate = 2024-06-01\ncommentary = \"{commentary}\"\n+++\n\n{body}\n"
+            );
+            let ctx = ParseContext::new(&calendar).in_language(language);
+            parse(Path::new("content/cases/n.md"), &text, ctx).map(|p| p.lang).unwrap()
+        };
+        // 案例, 某市, 正文甲 and English are written alike in both scripts: the site decides
+        assert_eq!(case("案例N2", "某市", "", "正文甲。", Lang::Hans), Lang::Hans);
+        assert_eq!(case("案例N2", "某市", "", "正文甲。", Lang::Hant), Lang::Hant);
+        assert_eq!(case("案例N6", "某市", "", "Hello world plain english body.", Lang::Hans), Lang::Hans);
+        // the commentary tells when title and body do not, and so does the publisher
+        assert_eq!(
+            case("案例N2", "某市", "这个点评说的是简体：组织、发展。", "正文甲。", Lang::Hant),
+            Lang::Hans
+        );
+        assert_eq!(
+            case("案例N2", "某市", "這個點評說的是繁體：組織、發展。", "正文甲。", Lang::Hans),
+            Lang::Hant
+        );
+        assert_eq!(case("案例N2", "某县委组织部", "", "正文甲。", Lang::Hant), Lang::Hans);
+        // a text that tells wins over the site
+        assert_eq!(case("组织生活", "某市", "", "正文。", Lang::Hant), Lang::Hans);
+    }
 
     #[test]
     fn url_paths_are_safe_segments() {

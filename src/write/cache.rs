@@ -79,10 +79,12 @@ pub fn program_stamp() -> String {
 
 /// What every parsed page depends on besides its own file: this program, the language of
 /// its messages (a page keeps what it made inert with the reason, for the build to report),
-/// and the working-day calendar notices count with.
-pub fn parse_salt(calendar: &crate::config::Calendar) -> String {
+/// the working-day calendar notices count with, and the site's language (the script of a page
+/// whose text does not tell).
+pub fn parse_salt(calendar: &crate::config::Calendar, language: crate::text::Lang) -> String {
     let messages = if crate::locale::chinese() { "zh" } else { "en" };
-    crate::digest::sha256(format!("{}\n{messages}\n{calendar:?}", program_stamp()).as_bytes())
+    let stamp = program_stamp();
+    crate::digest::sha256(format!("{stamp}\n{messages}\n{calendar:?}\n{language:?}").as_bytes())
 }
 
 /// The name of the parsed page of the file `rel` with `text`, under `salt` ([`parse_salt`]).
