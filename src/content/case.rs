@@ -52,7 +52,7 @@ pub fn parse(rel: &Path, fm: &FrontMatter, body: markdown::Rendered) -> Result<P
         publisher: meta.publisher.trim().to_string(),
         commentary: meta.commentary.as_deref().filter(|c| !c.trim().is_empty()).map(|c| {
             // its problems were reported from a rendering of its own (`content::parse`)
-            let mut rendered = markdown::render(c);
+            let mut rendered = markdown::render_apart(c, "commentary-");
             rendered.slim();
             Box::new(rendered)
         }),

@@ -88,8 +88,20 @@ pub fn render(markdown: &str) -> Rendered {
     render_with(markdown, &[])
 }
 
+/// Renders a text shown on the same page as a body (a case's commentary): each id it makes,
+/// a heading's or a footnote's, starts with `prefix`, so that none is also the body's (a
+/// footnote `[^1]` in each made two `id="1"`, and the commentary's link led to the body's;
+/// found by a hostile review).
+pub fn render_apart(markdown: &str, prefix: &str) -> Rendered {
+    render_inner(markdown, &[], prefix)
+}
+
 /// Renders `markdown` whose placeholders stand for `fragments`.
 pub fn render_with(markdown: &str, fragments: &[String]) -> Rendered {
+    render_inner(markdown, fragments, "")
+}
+
+fn render_inner(markdown: &str, fragments: &[String], prefix: &str) -> Rendered {
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -149,7 +161,10 @@ pub fn render_with(markdown: &str, fragments: &[String]) -> Rendered {
     let numbers = reader.numbers;
     let mut events = cjk_strong(events, &escaped);
     drop_cjk_soft_breaks(&mut events);
-    let headings = anchor_headings(&mut events);
+    let mut headings = anchor_headings(&mut events);
+    if !prefix.is_empty() {
+        prefix_ids(&mut events, &mut headings, prefix);
+    }
     let (text, prose, before_more) = plain_text(&events);
     let blocks = blocks(&events);
     let events = events.into_iter().filter_map(neutralise_html);
@@ -355,6 +370,23 @@ fn anchor_headings(events: &mut [Event]) -> Vec<Heading> {
     headings
 }
 
+/// Puts `prefix` before every heading's id and footnote's label (its id and its links').
+fn prefix_ids(events: &mut [Event], headings: &mut [Heading], prefix: &str) {
+    let with = |s: &str| CowStr::from(format!("{prefix}{s}"));
+    for event in events.iter_mut() {
+        match event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => *id = with(id),
+            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => {
+                *label = with(label)
+            }
+            _ => {}
+        }
+    }
+    for heading in headings {
+        heading.id = format!("{prefix}{}", heading.id);
+    }
+}
+
 /// Anchors are the heading's own words, so links stay readable; repeats get `-2`, `-3`.
 fn unique_id(base: String, n: usize, used: &mut HashSet<String>) -> String {
     let base = if base.is_empty() { format!("section-{n}") } else { base };
@@ -545,6 +577,25 @@ fn neutralise_html(e: Event) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_rendered_apart_makes_no_id_the_body_makes() {
+        let md = "# 标题 {#h}\n\n脚注[^1]\n\n[^1]: 注释\n\n## 做法\n";
+        let body = render(md);
+        let apart = render_apart(md, "commentary-");
+        assert!(body.html.contains(r#"id="h""#) && body.html.contains(r##"href="#1""##), "{}", body.html);
+        assert!(apart.html.contains(r#"id="commentary-h""#), "{}", apart.html);
+        assert!(
+            apart.html.contains(r##"href="#commentary-1""##) && apart.html.contains(r#"id="commentary-1""#)
+        );
+        assert!(apart.html.contains(r#"id="commentary-做法""#), "{}", apart.html);
+        assert_eq!(
+            apart.headings.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+            ["commentary-h", "commentary-做法"]
+        );
+        // what a reader reads is the same
+        assert_eq!(apart.text, body.text);
+    }
 
     #[test]
     fn strong_emphasis_closes_next_to_chinese_punctuation() {

@@ -214,6 +214,7 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
     let allow = privacy_allow(Some(fm));
     add_new(&mut errors, rendering_problems(rel, &body, split.body_line, &allow));
     if let Some(commentary) = fm.table.get("commentary").and_then(|v| v.as_str()) {
+        errors.extend(shortcode_in_commentary(rel, commentary, fm.line_of("commentary")));
         let rendered = markdown::render(commentary);
         let problems = rendering_problems(rel, &rendered, fm.line_of("commentary"), &allow);
         add_new(
@@ -253,6 +254,40 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
             Err(errors)
         }
     }
+}
+
+/// A shortcode in the commentary: only the body's are drawn (and checked against the data and
+/// its audience), so one here would be published as the call's text (found by a hostile
+/// review).
+fn shortcode_in_commentary(rel: &Path, commentary: &str, line: usize) -> Option<Diagnostic> {
+    if !commentary.contains("{{") {
+        return None;
+    }
+    let found = shortcodes::calls(commentary, &shortcodes::code_ranges(commentary));
+    let written = match found.first()? {
+        Ok(call) => &commentary[call.span.clone()],
+        Err((at, _)) => &commentary[*at..],
+    };
+    let mut call: String = written.chars().take(40).collect();
+    if call.len() < written.len() {
+        call.push('…');
+    }
+    // messages reach logs and CI output: a number in the call is masked there too
+    let call = crate::privacy::mask_text(&call, &Default::default()).0;
+    Some(
+        Diagnostic::new(
+            rel,
+            line,
+            t!(
+                "the commentary has a shortcode, {call}: shortcodes are drawn in the body only, and this one would be printed as written",
+                "点评（commentary）里有短代码 {call}：短代码只在正文里生效，写在点评里会原样印出来"
+            ),
+        )
+        .with_hint(t!(
+            "move the figure, chart or table into the body, or write the figure out in the commentary",
+            "请把数字、图表或表格移到正文里，或在点评里直接写出数字"
+        )),
+    )
 }
 
 /// The script of a page that does not give its `lang`, from all it writes: title, body and a
@@ -616,6 +651,27 @@ fn url_path(rel: &Path, kind: Kind, slug: Option<&str>) -> Result<String, Diagno
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shortcode_in_the_commentary_is_refused_at_its_line() {
+        let calendar = crate::config::Calendar::default();
+        let case = |commentary: &str| {
+            let text = format!(
+                "+++\ntitle = \"案例\"\npublisher = \"某县\"\ndate = 2024-06-01\ncommentary = '{commentary}'\n+++\n\n正文。\n"
+            );
+            parse(Path::new("content/cases/n.md"), &text, ParseContext::new(&calendar))
+        };
+        let errors =
+            case(r#"党员{{ stat(data="党员统计.csv", row="2022", col="党员总数(名)") }}名"#).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, 5);
+        assert!(errors[0].message.contains("{{ stat(data=\"党员统计.csv\""), "{}", errors[0].message);
+        // a call written wrong is refused too
+        assert!(case("{{ stat(data= }}").is_err());
+        // in code, or braces that are no call, it is text
+        assert!(case("写作 `{{ stat() }}` 的样子").is_ok());
+        assert!(case("{{ 不是短代码").is_ok());
+    }
 
     #[test]
     fn a_page_whose_text_does_not_tell_its_script_has_the_site_s_language() {
