@@ -65,7 +65,17 @@ pub fn check(root: &Path, json: bool, mask: bool) -> Result<ExitCode> {
             eprintln!("{}", t!("masked {path}:{line}: {masked}", "已遮盖 {path}:{line}：{masked}"));
         }
     }
-    let report = gongkai::check(&BuildOptions::new(root))?;
+    let report = match gongkai::check(&BuildOptions::new(root)) {
+        Ok(report) => report,
+        // a tool reading the JSON gets JSON when the site could not be checked at all (a
+        // template that does not parse, say), with the message the terminal gets
+        Err(e) if json => {
+            let failed = serde_json::json!({ "pages": 0, "diagnostics": [], "warnings": [], "external_links": [], "error": e.report() });
+            println!("{}", serde_json::to_string_pretty(&failed)?);
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

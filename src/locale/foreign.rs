@@ -201,7 +201,10 @@ pub(super) fn tera_zh(e: &tera::Error) -> String {
         K::MissingParent { current, parent } => {
             format!("模板 `{current}` 继承的 `{parent}` 不存在（文件名写错了，或没有放进主题的 templates/）")
         }
-        K::TemplateNotFound(name) => format!("找不到模板 `{name}`"),
+        // an include of several names is shown as a list: `[a.html, b.html]`
+        K::TemplateNotFound(name) => {
+            format!("找不到模板 `{}`", name.trim_start_matches('[').trim_end_matches(']'))
+        }
         K::CircularExtend { tpl, .. } => format!("模板 `{tpl}` 的继承关系绕成了圈"),
         K::FilterNotFound(name) => format!("没有过滤器 `{name}`"),
         K::TestNotFound(name) => format!("没有测试 `{name}`"),
@@ -217,6 +220,9 @@ pub(super) fn tera_zh(e: &tera::Error) -> String {
             if let Some(name) = msg.strip_prefix("Failed to render ") {
                 return format!("生成模板 `{}` 时出错", name.trim_matches(['"', '\'']));
             }
+            if let Some(zh) = tera_call_zh(msg) {
+                return zh;
+            }
             if let Some(rest) = msg.strip_prefix("Variable `") {
                 if let Some((var, rest)) = rest.split_once('`') {
                     let name = rest.rsplit(' ').next().unwrap_or("").trim_matches(['"', '\'']);
@@ -227,6 +233,45 @@ pub(super) fn tera_zh(e: &tera::Error) -> String {
         }
         _ => unknown_zh(&e.to_string()),
     }
+}
+
+/// Tera's messages for a filter, test or function given the wrong value, and for a macro
+/// namespace not imported: what a theme's author meets most.
+fn tera_call_zh(msg: &str) -> Option<String> {
+    let quoted = |s: &str| s.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')).unwrap_or(s).to_string();
+    // Filter 'round' was called on an incorrect value: got '"a"' but expected a f64
+    // Filter 'truncate' received an incorrect type for arg 'length': got '"x"' but expected a usize
+    for what in ["Filter", "Test", "Function"] {
+        let Some(rest) = msg.strip_prefix(what).and_then(|r| r.strip_prefix(" '")) else { continue };
+        let (name, rest) = rest.split_once('\'')?;
+        let (problem, got) = rest.split_once(": got ")?;
+        let (value, expected) = got.rsplit_once(" but expected ")?;
+        let kind = match what {
+            "Filter" => "过滤器",
+            "Test" => "测试",
+            _ => "函数",
+        };
+        // serde's names first (`a string`, `a map`), then tera's (`a f64`, `a usize`)
+        let expected = match expected_kind(expected.trim()) {
+            named if !named.starts_with('`') => named,
+            _ => expected_kind(expected.trim().trim_start_matches("a ").trim_start_matches("an ")),
+        };
+        let value = quoted(value);
+        return Some(match problem.split_once("for arg '") {
+            Some((_, arg)) => {
+                let arg = arg.trim_end_matches('\'');
+                format!("{kind} `{name}` 的参数 `{arg}` 类型不对：写的是 {value}，应为{expected}")
+            }
+            None => format!("{kind} `{name}` 用在了不合适的值上：得到 {value}，应为{expected}"),
+        });
+    }
+    // Macro namespace 'self' was not found in template '404.html'. Have you maybe forgotten …
+    let rest = msg.strip_prefix("Macro namespace '")?;
+    let (namespace, rest) = rest.split_once('\'')?;
+    let template = rest.split('\'').nth(1).unwrap_or("");
+    Some(format!(
+        "模板 `{template}` 里没有宏命名空间 `{namespace}`（忘了 {{% import \"….html\" as {namespace} %}}，或名字写错了）"
+    ))
 }
 
 /// An operating system error in a sentence.
@@ -267,6 +312,30 @@ mod tests {
     fn english_messages_pass_through_unchanged() {
         assert_eq!(super::toml_message("invalid string\nexpected `\"`"), "invalid string\nexpected `\"`");
         assert_eq!(super::serde_message("missing field `title`"), "missing field `title`");
+    }
+
+    #[test]
+    fn tera_s_common_template_messages_in_chinese() {
+        assert_eq!(
+            super::tera_call_zh(
+                "Filter 'round' was called on an incorrect value: got '\"a\"' but expected a f64"
+            )
+            .as_deref(),
+            Some("过滤器 `round` 用在了不合适的值上：得到 \"a\"，应为数字")
+        );
+        assert_eq!(
+            super::tera_call_zh(
+                "Filter 'truncate' received an incorrect type for arg 'length': got '\"x\"' but expected a usize"
+            )
+            .as_deref(),
+            Some("过滤器 `truncate` 的参数 `length` 类型不对：写的是 \"x\"，应为整数")
+        );
+        let namespace = super::tera_call_zh(
+            "Macro namespace 'self' was not found in template '404.html'. Have you maybe forgotten to import it, or misspelled it?",
+        )
+        .unwrap();
+        assert!(namespace.starts_with("模板 `404.html` 里没有宏命名空间 `self`"), "{namespace}");
+        assert_eq!(super::tera_call_zh("Filter round failed"), None);
     }
 
     #[test]

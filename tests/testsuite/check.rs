@@ -76,6 +76,21 @@ fn check_exits_one_with_a_count_and_speaks_json() {
 }
 
 #[test]
+fn check_speaks_json_when_the_site_cannot_be_checked() {
+    let site = fixture();
+    site.file("themes/default/templates/404.html", "{{ \"a\" | round }}");
+    let root = site.root().to_str().unwrap();
+    let out = gongkai(&["check", "--root", root, "--format", "json"], "zh_CN.UTF-8");
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let error = json["error"].as_str().unwrap();
+    assert!(error.contains("404.html") && error.contains("过滤器 `round`"), "{error}");
+    assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(0));
+    // and the terminal still reads it
+    assert!(String::from_utf8_lossy(&out.stderr).contains("过滤器 `round`"));
+}
+
+#[test]
 fn help_follows_the_locale() {
     for command in
         ["build", "check", "serve", "new", "init", "release", "verify", "keygen", "import", "export"]

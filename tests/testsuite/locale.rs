@@ -270,6 +270,20 @@ fn cases(sites: &mut Vec<Site>) -> Vec<Case> {
         s.case("a", "", "正文。");
     });
     out.push(at(dir, "broken template", &["build"], "templates have an error"));
+    // what a theme's author meets most: a filter given the wrong value or argument, a macro
+    // namespace not imported, an include of a template that is not there
+    for (name, template, english) in [
+        ("filter value", "{{ \"a\" | round }}", "was called on an incorrect value"),
+        ("filter argument", "{{ \"abc\" | truncate(length=\"x\") }}", "incorrect type for arg"),
+        ("macro namespace", "{{ self::nope() }}", "was not found in template"),
+        ("include", "{% include \"nosuch.html\" %}", "not found"),
+    ] {
+        let dir = site(&|s| {
+            s.file("themes/default/templates/404.html", template);
+            s.case("a", "", "正文。");
+        });
+        out.push(at(dir, name, &["build"], english));
+    }
 
     // disclosures: category, period, dates, notice window, audience, revisions, approval, an
     // organisation not in the list, a loop in the list, a year without a calendar (a warning)
