@@ -98,14 +98,25 @@ impl Checkout {
         std::fs::create_dir_all(dir).with_context(|| crate::locale::creating(dir))?;
         for entry in std::fs::read_dir(dir).with_context(|| crate::locale::reading(dir))?.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let pid = name.strip_prefix(".checkout-").and_then(|r| r.split('-').next()?.parse::<u32>().ok());
-            if pid.is_some_and(|pid| !crate::write::lock::alive(pid)) {
+            // `.checkout-PID-START-N` (`.checkout-PID-N` before start times were recorded)
+            let parts: Vec<&str> =
+                name.strip_prefix(".checkout-").map(|r| r.split('-').collect()).unwrap_or_default();
+            let (pid, start) = match parts.as_slice() {
+                [pid, start, _] => (pid.parse::<u32>().ok(), start.parse().ok()),
+                [pid, _] => (pid.parse::<u32>().ok(), None),
+                _ => (None, None),
+            };
+            if pid.is_some_and(|pid| !crate::write::lock::still_running(pid, start)) {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }
         static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let path = dir.join(format!(".checkout-{}-{n}", std::process::id()));
+        let me = std::process::id();
+        let path = match crate::write::lock::start_ticks(me) {
+            Some(start) => dir.join(format!(".checkout-{me}-{start}-{n}")),
+            None => dir.join(format!(".checkout-{me}-{n}")),
+        };
         let mut builder = std::fs::DirBuilder::new();
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);

@@ -54,13 +54,16 @@ impl Lock {
         std::fs::write(&self.path, self.contents()).with_context(|| crate::locale::writing(&self.path))
     }
 
-    /// This build's id, then those of the dead builds: they stay listed until their leftovers
-    /// are gone, so that a build killed before it cleared them hands them on.
+    /// This build's id and start time (see [`still_running`]), then the ids of the dead builds:
+    /// they stay listed until their leftovers are gone, so that a build killed before it
+    /// cleared them hands them on.
     fn contents(&self) -> String {
-        std::iter::once(std::process::id())
-            .chain(self.dead.iter().copied())
-            .map(|p| format!("{p}\n"))
-            .collect()
+        let me = std::process::id();
+        let first = match start_ticks(me) {
+            Some(start) => format!("{me} {start}\n"),
+            None => format!("{me}\n"),
+        };
+        first + &self.dead.iter().map(|p| format!("{p}\n")).collect::<String>()
     }
 }
 
@@ -76,16 +79,20 @@ impl Drop for Lock {
 fn take_over(path: &Path, parent: &Path, name: &str) -> Result<Vec<u32>> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let out = parent.join(name);
+    // the first line is the writer's id and, since this version, its start time
     let ids: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    match ids.first().and_then(|first| first.parse::<u32>().ok()) {
-        Some(pid) if !alive(pid) => {
+    let mut first = ids.first().map(|l| l.split_whitespace()).into_iter().flatten();
+    let (pid, start) =
+        (first.next().and_then(|p| p.parse::<u32>().ok()), first.next().and_then(|s| s.parse().ok()));
+    match pid {
+        Some(pid) if !still_running(pid, start) => {
             // Read again just before removing: a build that took over first has written its own
             // id by now. The window left is a few instructions wide, for two builds started
             // in the same instant after a crash.
             if std::fs::read_to_string(path).unwrap_or_default() == text {
                 std::fs::remove_file(path).with_context(|| t!("removing the stale {}", "删除遗留的 {} 时出错", path.display()))?;
             }
-            Ok(ids.iter().filter_map(|i| i.parse().ok()).collect())
+            Ok(ids.iter().filter_map(|i| i.split_whitespace().next()?.parse().ok()).collect())
         }
         Some(pid) => bail!(t!(
             "another gongkai build (process {pid}) is writing {}; wait for it to finish, \
@@ -102,6 +109,27 @@ fn take_over(path: &Path, parent: &Path, name: &str) -> Result<Vec<u32>> {
             out.display()
         )),
     }
+}
+
+/// Whether the process that wrote `pid` and `start` (its start time, when the file recorded
+/// it) still runs. A process of that number that started at another time took the number
+/// later, after a restart or in a container where numbers repeat (this very process, even):
+/// the writer is gone, and a lock it left would otherwise refuse every build until removed by
+/// hand. Clock ticks since boot, not the wall clock, so a clock set forward changes nothing.
+pub(crate) fn still_running(pid: u32, start: Option<u64>) -> bool {
+    alive(pid)
+        && match (start, start_ticks(pid)) {
+            (Some(recorded), Some(now)) => recorded == now,
+            _ => true,
+        }
+}
+
+/// When process `pid` started, in clock ticks since boot, where the system tells.
+pub(crate) fn start_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // the name in parentheses may hold spaces; the start time is the 22nd field, the 20th
+    // after the name
+    stat[stat.rfind(')')? + 1..].split_whitespace().nth(19)?.parse().ok()
 }
 
 /// Whether process `pid` runs. Where that cannot be told, every process counts as running,
@@ -206,12 +234,30 @@ mod tests {
         let mut lock = Lock::take(dir.path(), "public").unwrap();
         assert_eq!(lock.dead, [DEAD, DEAD - 1]);
         let me = std::process::id();
+        let me = start_ticks(me).map_or(me.to_string(), |start| format!("{me} {start}"));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), format!("{me}\n{DEAD}\n{}\n", DEAD - 1));
         // cleared but for one: that one is handed on, should this build be killed too
         lock.cleared(&[DEAD - 1]).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), format!("{me}\n{}\n", DEAD - 1));
         lock.cleared(&[]).unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap().trim(), me.to_string());
+        assert_eq!(std::fs::read_to_string(&path).unwrap().trim(), me);
+        drop(lock);
+    }
+
+    #[test]
+    fn a_lock_whose_number_a_later_process_took_is_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".public.lock");
+        // a lock of this process's number and another start time: a build killed before a
+        // restart (or in a container) whose number this process now has
+        let Some(start) = start_ticks(std::process::id()) else { return };
+        std::fs::write(&path, format!("{} {}\n", std::process::id(), start + 1)).unwrap();
+        let lock = Lock::take(dir.path(), "public").unwrap();
+        assert_eq!(lock.dead, [std::process::id()]);
+        drop(lock);
+        // this process's own lock, written after it started, still refuses a second build
+        let lock = Lock::take(dir.path(), "public").unwrap();
+        assert!(Lock::take(dir.path(), "public").is_err());
         drop(lock);
     }
 
