@@ -175,11 +175,7 @@ fn render_inner(markdown: &str, fragments: &[String], prefix: &str) -> Rendered 
 }
 
 fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
-    if out.len() < s.len() {
-        out.push('…');
-    }
-    crate::privacy::mask_text(&out, &Default::default()).0
+    crate::privacy::masked_excerpt(s, 40)
 }
 
 /// A heading keeps `{#id}` and `{.class}` made of safe characters; any other attribute

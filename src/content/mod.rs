@@ -268,12 +268,8 @@ fn shortcode_in_commentary(rel: &Path, commentary: &str, line: usize) -> Option<
         Ok(call) => &commentary[call.span.clone()],
         Err((at, _)) => &commentary[*at..],
     };
-    let mut call: String = written.chars().take(40).collect();
-    if call.len() < written.len() {
-        call.push('…');
-    }
     // messages reach logs and CI output: a number in the call is masked there too
-    let call = crate::privacy::mask_text(&call, &Default::default()).0;
+    let call = crate::privacy::masked_excerpt(written, 40);
     Some(
         Diagnostic::new(
             rel,

@@ -524,3 +524,14 @@ fn a_number_shown_reversed_by_a_right_to_left_override_is_found() {
     }
     assert!(scan("\u{202E}مرحبا 2024-06-03\u{202C}").is_empty());
 }
+
+#[test]
+fn an_excerpt_cut_through_a_number_shows_none_of_it() {
+    for pad in 0..30 {
+        let text = format!("{{{{ stat(data=\"{}13812345678.csv\") }}}} 11010519491231002X", "a".repeat(pad));
+        let shown = masked_excerpt(&text, 40);
+        assert!(!shown.contains("1381234") && !shown.contains("1101051949"), "{shown}");
+    }
+    assert_eq!(masked_excerpt("短", 40), "短");
+    assert_eq!(masked_excerpt("一二三", 2), "一二…");
+}
