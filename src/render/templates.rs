@@ -61,6 +61,13 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
         "the theme's templates have an error (see above); fix the template named",
         "主题模板有错误，请改正其中指出的模板"
     ))?;
+    if let Some((template, cycle)) = endless_macro(&tera) {
+        anyhow::bail!(t!(
+            "in the template {template}, the macro {cycle} calls itself on every call, which never ends (the build would crash); put the call under an {{% if %}} that stops it",
+            "模板 {template} 里，宏 {cycle} 每次都会再调用自己，永远不会结束（生成会崩溃）；请把这个调用放进能让它停下的 {{% if %}} 里",
+            cycle = cycle.join(" → ")
+        ));
+    }
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(crate::text::escape_html);
     tera.register_filter("date_zh", date_zh);
@@ -74,6 +81,112 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
         )))
     });
     Ok(tera)
+}
+
+/// A macro that calls itself (directly or through others) outside any `if` or `for`: every
+/// call makes another, and tera recurses until the stack overflows and the process aborts,
+/// with no message (found by a hostile review). A call under a condition may be a tree drawn
+/// to its leaves, and is left alone. Returns the template and the circle of macros.
+fn endless_macro(tera: &Tera) -> Option<(String, Vec<String>)> {
+    use std::collections::BTreeMap;
+    // each macro, as (template, name), with the macros it calls on every call
+    let mut calls: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
+    for name in tera.get_template_names() {
+        let Ok(template) = tera.get_template(name) else { continue };
+        for (macro_name, definition) in &template.macros {
+            let mut called = Vec::new();
+            unconditional_calls(&definition.body, &mut called);
+            let resolved = called.into_iter().filter_map(|(namespace, callee)| {
+                let file = match namespace.as_str() {
+                    "self" => Some(template.name.clone()),
+                    ns => template.imported_macro_files.iter().find(|(_, n)| n == ns).map(|(f, _)| f.clone()),
+                };
+                Some((file?, callee))
+            });
+            calls.insert((template.name.clone(), macro_name.clone()), resolved.collect());
+        }
+    }
+    // a depth-first walk from each macro in turn, in a fixed order so the same circle is named
+    fn walk(
+        at: &(String, String),
+        calls: &BTreeMap<(String, String), Vec<(String, String)>>,
+        path: &mut Vec<(String, String)>,
+        done: &mut std::collections::BTreeSet<(String, String)>,
+    ) -> Option<Vec<(String, String)>> {
+        if let Some(start) = path.iter().position(|p| p == at) {
+            let mut circle = path[start..].to_vec();
+            circle.push(at.clone());
+            return Some(circle);
+        }
+        if done.contains(at) {
+            return None;
+        }
+        path.push(at.clone());
+        for next in calls.get(at).into_iter().flatten() {
+            if let Some(circle) = walk(next, calls, path, done) {
+                return Some(circle);
+            }
+        }
+        path.pop();
+        done.insert(at.clone());
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    for start in calls.keys() {
+        if let Some(circle) = walk(start, &calls, &mut Vec::new(), &mut done) {
+            let template = circle[0].0.clone();
+            return Some((template, circle.into_iter().map(|(_, name)| name).collect()));
+        }
+    }
+    None
+}
+
+/// The macro calls `nodes` make whenever they are drawn: outside `if` and `for` (which may not
+/// draw their body) and outside `and` / `or` (which may not evaluate a side).
+fn unconditional_calls(nodes: &[tera::ast::Node], out: &mut Vec<(String, String)>) {
+    use tera::ast::Node;
+    for node in nodes {
+        match node {
+            Node::VariableBlock(_, e) => expr_calls(e, out),
+            Node::Set(_, set) => expr_calls(&set.value, out),
+            Node::FilterSection(_, section, _) => {
+                section.filter.args.values().for_each(|e| expr_calls(e, out));
+                unconditional_calls(&section.body, out);
+            }
+            Node::Block(_, block, _) => unconditional_calls(&block.body, out),
+            _ => {}
+        }
+    }
+}
+
+fn expr_calls(e: &tera::ast::Expr, out: &mut Vec<(String, String)>) {
+    value_calls(&e.val, out);
+    for filter in &e.filters {
+        filter.args.values().for_each(|a| expr_calls(a, out));
+    }
+}
+
+fn value_calls(v: &tera::ast::ExprVal, out: &mut Vec<(String, String)>) {
+    use tera::ast::ExprVal;
+    match v {
+        ExprVal::MacroCall(call) => {
+            out.push((call.namespace.clone(), call.name.clone()));
+            call.args.values().for_each(|a| expr_calls(a, out));
+        }
+        ExprVal::Math(m) => {
+            expr_calls(&m.lhs, out);
+            expr_calls(&m.rhs, out);
+        }
+        ExprVal::In(i) => {
+            expr_calls(&i.lhs, out);
+            expr_calls(&i.rhs, out);
+        }
+        ExprVal::Test(t) => t.args.iter().for_each(|a| expr_calls(a, out)),
+        ExprVal::FunctionCall(f) => f.args.values().for_each(|a| expr_calls(a, out)),
+        ExprVal::Array(items) => items.iter().for_each(|a| expr_calls(a, out)),
+        ExprVal::StringConcat(c) => c.values.iter().for_each(|v| value_calls(v, out)),
+        _ => {}
+    }
 }
 
 /// The names of the templates in `overrides` that differ from the built-in ones of that name
@@ -180,6 +293,33 @@ fn keep_tail(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_macro_that_calls_itself_on_every_call_is_refused_and_a_tree_is_not() {
+        let load = |files: &[(&str, &str)]| {
+            let files: Vec<(String, String)> =
+                files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+            super::load(&files).map(|_| ()).map_err(|e| e.to_string())
+        };
+        let err =
+            load(&[("page.html", "{% macro f(n) %}{{ self::f(n=n) }}{% endmacro f %}{{ self::f(n=1) }}")])
+                .unwrap_err();
+        assert!(err.contains("page.html") && err.contains("f → f"), "{err}");
+        // two macros of an imported file, each calling the other inside a filter's argument
+        let err = load(&[
+            ("m.html", "{% macro a() %}{{ 1 | round(precision=self::b()) }}{% endmacro a %}{% macro b() %}x{{ self::a() }}{% endmacro b %}"),
+            ("page.html", "{% import \"m.html\" as m %}{{ m::a() }}"),
+        ])
+        .unwrap_err();
+        assert!(err.contains("m.html") && err.contains("a → b → a"), "{err}");
+        // a tree drawn to its leaves: the call is under a condition
+        load(&[(
+            "page.html",
+            "{% macro t(n) %}{% if n > 0 %}{{ self::t(n=n - 1) }}{% endif %}{% endmacro t %}{{ self::t(n=3) }}",
+        )])
+        .unwrap();
+        load(&[]).unwrap();
+    }
+
     #[test]
     fn templates_that_include_one_another_in_a_circle_are_refused() {
         let own = |name: &str, text: &str| vec![(name.to_string(), text.to_string())];
