@@ -162,7 +162,9 @@ fn render_inner(markdown: &str, fragments: &[String], prefix: &str) -> Rendered 
     let mut events = cjk_strong(events, &escaped);
     drop_cjk_soft_breaks(&mut events);
     let mut headings = anchor_headings(&mut events);
-    if !prefix.is_empty() {
+    if prefix.is_empty() {
+        apart_from_the_theme(&mut events, &mut headings);
+    } else {
         prefix_ids(&mut events, &mut headings, prefix);
     }
     let (text, prose, before_more) = plain_text(&events);
@@ -364,6 +366,62 @@ fn anchor_headings(events: &mut [Event]) -> Vec<Heading> {
         i += 1;
     }
     headings
+}
+
+/// The ids the built-in templates give their own elements (a test keeps this list whole): a
+/// body heading or footnote of one of these names would make a second element of that id,
+/// and the skip link, a section's label or a revision's anchor would lead to it.
+pub const THEME_IDS: &[&str] = &[
+    "main",
+    "h-highlight",
+    "h-highlight-label",
+    "h-toc",
+    "h-cases",
+    "h-publisher",
+    "h-measures",
+    "h-reviews",
+    "h-commentary",
+    "h-disc",
+    "h-revisions",
+    "h-editions",
+    "h-correction",
+    "h-open",
+    "site-search-q",
+    "search-q",
+    "search-hint",
+    "search-status",
+    "search-results",
+    "search-more",
+    "search-manifest",
+    "search-form",
+];
+
+/// Whether a body's id could be one the page has already: the theme's, a revision's (`v2`), or
+/// one of the commentary's (see [`render_apart`]).
+fn taken_by_the_page(id: &str) -> bool {
+    let revision =
+        id.strip_prefix('v').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    THEME_IDS.contains(&id) || revision || id.starts_with("commentary-")
+}
+
+/// Gives a body's heading or footnote whose id the page has already (found by a hostile
+/// review: `## main` made a second `id="main"`) the same id after `body-`.
+fn apart_from_the_theme(events: &mut [Event], headings: &mut [Heading]) {
+    let apart = |s: &str| CowStr::from(format!("body-{s}"));
+    for event in events.iter_mut() {
+        match event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) if taken_by_the_page(id) => *id = apart(id),
+            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))
+                if taken_by_the_page(label) =>
+            {
+                *label = apart(label)
+            }
+            _ => {}
+        }
+    }
+    for heading in headings.iter_mut().filter(|h| taken_by_the_page(&h.id)) {
+        heading.id = format!("body-{}", heading.id);
+    }
 }
 
 /// Puts `prefix` before every heading's id and footnote's label (its id and its links').
@@ -573,6 +631,27 @@ fn neutralise_html(e: Event) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_takes_no_id_the_theme_or_the_commentary_has() {
+        let body = render("## main\n\n## h-measures\n\n## commentary-做法\n\n## V2\n\n脚注[^main]\n\n[^main]: 注\n\n## 做法\n");
+        for taken in ["main", "h-measures", "commentary-做法", "v2"] {
+            assert!(!body.html.contains(&format!("id=\"{taken}\"")), "{taken}: {}", body.html);
+            assert!(body.html.contains(&format!("id=\"body-{taken}\"")), "{taken}: {}", body.html);
+        }
+        assert!(body.html.contains(r##"href="#body-main""##), "{}", body.html);
+        // an id no one else has stays as it was
+        assert!(body.html.contains(r#"id="做法""#), "{}", body.html);
+        assert_eq!(body.headings[0].id, "body-main");
+        // every literal id of the built-in templates is listed
+        for (name, text) in crate::render::templates::TEMPLATES {
+            for id in text.split("id=\"").skip(1).filter_map(|rest| rest.split('"').next()) {
+                if !id.contains("{{") && !id.contains("{%") {
+                    assert!(THEME_IDS.contains(&id), "{name}: id=\"{id}\" is not in THEME_IDS");
+                }
+            }
+        }
+    }
 
     #[test]
     fn a_text_rendered_apart_makes_no_id_the_body_makes() {

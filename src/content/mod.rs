@@ -214,7 +214,7 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
     let allow = privacy_allow(Some(fm));
     add_new(&mut errors, rendering_problems(rel, &body, split.body_line, &allow));
     if let Some(commentary) = fm.table.get("commentary").and_then(|v| v.as_str()) {
-        errors.extend(shortcode_in_commentary(rel, commentary, fm.line_of("commentary")));
+        errors.extend(shortcode_in_commentary(rel, text, commentary, fm.line_of("commentary")));
         let rendered = markdown::render(commentary);
         let problems = rendering_problems(rel, &rendered, fm.line_of("commentary"), &allow);
         add_new(
@@ -259,14 +259,25 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
 /// A shortcode in the commentary: only the body's are drawn (and checked against the data and
 /// its audience), so one here would be published as the call's text (found by a hostile
 /// review).
-fn shortcode_in_commentary(rel: &Path, commentary: &str, line: usize) -> Option<Diagnostic> {
+fn shortcode_in_commentary(rel: &Path, file: &str, commentary: &str, key_line: usize) -> Option<Diagnostic> {
     if !commentary.contains("{{") {
         return None;
     }
     let found = shortcodes::calls(commentary, &shortcodes::code_ranges(commentary));
+    let at = match found.first()? {
+        Ok(call) => call.span.start,
+        Err((at, _)) => *at,
+    };
     let written = match found.first()? {
         Ok(call) => &commentary[call.span.clone()],
-        Err((at, _)) => &commentary[*at..],
+        Err(_) => &commentary[at..],
+    };
+    // the call's own line in the file when its first line is found there once (a commentary
+    // of several lines, `"""` or `|`), else the key's
+    let first_line = written.lines().next().unwrap_or(written);
+    let line = match file.match_indices(first_line).map(|(i, _)| i).collect::<Vec<_>>().as_slice() {
+        [i] if !first_line.is_empty() => file[..*i].matches('\n').count() + 1,
+        _ => key_line,
     };
     // messages reach logs and CI output: a number in the call is masked there too
     let call = crate::privacy::masked_excerpt(written, 40);
@@ -664,6 +675,10 @@ mod tests {
         assert!(errors[0].message.contains("{{ stat(data=\"党员统计.csv\""), "{}", errors[0].message);
         // a call written wrong is refused too
         assert!(case("{{ stat(data= }}").is_err());
+        // on a later line of a commentary of several lines, that line
+        let text = "+++\ntitle = \"案例\"\npublisher = \"某县\"\ndate = 2024-06-01\ncommentary = \"\"\"\n第一行\n第二行 {{ table(data=\"a.csv\") }}\n\"\"\"\n+++\n\n正文。\n";
+        let errors = parse(Path::new("content/cases/n.md"), text, ParseContext::new(&calendar)).unwrap_err();
+        assert_eq!(errors[0].line, 7, "{errors:?}");
         // in code, or braces that are no call, it is text
         assert!(case("写作 `{{ stat() }}` 的样子").is_ok());
         assert!(case("{{ 不是短代码").is_ok());
