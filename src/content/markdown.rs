@@ -162,11 +162,7 @@ fn render_inner(markdown: &str, fragments: &[String], prefix: &str) -> Rendered 
     let mut events = cjk_strong(events, &escaped);
     drop_cjk_soft_breaks(&mut events);
     let mut headings = anchor_headings(&mut events);
-    if prefix.is_empty() {
-        apart_from_the_theme(&mut events, &mut headings);
-    } else {
-        prefix_ids(&mut events, &mut headings, prefix);
-    }
+    settle_ids(&mut events, &mut headings, prefix);
     let (text, prose, before_more) = plain_text(&events);
     let blocks = blocks(&events);
     let events = events.into_iter().filter_map(neutralise_html);
@@ -396,48 +392,60 @@ pub const THEME_IDS: &[&str] = &[
     "search-form",
 ];
 
-/// Whether a body's id could be one the page has already: the theme's, a revision's (`v2`), or
-/// one of the commentary's (see [`render_apart`]).
+/// Whether a body's id could be one the page has already: the theme's, a revision's (`v2`),
+/// one of the commentary's (see [`render_apart`]) or of an earlier version's full text
+/// (`version-1-…`, see `resolve::revisions`).
 fn taken_by_the_page(id: &str) -> bool {
     let revision =
         id.strip_prefix('v').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-    THEME_IDS.contains(&id) || revision || id.starts_with("commentary-")
+    THEME_IDS.contains(&id) || revision || id.starts_with("commentary-") || id.starts_with("version-")
 }
 
-/// Gives a body's heading or footnote whose id the page has already (found by a hostile
-/// review: `## main` made a second `id="main"`) the same id after `body-`.
-fn apart_from_the_theme(events: &mut [Event], headings: &mut [Heading]) {
-    let apart = |s: &str| CowStr::from(format!("body-{s}"));
-    for event in events.iter_mut() {
-        match event {
-            Event::Start(Tag::Heading { id: Some(id), .. }) if taken_by_the_page(id) => *id = apart(id),
-            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))
-                if taken_by_the_page(label) =>
-            {
-                *label = apart(label)
-            }
-            _ => {}
+/// Makes every id of the text once on the page: headings and footnotes share one space (a
+/// heading `## note` and a footnote `[^note]` were both `id="note"`), a body's id that the
+/// page has already (the theme's `main`, a revision's `v2`, the commentary's) takes `body-`
+/// before it, and each id of a text rendered apart takes `prefix` (found by two hostile
+/// reviews). A footnote's references follow its new id; two footnotes never share one.
+fn settle_ids(events: &mut [Event], headings: &mut [Heading], prefix: &str) {
+    let mut used: HashSet<String> = HashSet::new();
+    let mut footnotes: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let settle = |id: &str, used: &mut HashSet<String>| {
+        let base = match prefix.is_empty() && taken_by_the_page(id) {
+            true => format!("body-{id}"),
+            false => format!("{prefix}{id}"),
+        };
+        let mut settled = base.clone();
+        let mut n = 2;
+        while !used.insert(settled.clone()) {
+            settled = format!("{base}-{n}");
+            n += 1;
         }
-    }
-    for heading in headings.iter_mut().filter(|h| taken_by_the_page(&h.id)) {
-        heading.id = format!("body-{}", heading.id);
-    }
-}
-
-/// Puts `prefix` before every heading's id and footnote's label (its id and its links').
-fn prefix_ids(events: &mut [Event], headings: &mut [Heading], prefix: &str) {
-    let with = |s: &str| CowStr::from(format!("{prefix}{s}"));
+        settled
+    };
+    let mut heading = 0;
     for event in events.iter_mut() {
         match event {
-            Event::Start(Tag::Heading { id: Some(id), .. }) => *id = with(id),
+            Event::Start(Tag::Heading { id: Some(id), .. }) => {
+                let settled = settle(id, &mut used);
+                if let Some(h) = headings.get_mut(heading) {
+                    h.id = settled.clone();
+                }
+                heading += 1;
+                *id = CowStr::from(settled);
+            }
             Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => {
-                *label = with(label)
+                let settled = match footnotes.get(label.as_ref()) {
+                    Some(settled) => settled.clone(),
+                    None => {
+                        let settled = settle(label, &mut used);
+                        footnotes.insert(label.to_string(), settled.clone());
+                        settled
+                    }
+                };
+                *label = CowStr::from(settled);
             }
             _ => {}
         }
-    }
-    for heading in headings {
-        heading.id = format!("{prefix}{}", heading.id);
     }
 }
 
@@ -633,13 +641,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_id_of_a_text_is_there_once() {
+        let ids = |html: &str| -> Vec<String> {
+            html.split(" id=\"").skip(1).filter_map(|r| r.split('"').next()).map(String::from).collect()
+        };
+        let md = "## Main\n\n## body-main\n\n正文[^main][^body-main]。\n\n## note\n\n注[^note]\n\n[^main]: 一\n\n[^body-main]: 二\n\n[^note]: 三\n";
+        for (html, prefix) in [(render(md).html, ""), (render_apart(md, "commentary-").html, "commentary-")] {
+            let mut all = ids(&html);
+            let n = all.len();
+            assert_eq!(n, 6, "{html}");
+            all.sort();
+            all.dedup();
+            assert_eq!(all.len(), n, "an id twice: {html}");
+            assert!(all.iter().all(|id| id.starts_with(prefix)), "{all:?}");
+            // three footnotes, three numbers
+            for number in [">1<", ">2<", ">3<"] {
+                assert!(html.contains(number), "{number}: {html}");
+            }
+        }
+    }
+
+    #[test]
     fn a_body_takes_no_id_the_theme_or_the_commentary_has() {
         let body = render("## main\n\n## h-measures\n\n## commentary-做法\n\n## V2\n\n脚注[^main]\n\n[^main]: 注\n\n## 做法\n");
         for taken in ["main", "h-measures", "commentary-做法", "v2"] {
             assert!(!body.html.contains(&format!("id=\"{taken}\"")), "{taken}: {}", body.html);
             assert!(body.html.contains(&format!("id=\"body-{taken}\"")), "{taken}: {}", body.html);
         }
-        assert!(body.html.contains(r##"href="#body-main""##), "{}", body.html);
+        // the footnote [^main] is apart from the heading that took body-main
+        assert!(body.html.contains(r##"href="#body-main-2""##), "{}", body.html);
         // an id no one else has stays as it was
         assert!(body.html.contains(r#"id="做法""#), "{}", body.html);
         assert_eq!(body.headings[0].id, "body-main");

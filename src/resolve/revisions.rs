@@ -125,6 +125,14 @@ pub fn apply(
             }
             for (i, v) in shown.iter_mut().enumerate() {
                 v.number = i + 1;
+                // each version's full text stands on the page beside the body: its ids (headings,
+                // footnotes) and the links to them get the version's own (a hostile review found
+                // every heading of an unchanged section twice)
+                let own = format!("version-{}-", v.number);
+                v.html = v
+                    .html
+                    .replace(" id=\"", &format!(" id=\"{own}"))
+                    .replace("href=\"#", &format!("href=\"#{own}"));
             }
             for i in 1..shown.len() {
                 shown[i].diff = Some(super::diff::diff_html(&shown[i - 1].text, &shown[i].text, t));

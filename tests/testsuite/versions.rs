@@ -107,6 +107,31 @@ fn changing_a_released_disclosure_needs_a_revision() {
     assert!(site.read("cases/a/index.html").contains("正文"));
 }
 
+/// Every earlier version's full text stands on the page beside the body: a heading or a footnote
+/// in both (an unchanged section) is there once per version, each with ids of its own, and the
+/// version's footnote link leads to its own note (found by a hostile review).
+#[test]
+fn each_id_on_a_revised_disclosure_is_there_once() {
+    let site = Site::new();
+    let body =
+        |n: u32| format!("## 会议情况\n\n应到32人，实到{n}人[^1]。\n\n## main\n\n[^1]: 以签到表为准。");
+    site.file("content/disclosures/meetings.md", &notice(&body(30), ""));
+    release(&site, "2023", "2024-01-10").unwrap();
+    site.file(
+        "content/disclosures/meetings.md",
+        &notice(&body(31), "[[revisions]]\ndate = 2024-10-12\nreason = \"更正实到人数\""),
+    );
+    site.build_ok();
+    let html = site.read("disclosures/meetings/index.html");
+    let mut ids: Vec<&str> = html.split(" id=\"").skip(1).filter_map(|r| r.split('"').next()).collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "an id twice in {html}");
+    assert!(ids.contains(&"version-1-1") && ids.contains(&"body-main"), "{ids:?}");
+    assert!(html.contains("href=\"#version-1-1\""), "{html}");
+}
+
 /// Each version is resolved as the current text is: its stat figures are in its text (and so in
 /// the diff), and its tables are drawn in its HTML, not left as placeholders.
 #[test]
