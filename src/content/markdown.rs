@@ -162,7 +162,7 @@ fn render_inner(markdown: &str, fragments: &[String], prefix: &str) -> Rendered 
     let mut events = cjk_strong(events, &escaped);
     drop_cjk_soft_breaks(&mut events);
     let mut headings = anchor_headings(&mut events);
-    settle_ids(&mut events, &mut headings, prefix);
+    settle_ids(&mut events, &mut headings, &mut links, prefix);
     let (text, prose, before_more) = plain_text(&events);
     let blocks = blocks(&events);
     let events = events.into_iter().filter_map(neutralise_html);
@@ -405,9 +405,11 @@ fn taken_by_the_page(id: &str) -> bool {
 /// heading `## note` and a footnote `[^note]` were both `id="note"`), a body's id that the
 /// page has already (the theme's `main`, a revision's `v2`, the commentary's) takes `body-`
 /// before it, and each id of a text rendered apart takes `prefix` (found by two hostile
-/// reviews). A footnote's references follow its new id; two footnotes never share one.
-fn settle_ids(events: &mut [Event], headings: &mut [Heading], prefix: &str) {
+/// reviews). A footnote's references follow its new id, and so does a link in the text to a
+/// heading (`[见下文](#v2)`); two footnotes never share one.
+fn settle_ids(events: &mut [Event], headings: &mut [Heading], links: &mut [LinkRef], prefix: &str) {
     let mut used: HashSet<String> = HashSet::new();
+    let mut renamed: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut footnotes: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let settle = |id: &str, used: &mut HashSet<String>| {
         let base = match prefix.is_empty() && taken_by_the_page(id) {
@@ -431,6 +433,9 @@ fn settle_ids(events: &mut [Event], headings: &mut [Heading], prefix: &str) {
                     h.id = settled.clone();
                 }
                 heading += 1;
+                if settled != id.as_ref() {
+                    renamed.entry(id.to_string()).or_insert_with(|| settled.clone());
+                }
                 *id = CowStr::from(settled);
             }
             Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => {
@@ -445,6 +450,23 @@ fn settle_ids(events: &mut [Event], headings: &mut [Heading], prefix: &str) {
                 *label = CowStr::from(settled);
             }
             _ => {}
+        }
+    }
+    if renamed.is_empty() {
+        return;
+    }
+    let follow =
+        |url: &str| url.strip_prefix('#').and_then(|anchor| renamed.get(anchor)).map(|id| format!("#{id}"));
+    for event in events.iter_mut() {
+        if let Event::Start(Tag::Link { dest_url, .. }) = event {
+            if let Some(url) = follow(dest_url) {
+                *dest_url = CowStr::from(url);
+            }
+        }
+    }
+    for link in links.iter_mut() {
+        if let Some(url) = follow(&link.url) {
+            link.url = url;
         }
     }
 }
@@ -639,6 +661,23 @@ fn neutralise_html(e: Event) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_to_a_renamed_heading_follows_it() {
+        let body = render(
+            "## v2\n\n详见[第二部分](#v2)，[主体](#main)，[外部](https://example.org/#v2)。\n\n## main\n",
+        );
+        assert!(
+            body.html.contains(r##"href="#body-v2""##) && body.html.contains(r##"href="#body-main""##),
+            "{}",
+            body.html
+        );
+        assert!(body.html.contains(r##"href="https://example.org/#v2""##), "{}", body.html);
+        assert_eq!(body.links[0].url, "#body-v2");
+        let apart = render_apart("## 做法\n\n见[做法](#做法)\n", "commentary-");
+        // (the HTML writer percent-encodes the address; a browser reads it as the id)
+        assert!(apart.html.contains(r##"href="#commentary-%E5%81%9A%E6%B3%95""##), "{}", apart.html);
+    }
 
     #[test]
     fn every_id_of_a_text_is_there_once() {
