@@ -22,6 +22,10 @@ mod report;
 
 fn main() -> ExitCode {
     use clap::{CommandFactory, FromArgMatches};
+    // pages render on rayon's threads: a theme's chain of macros or includes a thousand deep
+    // overflowed their default 2 MB stack and aborted the build (a hostile review); the stack
+    // is reserved, not used, until a template goes that deep
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(gongkai::render::templates::STACK).build_global();
     let lang = gongkai::locale::from_env();
     gongkai::locale::set(lang);
     let chinese = lang == Lang::Chinese;

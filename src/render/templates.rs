@@ -50,6 +50,14 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
     let mut tera = Tera::default();
     let mut all: Vec<(&str, &str)> = TEMPLATES.to_vec();
     all.extend(overrides.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+    if let Some((name, line, depth)) =
+        all.iter().find_map(|(name, text)| too_deep(text).map(|(l, d)| (name, l, d)))
+    {
+        anyhow::bail!(t!(
+            "the template {name} nests {depth} levels deep at line {line}; tera would overflow its stack (the build would crash): at most {MAX_NESTING} levels of brackets and of if/for/block/macro/filter",
+            "模板 {name} 第 {line} 行嵌套了 {depth} 层；这样 tera 会栈溢出（生成会崩溃）：括号和 if/for/block/macro/filter 最多嵌套 {MAX_NESTING} 层"
+        ));
+    }
     if let Some((name, line, cycle)) = include_cycle(&all) {
         anyhow::bail!(t!(
             "the template {name} (line {line}) includes itself through {cycle}, which never ends; remove one of these includes",
@@ -57,10 +65,24 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
             cycle = cycle.join(" → ")
         ));
     }
-    tera.add_raw_templates(all).context(t!(
-        "the theme's templates have an error (see above); fix the template named",
-        "主题模板有错误，请改正其中指出的模板"
-    ))?;
+    // tera's parser recurses once per level of nesting: on a stack of its own, with room to
+    // spare beyond what `too_deep` lets through
+    let added = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(STACK)
+            .spawn_scoped(scope, || tera.add_raw_templates(all))
+            .map(|thread| thread.join())
+    });
+    match added {
+        Ok(Ok(result)) => result.context(t!(
+            "the theme's templates have an error (see above); fix the template named",
+            "主题模板有错误，请改正其中指出的模板"
+        ))?,
+        Ok(Err(_)) => anyhow::bail!(t!("reading the theme's templates failed", "读取主题模板时出错")),
+        Err(e) => {
+            return Err(e).context(t!("starting to read the theme's templates", "开始读取主题模板时出错"))
+        }
+    }
     if let Some((template, cycle)) = endless_macro(&tera) {
         anyhow::bail!(t!(
             "in the template {template}, the macro {cycle} calls itself, which gongkai does not allow: a call too deep crashes the build; draw a tree from a flat list with each item's depth instead",
@@ -81,6 +103,55 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
         )))
     });
     Ok(tera)
+}
+
+/// The deepest nesting a template may have, of brackets inside its tags and of its block tags:
+/// far beyond any real theme, far below what overflows tera's parser (about 3,000 levels on
+/// an 8 MB stack; found by a hostile review).
+pub const MAX_NESTING: usize = 200;
+
+/// The stack the templates are read on, and that each rendering thread gets (see `main`): a
+/// chain of macros or includes a thousand long overflowed the default 2 MB.
+pub const STACK: usize = 64 << 20;
+
+/// Where a template nests deeper than [`MAX_NESTING`]: its line and depth.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    const OPEN: &[&str] = &["if", "for", "block", "macro", "filter"];
+    let (mut brackets, mut blocks, mut line) = (0usize, 0usize, 1usize);
+    let mut rest = text;
+    while let Some(start) = rest.find("{{").into_iter().chain(rest.find("{%")).min() {
+        line += rest[..start].matches('\n').count();
+        let close = if rest[start..].starts_with("{{") { "}}" } else { "%}" };
+        let end = rest[start + 2..].find(close).map_or(rest.len(), |e| start + 2 + e + 2);
+        let tag = &rest[start..end];
+        if close == "%}" {
+            let word = tag[2..].trim_start_matches('-').split_whitespace().next().unwrap_or("");
+            if OPEN.contains(&word) {
+                blocks += 1;
+            } else if word.starts_with("end") {
+                blocks = blocks.saturating_sub(1);
+            }
+        }
+        let mut deepest = 0usize;
+        for c in tag.chars() {
+            match c {
+                '(' | '[' => {
+                    brackets += 1;
+                    deepest = deepest.max(brackets);
+                }
+                ')' | ']' => brackets = brackets.saturating_sub(1),
+                _ => {}
+            }
+        }
+        brackets = 0;
+        let depth = deepest.max(blocks);
+        if depth > MAX_NESTING {
+            return Some((line, depth));
+        }
+        line += tag.matches('\n').count();
+        rest = &rest[end..];
+    }
+    None
 }
 
 /// A macro that calls itself, directly or through others: tera has no limit on the depth of
@@ -310,6 +381,22 @@ fn keep_tail(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_template_nested_too_deep_is_refused_at_its_line() {
+        let load = |text: &str| {
+            super::load(&[("x.html".to_string(), text.to_string())]).map(|_| ()).map_err(|e| e.to_string())
+        };
+        let deep = format!("a\nb\n{{{{ {}1{} }}}}", "(".repeat(5000), ")".repeat(5000));
+        let err = load(&deep).unwrap_err();
+        assert!(err.contains("x.html") && err.contains("line 3") && err.contains("5000"), "{err}");
+        let ifs = format!("{}x{}", "{% if true %}".repeat(300), "{% endif %}".repeat(300));
+        let err = load(&ifs).unwrap_err();
+        assert!(err.contains("201"), "{err}");
+        // deep, but within bounds: read on a stack of its own
+        load(&format!("{{{{ {}1{} }}}}", "(".repeat(150), ")".repeat(150))).unwrap();
+        load(&format!("{}x{}", "{% if true %}".repeat(150), "{% endif %}".repeat(150))).unwrap();
+    }
+
     #[test]
     fn a_macro_that_calls_itself_is_refused_however_the_call_is_hidden() {
         let load = |files: &[(&str, &str)]| {
