@@ -452,11 +452,21 @@ fn settle_ids(events: &mut [Event], headings: &mut [Heading], links: &mut [LinkR
             _ => {}
         }
     }
+    // a link to a footnote's label (`[见注](#c1)`) follows it too, after the headings
+    for (label, settled) in footnotes {
+        if settled != label {
+            renamed.entry(label).or_insert(settled);
+        }
+    }
     if renamed.is_empty() {
         return;
     }
-    let follow =
-        |url: &str| url.strip_prefix('#').and_then(|anchor| renamed.get(anchor)).map(|id| format!("#{id}"));
+    // as written, or percent-encoded (`#%E5%81%9A%E6%B3%95` for `#做法`)
+    let follow = |url: &str| {
+        let anchor = url.strip_prefix('#')?;
+        let decoded = percent_encoding::percent_decode_str(anchor).decode_utf8_lossy();
+        renamed.get(anchor).or_else(|| renamed.get(decoded.as_ref())).map(|id| format!("#{id}"))
+    };
     for event in events.iter_mut() {
         if let Event::Start(Tag::Link { dest_url, .. }) = event {
             if let Some(url) = follow(dest_url) {
@@ -674,6 +684,11 @@ mod tests {
         );
         assert!(body.html.contains(r##"href="https://example.org/#v2""##), "{}", body.html);
         assert_eq!(body.links[0].url, "#body-v2");
+        // written percent-encoded, and to a footnote of the commentary's
+        let body = render("## main\n\n[甲](#%6Dain)\n");
+        assert!(body.html.contains(r##"href="#body-main""##), "{}", body.html);
+        let apart = render_apart("见[注](#c1)[^c1]\n\n[^c1]: 注。\n", "commentary-");
+        assert!(apart.html.contains(r##"<a href="#commentary-c1">注</a>"##), "{}", apart.html);
         let apart = render_apart("## 做法\n\n见[做法](#做法)\n", "commentary-");
         // (the HTML writer percent-encodes the address; a browser reads it as the id)
         assert!(apart.html.contains(r##"href="#commentary-%E5%81%9A%E6%B3%95""##), "{}", apart.html);

@@ -54,8 +54,8 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
         all.iter().find_map(|(name, text)| too_deep(text).map(|(l, d)| (name, l, d)))
     {
         anyhow::bail!(t!(
-            "the template {name} nests {depth} levels deep at line {line}; tera would overflow its stack (the build would crash): at most {MAX_NESTING} levels of brackets and of if/for/block/macro/filter",
-            "模板 {name} 第 {line} 行嵌套了 {depth} 层；这样 tera 会栈溢出（生成会崩溃）：括号和 if/for/block/macro/filter 最多嵌套 {MAX_NESTING} 层"
+            "the template {name} is too deep or too long at line {line} ({depth}); tera would overflow its stack or take minutes: at most {MAX_NESTING} levels of brackets and of if/for/block/macro/filter, {MAX_CALLS} calls inside calls, {MAX_TERMS} operators in one tag",
+            "模板 {name} 第 {line} 行嵌套太深或太长（{depth}）；这样 tera 会栈溢出或要算上几分钟：括号和 if/for/block/macro/filter 最多嵌套 {MAX_NESTING} 层，函数调用里套调用最多 {MAX_CALLS} 层，一个标签里的运算符最多 {MAX_TERMS} 个"
         ));
     }
     if let Some((name, line, cycle)) = include_cycle(&all) {
@@ -114,44 +114,83 @@ pub const MAX_NESTING: usize = 200;
 /// chain of macros or includes a thousand long overflowed the default 2 MB.
 pub const STACK: usize = 64 << 20;
 
-/// Where a template nests deeper than [`MAX_NESTING`]: its line and depth.
+/// Calls nested in calls (`range(end=range(end=…))`, a filter's argument with a filter of its
+/// own): tera's parser takes about four times as long for each level (ten levels, 6 s).
+pub const MAX_CALLS: usize = 6;
+
+/// Operators in one tag (`1 + 1 + …`): tera evaluates such a chain one level deeper per term.
+pub const MAX_TERMS: usize = 5_000;
+
+/// Where a template nests deeper than [`MAX_NESTING`] or [`MAX_CALLS`], or chains more than
+/// [`MAX_TERMS`]: its line, and how deep or long. Comments, `raw` blocks and quoted text are
+/// not read (a hostile review found each refused, though tera reads none of them as code).
 fn too_deep(text: &str) -> Option<(usize, usize)> {
     const OPEN: &[&str] = &["if", "for", "block", "macro", "filter"];
-    let (mut brackets, mut blocks, mut line) = (0usize, 0usize, 1usize);
+    let (mut blocks, mut line) = (0usize, 1usize);
     let mut rest = text;
-    while let Some(start) = rest.find("{{").into_iter().chain(rest.find("{%")).min() {
+    loop {
+        let start = ["{{", "{%", "{#"].iter().filter_map(|o| rest.find(o)).min()?;
         line += rest[..start].matches('\n').count();
-        let close = if rest[start..].starts_with("{{") { "}}" } else { "%}" };
-        let end = rest[start + 2..].find(close).map_or(rest.len(), |e| start + 2 + e + 2);
+        let close = match &rest[start..start + 2] {
+            "{{" => "}}",
+            "{%" => "%}",
+            _ => "#}",
+        };
+        let mut end = rest[start + 2..].find(close).map_or(rest.len(), |e| start + 2 + e + 2);
         let tag = &rest[start..end];
         if close == "%}" {
             let word = tag[2..].trim_start_matches('-').split_whitespace().next().unwrap_or("");
-            if OPEN.contains(&word) {
+            if word == "raw" {
+                // to its endraw, read as text
+                end = rest[end..].find("endraw").map_or(rest.len(), |e| end + e);
+            } else if OPEN.contains(&word) {
                 blocks += 1;
             } else if word.starts_with("end") {
                 blocks = blocks.saturating_sub(1);
             }
         }
-        let mut deepest = 0usize;
-        for c in tag.chars() {
-            match c {
-                '(' | '[' => {
-                    brackets += 1;
-                    deepest = deepest.max(brackets);
-                }
-                ')' | ']' => brackets = brackets.saturating_sub(1),
-                _ => {}
+        if close != "#}" {
+            let (deepest, calls, terms) = expression_shape(tag);
+            if deepest.max(blocks) > MAX_NESTING {
+                return Some((line, deepest.max(blocks)));
+            }
+            if calls > MAX_CALLS || terms > MAX_TERMS {
+                return Some((line, calls.max(terms)));
             }
         }
-        brackets = 0;
-        let depth = deepest.max(blocks);
-        if depth > MAX_NESTING {
-            return Some((line, depth));
-        }
-        line += tag.matches('\n').count();
+        line += rest[start..end].matches('\n').count();
         rest = &rest[end..];
     }
-    None
+}
+
+/// The deepest brackets of a tag, the deepest calls in calls, and how many operators it has,
+/// quoted text left out.
+fn expression_shape(tag: &str) -> (usize, usize, usize) {
+    let (mut brackets, mut deepest, mut calls, mut terms) = (Vec::new(), 0usize, 0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    for c in tag.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => quote = Some(c),
+            (None, '(' | '[') => {
+                // a call: a name just before its bracket
+                brackets.push(c == '(' && (previous.is_alphanumeric() || previous == '_'));
+                deepest = deepest.max(brackets.len());
+                calls = calls.max(brackets.iter().filter(|call| **call).count());
+            }
+            (None, ')' | ']') => {
+                brackets.pop();
+            }
+            (None, '+' | '-' | '*' | '/' | '%' | '~') => terms += 1,
+            _ => {}
+        }
+        if !c.is_whitespace() {
+            previous = c;
+        }
+    }
+    (deepest, calls, terms)
 }
 
 /// A macro that calls itself, directly or through others: tera has no limit on the depth of
@@ -392,6 +431,17 @@ mod tests {
         let ifs = format!("{}x{}", "{% if true %}".repeat(300), "{% endif %}".repeat(300));
         let err = load(&ifs).unwrap_err();
         assert!(err.contains("201"), "{err}");
+        // calls inside calls take tera's parser exponentially long; a long chain of operators
+        // overflows its evaluation
+        let calls = format!("{{{{ {}1{} }}}}", "range(end=".repeat(8), ")".repeat(8));
+        assert!(load(&calls).unwrap_err().contains("x.html"));
+        let chain = format!("{{{{ 1{} }}}}", " + 1".repeat(6000));
+        assert!(load(&chain).unwrap_err().contains("x.html"));
+        // what tera does not read as code is not counted: comments, raw blocks, quoted text
+        let ifs = "{% if x %}".repeat(300);
+        load(&format!("{{# {ifs} #}}ok")).unwrap();
+        load(&format!("{{% raw %}}{ifs}{{% endraw %}}ok")).unwrap();
+        load(&format!("{{{{ \"{}\" }}}}", "[(".repeat(300))).unwrap();
         // deep, but within bounds: read on a stack of its own
         load(&format!("{{{{ {}1{} }}}}", "(".repeat(150), ")".repeat(150))).unwrap();
         load(&format!("{}x{}", "{% if true %}".repeat(150), "{% endif %}".repeat(150))).unwrap();
