@@ -114,7 +114,9 @@ pub fn check(pages: &[Page], files: &[crate::render::Output], hidden: &BTreeSet<
                     )),
                 );
             }
-            if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
+            // `#top` is the top of any page, id or not (HTML's rule for fragments; a hostile
+            // review found it reported as broken)
+            if let Some(anchor) = anchor.filter(|a| !a.is_empty() && !a.eq_ignore_ascii_case("top")) {
                 let anchor = percent_decode(anchor);
                 if ids.get(file.as_str()).is_some_and(|set| !set.contains(anchor.as_str())) {
                     errors.push(

@@ -26,7 +26,7 @@ fn fixture() -> Site {
     site.case(
         "b",
         "",
-        "见[甲案例](../a/)和[第一节](../a/#第一节)。\n\n[坏链接](../nowhere/)\n\n[坏锚点](../a/#第九节)，[外部](https://www.12371.cn/)\n\n![图](../../images/none.png)",
+        "见[甲案例](../a/)和[第一节](../a/#第一节)，[回到顶部](#top)。\n\n[坏链接](../nowhere/)\n\n[坏锚点](../a/#第九节)，[外部](https://www.12371.cn/)\n\n![图](../../images/none.png)",
     );
     site
 }
