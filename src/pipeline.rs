@@ -350,7 +350,8 @@ impl Prepared {
             self.audience,
             &mut pages,
             &|page| self.texts.get(&page.source).cloned(),
-            &|page, source| {
+            &|page, source, ids| {
+                let ctx = content::ParseContext { ids, ..ctx };
                 let old = content::parse(&page.source, source, ctx).ok()?;
                 let old = shortcodes::apply(old, source, ctx, &self.datasets).ok()?;
                 Some(revisions::Rendered {

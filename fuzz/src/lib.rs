@@ -109,7 +109,7 @@ fn shortcode_body(rel: &Path, body: &str, line: usize, sets: &Datasets) {
     let Ok(resolved) = shortcodes::resolve(rel, &found.calls, sets) else { return };
     let Ok(ready) = prepare(rel, body, line, None, Some(&resolved.figures)) else { return };
     let marks: Vec<String> = (0..ready.blocks).map(content::markdown::placeholder).collect();
-    let html = content::markdown::render_with(&ready.markdown, &marks).html;
+    let html = content::markdown::render_with(&ready.markdown, &marks, "").html;
     if ready.blocks == 0 {
         return;
     }

@@ -85,7 +85,7 @@ pub fn placeholder(n: usize) -> String {
 }
 
 pub fn render(markdown: &str) -> Rendered {
-    render_with(markdown, &[])
+    render_with(markdown, &[], "")
 }
 
 /// Renders a text shown on the same page as a body (a case's commentary): each id it makes,
@@ -93,15 +93,12 @@ pub fn render(markdown: &str) -> Rendered {
 /// footnote `[^1]` in each made two `id="1"`, and the commentary's link led to the body's;
 /// found by a hostile review).
 pub fn render_apart(markdown: &str, prefix: &str) -> Rendered {
-    render_inner(markdown, &[], prefix)
+    render_with(markdown, &[], prefix)
 }
 
-/// Renders `markdown` whose placeholders stand for `fragments`.
-pub fn render_with(markdown: &str, fragments: &[String]) -> Rendered {
-    render_inner(markdown, fragments, "")
-}
-
-fn render_inner(markdown: &str, fragments: &[String], prefix: &str) -> Rendered {
+/// Renders `markdown` whose placeholders stand for `fragments`, its ids after `prefix` (see
+/// [`render_apart`]; `""` for a page's own body).
+pub fn render_with(markdown: &str, fragments: &[String], prefix: &str) -> Rendered {
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -695,6 +692,20 @@ mod tests {
     }
 
     #[test]
+    fn an_earlier_version_s_ids_are_its_own_and_links_elsewhere_stay() {
+        let md =
+            "## 做法\n\n见[做法](#%E5%81%9A%E6%B3%95)，[第1版](#v1)，[正文](#main)[^1]。\n\n[^1]: 注。\n";
+        let own = render_apart(md, "version-1-").html;
+        assert!(own.contains(r#"id="version-1-做法""#) && own.contains(r#"id="version-1-1""#), "{own}");
+        assert!(
+            own.contains(r##"href="#version-1-%E5%81%9A%E6%B3%95""##)
+                && own.contains(r##"href="#version-1-1""##),
+            "{own}"
+        );
+        assert!(own.contains(r##"href="#v1""##) && own.contains(r##"href="#main""##), "{own}");
+    }
+
+    #[test]
     fn every_id_of_a_text_is_there_once() {
         let ids = |html: &str| -> Vec<String> {
             html.split(" id=\"").skip(1).filter_map(|r| r.split('"').next()).map(String::from).collect()
@@ -812,7 +823,7 @@ mod tests {
     #[test]
     fn fragments_replace_their_placeholders() {
         let md = format!("前文\n\n{}\n\n共有{}个。\n", placeholder(0), placeholder(1));
-        let r = render_with(&md, &["<figure>图</figure>".to_string(), "<b>504</b>".to_string()]);
+        let r = render_with(&md, &["<figure>图</figure>".to_string(), "<b>504</b>".to_string()], "");
         assert_eq!(r.html, "<p>前文</p>\n<figure>图</figure>\n<p>共有<b>504</b>个。</p>\n");
         assert_eq!(r.text, "前文\n共有个。", "placeholders never reach the text");
     }

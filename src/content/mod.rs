@@ -175,11 +175,14 @@ pub struct ParseContext<'a> {
     pub figures: Option<&'a [String]>,
     /// The site's language: a page without `lang` whose text does not tell its script has it.
     pub language: Lang,
+    /// What the body's ids start with: nothing for a page's own body, `version-N-` for an
+    /// earlier version's text shown on the same page (see [`markdown::render_apart`]).
+    pub ids: &'a str,
 }
 
 impl<'a> ParseContext<'a> {
     pub fn new(calendar: &'a crate::config::Calendar) -> Self {
-        ParseContext { calendar, figures: None, language: Lang::Hans }
+        ParseContext { calendar, figures: None, language: Lang::Hans, ids: "" }
     }
 
     /// The context of a site written in `language`.
@@ -210,7 +213,7 @@ pub fn parse(rel: &Path, text: &str, ctx: ParseContext) -> Result<Page, Vec<Diag
         }
     };
     let marks: Vec<String> = (0..prepared.blocks).map(markdown::placeholder).collect();
-    let body = markdown::render_with(&prepared.markdown, &marks);
+    let body = markdown::render_with(&prepared.markdown, &marks, ctx.ids);
     let allow = privacy_allow(Some(fm));
     add_new(&mut errors, rendering_problems(rel, &body, split.body_line, &allow));
     if let Some(commentary) = fm.table.get("commentary").and_then(|v| v.as_str()) {
@@ -264,13 +267,9 @@ fn shortcode_in_commentary(rel: &Path, file: &str, commentary: &str, key_line: u
         return None;
     }
     let found = shortcodes::calls(commentary, &shortcodes::code_ranges(commentary));
-    let at = match found.first()? {
-        Ok(call) => call.span.start,
-        Err((at, _)) => *at,
-    };
     let written = match found.first()? {
         Ok(call) => &commentary[call.span.clone()],
-        Err(_) => &commentary[at..],
+        Err((at, _)) => &commentary[*at..],
     };
     // the call's own line in the file when its first line is found there once (a commentary
     // of several lines, `"""` or `|`), else the key's

@@ -53,8 +53,9 @@ pub struct Rendered {
     pub shortcodes: Vec<crate::content::shortcodes::Call>,
 }
 
-/// Renders a version's source, or `None` when this gongkai cannot read it.
-pub type RenderVersion<'a> = dyn Fn(&Page, &str) -> Option<Rendered> + 'a;
+/// Renders a version's source with its ids after the given prefix, or `None` when this
+/// gongkai cannot read it.
+pub type RenderVersion<'a> = dyn Fn(&Page, &str, &str) -> Option<Rendered> + 'a;
 
 /// Checks the rule for every disclosure and gives each its versions, reasons attached. A build
 /// for `audience` shows only the versions that were for that audience when released: a notice
@@ -113,7 +114,11 @@ pub fn apply(
             let mut shown = Vec::with_capacity(list.len());
             for mut v in list {
                 // a version this gongkai cannot read has no known audience: it is not shown
-                if let Some(r) = render(page, &v.source) {
+                // each version's full text stands on the page beside the body: its ids (headings,
+                // footnotes) and the links to them are its own (a hostile review found every
+                // heading of an unchanged section twice)
+                let ids = format!("version-{}-", shown.len() + 1);
+                if let Some(r) = render(page, &v.source, &ids) {
                     if r.audience <= audience {
                         (v.html, v.text, v.shortcodes) = (r.html, r.text, r.shortcodes);
                         shown.push(v);
@@ -125,10 +130,6 @@ pub fn apply(
             }
             for (i, v) in shown.iter_mut().enumerate() {
                 v.number = i + 1;
-                // each version's full text stands on the page beside the body: its ids (headings,
-                // footnotes) and the links to them get the version's own (a hostile review found
-                // every heading of an unchanged section twice)
-                v.html = ids_of_its_own(&v.html, &format!("version-{}-", v.number));
             }
             for i in 1..shown.len() {
                 shown[i].diff = Some(super::diff::diff_html(&shown[i - 1].text, &shown[i].text, t));
@@ -140,44 +141,4 @@ pub fn apply(
         }
     }
     errors
-}
-
-/// `html` (a version's body, as the Markdown renderer wrote it) with `own` before each of its
-/// ids and before each link to one of them; a link to anything else on the page (the theme's
-/// `#main`, a revision's `#v2`) is left as it is (found by a hostile review: every `#` link was
-/// prefixed, and those to the page's own anchors died).
-pub fn ids_of_its_own(html: &str, own: &str) -> String {
-    let ids: std::collections::HashSet<&str> =
-        html.split(" id=\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
-    let html = html.replace(" id=\"", &format!(" id=\"{own}"));
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html.as_str();
-    while let Some(at) = rest.find("href=\"#") {
-        let (before, link) = rest.split_at(at + "href=\"#".len());
-        out.push_str(before);
-        let target = link.split('"').next().unwrap_or("");
-        let decoded = percent_encoding::percent_decode_str(target).decode_utf8_lossy();
-        if ids.contains(target) || ids.contains(decoded.as_ref()) {
-            out.push_str(own);
-        }
-        rest = link;
-    }
-    out.push_str(rest);
-    out
-}
-
-#[cfg(test)]
-mod own_ids_tests {
-    #[test]
-    fn a_version_s_ids_are_its_own_and_links_elsewhere_stay() {
-        let html = r##"<h2 id="做法">做法</h2><p><a href="#%E5%81%9A%E6%B3%95">a</a><a href="#v1">b</a><a href="#main">c</a><sup><a href="#1">1</a></sup></p><div id="1"></div>"##;
-        let own = super::ids_of_its_own(html, "version-1-");
-        assert!(own.contains(r#"id="version-1-做法""#) && own.contains(r#"id="version-1-1""#), "{own}");
-        assert!(
-            own.contains(r##"href="#version-1-%E5%81%9A%E6%B3%95""##)
-                && own.contains(r##"href="#version-1-1""##),
-            "{own}"
-        );
-        assert!(own.contains(r##"href="#v1""##) && own.contains(r##"href="#main""##), "{own}");
-    }
 }
