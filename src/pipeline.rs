@@ -138,11 +138,12 @@ pub struct Prepared {
     pub tera: tera::Tera,
     pub history: History,
     pub statics: BTreeMap<String, Vec<u8>>,
-    /// The content files not read yet (see [`load::Loaded::content`]): a build reads each as
-    /// it parses it, `serve` reads them all first and keeps them.
+    /// The content files not read yet (see [`load::Loaded::content`]): each is read as it is
+    /// parsed.
     pub sources: Vec<(PathBuf, PathBuf)>,
-    /// Content files' text by path relative to the root: what parsing keeps for resolve, or,
-    /// for `serve`, every file.
+    /// Content files' text by path relative to the root: only those resolve reads again
+    /// ([`needs_text`]). A build drops them once resolved; `serve` keeps them for the next
+    /// edit's resolve.
     pub texts: BTreeMap<PathBuf, String>,
     /// The pages' bodies, once parsed and resolved (see [`content::bodies`]).
     pub bodies: content::bodies::Bodies,
@@ -265,9 +266,7 @@ impl Prepared {
                     None => content::parse(&rel, &text, ctx).map(slim_unless_resolved_again),
                 }
                 .map(Box::new);
-                let keep = page
-                    .as_ref()
-                    .map_or(true, |p| p.kind == content::Kind::Disclosure || !p.shortcodes.is_empty());
+                let keep = page.as_deref().map_or(true, needs_text);
                 if let (false, false, Some((c, key)), Ok(page)) = (keep, from_cache, &cache, &page) {
                     c.keep_parsed(key, page);
                 }
@@ -292,19 +291,6 @@ impl Prepared {
         let mut parsed = Parsed::of(pages.into_iter());
         parsed.problems.splice(0..0, unreadable);
         Ok(parsed)
-    }
-
-    /// Reads every content file not read yet into [`Prepared::texts`], for a run that keeps
-    /// them (`serve`); the problems of those that cannot be read as text join the others.
-    pub fn read_all(&mut self) -> Result<()> {
-        let (texts, problems) = load::read_texts(&std::mem::take(&mut self.sources))?;
-        self.texts.extend(texts);
-        self.diagnostics.extend(problems);
-        Ok(())
-    }
-
-    pub fn all_paths(&self) -> Vec<&PathBuf> {
-        self.texts.keys().collect()
     }
 
     /// Resolve, page by page: each page's shortcodes against the datasets (a page waiting for
@@ -375,7 +361,7 @@ impl Prepared {
         carried: Vec<crate::resolve::audience::Usage>,
         audience: crate::Audience,
         as_of: Option<chrono::NaiveDate>,
-    ) -> Result<Library, Vec<Diagnostic>> {
+    ) -> Result<Library, crate::resolve::library::Refused> {
         let mut carried: Vec<_> = carried.into_iter().filter(|u| !u.source.starts_with(HISTORIC)).collect();
         carried.extend(self.historic.iter().cloned());
         let mut library = Library::resolve(pages, carried, &self.datasets, audience, as_of)?;
@@ -399,7 +385,8 @@ impl Prepared {
             None => {}
         }
         if !errors.is_empty() {
-            return Err(errors);
+            let crate::resolve::Library { pages, usage, .. } = library;
+            return Err(crate::resolve::library::Refused { problems: errors, pages, usage });
         }
         render::templates::register_data(&mut self.tera, &library.data);
         library.warnings = crate::resolve::calendar::uncovered(&library.pages, &self.config.calendar);
@@ -521,16 +508,17 @@ fn historic_party_usage(
     Ok(out)
 }
 
-/// Parse every content file; the texts are dropped as their pages are made, unless kept for
-/// `serve`, and once resolve has compared the disclosures with their released versions.
+/// Parse every content file, `serve`'s first build too; each text is dropped as its page is
+/// made, but for those resolve reads again ([`needs_text`]).
 fn parse(prepared: &mut Prepared, how: How) -> Result<Parsed> {
-    match how.serve {
-        true => {
-            prepared.read_all()?;
-            Ok(prepared.parse(&prepared.all_paths()))
-        }
-        false => prepared.parse_once(how.cache),
-    }
+    prepared.parse_once(how.cache)
+}
+
+/// Whether resolve reads a page's text again: a disclosure's is compared with its released
+/// versions, a page with shortcodes is parsed again with its figures, and a file that failed
+/// has its shortcodes' data problems reported with its own (it has no page to ask).
+pub fn needs_text(page: &Page) -> bool {
+    page.kind == content::Kind::Disclosure || !page.shortcodes.is_empty()
 }
 
 /// A page drops at once what only parsing needs (it is most of a page's memory), unless its
@@ -579,8 +567,8 @@ pub fn resolve(prepared: &mut Prepared, parsed: Parsed, opts: &BuildOptions) -> 
     match prepared.resolve(pages, Vec::new(), opts.audience, opts.as_of) {
         Ok(library) if diagnostics.is_empty() => Ok(library),
         Ok(_) => Err(BuildError::content(diagnostics)),
-        Err(e) => {
-            diagnostics.extend(e);
+        Err(refused) => {
+            diagnostics.extend(refused.problems);
             Err(BuildError::content(diagnostics))
         }
     }
@@ -690,6 +678,26 @@ pub fn guard_outputs<'o>(
         guard.check(output);
     }
     guard.finish()
+}
+
+/// Renders `job` outside a run (`serve`'s search refresh) and hands each output to `sink` once
+/// the guard has read it: the index is hundreds of megabytes at 100,000 pages, too much to
+/// hold whole. What the guard found fails the whole after the last output.
+pub fn render_job_guarded<R: Send>(
+    prepared: &Prepared,
+    library: &Library,
+    renderer: &Renderer,
+    job: &render::Job,
+    sink: &(dyn Fn(render::Output) -> Result<R> + Sync),
+) -> Result<Vec<R>, BuildError> {
+    let unused = crate::write::Memory::default();
+    let guard = OutputGuard::new(prepared, library, &unused);
+    let made = renderer.render_job_into(job, &|output| {
+        guard.check(&output);
+        sink(output)
+    })?;
+    guard.finish()?;
+    Ok(made)
 }
 
 impl OutputGuard<'_> {

@@ -126,19 +126,34 @@ impl Session {
         }
         let renderer = built.prepared.renderer(&built.library, &built.editions);
         let planned = renderer.plan(&built.prepared.salt).into_iter().find(|p| p.job == Job::Search);
-        let outputs = renderer.render_jobs(&[Job::Search], None)?.pop().unwrap_or_default();
-        pipeline::guard_outputs(&built.prepared, &built.library, outputs.iter())?;
+        // each file is stored as it is made, and only when it changed: the whole index is
+        // hundreds of megabytes at 100,000 pages, and an edit changes a part of it
+        let (files, hashes, spill) = (&self.files, &self.hashes, &self.spill);
+        let made = pipeline::render_job_guarded(
+            &built.prepared,
+            &built.library,
+            &renderer,
+            &Job::Search,
+            &|(path, bytes)| {
+                let sha = crate::digest::sha256(&bytes);
+                let new = !files.contains_key(&path) || hashes.get(&path) != Some(&sha);
+                Ok((path, sha, new.then(|| spill.put(&bytes))))
+            },
+        )?;
         let mut changed = Changed::default();
         let key = format!("{:?}", Job::Search);
         let old = built.jobs.get(&key).map(|(_, paths)| paths.clone()).unwrap_or_default();
-        let new_paths: Vec<String> = outputs.iter().map(|(p, _)| p.clone()).collect();
-        store(&self.spill, &mut self.files, &mut self.hashes, outputs, &mut changed);
-        remove(
-            &mut self.files,
-            &mut self.hashes,
-            old.iter().filter(|p| !new_paths.contains(p)),
-            &mut changed,
-        );
+        let new_paths: Vec<String> = made.iter().map(|(p, _, _)| p.clone()).collect();
+        for (path, sha, blob) in made {
+            if let Some(blob) = blob {
+                self.files.insert(path.clone(), blob);
+                self.hashes.insert(path.clone(), sha);
+                changed.written.push(path);
+            }
+        }
+        // a set: the index is tens of thousands of files at 100,000 pages
+        let kept: std::collections::HashSet<&String> = new_paths.iter().collect();
+        remove(&mut self.files, &mut self.hashes, old.iter().filter(|p| !kept.contains(p)), &mut changed);
         if let Some(planned) = planned {
             built.jobs.insert(key, (planned.fingerprint, new_paths));
         }
@@ -225,6 +240,10 @@ impl Session {
         let paths: Vec<&PathBuf> = reparse.iter().collect();
         let parsed = built.prepared.parse(&paths);
         let (new_pages, problems) = built.prepared.resolve_pages(parsed);
+        // as in a build, only the texts resolve reads again stay: the site is not held as text
+        for page in new_pages.iter().filter(|p| !pipeline::needs_text(p)) {
+            built.prepared.texts.remove(&page.source);
+        }
         for d in problems {
             self.failed.entry(d.path.clone()).or_default().push(d);
         }
@@ -239,13 +258,12 @@ impl Session {
             .collect();
         match built.prepared.resolve(pages, carried, self.opts.audience, self.opts.as_of) {
             Ok(library) => built.library = library,
-            Err(e) => {
-                // the pages went into the failed resolve: parse them again from the texts held
-                let parsed = built.prepared.parse(&built.prepared.all_paths());
-                let (pages, _) = built.prepared.resolve_pages(parsed);
-                built.library.usage = pages.iter().map(crate::resolve::audience::Usage::of).collect();
-                built.library.pages = pages;
-                return Err(BuildError::content(diagnostics.into_iter().chain(e).collect()));
+            Err(refused) => {
+                // the pages went into the failed resolve and came back: the next edit applies to
+                // them, and what hidden pages draw on stays in the usage carried
+                built.library.pages = refused.pages;
+                built.library.usage = refused.usage;
+                return Err(BuildError::content(diagnostics.into_iter().chain(refused.problems).collect()));
             }
         }
         if !diagnostics.is_empty() {

@@ -32,6 +32,16 @@ pub struct Library {
     pub warnings: Vec<crate::Diagnostic>,
 }
 
+/// A site that did not resolve: its problems, with the pages it was given and what they and
+/// the pages left out draw on, handed back. `serve` applies the next edit to them instead of
+/// keeping every file's text to parse the whole site again.
+#[derive(Debug)]
+pub struct Refused {
+    pub problems: Vec<Diagnostic>,
+    pub pages: Vec<Page>,
+    pub usage: Vec<Usage>,
+}
+
 /// One listing of disclosures, ordered by period, newest first.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Group {
@@ -54,7 +64,7 @@ impl Library {
         data: &Datasets,
         audience: Audience,
         as_of: Option<NaiveDate>,
-    ) -> Result<Library, Vec<Diagnostic>> {
+    ) -> Result<Library, Refused> {
         let mut pages = pages;
         crate::content::address::assign(&mut pages);
         let mut usage = carried;
@@ -95,7 +105,7 @@ impl Library {
                 warnings: Vec::new(),
             })
         } else {
-            Err(errors)
+            Err(Refused { problems: errors, pages, usage })
         }
     }
 

@@ -242,6 +242,39 @@ fn incremental_updates_equal_a_full_build() {
     same(session.files(), &full());
 }
 
+/// A resolve that fails under `serve` (two cases at one address) hands its pages back with
+/// what the pages left out of it draw on: the fix that follows must not publish the table of
+/// a party-only notice, and the session equals a full build again. Before, every file's text
+/// was kept to parse the whole site again (1.8 GB at 100,000 pages).
+#[test]
+fn a_failed_resolve_under_serve_keeps_what_party_pages_use() {
+    let site = Site::new();
+    site.file("data/dues.csv", "姓名,金额(元)\n甲秘密名单,120\n")
+        .file(
+            "content/disclosures/dues.md",
+            "+++\ntitle = \"党费\"\norg = \"示范村党支部\"\ncategory = \"党费收缴使用\"\npublished = 2024-09-27\naudience = \"party\"\ntable = \"dues.csv\"\n+++\n党内通报。\n",
+        )
+        .case("a", "slug = \"same\"", "公开的案例。");
+    let mut session = gongkai::session::Session::new(gongkai::BuildOptions::new(site.root())).unwrap();
+    let secret = |files: &std::collections::BTreeMap<String, gongkai::write::spill::Blob>| {
+        files.iter().any(|(p, b)| {
+            p.contains("dues") || String::from_utf8_lossy(&b.read().unwrap()).contains("甲秘密")
+        })
+    };
+    assert!(!secret(session.files()));
+    let rel = |name: &str| std::path::PathBuf::from(format!("content/cases/{name}.md"));
+    site.case("b", "slug = \"same\"", "另一个案例。");
+    let err = session.update(&[rel("b")]).unwrap_err();
+    assert!(format!("{err:?}").contains("same"), "{err:?}");
+    site.case("b", "slug = \"other\"", "另一个案例。");
+    session.update(&[rel("b")]).unwrap();
+    session.refresh_deferred().unwrap();
+    assert!(!secret(session.files()), "the party-only table reached the preview");
+    let full: std::collections::BTreeMap<String, Vec<u8>> =
+        gongkai::render_site(&gongkai::BuildOptions::new(site.root())).unwrap().0.into_iter().collect();
+    same(session.files(), &full);
+}
+
 /// Issue 15: an archived page's banner (“this page was later corrected / removed”) follows the
 /// live site while serve runs: a correction made in the editor shows on the archived copy
 /// over real HTTP, without a restart, and so does a removal.
