@@ -58,18 +58,14 @@ pub enum Script {
 }
 
 impl Script {
-    /// Guesses the script of `text`. Text that uses no character specific to either script
-    /// (too short, or only shared characters) counts as simplified, the common case for the
-    /// organisations this tool serves.
-    pub fn detect(text: &str) -> Script {
-        // `is_hans_confidence` is what `zhconv::is_hans` compares with 0.5; calling it directly
-        // lets the undecidable NaN fall to simplified instead of traditional.
-        let confidence = zhconv::is_hans_confidence(text);
-        if confidence.is_nan() || confidence >= 0.5 {
-            Script::Hans
-        } else {
-            Script::Hant
-        }
+    /// The script of `text`, or `None` when it uses no character specific to either (too
+    /// short, or only shared characters): the entry then leaves `lang` out and takes the
+    /// site's language, rather than being called simplified on no evidence.
+    pub fn detect(text: &str) -> Option<Script> {
+        crate::text::Lang::detect(text).map(|lang| match lang {
+            crate::text::Lang::Hans => Script::Hans,
+            crate::text::Lang::Hant => Script::Hant,
+        })
     }
 
     /// The BCP 47 tag written as a case's `lang`.
@@ -104,7 +100,9 @@ pub struct Entry {
     pub commentary: Option<String>,
     /// The entry's `[日期]`, or else the masthead's date.
     pub date: Option<chrono::NaiveDate>,
-    pub script: Script,
+    /// The entry's script, told by its text and its markers as written; `None` when neither
+    /// tells.
+    pub script: Option<Script>,
 }
 
 /// The entries of one bulletin and the problems of those that could not be read.
@@ -325,7 +323,11 @@ fn check_entry(path: &Path, number: usize, raw: RawEntry<'_>) -> Result<Entry, V
         },
         None => None,
     };
-    let all_text = [publisher_line.as_str(), &title, &measures, commentary.as_deref().unwrap_or("")].concat();
+    // the markers as written count too: `[發布者]` says traditional when the text is all
+    // characters the two scripts share
+    let markers: String = raw.sections.iter().map(|s| s.found.written).collect();
+    let all_text =
+        [publisher_line.as_str(), &title, &measures, commentary.as_deref().unwrap_or(""), &markers].concat();
     Ok(Entry {
         number,
         line,
@@ -572,8 +574,9 @@ mod tests {
 
     #[test]
     fn script_detection() {
-        assert_eq!(Script::detect("臨汾市委組織部規范發展黨員工作"), Script::Hant);
-        assert_eq!(Script::detect("临汾市委组织部规范发展党员工作"), Script::Hans);
-        assert_eq!(Script::detect(""), Script::Hans);
+        assert_eq!(Script::detect("臨汾市委組織部規范發展黨員工作"), Some(Script::Hant));
+        assert_eq!(Script::detect("临汾市委组织部规范发展党员工作"), Some(Script::Hans));
+        assert_eq!(Script::detect(""), None);
+        assert_eq!(Script::detect("中央"), None);
     }
 }

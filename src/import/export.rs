@@ -109,7 +109,8 @@ fn read_case(path: &Path, text: &str) -> Result<Case, Diagnostic> {
     }
     case.script = match string("lang")?.as_deref().and_then(Script::from_lang) {
         Some(script) => script,
-        None => Script::detect(&[case.title.as_str(), &case.measures].concat()),
+        // the markers must be in one script or the other: simplified when nothing tells
+        None => Script::detect(&[case.title.as_str(), &case.measures].concat()).unwrap_or(Script::Hans),
     };
     Ok(case)
 }

@@ -465,7 +465,10 @@ struct CaseFront<'a> {
     /// Omitted when the entry has no 点评 at all.
     #[serde(skip_serializing_if = "Option::is_none")]
     commentary: Option<&'a str>,
-    lang: &'a str,
+    /// Omitted when neither the text nor the markers tell the script: the site's language
+    /// then applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lang: Option<&'a str>,
     source: &'a str,
 }
 
@@ -484,7 +487,7 @@ fn render_case(entry: &Entry, shared: &SharedFields, source: &str, slug: Option<
         region: shared.region.as_deref(),
         tags: &shared.tags,
         commentary: commentary.as_deref(),
-        lang: entry.script.lang(),
+        lang: entry.script.map(bulletin::Script::lang),
         source,
     };
     let mut front = toml::to_string(&front)

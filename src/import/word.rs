@@ -193,7 +193,10 @@ pub fn entry(
     if let Some(c) = commentary {
         front.push(("commentary", s(&c)));
     }
-    front.push(("lang", s(script.lang())));
+    // left out when nothing tells the script: the site's language then applies
+    if let Some(script) = script {
+        front.push(("lang", s(script.lang())));
+    }
     front.push(("source", s(&source)));
     let given_date = case_date.is_some_and(|(_, given)| given);
     let front: String = front

@@ -339,6 +339,25 @@ fn simplified_bulletin_round_trips_through_export() {
     assert!(!exported.contains("點評") && !exported.contains("【"), "{exported}");
 }
 
+/// An entry whose text uses only characters the two scripts share takes its script from its
+/// markers as written (`[發布者]` is traditional), not simplified by default.
+#[test]
+fn an_entry_in_shared_characters_takes_the_script_of_its_markers() {
+    let tmp = TempDir::new().unwrap();
+    let text = |markers: [&str; 3]| {
+        format!("[{}]山西省\n[{}]人民中心\n[{}]人民中心工作。\n", markers[0], markers[1], markers[2])
+    };
+    let files = [
+        bulletin(tmp.path(), "hans.txt", text(["发布者", "亮点", "举措"])),
+        bulletin(tmp.path(), "hant.txt", text(["發布者", "亮點", "舉措"])),
+    ];
+    let into = tmp.path().join("out");
+    let report = import(&options(&files, &into));
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(Case::read(&into.join("hans-001.md")).str("lang"), "zh-Hans");
+    assert_eq!(Case::read(&into.join("hant-001.md")).str("lang"), "zh-Hant");
+}
+
 #[test]
 fn simplified_bulletin_with_full_width_brackets_and_paragraphs() {
     let tmp = TempDir::new().unwrap();
