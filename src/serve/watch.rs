@@ -4,13 +4,19 @@ use anyhow::{Context, Result};
 use notify::{EventKind, RecursiveMode, Watcher as _};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Short enough to stay well inside the 200 ms from save to browser, long enough that an
 /// editor's write-rename-chmod burst arrives as one change.
 const QUIET: Duration = Duration::from_millis(30);
 
-pub type Watcher = notify::RecommendedWatcher;
+/// The folders a build reads, each watched whole.
+const FOLDERS: [&str; 4] = ["content", "data", "themes", "static"];
+
+/// Kept by the caller for as long as the site is watched; shared with the thread that adds a
+/// source folder made after the start (`themes/` copied in while `serve` runs).
+pub type Watcher = Arc<Mutex<notify::RecommendedWatcher>>;
 
 /// Watches `root` and sends each batch of changed source paths (relative to the root).
 ///
@@ -29,14 +35,14 @@ pub fn watch(root: &Path, changes: Sender<Vec<PathBuf>>) -> Result<Watcher> {
         }
         for path in event.paths {
             if let Ok(rel) = path.strip_prefix(&prefix) {
-                if is_source(rel) {
+                if is_source(rel) || is_folder(rel) {
                     let _ = tx.send(rel.to_path_buf());
                 }
             }
         }
     })
     .with_context(|| t!("starting the file watcher", "启动文件监视时出错"))?;
-    for dir in ["content", "data", "themes", "static"] {
+    for dir in FOLDERS {
         let path = base.join(dir);
         if path.is_dir() {
             watcher
@@ -47,12 +53,17 @@ pub fn watch(root: &Path, changes: Sender<Vec<PathBuf>>) -> Result<Watcher> {
     watcher
         .watch(&base, RecursiveMode::NonRecursive)
         .with_context(|| t!("watching the site folder", "监视网站文件夹时出错"))?;
-    std::thread::spawn(move || batch(rx, changes));
+    let watcher = Arc::new(Mutex::new(watcher));
+    let shared = watcher.clone();
+    std::thread::spawn(move || batch(rx, changes, &base, &shared));
     Ok(watcher)
 }
 
 /// Gathers paths until the tree has been quiet for a moment, then sends them as one batch.
-fn batch(paths: mpsc::Receiver<PathBuf>, changes: Sender<Vec<PathBuf>>) {
+/// A source folder made (or made again) since the start is watched from then on, and sent
+/// as a change itself: whatever was put into it before its watch began is read by the full
+/// build that a change outside `content/` makes.
+fn batch(paths: mpsc::Receiver<PathBuf>, changes: Sender<Vec<PathBuf>>, base: &Path, watcher: &Watcher) {
     while let Ok(first) = paths.recv() {
         let mut batch = vec![first];
         while let Ok(more) = paths.recv_timeout(QUIET) {
@@ -60,10 +71,26 @@ fn batch(paths: mpsc::Receiver<PathBuf>, changes: Sender<Vec<PathBuf>>) {
         }
         batch.sort();
         batch.dedup();
+        for folder in batch.iter().filter(|p| is_folder(p)) {
+            let path = base.join(folder);
+            if path.is_dir() {
+                if let Ok(mut w) = watcher.lock() {
+                    // a folder removed and made again needs its watch anew; one still watched
+                    // is watched once, whatever this says
+                    let _ = w.unwatch(&path);
+                    let _ = w.watch(&path, RecursiveMode::Recursive);
+                }
+            }
+        }
         if changes.send(batch).is_err() {
             return;
         }
     }
+}
+
+/// One of the source folders themselves, at the top of the site.
+fn is_folder(rel: &Path) -> bool {
+    rel.components().count() == 1 && FOLDERS.iter().any(|f| rel == Path::new(f))
 }
 
 /// Sources are files a build reads; the output folder, folders themselves and editors' swap
@@ -77,8 +104,7 @@ fn is_source(rel: &Path) -> bool {
     !hidden
         && !name.ends_with('~')
         && !name.ends_with(".swp")
-        && (rel == Path::new(crate::config::FILE)
-            || is_file_name && ["content", "data", "themes", "static"].contains(&top.as_str()))
+        && (rel == Path::new(crate::config::FILE) || is_file_name && FOLDERS.contains(&top.as_str()))
 }
 
 #[cfg(test)]
@@ -93,5 +119,7 @@ mod tests {
         assert!(!is_source(Path::new("public/index.html")));
         assert!(!is_source(Path::new("content/cases/.a.md.swp")));
         assert!(!is_source(Path::new("content/cases/a.md~")));
+        assert!(is_folder(Path::new("themes")) && !is_folder(Path::new("public")));
+        assert!(!is_folder(Path::new("content/themes")));
     }
 }

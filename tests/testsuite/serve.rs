@@ -87,6 +87,34 @@ fn an_edit_is_served_without_a_restart() {
     server.stop();
 }
 
+/// A theme folder made while `serve` runs (none at its start) is read: its templates are
+/// copied in whole, before any watch could see the files inside (found by a hostile review).
+#[test]
+fn a_themes_folder_made_while_serving_is_used() {
+    let site = Site::new();
+    site.case("a", "", "举措。");
+    assert!(!site.root().join("themes").exists());
+    let server = start(&site);
+    assert!(!get(&server.address, A).1.contains("新主题"));
+    // made elsewhere and moved in, as `cp -r` then `mv` or an unpacked archive would
+    let made = site.root().join(".made-elsewhere");
+    std::fs::create_dir_all(made.join("default/templates")).unwrap();
+    std::fs::write(
+        made.join("default/templates/case.html"),
+        "{% extends \"base.html\" %}{% block main %}新主题{{ page.title }}{% endblock main %}",
+    )
+    .unwrap();
+    std::fs::rename(&made, site.root().join("themes")).unwrap();
+    wait_for("the new theme", || get(&server.address, A).1.contains("新主题a的亮点"));
+    // and edits inside it are seen from then on
+    site.file(
+        "themes/default/templates/case.html",
+        "{% extends \"base.html\" %}{% block main %}再改{{ page.title }}{% endblock main %}",
+    );
+    wait_for("the edited template", || get(&server.address, A).1.contains("再改a的亮点"));
+    server.stop();
+}
+
 #[test]
 fn build_error_goes_to_the_browser_and_clears_when_fixed() {
     let site = Site::new();
