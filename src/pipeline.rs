@@ -85,6 +85,10 @@ fn run_with(opts: &BuildOptions, history: History, how: How, sink: &dyn Sink) ->
     let (prepared, library) = resolve_site(opts, history, how)?; // load → parse → resolve
     let editions = if how.live { versions::archive::editions(&prepared.history) } else { Vec::new() };
     let renderer = prepared.renderer(&library, &editions);
+    let clashes = renderer.address_clashes();
+    if !clashes.is_empty() {
+        return Err(BuildError::content(clashes));
+    }
     let (plan, digest) = plan(&renderer, &prepared.salt, opts.shard); // render: the jobs and their inputs
     let guard = OutputGuard::new(&prepared, &library, sink);
     let entries = render_planned(&renderer, &plan, how.cache, &guard, opts.progress.as_deref())?; // render → write

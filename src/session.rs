@@ -323,6 +323,10 @@ fn render_stale(
     changed: &mut Changed,
 ) -> Result<()> {
     let renderer = built.prepared.renderer(&built.library, &built.editions);
+    let clashes = renderer.address_clashes();
+    if !clashes.is_empty() {
+        return Err(BuildError::content(clashes));
+    }
     let plan = renderer.plan(&built.prepared.salt);
     let mut stale = Vec::new();
     for p in &plan {

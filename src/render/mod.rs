@@ -138,6 +138,56 @@ impl Renderer<'_> {
         }
     }
 
+    /// Pages at an address where gongkai makes a page of its own (`content/search.md` at the
+    /// search page's `/search/`, `content/tags.md` at the tag index): each refused at its file,
+    /// before anything is written, instead of two outputs failing (or, under `serve`, one
+    /// replacing the other) when both are made.
+    pub fn address_clashes(&self) -> Vec<crate::Diagnostic> {
+        let jobs = self.jobs();
+        let generated: std::collections::HashMap<String, &Job> = jobs
+            .iter()
+            .filter(|j| !matches!(j, Job::Page(_) | Job::Redirect(..)))
+            .map(|j| (self.address(j), j))
+            .collect();
+        let mut found = Vec::new();
+        for page in &self.library.pages {
+            let addresses =
+                std::iter::once((&page.path, false)).chain(page.old_paths.iter().map(|p| (p, true)));
+            for (address, old) in addresses {
+                let Some(job) = generated.get(address.as_str()) else { continue };
+                let what = self.generated_name(job);
+                let message = match old {
+                    false => t!(
+                        "this page's address /{address} is where gongkai makes {what}",
+                        "这个页面的网址 /{address} 是 gongkai 生成{what}的位置"
+                    ),
+                    true => t!(
+                        "this page's earlier address /{address}, where a redirect to it stands, is where gongkai makes {what}",
+                        "这个页面的旧网址 /{address}（那里会放一个跳转页）是 gongkai 生成{what}的位置"
+                    ),
+                };
+                found.push(crate::Diagnostic::new(&page.source, 0, message).with_hint(t!(
+                    "rename the file, or give it a `slug` of its own",
+                    "请给这个文件改名，或给它另写一个 `slug`"
+                )));
+            }
+        }
+        found
+    }
+
+    /// What a generated job's page is, for [`Renderer::address_clashes`].
+    fn generated_name(&self, job: &Job) -> String {
+        match job {
+            Job::Home => t!("the home page", "首页"),
+            Job::Search => t!("the search page", "搜索页"),
+            Job::Archive => t!("the list of released editions", "历史版本列表"),
+            Job::DataIndex | Job::Dataset(..) | Job::DataCsv(_) => t!("a page of the data", "统计数据页"),
+            Job::OrgIndex | Job::Org(_) => t!("a page of the organisations", "组织页"),
+            Job::TaxonomyIndex(_) | Job::Term(..) => t!("a page of the tags and categories", "分类索引页"),
+            _ => t!("a listing", "列表页"),
+        }
+    }
+
     /// Where a job's (first) output stands below the site root, as a reader would type it:
     /// what an error names instead of the job's place in the plan.
     fn address(&self, job: &Job) -> String {

@@ -189,3 +189,32 @@ fn two_cases_given_one_slug_fail_every_edition_alike() {
     assert!(public[0].message.contains("/cases/2019/same/"), "{}", public[0]);
     assert!(!site.out().exists(), "nothing was written");
 }
+
+/// A page at an address where gongkai makes a page of its own is refused at its file, before
+/// anything is written: not two outputs failing on one file with a word about static files
+/// (found by a hostile review), nor, under `serve`, one replacing the other.
+#[test]
+fn a_page_at_an_address_gongkai_makes_is_refused_at_its_file() {
+    let site = Site::new();
+    site.case("a", "tags = [\"党建\"]", "正文。");
+    site.file("content/search.md", "+++\ntitle = \"搜索\"\n+++\n正文\n");
+    site.file("content/tags.md", "+++\ntitle = \"标签\"\n+++\n正文\n");
+    site.file("content/about.md", "+++\ntitle = \"关于\"\n+++\n正文\n");
+    let errors = site.build_err();
+    let mut named: Vec<String> = errors.iter().map(|d| d.path.display().to_string()).collect();
+    named.sort();
+    assert_eq!(named, ["content/search.md", "content/tags.md"], "{errors:?}");
+    let search = errors.iter().find(|d| d.path.ends_with("search.md")).unwrap();
+    assert!(search.message.contains("/search/") && search.message.contains("search page"), "{search}");
+    assert!(search.hint.as_deref().unwrap().contains("slug"), "{search}");
+    assert!(!site.out().exists(), "nothing is written");
+    // under serve, the same page made while it runs is refused as the build refuses it
+    std::fs::remove_file(site.root().join("content/search.md")).unwrap();
+    std::fs::remove_file(site.root().join("content/tags.md")).unwrap();
+    let mut session = gongkai::session::Session::new(gongkai::BuildOptions::new(site.root())).unwrap();
+    site.file("content/search.md", "+++\ntitle = \"搜索\"\n+++\n正文\n");
+    let err = session.update(&[std::path::PathBuf::from("content/search.md")]).unwrap_err();
+    assert!(format!("{err:?}").contains("search.md"), "{err:?}");
+    let served = String::from_utf8(session.read("search/index.html").unwrap()).unwrap();
+    assert!(served.contains("id=\"search-results\""), "the search page stays: {served}");
+}
