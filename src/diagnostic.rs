@@ -1,7 +1,7 @@
 //! Content problems as values: every stage collects them and the command reports them together.
 
 use serde::Serialize;
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::path::PathBuf;
 
 /// One problem in the site's content, pointing at the file and line to fix.
@@ -112,16 +112,38 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", Inert(&self.path.display().to_string()))?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
             if self.column > 0 {
                 write!(f, ":{}", self.column)?;
             }
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", Inert(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  {}{hint}", crate::locale::label("hint"))?;
+            write!(f, "\n  {}{}", crate::locale::label("hint"), Inert(hint))?;
+        }
+        Ok(())
+    }
+}
+
+/// Text for a terminal with its control characters shown as escapes (`\u{1b}`): a message
+/// quotes file names and text as written, and an escape sequence or a NUL in them must not
+/// act on the reader's terminal. Line breaks and tabs stay.
+struct Inert<'a>(&'a str);
+
+impl fmt::Display for Inert<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            match c {
+                '\n' | '\t' => f.write_char(c)?,
+                c if c.is_control()
+                    || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+                {
+                    write!(f, "{}", c.escape_unicode())?
+                }
+                c => f.write_char(c)?,
+            }
         }
         Ok(())
     }
@@ -145,3 +167,19 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_in_a_message_are_shown_not_sent_to_the_terminal() {
+        let d = Diagnostic::new("content/a\u{1b}[2J.md", 3, "`#\u{0}` 锚点\u{202e}失效\t")
+            .with_hint("第一行\n第二行\u{7}");
+        let shown = d.to_string();
+        assert!(!shown.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{shown:?}");
+        assert!(shown.contains(r"content/a\u{1b}[2J.md:3"), "{shown}");
+        assert!(shown.contains(r"`#\u{0}` 锚点\u{202e}失效"), "{shown}");
+        assert!(shown.contains("第一行\n第二行\\u{7}"), "{shown}");
+    }
+}
