@@ -66,29 +66,39 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
         ));
     }
     // tera's parser recurses once per level of nesting: on a stack of its own, with room to
-    // spare beyond what `too_deep` lets through
+    // spare beyond what `too_deep` lets through; the walks over the parsed templates that
+    // follow recurse as deep, so they run there too
     let added = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .stack_size(STACK)
-            .spawn_scoped(scope, || tera.add_raw_templates(all))
+            .spawn_scoped(scope, || -> Result<()> {
+                tera.add_raw_templates(all).context(t!(
+                    "the theme's templates have an error (see above); fix the template named",
+                    "主题模板有错误，请改正其中指出的模板"
+                ))?;
+                if let Some((template, cycle)) = endless_macro(&tera) {
+                    anyhow::bail!(t!(
+                        "in the template {template}, the macro {cycle} calls itself, which gongkai does not allow: a call too deep crashes the build; draw a tree from a flat list with each item's depth instead",
+                        "模板 {template} 里，宏 {cycle} 调用了自己，gongkai 不允许这样做：调用层数太深会使生成崩溃；请改为遍历一个带层级（depth）的平铺列表来画树",
+                        cycle = cycle.join(" → ")
+                    ));
+                }
+                if let Some(template) = too_deep_to_render(&tera) {
+                    anyhow::bail!(t!(
+                        "the template {template} goes more than {MAX_RENDER_DEPTH} levels deep when rendered, counting each if/for/block/filter and each macro it calls or template it includes with their own levels; tera would overflow its stack; flatten the chain of macros or includes",
+                        "模板 {template} 渲染时嵌套超过 {MAX_RENDER_DEPTH} 层（if/for/block/filter 各算一层，调用的宏和包含的模板连同它们自己的层数一起算），tera 会栈溢出；请减少宏或 include 的层层调用"
+                    ));
+                }
+                Ok(())
+            })
             .map(|thread| thread.join())
     });
     match added {
-        Ok(Ok(result)) => result.context(t!(
-            "the theme's templates have an error (see above); fix the template named",
-            "主题模板有错误，请改正其中指出的模板"
-        ))?,
+        Ok(Ok(result)) => result?,
         Ok(Err(_)) => anyhow::bail!(t!("reading the theme's templates failed", "读取主题模板时出错")),
         Err(e) => {
             return Err(e).context(t!("starting to read the theme's templates", "开始读取主题模板时出错"))
         }
-    }
-    if let Some((template, cycle)) = endless_macro(&tera) {
-        anyhow::bail!(t!(
-            "in the template {template}, the macro {cycle} calls itself, which gongkai does not allow: a call too deep crashes the build; draw a tree from a flat list with each item's depth instead",
-            "模板 {template} 里，宏 {cycle} 调用了自己，gongkai 不允许这样做：调用层数太深会使生成崩溃；请改为遍历一个带层级（depth）的平铺列表来画树",
-            cycle = cycle.join(" → ")
-        ));
     }
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(crate::text::escape_html);
@@ -129,7 +139,12 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
     let (mut blocks, mut line) = (0usize, 1usize);
     let mut rest = text;
     loop {
-        let start = ["{{", "{%", "{#"].iter().filter_map(|o| rest.find(o)).min()?;
+        // one scan to the next opening: a search for each kind went to the end of the text
+        // for a kind it does not hold, once per tag (an 8 MB theme took minutes)
+        let start = rest
+            .match_indices('{')
+            .map(|(i, _)| i)
+            .find(|&i| matches!(rest.as_bytes().get(i + 1), Some(b'{' | b'%' | b'#')))?;
         line += rest[..start].matches('\n').count();
         let close = match &rest[start..start + 2] {
             "{{" => "}}",
@@ -218,14 +233,18 @@ fn endless_macro(tera: &Tera) -> Option<(String, Vec<String>)> {
             calls.insert((template.name.clone(), macro_name.clone()), resolved.collect());
         }
     }
-    // a depth-first walk from each macro in turn, in a fixed order so the same circle is named
+    // a depth-first walk from each macro in turn, in a fixed order so the same circle is named;
+    // `on` holds the macros of `path`, so that a chain of 100,000 is not searched at each step
+    type Key = (String, String);
     fn walk(
-        at: &(String, String),
-        calls: &BTreeMap<(String, String), Vec<(String, String)>>,
-        path: &mut Vec<(String, String)>,
-        done: &mut std::collections::BTreeSet<(String, String)>,
-    ) -> Option<Vec<(String, String)>> {
-        if let Some(start) = path.iter().position(|p| p == at) {
+        at: &Key,
+        calls: &BTreeMap<Key, Vec<Key>>,
+        path: &mut Vec<Key>,
+        on: &mut std::collections::HashSet<Key>,
+        done: &mut std::collections::BTreeSet<Key>,
+    ) -> Option<Vec<Key>> {
+        if on.contains(at) {
+            let start = path.iter().position(|p| p == at)?;
             let mut circle = path[start..].to_vec();
             circle.push(at.clone());
             return Some(circle);
@@ -234,23 +253,172 @@ fn endless_macro(tera: &Tera) -> Option<(String, Vec<String>)> {
             return None;
         }
         path.push(at.clone());
+        on.insert(at.clone());
         for next in calls.get(at).into_iter().flatten() {
-            if let Some(circle) = walk(next, calls, path, done) {
+            if let Some(circle) = walk(next, calls, path, on, done) {
                 return Some(circle);
             }
         }
         path.pop();
+        on.remove(at);
         done.insert(at.clone());
         None
     }
     let mut done = std::collections::BTreeSet::new();
     for start in calls.keys() {
-        if let Some(circle) = walk(start, &calls, &mut Vec::new(), &mut done) {
+        if let Some(circle) = walk(start, &calls, &mut Vec::new(), &mut Default::default(), &mut done) {
             let template = circle[0].0.clone();
             return Some((template, circle.into_iter().map(|(_, name)| name).collect()));
         }
     }
     None
+}
+
+/// How deep a render may go, in levels of if/for/block/filter, macro calls and includes
+/// along every chain of them. A chain of a thousand macros each a hundred levels deep
+/// overflowed even the 64 MB stack of a rendering thread (found by a hostile review); thirty
+/// thousand levels still rendered, so this leaves a wide margin, and no real theme comes near.
+pub const MAX_RENDER_DEPTH: usize = 5_000;
+
+/// The first template (by name) whose render can go deeper than [`MAX_RENDER_DEPTH`].
+/// Circles of macros and includes are refused before this runs; a circle met anyway counts
+/// as too deep.
+fn too_deep_to_render(tera: &Tera) -> Option<String> {
+    let mut depths = Depths { tera, known: HashMap::new(), open: std::collections::HashSet::new() };
+    let mut names: Vec<&str> = tera.get_template_names().collect();
+    names.sort_unstable();
+    names.into_iter().find(|name| depths.template(name, 0).is_err()).map(str::to_string)
+}
+
+/// What [`too_deep_to_render`] walks with: the levels a template or macro adds, once known,
+/// by (template, macro name or ""), and the ones being walked. Each walk carries the level it
+/// starts at and stops once past the limit, so that the walk itself never goes deeper than
+/// [`MAX_RENDER_DEPTH`] levels.
+struct Depths<'a> {
+    tera: &'a Tera,
+    known: HashMap<(String, String), usize>,
+    open: std::collections::HashSet<(String, String)>,
+}
+
+/// Past [`MAX_RENDER_DEPTH`].
+struct TooDeep;
+
+type Level = std::result::Result<usize, TooDeep>;
+
+impl Depths<'_> {
+    /// The deepest level the render of template `name` reaches, starting at level `at`: its
+    /// parent's levels, then its own (a block it overrides stands where the parent's block
+    /// stood, counted here on top of all of the parent's levels: never less than the truth).
+    fn template(&mut self, name: &str, at: usize) -> Level {
+        let key = (name.to_string(), String::new());
+        let Ok(template) = self.tera.get_template(name) else { return Ok(at) };
+        self.cached(key, at, |this, at| {
+            let at = match &template.parent {
+                Some(parent) => this.template(parent, at)?,
+                None => at,
+            };
+            this.nodes(&template.ast, template, at)
+        })
+    }
+
+    fn cached(
+        &mut self,
+        key: (String, String),
+        at: usize,
+        walk: impl FnOnce(&mut Self, usize) -> Level,
+    ) -> Level {
+        if let Some(levels) = self.known.get(&key) {
+            return within(at + levels);
+        }
+        if !self.open.insert(key.clone()) {
+            return Err(TooDeep);
+        }
+        let deepest = walk(self, at)?;
+        self.open.remove(&key);
+        self.known.insert(key, deepest - at);
+        Ok(deepest)
+    }
+
+    fn nodes(&mut self, nodes: &[tera::ast::Node], template: &tera::Template, at: usize) -> Level {
+        use tera::ast::Node;
+        let mut deepest = within(at)?;
+        for node in nodes {
+            let reached = match node {
+                Node::VariableBlock(_, e) => self.expr(e, template, at)?,
+                Node::Set(_, set) => self.expr(&set.value, template, at)?,
+                Node::FilterSection(_, section, _) => {
+                    let mut d = self.nodes(&section.body, template, at + 1)?;
+                    for e in section.filter.args.values() {
+                        d = d.max(self.expr(e, template, at)?);
+                    }
+                    d
+                }
+                Node::Block(_, block, _) => self.nodes(&block.body, template, at + 1)?,
+                Node::Forloop(_, forloop, _) => {
+                    let body = self.nodes(&forloop.body, template, at + 1)?;
+                    let empty =
+                        self.nodes(forloop.empty_body.as_deref().unwrap_or_default(), template, at + 1)?;
+                    body.max(empty).max(self.expr(&forloop.container, template, at)?)
+                }
+                Node::If(branches, _) => {
+                    let mut d = at;
+                    for (_, condition, body) in &branches.conditions {
+                        d = d.max(self.expr(condition, template, at)?).max(self.nodes(
+                            body,
+                            template,
+                            at + 1,
+                        )?);
+                    }
+                    let otherwise = branches.otherwise.as_ref().map_or(&[][..], |(_, body)| body);
+                    d.max(self.nodes(otherwise, template, at + 1)?)
+                }
+                Node::Include(_, names, _) => {
+                    let mut d = at;
+                    for name in names {
+                        d = d.max(self.template(name, at + 1)?);
+                    }
+                    d
+                }
+                _ => at,
+            };
+            deepest = deepest.max(reached);
+        }
+        Ok(deepest)
+    }
+
+    fn expr(&mut self, e: &tera::ast::Expr, template: &tera::Template, at: usize) -> Level {
+        let mut calls = Vec::new();
+        expr_calls(e, &mut calls);
+        let mut deepest = at;
+        for (namespace, name) in calls {
+            // `self::` is the file the macro is written in; an imported name is looked up in
+            // this template and the ones it extends
+            let file = match namespace.as_str() {
+                "self" => Some(template.name.clone()),
+                ns => std::iter::once(template.name.as_str())
+                    .chain(template.parents.iter().map(String::as_str))
+                    .filter_map(|t| self.tera.get_template(t).ok())
+                    .find_map(|t| {
+                        t.imported_macro_files.iter().find(|(_, n)| n == ns).map(|(f, _)| f.clone())
+                    }),
+            };
+            let Some(file) = file else { continue };
+            let Ok(defined) = self.tera.get_template(&file) else { continue };
+            let Some(definition) = defined.macros.get(&name) else { continue };
+            let reached = self
+                .cached((file.clone(), name), at + 1, |this, at| this.nodes(&definition.body, defined, at))?;
+            deepest = deepest.max(reached);
+        }
+        Ok(deepest)
+    }
+}
+
+fn within(level: usize) -> Level {
+    if level > MAX_RENDER_DEPTH {
+        Err(TooDeep)
+    } else {
+        Ok(level)
+    }
 }
 
 /// Every macro call in `nodes`, however deep in `if`, `for`, blocks and filter sections.
@@ -509,6 +677,49 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_chain_of_macros_or_includes_too_deep_to_render_is_refused() {
+        let load = |files: Vec<(String, String)>| super::load(&files).map(|_| ()).map_err(|e| e.to_string());
+        let nested = |levels: usize, inner: &str| {
+            format!("{}{inner}{}", "{% if true %}".repeat(levels), "{% endif %}".repeat(levels))
+        };
+        // `links` macros, each `levels` deep around a call of the next
+        let macros = |links: usize, levels: usize| {
+            let text: String = (0..links)
+                .map(|i| {
+                    let call =
+                        if i + 1 < links { format!("{{{{ self::m{}() }}}}", i + 1) } else { "x".into() };
+                    format!("{{% macro m{i}() %}}{}{{% endmacro m{i} %}}", nested(levels, &call))
+                })
+                .collect();
+            vec![
+                ("deep.html".to_string(), text),
+                ("page.html".to_string(), "{% import \"deep.html\" as deep %}{{ deep::m0() }}".to_string()),
+            ]
+        };
+        // each of `links` templates includes the next
+        let includes = |links: usize, levels: usize| -> Vec<(String, String)> {
+            (0..links)
+                .map(|i| {
+                    let next = if i + 1 < links {
+                        format!("{{% include \"inc{}.html\" %}}", i + 1)
+                    } else {
+                        "x".into()
+                    };
+                    (format!("inc{i}.html"), nested(levels, &next))
+                })
+                .collect()
+        };
+        // every link within the nesting allowed in one template, the chain too deep as a whole
+        for files in [macros(60, 100), includes(60, 100), macros(3000, 1)] {
+            let err = load(files).unwrap_err();
+            assert!(err.contains("5000"), "{err}");
+        }
+        load(macros(40, 100)).unwrap();
+        load(includes(40, 100)).unwrap();
+        load(macros(2000, 1)).unwrap();
+    }
 
     #[test]
     fn keep_tail_joins_the_last_two_characters() {
