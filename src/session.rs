@@ -118,44 +118,49 @@ impl Session {
         self.built.as_ref().is_some_and(|b| b.search_stale)
     }
 
-    /// Brings the search index up to date after content edits.
+    /// Brings the search index up to date after content edits: the index itself and each run
+    /// of result texts whose pages changed.
     pub fn refresh_deferred(&mut self) -> Result<Changed> {
         let Some(built) = self.built.as_mut() else { return Ok(Changed::default()) };
         if !built.search_stale {
             return Ok(Changed::default());
         }
         let renderer = built.prepared.renderer(&built.library, &built.editions);
-        let planned = renderer.plan(&built.prepared.salt).into_iter().find(|p| p.job == Job::Search);
-        // each file is stored as it is made, and only when it changed: the whole index is
-        // hundreds of megabytes at 100,000 pages, and an edit changes a part of it
-        let (files, hashes, spill) = (&self.files, &self.hashes, &self.spill);
-        let made = pipeline::render_job_guarded(
-            &built.prepared,
-            &built.library,
-            &renderer,
-            &Job::Search,
-            &|(path, bytes)| {
-                let sha = crate::digest::sha256(&bytes);
-                let new = !files.contains_key(&path) || hashes.get(&path) != Some(&sha);
-                Ok((path, sha, new.then(|| spill.put(&bytes))))
-            },
-        )?;
+        let stale: Vec<crate::render::Planned> = renderer
+            .plan(&built.prepared.salt)
+            .into_iter()
+            .filter(|p| is_search(&p.job))
+            .filter(|p| built.jobs.get(&p.key).is_none_or(|(fp, _)| *fp != p.fingerprint))
+            .collect();
         let mut changed = Changed::default();
-        let key = format!("{:?}", Job::Search);
-        let old = built.jobs.get(&key).map(|(_, paths)| paths.clone()).unwrap_or_default();
-        let new_paths: Vec<String> = made.iter().map(|(p, _, _)| p.clone()).collect();
-        for (path, sha, blob) in made {
-            if let Some(blob) = blob {
-                self.files.insert(path.clone(), blob);
-                self.hashes.insert(path.clone(), sha);
-                changed.written.push(path);
+        for planned in stale {
+            // each file is stored as it is made, and only when it changed: the whole index is
+            // hundreds of megabytes at 100,000 pages, and an edit changes a part of it
+            let (files, hashes, spill) = (&self.files, &self.hashes, &self.spill);
+            let made = pipeline::render_job_guarded(
+                &built.prepared,
+                &built.library,
+                &renderer,
+                &planned.job,
+                &|(path, bytes)| {
+                    let sha = crate::digest::sha256(&bytes);
+                    let new = !files.contains_key(&path) || hashes.get(&path) != Some(&sha);
+                    Ok((path, sha, new.then(|| spill.put(&bytes))))
+                },
+            )?;
+            let old = built.jobs.get(&planned.key).map(|(_, paths)| paths.clone()).unwrap_or_default();
+            let new_paths: Vec<String> = made.iter().map(|(p, _, _)| p.clone()).collect();
+            for (path, sha, blob) in made {
+                if let Some(blob) = blob {
+                    self.files.insert(path.clone(), blob);
+                    self.hashes.insert(path.clone(), sha);
+                    changed.written.push(path);
+                }
             }
-        }
-        // a set: the index is tens of thousands of files at 100,000 pages
-        let kept: std::collections::HashSet<&String> = new_paths.iter().collect();
-        remove(&mut self.files, &mut self.hashes, old.iter().filter(|p| !kept.contains(p)), &mut changed);
-        if let Some(planned) = planned {
-            built.jobs.insert(key, (planned.fingerprint, new_paths));
+            // a set: the index is tens of thousands of files at 100,000 pages
+            let kept: std::collections::HashSet<&String> = new_paths.iter().collect();
+            remove(&mut self.files, &mut self.hashes, old.iter().filter(|p| !kept.contains(p)), &mut changed);
+            built.jobs.insert(planned.key, (planned.fingerprint, new_paths));
         }
         built.search_stale = false;
         self.write_manifest(&mut changed);
@@ -333,7 +338,7 @@ fn render_stale(
         if built.jobs.get(&p.key).is_some_and(|(fp, _)| *fp == p.fingerprint) {
             continue;
         }
-        if p.job == Job::Search && built.jobs.contains_key(&p.key) {
+        if is_search(&p.job) && built.jobs.contains_key(&p.key) {
             built.search_stale = true;
         } else {
             stale.push(p);
@@ -364,6 +369,11 @@ fn render_stale(
     let dropped: Vec<String> = dropped.into_iter().filter(|p| !written.contains(p)).collect();
     remove(files, hashes, dropped.iter(), changed);
     Ok(())
+}
+
+/// The search index and its result texts: brought up to date after the edited page is out.
+fn is_search(job: &Job) -> bool {
+    matches!(job, Job::Search | Job::SearchDocs(_))
 }
 
 /// Every archived page that carries a banner as the live pages stand, at its served path.

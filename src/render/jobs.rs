@@ -34,6 +34,10 @@ pub enum Job {
     DataCsv(usize),
     /// The search index: many shard files from every page.
     Search,
+    /// What search results show of a run of pages ([`super::search::PAGES_PER_DOCS_JOB`] of
+    /// them, in the library's order, from this run's number times that): a job of its own, so
+    /// that an edit writes the run of the page it changed, not the text of every page.
+    SearchDocs(usize),
     /// `/orgs/`: the organisation tree with its disclosure rates.
     OrgIndex,
     /// `/orgs/NAME/`: one organisation's catalogue (index in the tree).
@@ -102,6 +106,11 @@ impl Renderer<'_> {
         let mut jobs = vec![Job::Search, Job::Home, Job::NotFound, Job::Sitemap, Job::Archive];
         jobs.extend((0..lib.pages.len()).map(Job::Page));
         jobs.extend(self.redirects());
+        if self.search && super::search::enabled(self.tera) {
+            jobs.extend(
+                (0..lib.pages.len().div_ceil(super::search::PAGES_PER_DOCS_JOB)).map(Job::SearchDocs),
+            );
+        }
         for kind in Kind::LISTED {
             let n = self.of_kind(kind).len();
             jobs.extend((1..=self.page_count(n)).map(|p| Job::Section(kind, p)));
@@ -217,6 +226,11 @@ impl Renderer<'_> {
             }
             Job::OrgIndex | Job::Org(_) => Inputs { all_of: vec![Kind::Disclosure], ..Default::default() },
             Job::Sitemap | Job::Search => Inputs { all_of: Kind::ALL.to_vec(), ..Default::default() },
+            Job::SearchDocs(run) => {
+                let per = super::search::PAGES_PER_DOCS_JOB;
+                let pages = (run * per..((run + 1) * per).min(lib.pages.len())).collect();
+                Inputs::list("pages", pages)
+            }
             Job::NotFound | Job::Archive | Job::DataIndex | Job::Dataset(..) | Job::DataCsv(_) => {
                 Inputs::default()
             }

@@ -179,7 +179,7 @@ impl Renderer<'_> {
     fn generated_name(&self, job: &Job) -> String {
         match job {
             Job::Home => t!("the home page", "首页"),
-            Job::Search => t!("the search page", "搜索页"),
+            Job::Search | Job::SearchDocs(_) => t!("the search page", "搜索页"),
             Job::Archive => t!("the list of released editions", "历史版本列表"),
             Job::DataIndex | Job::Dataset(..) | Job::DataCsv(_) => t!("a page of the data", "统计数据页"),
             Job::OrgIndex | Job::Org(_) => t!("a page of the organisations", "组织页"),
@@ -212,6 +212,7 @@ impl Renderer<'_> {
             Job::Group(g, n) => lib.groups.get(*g).map(|x| numbered(x.path.clone(), *n)).unwrap_or_default(),
             Job::DataIndex => "data/".into(),
             Job::Search => "search/".into(),
+            Job::SearchDocs(_) => "search/d/".into(),
             Job::OrgIndex => "orgs/".into(),
             Job::Org(i) => lib
                 .catalogue
@@ -283,6 +284,8 @@ impl Renderer<'_> {
         match job {
             Job::Search => search::outputs_each(self, sink)
                 .context(t!("building the search index", "生成搜索索引时出错")),
+            Job::SearchDocs(_) => search::docs_each(self, &self.inputs(job), sink)
+                .context(t!("building the search index", "生成搜索索引时出错")),
             job => self.render_job(job)?.into_iter().map(sink).collect(),
         }
     }
@@ -290,7 +293,7 @@ impl Renderer<'_> {
     /// The outputs of `job`.
     pub fn render_job(&self, job: &Job) -> Result<Vec<crate::render::Output>> {
         match job {
-            Job::Search => self.render_job_into(job, &Ok),
+            Job::Search | Job::SearchDocs(_) => self.render_job_into(job, &Ok),
             Job::DataCsv(i) => {
                 Ok(crate::data::paths::downloads(self.data.get(*i).context("a dataset index")?))
             }
@@ -460,7 +463,7 @@ impl Renderer<'_> {
                 ctx.insert("redirect", &view);
                 (old, "redirect.html")
             }
-            Job::Search | Job::DataCsv(_) => unreachable!("rendered by render_job"),
+            Job::Search | Job::SearchDocs(_) | Job::DataCsv(_) => unreachable!("rendered by render_job"),
         };
         let html = self.render_in_site(template, ctx, &path)?;
         Ok((format!("{path}index.html"), html.into_bytes()))

@@ -19,7 +19,8 @@
 //! manifest again, for other pages that use the engine: sizes and the folding map), `f.js` (kind,
 //! year and region of every page, loaded once a filter is set), `s/N.js` (term shards, chosen by
 //! a hash of the term, so a query loads only the shards of its own terms) and `d/N.js` (what a
-//! result shows: title, date, the start of the text for the excerpt, a few pages per file).
+//! result shows: title, date, the start of the text for the excerpt, a few pages per file;
+//! made by jobs of their own, [`super::Job::SearchDocs`], a run of pages each).
 //! A first query thus waits for two rounds of loading: its shards, then its results' texts.
 
 mod encode;
@@ -43,6 +44,9 @@ const MAX_SHARDS: usize = 4096;
 /// about 3 KB each compressed; more pages a file would mean more bytes for the same results,
 /// fewer would mean more files in the output.
 const DOCS_PER_CHUNK: usize = 4;
+/// Pages per job of result texts ([`super::Job::SearchDocs`]): 256 files of them. Few enough
+/// jobs that planning them costs nothing, small enough that an edit rewrites a sliver.
+pub const PAGES_PER_DOCS_JOB: usize = DOCS_PER_CHUNK * 256;
 /// Characters of text kept per page for the excerpt: the whole of most cases and disclosures;
 /// a match further into a long review shows the start of the text instead.
 const EXCERPT_CHARS: usize = 1500;
@@ -134,13 +138,49 @@ pub(super) fn outputs_each<R: Send>(
         .enumerate()
         .map(|(n, terms)| put(format!("search/s/{n}.js"), encode::script("s", n, &terms)))
         .collect::<Result<_>>()?;
-    let docs: Vec<(u64, R)> = pages
-        .par_chunks(DOCS_PER_CHUNK)
-        .enumerate()
-        .map(|(n, chunk)| {
+    // the result texts are jobs of their own; the stamp that tells a browser to load them
+    // anew follows what they are made of: each page's address and content, and this gongkai
+    let docs = {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(crate::digest::generator());
+        for p in pages {
+            for part in [&p.path, &p.hash] {
+                h.update((part.len() as u64).to_le_bytes());
+                h.update(part);
+            }
+        }
+        u64::from_le_bytes(h.finalize()[..8].try_into().expect("eight bytes"))
+    };
+    written.push(put("search/m.js".into(), manifest)?);
+    written.push(put("search/f.js".into(), facets)?);
+    let digest = encode::digest(written.iter().map(|(d, _)| *d).chain([docs]));
+    let view = SearchView { digest, ..view };
+    let mut ctx = Context::new();
+    ctx.insert("search", &view);
+    ctx.insert("site", &r.site("search/")?);
+    let page = r.tera.render("search.html", &ctx)?.into_bytes();
+    let mut results: Vec<R> = written.into_iter().map(|(_, r)| r).collect();
+    results.push(sink(("search/index.html".into(), page))?);
+    Ok(results)
+}
+
+/// What search results show of the pages of a [`super::Job::SearchDocs`] (`inputs`: its
+/// declaration): `search/d/N.js` for each [`DOCS_PER_CHUNK`] of them, numbered by the first
+/// page's place in the library; each file goes to `sink` as soon as it is made.
+pub(super) fn docs_each<R: Send>(
+    r: &Renderer,
+    inputs: &super::jobs::Inputs,
+    sink: &(dyn Fn(crate::render::Output) -> Result<R> + Sync),
+) -> Result<Vec<R>> {
+    let pages = &r.library.pages;
+    let run = inputs.pages("pages");
+    run.par_chunks(DOCS_PER_CHUNK)
+        .map(|chunk| {
             let docs: Vec<DocRecord> = chunk
                 .iter()
-                .map(|p| {
+                .map(|&i| {
+                    let p = &pages[i];
                     let text: String = index::body_text(p, r.bodies)?.chars().take(EXCERPT_CHARS).collect();
                     Ok(DocRecord(
                         &p.path,
@@ -153,21 +193,10 @@ pub(super) fn outputs_each<R: Send>(
                     ))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            put(format!("search/d/{n}.js"), encode::script("d", n, &docs))
+            let n = chunk[0] / DOCS_PER_CHUNK;
+            sink((format!("search/d/{n}.js"), encode::script("d", n, &docs)))
         })
-        .collect::<Result<_>>()?;
-    written.extend(docs);
-    written.push(put("search/m.js".into(), manifest)?);
-    written.push(put("search/f.js".into(), facets)?);
-    let digest = encode::digest(written.iter().map(|(d, _)| *d));
-    let view = SearchView { digest, ..view };
-    let mut ctx = Context::new();
-    ctx.insert("search", &view);
-    ctx.insert("site", &r.site("search/")?);
-    let page = r.tera.render("search.html", &ctx)?.into_bytes();
-    let mut results: Vec<R> = written.into_iter().map(|(_, r)| r).collect();
-    results.push(sink(("search/index.html".into(), page))?);
-    Ok(results)
+        .collect()
 }
 
 /// The manifest script, the facets script (kind, year and region of every page, loaded only

@@ -149,14 +149,15 @@ impl Cache {
         if let [(rel, sha)] = entry.outputs.as_slice() {
             return Ok(staging.reuse(rel, sha, || self.checked(sha))?.then(|| entry.clone()));
         }
-        // all checked before any is placed, so a job is either reused whole or rendered whole;
-        // checked and placed in two reads, not held between them: the search index's files
-        // alone are hundreds of megabytes at 100,000 pages
-        if !entry.outputs.iter().all(|(_, sha)| self.checked(sha).is_some()) {
-            return Ok(None);
-        }
+        // each placed as a single output is; a job is reused whole or rendered whole, so the
+        // first that cannot be placed takes back those placed before it
+        let mut placed: Vec<&str> = Vec::with_capacity(entry.outputs.len());
         for (rel, sha) in &entry.outputs {
-            staging.copy(rel, &self.object(sha))?;
+            if !staging.reuse(rel, sha, || self.checked(sha))? {
+                staging.release(&placed)?;
+                return Ok(None);
+            }
+            placed.push(rel);
         }
         Ok(Some(entry.clone()))
     }

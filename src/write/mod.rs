@@ -199,6 +199,17 @@ impl Staging {
         }
     }
 
+    /// Takes back outputs placed by [`Staging::reuse`] for a job that is to be rendered after
+    /// all: their files go, and their paths are free to be written again.
+    pub fn release(&self, rels: &[&str]) -> Result<()> {
+        for rel in rels {
+            let path = self.tmp.join(safe_relative(rel)?);
+            std::fs::remove_file(&path).with_context(|| crate::locale::removing(&path))?;
+            self.written.lock().expect("staging lock").remove(*rel);
+        }
+        Ok(())
+    }
+
     /// Whether `dir`, a folder of the site being replaced, and each folder above it up to that
     /// site's root, is a real folder and no link: through a link to a folder elsewhere, a file
     /// there would become part of the new site, and an edit of one would reach the other.
@@ -213,13 +224,6 @@ impl Staging {
             self.real.lock().expect("staging lock").insert(dir.to_path_buf());
         }
         real
-    }
-
-    /// Places an output that exists already as a file (a cached one, a shard's): a copy, never
-    /// a hard link, so that an edit in one output folder cannot change another.
-    pub fn copy(&self, rel: &str, from: &Path) -> Result<()> {
-        let path = self.claim(rel)?;
-        std::fs::copy(from, &path).map(|_| ()).with_context(|| crate::locale::writing(&path))
     }
 
     /// Where output `rel` is being written.

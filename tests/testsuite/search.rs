@@ -146,3 +146,62 @@ fn the_example_site_index_is_small() {
     let total: usize = tree(&dir.path().join("public/search")).iter().map(|(_, b)| b.len()).sum();
     assert!(total < 400_000, "the example site's search files take {total} bytes");
 }
+
+/// The texts search results show are written in runs of 1,024 pages, each a job of its own: an
+/// edit to one page writes its run again and leaves the others' files as they were (the
+/// cache links them from the site being replaced: the same file, not a copy), and the site
+/// equals a clean build.
+#[test]
+fn an_edit_rewrites_the_result_texts_of_its_own_run_only() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Site::new();
+    for n in 0..1100 {
+        // the oldest page last in the library's order, so in the second run
+        let day = if n == 0 {
+            "2001-01-01".to_string()
+        } else {
+            format!("2020-{:02}-{:02}", n % 12 + 1, n % 28 + 1)
+        };
+        site.case(&format!("c{n:04}"), &format!("date = {day}"), &format!("第{n}号做法。"));
+    }
+    site.build_ok();
+    let inodes = |site: &Site| -> std::collections::BTreeMap<usize, u64> {
+        std::fs::read_dir(site.out().join("search/d"))
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                let name = e.file_name().to_string_lossy().trim_end_matches(".js").parse().unwrap();
+                (name, e.metadata().unwrap().ino())
+            })
+            .collect()
+    };
+    let before = inodes(&site);
+    assert_eq!(before.len(), 275, "four pages a file");
+    site.case("c0000", "date = 2001-01-01", "改过的做法。");
+    site.build_ok();
+    let after = inodes(&site);
+    let rewritten: Vec<usize> =
+        before.iter().filter(|(n, ino)| after.get(n) != Some(ino)).map(|(n, _)| *n).collect();
+    assert!(rewritten.contains(&274), "the edited page's file: {rewritten:?}");
+    assert!(rewritten.iter().all(|&n| n >= 256), "only the second run is written again: {rewritten:?}");
+    let all = |dir: &std::path::Path| tree(dir);
+    let clean = tempfile::tempdir().unwrap();
+    let mut opts = gongkai::BuildOptions::new(site.root());
+    opts.out = Some(clean.path().join("out"));
+    opts.cache = false;
+    gongkai::build(&opts).unwrap();
+    assert!(all(&site.out()) == all(&clean.path().join("out")), "the edited site differs from a clean build");
+    assert!(String::from_utf8(std::fs::read(site.out().join("search/d/274.js")).unwrap())
+        .unwrap()
+        .contains("改过的做法"));
+    // a file of a run changed in the site and gone from the cache: the run is rendered again,
+    // its files placed before that one taken back, and the site is still the clean build's
+    let damaged = site.out().join("search/d/3.js");
+    let sha = gongkai::digest::sha256(&std::fs::read(&damaged).unwrap());
+    std::fs::remove_file(&damaged).unwrap();
+    std::fs::write(&damaged, "改坏了").unwrap();
+    let object = site.root().join(".gongkai-cache/build/public/objects").join(&sha[..2]).join(&sha);
+    std::fs::remove_file(&object).unwrap();
+    site.build_ok();
+    assert!(all(&site.out()) == all(&clean.path().join("out")), "a damaged run was not rendered again");
+}
