@@ -55,6 +55,9 @@ pub struct Cache {
     parsed_used: std::sync::Mutex<HashSet<String>>,
     /// How many pages this build took parsed from the cache.
     parsed_hits: std::sync::atomic::AtomicUsize,
+    /// This process's number, for the names of its temporary files: asked of the system once,
+    /// not once a file.
+    pid: u32,
     _lock: Lock,
 }
 
@@ -127,6 +130,7 @@ impl Cache {
             audience,
             parsed_used: Default::default(),
             parsed_hits: Default::default(),
+            pid: std::process::id(),
             _lock: lock,
         }))
     }
@@ -198,7 +202,7 @@ impl Cache {
             // no links on this file system: a copy, under a name unique per call (two jobs of
             // this build may store the same bytes at once), renamed into place whole
             let n = TMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let tmp = dir.join(format!(".{sha}.{}.{n}", std::process::id()));
+            let tmp = dir.join(format!(".{sha}.{}.{n}", self.pid));
             if std::fs::copy(&staged, &tmp).is_ok() && std::fs::rename(&tmp, &object).is_err() {
                 let _ = std::fs::remove_file(&tmp);
             }
@@ -253,14 +257,19 @@ impl Cache {
         let Ok(json) = serde_json::to_vec(page) else { return };
         let path = self.parsed_path(key);
         let Some(dir) = path.parent() else { return };
-        let _ = std::fs::create_dir_all(dir);
         let n = TMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let tmp = dir.join(format!(".{key}.{}.{n}", std::process::id()));
+        let tmp = dir.join(format!(".{key}.{}.{n}", self.pid));
         let mut record = crate::digest::sha256(&json).into_bytes();
         record.push(b'\n');
         record.extend_from_slice(&json);
-        // written whole under another name, then renamed: a killed build leaves no half record
-        if std::fs::write(&tmp, &record).is_err() || std::fs::rename(&tmp, &path).is_err() {
+        // written whole under another name, then renamed: a killed build leaves no half record;
+        // its folder made only when missing (a call per page saved: most are there already)
+        let mut written = std::fs::write(&tmp, &record);
+        if written.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+            let _ = std::fs::create_dir_all(dir);
+            written = std::fs::write(&tmp, &record);
+        }
+        if written.is_err() || std::fs::rename(&tmp, &path).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }
