@@ -93,18 +93,20 @@ fn is_folder(rel: &Path) -> bool {
     rel.components().count() == 1 && FOLDERS.iter().any(|f| rel == Path::new(f))
 }
 
-/// Sources are files a build reads; the output folder, folders themselves and editors' swap
-/// files are not.
+/// Sources are what a build reads: the settings, and anything under a source folder, a folder
+/// too (one moved in or out, with whatever it holds, sends only its own name: a party-only
+/// notice moved in that way went unseen, found by a hostile review). The output folder and
+/// editors' swap and backup files are not.
 fn is_source(rel: &Path) -> bool {
     let name = rel.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     let hidden = rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
     let top =
         rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
-    let is_file_name = rel.components().count() > 1 && name.contains('.');
+    let inside = rel.components().count() > 1 && FOLDERS.contains(&top.as_str());
     !hidden
         && !name.ends_with('~')
         && !name.ends_with(".swp")
-        && (rel == Path::new(crate::config::FILE) || is_file_name && FOLDERS.contains(&top.as_str()))
+        && (rel == Path::new(crate::config::FILE) || inside)
 }
 
 #[cfg(test)]
@@ -115,7 +117,7 @@ mod tests {
     fn only_sources_count() {
         assert!(is_source(Path::new("content/cases/a.md")));
         assert!(is_source(Path::new("site.toml")));
-        assert!(!is_source(Path::new("content/cases")), "a folder");
+        assert!(is_source(Path::new("content/disclosures/batch")), "a folder moved in or out");
         assert!(!is_source(Path::new("public/index.html")));
         assert!(!is_source(Path::new("content/cases/.a.md.swp")));
         assert!(!is_source(Path::new("content/cases/a.md~")));

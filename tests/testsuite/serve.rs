@@ -115,6 +115,34 @@ fn a_themes_folder_made_while_serving_is_used() {
     server.stop();
 }
 
+/// A folder moved into or out of `content/` while `serve` runs, with what it holds: its
+/// pages come and go with it, and a notice made party-only by swapping its folder leaves the
+/// preview (found by a hostile review: only the folder's name is told of such a move).
+#[test]
+fn a_folder_moved_in_or_out_while_serving_is_followed() {
+    let site = Site::new();
+    site.case("a", "", "举措。");
+    let server = start(&site);
+    let notice = |extra: &str| {
+        format!("+++\ntitle = \"移入的公示\"\norg = \"示范村党支部\"\ncategory = \"组织生活\"\npublished = 2020-01-01\n{extra}\n+++\n正文\n")
+    };
+    let made = |name: &str, extra: &str| {
+        let dir = site.root().join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("n.md"), notice(extra)).unwrap();
+        dir
+    };
+    let shown = || get(&server.address, "/disclosures/").1.contains("移入的公示");
+    std::fs::create_dir_all(site.root().join("content/disclosures")).unwrap();
+    let batch = site.root().join("content/disclosures/batch");
+    std::fs::rename(made(".public-batch", ""), &batch).unwrap();
+    wait_for("the moved-in notice", shown);
+    std::fs::rename(&batch, site.root().join(".old-batch")).unwrap();
+    std::fs::rename(made(".party-batch", "audience = \"party\""), &batch).unwrap();
+    wait_for("the notice to leave the public preview", || !shown());
+    server.stop();
+}
+
 #[test]
 fn build_error_goes_to_the_browser_and_clears_when_fixed() {
     let site = Site::new();
