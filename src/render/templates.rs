@@ -83,6 +83,12 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
                         cycle = cycle.join(" → ")
                     ));
                 }
+                if let Some((name, first, second)) = one_name_two_files(&tera) {
+                    anyhow::bail!(t!(
+                        "the templates import two macro files under one name, `{name}`: {first} and {second}; tera can then take the one for the other and call it without end, which crashes the build; give each macro file a name of its own",
+                        "模板用同一个名字 `{name}` 导入了两个宏文件：{first} 和 {second}；这样 tera 可能把两者弄混而无休止地调用下去，使生成崩溃；请给每个宏文件起不同的名字"
+                    ));
+                }
                 if let Some(template) = too_deep_to_render(&tera) {
                     anyhow::bail!(t!(
                         "the template {template} goes more than {MAX_RENDER_DEPTH} levels deep when rendered, counting each if/for/block/filter and each macro it calls or template it includes with their own levels; tera would overflow its stack; flatten the chain of macros or includes",
@@ -269,6 +275,33 @@ fn endless_macro(tera: &Tera) -> Option<(String, Vec<String>)> {
         if let Some(circle) = walk(start, &calls, &mut Vec::new(), &mut Default::default(), &mut done) {
             let template = circle[0].0.clone();
             return Some((template, circle.into_iter().map(|(_, name)| name).collect()));
+        }
+    }
+    None
+}
+
+/// A name under which two templates import two different macro files, with the two (as
+/// "template imports file"). Tera looks a macro's namespace up in the template being rendered
+/// as well as in the macro's own file: with `n` for `b.html` in one file and `n` for `c.html`
+/// in another, a call of `n::m()` inside a block ran into itself until the stack overflowed
+/// (found by a hostile review), though each file alone is a finite chain.
+fn one_name_two_files(tera: &Tera) -> Option<(String, String, String)> {
+    let mut seen: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
+    let mut names: Vec<&str> = tera.get_template_names().collect();
+    names.sort_unstable();
+    for name in names {
+        let Ok(template) = tera.get_template(name) else { continue };
+        for (file, namespace) in &template.imported_macro_files {
+            match seen.get(namespace.as_str()) {
+                Some((other, first)) if *other != file.as_str() => {
+                    let said = |t: &str, f: &str| t!("{t} imports {f}", "{t} 导入 {f}");
+                    return Some((namespace.clone(), said(first, other), said(name, file)));
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(namespace, (file, name));
+                }
+            }
         }
     }
     None
@@ -719,6 +752,22 @@ mod tests {
         load(macros(40, 100)).unwrap();
         load(includes(40, 100)).unwrap();
         load(macros(2000, 1)).unwrap();
+    }
+
+    #[test]
+    fn one_name_for_two_macro_files_is_refused() {
+        let file = |n: &str, t: &str| (n.to_string(), t.to_string());
+        let chain = |second: &str| {
+            vec![
+                file("page.html", "{% import \"a.html\" as t %}{% block main %}{{ t::m() }}{% endblock main %}"),
+                file("a.html", &format!("{{% import \"b.html\" as {second} %}}{{% macro m() %}}A{{{{ {second}::m() }}}}{{% endmacro m %}}")),
+                file("b.html", "{% import \"c.html\" as n %}{% macro m() %}B{{ n::m() }}{% endmacro m %}"),
+                file("c.html", "{% macro m() %}C{% endmacro m %}"),
+            ]
+        };
+        let err = super::load(&chain("n")).map(|_| ()).unwrap_err().to_string();
+        assert!(err.contains("`n`") && err.contains("b.html") && err.contains("c.html"), "{err}");
+        super::load(&chain("other")).unwrap();
     }
 
     #[test]
