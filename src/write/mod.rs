@@ -122,6 +122,12 @@ impl Staging {
             .with_context(|| t!("the output folder needs a name", "输出文件夹要有名字"))?
             .to_string_lossy()
             .into_owned();
+        // the output folder by its parent's real path and its own name: `public/../public`
+        // and `public/.` name it through itself, so that once moved aside it could no longer be
+        // named, and the old site stayed aside with no new one in its place (found by a
+        // hostile review)
+        let parent = &parent.canonicalize().with_context(|| crate::locale::reading(parent))?;
+        let out = &parent.join(&name);
         let mut lock = lock::Lock::take(parent, &name)?;
         let (_, notes, stuck) = lock::clear_leftovers(parent, &name, &lock.dead)?;
         lock.cleared(&stuck)?;

@@ -1194,3 +1194,26 @@ fn the_cache_removes_only_its_own_records_never_through_a_link() {
     let records = tree(&cache.join("parsed")).into_iter().filter(|(p, _)| !p.ends_with("mine.txt")).count();
     assert_eq!(records, 1, "old parsed pages were left");
 }
+
+/// `--out public/../public` and `--out public/.` name the output folder through itself: once
+/// moved aside it could no longer be named, and the old site was left aside with no new one in
+/// its place (found by a hostile review). Both now replace it as `--out public` does.
+#[test]
+fn an_output_folder_named_through_itself_is_replaced_as_any_other() {
+    let site = Site::new();
+    site.case("a", "", "第一版。");
+    site.build_ok();
+    for (n, out) in ["public/../public", "public/.", "./public/../public/."].into_iter().enumerate() {
+        site.case("a", "", &format!("第{n}次改过。"));
+        let mut opts = gongkai::BuildOptions::new(site.root());
+        opts.out = Some(site.root().join(out));
+        gongkai::build(&opts).unwrap_or_else(|e| panic!("{out}: {e:#}"));
+        assert!(site.read_case("a").contains(&format!("第{n}次改过")), "{out}");
+        let left: Vec<String> = std::fs::read_dir(site.root())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".public"))
+            .collect();
+        assert!(left.is_empty(), "{out} left {left:?}");
+    }
+}
