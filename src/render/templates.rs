@@ -83,6 +83,18 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
                         cycle = cycle.join(" → ")
                     ));
                 }
+                if let Some((name, t)) = tera
+                    .get_template_names()
+                    .filter_map(|n| Some((n, tera.get_template(n).ok()?)))
+                    .filter(|(_, t)| t.parents.len() > MAX_EXTENDS)
+                    .min_by_key(|(n, _)| *n)
+                {
+                    let chain = t.parents.len();
+                    anyhow::bail!(t!(
+                        "the template {name} extends a chain of {chain} templates; at most {MAX_EXTENDS}: tera's memory grows with the square of the chain (3,000 took 3.4 GB); extend fewer templates",
+                        "模板 {name} 层层继承（extends）了 {chain} 个模板，最多 {MAX_EXTENDS} 个：tera 占用的内存随链长的平方增长（3000 个要 3.4 GB）；请减少继承层数"
+                    ));
+                }
                 if let Some((name, first, second)) = one_name_two_files(&tera) {
                     anyhow::bail!(t!(
                         "the templates import two macro files under one name, `{name}`: {first} and {second}; tera can then take the one for the other and call it without end, which crashes the build; give each macro file a name of its own",
@@ -133,6 +145,11 @@ pub const STACK: usize = 64 << 20;
 /// Calls nested in calls (`range(end=range(end=…))`, a filter's argument with a filter of its
 /// own): tera's parser takes about four times as long for each level (ten levels, 6 s).
 pub const MAX_CALLS: usize = 6;
+
+/// Templates one template may extend, one through another: a theme has two or three; a chain
+/// of thousands, each block calling `super()`, took gigabytes and then aborted (found by a
+/// hostile review).
+pub const MAX_EXTENDS: usize = 50;
 
 /// Operators in one tag (`1 + 1 + …`): tera evaluates such a chain one level deeper per term.
 pub const MAX_TERMS: usize = 5_000;
@@ -768,6 +785,22 @@ mod tests {
         let err = super::load(&chain("n")).map(|_| ()).unwrap_err().to_string();
         assert!(err.contains("`n`") && err.contains("b.html") && err.contains("c.html"), "{err}");
         super::load(&chain("other")).unwrap();
+    }
+
+    #[test]
+    fn a_long_chain_of_extends_is_refused() {
+        let chain = |n: usize| -> Vec<(String, String)> {
+            (0..n)
+                .map(|i| {
+                    let parent = if i + 1 < n { format!("ex/{}.html", i + 1) } else { "base.html".into() };
+                    let text = format!("{{% extends \"{parent}\" %}}{{% block main %}}E{{{{ super() }}}}{{% endblock main %}}");
+                    (format!("ex/{i}.html"), text)
+                })
+                .collect()
+        };
+        let err = super::load(&chain(60)).map(|_| ()).unwrap_err().to_string();
+        assert!(err.contains("ex/0.html") && err.contains("50"), "{err}");
+        super::load(&chain(40)).unwrap();
     }
 
     #[test]
