@@ -100,6 +100,21 @@ pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
         loaded.diagnostics.extend(others.iter().map(|rel| not_a_file(rel)));
         for (path, rel) in statics {
             let out = rel.strip_prefix(&dir).unwrap_or(&rel).to_string_lossy().replace('\\', "/");
+            // gongkai writes these itself; `serve` would have served its own over one silently
+            if crate::write::guard::OWN_FILES.contains(&out.as_str()) {
+                loaded.diagnostics.push(
+                    Diagnostic::new(
+                        &rel,
+                        0,
+                        t!(
+                            "a static file may not be called `{out}`: gongkai writes that file itself",
+                            "静态文件不能叫 `{out}`：gongkai 自己会写这个文件"
+                        ),
+                    )
+                    .with_hint(t!("rename the file", "请给这个文件改名")),
+                );
+                continue;
+            }
             let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
             loaded.statics.push((out, bytes));
         }

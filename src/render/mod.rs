@@ -154,8 +154,12 @@ impl Renderer<'_> {
             let addresses =
                 std::iter::once((&page.path, false)).chain(page.old_paths.iter().map(|p| (p, true)));
             for (address, old) in addresses {
-                let Some(job) = generated.get(address.as_str()) else { continue };
-                let what = self.generated_name(job);
+                // `archive/` holds the released editions, each under its version, now and later
+                let what = match generated.get(address.as_str()) {
+                    Some(job) => self.generated_name(job),
+                    None if address.starts_with("archive/") => t!("the archived editions", "历史版本存档"),
+                    None => continue,
+                };
                 let message = match old {
                     false => t!(
                         "this page's address /{address} is where gongkai makes {what}",
@@ -223,9 +227,12 @@ impl Renderer<'_> {
             Job::Page(i) | Job::Redirect(i, _) => {
                 lib.pages.get(*i).map(|p| p.path.clone()).unwrap_or_default()
             }
-            Job::Dataset(i, _) | Job::DataCsv(i) => {
-                self.data.get(*i).map(|d| format!("data/{}/", d.name)).unwrap_or_default()
+            // where the outputs are, which is not always `data/NAME/`: a clash with a page must
+            // be found at the address the page takes (found by a hostile review)
+            Job::Dataset(i, n) => {
+                self.data.get(*i).map(|d| crate::data::paths::table_page_path(d, *n)).unwrap_or_default()
             }
+            Job::DataCsv(i) => self.data.get(*i).map(crate::data::paths::csv_path).unwrap_or_default(),
         }
     }
 

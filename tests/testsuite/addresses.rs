@@ -200,10 +200,20 @@ fn a_page_at_an_address_gongkai_makes_is_refused_at_its_file() {
     site.file("content/search.md", "+++\ntitle = \"搜索\"\n+++\n正文\n");
     site.file("content/tags.md", "+++\ntitle = \"标签\"\n+++\n正文\n");
     site.file("content/about.md", "+++\ntitle = \"关于\"\n+++\n正文\n");
+    // a dataset's page, and the folder of the archived editions, now or later
+    site.file("data/党员统计.csv", "年份,人数\n2024,3\n");
+    site.file("content/data/党员统计.md", "+++\ntitle = \"统计\"\n+++\n正文\n");
+    site.file("content/archive/v9.md", "+++\ntitle = \"存档\"\n+++\n正文\n");
     let errors = site.build_err();
     let mut named: Vec<String> = errors.iter().map(|d| d.path.display().to_string()).collect();
     named.sort();
-    assert_eq!(named, ["content/search.md", "content/tags.md"], "{errors:?}");
+    assert_eq!(
+        named,
+        ["content/archive/v9.md", "content/data/党员统计.md", "content/search.md", "content/tags.md"],
+        "{errors:?}"
+    );
+    std::fs::remove_file(site.root().join("content/data/党员统计.md")).unwrap();
+    std::fs::remove_file(site.root().join("content/archive/v9.md")).unwrap();
     let search = errors.iter().find(|d| d.path.ends_with("search.md")).unwrap();
     assert!(search.message.contains("/search/") && search.message.contains("search page"), "{search}");
     assert!(search.hint.as_deref().unwrap().contains("slug"), "{search}");

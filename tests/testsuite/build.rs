@@ -1217,3 +1217,16 @@ fn an_output_folder_named_through_itself_is_replaced_as_any_other() {
         assert!(left.is_empty(), "{out} left {left:?}");
     }
 }
+
+/// A static file with the name of a file gongkai writes itself is refused at its path, by the
+/// build and by `serve` alike (which served gongkai's own over it silently).
+#[test]
+fn a_static_file_named_as_gongkais_own_is_refused() {
+    let site = Site::new();
+    site.case("a", "", "正文。");
+    site.file("static/manifest.json", "{}");
+    let errors = site.build_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].path.ends_with("static/manifest.json") && errors[0].message.contains("manifest.json"));
+    assert!(gongkai::session::Session::new(gongkai::BuildOptions::new(site.root())).is_err());
+}
