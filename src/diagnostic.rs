@@ -112,16 +112,16 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", Inert(&self.path.display().to_string()))?;
+        write!(f, "{}", Inert(&self.path.display().to_string(), false))?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
             if self.column > 0 {
                 write!(f, ":{}", self.column)?;
             }
         }
-        write!(f, ": {}", Inert(&self.message))?;
+        write!(f, ": {}", Inert(&self.message, true))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  {}{}", crate::locale::label("hint"), Inert(hint))?;
+            write!(f, "\n  {}{}", crate::locale::label("hint"), Inert(hint, true))?;
         }
         Ok(())
     }
@@ -129,19 +129,18 @@ impl fmt::Display for Diagnostic {
 
 /// Text for a terminal with its control characters shown as escapes (`\u{1b}`): a message
 /// quotes file names and text as written, and an escape sequence or a NUL in them must not
-/// act on the reader's terminal. Line breaks and tabs stay.
-struct Inert<'a>(&'a str);
+/// act on the reader's terminal, nor a bidi override or an invisible mark change what it
+/// reads. Line breaks and tabs stay in a message; in a file name (the `true` case off) they
+/// are escaped too, so that a name cannot forge a line of its own (found by a hostile review).
+struct Inert<'a>(&'a str, bool);
 
 impl fmt::Display for Inert<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for c in self.0.chars() {
+            let invisible = matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}');
             match c {
-                '\n' | '\t' => f.write_char(c)?,
-                c if c.is_control()
-                    || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
-                {
-                    write!(f, "{}", c.escape_unicode())?
-                }
+                '\n' | '\t' if self.1 => f.write_char(c)?,
+                c if c.is_control() || invisible => write!(f, "{}", c.escape_unicode())?,
                 c => f.write_char(c)?,
             }
         }
@@ -181,5 +180,7 @@ mod tests {
         assert!(shown.contains(r"content/a\u{1b}[2J.md:3"), "{shown}");
         assert!(shown.contains(r"`#\u{0}` 锚点\u{202e}失效"), "{shown}");
         assert!(shown.contains("第一行\n第二行\\u{7}"), "{shown}");
+        let named = Diagnostic::new("content/a\nerror: b\u{feff}.md", 1, "x").to_string();
+        assert!(named.starts_with(r"content/a\u{a}error: b\u{feff}.md:1: x"), "{named}");
     }
 }
