@@ -85,8 +85,18 @@ pub fn check_file_allowing(rel: &Path, bytes: &[u8], allow: &Allow) -> Vec<Diagn
         }
     } else {
         found.extend(in_runs(rel, &String::from_utf8_lossy(bytes), allow));
-        // a PNG's compressed text chunks (zTXt, iTXt) hold words no run of bytes shows
-        for text in png_compressed_texts(bytes) {
+        // text stored as UTF-16, as Windows writes a picture's author and comment (EXIF
+        // XPAuthor, XPComment), at either alignment: no run of bytes shows it as digits
+        for start in [0, 1] {
+            let units: Vec<u16> = bytes[start.min(bytes.len())..]
+                .chunks_exact(2)
+                .map(|p| u16::from_le_bytes([p[0], p[1]]))
+                .collect();
+            found.extend(in_runs(rel, &String::from_utf16_lossy(&units), allow));
+        }
+        // a PNG's text chunks, each read alone: compressed (zTXt, iTXt) they hold words no run
+        // of bytes shows, and plain, the checksum after one can run on from its last digit
+        for text in png_texts(bytes) {
             found.extend(check_value(rel, 0, &text, allow));
         }
     }
@@ -94,9 +104,9 @@ pub fn check_file_allowing(rel: &Path, bytes: &[u8], allow: &Allow) -> Vec<Diagn
     found
 }
 
-/// The text of a PNG's compressed text chunks (`zTXt`, and `iTXt` with its compression flag
-/// set), each inflated up to the budget a zip's entries get.
-fn png_compressed_texts(bytes: &[u8]) -> Vec<String> {
+/// The text of a PNG's text chunks: `tEXt` as written, `zTXt` and `iTXt` with its compression
+/// flag set inflated up to the budget a zip's entries get, `iTXt` without as written.
+fn png_texts(bytes: &[u8]) -> Vec<String> {
     const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
     let mut out = Vec::new();
     let Some(mut rest) = bytes.strip_prefix(SIGNATURE) else { return out };
@@ -106,15 +116,30 @@ fn png_compressed_texts(bytes: &[u8]) -> Vec<String> {
         let (kind, Some(data)) = (&rest[4..8], rest.get(8..8 + len)) else { break };
         // zTXt: keyword, NUL, method, data; iTXt: keyword, NUL, flag, method, language, NUL,
         // translated keyword, NUL, text
+        let keyword_end = data.iter().position(|&b| b == 0);
+        // iTXt's text, after its flag, method, language and translated keyword
+        let itxt = || {
+            let k = keyword_end?;
+            let after = data.get(k + 3..)?;
+            let language = after.iter().position(|&b| b == 0)?;
+            let translated = after[language + 1..].iter().position(|&b| b == 0)?;
+            Some((data.get(k + 1) == Some(&1), after.get(language + translated + 2..)?))
+        };
         let compressed = match kind {
-            b"zTXt" => data.iter().position(|&b| b == 0).and_then(|k| data.get(k + 2..)),
-            b"iTXt" => {
-                data.iter().position(|&b| b == 0).filter(|&k| data.get(k + 1) == Some(&1)).and_then(|k| {
-                    let after = data.get(k + 3..)?;
-                    let language = after.iter().position(|&b| b == 0)?;
-                    let translated = after[language + 1..].iter().position(|&b| b == 0)?;
-                    after.get(language + translated + 2..)
-                })
+            b"zTXt" => keyword_end.and_then(|k| data.get(k + 2..)),
+            b"iTXt" => match itxt() {
+                Some((true, text)) => Some(text),
+                Some((false, text)) => {
+                    out.push(String::from_utf8_lossy(text).into_owned());
+                    None
+                }
+                None => None,
+            },
+            b"tEXt" => {
+                if let Some(text) = keyword_end.and_then(|k| data.get(k + 1..)) {
+                    out.push(String::from_utf8_lossy(text).into_owned());
+                }
+                None
             }
             _ => None,
         };
@@ -622,6 +647,34 @@ mod tests {
             let found = check_file(Path::new("static/a.png"), &png);
             assert_eq!(found.len(), 1, "{kind}: {found:?}");
         }
+    }
+
+    // found by a hostile review: a plain text chunk whose checksum began with a digit ran on
+    // into a twelve-digit run, and text stored as UTF-16 (Windows' XPComment) was not read
+    #[test]
+    fn a_png_s_plain_text_and_a_picture_s_utf16_tags_are_read() {
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        for (kind, data) in
+            [(&b"IHDR"[..], &[0u8; 13][..]), (b"tEXt", b"Comment\0tel 13812345678"), (b"IEND", b"")]
+        {
+            png.extend((data.len() as u32).to_be_bytes());
+            png.extend_from_slice(kind);
+            png.extend_from_slice(data);
+            png.extend_from_slice(b"8\x01\x02\x03");
+        }
+        assert_eq!(check_file(Path::new("static/a.png"), &png).len(), 1);
+        for (odd, text) in [(false, "联系电话13812345678"), (true, "11010519491231002X")] {
+            let mut jpeg = b"\xff\xd8\xff\xe1\x00\x40Exif\x00\x00II*\x00".to_vec();
+            if odd {
+                jpeg.push(0x07);
+            }
+            jpeg.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            jpeg.extend_from_slice(b"\x00\x00\xff\xd9");
+            assert_eq!(check_file(Path::new("static/a.jpg"), &jpeg).len(), 1, "{text}");
+        }
+        // a picture's bytes alone, read as UTF-16, are no number
+        let noise: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        assert!(check_file(Path::new("static/b.jpg"), &noise).is_empty());
     }
 
     // found by a hostile review: a gzip file's text was not read
