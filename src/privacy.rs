@@ -248,7 +248,10 @@ fn country_code_start(units: &[(Unit, usize, usize)], at: usize) -> Option<usize
 
 fn classify(digits: &str) -> Option<Kind> {
     let n = digits.len();
-    if n == 18 && is_resident_id(digits) || n == 15 && is_old_resident_id(digits) {
+    if n == 18 && is_resident_id(digits)
+        || n == 15 && is_old_resident_id(digits)
+        || n == 17 && is_resident_id_body(digits)
+    {
         return Some(Kind::ResidentId);
     }
     if digits.contains('X') {
@@ -350,6 +353,17 @@ pub fn is_resident_id(d: &str) -> bool {
     }
     let sum: u32 = b[..17].iter().zip(WEIGHTS).map(|(c, w)| u32::from(c - b'0') * w).sum();
     CHECK[(sum % 11) as usize] == b[17].to_ascii_uppercase()
+        && plausible_date(&d[6..10], &d[10..12], &d[12..14])
+}
+
+/// A resident ID with its check character left off (`11010519491231002`, or followed by `*`
+/// or `?`): the character follows from the seventeen digits, so they are the whole number
+/// (found by a hostile review). Area, birth date and sequence as in [`is_resident_id`].
+pub fn is_resident_id_body(d: &str) -> bool {
+    let b = d.as_bytes();
+    b.len() == 17
+        && b.iter().all(u8::is_ascii_digit)
+        && (b'1'..=b'8').contains(&b[0])
         && plausible_date(&d[6..10], &d[10..12], &d[12..14])
 }
 

@@ -53,6 +53,11 @@ fn numbers_in_other_written_forms_fail_the_build_at_their_line() {
     }
     for (written, masked) in [
         ("1101 0519 4912 3100 2X", "1101**********002X"),
+        // the check character left off, masked or set apart: the seventeen digits decide it
+        ("身份证号11010519491231002", "1101*********1002"),
+        ("11010519491231002*", "1101*********1002"),
+        ("11010519491231002?", "1101*********1002"),
+        ("ID 11010519491231002 X", "1101*********1002"),
         ("卡号6222.0212.3456.7890.128", "6222***********0128"),
     ] {
         let site = case_with(&format!("正文{written}"));
