@@ -64,6 +64,7 @@ pub fn watch(root: &Path, changes: Sender<Vec<PathBuf>>) -> Result<Watcher> {
 /// as a change itself: whatever was put into it before its watch began is read by the full
 /// build that a change outside `content/` makes.
 fn batch(paths: mpsc::Receiver<PathBuf>, changes: Sender<Vec<PathBuf>>, base: &Path, watcher: &Watcher) {
+    let mut folders = Folders::of(base);
     while let Ok(first) = paths.recv() {
         let mut batch = vec![first];
         while let Ok(more) = paths.recv_timeout(QUIET) {
@@ -71,6 +72,10 @@ fn batch(paths: mpsc::Receiver<PathBuf>, changes: Sender<Vec<PathBuf>>, base: &P
         }
         batch.sort();
         batch.dedup();
+        batch.retain(|p| folders.counts(base, p));
+        if batch.is_empty() {
+            continue;
+        }
         for folder in batch.iter().filter(|p| is_folder(p)) {
             let path = base.join(folder);
             if path.is_dir() {
@@ -88,6 +93,50 @@ fn batch(paths: mpsc::Receiver<PathBuf>, changes: Sender<Vec<PathBuf>>, base: &P
     }
 }
 
+/// The folders under the source folders, as last seen: a change to a path without an
+/// extension counts when that path is a folder, now or before (one moved in, or moved away
+/// with what it held), and not when it is a file: `sed -i` and vim write and remove such
+/// files beside the one they save, and each would cost a full build.
+struct Folders(std::collections::BTreeSet<PathBuf>);
+
+impl Folders {
+    fn of(base: &Path) -> Folders {
+        let mut folders = Folders(Default::default());
+        for top in FOLDERS {
+            folders.add(base, Path::new(top));
+        }
+        folders
+    }
+
+    fn add(&mut self, base: &Path, rel: &Path) {
+        let found = walkdir::WalkDir::new(base.join(rel)).into_iter().filter_map(|e| e.ok());
+        for entry in found.filter(|e| e.file_type().is_dir()) {
+            if let Ok(rel) = entry.path().strip_prefix(base) {
+                self.0.insert(rel.to_path_buf());
+            }
+        }
+    }
+
+    fn counts(&mut self, base: &Path, rel: &Path) -> bool {
+        if rel.extension().is_some() || rel == Path::new(crate::config::FILE) {
+            return true;
+        }
+        if base.join(rel).is_dir() {
+            self.add(base, rel);
+            return true;
+        }
+        let known = self.0.contains(rel);
+        if known {
+            let gone: Vec<PathBuf> =
+                self.0.range(rel.to_path_buf()..).take_while(|p| p.starts_with(rel)).cloned().collect();
+            for p in gone {
+                self.0.remove(&p);
+            }
+        }
+        known
+    }
+}
+
 /// One of the source folders themselves, at the top of the site.
 fn is_folder(rel: &Path) -> bool {
     rel.components().count() == 1 && FOLDERS.iter().any(|f| rel == Path::new(f))
@@ -95,8 +144,9 @@ fn is_folder(rel: &Path) -> bool {
 
 /// Sources are what a build reads: the settings, and anything under a source folder, a folder
 /// too (one moved in or out, with whatever it holds, sends only its own name: a party-only
-/// notice moved in that way went unseen, found by a hostile review). The output folder and
-/// editors' swap and backup files are not.
+/// notice moved in that way went unseen, found by a hostile review; [`Folders`] tells a folder
+/// from an editor's file without an extension). The output folder and editors' swap and
+/// backup files are not.
 fn is_source(rel: &Path) -> bool {
     let name = rel.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     let hidden = rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
@@ -123,5 +173,25 @@ mod tests {
         assert!(!is_source(Path::new("content/cases/a.md~")));
         assert!(is_folder(Path::new("themes")) && !is_folder(Path::new("public")));
         assert!(!is_folder(Path::new("content/themes")));
+    }
+
+    #[test]
+    fn a_path_without_an_extension_counts_when_it_is_or_was_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path();
+        std::fs::create_dir_all(base.join("content/cases/old")).unwrap();
+        let mut folders = Folders::of(base);
+        std::fs::write(base.join("content/cases/sedAb12"), "x").unwrap();
+        assert!(!folders.counts(base, Path::new("content/cases/sedAb12")), "an editor's file");
+        std::fs::remove_file(base.join("content/cases/sedAb12")).unwrap();
+        assert!(!folders.counts(base, Path::new("content/cases/sedAb12")), "gone, and never a folder");
+        std::fs::create_dir_all(base.join("content/cases/new/inner")).unwrap();
+        assert!(folders.counts(base, Path::new("content/cases/new")), "a folder moved in");
+        std::fs::remove_dir_all(base.join("content/cases/new")).unwrap();
+        assert!(folders.counts(base, Path::new("content/cases/new")), "and moved away");
+        assert!(!folders.counts(base, Path::new("content/cases/new/inner")), "forgotten with it");
+        std::fs::remove_dir_all(base.join("content/cases/old")).unwrap();
+        assert!(folders.counts(base, Path::new("content/cases/old")), "a folder there at the start");
+        assert!(folders.counts(base, Path::new("content/cases/a.md")));
     }
 }
