@@ -251,6 +251,7 @@ fn classify(digits: &str) -> Option<Kind> {
     if n == 18 && is_resident_id(digits)
         || n == 15 && is_old_resident_id(digits)
         || n == 17 && is_resident_id_body(digits)
+        || n == 18 && is_resident_id_body(&digits[..17])
     {
         return Some(Kind::ResidentId);
     }
@@ -357,8 +358,9 @@ pub fn is_resident_id(d: &str) -> bool {
 }
 
 /// A resident ID with its check character left off (`11010519491231002`, or followed by `*`
-/// or `?`): the character follows from the seventeen digits, so they are the whole number
-/// (found by a hostile review). Area, birth date and sequence as in [`is_resident_id`].
+/// or `?`) or mistyped (`110105194912310029`): the character follows from the seventeen
+/// digits, so they are the whole number (found by hostile reviews). Area, birth date and
+/// sequence as in [`is_resident_id`].
 pub fn is_resident_id_body(d: &str) -> bool {
     let b = d.as_bytes();
     b.len() == 17

@@ -454,7 +454,10 @@ fn without_streams(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The deflated streams of a PDF (`stream … endstream` with FlateDecode), inflated.
+/// The streams of a PDF (`stream … endstream`): deflated ones inflated, and those with no
+/// filter at all as they are (a page's text drawn uncompressed was published unread; found by
+/// a hostile review). A stream under another filter (an image's) is left out: read as strings,
+/// its bytes make numbers out of noise.
 fn pdf_streams(bytes: &[u8]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     let mut budget = MAX_INFLATED;
@@ -474,6 +477,10 @@ fn pdf_streams(bytes: &[u8]) -> Vec<Vec<u8>> {
         if inflated.is_ok() || !data.is_empty() {
             budget = budget.saturating_sub(data.len() as u64);
             out.push(data);
+        } else if !filtered(&bytes[..start]) {
+            let raw = &bytes[body..end.min(body + budget as usize)];
+            budget = budget.saturating_sub(raw.len() as u64);
+            out.push(raw.to_vec());
         }
         at = end;
         if budget == 0 {
@@ -481,6 +488,17 @@ fn pdf_streams(bytes: &[u8]) -> Vec<Vec<u8>> {
         }
     }
     out
+}
+
+/// Whether the stream whose dictionary ends `before` names a filter: its object's dictionary
+/// is read from the object's start (`N 0 obj`), or from the last kilobyte before the stream.
+fn filtered(before: &[u8]) -> bool {
+    let window = &before[before.len().saturating_sub(1024)..];
+    let dictionary = match window.windows(3).rposition(|w| w == b"obj") {
+        Some(at) => &window[at..],
+        None => window,
+    };
+    find(dictionary, b"/Filter").is_some()
 }
 
 /// The strings of a PDF's content or objects, decoded: the strings of one text object (`BT` …
@@ -675,6 +693,20 @@ mod tests {
         // a picture's bytes alone, read as UTF-16, are no number
         let noise: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
         assert!(check_file(Path::new("static/b.jpg"), &noise).is_empty());
+    }
+
+    // found by a hostile review: a page's text drawn in an uncompressed stream was not read,
+    // in a string, in pieces of a TJ array or as hex
+    #[test]
+    fn a_pdf_s_uncompressed_text_is_read() {
+        for shown in ["(11010519491231002X) Tj", "[(1381) -20 (234) 5 (5678)] TJ", "<3133383132333435363738> Tj"] {
+            let content = format!("BT /F1 12 Tf 72 720 Td {shown} ET");
+            let pdf = format!(
+                "%PDF-1.4\n4 0 obj << /Length {} >> stream\n{content}\nendstream endobj\n5 0 obj << /Length 8 /Filter /DCTDecode >> stream\n(1381234 5678)\nendstream endobj\n%%EOF\n",
+                content.len()
+            );
+            assert_eq!(check_file(Path::new("static/a.pdf"), pdf.as_bytes()).len(), 1, "{shown}");
+        }
     }
 
     // found by a hostile review: a gzip file's text was not read

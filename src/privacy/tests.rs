@@ -13,9 +13,12 @@ fn valid_id_is_found_and_masked() {
     assert_eq!(hits[0].masked, "1101**********002X");
 }
 
+/// A wrong check character does not make an ID harmless: its first seventeen digits are the
+/// person's, and the character follows from them (found by a hostile review). A number with no
+/// birth date inside is no ID.
 #[test]
-fn wrong_check_digit_or_date_passes() {
-    assert!(scan("序列号110105194912310021").is_empty(), "wrong check digit");
+fn wrong_check_digit_is_refused_and_wrong_date_passes() {
+    assert_eq!(kinds("序列号110105194912310021"), [Kind::ResidentId], "wrong check digit");
     assert!(scan("编号110105194913310028").is_empty(), "month 13");
     assert!(scan("2024-06-03 至 2024-06-07，金额 1,234,567.89 元，2024年3月1日").is_empty());
 }
@@ -392,6 +395,9 @@ fn phone_style_digits_plus_and_caret_separators_and_cross_marks() {
     assert_eq!(kinds(&format!("身份证 {}", &id[..17])), [Kind::ResidentId], "17 digits of an ID");
     assert_eq!(kinds("订单 20240301123456789"), [], "no birth date inside");
     assert_eq!(kinds("编号 11010519491331002"), [], "no thirteenth month");
+    assert_eq!(kinds("号码 110105194912310029 结束"), [Kind::ResidentId], "a mistyped check character");
+    assert_eq!(kinds("号码 11010519491231002９"), [Kind::ResidentId], "a full-width one");
+    assert_eq!(kinds("流水 202403011234567890"), [], "eighteen digits with no birth date");
     for text in [
         "幺妹今年十八岁，洞房花烛夜，1+1=2。",
         "小幺、老幺和幺妹在山洞里，洞口有一二三四五个人。",
