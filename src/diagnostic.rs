@@ -130,8 +130,9 @@ impl fmt::Display for Diagnostic {
 /// Text for a terminal with its control characters shown as escapes (`\u{1b}`): a message
 /// quotes file names and text as written, and an escape sequence or a NUL in them must not
 /// act on the reader's terminal, nor a bidi override or an invisible mark change what it
-/// reads. Line breaks and tabs stay in a message; in a file name (the `true` case off) they
-/// are escaped too, so that a name cannot forge a line of its own (found by a hostile review).
+/// reads. Line breaks (indented) and tabs stay in a message; in a file name (the `true` case
+/// off) they are escaped too, so that a name cannot forge a line of its own (found by a
+/// hostile review).
 struct Inert<'a>(&'a str, bool);
 
 impl fmt::Display for Inert<'_> {
@@ -139,7 +140,10 @@ impl fmt::Display for Inert<'_> {
         for c in self.0.chars() {
             let invisible = matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}');
             match c {
-                '\n' | '\t' if self.1 => f.write_char(c)?,
+                // a line of a message starts indented: a value quoted with a line break in it
+                // cannot print a line of its own (`0 problem(s) found`; found by a hostile review)
+                '\n' if self.1 => f.write_str("\n    ")?,
+                '\t' if self.1 => f.write_char(c)?,
                 c if c.is_control() || invisible => write!(f, "{}", c.escape_unicode())?,
                 c => f.write_char(c)?,
             }
@@ -179,7 +183,9 @@ mod tests {
         assert!(!shown.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{shown:?}");
         assert!(shown.contains(r"content/a\u{1b}[2J.md:3"), "{shown}");
         assert!(shown.contains(r"`#\u{0}` 锚点\u{202e}失效"), "{shown}");
-        assert!(shown.contains("第一行\n第二行\\u{7}"), "{shown}");
+        assert!(shown.contains("第一行\n    第二行\\u{7}"), "{shown}");
+        let forged = Diagnostic::new("a.md", 7, "no file data/a.csv\n0 problem(s) found\r").to_string();
+        assert!(forged.ends_with("a.csv\n    0 problem(s) found\\u{d}"), "{forged}");
         let named = Diagnostic::new("content/a\nerror: b\u{feff}.md", 1, "x").to_string();
         assert!(named.starts_with(r"content/a\u{a}error: b\u{feff}.md:1: x"), "{named}");
     }
