@@ -699,7 +699,9 @@ mod tests {
     // in a string, in pieces of a TJ array or as hex
     #[test]
     fn a_pdf_s_uncompressed_text_is_read() {
-        for shown in ["(11010519491231002X) Tj", "[(1381) -20 (234) 5 (5678)] TJ", "<3133383132333435363738> Tj"] {
+        for shown in
+            ["(11010519491231002X) Tj", "[(1381) -20 (234) 5 (5678)] TJ", "<3133383132333435363738> Tj"]
+        {
             let content = format!("BT /F1 12 Tf 72 720 Td {shown} ET");
             let pdf = format!(
                 "%PDF-1.4\n4 0 obj << /Length {} >> stream\n{content}\nendstream endobj\n5 0 obj << /Length 8 /Filter /DCTDecode >> stream\n(1381234 5678)\nendstream endobj\n%%EOF\n",

@@ -107,6 +107,12 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
                         "模板 {template} 渲染时嵌套超过 {MAX_RENDER_DEPTH} 层（if/for/block/filter 各算一层，调用的宏和包含的模板连同它们自己的层数一起算），tera 会栈溢出；请减少宏或 include 的层层调用"
                     ));
                 }
+                if let Some(template) = too_many_calls(&tera) {
+                    anyhow::bail!(t!(
+                        "a render of the template {template} calls macros and includes templates over {MAX_RENDER_CALLS} times, counting the calls each of them makes in turn; tera would take minutes and gigabytes; call each macro or template fewer times",
+                        "渲染模板 {template} 时调用宏和包含模板超过 {MAX_RENDER_CALLS} 次（被调用者再调用的也算在内），tera 要花上几分钟和几个 GB 的内存；请减少对宏或模板的调用"
+                    ));
+                }
                 Ok(())
             })
             .map(|thread| thread.join())
@@ -329,6 +335,110 @@ fn one_name_two_files(tera: &Tera) -> Option<(String, String, String)> {
 /// overflowed even the 64 MB stack of a rendering thread (found by a hostile review); thirty
 /// thousand levels still rendered, so this leaves a wide margin, and no real theme comes near.
 pub const MAX_RENDER_DEPTH: usize = 5_000;
+
+/// Macro calls and includes one render may make, each counted with the calls it makes in turn
+/// (once per place it is written: a loop is not counted over): forty files each calling the
+/// next twice make 2^40, and ran until killed (found by a hostile review).
+pub const MAX_RENDER_CALLS: u64 = 100_000;
+
+/// The first template (by name) whose render makes more than [`MAX_RENDER_CALLS`] calls. Runs
+/// after [`too_deep_to_render`] has bounded every chain, so its walk is bounded too.
+fn too_many_calls(tera: &Tera) -> Option<String> {
+    struct Calls<'a> {
+        tera: &'a Tera,
+        known: HashMap<(String, String), u64>,
+    }
+    impl Calls<'_> {
+        fn template(&mut self, name: &str) -> u64 {
+            let key = (name.to_string(), String::new());
+            if let Some(&n) = self.known.get(&key) {
+                return n;
+            }
+            let Ok(template) = self.tera.get_template(name) else { return 0 };
+            // a circle was refused before this runs; one met anyway counts as too many
+            self.known.insert(key.clone(), u64::MAX);
+            let parent = template.parent.as_deref().map_or(0, |p| self.template(p));
+            let n = parent.saturating_add(self.nodes(&template.ast, template));
+            self.known.insert(key, n);
+            n
+        }
+
+        fn nodes(&mut self, nodes: &[tera::ast::Node], template: &tera::Template) -> u64 {
+            use tera::ast::Node;
+            let mut n: u64 = 0;
+            for node in nodes {
+                let more = match node {
+                    Node::VariableBlock(_, e) => self.expr(e, template),
+                    Node::Set(_, set) => self.expr(&set.value, template),
+                    Node::FilterSection(_, section, _) => {
+                        let args: u64 = section.filter.args.values().map(|e| self.expr(e, template)).sum();
+                        args.saturating_add(self.nodes(&section.body, template))
+                    }
+                    Node::Block(_, block, _) => self.nodes(&block.body, template),
+                    Node::Forloop(_, forloop, _) => self
+                        .expr(&forloop.container, template)
+                        .saturating_add(self.nodes(&forloop.body, template))
+                        .saturating_add(
+                            self.nodes(forloop.empty_body.as_deref().unwrap_or_default(), template),
+                        ),
+                    Node::If(branches, _) => {
+                        let mut m: u64 = 0;
+                        for (_, condition, body) in &branches.conditions {
+                            m = m
+                                .saturating_add(self.expr(condition, template))
+                                .saturating_add(self.nodes(body, template));
+                        }
+                        let otherwise = branches.otherwise.as_ref().map_or(&[][..], |(_, body)| body);
+                        m.saturating_add(self.nodes(otherwise, template))
+                    }
+                    Node::Include(_, names, _) => names
+                        .iter()
+                        .fold(0u64, |m, name| m.saturating_add(1).saturating_add(self.template(name))),
+                    _ => 0,
+                };
+                n = n.saturating_add(more);
+            }
+            n
+        }
+
+        fn expr(&mut self, e: &tera::ast::Expr, template: &tera::Template) -> u64 {
+            let mut calls = Vec::new();
+            expr_calls(e, &mut calls);
+            let mut n: u64 = 0;
+            for (namespace, name) in calls {
+                n = n.saturating_add(1);
+                let file = match namespace.as_str() {
+                    "self" => Some(template.name.clone()),
+                    ns => std::iter::once(template.name.as_str())
+                        .chain(template.parents.iter().map(String::as_str))
+                        .filter_map(|t| self.tera.get_template(t).ok())
+                        .find_map(|t| {
+                            t.imported_macro_files.iter().find(|(_, n)| n == ns).map(|(f, _)| f.clone())
+                        }),
+                };
+                let Some(file) = file else { continue };
+                let key = (file.clone(), name.clone());
+                let inner = match self.known.get(&key) {
+                    Some(&m) => m,
+                    None => {
+                        let Ok(defined) = self.tera.get_template(&file) else { continue };
+                        let Some(definition) = defined.macros.get(&name) else { continue };
+                        self.known.insert(key.clone(), u64::MAX);
+                        let m = self.nodes(&definition.body, defined);
+                        self.known.insert(key, m);
+                        m
+                    }
+                };
+                n = n.saturating_add(inner);
+            }
+            n
+        }
+    }
+    let mut calls = Calls { tera, known: HashMap::new() };
+    let mut names: Vec<&str> = tera.get_template_names().collect();
+    names.sort_unstable();
+    names.into_iter().find(|name| calls.template(name) > MAX_RENDER_CALLS).map(str::to_string)
+}
 
 /// The first template (by name) whose render can go deeper than [`MAX_RENDER_DEPTH`].
 /// Circles of macros and includes are refused before this runs; a circle met anyway counts
@@ -801,6 +911,46 @@ mod tests {
         let err = super::load(&chain(60)).map(|_| ()).unwrap_err().to_string();
         assert!(err.contains("ex/0.html") && err.contains("50"), "{err}");
         super::load(&chain(40)).unwrap();
+    }
+
+    #[test]
+    fn calls_that_fan_out_past_the_budget_are_refused() {
+        // each of `levels` files calls the next twice: 2^levels calls in all
+        let fan = |levels: usize| -> Vec<(String, String)> {
+            let mut files: Vec<(String, String)> = (0..levels)
+                .map(|i| {
+                    let next = i + 1;
+                    let text = format!(
+                        "{{% import \"f{next}.html\" as n{next} %}}{{% macro m() %}}{{{{ n{next}::m() }}}}{{{{ n{next}::m() }}}}{{% endmacro m %}}"
+                    );
+                    (format!("f{i}.html"), text)
+                })
+                .collect();
+            files.push((format!("f{levels}.html"), "{% macro m() %}x{% endmacro m %}".into()));
+            files.push(("page.html".into(), "{% import \"f0.html\" as e %}{{ e::m() }}".into()));
+            files
+        };
+        let err = super::load(&fan(40)).map(|_| ()).unwrap_err().to_string();
+        assert!(err.contains("100000"), "{err}");
+        super::load(&fan(12)).unwrap();
+        // and the same with includes
+        let includes = |levels: usize| -> Vec<(String, String)> {
+            (0..=levels)
+                .map(|i| {
+                    let text = match i == levels {
+                        true => "x".to_string(),
+                        false => format!(
+                            "{{% include \"in{}.html\" %}}{{% include \"in{}.html\" %}}",
+                            i + 1,
+                            i + 1
+                        ),
+                    };
+                    (format!("in{i}.html"), text)
+                })
+                .collect()
+        };
+        assert!(super::load(&includes(30)).is_err());
+        super::load(&includes(10)).unwrap();
     }
 
     #[test]
