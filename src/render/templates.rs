@@ -60,8 +60,8 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
     }
     if let Some((name, line, cycle)) = include_cycle(&all) {
         anyhow::bail!(t!(
-            "the template {name} (line {line}) includes itself through {cycle}, which never ends; remove one of these includes",
-            "模板 {name}（第 {line} 行）经由 {cycle} 包含了自己，永远不会结束；请去掉其中一处 include",
+            "the template {name} (line {line}) includes, extends or imports itself through {cycle}, which never ends; remove one of these include, extends or import tags",
+            "模板 {name}（第 {line} 行）经由 {cycle} 包含（include）、继承（extends）或导入（import）了自己，永远不会结束；请去掉其中一处",
             cycle = cycle.join(" → ")
         ));
     }
