@@ -54,7 +54,9 @@ pub fn watch(root: &Path, changes: Sender<Vec<PathBuf>>) -> Result<Watcher> {
         .watch(&base, RecursiveMode::NonRecursive)
         .with_context(|| t!("watching the site folder", "监视网站文件夹时出错"))?;
     let watcher = Arc::new(Mutex::new(watcher));
-    let shared = watcher.clone();
+    // weak: the watcher goes when the caller drops it, and with it the sender this thread
+    // waits on, so the thread ends too
+    let shared = Arc::downgrade(&watcher);
     std::thread::spawn(move || batch(rx, changes, &base, &shared));
     Ok(watcher)
 }
@@ -63,7 +65,12 @@ pub fn watch(root: &Path, changes: Sender<Vec<PathBuf>>) -> Result<Watcher> {
 /// A source folder made (or made again) since the start is watched from then on, and sent
 /// as a change itself: whatever was put into it before its watch began is read by the full
 /// build that a change outside `content/` makes.
-fn batch(paths: mpsc::Receiver<PathBuf>, changes: Sender<Vec<PathBuf>>, base: &Path, watcher: &Watcher) {
+fn batch(
+    paths: mpsc::Receiver<PathBuf>,
+    changes: Sender<Vec<PathBuf>>,
+    base: &Path,
+    watcher: &std::sync::Weak<Mutex<notify::RecommendedWatcher>>,
+) {
     let mut folders = Folders::of(base);
     while let Ok(first) = paths.recv() {
         let mut batch = vec![first];
@@ -78,6 +85,7 @@ fn batch(paths: mpsc::Receiver<PathBuf>, changes: Sender<Vec<PathBuf>>, base: &P
         }
         for folder in batch.iter().filter(|p| is_folder(p)) {
             let path = base.join(folder);
+            let Some(watcher) = watcher.upgrade() else { return };
             if path.is_dir() {
                 if let Ok(mut w) = watcher.lock() {
                     // a folder removed and made again needs its watch anew; one still watched
