@@ -101,17 +101,23 @@ pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
         for (path, rel) in statics {
             let out = rel.strip_prefix(&dir).unwrap_or(&rel).to_string_lossy().replace('\\', "/");
             // gongkai writes these itself; `serve` would have served its own over one silently
-            if crate::write::guard::OWN_FILES.contains(&out.as_str()) {
+            let own = crate::write::guard::OWN_FILES
+                .iter()
+                .find(|f| out == **f || out.strip_prefix(**f).is_some_and(|rest| rest.starts_with('/')));
+            if let Some(out) = own {
                 loaded.diagnostics.push(
                     Diagnostic::new(
                         &rel,
                         0,
                         t!(
-                            "a static file may not be called `{out}`: gongkai writes that file itself",
-                            "静态文件不能叫 `{out}`：gongkai 自己会写这个文件"
+                            "a static file may not be called `{out}`, nor stand in a folder of that name: gongkai writes that file itself",
+                            "静态文件不能叫 `{out}`，也不能放在叫这个名字的文件夹里：gongkai 自己会写这个文件"
                         ),
                     )
-                    .with_hint(t!("rename the file", "请给这个文件改名")),
+                    .with_hint(t!(
+                        "rename the file, or the folder it is in",
+                        "请给这个文件或它所在的文件夹改名"
+                    )),
                 );
                 continue;
             }

@@ -1229,4 +1229,9 @@ fn a_static_file_named_as_gongkais_own_is_refused() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0].path.ends_with("static/manifest.json") && errors[0].message.contains("manifest.json"));
     assert!(gongkai::session::Session::new(gongkai::BuildOptions::new(site.root())).is_err());
+    // a folder of that name too: it failed with the system's own words on writing
+    std::fs::remove_file(site.root().join("static/manifest.json")).unwrap();
+    site.file("static/manifest.json.sig/a.txt", "x");
+    let errors = site.build_err();
+    assert!(errors.len() == 1 && errors[0].message.contains("manifest.json.sig"), "{errors:?}");
 }
