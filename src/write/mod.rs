@@ -106,8 +106,11 @@ pub struct Staging {
     /// root (see [`Staging::real_folders`]).
     real: Mutex<HashSet<PathBuf>>,
     committed: bool,
-    /// Last, so that it is released after `drop` has cleared the temporary folder.
-    _lock: lock::Lock,
+    /// The folders above the output folder this build made, deepest first: removed, when empty,
+    /// by a build that does not commit (found by a hostile review: `--out n1/n2/n3` left them).
+    made: Vec<PathBuf>,
+    /// Released by `drop` after it has cleared the temporary folder, before the folders made.
+    lock: Option<lock::Lock>,
 }
 
 impl Staging {
@@ -116,6 +119,13 @@ impl Staging {
     pub fn new(root: &Path, out: &Path) -> Result<Staging> {
         guard::check(root, out)?;
         let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        // the folders this build makes on the way, deepest first: they go again if it fails
+        let missing: Vec<PathBuf> = parent
+            .ancestors()
+            .take_while(|p| !p.as_os_str().is_empty() && std::fs::symlink_metadata(p).is_err())
+            .filter(|p| p.file_name().is_some())
+            .map(Path::to_path_buf)
+            .collect();
         std::fs::create_dir_all(parent).with_context(|| crate::locale::creating(parent))?;
         let name = out
             .file_name()
@@ -128,6 +138,18 @@ impl Staging {
         // hostile review)
         let parent = &parent.canonicalize().with_context(|| crate::locale::reading(parent))?;
         let out = &parent.join(&name);
+        // one made only to be passed through (`x/` of `x/../public`) goes at once
+        let made: Vec<PathBuf> = missing
+            .iter()
+            .filter_map(|m| {
+                let real = m.canonicalize().ok()?;
+                if parent.starts_with(&real) {
+                    return Some(real);
+                }
+                let _ = std::fs::remove_dir(m);
+                None
+            })
+            .collect();
         let mut lock = lock::Lock::take(parent, &name)?;
         let (_, notes, stuck) = lock::clear_leftovers(parent, &name, &lock.dead)?;
         lock.cleared(&stuck)?;
@@ -156,7 +178,8 @@ impl Staging {
             folders: Mutex::new(HashSet::new()),
             real: Mutex::new(HashSet::new()),
             committed: false,
-            _lock: lock,
+            made,
+            lock: Some(lock),
         };
         guard::mark(&staging.tmp)?;
         Ok(staging)
@@ -288,6 +311,11 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.tmp);
+            self.lock.take();
+            for folder in &self.made {
+                // only an empty one: what anyone put there meanwhile stays
+                let _ = std::fs::remove_dir(folder);
+            }
         }
     }
 }

@@ -1216,6 +1216,16 @@ fn an_output_folder_named_through_itself_is_replaced_as_any_other() {
             .collect();
         assert!(left.is_empty(), "{out} left {left:?}");
     }
+    // a folder made only to be passed through goes at once, and those made for a build that
+    // fails go with it (found by a hostile review)
+    let mut opts = gongkai::BuildOptions::new(site.root());
+    opts.out = Some(site.root().join("x/../public/."));
+    gongkai::build(&opts).unwrap();
+    assert!(!site.root().join("x").exists(), "x/ was left");
+    site.case("b", "", "电话13812345678。");
+    opts.out = Some(site.root().join("n1/n2/n3"));
+    assert!(gongkai::build(&opts).is_err());
+    assert!(!site.root().join("n1").exists(), "n1/ was left");
 }
 
 /// A static file with the name of a file gongkai writes itself is refused at its path, by the
