@@ -364,37 +364,14 @@ fn too_many_calls(tera: &Tera) -> Option<String> {
         }
 
         fn nodes(&mut self, nodes: &[tera::ast::Node], template: &tera::Template) -> u64 {
-            use tera::ast::Node;
             let mut n: u64 = 0;
-            for node in nodes {
-                let more = match node {
-                    Node::VariableBlock(_, e) => self.expr(e, template),
-                    Node::Set(_, set) => self.expr(&set.value, template),
-                    Node::FilterSection(_, section, _) => {
-                        let args: u64 = section.filter.args.values().map(|e| self.expr(e, template)).sum();
-                        args.saturating_add(self.nodes(&section.body, template))
-                    }
-                    Node::Block(_, block, _) => self.nodes(&block.body, template),
-                    Node::Forloop(_, forloop, _) => self
-                        .expr(&forloop.container, template)
-                        .saturating_add(self.nodes(&forloop.body, template))
-                        .saturating_add(
-                            self.nodes(forloop.empty_body.as_deref().unwrap_or_default(), template),
-                        ),
-                    Node::If(branches, _) => {
-                        let mut m: u64 = 0;
-                        for (_, condition, body) in &branches.conditions {
-                            m = m
-                                .saturating_add(self.expr(condition, template))
-                                .saturating_add(self.nodes(body, template));
-                        }
-                        let otherwise = branches.otherwise.as_ref().map_or(&[][..], |(_, body)| body);
-                        m.saturating_add(self.nodes(otherwise, template))
-                    }
-                    Node::Include(_, names, _) => names
+            for part in nodes.iter().flat_map(parts) {
+                let more = match part {
+                    Part::Expr(e) => self.expr(e, template),
+                    Part::Body(body) => self.nodes(body, template),
+                    Part::Include(names) => names
                         .iter()
                         .fold(0u64, |m, name| m.saturating_add(1).saturating_add(self.template(name))),
-                    _ => 0,
                 };
                 n = n.saturating_add(more);
             }
@@ -407,22 +384,14 @@ fn too_many_calls(tera: &Tera) -> Option<String> {
             let mut n: u64 = 0;
             for (namespace, name) in calls {
                 n = n.saturating_add(1);
-                let file = match namespace.as_str() {
-                    "self" => Some(template.name.clone()),
-                    ns => std::iter::once(template.name.as_str())
-                        .chain(template.parents.iter().map(String::as_str))
-                        .filter_map(|t| self.tera.get_template(t).ok())
-                        .find_map(|t| {
-                            t.imported_macro_files.iter().find(|(_, n)| n == ns).map(|(f, _)| f.clone())
-                        }),
+                let Some((defined, definition)) = called_macro(self.tera, template, &namespace, &name) else {
+                    continue;
                 };
-                let Some(file) = file else { continue };
-                let key = (file.clone(), name.clone());
+                let key = (defined.name.clone(), name);
                 let inner = match self.known.get(&key) {
                     Some(&m) => m,
                     None => {
-                        let Ok(defined) = self.tera.get_template(&file) else { continue };
-                        let Some(definition) = defined.macros.get(&name) else { continue };
+                        // a circle was refused before this runs; one met anyway counts as too many
                         self.known.insert(key.clone(), u64::MAX);
                         let m = self.nodes(&definition.body, defined);
                         self.known.insert(key, m);
@@ -500,46 +469,18 @@ impl Depths<'_> {
     }
 
     fn nodes(&mut self, nodes: &[tera::ast::Node], template: &tera::Template, at: usize) -> Level {
-        use tera::ast::Node;
         let mut deepest = within(at)?;
-        for node in nodes {
-            let reached = match node {
-                Node::VariableBlock(_, e) => self.expr(e, template, at)?,
-                Node::Set(_, set) => self.expr(&set.value, template, at)?,
-                Node::FilterSection(_, section, _) => {
-                    let mut d = self.nodes(&section.body, template, at + 1)?;
-                    for e in section.filter.args.values() {
-                        d = d.max(self.expr(e, template, at)?);
-                    }
-                    d
-                }
-                Node::Block(_, block, _) => self.nodes(&block.body, template, at + 1)?,
-                Node::Forloop(_, forloop, _) => {
-                    let body = self.nodes(&forloop.body, template, at + 1)?;
-                    let empty =
-                        self.nodes(forloop.empty_body.as_deref().unwrap_or_default(), template, at + 1)?;
-                    body.max(empty).max(self.expr(&forloop.container, template, at)?)
-                }
-                Node::If(branches, _) => {
-                    let mut d = at;
-                    for (_, condition, body) in &branches.conditions {
-                        d = d.max(self.expr(condition, template, at)?).max(self.nodes(
-                            body,
-                            template,
-                            at + 1,
-                        )?);
-                    }
-                    let otherwise = branches.otherwise.as_ref().map_or(&[][..], |(_, body)| body);
-                    d.max(self.nodes(otherwise, template, at + 1)?)
-                }
-                Node::Include(_, names, _) => {
+        for part in nodes.iter().flat_map(parts) {
+            let reached = match part {
+                Part::Expr(e) => self.expr(e, template, at)?,
+                Part::Body(body) => self.nodes(body, template, at + 1)?,
+                Part::Include(names) => {
                     let mut d = at;
                     for name in names {
                         d = d.max(self.template(name, at + 1)?);
                     }
                     d
                 }
-                _ => at,
             };
             deepest = deepest.max(reached);
         }
@@ -551,22 +492,11 @@ impl Depths<'_> {
         expr_calls(e, &mut calls);
         let mut deepest = at;
         for (namespace, name) in calls {
-            // `self::` is the file the macro is written in; an imported name is looked up in
-            // this template and the ones it extends
-            let file = match namespace.as_str() {
-                "self" => Some(template.name.clone()),
-                ns => std::iter::once(template.name.as_str())
-                    .chain(template.parents.iter().map(String::as_str))
-                    .filter_map(|t| self.tera.get_template(t).ok())
-                    .find_map(|t| {
-                        t.imported_macro_files.iter().find(|(_, n)| n == ns).map(|(f, _)| f.clone())
-                    }),
+            let Some((defined, definition)) = called_macro(self.tera, template, &namespace, &name) else {
+                continue;
             };
-            let Some(file) = file else { continue };
-            let Ok(defined) = self.tera.get_template(&file) else { continue };
-            let Some(definition) = defined.macros.get(&name) else { continue };
-            let reached = self
-                .cached((file.clone(), name), at + 1, |this, at| this.nodes(&definition.body, defined, at))?;
+            let key = (defined.name.clone(), name);
+            let reached = self.cached(key, at + 1, |this, at| this.nodes(&definition.body, defined, at))?;
             deepest = deepest.max(reached);
         }
         Ok(deepest)
@@ -581,31 +511,71 @@ fn within(level: usize) -> Level {
     }
 }
 
+/// What a node holds that a render goes into: the expressions it evaluates at its own level,
+/// the bodies it renders one level down (an `if`'s branches, a loop's body, a block, a filter
+/// section), and the templates it includes. The walks over the parsed templates (macro calls,
+/// depth, call counts) all read the tree through this.
+enum Part<'a> {
+    Expr(&'a tera::ast::Expr),
+    Body(&'a [tera::ast::Node]),
+    Include(&'a [String]),
+}
+
+fn parts(node: &tera::ast::Node) -> Vec<Part<'_>> {
+    use tera::ast::Node;
+    match node {
+        Node::VariableBlock(_, e) => vec![Part::Expr(e)],
+        Node::Set(_, set) => vec![Part::Expr(&set.value)],
+        Node::FilterSection(_, section, _) => {
+            section.filter.args.values().map(Part::Expr).chain([Part::Body(&section.body)]).collect()
+        }
+        Node::Block(_, block, _) => vec![Part::Body(&block.body)],
+        Node::Forloop(_, forloop, _) => vec![
+            Part::Expr(&forloop.container),
+            Part::Body(&forloop.body),
+            Part::Body(forloop.empty_body.as_deref().unwrap_or_default()),
+        ],
+        Node::If(branches, _) => {
+            let mut out: Vec<Part> = branches
+                .conditions
+                .iter()
+                .flat_map(|(_, c, body)| [Part::Expr(c), Part::Body(body)])
+                .collect();
+            out.extend(branches.otherwise.as_ref().map(|(_, body)| Part::Body(body)));
+            out
+        }
+        Node::Include(_, names, _) => vec![Part::Include(names)],
+        _ => Vec::new(),
+    }
+}
+
+/// The template that defines the macro `namespace::name` called in `template`, and its
+/// definition: `self::` is the file the call is written in; an imported name is looked up in
+/// `template` and the ones it extends.
+fn called_macro<'t>(
+    tera: &'t Tera,
+    template: &tera::Template,
+    namespace: &str,
+    name: &str,
+) -> Option<(&'t tera::Template, &'t tera::ast::MacroDefinition)> {
+    let file = match namespace {
+        "self" => template.name.clone(),
+        ns => std::iter::once(template.name.as_str())
+            .chain(template.parents.iter().map(String::as_str))
+            .filter_map(|t| tera.get_template(t).ok())
+            .find_map(|t| t.imported_macro_files.iter().find(|(_, n)| n == ns).map(|(f, _)| f.clone()))?,
+    };
+    let defined = tera.get_template(&file).ok()?;
+    Some((defined, defined.macros.get(name)?))
+}
+
 /// Every macro call in `nodes`, however deep in `if`, `for`, blocks and filter sections.
 fn macro_calls(nodes: &[tera::ast::Node], out: &mut Vec<(String, String)>) {
-    use tera::ast::Node;
-    for node in nodes {
-        match node {
-            Node::VariableBlock(_, e) => expr_calls(e, out),
-            Node::Set(_, set) => expr_calls(&set.value, out),
-            Node::FilterSection(_, section, _) => {
-                section.filter.args.values().for_each(|e| expr_calls(e, out));
-                macro_calls(&section.body, out);
-            }
-            Node::Block(_, block, _) => macro_calls(&block.body, out),
-            Node::Forloop(_, forloop, _) => {
-                expr_calls(&forloop.container, out);
-                macro_calls(&forloop.body, out);
-                macro_calls(forloop.empty_body.as_deref().unwrap_or_default(), out);
-            }
-            Node::If(branches, _) => {
-                for (_, condition, body) in &branches.conditions {
-                    expr_calls(condition, out);
-                    macro_calls(body, out);
-                }
-                macro_calls(branches.otherwise.as_ref().map_or(&[][..], |(_, body)| body), out);
-            }
-            _ => {}
+    for part in nodes.iter().flat_map(parts) {
+        match part {
+            Part::Expr(e) => expr_calls(e, out),
+            Part::Body(body) => macro_calls(body, out),
+            Part::Include(_) => {}
         }
     }
 }
