@@ -245,17 +245,24 @@ pub fn imported(report: &gongkai::import::ImportReport, dry_run: bool) -> ExitCo
             )
         );
     }
-    eprintln!(
-        "{}",
-        t!(
-            "imported {} files: {} written, {} unchanged, {} skipped",
-            "导入 {} 个文件：写入 {} 个，未变 {} 个，跳过 {} 个",
-            report.written.len() + report.unchanged.len() + report.skipped_edited.len(),
-            report.written.len(),
-            report.unchanged.len(),
-            report.skipped_edited.len()
-        )
+    let (total, written, unchanged, skipped) = (
+        report.written.len() + report.unchanged.len() + report.skipped_edited.len(),
+        report.written.len(),
+        report.unchanged.len(),
+        report.skipped_edited.len(),
     );
+    // a dry run wrote nothing, so its summary must not say it did
+    let summary = match dry_run {
+        true => t!(
+            "dry run, nothing written: of {total} files {written} would be written, {unchanged} unchanged, {skipped} skipped",
+            "试运行，什么也没写：{total} 个文件中将写入 {written} 个，未变 {unchanged} 个，跳过 {skipped} 个"
+        ),
+        false => t!(
+            "imported {total} files: {written} written, {unchanged} unchanged, {skipped} skipped",
+            "导入 {total} 个文件：写入 {written} 个，未变 {unchanged} 个，跳过 {skipped} 个"
+        ),
+    };
+    eprintln!("{summary}");
     let clean = report.diagnostics.is_empty() && report.skipped_edited.is_empty();
     if clean {
         ExitCode::SUCCESS

@@ -38,6 +38,22 @@ impl Marker {
         }
     }
 
+    /// Every spelling of the marker's word in the given script, [`Marker::word`]'s first:
+    /// old bulletins also write 佈 for 布 and 擧 for 舉.
+    fn spellings(self, script: Script) -> &'static [&'static str] {
+        match (self, script) {
+            (Marker::Publisher, Script::Hant) => &["發布者", "發佈者", "发佈者"],
+            (Marker::Measures, Script::Hant) => &["舉措", "擧措"],
+            (Marker::Commentary, Script::Hant) => &["點評", "点評"],
+            (Marker::Publisher, Script::Hans) => &["发布者"],
+            (Marker::Title, Script::Hans) => &["亮点"],
+            (Marker::Title, Script::Hant) => &["亮點"],
+            (Marker::Measures, Script::Hans) => &["举措"],
+            (Marker::Commentary, Script::Hans) => &["点评"],
+            (Marker::Date, _) => &["日期"],
+        }
+    }
+
     /// What the part holds, for messages.
     fn meaning(self) -> String {
         match self {
@@ -156,7 +172,7 @@ fn colon_commentary(start: &str) -> Option<Found<'_>> {
 fn leading_word<'a>(text: &'a str, markers: &[Marker]) -> Option<(Marker, Script, &'a str)> {
     markers.iter().find_map(|&marker| {
         [Script::Hans, Script::Hant].into_iter().find_map(|script| {
-            let rest = text.strip_prefix(marker.word(script))?;
+            let rest = marker.spellings(script).iter().find_map(|word| text.strip_prefix(word))?;
             Some((marker, script, rest))
         })
     })
@@ -192,8 +208,8 @@ impl<'a> RawEntry<'a> {
 /// number) belongs to no entry and is ignored. An entry with a problem is reported and left
 /// out; the others are returned.
 pub fn parse(path: &Path, text: &str) -> Parsed {
-    let raw = group_sections(text);
     let mut parsed = Parsed::default();
+    let raw = group_sections(path, text, &mut parsed.diagnostics);
     if raw.is_empty() {
         parsed.diagnostics.push(no_markers(path, text));
         return parsed;
@@ -211,7 +227,7 @@ pub fn parse(path: &Path, text: &str) -> Parsed {
     parsed
 }
 
-fn group_sections(text: &str) -> Vec<RawEntry<'_>> {
+fn group_sections<'a>(path: &Path, text: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Vec<RawEntry<'a>> {
     let mut entries: Vec<RawEntry<'_>> = Vec::new();
     let mut current = RawEntry::default();
     for (index, line) in text.lines().enumerate() {
@@ -221,6 +237,9 @@ fn group_sections(text: &str) -> Vec<RawEntry<'_>> {
             }
             current.sections.push(Section { found, line: index + 1, text: found.rest.to_string() });
         } else if let Some(section) = current.sections.last_mut() {
+            if let Some(label) = unknown_label(line) {
+                diagnostics.push(unknown_marker(path, index + 1, label, section));
+            }
             section.text.push('\n');
             section.text.push_str(line);
         }
@@ -229,6 +248,39 @@ fn group_sections(text: &str) -> Vec<RawEntry<'_>> {
         entries.push(current);
     }
     entries
+}
+
+/// A line that begins with a short bracketed label gongkai does not know (`【發行者】…`): most
+/// likely a marker misspelt, whose text would otherwise be read, unseen, as the end of the
+/// part above it.
+fn unknown_label(line: &str) -> Option<&str> {
+    let start = line.trim_start();
+    let open = start.chars().next().filter(|c| matches!(c, '[' | '【'))?;
+    let inner = &start[open.len_utf8()..];
+    let end = inner.find([']', '】'])?;
+    let close = inner[end..].chars().next()?;
+    let label = inner[..end].trim();
+    let is_word = label.chars().all(|c| c.is_alphabetic() && !c.is_ascii());
+    ((2..=5).contains(&label.chars().count()) && is_word)
+        .then(|| &start[..open.len_utf8() + end + close.len_utf8()])
+}
+
+fn unknown_marker(path: &Path, line: usize, label: &str, section: &Section<'_>) -> Diagnostic {
+    let part = section.found.written;
+    Diagnostic::new(
+        path,
+        line,
+        t!(
+            "`{label}` is not a bulletin marker; the line was read as more text of the `{part}` above it",
+            "`{label}` 不是通报标记；这一行被当作上面 `{part}` 的内容"
+        ),
+    )
+    .with_hint(t!(
+        "the markers are [发布者] [亮点] [举措] [日期] and 点评： (traditional 發布者/亮點/舉措/點評 too); \
+             if the line is a new part, write its marker as one of these, and import again",
+        "标记只有 [发布者] [亮点] [举措] [日期] 和 点评：（繁体 發布者/亮點/舉措/點評 也可以）；\
+             如果这一行是新的部分，请改用其中一个标记后重新导入"
+    ))
 }
 
 /// The first date written in the text above the first entry (a masthead such as
@@ -514,6 +566,28 @@ mod tests {
         for (line, marker, script, rest) in cases {
             let found = find_marker(line).unwrap_or_else(|| panic!("no marker in {line}"));
             assert_eq!((found.marker, found.script, found.rest), (marker, script, rest), "{line}");
+        }
+    }
+
+    #[test]
+    fn old_spellings_are_markers() {
+        for (line, marker) in [
+            ("【發佈者】某部", Marker::Publisher),
+            ("[擧措]一是", Marker::Measures),
+            ("点評：好", Marker::Commentary),
+        ] {
+            let found = find_marker(line).unwrap_or_else(|| panic!("no marker in {line}"));
+            assert_eq!((found.marker, found.script), (marker, Script::Hant), "{line}");
+        }
+    }
+
+    #[test]
+    fn short_bracketed_labels_that_are_no_marker_are_told_apart() {
+        assert_eq!(unknown_label("【發行者】某部"), Some("【發行者】"));
+        assert_eq!(unknown_label("  [编者按]文字"), Some("[编者按]"));
+        for line in ["(組通字[2014]1號)", "[2014]1号", "【一】", "[a b]", "【一二三四五六】", "正文【注】"]
+        {
+            assert_eq!(unknown_label(line), None, "{line}");
         }
     }
 

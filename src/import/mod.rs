@@ -95,9 +95,9 @@ pub fn import_bulletins(opts: &ImportOptions) -> Result<ImportReport> {
     let cases = drop_name_clashes(cases, &mut report);
     let cases = refuse_personal_numbers(cases, &mut report);
     let cases = with_slugs(cases, &mut Addresses::of(&opts.into), &shared)?;
-    let twins = Twins::of(&opts.into);
+    let mut twins = Twins::of(&opts.into);
     for case in &cases {
-        report.diagnostics.extend(twins.warn(&case.name, &case.content, &case.file, case.line));
+        report.diagnostics.extend(twins.check(&case.name, &case.content, &case.file, case.line));
     }
     report.diagnostics =
         std::mem::take(&mut report.diagnostics).into_iter().map(crate::privacy::mask_diagnostic).collect();
@@ -260,7 +260,7 @@ pub fn import_docx(opts: &DocxOptions) -> Result<ImportReport> {
             Err(d) => report.diagnostics.push(d),
         }
     }
-    let twins = Twins::of(&into);
+    let mut twins = Twins::of(&into);
     if opts.kind == crate::content::Kind::Case {
         let mut taken = Addresses::of(&into);
         for (name, entry) in &mut entries {
@@ -269,7 +269,7 @@ pub fn import_docx(opts: &DocxOptions) -> Result<ImportReport> {
     }
     for (name, entry) in &entries {
         let file = opts.files.iter().find(|f| format!("{}.md", ascii_stem(f)) == *name);
-        report.diagnostics.extend(twins.warn(name, &entry.content, file.map_or(Path::new(name), |f| f), 0));
+        report.diagnostics.extend(twins.check(name, &entry.content, file.map_or(Path::new(name), |f| f), 0));
     }
     report.diagnostics =
         std::mem::take(&mut report.diagnostics).into_iter().map(crate::privacy::mask_diagnostic).collect();
@@ -294,10 +294,19 @@ pub fn import_docx(opts: &DocxOptions) -> Result<ImportReport> {
     Ok(report)
 }
 
-/// The entries already in a folder, by their title and text in simplified characters: a case
-/// imported again from a bulletin or document in the other script (简体 ⇄ 繁體) has another
-/// file name, so it is found by its words, compared with zhconv.
-struct Twins(Vec<(String, PathBuf, String)>);
+/// The entries already in a folder, and those of this import met so far, by their title and
+/// text in simplified characters: a case imported again from a bulletin or document in the
+/// other script (简体 ⇄ 繁體) has another file name, so it is found by its words, compared with
+/// zhconv.
+struct Twins(Vec<Twin>);
+
+struct Twin {
+    name: String,
+    /// The file, or the import's `FILE:LINE`, as a message names it.
+    shown: String,
+    raw: String,
+    words: String,
+}
 
 impl Twins {
     fn of(dir: &Path) -> Twins {
@@ -307,31 +316,47 @@ impl Twins {
             if path.extension().is_some_and(|e| e == "md") {
                 if let Ok(text) = fs::read_to_string(&path) {
                     let name = entry.file_name().to_string_lossy().into_owned();
-                    found.push((name, path, words(&text)));
+                    found.push(Twin::new(name, path.display().to_string(), &text));
                 }
             }
         }
         Twins(found)
     }
 
-    /// A warning when an entry of another name holds the same words as `content`.
-    fn warn(&self, name: &str, content: &str, file: &Path, line: usize) -> Option<crate::Diagnostic> {
-        let mine = words(content);
-        let (_, twin, _) = self.0.iter().find(|(n, _, w)| n != name && *w == mine && !w.is_empty())?;
-        let text = fs::read_to_string(twin).unwrap_or_default();
-        let twin = twin.display();
-        let message = if words_raw(&text) == words_raw(content) {
-            t!("this entry is the same text as {twin}", "这一篇与 {twin} 的文字相同")
-        } else {
-            t!(
-                "this entry is the same text, in the other script (简体/繁體), as {twin}",
-                "这一篇与 {twin} 的文字相同，只是简繁不同"
-            )
+    /// A warning when an entry of another name holds the same words as `content`; then the
+    /// entry is remembered, so that a second copy later in the same import is warned of too.
+    fn check(&mut self, name: &str, content: &str, file: &Path, line: usize) -> Option<crate::Diagnostic> {
+        let shown = match line {
+            0 => file.display().to_string(),
+            _ => format!("{}:{line}", file.display()),
         };
-        Some(crate::Diagnostic::new(file, line, message).with_hint(t!(
-            "it was imported all the same; if both are one case, remove one of the two files",
-            "仍然导入了；如果两篇是同一个案例，请删去其中一个文件"
-        )))
+        let mine = Twin::new(name.to_string(), shown, content);
+        let found = self.0.iter().find(|t| t.name != name && t.words == mine.words && !t.words.is_empty());
+        let warning = found.map(|twin| {
+            let shown = &twin.shown;
+            let message = if twin.raw == mine.raw {
+                t!("this entry is the same text as {shown}", "这一篇与 {shown} 的文字相同")
+            } else {
+                t!(
+                    "this entry is the same text, in the other script (简体/繁體), as {shown}",
+                    "这一篇与 {shown} 的文字相同，只是简繁不同"
+                )
+            };
+            crate::Diagnostic::new(file, line, message).with_hint(t!(
+                "it is imported all the same; if both are one case, remove one of the two files",
+                "照样导入；如果两篇是同一个案例，请删去其中一个文件"
+            ))
+        });
+        self.0.push(mine);
+        warning
+    }
+}
+
+impl Twin {
+    fn new(name: String, shown: String, text: &str) -> Twin {
+        let raw = words_raw(text);
+        let words = zhconv::zhconv(&raw, zhconv::Variant::ZhHans);
+        Twin { name, shown, raw, words }
     }
 }
 
@@ -340,11 +365,6 @@ fn words_raw(text: &str) -> String {
     let body = text.strip_prefix("+++\n").and_then(|r| r.split_once("\n+++\n")).map_or(text, |(_, b)| b);
     let title = text.lines().find_map(|l| l.strip_prefix("title = ")).unwrap_or("");
     format!("{title}\n{}", body.trim())
-}
-
-/// [`words_raw`] in simplified characters.
-fn words(text: &str) -> String {
-    zhconv::zhconv(&words_raw(text), zhconv::Variant::ZhHans)
 }
 
 /// Whether the entry holds a personal number, in its text or in a picture's metadata; each

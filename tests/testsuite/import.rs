@@ -353,7 +353,9 @@ fn an_entry_in_shared_characters_takes_the_script_of_its_markers() {
     ];
     let into = tmp.path().join("out");
     let report = import(&options(&files, &into));
-    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    // the two entries are one text, which the import says; it is not about their script
+    let shown: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(shown.len() == 1 && shown[0].contains("same text as"), "{shown:?}");
     assert_eq!(Case::read(&into.join("hans-001.md")).str("lang"), "zh-Hans");
     assert_eq!(Case::read(&into.join("hant-001.md")).str("lang"), "zh-Hant");
 }
@@ -661,6 +663,42 @@ fn an_entry_matching_a_case_in_the_other_script_warns() {
     let shown: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
     assert!(!shown.is_empty() && shown.iter().all(|d| d.contains("in the other script")), "{shown:?}");
     assert!(shown.iter().all(|d| d.contains("002-")), "names the existing case: {shown:?}");
+}
+
+/// A bulletin that holds one entry twice gets both imported (nothing is lost) with a warning on
+/// the second naming the first; an unknown marker such as `【發行者】` is warned of at its line,
+/// instead of its text slipping unseen into the part above; 佈 for 布 is a marker too.
+#[test]
+fn a_repeated_entry_and_an_unknown_marker_are_warned_of() {
+    let dir = TempDir::new().unwrap();
+    let into = dir.path().join("cases");
+    let entry = "[发布者]某县委组织部 张三\n[亮点]第一个标题\n[举措]做法一。\n点评：很好。\n";
+    let text = format!(
+        "{entry}【發佈者】某縣委組織部 李四\n[亮點]第二個標題\n[舉措]做法二。\n【發行者】某縣\n{entry}"
+    );
+    let file = bulletin(dir.path(), "twice.txt", text);
+    let report = import(&options(std::slice::from_ref(&file), &into));
+    assert_eq!(report.written.len(), 3, "every entry is imported: {:?}", report.diagnostics);
+    let shown: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    assert!(
+        shown
+            .iter()
+            .any(|d| d.contains("twice.txt:9") && d.contains("same text as") && d.contains("twice.txt:1")),
+        "{shown:?}"
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|d| d.contains("twice.txt:8") && d.contains("`【發行者】` is not a bulletin marker")),
+        "{shown:?}"
+    );
+    let second = Case::read(&into.join("twice-002.md"));
+    assert_eq!(second.str("publisher"), "某縣委組織部");
+    assert!(
+        fs::read_to_string(into.join("twice-002.md")).unwrap().contains("【發行者】某縣"),
+        "the unknown line is kept as text"
+    );
 }
 
 /// Issue 15: a bulletin's own dates (an entry's `[日期]`, or the masthead's issue date) are the
