@@ -135,10 +135,16 @@ impl fmt::Display for Diagnostic {
 /// hostile review).
 struct Inert<'a>(&'a str, bool);
 
+/// A character that changes how the text around it reads without showing itself: bidi
+/// overrides and isolates, zero-width marks, line and paragraph separators, the BOM.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+}
+
 impl fmt::Display for Inert<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for c in self.0.chars() {
-            let invisible = matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}');
+            let invisible = is_invisible(c);
             match c {
                 // a line of a message starts indented: a value quoted with a line break in it
                 // cannot print a line of its own (`0 problem(s) found`; found by a hostile review)
@@ -150,6 +156,74 @@ impl fmt::Display for Inert<'_> {
         }
         Ok(())
     }
+}
+
+/// `value` as pretty JSON for a terminal or a log: serde_json escapes only the C0 controls, so
+/// a quoted value's bidi override, DEL or C1 control (an escape sequence's other form) would
+/// reach the reader as it is; here each is `\uXXXX`, which any JSON reader decodes back to
+/// the same string (found by a hostile review).
+pub fn inert_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    struct InertFormatter(serde_json::ser::PrettyFormatter<'static>);
+    impl serde_json::ser::Formatter for InertFormatter {
+        fn write_string_fragment<W: ?Sized + std::io::Write>(
+            &mut self,
+            w: &mut W,
+            fragment: &str,
+        ) -> std::io::Result<()> {
+            let mut rest = fragment;
+            while let Some(at) = rest.find(|c: char| c.is_control() || is_invisible(c)) {
+                let c = rest[at..].chars().next().unwrap_or_default();
+                w.write_all(rest[..at].as_bytes())?;
+                // every such character is in the BMP: one escape each
+                write!(w, "\\u{:04x}", c as u32)?;
+                rest = &rest[at + c.len_utf8()..];
+            }
+            w.write_all(rest.as_bytes())
+        }
+        fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+            self.0.begin_array(w)
+        }
+        fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+            self.0.end_array(w)
+        }
+        fn begin_array_value<W: ?Sized + std::io::Write>(
+            &mut self,
+            w: &mut W,
+            first: bool,
+        ) -> std::io::Result<()> {
+            self.0.begin_array_value(w, first)
+        }
+        fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+            self.0.end_array_value(w)
+        }
+        fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+            self.0.begin_object(w)
+        }
+        fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+            self.0.end_object(w)
+        }
+        fn begin_object_key<W: ?Sized + std::io::Write>(
+            &mut self,
+            w: &mut W,
+            first: bool,
+        ) -> std::io::Result<()> {
+            self.0.begin_object_key(w, first)
+        }
+        fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+            self.0.begin_object_value(w)
+        }
+        fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+            self.0.end_object_value(w)
+        }
+    }
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut out,
+        InertFormatter(serde_json::ser::PrettyFormatter::new()),
+    );
+    value.serialize(&mut ser)?;
+    // the serializer writes only UTF-8: the fragments it was given, and ASCII
+    Ok(String::from_utf8(out).unwrap_or_default())
 }
 
 /// The error a build returns when the content has problems: all of them, sorted by file and line.
@@ -174,6 +248,24 @@ impl std::error::Error for Diagnostics {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_escapes_what_would_act_on_a_terminal_and_reads_back_the_same() {
+        let d = Diagnostic::new("content/a\u{202e}dm.md", 3, "值\u{9b}2J\u{7f}\u{200f}\u{2028}「x」\n");
+        let json = inert_json(&vec![d.clone()]).unwrap();
+        assert!(!json.chars().any(|c| (c.is_control() && c != '\n') || is_invisible(c)), "{json}");
+        assert!(json.contains(r"content/a\u202edm.md"), "{json}");
+        assert!(json.contains(r"值\u009b2J\u007f\u200f\u2028「x」\n"), "{json}");
+        let back: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back[0]["message"], d.message);
+        assert_eq!(back[0]["path"], "content/a\u{202e}dm.md");
+        let plain = serde_json::to_string_pretty(&vec![Diagnostic::new("a", 1, "b")]).unwrap();
+        assert_eq!(
+            inert_json(&vec![Diagnostic::new("a", 1, "b")]).unwrap(),
+            plain,
+            "the layout is serde_json's own"
+        );
+    }
 
     #[test]
     fn control_characters_in_a_message_are_shown_not_sent_to_the_terminal() {

@@ -71,13 +71,13 @@ pub fn check(root: &Path, json: bool, mask: bool) -> Result<ExitCode> {
         // template that does not parse, say), with the message the terminal gets
         Err(e) if json => {
             let failed = serde_json::json!({ "pages": 0, "diagnostics": [], "warnings": [], "external_links": [], "error": e.report() });
-            println!("{}", serde_json::to_string_pretty(&failed)?);
+            println!("{}", gongkai::diagnostic::inert_json(&failed)?);
             return Err(e);
         }
         Err(e) => return Err(e),
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", gongkai::diagnostic::inert_json(&report)?);
     } else {
         for link in &report.external_links {
             let (path, line, url) = (link.path.display(), link.line, &link.url);
@@ -184,7 +184,7 @@ pub fn verified(report: &gongkai::versions::verify::Report) -> Result<ExitCode> 
 /// code 1 when anything is missing, for a scheduled job to alert on.
 pub fn oversight(report: &gongkai::OversightReport, format: ReportFormat) -> Result<ExitCode> {
     match format {
-        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(report)?),
+        ReportFormat::Json => println!("{}", gongkai::diagnostic::inert_json(report)?),
         ReportFormat::Csv => std::io::stdout().write_all(&report.csv()?)?,
         ReportFormat::Table => print!("{}", report.table()),
     }
