@@ -100,10 +100,7 @@ fn parse(path: &Path, fence: &str, fm_text: &str) -> Result<FrontMatter, Diagnos
             )
             .with_hint(match e.message().contains("date") {
                 // `date = 2024-02-30` is TOML's own date, refused for its day, not its quotes
-                true => t!(
-                    "check the date: does that month have that day? Write it as date = 2024-02-29",
-                    "请核对日期：那个月有这一天吗？写成 date = 2024-02-29 这样"
-                ),
+                true => impossible_date_hint(e.span().map_or("", |s| line_at(fm_text, s.start))),
                 false => t!(
                     "write each key as `key = \"value\"`; quote text, and use [\"a\", \"b\"] for lists",
                     "每个键写成 `key = \"值\"`：文字要加引号，列表写成 [\"甲\", \"乙\"]"
@@ -229,6 +226,47 @@ impl FrontMatter {
     }
 }
 
+/// The whole line of `text` that holds byte `at`.
+fn line_at(text: &str, at: usize) -> &str {
+    let at = at.min(text.len());
+    if !text.is_char_boundary(at) {
+        return "";
+    }
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    text.get(start..end).unwrap_or("")
+}
+
+/// The hint for a TOML date refused for its month or day: the month's last day when the year
+/// and month can be read from what was written (`2023-02-29` → 2023年2月 has 28 days), so
+/// the hint never offers a date that is wrong for that year.
+fn impossible_date_hint(line: &str) -> String {
+    // TOML's span is a part of the value; the date is the first `dddd-` on its line
+    let start = line.char_indices().find(|&(i, _)| {
+        line.as_bytes().get(i..i + 5).is_some_and(|b| b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-')
+    });
+    let written = start.map_or("", |(i, _)| &line[i..]);
+    let number = |range: std::ops::Range<usize>| written.get(range).and_then(|d| d.parse::<u32>().ok());
+    let (year, month) = (number(0..4), number(5..7));
+    let last_day = year.zip(month).and_then(|(y, m)| {
+        let next = if m == 12 { (y as i32 + 1, 1) } else { (y as i32, m + 1) };
+        chrono::NaiveDate::from_ymd_opt(next.0, next.1, 1).and_then(|d| d.pred_opt()).map(|d| (y, m, d))
+    });
+    match last_day {
+        Some((y, m, last)) => {
+            let (days, example) = (chrono::Datelike::day(&last), last.format("%Y-%m-%d"));
+            t!(
+                "check the date: {y}-{m:02} has {days} days; its last day is written date = {example}",
+                "请核对日期：{y}年{m}月只有 {days} 天，最后一天写成 date = {example}"
+            )
+        }
+        None => t!(
+            "check the date: the month is 01 to 12 and the day must exist in that month, as in date = 2024-03-01",
+            "请核对日期：月份是 01 到 12，日子要是那个月有的，写成 date = 2024-03-01 这样"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     // found by a hostile review: an impossible day got a hint about quoting
@@ -238,6 +276,15 @@ mod tests {
             split(Path::new("a.md"), "+++\ntitle = \"标题\"\ndate = 2024-02-30\n+++\n正文\n").unwrap_err();
         assert_eq!(e.line, 3);
         assert!(e.hint.as_deref().is_some_and(|h| h.contains("2024-02-29")), "{:?}", e.hint);
+        // found by a hostile review: 2023-02-29 was told to write 2024-02-29
+        let e = split(Path::new("a.md"), "+++\ndate = 2023-02-29\n+++\n").unwrap_err();
+        assert!(
+            e.hint.as_deref().is_some_and(|h| h.contains("28") && h.contains("2023-02-28")),
+            "{:?}",
+            e.hint
+        );
+        let e = split(Path::new("a.md"), "+++\ndate = 2023-13-01\n+++\n").unwrap_err();
+        assert!(e.hint.as_deref().is_some_and(|h| h.contains("01") && h.contains("12")), "{:?}", e.hint);
     }
 
     // found by a hostile review: such a file was said to have no front matter
