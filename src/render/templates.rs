@@ -73,8 +73,8 @@ pub fn load(overrides: &[(String, String)]) -> Result<Tera> {
             .stack_size(STACK)
             .spawn_scoped(scope, || -> Result<()> {
                 tera.add_raw_templates(all).context(t!(
-                    "the theme's templates have an error (see above); fix the template named",
-                    "主题模板有错误，请改正其中指出的模板"
+                    "the theme's templates have an error; fix the template this names (under themes/NAME/templates/)",
+                    "主题模板有错误，请改正其中指出的模板（在 themes/主题名/templates/ 下）"
                 ))?;
                 if let Some((template, cycle)) = endless_macro(&tera) {
                     anyhow::bail!(t!(
