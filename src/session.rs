@@ -57,6 +57,9 @@ pub struct Session {
     manifest: Option<String>,
     /// Content files that failed to parse, with their problems, until they are fixed.
     failed: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    /// The last full build's warnings that do not come from resolve (a static file under a
+    /// page, an archived edition's note): a content edit keeps them, resolve says its own anew.
+    build_warnings: Vec<Diagnostic>,
 }
 
 impl Session {
@@ -79,6 +82,7 @@ impl Session {
             hashes: BTreeMap::new(),
             manifest: None,
             failed: BTreeMap::new(),
+            build_warnings: Vec::new(),
         };
         let error = session.rebuild_all().err();
         (session, error)
@@ -99,6 +103,12 @@ impl Session {
 
     pub fn pages(&self) -> usize {
         self.built.as_ref().map(|b| b.library.pages.len()).unwrap_or(0)
+    }
+
+    /// The warnings of the site as last built, as `build` would print them.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        let resolved = self.built.iter().flat_map(|b| b.library.warnings.iter().cloned());
+        crate::error::tidy(resolved.chain(self.build_warnings.iter().cloned()).collect())
     }
 
     /// Brings the site up to date after `changed` sources (paths relative to the root); on
@@ -179,6 +189,8 @@ impl Session {
         let spill = Spill::new();
         let sink = SpillSink::new(&spill);
         let run = pipeline::run(&self.opts, How::SERVE, &sink)?;
+        self.build_warnings =
+            run.warnings.iter().filter(|w| !run.library.warnings.contains(w)).cloned().collect();
         let hashes = run.hashes();
         let jobs = run.jobs.iter().map(|(p, e, _)| {
             let paths = e.outputs.iter().map(|(path, _)| path.clone()).collect();

@@ -81,6 +81,8 @@ pub fn start(opts: ServeOptions, log: Log) -> Result<Server> {
             "生成失败，预览照常运行；改正文件后会自动重新生成：\n{text}"
         )),
     }
+    let mut told = Vec::new();
+    tell_warnings(&session, &mut told, &log);
     let root = session.root().to_path_buf();
     let listener = std::net::TcpListener::bind((opts.bind.as_str(), opts.port)).map_err(|e| {
         let problem = crate::locale::io_error(&e);
@@ -103,13 +105,18 @@ pub fn start(opts: ServeOptions, log: Log) -> Result<Server> {
     let listening = listen::spawn(listener, state.clone())?;
     let (tx, rx) = mpsc::channel();
     let watcher = watch::watch(&root, tx)?;
-    std::thread::spawn(move || rebuild_loop(session, rx, state));
+    std::thread::spawn(move || rebuild_loop(session, rx, state, told));
     Ok(Server { address: format!("http://{bound}"), listening, _watcher: watcher })
 }
 
 /// Applies each batch of changes; a failed build keeps the last good site on show and the
 /// errors over it, until a later change fixes them.
-fn rebuild_loop(mut session: Session, changes: mpsc::Receiver<Vec<PathBuf>>, state: Arc<State>) {
+fn rebuild_loop(
+    mut session: Session,
+    changes: mpsc::Receiver<Vec<PathBuf>>,
+    state: Arc<State>,
+    mut told: Vec<crate::Diagnostic>,
+) {
     let (site, clients, log) = (&state.site, &state.clients, &state.log);
     // the browser hears of an error once, and only when the files have settled
     let mut last_error: Option<String> = site.read().expect("site lock").error.clone();
@@ -146,6 +153,7 @@ fn rebuild_loop(mut session: Session, changes: mpsc::Receiver<Vec<PathBuf>>, sta
                     batch.len(),
                     started.elapsed().as_millis()
                 ));
+                tell_warnings(&session, &mut told, log);
                 // the search index follows once the edited page is out, unless more edits wait
                 if session.has_deferred() {
                     match changes.recv_timeout(SETTLE) {
@@ -178,6 +186,18 @@ fn rebuild_loop(mut session: Session, changes: mpsc::Receiver<Vec<PathBuf>>, sta
             }
         }
     }
+}
+
+/// Logs the build's warnings that were not logged the last time, as `build` prints them: a
+/// warning that stands is said once, not after every edit, and one that comes back after it
+/// was fixed is said again.
+fn tell_warnings(session: &Session, told: &mut Vec<crate::Diagnostic>, log: &Log) {
+    let now = session.warnings();
+    // both lists are sorted (`tidy`)
+    for w in now.iter().filter(|w| told.binary_search(w).is_err()) {
+        log(&format!("{}{w}", crate::locale::label("warning")));
+    }
+    *told = now;
 }
 
 fn error_text(e: &crate::BuildError) -> String {

@@ -384,6 +384,48 @@ fn archived_banners_follow_edits() {
     server.stop();
 }
 
+/// `serve` prints the build's warnings as `build` does: each once, after the build that
+/// raised it, and again when it comes back after a fix (left by a hostile review: it printed
+/// none).
+#[test]
+fn serve_prints_the_builds_warnings_once_each() {
+    let site = Site::new();
+    let notice = |published: &str| {
+        format!("+++\ntitle = \"公示\"\norg = \"示范村党支部\"\ncategory = \"发展党员\"\npublished = {published}\nnotice_days = 5\nworking_days = true\n+++\n正文\n")
+    };
+    // no calendar ships for 2031: the notice's window is counted without holidays, and said so
+    site.file("content/disclosures/d.md", &notice("2031-01-06"));
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = {
+        let lines = lines.clone();
+        std::sync::Arc::new(move |line: &str| lines.lock().unwrap().push(line.to_string()))
+    };
+    let opts = gongkai::serve::ServeOptions {
+        build: gongkai::BuildOptions::new(site.root()),
+        bind: "127.0.0.1".into(),
+        port: 0,
+    };
+    let server = gongkai::serve::start(opts, log).expect("server starts");
+    let said = |year: &str| {
+        lines.lock().unwrap().iter().filter(|l| l.contains("warning") && l.contains(year)).count()
+    };
+    assert_eq!(said("2031"), 1, "{:?}", lines.lock().unwrap());
+    assert!(
+        lines.lock().unwrap().iter().any(|l| l.contains("content/disclosures/d.md:")),
+        "{:?}",
+        lines.lock().unwrap()
+    );
+    let rebuilt = |n: usize| lines.lock().unwrap().iter().filter(|l| l.starts_with("rebuilt")).count() >= n;
+    site.case("a", "", "一个无关的改动。");
+    wait_for("the first edit", || rebuilt(1));
+    assert_eq!(said("2031"), 1, "a warning that stands is not said after every edit");
+    site.file("content/disclosures/d.md", &notice("2025-09-26"));
+    wait_for("the second edit", || rebuilt(2));
+    site.file("content/disclosures/d.md", &notice("2031-01-06"));
+    wait_for("the warning again", || said("2031") == 2);
+    server.stop();
+}
+
 #[test]
 fn a_broken_site_still_serves_and_recovers() {
     let site = Site::new();
