@@ -173,7 +173,7 @@ pub fn inert_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String
             let mut rest = fragment;
             while let Some(at) = rest.find(|c: char| c.is_control() || is_invisible(c)) {
                 let c = rest[at..].chars().next().unwrap_or_default();
-                w.write_all(rest[..at].as_bytes())?;
+                w.write_all(&rest.as_bytes()[..at])?;
                 // every such character is in the BMP: one escape each
                 write!(w, "\\u{:04x}", c as u32)?;
                 rest = &rest[at + c.len_utf8()..];
