@@ -22,6 +22,9 @@ pub struct Loaded {
     /// their encoding is the data stage's business.
     pub data: Vec<(PathBuf, Vec<u8>)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// What loading says without failing: a file of the site's `static/` that takes the place
+    /// of one of the theme's.
+    pub notes: Vec<Diagnostic>,
     /// `site.toml` names a theme other than the built-in one, and `themes/NAME/` is not there.
     pub theme_missing: bool,
 }
@@ -95,7 +98,11 @@ pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
         let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
         loaded.data.push((rel, bytes));
     }
-    for dir in [theme_dir.join("static"), PathBuf::from("static")] {
+    // the theme's static files, gongkai's own (the embedded fallback) among them
+    let mut theirs: std::collections::HashSet<String> =
+        crate::render::templates::STATICS.iter().map(|(p, _)| p.to_string()).collect();
+    for (i, dir) in [theme_dir.join("static"), PathBuf::from("static")].into_iter().enumerate() {
+        let site_own = i == 1;
         let (statics, others) = walk_all(root, &dir)?;
         loaded.diagnostics.extend(others.iter().map(|rel| not_a_file(rel)));
         for (path, rel) in statics {
@@ -121,6 +128,11 @@ pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
                 );
                 continue;
             }
+            if !site_own {
+                theirs.insert(out.clone());
+            } else if theirs.contains(&out) {
+                loaded.notes.push(replaces_theme_file(&rel, &out, theme_dir.as_path()));
+            }
             let bytes = std::fs::read(&path).with_context(|| crate::locale::reading(&path))?;
             loaded.statics.push((out, bytes));
         }
@@ -129,6 +141,26 @@ pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
     let mut seen = std::collections::HashSet::new();
     loaded.diagnostics.retain(|d| seen.insert((d.path.clone(), d.message.clone())));
     Ok(loaded)
+}
+
+/// A static file of the site's that is published in place of the theme's file of that name:
+/// allowed, since a site may restyle its theme, but said, because a file that only happens to
+/// share the name (a `search.js` of one's own) breaks the theme's pages without a word.
+fn replaces_theme_file(rel: &Path, out: &str, theme_dir: &Path) -> Diagnostic {
+    let theme = theme_dir.join("static").join(out);
+    let theme = theme.display();
+    Diagnostic::new(
+        rel,
+        0,
+        t!(
+            "this file is published in place of the theme's own `{out}`, which its pages use",
+            "这个文件发布后会顶替主题自带的 `{out}`，而主题的页面要用到它"
+        ),
+    )
+    .with_hint(t!(
+        "if you meant to change the theme's file, put yours at {theme} and this note goes; otherwise rename yours",
+        "如果本意是修改主题的文件，请把它放到 {theme}，这条提示就会消失；否则请给你的文件改名"
+    ))
 }
 
 /// One content file's text; `None` when it cannot be read as text, said in `diagnostics`.

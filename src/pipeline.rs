@@ -94,6 +94,7 @@ fn run_with(opts: &BuildOptions, history: History, how: How, sink: &dyn Sink) ->
     let entries = render_planned(&renderer, &plan, how.cache, &guard, opts.progress.as_deref())?; // render → write
     guard.finish()?;
     let mut warnings = library.warnings.clone();
+    warnings.extend(prepared.notes.iter().cloned());
     // the files that are not jobs' outputs go with the first shard
     let (extras, archived) = match opts.shard.is_none_or(|s| s.index == 1) {
         true => extras(opts, how, &prepared, &library, sink, &mut warnings)?, // write: static files; versions: the archive
@@ -153,6 +154,8 @@ pub struct Prepared {
     pub bodies: content::bodies::Bodies,
     /// Problems found so far (settings, encodings, data, privacy in data).
     pub diagnostics: Vec<Diagnostic>,
+    /// What loading said without failing ([`load::Loaded::notes`]).
+    pub notes: Vec<Diagnostic>,
     pub search: bool,
     /// Who the build is for: decides which earlier versions of a disclosure it shows.
     pub audience: crate::Audience,
@@ -212,6 +215,7 @@ impl Prepared {
             texts: BTreeMap::new(),
             bodies: content::bodies::Bodies::new(),
             diagnostics,
+            notes: std::mem::take(&mut loaded.notes),
             search: opts.search,
             audience: opts.audience,
             historic,

@@ -944,6 +944,32 @@ fn a_static_file_at_a_pages_address_is_named_in_a_warning() {
     assert!(warning.message.contains("not published"), "{warning}");
 }
 
+// found by a hostile review: a `static/search.js` of one's own replaced the search page's
+// script without a word; it still does (a site may restyle its theme), but says so, and the
+// theme's own folder is the quiet way
+#[test]
+fn a_static_file_in_place_of_the_themes_is_said() {
+    let site = Site::new();
+    site.case("a", "", "正文。");
+    site.file("static/search.js", "// 我自己的脚本\n");
+    site.file("static/own.js", "// 别的脚本\n");
+    let report = site.build_ok();
+    assert_eq!(site.read("search.js"), "// 我自己的脚本\n");
+    let said: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(
+        said[0].starts_with("static/search.js") && said[0].contains("themes/default/static/search.js"),
+        "{said:?}"
+    );
+    std::fs::remove_file(site.root().join("static/search.js")).unwrap();
+    site.file("themes/default/static/search.js", "// 主题的脚本\n");
+    site.file("static/gongkai.js", "// 换掉\n");
+    let report = site.build_ok();
+    assert_eq!(site.read("search.js"), "// 主题的脚本\n");
+    let said: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(said.len() == 1 && said[0].starts_with("static/gongkai.js"), "{said:?}");
+}
+
 // found by a hostile review: merge published a file added to a shard's manifest by hand
 #[test]
 fn merge_takes_only_the_files_of_each_shards_jobs() {
