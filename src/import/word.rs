@@ -13,6 +13,7 @@ use super::docx::{plain, Block, Document, Inline, ParaKind};
 use super::plain::to_markdown;
 use crate::content::Kind;
 use crate::Diagnostic;
+use std::borrow::Cow;
 use std::path::Path;
 
 /// What the command line gives every entry.
@@ -48,7 +49,7 @@ pub fn entry(
     let parts = if kind == Kind::Case {
         case_parts(&blocks)
     } else {
-        Parts { body: blocks.clone(), ..Parts::default() }
+        Parts { body: blocks.iter().map(|&b| Cow::Borrowed(b)).collect(), ..Parts::default() }
     };
     let mut body = Vec::new();
     let title = match (parts.highlight.clone(), title) {
@@ -267,8 +268,9 @@ struct Parts<'a> {
     publisher: Option<String>,
     date: Option<String>,
     highlight: Option<String>,
-    body: Vec<&'a Block>,
-    commentary: Vec<&'a Block>,
+    /// A block is owned when its marker was cut off its start (`举措：…`).
+    body: Vec<Cow<'a, Block>>,
+    commentary: Vec<Cow<'a, Block>>,
 }
 
 fn case_parts<'a>(blocks: &[&'a Block]) -> Parts<'a> {
@@ -286,11 +288,13 @@ fn case_parts<'a>(blocks: &[&'a Block]) -> Parts<'a> {
                 Marker::Publisher => parts.publisher = Some(rest),
                 Marker::Date => parts.date = Some(rest),
                 Marker::Title => parts.highlight = Some(rest),
-                Marker::Measures | Marker::Commentary if !rest.is_empty() => {
-                    let target = if in_commentary { &mut parts.commentary } else { &mut parts.body };
-                    target.push(block);
+                // the paragraph goes on after its marker: its text, or a picture with none
+                Marker::Measures | Marker::Commentary => {
+                    if let Some(block) = without_marker(block, marker) {
+                        let target = if in_commentary { &mut parts.commentary } else { &mut parts.body };
+                        target.push(Cow::Owned(block));
+                    }
                 }
-                _ => {}
             }
             continue;
         }
@@ -298,8 +302,8 @@ fn case_parts<'a>(blocks: &[&'a Block]) -> Parts<'a> {
             Some(Marker::Publisher) => parts.publisher = Some(text),
             Some(Marker::Title) => parts.highlight = Some(text),
             Some(Marker::Date) => parts.date = Some(text),
-            _ if in_commentary => parts.commentary.push(block),
-            _ => parts.body.push(block),
+            _ if in_commentary => parts.commentary.push(Cow::Borrowed(block)),
+            _ => parts.body.push(Cow::Borrowed(block)),
         }
     }
     parts
@@ -308,17 +312,61 @@ fn case_parts<'a>(blocks: &[&'a Block]) -> Parts<'a> {
 /// The text after marker `m` at the start of `text` (`[亮点]…`, `【亮点】…`, `亮点：…`, or the
 /// word alone, as a heading writes it).
 fn marker_at(text: &str, m: Marker) -> Option<String> {
-    let text = text.trim();
-    [Script::Hans, Script::Hant].iter().find_map(|&script| {
+    marker_len(text, m).map(|n| text[n..].trim().to_string())
+}
+
+/// How many bytes at the start of `text` are the marker `m`, with the spaces around it.
+fn marker_len(text: &str, m: Marker) -> Option<usize> {
+    let trimmed = text.trim();
+    let rest = [Script::Hans, Script::Hant].iter().find_map(|&script| {
         let word = m.word(script);
-        let rest = text
+        trimmed
             .strip_prefix(['[', '【'])
             .and_then(|t| t.strip_prefix(word))
             .and_then(|t| t.strip_prefix([']', '】']))
-            .or_else(|| text.strip_prefix(word).and_then(|t| t.trim_start().strip_prefix(['：', ':'])))
-            .or_else(|| (text == word).then_some(""))?;
-        Some(rest.trim().to_string())
-    })
+            .or_else(|| trimmed.strip_prefix(word).and_then(|t| t.trim_start().strip_prefix(['：', ':'])))
+            .or_else(|| (trimmed == word).then_some(""))
+    })?;
+    // `rest` ends where the trimmed text ends; with nothing after the marker, the spaces and
+    // breaks after it go too
+    match rest.trim_start().is_empty() {
+        true => Some(text.len()),
+        false => Some(text.trim_end().len() - rest.trim_start().len()),
+    }
+}
+
+/// A paragraph that starts with marker `m` (`举措：…`), without the marker: the label is the
+/// importer's, not the case's text. `None` when nothing is left, neither text nor picture
+/// (found by a hostile review: a `举措：` paragraph holding a picture was dropped, picture and
+/// all, and the labels stayed in the text).
+fn without_marker(block: &Block, m: Marker) -> Option<Block> {
+    let Block::Para { kind, inlines } = block else { return None };
+    // counted in the runs' text as it is: `plain` trims it
+    let written: String = inlines
+        .iter()
+        .map(|i| match i {
+            Inline::Text { text, .. } => text.as_str(),
+            Inline::Break => "\n",
+            Inline::Image { .. } => "",
+        })
+        .collect();
+    let mut cut = marker_len(&written, m)?;
+    let mut kept = Vec::new();
+    for inline in inlines {
+        match inline {
+            Inline::Text { text, bold } if cut > 0 => {
+                let n = cut.min(text.len());
+                cut -= n;
+                if n < text.len() {
+                    kept.push(Inline::Text { text: text[n..].to_string(), bold: *bold });
+                }
+            }
+            Inline::Break if cut > 0 => cut -= 1,
+            other => kept.push(other.clone()),
+        }
+    }
+    let left = !plain(&kept).trim().is_empty() || kept.iter().any(|i| matches!(i, Inline::Image { .. }));
+    left.then_some(Block::Para { kind: *kind, inlines: kept })
 }
 
 fn marker_only(text: &str, m: Marker) -> bool {
@@ -358,11 +406,11 @@ struct Markdown<'a> {
 }
 
 impl Markdown<'_> {
-    fn blocks(&mut self, blocks: &[&Block]) -> Vec<String> {
+    fn blocks<B: std::ops::Deref<Target = Block>>(&mut self, blocks: &[B]) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let mut last_alt: Option<String> = None;
         for block in blocks {
-            let text = match block {
+            let text = match &**block {
                 Block::Para { kind: ParaKind::Caption, inlines }
                     if last_alt.as_deref() == Some(&plain(inlines)) =>
                 {
@@ -449,5 +497,39 @@ impl Markdown<'_> {
             }
         }
         out.trim().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(t: &str, bold: bool) -> Inline {
+        Inline::Text { text: t.to_string(), bold }
+    }
+
+    #[test]
+    fn a_marker_split_over_runs_is_cut_and_the_rest_kept_as_written() {
+        let para = Block::Para {
+            kind: ParaKind::Body,
+            inlines: vec![
+                text(" 【举", true),
+                text("措】 ", true),
+                text("一是", false),
+                text("建台账", true),
+            ],
+        };
+        assert_eq!(marker_len(" 【举措】 一是建台账", Marker::Measures), Some(" 【举措】 ".len()));
+        let Some(Block::Para { inlines, .. }) = without_marker(&para, Marker::Measures) else { panic!() };
+        assert_eq!(inlines, vec![text("一是", false), text("建台账", true)]);
+        let picture = Inline::Image { target: "word/media/image1.png".into(), alt: "照片".into() };
+        let para = Block::Para {
+            kind: ParaKind::Body,
+            inlines: vec![text("點評：", false), Inline::Break, picture.clone()],
+        };
+        let Some(Block::Para { inlines, .. }) = without_marker(&para, Marker::Commentary) else { panic!() };
+        assert_eq!(inlines, vec![picture], "the break after a label with no text goes with it");
+        let bare = Block::Para { kind: ParaKind::Body, inlines: vec![text("举措： ", false)] };
+        assert!(without_marker(&bare, Marker::Measures).is_none());
     }
 }

@@ -618,6 +618,27 @@ fn a_word_case_with_a_table_and_a_picture_becomes_a_page() {
     assert_eq!(names(&edited.skipped_edited), ["case.md"], "an edited entry is kept unless --force");
 }
 
+/// Found by a hostile review: `举措：…` and `点评：…` paragraphs kept their labels in the case's
+/// text, and a `举措：` paragraph holding only a picture was dropped, picture and all.
+#[test]
+fn word_labels_at_the_start_of_paragraphs_are_cut_and_a_picture_after_one_is_kept() {
+    let site = common::Site::new();
+    let report =
+        gongkai::import::import_docx(&docx_options(site.root(), "labels.docx", gongkai::content::Kind::Case))
+            .unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(names(&report.written), ["1.png", "labels.md"]);
+    let case = Case::read(&site.root().join("content/cases/labels.md"));
+    assert_eq!(case.front["title"].as_str(), Some("村级议事厅让群众事群众议"));
+    // the document title, unlike the 亮点, stays as the first line
+    assert!(case.body.starts_with("村级议事厅\n\n在村党群服务中心设立议事厅"), "{}", case.body);
+    assert!(case.body.contains("![议事厅照片](../../../images/labels/1.png)"), "{}", case.body);
+    assert!(!case.body.contains("举措") && !case.body.contains("点评"), "{}", case.body);
+    assert_eq!(case.front["commentary"].as_str(), Some("议事厅把群众的事摆到桌面上，值得推广。"));
+    site.build_ok();
+    assert!(site.out().join("images/labels/1.png").is_file());
+}
+
 #[test]
 fn a_word_notice_takes_category_period_org_and_date_from_its_text() {
     let site = common::Site::new();
