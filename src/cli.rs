@@ -67,6 +67,12 @@ pub enum Command {
         /// Report format: text or json
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
+        /// Which editions to check: both (default), public, or party (the internal edition)
+        #[arg(long, value_enum, default_value_t = CheckAudience::Both)]
+        audience: CheckAudience,
+        /// The check's date, YYYY-MM-DD, as build's --as-of (default: the newest date in the content)
+        #[arg(long, value_parser = date)]
+        as_of: Option<NaiveDate>,
         /// Rewrite ID, mobile and bank card numbers masked, in place
         #[arg(long)]
         mask: bool,
@@ -247,6 +253,24 @@ pub enum ExportWhat {
 pub enum AudienceArg {
     Public,
     Party,
+}
+
+/// `check --audience`: both editions unless one is named, since a problem may be in one alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckAudience {
+    Both,
+    Public,
+    Party,
+}
+
+impl CheckAudience {
+    pub fn editions(self) -> Vec<Audience> {
+        match self {
+            CheckAudience::Both => vec![Audience::Public, Audience::Party],
+            CheckAudience::Public => vec![Audience::Public],
+            CheckAudience::Party => vec![Audience::Party],
+        }
+    }
 }
 
 impl From<AudienceArg> for Audience {

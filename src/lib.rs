@@ -373,6 +373,29 @@ pub fn check(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
     Ok(CheckReport { pages: run.library.pages.len(), diagnostics, warnings, external_links: links.external })
 }
 
+/// [`check`] for each edition in `audiences`, the findings put together: a problem only the
+/// party edition has (a plain page at a party-only tag's address, a link into a party-only
+/// page) is found without building that edition.
+pub fn check_editions(mut opts: BuildOptions, audiences: &[Audience]) -> Result<CheckReport, BuildError> {
+    let mut all =
+        CheckReport { pages: 0, diagnostics: Vec::new(), warnings: Vec::new(), external_links: Vec::new() };
+    for &audience in audiences {
+        opts.audience = audience;
+        let report = check(&opts)?;
+        // the party edition holds every page the public one does
+        all.pages = all.pages.max(report.pages);
+        all.diagnostics.extend(report.diagnostics);
+        all.warnings.extend(report.warnings);
+        all.external_links.extend(report.external_links);
+    }
+    all.diagnostics = error::tidy(all.diagnostics);
+    all.warnings = error::tidy(all.warnings);
+    // in the order found, each once
+    let mut seen = std::collections::BTreeSet::new();
+    all.external_links.retain(|link| seen.insert(link.clone()));
+    Ok(all)
+}
+
 /// One number the privacy guard masked in place.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Masked {

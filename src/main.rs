@@ -62,7 +62,11 @@ fn run(cli: Cli) -> Result<ExitCode, BuildError> {
             opts.out = out;
             report::merged(&gongkai::merge(&opts, &shards)?)
         }
-        Command::Check { root, format, mask } => report::check(&root, format == CheckFormat::Json, mask),
+        Command::Check { root, format, audience, as_of, mask } => {
+            let mut opts = BuildOptions::new(root);
+            opts.as_of = as_of;
+            report::check(opts, &audience.editions(), format == CheckFormat::Json, mask)
+        }
         Command::Serve { root, port, bind, as_of } => {
             let mut build = BuildOptions::new(root);
             build.as_of = as_of;

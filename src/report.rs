@@ -58,14 +58,14 @@ pub fn build(mut opts: BuildOptions) -> Result<ExitCode> {
 }
 
 /// `check`: masks first when asked, then every problem, as text or JSON; exit code 1 on any.
-pub fn check(root: &Path, json: bool, mask: bool) -> Result<ExitCode> {
+pub fn check(opts: BuildOptions, editions: &[gongkai::Audience], json: bool, mask: bool) -> Result<ExitCode> {
     if mask {
-        for m in gongkai::mask_content(root)? {
+        for m in gongkai::mask_content(&opts.root)? {
             let (path, line, masked) = (m.path.display(), m.line, &m.masked);
             eprintln!("{}", t!("masked {path}:{line}: {masked}", "已遮盖 {path}:{line}：{masked}"));
         }
     }
-    let report = match gongkai::check(&BuildOptions::new(root)) {
+    let report = match gongkai::check_editions(opts, editions) {
         Ok(report) => report,
         // a tool reading the JSON gets JSON when the site could not be checked at all (a
         // template that does not parse, say), with the message the terminal gets

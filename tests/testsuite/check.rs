@@ -75,6 +75,31 @@ fn check_exits_one_with_a_count_and_speaks_json() {
     assert_eq!(gongkai(&["check", "--root", root], "C").status.code(), Some(0));
 }
 
+/// Found by a hostile review: `check` checked the public edition only, so a broken link on a
+/// party-only notice was found only by building the party edition. Both are checked unless
+/// `--audience` names one.
+#[test]
+fn check_looks_at_both_editions_unless_told_one() {
+    let site = Site::new();
+    site.case("a", "slug = \"a\"", "正文。");
+    site.file(
+        "content/disclosures/inner.md",
+        "+++\ntitle = \"内部通知\"\norg = \"示范村党支部\"\ncategory = \"党费收缴使用\"\npublished = 2024-10-10\naudience = \"party\"\n+++\n见[不存在的页面](../nowhere/)。\n",
+    );
+    let root = site.root().to_str().unwrap();
+    let count = |extra: &[&str]| {
+        let out = gongkai(&[&["check", "--root", root, "--format", "json"], extra].concat(), "C");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+        let found = json["diagnostics"].as_array().unwrap().clone();
+        assert!(found.iter().all(|d| d["path"] == "content/disclosures/inner.md"), "{found:?}");
+        (found.len(), out.status.code())
+    };
+    assert_eq!(count(&[]), (1, Some(1)), "both editions by default");
+    assert_eq!(count(&["--audience", "party"]), (1, Some(1)));
+    assert_eq!(count(&["--audience", "public"]), (0, Some(0)), "the public edition has no such page");
+    assert_eq!(count(&["--audience", "both", "--as-of", "2024-12-01"]), (1, Some(1)));
+}
+
 #[test]
 fn check_speaks_json_when_the_site_cannot_be_checked() {
     let site = fixture();
