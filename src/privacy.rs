@@ -81,10 +81,46 @@ fn scan_logical(text: &str) -> Vec<Hit> {
     }
     let units = units(text);
     let mut hits = Vec::new();
+    let mut mixed = false;
     for chain in chains(&units) {
+        mixed |= is_mixed(text, &units, &chain);
         hits.extend(classify_chain(text, &units, &chain));
     }
+    // a numeral that spells a digit, right beside digits as such (张三13812345678, 13812345678①,
+    // 王五6222021234567890128), makes the run one digit too long to be any number: the digits
+    // of each kind are read again on their own, the others as text (found by a hostile review)
+    if mixed {
+        for spelled in [false, true] {
+            let only: Vec<(Unit, usize, usize)> = units
+                .iter()
+                .map(|&(u, s, e)| match u {
+                    Unit::Digit(_) if normalise::is_spelled(text, s) != spelled => {
+                        (Unit::Other('\u{FFFC}'), s, e)
+                    }
+                    u => (u, s, e),
+                })
+                .collect();
+            for chain in chains(&only) {
+                for hit in classify_chain(text, &only, &chain) {
+                    if !hits.iter().any(|h| h.start < hit.end && hit.start < h.end) {
+                        hits.push(hit);
+                    }
+                }
+            }
+        }
+        hits.sort_by_key(|h| h.start);
+    }
     hits
+}
+
+/// Whether a chain of digit groups mixes digits as such with numerals that spell one.
+fn is_mixed(text: &str, units: &[(Unit, usize, usize)], chain: &[Group]) -> bool {
+    let mut kinds = chain
+        .iter()
+        .flat_map(|g| &units[g.start..g.end])
+        .filter(|u| matches!(u.0, Unit::Digit(_)))
+        .map(|u| normalise::is_spelled(text, u.1));
+    kinds.next().is_some_and(|first| kinds.any(|k| k != first))
 }
 
 /// A digit group: unit indices `[start, end)`, its digits (an `X` kept as the last character).

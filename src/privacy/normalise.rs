@@ -211,6 +211,18 @@ fn chinese_digit(c: char) -> Option<u8> {
     })
 }
 
+/// Whether the digit unit read from `text` at byte `at` is a numeral that spells or marks a
+/// digit (一 三 两 零 壹, ① ❶ ⑴ ⒈, Ⅲ, 〣) rather than a digit as such: ASCII, full-width,
+/// mathematical and other scripts' decimal digits, and entities and `%3x` escapes of them,
+/// are digits as such.
+pub(super) fn is_spelled(text: &str, at: usize) -> bool {
+    let Some(c) = text.get(at..).and_then(|t| t.chars().next()) else { return false };
+    let plain = c.is_ascii_digit()
+        || matches!(c, '&' | '%' | '\u{FF10}'..='\u{FF19}' | '\u{1D7CE}'..='\u{1D7FF}' | '\u{E0030}'..='\u{E0039}')
+        || script_digit(c).is_some();
+    !plain
+}
+
 /// Circled digits that NFKC leaves alone: ❶ ➀ ➊ (dingbats, common in Chinese documents), ⓵
 /// (double circled) and ⓿.
 fn dingbat_digit(c: char) -> Option<u8> {

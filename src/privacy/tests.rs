@@ -436,6 +436,36 @@ fn numbers_split_or_spelled_to_slip_past_are_found() {
     assert_eq!(kinds("身份证：1101-05-19491231002X"), [Kind::ResidentId]);
 }
 
+/// Found by a hostile review: a numeral that spells a digit right beside a number (a name
+/// such as 张三 or 王五, a footnote mark ①, 两 or 零) made the run one digit too long to be
+/// any number, and it was published. A number written in numerals and digits together is
+/// still one number.
+#[test]
+fn a_numeral_beside_a_number_does_not_hide_it() {
+    let card = luhn_complete("622202123456789012");
+    for (text, kind) in [
+        ("张三13812345678".to_string(), Kind::Mobile),
+        ("王五13812345678".to_string(), Kind::Mobile),
+        ("电话13812345678一次".to_string(), Kind::Mobile),
+        ("13812345678①".to_string(), Kind::Mobile),
+        ("①13812345678".to_string(), Kind::Mobile),
+        ("Ⅲ13812345678".to_string(), Kind::Mobile),
+        ("两13812345678".to_string(), Kind::Mobile),
+        ("零13812345678".to_string(), Kind::Mobile),
+        ("张三１３８１２３４５６７８".to_string(), Kind::Mobile),
+        ("张三11010519491231002X".to_string(), Kind::ResidentId),
+        (format!("张三{card}"), Kind::BankCard),
+        ("一三八一两三四五六七八9".to_string(), Kind::Mobile),
+        // spelled and written digits making one number together
+        ("138一二三四5678".to_string(), Kind::Mobile),
+    ] {
+        assert_eq!(kinds(&text), [kind], "{text:?}");
+    }
+    let hit = &scan("张三13812345678")[0];
+    assert_eq!(&"张三13812345678"[hit.start..hit.end], "13812345678", "masked without the name");
+    assert!(scan("三会一课2024年，第一2024").is_empty());
+}
+
 // a card number followed by 元 is no sum of money, in a sentence or a column of amounts
 #[test]
 fn a_card_number_is_not_excused_as_an_amount() {
