@@ -60,11 +60,22 @@ pub struct Inputs {
     pub total: usize,
     /// Other figures the output prints: terms' names and counts, a feed's date.
     pub facts: Vec<String>,
+    /// The lists are shown as cards ([`super::views::Card`]) and nothing more of their pages:
+    /// they are fingerprinted by what a card shows, so that an edit to a body below its
+    /// summary renders the page alone, not every listing that shows it.
+    pub cards: bool,
+    /// The output shows every page's address and date, and nothing else of them (the sitemap).
+    pub addresses: bool,
 }
 
 impl Inputs {
     fn list(name: &'static str, pages: Vec<usize>) -> Inputs {
         Inputs { lists: vec![(name, pages)], ..Default::default() }
+    }
+
+    /// The pages under `name`, shown as cards only.
+    fn cards(name: &'static str, pages: Vec<usize>) -> Inputs {
+        Inputs { lists: vec![(name, pages)], cards: true, ..Default::default() }
     }
 
     /// The pages shown under `name`.
@@ -162,15 +173,15 @@ impl Renderer<'_> {
         let per = self.config.paginate;
         let slice = |items: &[usize], number: usize| {
             let mut inputs =
-                Inputs::list("pages", items.iter().skip((number - 1) * per).take(per).copied().collect());
+                Inputs::cards("pages", items.iter().skip((number - 1) * per).take(per).copied().collect());
             inputs.total = items.len();
             inputs
         };
         let first = |kind, n| self.of_kind(kind).iter().take(n).copied().collect::<Vec<_>>();
         match job {
             Job::Page(i) => Inputs::list("page", vec![*i]),
-            // the job names its old address; the page gives the title and the new address
-            Job::Redirect(i, _) => Inputs::list("page", vec![*i]),
+            // the job names its old address; the page gives the title, language and new address
+            Job::Redirect(i, _) => Inputs::cards("page", vec![*i]),
             Job::Home => {
                 let open = self
                     .of_kind(Kind::Disclosure)
@@ -185,6 +196,7 @@ impl Renderer<'_> {
                         ("disclosures", first(Kind::Disclosure, 5)),
                         ("open_notices", open),
                     ],
+                    cards: true,
                     ..Default::default()
                 }
             }
@@ -225,7 +237,8 @@ impl Renderer<'_> {
                 inputs
             }
             Job::OrgIndex | Job::Org(_) => Inputs { all_of: vec![Kind::Disclosure], ..Default::default() },
-            Job::Sitemap | Job::Search => Inputs { all_of: Kind::ALL.to_vec(), ..Default::default() },
+            Job::Sitemap => Inputs { addresses: true, ..Default::default() },
+            Job::Search => Inputs { all_of: Kind::ALL.to_vec(), ..Default::default() },
             Job::SearchDocs(run) => {
                 let per = super::search::PAGES_PER_DOCS_JOB;
                 let pages = (run * per..((run + 1) * per).min(lib.pages.len())).collect();
@@ -248,6 +261,18 @@ impl Renderer<'_> {
                 Sha256::new().chain_update(&p.path).chain_update([0]).chain_update(&p.hash).finalize().into()
             })
             .collect();
+        let cards: Vec<Fingerprint> =
+            self.library.pages.par_iter().map(super::views::Card::fingerprint).collect();
+        let addresses: Fingerprint = {
+            let mut h = Sha256::new();
+            for p in &self.library.pages {
+                h.update(&p.path);
+                h.update([0]);
+                h.update(p.date.map(|d| d.to_string()).unwrap_or_default());
+                h.update([0]);
+            }
+            h.finalize().into()
+        };
         let kinds: Vec<(Kind, Fingerprint)> = Kind::ALL
             .iter()
             .map(|&kind| {
@@ -282,11 +307,15 @@ impl Renderer<'_> {
                 } else {
                     job.hash(&mut h);
                 }
+                let prints = if inputs.cards { &cards } else { &pages };
                 for (name, list) in &inputs.lists {
                     (name, list.len()).hash(&mut h);
                     for &i in list {
-                        pages[i].hash(&mut h);
+                        prints[i].hash(&mut h);
                     }
+                }
+                if inputs.addresses {
+                    addresses.hash(&mut h);
                 }
                 for kind in &inputs.all_of {
                     kinds.iter().find(|(k, _)| k == kind).map(|(_, f)| f).hash(&mut h);

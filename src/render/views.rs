@@ -142,6 +142,38 @@ impl<'a> Card<'a> {
     }
 }
 
+impl Card<'_> {
+    /// What [`Card::new`] shows of `page`, as a fingerprint: it reads the fields `new` reads
+    /// (the kind's label and the site's script are the site's, in every job's salt; the date
+    /// of the build is in every job's too). A disclosure's card shows its window and status,
+    /// which follow from all of its text: its fingerprint is the text's.
+    pub fn fingerprint(page: &Page) -> super::Fingerprint {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let mut part = |bytes: &[u8]| {
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        part(page.path.as_bytes());
+        part(&[page.kind as u8]);
+        match &page.extra {
+            Extra::Disclosure(_) => part(page.hash.as_bytes()),
+            extra => {
+                part(page.title.as_bytes());
+                part(page.date.map(|d| d.to_string()).unwrap_or_default().as_bytes());
+                part(page.summary.as_bytes());
+                part(page.lang.code().as_bytes());
+                let byline = match extra {
+                    Extra::Case(c) => Some(c.publisher.as_str()),
+                    _ => None,
+                };
+                part(byline.unwrap_or("\0none").as_bytes());
+            }
+        }
+        h.finalize().into()
+    }
+}
+
 /// One page with everything its template shows.
 #[derive(Serialize)]
 pub struct PageView<'a> {
@@ -249,6 +281,47 @@ fn for_readers(origin: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// The card's fingerprint changes exactly when the card does: a body edit below the
+    /// summary leaves both alone, and each field a card shows changes both.
+    #[test]
+    fn a_cards_fingerprint_follows_what_the_card_shows() {
+        let calendar = crate::config::Calendar::default();
+        let body: String = "长".repeat(400);
+        let page = |title: &str, publisher: &str, date: &str, lang: &str, first: &str, later: &str| {
+            let text = format!(
+                "+++\ntitle = \"{title}\"\npublisher = \"{publisher}\"\ndate = {date}\nlang = \"{lang}\"\n+++\n\n{first}{body}\n\n{later}\n"
+            );
+            let ctx = crate::content::ParseContext::new(&calendar);
+            let mut page =
+                crate::content::parse(std::path::Path::new("content/cases/a.md"), &text, ctx).unwrap();
+            page.hash = crate::digest::sha256(text.as_bytes());
+            page
+        };
+        let t = i18n::strings(crate::text::Lang::Hans);
+        let as_of = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+        let shown =
+            |p: &Page| serde_json::to_string(&Card::new(p, as_of, t, crate::text::Lang::Hans)).unwrap();
+        let base = page("标题", "某县", "2024-06-01", "zh-Hans", "开头", "结尾");
+        let later = page("标题", "某县", "2024-06-01", "zh-Hans", "开头", "结尾改了");
+        assert_ne!(base.hash, later.hash);
+        assert_eq!((shown(&base), Card::fingerprint(&base)), (shown(&later), Card::fingerprint(&later)));
+        for other in [
+            page("标题二", "某县", "2024-06-01", "zh-Hans", "开头", "结尾"),
+            page("标题", "某市", "2024-06-01", "zh-Hans", "开头", "结尾"),
+            page("标题", "某县", "2024-06-02", "zh-Hans", "开头", "结尾"),
+            page("标题", "某县", "2024-06-01", "zh-Hant", "开头", "结尾"),
+            page("标题", "某县", "2024-06-01", "zh-Hans", "起首", "结尾"),
+        ] {
+            assert_ne!(shown(&base), shown(&other));
+            assert_ne!(Card::fingerprint(&base), Card::fingerprint(&other), "{}", shown(&other));
+        }
+        let mut moved = page("标题", "某县", "2024-06-01", "zh-Hans", "开头", "结尾");
+        moved.path = "cases/2024/b/".into();
+        assert_ne!(Card::fingerprint(&base), Card::fingerprint(&moved));
+    }
+
     #[test]
     fn file_names_are_not_a_source_for_readers() {
         assert!(!super::for_readers("seeds/000_3b1f6fa1e1b1437b.txt 第1条"));
