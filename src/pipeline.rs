@@ -412,6 +412,7 @@ impl Prepared {
             kinds: render::jobs::by_kind(&library.pages),
             bodies: &self.bodies,
             contexts: Default::default(),
+            listed: Default::default(),
         }
     }
 

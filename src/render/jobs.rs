@@ -111,7 +111,12 @@ impl Hasher for ShaHasher {
 }
 
 impl Renderer<'_> {
-    pub fn jobs(&self) -> Vec<Job> {
+    /// Every job of the build, made once for this renderer.
+    pub fn jobs(&self) -> &[Job] {
+        self.listed.get_or_init(|| self.list_jobs())
+    }
+
+    fn list_jobs(&self) -> Vec<Job> {
         let lib = self.library;
         // the archive page exists before the first release too, so its link never breaks
         let mut jobs = vec![Job::Search, Job::Home, Job::NotFound, Job::Sitemap, Job::Archive];
@@ -155,7 +160,8 @@ impl Renderer<'_> {
     /// shows are here, so a party-only case leaves no trace in the public build.
     fn redirects(&self) -> Vec<Job> {
         let pages = &self.library.pages;
-        let mut taken: std::collections::BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+        // a set to ask, not to walk: its order does not matter
+        let mut taken: std::collections::HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
         let mut jobs = Vec::new();
         for (i, page) in pages.iter().enumerate() {
             for (o, old) in page.old_paths.iter().enumerate() {
@@ -289,7 +295,8 @@ impl Renderer<'_> {
         let shared: (Vec<&str>, bool) =
             (self.data.iter().map(|d| d.name.as_str()).collect(), self.library.catalogue.is_some());
         self.jobs()
-            .into_par_iter()
+            .par_iter()
+            .cloned()
             .map(|job| {
                 let mut h = ShaHasher(Sha256::new());
                 salt.hash(&mut h);
