@@ -346,8 +346,12 @@ fn render_stale(
     }
     let plan = renderer.plan(&built.prepared.salt);
     let mut stale = Vec::new();
+    // how many of the kept jobs the plan still has: when all, none went
+    let (before, mut known) = (built.jobs.len(), 0);
     for p in &plan {
-        if built.jobs.get(&p.key).is_some_and(|(fp, _)| *fp == p.fingerprint) {
+        let kept = built.jobs.get(&p.key);
+        known += usize::from(kept.is_some());
+        if kept.is_some_and(|(fp, _)| *fp == p.fingerprint) {
             continue;
         }
         if is_search(&p.job) && built.jobs.contains_key(&p.key) {
@@ -365,21 +369,31 @@ fn render_stale(
     for (planned, outputs) in stale.iter().zip(rendered) {
         let new_paths: Vec<String> = outputs.iter().map(|(p, _)| p.clone()).collect();
         store(spill, files, hashes, outputs, changed);
-        if let Some((_, old)) = built.jobs.insert(planned.key.clone(), (planned.fingerprint, new_paths)) {
-            dropped.extend(old);
+        if let Some((_, old)) =
+            built.jobs.insert(planned.key.clone(), (planned.fingerprint, new_paths.clone()))
+        {
+            // a job that writes the files it wrote before drops none
+            let fresh: std::collections::HashSet<&String> = new_paths.iter().collect();
+            dropped.extend(old.into_iter().filter(|p| !fresh.contains(p)));
         }
     }
-    let keys: std::collections::HashSet<&str> = plan.iter().map(|p| p.key.as_str()).collect();
-    let gone: Vec<String> = built.jobs.keys().filter(|k| !keys.contains(k.as_str())).cloned().collect();
-    for key in gone {
-        if let Some((_, paths)) = built.jobs.remove(&key) {
-            dropped.extend(paths);
+    // the sets below are over every job and output (26,000 paths at 10,000 pages): made only
+    // when a job went or a file moved, not at every edit of a page's text
+    if known < before {
+        let keys: std::collections::HashSet<&str> = plan.iter().map(|p| p.key.as_str()).collect();
+        let gone: Vec<String> = built.jobs.keys().filter(|k| !keys.contains(k.as_str())).cloned().collect();
+        for key in gone {
+            if let Some((_, paths)) = built.jobs.remove(&key) {
+                dropped.extend(paths);
+            }
         }
     }
-    let written: std::collections::HashSet<&String> =
-        built.jobs.values().flat_map(|(_, paths)| paths).collect();
-    let dropped: Vec<String> = dropped.into_iter().filter(|p| !written.contains(p)).collect();
-    remove(files, hashes, dropped.iter(), changed);
+    if !dropped.is_empty() {
+        let written: std::collections::HashSet<&String> =
+            built.jobs.values().flat_map(|(_, paths)| paths).collect();
+        let dropped: Vec<String> = dropped.into_iter().filter(|p| !written.contains(p)).collect();
+        remove(files, hashes, dropped.iter(), changed);
+    }
     Ok(())
 }
 
