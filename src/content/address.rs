@@ -163,10 +163,11 @@ pub fn slug_problems(page: &Page, title_line: usize) -> Vec<Diagnostic> {
 pub fn assign(pages: &mut [Page]) {
     let mut order: Vec<usize> = (0..pages.len()).filter(|&i| pages[i].kind == Kind::Case).collect();
     let made = |p: &Page| matches!(&p.extra, Extra::Case(c) if !c.slug_given);
-    order.sort_by(|&a, &b| {
-        // the file borrowed, not cloned: this runs on every edit under `serve`
-        let (x, y) = (&pages[a], &pages[b]);
-        (x.audience(), made(x), x.date, &x.source).cmp(&(y.audience(), made(y), y.date, &y.source))
+    // in `Path`'s order of the files, through keys made once: this runs on every edit under
+    // `serve`, and comparing the paths themselves walked their components each time
+    order.sort_by_cached_key(|&i| {
+        let p = &pages[i];
+        (p.audience(), made(p), p.date, crate::resolve::library::path_order(&p.source))
     });
     let mut taken: BTreeSet<String> =
         pages.iter().filter(|p| p.kind != Kind::Case).map(|p| p.path.clone()).collect();
