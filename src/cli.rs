@@ -246,6 +246,9 @@ pub enum ExportWhat {
         /// Only cases with this tag (repeatable)
         #[arg(long = "tag")]
         tags: Vec<String>,
+        /// Audience: public (default) leaves party-only cases out; party writes them too
+        #[arg(long, value_enum, default_value_t = AudienceArg::Public)]
+        audience: AudienceArg,
     },
 }
 

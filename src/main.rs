@@ -122,10 +122,9 @@ fn run(cli: Cli) -> Result<ExitCode, BuildError> {
             };
             Ok(report::imported(&gongkai::import::import_docx(&opts)?, dry_run))
         }
-        Command::Export { what: ExportWhat::Bulletin { root, tags } } => {
-            let opts = gongkai::import::ExportOptions { root, tags };
-            print!("{}", gongkai::import::export_bulletin(&opts)?);
-            Ok(ExitCode::SUCCESS)
+        Command::Export { what: ExportWhat::Bulletin { root, tags, audience } } => {
+            let opts = gongkai::import::ExportOptions { root, tags, audience: audience.into() };
+            report::exported(&gongkai::import::export_bulletin(&opts)?)
         }
     }
 }

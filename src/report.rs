@@ -117,6 +117,26 @@ pub fn serve(opts: gongkai::serve::ServeOptions) -> Result<ExitCode> {
     }
 }
 
+/// The bulletin on standard output; what was left out, and why, on standard error (exit code
+/// 2 when a case could not be exported).
+pub fn exported(exported: &gongkai::import::Exported) -> Result<ExitCode> {
+    print!("{}", exported.text);
+    if !exported.party_only.is_empty() {
+        let n = exported.party_only.len();
+        eprintln!(
+            "{}",
+            t!(
+                "{n} party-only case(s) left out (audience = \"party\"); --audience party writes them, and an import of that text makes them public unless audience = \"party\" is written again",
+                "有 {n} 篇党内案例（audience = \"party\"）没有导出；加 --audience party 才会写出，但再导入那段文字时，除非重新写上 audience = \"party\"，它们会变成公开的"
+            )
+        );
+    }
+    for d in &exported.refused {
+        eprintln!("{}{d}", label("warning"));
+    }
+    Ok(if exported.refused.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
 pub fn new_entry(path: &Path) -> Result<ExitCode> {
     let path = path.display();
     eprintln!(

@@ -148,6 +148,11 @@ struct Found<'a> {
     rest: &'a str,
 }
 
+/// Whether `line` would be read as a marker (`[举措]…`, `点评：…`) by the import.
+pub fn is_marker_line(line: &str) -> bool {
+    find_marker(line).is_some()
+}
+
 /// Recognises a marker at the start of `line`: `[词]` or `【词】` for every marker, and
 /// `点评:` / `点评：` for the commentary, which bulletins often write without brackets.
 fn find_marker(line: &str) -> Option<Found<'_>> {

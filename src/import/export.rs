@@ -2,7 +2,7 @@
 //! exported text (under the same file name, with the same options) gives the same case files.
 
 use super::bulletin::{join_publisher, Marker, Script};
-use super::ExportOptions;
+use super::{ExportOptions, Exported};
 use crate::Diagnostic;
 use anyhow::{anyhow, Context, Result};
 use std::fmt::Write as _;
@@ -21,21 +21,56 @@ struct Case {
     /// The date the bulletin gave (`[日期]`); a date from the import's `--date` is not one.
     date: Option<chrono::NaiveDate>,
     script: Script,
+    audience: crate::Audience,
 }
 
 /// Reads `ROOT/content/cases/*.md` in file-name order and writes the cases that have any of
 /// `opts.tags` (all of them when no tag is given), each with markers in its own script.
-pub fn export_bulletin(opts: &ExportOptions) -> Result<String> {
+/// A party-only case is written only when `opts.audience` is the party: a bulletin carries no
+/// audience, and an export is passed on as text (found by a hostile review: party-only cases
+/// were exported, and became public when the text was imported again).
+pub fn export_bulletin(opts: &ExportOptions) -> Result<Exported> {
     let dir = opts.root.join("content").join("cases");
-    let mut out = String::new();
+    let mut out = Exported::default();
     for path in case_files(&dir)? {
         let text = fs::read_to_string(&path).with_context(|| crate::locale::reading(&path))?;
         let case = read_case(&path, &text).map_err(|d| anyhow!("{d}"))?;
-        if opts.tags.is_empty() || case.tags.iter().any(|t| opts.tags.contains(t)) {
-            write_entry(&mut out, &case);
+        if !(opts.tags.is_empty() || case.tags.iter().any(|t| opts.tags.contains(t))) {
+            continue;
+        }
+        if case.audience > opts.audience {
+            out.party_only.push(path);
+            continue;
+        }
+        match markers_in_text(&path, &case) {
+            Some(problem) => out.refused.push(problem),
+            None => write_entry(&mut out.text, &case),
         }
     }
     Ok(out)
+}
+
+/// A line of the case's text that the import would read as a marker, which would cut the
+/// case apart on the way back (found by a hostile review: a body line `点评：…` took the
+/// commentary's place).
+fn markers_in_text(path: &Path, case: &Case) -> Option<Diagnostic> {
+    let parts = [case.title.as_str(), &case.measures, case.commentary.as_deref().unwrap_or("")];
+    let line = parts.iter().flat_map(|p| p.lines()).find(|l| super::bulletin::is_marker_line(l))?;
+    let line = line.trim();
+    Some(
+        Diagnostic::new(
+            path,
+            0,
+            t!(
+                "not exported: its text has a line that reads as a bulletin marker, `{line}`, which would cut the case apart when imported again",
+                "没有导出：正文中有一行会被当作通报标记，`{line}`，再导入时这篇案例会被拆开"
+            ),
+        )
+        .with_hint(t!(
+            "reword the start of that line (for example 「以下是点评：」), then export again",
+            "请改写那一行的开头（例如写成「以下是点评：」），再导出"
+        )),
+    )
 }
 
 /// The Markdown files directly in `dir`, sorted by name. `_index.md` and other files whose
@@ -103,6 +138,11 @@ fn read_case(path: &Path, text: &str) -> Result<Case, Diagnostic> {
         tags: strings("tags")?,
         date: None,
         script: Script::Hans,
+        // anything but the public, written wrong included, is kept from a public export
+        audience: match string("audience")?.as_deref().map(crate::Audience::parse) {
+            None | Some(Some(crate::Audience::Public)) => crate::Audience::Public,
+            Some(_) => crate::Audience::Party,
+        },
     };
     if !text.contains(super::DATE_GIVEN) {
         case.date = string("date")?.and_then(|d| crate::text::parse_date(&d).ok());

@@ -77,6 +77,20 @@ pub struct ImportReport {
 pub struct ExportOptions {
     pub root: PathBuf,
     pub tags: Vec<String>,
+    /// Party-only cases (`audience = "party"`) are written only for the party.
+    pub audience: crate::Audience,
+}
+
+/// What `gongkai export bulletin` wrote, and what it left out and why.
+#[derive(Debug, Clone, Default)]
+pub struct Exported {
+    /// The bulletin text.
+    pub text: String,
+    /// The party-only cases left out of a public export.
+    pub party_only: Vec<PathBuf>,
+    /// Cases left out because the bulletin form cannot carry them back (a line of the text
+    /// that reads as a marker), each said.
+    pub refused: Vec<crate::Diagnostic>,
 }
 
 /// Imports every entry of every bulletin into `opts.into`, one case file per entry.
@@ -392,7 +406,7 @@ fn refuses(file: &Path, entry: &word::WordEntry, report: &mut ImportReport) -> b
 }
 
 /// Writes cases back as one plain-text bulletin; see `export`.
-pub fn export_bulletin(opts: &ExportOptions) -> Result<String> {
+pub fn export_bulletin(opts: &ExportOptions) -> Result<Exported> {
     export::export_bulletin(opts)
 }
 

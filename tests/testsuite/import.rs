@@ -304,14 +304,15 @@ fn assert_round_trip(file: &Path, opts: impl Fn(&[PathBuf], &Path) -> ImportOpti
     let report = import(&opts(&[file.to_path_buf()], &root_a.join("content/cases")));
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
 
-    let exported = export_bulletin(&ExportOptions { root: root_a.clone(), tags: vec![] }).unwrap();
+    let exported =
+        export_bulletin(&ExportOptions { root: root_a.clone(), ..Default::default() }).unwrap().text;
     fs::create_dir(tmp.path().join("again")).unwrap();
     let again = bulletin(&tmp.path().join("again"), file.file_name().unwrap().to_str().unwrap(), &exported);
     let report = import(&opts(&[again], &root_b.join("content/cases")));
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
 
     assert_eq!(snapshot(&root_a.join("content/cases")), snapshot(&root_b.join("content/cases")));
-    let exported_again = export_bulletin(&ExportOptions { root: root_b, tags: vec![] }).unwrap();
+    let exported_again = export_bulletin(&ExportOptions { root: root_b, ..Default::default() }).unwrap().text;
     assert_eq!(exported, exported_again);
     exported
 }
@@ -400,7 +401,9 @@ fn export_filters_by_tag_and_writes_each_case_in_its_script() {
 
     let export = |tags: &[&str]| {
         let tags = tags.iter().map(|t| t.to_string()).collect();
-        export_bulletin(&ExportOptions { root: tmp.path().to_path_buf(), tags }).unwrap()
+        export_bulletin(&ExportOptions { root: tmp.path().to_path_buf(), tags, ..Default::default() })
+            .unwrap()
+            .text
     };
     let all = export(&[]);
     assert_eq!(all.matches("[發布者]").count(), 5);
@@ -537,14 +540,52 @@ fn entry_without_commentary_has_no_commentary_key_and_no_export_line() {
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
     let case = Case::read(&report.written[0]);
     assert!(!case.front.contains_key("commentary"));
-    let exported = export_bulletin(&ExportOptions { root: tmp.path().to_path_buf(), tags: vec![] }).unwrap();
+    let exported = export_bulletin(&ExportOptions { root: tmp.path().to_path_buf(), ..Default::default() })
+        .unwrap()
+        .text;
     assert_eq!(exported, "[发布者]甲部\n[亮点]标题\n[举措]举措。\n");
+}
+
+/// Found by a hostile review: a party-only case was exported like any other, and the text
+/// imported again made it public; a body line reading `点评：…` took the commentary's place on
+/// the way back. The first is left out of a public export, the second is not exported.
+#[test]
+fn export_leaves_party_only_cases_out_and_refuses_a_text_that_would_not_come_back() {
+    let tmp = TempDir::new().unwrap();
+    let cases = tmp.path().join("content/cases");
+    fs::create_dir_all(&cases).unwrap();
+    let case = |name: &str, extra: &str, body: &str| {
+        let text = format!("+++\ntitle = \"{name}的亮点\"\npublisher = \"某县委组织部\"\ndate = 2024-06-01\n{extra}\n+++\n\n{body}\n");
+        fs::write(cases.join(format!("{name}.md")), text).unwrap();
+    };
+    case("a", "", "公开的举措。");
+    case("b", "audience = \"party\"", "内部举措。");
+    case("c", "audience = \"党内\"", "内部举措二。");
+    case("d", "commentary = \"真正的点评。\"", "第一段。\n\n点评：这是正文里的一行。");
+    let export = |audience| {
+        export_bulletin(&ExportOptions { root: tmp.path().to_path_buf(), audience, ..Default::default() })
+            .unwrap()
+    };
+    let public = export(gongkai::Audience::Public);
+    assert!(public.text.contains("公开的举措") && !public.text.contains("内部举措"), "{}", public.text);
+    assert_eq!(names(&public.party_only), ["b.md", "c.md"]);
+    assert!(!public.text.contains("真正的点评") && !public.text.contains("第一段"), "{}", public.text);
+    let refused: Vec<String> = public.refused.iter().map(|d| d.to_string()).collect();
+    assert!(
+        refused.len() == 1 && refused[0].contains("d.md") && refused[0].contains("点评：这是正文里的一行"),
+        "{refused:?}"
+    );
+    let party = export(gongkai::Audience::Party);
+    assert!(
+        party.text.contains("内部举措。") && party.text.contains("内部举措二") && party.party_only.is_empty()
+    );
 }
 
 #[test]
 fn export_without_cases_folder_is_an_error() {
     let tmp = TempDir::new().unwrap();
-    let err = export_bulletin(&ExportOptions { root: tmp.path().to_path_buf(), tags: vec![] }).unwrap_err();
+    let err =
+        export_bulletin(&ExportOptions { root: tmp.path().to_path_buf(), ..Default::default() }).unwrap_err();
     assert!(format!("{err:#}").contains("cases"), "{err:#}");
 }
 
@@ -749,7 +790,9 @@ fn dates_come_from_the_bulletin_and_round_trip_through_export() {
     opts.date = Some("2020-01-01".into());
     assert!(import(&opts).written.is_empty(), "the same files again");
 
-    let exported = export_bulletin(&ExportOptions { root: tmp.path().to_path_buf(), tags: vec![] }).unwrap();
+    let exported = export_bulletin(&ExportOptions { root: tmp.path().to_path_buf(), ..Default::default() })
+        .unwrap()
+        .text;
     assert!(exported.contains("[发布者]某县委组织部 张三\n[日期]2017年2月20日\n[亮点]"), "{exported}");
     assert!(exported.contains("[发布者]某镇党委\n[日期]2017年3月1日\n[亮点]"), "{exported}");
     let again = tmp.path().join("again");
