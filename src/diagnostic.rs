@@ -135,6 +135,24 @@ impl fmt::Display for Diagnostic {
 /// hostile review).
 struct Inert<'a>(&'a str, bool);
 
+/// Text for a terminal as it is, line breaks and tabs kept, but with control characters and
+/// the marks that reorder or hide text shown as escapes (`\u{202e}`): for what a command prints
+/// of a file's text besides messages (an import's preview, a link found in the content).
+pub struct Shown<'a>(pub &'a str);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            match c {
+                '\n' | '\t' => f.write_char(c)?,
+                c if c.is_control() || is_invisible(c) => write!(f, "{}", c.escape_unicode())?,
+                c => f.write_char(c)?,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A character that changes how the text around it reads without showing itself: bidi
 /// overrides and isolates, zero-width marks, line and paragraph separators, the BOM.
 fn is_invisible(c: char) -> bool {

@@ -3,6 +3,7 @@
 //! output; everything said to the person goes to standard error.
 
 use crate::cli::ReportFormat;
+use gongkai::diagnostic::Shown;
 use gongkai::error::Result;
 use gongkai::locale::label;
 use gongkai::{t, BuildOptions};
@@ -80,7 +81,9 @@ pub fn check(opts: BuildOptions, editions: &[gongkai::Audience], json: bool, mas
         println!("{}", gongkai::diagnostic::inert_json(&report)?);
     } else {
         for link in &report.external_links {
-            let (path, line, url) = (link.path.display(), link.line, &link.url);
+            // a link is the content's text: shown, not sent to the terminal (found by a hostile review)
+            let (path, url) = (link.path.display().to_string(), Shown(&link.url));
+            let (path, line) = (Shown(&path), link.line);
             eprintln!(
                 "{}",
                 t!(
@@ -252,7 +255,8 @@ pub fn imported(report: &gongkai::import::ImportReport, dry_run: bool) -> ExitCo
     }
     if dry_run {
         for (path, text) in &report.previews {
-            println!("==> {} <==\n{text}", path.display());
+            let path = path.display().to_string();
+            println!("==> {} <==\n{}", Shown(&path), Shown(text));
         }
     }
     for p in &report.skipped_edited {

@@ -345,6 +345,21 @@ fn check_entry(path: &Path, number: usize, raw: RawEntry<'_>) -> Result<Entry, V
         if section.text.trim().is_empty() {
             diagnostics.push(empty_marker(path, section));
         }
+        // what a build refuses in a content file is refused here, at its line in the bulletin,
+        // rather than written into a case file (found by a hostile review)
+        if let Err(mut d) = crate::load::no_control_characters(path, &section.text) {
+            // on the marker's own line the column would not count the marker: none is said
+            if d.line == 1 {
+                d.column = 0;
+            }
+            d.line += section.line - 1;
+            d.hint = Some(format!(
+                "{}{}",
+                d.hint.unwrap_or_default(),
+                t!("; this entry was not imported", "；这个条目没有导入")
+            ));
+            diagnostics.push(d);
+        }
     }
     for marker in [Marker::Publisher, Marker::Title, Marker::Measures] {
         if !raw.has(marker) {
@@ -572,6 +587,17 @@ mod tests {
             let found = find_marker(line).unwrap_or_else(|| panic!("no marker in {line}"));
             assert_eq!((found.marker, found.script, found.rest), (marker, script, rest), "{line}");
         }
+    }
+
+    #[test]
+    fn an_entry_holding_a_control_character_is_refused_at_its_line() {
+        let text = "[发布者]甲部\n[亮点]一\n[举措]做法\n第二行\u{1b}]0;PWN\u{7}\n[发布者]乙部\n[亮点]二\n[举措]做法\n";
+        let parsed = parse(Path::new("a.txt"), text);
+        assert_eq!(parsed.entries.len(), 1, "{:?}", parsed.diagnostics);
+        assert_eq!(parsed.entries[0].publisher, "乙部");
+        assert_eq!(parsed.diagnostics.len(), 1, "{:?}", parsed.diagnostics);
+        assert_eq!((parsed.diagnostics[0].line, parsed.diagnostics[0].column), (4, 4));
+        assert!(parsed.diagnostics[0].message.contains("U+001B"), "{:?}", parsed.diagnostics);
     }
 
     #[test]

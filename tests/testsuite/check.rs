@@ -100,6 +100,30 @@ fn check_looks_at_both_editions_unless_told_one() {
     assert_eq!(count(&["--audience", "both", "--as-of", "2024-12-01"]), (1, Some(1)));
 }
 
+/// Found by a hostile review: `check` printed the external links it lists, and `import
+/// --dry-run` the entries it would write, as they were, so a link or an entry could act on the
+/// terminal (an escape sequence, a bidi override).
+#[test]
+fn links_and_import_previews_are_shown_not_sent_to_the_terminal() {
+    let site = Site::new();
+    site.case("a", "", "[外部](https://example.com/\u{9b}2J\u{202e})");
+    let root = site.root().to_str().unwrap();
+    let out = gongkai(&["check", "--root", root], "C");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains(r"https://example.com/\u{9b}2J\u{202e}"), "{stderr}");
+    assert!(!stderr.contains('\u{9b}') && !stderr.contains('\u{202e}'), "{stderr:?}");
+    let bulletin = site.root().join("b.txt");
+    std::fs::write(&bulletin, "[发布者]甲部\n[日期]2024-06-01\n[亮点]标题\n[举措]做\u{202e}法\u{9b}。\n").unwrap();
+    let into = site.root().join("imported");
+    let out = gongkai(
+        &["import", "bulletin", bulletin.to_str().unwrap(), "--into", into.to_str().unwrap(), "--dry-run"],
+        "C",
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains(r"做\u{202e}法\u{9b}。"), "{stdout}");
+    assert!(!stdout.contains('\u{9b}') && !stdout.contains('\u{202e}'), "{stdout:?}");
+}
+
 #[test]
 fn check_speaks_json_when_the_site_cannot_be_checked() {
     let site = fixture();
