@@ -246,9 +246,15 @@ fn impossible_date_hint(line: &str) -> String {
         line.as_bytes().get(i..i + 5).is_some_and(|b| b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-')
     });
     let written = start.map_or("", |(i, _)| &line[i..]);
+    // the key as written (`published`, `date`), so the example is one to copy
+    let key = line.split_once('=').map_or("date", |(k, _)| k.trim());
+    let key = if key.is_empty() || key.contains(char::is_whitespace) { "date" } else { key };
     let number = |range: std::ops::Range<usize>| written.get(range).and_then(|d| d.parse::<u32>().ok());
     let (year, month) = (number(0..4), number(5..7));
-    let last_day = year.zip(month).and_then(|(y, m)| {
+    // a day of 0, or a year no page is dated in, has no last day worth offering
+    let plausible = number(8..10).is_some_and(|d| d > 0)
+        && year.is_some_and(|y| crate::content::disclosure::PERIOD_YEARS.contains(&(y as i32)));
+    let last_day = year.zip(month).filter(|_| plausible).and_then(|(y, m)| {
         let next = if m == 12 { (y as i32 + 1, 1) } else { (y as i32, m + 1) };
         chrono::NaiveDate::from_ymd_opt(next.0, next.1, 1).and_then(|d| d.pred_opt()).map(|d| (y, m, d))
     });
@@ -256,13 +262,13 @@ fn impossible_date_hint(line: &str) -> String {
         Some((y, m, last)) => {
             let (days, example) = (chrono::Datelike::day(&last), last.format("%Y-%m-%d"));
             t!(
-                "check the date: {y}-{m:02} has {days} days; its last day is written date = {example}",
-                "请核对日期：{y}年{m}月只有 {days} 天，最后一天写成 date = {example}"
+                "check the date: {y}-{m:02} has {days} days; its last day is written {key} = {example}",
+                "请核对日期：{y}年{m}月只有 {days} 天，最后一天写成 {key} = {example}"
             )
         }
         None => t!(
-            "check the date: the month is 01 to 12 and the day must exist in that month, as in date = 2024-03-01",
-            "请核对日期：月份是 01 到 12，日子要是那个月有的，写成 date = 2024-03-01 这样"
+            "check the date: a year from 1921 to 2200, a month from 01 to 12 and a day that month has, as in {key} = 2024-03-01",
+            "请核对日期：年份在 1921 至 2200 之间，月份是 01 到 12，日子要是那个月有的，写成 {key} = 2024-03-01 这样"
         ),
     }
 }
@@ -283,6 +289,16 @@ mod tests {
             "{:?}",
             e.hint
         );
+        let e = split(Path::new("a.md"), "+++\npublished = 2023-02-29\n+++\n").unwrap_err();
+        assert!(e.hint.as_deref().is_some_and(|h| h.contains("published = 2023-02-28")), "{:?}", e.hint);
+        for odd in ["2024-01-00", "0000-02-30", "9999-02-30"] {
+            let e = split(Path::new("a.md"), &format!("+++\ndate = {odd}\n+++\n")).unwrap_err();
+            assert!(
+                e.hint.as_deref().is_some_and(|h| h.contains("1921") && !h.contains("last day")),
+                "{odd}: {:?}",
+                e.hint
+            );
+        }
         let e = split(Path::new("a.md"), "+++\ndate = 2023-13-01\n+++\n").unwrap_err();
         assert!(e.hint.as_deref().is_some_and(|h| h.contains("01") && h.contains("12")), "{:?}", e.hint);
     }

@@ -161,10 +161,10 @@ fn find_marker(line: &str) -> Option<Found<'_>> {
 }
 
 fn bracketed(start: &str) -> Option<Found<'_>> {
-    let inner = start.strip_prefix(['[', '【'])?.trim_start();
+    let inner = start.strip_prefix(['[', '【', '［'])?.trim_start();
     let (marker, script, after_word) = leading_word(inner, &Marker::ALL)?;
     let after_word = after_word.trim_start();
-    let rest = after_word.strip_prefix([']', '】'])?;
+    let rest = after_word.strip_prefix([']', '】', '］'])?;
     Some(Found { marker, script, written: &start[..start.len() - rest.len()], rest })
 }
 
@@ -235,6 +235,7 @@ pub fn parse(path: &Path, text: &str) -> Parsed {
 fn group_sections<'a>(path: &Path, text: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Vec<RawEntry<'a>> {
     let mut entries: Vec<RawEntry<'_>> = Vec::new();
     let mut current = RawEntry::default();
+    let mut unknown = 0;
     for (index, line) in text.lines().enumerate() {
         if let Some(found) = find_marker(line) {
             if current.is_ended_by(found.marker) {
@@ -243,7 +244,10 @@ fn group_sections<'a>(path: &Path, text: &'a str, diagnostics: &mut Vec<Diagnost
             current.sections.push(Section { found, line: index + 1, text: found.rest.to_string() });
         } else if let Some(section) = current.sections.last_mut() {
             if let Some(label) = unknown_label(line) {
-                diagnostics.push(unknown_marker(path, index + 1, label, section));
+                unknown += 1;
+                if unknown <= MAX_UNKNOWN_SAID {
+                    diagnostics.push(unknown_marker(path, index + 1, label, section));
+                }
             }
             section.text.push('\n');
             section.text.push_str(line);
@@ -252,17 +256,32 @@ fn group_sections<'a>(path: &Path, text: &'a str, diagnostics: &mut Vec<Diagnost
     if !current.sections.is_empty() {
         entries.push(current);
     }
+    if unknown > MAX_UNKNOWN_SAID {
+        let more = unknown - MAX_UNKNOWN_SAID;
+        diagnostics.push(Diagnostic::new(
+            path,
+            0,
+            t!(
+                "and {more} more lines that begin with a bracketed label that is no marker",
+                "另有 {more} 行也以不是标记的括号标签开头"
+            ),
+        ));
+    }
     entries
 }
+
+/// How many lines with an unknown bracketed label are each said: a file of thousands is one
+/// mistake made throughout, and saying each took a minute (found by a hostile review).
+const MAX_UNKNOWN_SAID: usize = 20;
 
 /// A line that begins with a short bracketed label gongkai does not know (`【發行者】…`): most
 /// likely a marker misspelt, whose text would otherwise be read, unseen, as the end of the
 /// part above it.
 fn unknown_label(line: &str) -> Option<&str> {
     let start = line.trim_start();
-    let open = start.chars().next().filter(|c| matches!(c, '[' | '【'))?;
+    let open = start.chars().next().filter(|c| matches!(c, '[' | '【' | '［'))?;
     let inner = &start[open.len_utf8()..];
-    let end = inner.find([']', '】'])?;
+    let end = inner.find([']', '】', '］'])?;
     let close = inner[end..].chars().next()?;
     let label = inner[..end].trim();
     let is_word = label.chars().all(|c| c.is_alphabetic() && !c.is_ascii());
@@ -582,6 +601,7 @@ mod tests {
             ("點評:好", Marker::Commentary, Script::Hant, "好"),
             ("点评：好", Marker::Commentary, Script::Hans, "好"),
             ("【点评】好", Marker::Commentary, Script::Hans, "好"),
+            ("［亮点］标题", Marker::Title, Script::Hans, "标题"),
         ];
         for (line, marker, script, rest) in cases {
             let found = find_marker(line).unwrap_or_else(|| panic!("no marker in {line}"));
@@ -601,6 +621,18 @@ mod tests {
     }
 
     #[test]
+    fn a_thousand_unknown_labels_are_said_twenty_times_and_counted() {
+        let text = format!("[发布者]甲部\n[亮点]一\n[举措]做法\n{}", "【标签】x\n".repeat(1000));
+        let parsed = parse(Path::new("a.txt"), &text);
+        assert_eq!(parsed.diagnostics.len(), MAX_UNKNOWN_SAID + 1);
+        assert!(
+            parsed.diagnostics.last().unwrap().message.contains("980"),
+            "{:?}",
+            parsed.diagnostics.last()
+        );
+    }
+
+    #[test]
     fn old_spellings_are_markers() {
         for (line, marker) in [
             ("【發佈者】某部", Marker::Publisher),
@@ -616,6 +648,7 @@ mod tests {
     fn short_bracketed_labels_that_are_no_marker_are_told_apart() {
         assert_eq!(unknown_label("【發行者】某部"), Some("【發行者】"));
         assert_eq!(unknown_label("  [编者按]文字"), Some("[编者按]"));
+        assert_eq!(unknown_label("［编者按］文字"), Some("［编者按］"));
         for line in ["(組通字[2014]1號)", "[2014]1号", "【一】", "[a b]", "【一二三四五六】", "正文【注】"]
         {
             assert_eq!(unknown_label(line), None, "{line}");

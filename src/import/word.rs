@@ -321,9 +321,9 @@ fn marker_len(text: &str, m: Marker) -> Option<usize> {
     let rest = [Script::Hans, Script::Hant].iter().find_map(|&script| {
         let word = m.word(script);
         trimmed
-            .strip_prefix(['[', '【'])
+            .strip_prefix(['[', '【', '［'])
             .and_then(|t| t.strip_prefix(word))
-            .and_then(|t| t.strip_prefix([']', '】']))
+            .and_then(|t| t.strip_prefix([']', '】', '］']))
             .or_else(|| trimmed.strip_prefix(word).and_then(|t| t.trim_start().strip_prefix(['：', ':'])))
             .or_else(|| (trimmed == word).then_some(""))
     })?;

@@ -113,7 +113,8 @@ fn links_and_import_previews_are_shown_not_sent_to_the_terminal() {
     assert!(stderr.contains(r"https://example.com/\u{9b}2J\u{202e}"), "{stderr}");
     assert!(!stderr.contains('\u{9b}') && !stderr.contains('\u{202e}'), "{stderr:?}");
     let bulletin = site.root().join("b.txt");
-    std::fs::write(&bulletin, "[发布者]甲部\n[日期]2024-06-01\n[亮点]标题\n[举措]做\u{202e}法\u{9b}。\n").unwrap();
+    std::fs::write(&bulletin, "[发布者]甲部\n[日期]2024-06-01\n[亮点]标题\n[举措]做\u{202e}法\u{9b}。\n")
+        .unwrap();
     let into = site.root().join("imported");
     let out = gongkai(
         &["import", "bulletin", bulletin.to_str().unwrap(), "--into", into.to_str().unwrap(), "--dry-run"],
