@@ -67,6 +67,13 @@ pub fn load_config(root: &Path) -> Result<(Option<String>, Vec<Diagnostic>)> {
 pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
     let (files, others) = walk_all(root, "content")?;
     let is_md = |rel: &Path| rel.extension().is_some_and(|e| e == "md");
+    // `A.MD`, `a.markdown`: meant as pages, and left out without a word they would be lost
+    // (found by a hostile review)
+    let notes = files
+        .iter()
+        .filter(|(_, rel)| !is_md(rel) && looks_like_markdown(rel))
+        .map(|(_, rel)| not_read_as_page(rel))
+        .collect();
     let mut content: Vec<(PathBuf, PathBuf)> = files.into_iter().filter(|(_, rel)| is_md(rel)).collect();
     content.sort_by(|a, b| a.1.cmp(&b.1));
     // a linked folder would hide every page in it as silently as a linked file hides one
@@ -75,7 +82,7 @@ pub fn load(root: &Path, theme: &str) -> Result<Loaded> {
         .filter(|rel| is_md(rel) || root.join(rel).is_dir())
         .map(|rel| not_a_file(rel))
         .collect();
-    let mut loaded = Loaded { content, diagnostics, ..Default::default() };
+    let mut loaded = Loaded { content, diagnostics, notes, ..Default::default() };
     let theme_dir = Path::new("themes").join(theme);
     // a theme named but absent would silently build with the built-in one
     loaded.theme_missing = theme != "default" && !root.join(&theme_dir).is_dir();
@@ -232,6 +239,25 @@ fn walk_all(root: &Path, dir: impl AsRef<Path>) -> Result<Walked> {
         }
     }
     Ok((files, others))
+}
+
+/// A file named as Markdown in another spelling than `.md`.
+fn looks_like_markdown(rel: &Path) -> bool {
+    let ext = rel.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    matches!(ext.as_str(), "md" | "markdown" | "mdown" | "mkd" | "mkdn")
+}
+
+fn not_read_as_page(rel: &Path) -> Diagnostic {
+    let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    Diagnostic::new(
+        rel,
+        0,
+        t!(
+            "not read as a page: gongkai reads the content files whose names end in .md",
+            "没有当作页面读取：gongkai 只读取文件名以 .md 结尾的内容文件"
+        ),
+    )
+    .with_hint(t!("rename it {stem}.md", "请改名为 {stem}.md"))
 }
 
 /// A source (a content file, a template, a data or static file) that is a symbolic link or a

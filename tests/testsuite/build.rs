@@ -970,6 +970,21 @@ fn a_static_file_in_place_of_the_themes_is_said() {
     assert!(said.len() == 1 && said[0].starts_with("static/gongkai.js"), "{said:?}");
 }
 
+// found by a hostile review: `A.MD` and `a.markdown` were left out without a word
+#[test]
+fn a_content_file_named_as_markdown_otherwise_than_md_is_said() {
+    let site = Site::new();
+    site.case("a", "", "正文。");
+    site.file("content/cases/B.MD", "+++\ntitle = \"乙\"\n+++\n正文\n");
+    site.file("content/pages/c.markdown", "+++\ntitle = \"丙\"\n+++\n正文\n");
+    site.file("content/cases/notes.txt", "笔记\n");
+    let report = site.build_ok();
+    let said: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(said[0].starts_with("content/cases/B.MD") && said[0].contains("B.md"), "{said:?}");
+    assert!(said[1].starts_with("content/pages/c.markdown") && said[1].contains("c.md"), "{said:?}");
+}
+
 // found by a hostile review: merge published a file added to a shard's manifest by hand
 #[test]
 fn merge_takes_only_the_files_of_each_shards_jobs() {
