@@ -28,6 +28,15 @@ pub enum Inline {
         target: String,
         alt: String,
     },
+    /// Where a link's text begins, and where it ends with the address it goes to.
+    LinkStart,
+    LinkEnd {
+        url: String,
+    },
+    /// A footnote's mark, with the note's text.
+    Note {
+        text: String,
+    },
 }
 
 /// What kind of paragraph a `w:p` is.
@@ -64,7 +73,7 @@ pub fn plain(inlines: &[Inline]) -> String {
         match i {
             Inline::Text { text, .. } => out.push_str(text),
             Inline::Break => out.push('\n'),
-            Inline::Image { .. } => {}
+            Inline::Image { .. } | Inline::LinkStart | Inline::LinkEnd { .. } | Inline::Note { .. } => {}
         }
     }
     out.trim().to_string()
@@ -91,8 +100,10 @@ pub fn read(bytes: &[u8]) -> Result<Document> {
     };
     let styles = entry("word/styles.xml").map(|x| styles(&x)).unwrap_or_default();
     let numbering = entry("word/numbering.xml").map(|x| numbering(&x)).unwrap_or_default();
-    let rels = entry("word/_rels/document.xml.rels").map(|x| rels(&x)).unwrap_or_default();
-    let blocks = Parser::new(&styles, &numbering, &rels)
+    let rels_xml = entry("word/_rels/document.xml.rels").unwrap_or_default();
+    let (rels, links) = (rels(&rels_xml), external_rels(&rels_xml));
+    let notes = entry("word/footnotes.xml").map(|x| footnotes(&x)).unwrap_or_default();
+    let blocks = Parser::new(&styles, &numbering, (&rels, &links), &notes)
         .run(&document)
         .with_context(|| t!("reading word/document.xml", "读取 word/document.xml 时出错"))?;
     let mut media = HashMap::new();
@@ -223,11 +234,72 @@ fn rels(xml: &[u8]) -> HashMap<String, String> {
     out
 }
 
+/// Relation ids to the addresses of links out of the document (`rId9` → `https://…`).
+fn external_rels(xml: &[u8]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    each_start(xml, |name, e| {
+        if name == "Relationship" && attr(e, "TargetMode").as_deref() == Some("External") {
+            if let (Some(id), Some(target)) = (attr(e, "Id"), attr(e, "Target")) {
+                out.insert(id, target);
+            }
+        }
+    });
+    out
+}
+
+/// Each footnote's text by its id (word/footnotes.xml), its paragraphs one line each; the
+/// separators Word keeps there (with a `w:type`) are no notes.
+fn footnotes(xml: &[u8]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let (mut id, mut text, mut in_text) = (None::<String>, String::new(), false);
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => match local(&e).as_str() {
+                "footnote" => {
+                    id = attr(&e, "id").filter(|_| attr(&e, "type").is_none());
+                    text.clear();
+                }
+                "t" => in_text = true,
+                "p" if !text.is_empty() => text.push(' '),
+                _ => {}
+            },
+            Ok(Event::Text(t)) if in_text => text.push_str(&t.xml10_content()),
+            Ok(Event::GeneralRef(r)) if in_text => {
+                let entity = format!("&{};", AsRef::<str>::as_ref(&r));
+                text.push_str(
+                    &quick_xml::escape::unescape(&entity).map(|t| t.into_owned()).unwrap_or_default(),
+                );
+            }
+            Ok(Event::End(e)) => match e.local_name().as_ref() {
+                "t" => in_text = false,
+                "footnote" => {
+                    if let Some(id) = id.take() {
+                        out.insert(id, text.trim().to_string());
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    out
+}
+
 /// The state of a walk through word/document.xml.
 struct Parser<'a> {
     styles: &'a HashMap<String, ParaKind>,
     numbering: &'a HashMap<(String, String), bool>,
     rels: &'a HashMap<String, String>,
+    /// Links out of the document, and footnotes, by relation and note id.
+    links: &'a HashMap<String, String>,
+    notes: &'a HashMap<String, String>,
+    /// The address of each open link (`w:hyperlink`), or `None` for one that goes nowhere
+    /// outside (an anchor in the document): its text stays, as plain text.
+    open_links: Vec<Option<String>>,
     blocks: Vec<Block>,
     kind: Option<ParaKind>,
     num: (Option<String>, Option<String>),
@@ -244,12 +316,16 @@ impl<'a> Parser<'a> {
     fn new(
         styles: &'a HashMap<String, ParaKind>,
         numbering: &'a HashMap<(String, String), bool>,
-        rels: &'a HashMap<String, String>,
+        (rels, links): (&'a HashMap<String, String>, &'a HashMap<String, String>),
+        notes: &'a HashMap<String, String>,
     ) -> Self {
         Parser {
             styles,
             numbering,
             rels,
+            links,
+            notes,
+            open_links: Vec::new(),
             blocks: Vec::new(),
             kind: None,
             num: (None, None),
@@ -304,6 +380,20 @@ impl<'a> Parser<'a> {
             "t" if !empty => self.in_text = true,
             "tab" => self.text(" "),
             "br" | "cr" => self.inlines.push(Inline::Break),
+            "hyperlink" if !empty => {
+                let url = attr(e, "id").and_then(|id| self.links.get(&id).cloned());
+                if url.is_some() {
+                    self.inlines.push(Inline::LinkStart);
+                }
+                self.open_links.push(url);
+            }
+            // the note's text at its mark: a footnote dropped is text lost (found by a hostile review)
+            "footnoteReference" => {
+                if let Some(text) = attr(e, "id").and_then(|id| self.notes.get(&id)).filter(|t| !t.is_empty())
+                {
+                    self.inlines.push(Inline::Note { text: text.clone() });
+                }
+            }
             "docPr" => {
                 self.alt = attr(e, "descr")
                     .filter(|d| !d.is_empty())
@@ -349,6 +439,11 @@ impl<'a> Parser<'a> {
     fn end(&mut self, name: &str) {
         match name {
             "t" => self.in_text = false,
+            "hyperlink" => {
+                if let Some(Some(url)) = self.open_links.pop() {
+                    self.inlines.push(Inline::LinkEnd { url });
+                }
+            }
             "p" => self.end_paragraph(),
             "tbl" => {
                 self.depth = self.depth.saturating_sub(1);
@@ -384,8 +479,8 @@ impl<'a> Parser<'a> {
         };
         let has_content = inlines.iter().any(|i| match i {
             Inline::Text { text, .. } => !text.trim().is_empty(),
-            Inline::Break => false,
-            Inline::Image { .. } => true,
+            Inline::Break | Inline::LinkStart | Inline::LinkEnd { .. } => false,
+            Inline::Image { .. } | Inline::Note { .. } => true,
         });
         if has_content {
             self.blocks.push(Block::Para { kind, inlines });

@@ -43,7 +43,7 @@ pub fn entry(
     let mut images = Vec::new();
     // a picture is linked from the page's address: a case's is one folder deeper (its year)
     let up = if kind == Kind::Case { "../../../" } else { "../../" };
-    let mut md = Markdown { doc, stem, images: &mut images, up };
+    let mut md = Markdown { doc, stem, images: &mut images, up, notes: Vec::new() };
     let mut blocks: Vec<&Block> = doc.blocks.iter().collect();
     let title = take_title(&mut blocks);
     let parts = if kind == Kind::Case {
@@ -64,8 +64,14 @@ pub fn entry(
         (None, None) => file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
     };
     body.extend(md.blocks(&parts.body));
+    body.extend(md.take_notes(0));
     let body = body.join("\n\n");
-    let commentary = (!parts.commentary.is_empty()).then(|| md.blocks(&parts.commentary).join("\n\n"));
+    let from = md.notes.len();
+    let commentary = (!parts.commentary.is_empty()).then(|| {
+        let mut text = md.blocks(&parts.commentary);
+        text.extend(md.take_notes(from));
+        text.join("\n\n")
+    });
     let all_text: String = doc.blocks.iter().map(block_text).collect();
     let script = Script::detect(&all_text);
     let mut front: Vec<(&str, toml::Value)> = vec![("title", title.clone().into())];
@@ -347,7 +353,7 @@ fn without_marker(block: &Block, m: Marker) -> Option<Block> {
         .map(|i| match i {
             Inline::Text { text, .. } => text.as_str(),
             Inline::Break => "\n",
-            Inline::Image { .. } => "",
+            Inline::Image { .. } | Inline::LinkStart | Inline::LinkEnd { .. } | Inline::Note { .. } => "",
         })
         .collect();
     let mut cut = marker_len(&written, m)?;
@@ -403,6 +409,18 @@ struct Markdown<'a> {
     images: &'a mut Vec<(String, Vec<u8>)>,
     /// The way from the entry's page up to the site root.
     up: &'static str,
+    /// The footnotes met so far, numbered from 1 in the order of their marks.
+    notes: Vec<String>,
+}
+
+impl Markdown<'_> {
+    /// The footnotes met since the last call, as Markdown definitions to follow the text
+    /// that marks them; their numbers go on.
+    fn take_notes(&mut self, from: usize) -> Option<String> {
+        let notes: Vec<String> =
+            self.notes.iter().enumerate().skip(from).map(|(i, n)| format!("[^{}]: {n}", i + 1)).collect();
+        (!notes.is_empty()).then(|| notes.join("\n"))
+    }
 }
 
 impl Markdown<'_> {
@@ -483,6 +501,15 @@ impl Markdown<'_> {
                     }
                 }
                 Inline::Break => out.push_str("  \n"),
+                Inline::LinkStart => out.push('['),
+                // the address as Markdown reads it: brackets around it, so spaces and `)` stay in it
+                Inline::LinkEnd { url } => {
+                    out.push_str(&format!("](<{}>)", url.replace(['<', '>', '\n'], "")))
+                }
+                Inline::Note { text } => {
+                    self.notes.push(to_markdown(text).trim().replace('\n', " "));
+                    out.push_str(&format!("[^{}]", self.notes.len()));
+                }
                 Inline::Image { target, alt } => {
                     let Some(bytes) = self.doc.media.get(target) else { continue };
                     let ext = Path::new(target)

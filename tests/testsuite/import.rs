@@ -680,6 +680,31 @@ fn word_labels_at_the_start_of_paragraphs_are_cut_and_a_picture_after_one_is_kep
     assert!(site.out().join("images/labels/1.png").is_file());
 }
 
+/// Found by a hostile review: a Word document's footnotes and its links' addresses were
+/// dropped without a word. They are Markdown footnotes and links now, in the body and in the
+/// commentary alike.
+#[test]
+fn word_footnotes_and_link_addresses_are_kept() {
+    let site = common::Site::new();
+    let mut opts = docx_options(site.root(), "notes.docx", gongkai::content::Kind::Case);
+    opts.date = Some("2024-06-03".into());
+    let report = gongkai::import::import_docx(&opts).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let case = Case::read(&site.root().join("content/cases/notes.md"));
+    assert!(
+        case.body.contains("正文带脚注[^1]，以及[服务平台](<https://example.com/a?b=1&c=2>)。"),
+        "{}",
+        case.body
+    );
+    assert!(case.body.contains("[^1]: 脚注里的重要说明。"), "{}", case.body);
+    let commentary = case.front["commentary"].as_str().unwrap();
+    assert!(commentary.contains("值得推广[^2]") && commentary.contains("[^2]: 点评的出处。"), "{commentary}");
+    site.build_ok();
+    let html = site.read("cases/2024/zhi-yuan-fu-wu-ji-fen-dui-huan/index.html");
+    assert!(html.contains("href=\"https://example.com/a?b=1&amp;c=2\""), "{html}");
+    assert!(html.contains("脚注里的重要说明") && html.contains("点评的出处"), "{html}");
+}
+
 #[test]
 fn a_word_notice_takes_category_period_org_and_date_from_its_text() {
     let site = common::Site::new();
