@@ -63,7 +63,17 @@ pub fn entry(
         (Some(t), None) | (None, Some(t)) => t,
         (None, None) => file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
     };
-    body.extend(md.blocks(&parts.body));
+    let measures = md.blocks(&parts.body);
+    // a case without its 举措 would be published as its title alone, as a bulletin entry
+    // without one is refused (found by a hostile review)
+    if kind == Kind::Case && measures.iter().all(|b| b.trim().is_empty()) {
+        return Err(Diagnostic::new(file, 0, t!("the document has no 举措 text (the measures)", "文档中没有「举措」的内容"))
+            .with_hint(t!(
+                "write the measures under a heading or paragraph 「举措」 and import again; this entry was not imported",
+                "请在「举措」标题或段落下面写上具体做法，再重新导入；这篇没有导入"
+            )));
+    }
+    body.extend(measures);
     body.extend(md.take_notes(0));
     let body = body.join("\n\n");
     let from = md.notes.len();

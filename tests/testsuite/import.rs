@@ -705,6 +705,19 @@ fn word_footnotes_and_link_addresses_are_kept() {
     assert!(html.contains("脚注里的重要说明") && html.contains("点评的出处"), "{html}");
 }
 
+/// Found by a hostile review: a case whose 举措 had no text was imported as its document
+/// title alone; a bulletin entry without measures is refused, and so is this.
+#[test]
+fn a_word_case_without_measures_is_refused() {
+    let site = common::Site::new();
+    let mut opts = docx_options(site.root(), "empty.docx", gongkai::content::Kind::Case);
+    opts.date = Some("2024-06-03".into());
+    let report = gongkai::import::import_docx(&opts).unwrap();
+    assert!(report.written.is_empty());
+    let said: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(said.len() == 1 && said[0].contains("no 举措 text"), "{said:?}");
+}
+
 #[test]
 fn a_word_notice_takes_category_period_org_and_date_from_its_text() {
     let site = common::Site::new();
