@@ -215,14 +215,20 @@ impl Renderer<'_> {
                 inputs
             }
             Job::Group(g, number) => {
-                let mut inputs = slice(&lib.groups[*g].pages, *number);
+                let group = &lib.groups[*g];
+                let mut inputs = slice(&group.pages, *number);
                 inputs.all_of.push(Kind::Disclosure);
+                // the group's name heads its page: its cards need not change when it does
+                inputs.facts.push(format!("{}\t{}\t{}", group.facet, group.name, group.path));
                 inputs
             }
             Job::Term(t, i, number) => {
                 let tax = &lib.taxonomies[*t];
                 let term = &tax.terms[*i];
                 let mut inputs = slice(&term.pages, *number);
+                // the term's name heads its page, and its slug is where the page stands: a tag
+                // renamed keeps its place among the terms and its cards (found by a hostile review)
+                inputs.facts.push(format!("{}\t{}\t{}", tax.key, term.name, term.slug));
                 for child in super::children(tax, term) {
                     inputs.facts.push(format!("{}\t{}\t{}", child.name, child.slug, child.count));
                 }
@@ -308,11 +314,14 @@ impl Renderer<'_> {
                     Job::Redirect(i, o) => format!("redirect:{}", self.library.pages[*i].old_paths[*o]),
                     job => format!("{job:?}"),
                 };
-                // a page's job is named by its address, not its place in the library
+                // a page's job is named by its address, not its place in the library; any other
+                // job is named by its place among its kind's, and where it writes is hashed too,
+                // so that a job whose address moves is never taken for the one that stood there
                 if matches!(job, Job::Page(_) | Job::Redirect(..)) {
                     key.hash(&mut h);
                 } else {
                     job.hash(&mut h);
+                    self.address(&job).hash(&mut h);
                 }
                 let prints = if inputs.cards { &cards } else { &pages };
                 for (name, list) in &inputs.lists {

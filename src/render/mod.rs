@@ -197,7 +197,7 @@ impl Renderer<'_> {
 
     /// Where a job's (first) output stands below the site root, as a reader would type it:
     /// what an error names instead of the job's place in the plan.
-    fn address(&self, job: &Job) -> String {
+    pub(super) fn address(&self, job: &Job) -> String {
         let lib = self.library;
         let numbered = |base: String, n: usize| if n > 1 { format!("{base}page/{n}/") } else { base };
         match job {

@@ -573,6 +573,47 @@ fn incremental_builds_equal_clean_builds_after_random_edits() {
     assert!(parsed_reused > 0, "no page was ever taken parsed from the cache");
 }
 
+/// Found by a hostile review: a tag or region renamed where no other page has it kept its
+/// place among the terms and its pages' cards, so its listing was taken for the old one: the
+/// old term page stayed and the new one was never written, by `build` and `serve` alike.
+#[test]
+fn a_renamed_tag_or_region_is_rendered_at_its_new_address() {
+    let site = Site::new();
+    site.case("a", "date = 2024-03-01\ntags = [\"组织生活\"]\nregion = \"某省/某市/某县\"", "正文。");
+    site.case("b", "date = 2024-03-02\ntags = [\"党员教育\"]\nregion = \"某省/某市/乙县\"", "正文。");
+    site.build_ok();
+    let mut session = gongkai::session::Session::new(gongkai::BuildOptions::new(site.root())).unwrap();
+    let clean = tempfile::tempdir().unwrap();
+    for (tag, county) in [("组织建设", "某县"), ("组织建设", "甲县"), ("组织生活", "甲县")]
+    {
+        site.case(
+            "a",
+            &format!("date = 2024-03-01\ntags = [\"{tag}\"]\nregion = \"某省/某市/{county}\""),
+            "正文。",
+        );
+        site.build_ok();
+        let mut opts = gongkai::BuildOptions::new(site.root());
+        opts.out = Some(clean.path().join("out"));
+        opts.cache = false;
+        gongkai::build(&opts).unwrap();
+        let (incremental, clean) = (tree(&site.out()), tree(&clean.path().join("out")));
+        assert!(incremental == clean, "{tag} {county}: the incremental build differs from a clean one");
+        session.update(&[std::path::PathBuf::from("content/cases/a.md")]).unwrap();
+        session.refresh_deferred().unwrap();
+        let served: Vec<(String, Vec<u8>)> =
+            session.files().keys().map(|p| (p.clone(), session.read(p).unwrap())).collect();
+        let mut rendered = gongkai::render_site(&gongkai::BuildOptions::new(site.root())).unwrap().0;
+        rendered.sort();
+        let differ: Vec<&String> =
+            served.iter().zip(&rendered).filter(|(a, b)| a != b).map(|(a, _)| &a.0).collect();
+        assert!(
+            served.len() == rendered.len() && differ.is_empty(),
+            "{tag} {county}: serve differs from a build: {differ:?}"
+        );
+        assert!(clean.iter().any(|(p, _)| p == &format!("tags/{tag}/index.html")));
+    }
+}
+
 #[test]
 fn a_damaged_cache_is_rebuilt_never_trusted() {
     let site = Site::new();
