@@ -81,30 +81,32 @@ fn scan_logical(text: &str) -> Vec<Hit> {
     }
     let units = units(text);
     let mut hits = Vec::new();
-    let mut mixed = false;
+    // the forms of digit met in chains that mix them
+    let mut forms: Vec<u32> = Vec::new();
     for chain in chains(&units) {
-        mixed |= is_mixed(text, &units, &chain);
+        let mut seen = chain_forms(text, &units, &chain);
+        if seen.len() > 1 {
+            forms.append(&mut seen);
+        }
         hits.extend(classify_chain(text, &units, &chain));
     }
-    // a numeral that spells a digit, right beside digits as such (张三13812345678, 13812345678①,
-    // 王五6222021234567890128), makes the run one digit too long to be any number: the digits
-    // of each kind are read again on their own, the others as text (found by a hostile review)
-    if mixed {
-        for spelled in [false, true] {
-            let only: Vec<(Unit, usize, usize)> = units
-                .iter()
-                .map(|&(u, s, e)| match u {
-                    Unit::Digit(_) if normalise::is_spelled(text, s) != spelled => {
-                        (Unit::Other('\u{FFFC}'), s, e)
-                    }
-                    u => (u, s, e),
-                })
-                .collect();
-            for chain in chains(&only) {
-                for hit in classify_chain(text, &only, &chain) {
-                    if !hits.iter().any(|h| h.start < hit.end && hit.start < h.end) {
-                        hits.push(hit);
-                    }
+    // a digit of another form right beside a number (张三13812345678, 13812345678①, １13812345678,
+    // a tag digit no reader sees) makes the run one digit too long to be any number: the digits
+    // of each form are read again on their own, the others as text (found by hostile reviews)
+    forms.sort_unstable();
+    forms.dedup();
+    for form in forms {
+        let only: Vec<(Unit, usize, usize)> = units
+            .iter()
+            .map(|&(u, s, e)| match u {
+                Unit::Digit(_) if normalise::digit_form(text, s) != form => (Unit::Other('\u{FFFC}'), s, e),
+                u => (u, s, e),
+            })
+            .collect();
+        for chain in chains(&only) {
+            for hit in classify_chain(text, &only, &chain) {
+                if !hits.iter().any(|h| h.start < hit.end && hit.start < h.end) {
+                    hits.push(hit);
                 }
             }
         }
@@ -113,14 +115,17 @@ fn scan_logical(text: &str) -> Vec<Hit> {
     hits
 }
 
-/// Whether a chain of digit groups mixes digits as such with numerals that spell one.
-fn is_mixed(text: &str, units: &[(Unit, usize, usize)], chain: &[Group]) -> bool {
-    let mut kinds = chain
+/// The forms of digit a chain of digit groups is written in ([`normalise::digit_form`]).
+fn chain_forms(text: &str, units: &[(Unit, usize, usize)], chain: &[Group]) -> Vec<u32> {
+    let mut forms: Vec<u32> = chain
         .iter()
         .flat_map(|g| &units[g.start..g.end])
         .filter(|u| matches!(u.0, Unit::Digit(_)))
-        .map(|u| normalise::is_spelled(text, u.1));
-    kinds.next().is_some_and(|first| kinds.any(|k| k != first))
+        .map(|u| normalise::digit_form(text, u.1))
+        .collect();
+    forms.sort_unstable();
+    forms.dedup();
+    forms
 }
 
 /// A digit group: unit indices `[start, end)`, its digits (an `X` kept as the last character).
@@ -184,7 +189,7 @@ fn classify_chain(text: &str, units: &[(Unit, usize, usize)], chain: &[Group]) -
                 break;
             }
             digits.push_str(&group.digits);
-            if digits.len() > 19 {
+            if digits.trim_end_matches('X').len() > 19 {
                 break;
             }
             candidates.push((j, digits.clone()));
@@ -194,9 +199,16 @@ fn classify_chain(text: &str, units: &[(Unit, usize, usize)], chain: &[Group]) -
                 continue;
             }
             let (s, e) = (units[chain[i].start].1, units[chain[j].end - 1].2);
-            if let Some(kind) =
-                classify(&digits).filter(|&k| k != Kind::ResidentId || plausible_id_grouping(&chain[i..=j]))
-            {
+            // an `X` after the digits is an ID's check character, or else a letter after a
+            // mobile or card number (`13812345678x号`), which it must not hide (found by a
+            // hostile review)
+            let id =
+                classify(&digits).filter(|&k| k != Kind::ResidentId || plausible_id_grouping(&chain[i..=j]));
+            let (kind, digits) = match (id, digits.strip_suffix('X')) {
+                (None, Some(bare)) => (classify(bare).filter(|&k| k != Kind::ResidentId), bare.to_string()),
+                (kind, _) => (kind, digits),
+            };
+            if let Some(kind) = kind {
                 if !looks_alike(kind, text, units, &chain[i..=j], (s, e)) {
                     let start = country_code_start(units, chain[i].start).unwrap_or(s);
                     let shown = if kind == Kind::Mobile {

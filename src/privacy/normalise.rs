@@ -211,16 +211,29 @@ fn chinese_digit(c: char) -> Option<u8> {
     })
 }
 
-/// Whether the digit unit read from `text` at byte `at` is a numeral that spells or marks a
-/// digit (一 三 两 零 壹, ① ❶ ⑴ ⒈, Ⅲ, 〣) rather than a digit as such: ASCII, full-width,
-/// mathematical and other scripts' decimal digits, and entities and `%3x` escapes of them,
-/// are digits as such.
-pub(super) fn is_spelled(text: &str, at: usize) -> bool {
-    let Some(c) = text.get(at..).and_then(|t| t.chars().next()) else { return false };
-    let plain = c.is_ascii_digit()
-        || matches!(c, '&' | '%' | '\u{FF10}'..='\u{FF19}' | '\u{1D7CE}'..='\u{1D7FF}' | '\u{E0030}'..='\u{E0039}')
-        || script_digit(c).is_some();
-    !plain
+/// The form of the digit unit read from `text` at byte `at`, as a reader tells them apart:
+/// ASCII digits (and entities and `%3x` escapes, which a browser shows as ones), a digit on a
+/// keycap (`1️⃣`), full-width, mathematical, each other script's decimal digits, the invisible
+/// tag digits, the spelled Chinese numerals, the dingbat circles, and the other circled,
+/// bracketed or stopped digits.
+pub(super) fn digit_form(text: &str, at: usize) -> u32 {
+    let Some(rest) = text.get(at..) else { return 0 };
+    let Some(c) = rest.chars().next() else { return 0 };
+    match c {
+        '0'..='9' => {
+            let after = &rest[1..];
+            let keycap = after.starts_with('\u{20E3}') || after.starts_with("\u{FE0F}\u{20E3}");
+            u32::from(keycap)
+        }
+        '&' | '%' => 0,
+        '\u{FF10}'..='\u{FF19}' => 2,
+        '\u{1D7CE}'..='\u{1D7FF}' => 3,
+        '\u{E0030}'..='\u{E0039}' => 4,
+        c if chinese_digit(c).is_some() => 5,
+        c if dingbat_digit(c).is_some() => 6,
+        // each script's block by its zero, which no other form uses
+        c => script_digit(c).map_or(7, |d| c as u32 - u32::from(d)),
+    }
 }
 
 /// Circled digits that NFKC leaves alone: ❶ ➀ ➊ (dingbats, common in Chinese documents), ⓵

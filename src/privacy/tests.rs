@@ -461,6 +461,30 @@ fn a_numeral_beside_a_number_does_not_hide_it() {
     ] {
         assert_eq!(kinds(&text), [kind], "{text:?}");
     }
+    // found by the next review: a letter like an ID's check character after a mobile or card
+    // number, a digit of another form beside one, a tag digit no reader sees
+    let tag_one = '\u{E0031}';
+    for (text, kind) in [
+        ("电话13812345678x号".to_string(), Kind::Mobile),
+        ("电话13812345678X".to_string(), Kind::Mobile),
+        ("138 1234 5678ｘ".to_string(), Kind::Mobile),
+        ("+86 13812345678×".to_string(), Kind::Mobile),
+        ("一三八一二三四五六七八x".to_string(), Kind::Mobile),
+        (format!("{card}x"), Kind::BankCard),
+        ("6228 4800 1234 5671X".to_string(), Kind::BankCard),
+        (format!("电话13812345678{tag_one}。"), Kind::Mobile),
+        (format!("{tag_one}13812345678"), Kind::Mobile),
+        ("１13812345678".to_string(), Kind::Mobile),
+        ("٣13812345678".to_string(), Kind::Mobile),
+        ("13812345678१".to_string(), Kind::Mobile),
+        ("13812345678𝟏".to_string(), Kind::Mobile),
+        ("138123456781\u{FE0F}\u{20E3}".to_string(), Kind::Mobile),
+        ("１11010519491231002X".to_string(), Kind::ResidentId),
+        (format!("{card}٣"), Kind::BankCard),
+    ] {
+        assert_eq!(kinds(&text), [kind], "{text:?}");
+    }
+    assert_eq!(kinds("11010519491231002X"), [Kind::ResidentId], "an ID's own X stays its check character");
     let hit = &scan("张三13812345678")[0];
     assert_eq!(&"张三13812345678"[hit.start..hit.end], "13812345678", "masked without the name");
     assert!(scan("三会一课2024年，第一2024").is_empty());
