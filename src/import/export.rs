@@ -32,8 +32,17 @@ struct Case {
 pub fn export_bulletin(opts: &ExportOptions) -> Result<Exported> {
     let dir = opts.root.join("content").join("cases");
     let mut out = Exported::default();
+    let calendar = crate::config::Calendar::default();
     for path in case_files(&dir)? {
         let text = fs::read_to_string(&path).with_context(|| crate::locale::reading(&path))?;
+        // what a build refuses (an unknown key such as a misspelt `audience`) is not exported:
+        // its audience cannot be trusted (found by a hostile review)
+        let rel = path.strip_prefix(&opts.root).unwrap_or(&path);
+        if let Err(problems) = crate::content::parse(rel, &text, crate::content::ParseContext::new(&calendar))
+        {
+            out.refused.extend(problems.into_iter().map(crate::privacy::mask_diagnostic));
+            continue;
+        }
         let case = read_case(&path, &text).map_err(|d| anyhow!("{d}"))?;
         if !(opts.tags.is_empty() || case.tags.iter().any(|t| opts.tags.contains(t))) {
             continue;
@@ -42,9 +51,22 @@ pub fn export_bulletin(opts: &ExportOptions) -> Result<Exported> {
             out.party_only.push(path);
             continue;
         }
+        let mut entry = String::new();
+        write_entry(&mut entry, &case);
+        // the export is text passed on: it carries no personal number, as no page does
+        let numbers: Vec<Diagnostic> = crate::privacy::scan(&entry)
+            .iter()
+            .map(|hit| {
+                crate::privacy::diagnostic(&path, 0, hit).with_hint(t!(
+                    "not exported: remove the number from the case, or mask it (gongkai check --mask)",
+                    "没有导出：请从案例中删去或遮盖这个号码（gongkai check --mask）"
+                ))
+            })
+            .collect();
         match markers_in_text(&path, &case) {
             Some(problem) => out.refused.push(problem),
-            None => write_entry(&mut out.text, &case),
+            None if !numbers.is_empty() => out.refused.extend(numbers),
+            None => out.text.push_str(&entry),
         }
     }
     Ok(out)
@@ -73,21 +95,22 @@ fn markers_in_text(path: &Path, case: &Case) -> Option<Diagnostic> {
     )
 }
 
-/// The Markdown files directly in `dir`, sorted by name. `_index.md` and other files whose
-/// name starts with `_` describe the section, not a case.
+/// The Markdown files in `dir` and the folders below it, as a build reads them (hidden ones
+/// left out), sorted by path. `_index.md` and other files whose name starts with `_` describe
+/// the section, not a case.
 fn case_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let cannot = || t!("cannot read the cases folder {}", "无法读取案例文件夹 {}", dir.display());
-    let entries = fs::read_dir(dir).with_context(cannot)?;
+    anyhow::ensure!(dir.is_dir(), cannot());
     let mut files = Vec::new();
-    for entry in entries {
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
         let entry = entry.with_context(cannot)?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.ends_with(".md")
-            && !name.starts_with('_')
-            && entry.file_type().with_context(cannot)?.is_file()
-        {
-            files.push(entry.path());
+        let name = entry.file_name().to_string_lossy();
+        if name.ends_with(".md") && !name.starts_with('_') && entry.file_type().is_file() {
+            files.push(entry.into_path());
         }
     }
     files.sort();

@@ -579,6 +579,23 @@ fn export_leaves_party_only_cases_out_and_refuses_a_text_that_would_not_come_bac
     assert!(
         party.text.contains("内部举措。") && party.text.contains("内部举措二") && party.party_only.is_empty()
     );
+    // found by the next review: a file a build refuses (a misspelt `audience`), a personal
+    // number, and a case in a folder below cases/
+    case("e", "audcience = \"party\"", "机密举措。");
+    case("f", "", "联系人电话13812345678。");
+    fs::create_dir_all(cases.join("sub")).unwrap();
+    fs::write(
+        cases.join("sub/g.md"),
+        "+++\ntitle = \"子目录的亮点\"\npublisher = \"某县委组织部\"\ndate = 2024-06-01\n+++\n\n子目录举措。\n",
+    )
+    .unwrap();
+    let public = export(gongkai::Audience::Public);
+    assert!(!public.text.contains("机密举措") && !public.text.contains("13812345678"), "{}", public.text);
+    assert!(public.text.contains("子目录举措"), "{}", public.text);
+    let refused: Vec<String> = public.refused.iter().map(|d| d.to_string()).collect();
+    assert!(refused.iter().any(|r| r.contains("e.md") && r.contains("audcience")), "{refused:?}");
+    assert!(refused.iter().any(|r| r.contains("f.md") && r.contains("138****5678")), "{refused:?}");
+    assert!(refused.iter().all(|r| !r.contains("13812345678")), "{refused:?}");
 }
 
 #[test]
