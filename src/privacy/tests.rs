@@ -480,6 +480,7 @@ fn a_numeral_beside_a_number_does_not_hide_it() {
         ("13812345678𝟏".to_string(), Kind::Mobile),
         ("138123456781\u{FE0F}\u{20E3}".to_string(), Kind::Mobile),
         ("１11010519491231002X".to_string(), Kind::ResidentId),
+        ("联系人手机：壹叄玖零零零零壹贰叁肆".to_string(), Kind::Mobile),
         (format!("{card}٣"), Kind::BankCard),
     ] {
         assert_eq!(kinds(&text), [kind], "{text:?}");

@@ -77,6 +77,9 @@ fn numbers_in_places_never_scanned_before_fail_the_build() {
         ("data file name", vec![f("data/13812345678.csv", csv)], "data/138****5678.csv"),
         // found by a hostile review: a number split over two cells of a row, as a Markdown table's is refused
         ("data row", vec![f("data/t.csv", "姓名,号段,号码\n张三,138,1234-5678\n")], "data/t.csv"),
+        // found by the next review: a column named with 元 excused any cell, not only a sum
+        ("money column", vec![f("data/t.csv", "姓名,金额(元)\n张三,138-1234-5678\n")], "data/t.csv"),
+        ("money column text", vec![f("data/t.csv", "姓名,备注元\n张三,电话：13912345678\n")], "data/t.csv"),
         ("static text file", vec![f("static/notice.txt", "值班电话 13812345678\n")], "static/notice.txt"),
         ("static file name", vec![f(&format!("static/{ID}.pdf"), "x")], "static/1101**********002X.pdf"),
         ("site.toml", vec![f("site.toml", "title = \"测试站\"\norganisation = \"某村党支部 13812345678\"\n")], "site.toml"),
@@ -137,6 +140,13 @@ fn look_alikes_still_build() {
         "data/stats.csv",
         "年份,党员(名),经费(元),收入(元)\n2024,138,1234,5678\n2023,1381,13812345678,5678\n",
     );
+    site.build_ok();
+    // found by the next review: counts side by side in a row were joined into a mobile
+    site.file(
+        "data/towns.csv",
+        "乡镇,党组织(个),党员(名),人口(人)\n城关镇,145,2380,5120\n2023年,165,2380,5120\n",
+    );
+    site.file("data/money.csv", "项目,金额(元)\n党费,￥13812345678.00\n经费,\"1,381,234,567元\"\n");
     site.build_ok();
 }
 
