@@ -359,7 +359,7 @@ impl Datasets {
                     let joiner = |c: char| matches!(c, '-' | ' ' | '/' | '_' | '~' | '－' | '—' | '\u{3000}');
                     (1..chars.len()).any(|i| {
                         chars[i - 1].is_ascii_digit() && joiner(chars[i]) && {
-                            let rest = chars[i..].iter().skip_while(|c| joiner(**c)).next();
+                            let rest = chars[i..].iter().find(|c| !joiner(**c));
                             rest.is_some_and(|c| c.is_ascii_digit())
                         }
                     })
