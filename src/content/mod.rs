@@ -380,6 +380,30 @@ fn privacy_problems(rel: &Path, text: &str, fm: Option<&FrontMatter>) -> Vec<Dia
                 add_new(&mut found, more);
             }
         }
+        // values checked apart that a reader sees side by side: the byline (publisher, then the
+        // people), and the search excerpt (the body's end, then the commentary) (found by a
+        // hostile review: `组织部138` and `12345678` made one number)
+        let string = |key: &str| fm.table.get(key).and_then(|v| v.as_str()).unwrap_or("");
+        let authors: Vec<&str> = fm
+            .table
+            .get("authors")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+            .collect();
+        let byline = format!("{} {}", string("publisher"), authors.join(" "));
+        add_new(&mut found, crate::privacy::check_value(rel, fm.line_of("authors"), &byline, &allow));
+        let commentary = string("commentary");
+        if !commentary.is_empty() {
+            let tail: String = {
+                let chars: Vec<char> = text.trim_end().chars().collect();
+                chars[chars.len().saturating_sub(40)..].iter().collect()
+            };
+            let head: String = commentary.chars().take(40).collect();
+            let seam = format!("{tail}\n{head}");
+            add_new(&mut found, crate::privacy::check_value(rel, fm.line_of("commentary"), &seam, &allow));
+        }
     }
     found
 }

@@ -77,6 +77,9 @@ fn numbers_in_places_never_scanned_before_fail_the_build() {
         ("data file name", vec![f("data/13812345678.csv", csv)], "data/138****5678.csv"),
         // found by a hostile review: a number split over two cells of a row, as a Markdown table's is refused
         ("data row", vec![f("data/t.csv", "姓名,号段,号码\n张三,138,1234-5678\n")], "data/t.csv"),
+        // found by a hostile review: fields checked apart that a reader sees side by side
+        ("byline", vec![f("content/cases/a.md", "+++\ntitle = \"x\"\npublisher = \"组织部138\"\nauthors = [\"12345678\"]\ndate = 2024-05-01\n+++\n正文\n")], "content/cases/a.md"),
+        ("body and commentary", vec![f("content/cases/a.md", "+++\ntitle = \"x\"\npublisher = \"组织部\"\ndate = 2024-05-01\ncommentary = \"12345678\"\n+++\n正文 138\n")], "content/cases/a.md"),
         // found by the next review: a column named with 元 excused any cell, not only a sum
         ("money column", vec![f("data/t.csv", "姓名,金额(元)\n张三,138-1234-5678\n")], "data/t.csv"),
         ("money column text", vec![f("data/t.csv", "姓名,备注元\n张三,电话：13912345678\n")], "data/t.csv"),
