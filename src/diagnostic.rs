@@ -112,16 +112,16 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", Inert(&self.path.display().to_string(), false))?;
+        write!(f, "{}", Inert(&self.path.display().to_string(), Lines::Escaped))?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
             if self.column > 0 {
                 write!(f, ":{}", self.column)?;
             }
         }
-        write!(f, ": {}", Inert(&self.message, true))?;
+        write!(f, ": {}", Inert(&self.message, Lines::Indented))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  {}{}", crate::locale::label("hint"), Inert(hint, true))?;
+            write!(f, "\n  {}{}", crate::locale::label("hint"), Inert(hint, Lines::Indented))?;
         }
         Ok(())
     }
@@ -130,10 +130,20 @@ impl fmt::Display for Diagnostic {
 /// Text for a terminal with its control characters shown as escapes (`\u{1b}`): a message
 /// quotes file names and text as written, and an escape sequence or a NUL in them must not
 /// act on the reader's terminal, nor a bidi override or an invisible mark change what it
-/// reads. Line breaks (indented) and tabs stay in a message; in a file name (the `true` case
-/// off) they are escaped too, so that a name cannot forge a line of its own (found by a
-/// hostile review).
-struct Inert<'a>(&'a str, bool);
+/// reads. What becomes of line breaks and tabs is the [`Lines`] given.
+struct Inert<'a>(&'a str, Lines);
+
+/// Line breaks and tabs in a text shown by [`Inert`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    /// Kept, a break followed by an indent: a value quoted in a message with a line break in
+    /// it cannot print a line of its own (`0 problem(s) found`; found by a hostile review).
+    Indented,
+    /// Escaped too: a file name cannot forge a line (found by a hostile review).
+    Escaped,
+    /// Kept as they are: a file's text shown as such.
+    Kept,
+}
 
 /// Text for a terminal as it is, line breaks and tabs kept, but with control characters and
 /// the marks that reorder or hide text shown as escapes (`\u{202e}`): for what a command prints
@@ -142,14 +152,7 @@ pub struct Shown<'a>(pub &'a str);
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for c in self.0.chars() {
-            match c {
-                '\n' | '\t' => f.write_char(c)?,
-                c if c.is_control() || is_invisible(c) => write!(f, "{}", c.escape_unicode())?,
-                c => f.write_char(c)?,
-            }
-        }
-        Ok(())
+        Inert(self.0, Lines::Kept).fmt(f)
     }
 }
 
@@ -162,14 +165,11 @@ fn is_invisible(c: char) -> bool {
 impl fmt::Display for Inert<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for c in self.0.chars() {
-            let invisible = is_invisible(c);
-            match c {
-                // a line of a message starts indented: a value quoted with a line break in it
-                // cannot print a line of its own (`0 problem(s) found`; found by a hostile review)
-                '\n' if self.1 => f.write_str("\n    ")?,
-                '\t' if self.1 => f.write_char(c)?,
-                c if c.is_control() || invisible => write!(f, "{}", c.escape_unicode())?,
-                c => f.write_char(c)?,
+            match (c, self.1) {
+                ('\n', Lines::Indented) => f.write_str("\n    ")?,
+                ('\n' | '\t', Lines::Kept) | ('\t', Lines::Indented) => f.write_char(c)?,
+                (c, _) if c.is_control() || is_invisible(c) => write!(f, "{}", c.escape_unicode())?,
+                (c, _) => f.write_char(c)?,
             }
         }
         Ok(())
@@ -181,67 +181,20 @@ impl fmt::Display for Inert<'_> {
 /// reach the reader as it is; here each is `\uXXXX`, which any JSON reader decodes back to
 /// the same string (found by a hostile review).
 pub fn inert_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
-    struct InertFormatter(serde_json::ser::PrettyFormatter<'static>);
-    impl serde_json::ser::Formatter for InertFormatter {
-        fn write_string_fragment<W: ?Sized + std::io::Write>(
-            &mut self,
-            w: &mut W,
-            fragment: &str,
-        ) -> std::io::Result<()> {
-            let mut rest = fragment;
-            while let Some(at) = rest.find(|c: char| c.is_control() || is_invisible(c)) {
-                let c = rest[at..].chars().next().unwrap_or_default();
-                w.write_all(&rest.as_bytes()[..at])?;
-                // every such character is in the BMP: one escape each
-                write!(w, "\\u{:04x}", c as u32)?;
-                rest = &rest[at + c.len_utf8()..];
+    // JSON's own marks are ASCII, and serde_json writes every other control character inside a
+    // string as an escape already: what is left is in a string, where `\uXXXX` is the same text
+    let json = serde_json::to_string_pretty(value)?;
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            // every such character is in the BMP: one escape each
+            c if c != '\n' && (c.is_control() || is_invisible(c)) => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
             }
-            w.write_all(rest.as_bytes())
-        }
-        fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-            self.0.begin_array(w)
-        }
-        fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-            self.0.end_array(w)
-        }
-        fn begin_array_value<W: ?Sized + std::io::Write>(
-            &mut self,
-            w: &mut W,
-            first: bool,
-        ) -> std::io::Result<()> {
-            self.0.begin_array_value(w, first)
-        }
-        fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-            self.0.end_array_value(w)
-        }
-        fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-            self.0.begin_object(w)
-        }
-        fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-            self.0.end_object(w)
-        }
-        fn begin_object_key<W: ?Sized + std::io::Write>(
-            &mut self,
-            w: &mut W,
-            first: bool,
-        ) -> std::io::Result<()> {
-            self.0.begin_object_key(w, first)
-        }
-        fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-            self.0.begin_object_value(w)
-        }
-        fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-            self.0.end_object_value(w)
+            c => out.push(c),
         }
     }
-    let mut out = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(
-        &mut out,
-        InertFormatter(serde_json::ser::PrettyFormatter::new()),
-    );
-    value.serialize(&mut ser)?;
-    // the serializer writes only UTF-8: the fragments it was given, and ASCII
-    Ok(String::from_utf8(out).unwrap_or_default())
+    Ok(out)
 }
 
 /// The error a build returns when the content has problems: all of them, sorted by file and line.

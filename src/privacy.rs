@@ -110,8 +110,8 @@ fn scan_logical(text: &str) -> Vec<Hit> {
                 }
             }
         }
-        hits.sort_by_key(|h| h.start);
     }
+    hits.sort_by_key(|h| h.start);
     hits
 }
 

@@ -156,6 +156,20 @@ pub fn slug_problems(page: &Page, title_line: usize) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// A key whose byte order is `Path`'s order (component by component): each component's bytes
+/// followed by a zero byte, which no component holds and which sorts below every other byte,
+/// so `a/b` comes before `a-b` as `Path::cmp` has it. Comparing keys is a `memcmp`; comparing
+/// paths walks their components every time, and sorting every page's source so was a tenth of
+/// a `serve` edit at 10,000 pages.
+pub fn path_order(path: &std::path::Path) -> Vec<u8> {
+    let mut key = Vec::with_capacity(path.as_os_str().len() + 4);
+    for component in path.components() {
+        key.extend_from_slice(component.as_os_str().as_encoded_bytes());
+        key.push(0);
+    }
+    key
+}
+
 /// Keeps the addresses of cases whose slug was made from the title apart: the cases go in
 /// order, public before party-only (so that no party-only case moves a public one and the two
 /// editions agree), slugs given by hand before made ones, then by date and file; a made
@@ -167,7 +181,7 @@ pub fn assign(pages: &mut [Page]) {
     // `serve`, and comparing the paths themselves walked their components each time
     order.sort_by_cached_key(|&i| {
         let p = &pages[i];
-        (p.audience(), made(p), p.date, crate::resolve::library::path_order(&p.source))
+        (p.audience(), made(p), p.date, path_order(&p.source))
     });
     let mut taken: BTreeSet<String> =
         pages.iter().filter(|p| p.kind != Kind::Case).map(|p| p.path.clone()).collect();
@@ -189,6 +203,35 @@ pub fn assign(pages: &mut [Page]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_order_keys_sort_as_paths_do() {
+        let mut paths: Vec<std::path::PathBuf> = [
+            "content/cases/a.md",
+            "content/cases/a-b.md",
+            "content/cases/a/b.md",
+            "content/cases/a.b/c.md",
+            "content/cases/a/b/c.md",
+            "content/cases/ab.md",
+            "content/cases/A.md",
+            "content/cases/案例.md",
+            "content/cases/2020/x.md",
+            "content/cases/2020-x.md",
+            "content/cases/2020.md",
+            "content/b.md",
+            "content/cases.md",
+            "content/cases/a",
+            "releases/v1/content/cases/a.md",
+            "content/cases/ä.md",
+        ]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .collect();
+        let mut by_key = paths.clone();
+        paths.sort();
+        by_key.sort_by_cached_key(|p| path_order(p));
+        assert_eq!(by_key, paths);
+    }
 
     #[test]
     fn titles_become_short_pinyin_slugs() {

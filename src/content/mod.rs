@@ -396,11 +396,9 @@ fn privacy_problems(rel: &Path, text: &str, fm: Option<&FrontMatter>) -> Vec<Dia
         add_new(&mut found, crate::privacy::check_value(rel, fm.line_of("authors"), &byline, &allow));
         let commentary = string("commentary");
         if !commentary.is_empty() {
-            let tail: String = {
-                let chars: Vec<char> = text.trim_end().chars().collect();
-                chars[chars.len().saturating_sub(40)..].iter().collect()
-            };
-            let head: String = commentary.chars().take(40).collect();
+            let body = text.trim_end();
+            let tail = body.char_indices().rev().nth(39).map_or(body, |(at, _)| &body[at..]);
+            let head = commentary.char_indices().nth(40).map_or(commentary, |(at, _)| &commentary[..at]);
             let seam = format!("{tail}\n{head}");
             add_new(&mut found, crate::privacy::check_value(rel, fm.line_of("commentary"), &seam, &allow));
         }

@@ -353,17 +353,6 @@ impl Datasets {
                 // a number split over cells side by side (`138` | `1234-5678`) reads as one in
                 // the table (found by a hostile review); but a row of plain figures is counts
                 // side by side (`145,2380,5120`), and the columns of money stay apart
-                // a cell whose digits are themselves set apart in groups (`1234-5678`, `138 1234`)
-                let written_apart = |raw: &str| {
-                    let chars: Vec<char> = raw.trim().chars().collect();
-                    let joiner = |c: char| matches!(c, '-' | ' ' | '/' | '_' | '~' | '－' | '—' | '\u{3000}');
-                    (1..chars.len()).any(|i| {
-                        chars[i - 1].is_ascii_digit() && joiner(chars[i]) && {
-                            let rest = chars[i..].iter().find(|c| !joiner(**c));
-                            rest.is_some_and(|c| c.is_ascii_digit())
-                        }
-                    })
-                };
                 if found.len() == before && row.cells.iter().any(|c| written_apart(&c.raw)) {
                     let joined: Vec<&str> = row
                         .cells
@@ -389,6 +378,26 @@ impl Datasets {
     pub fn cells(&self) -> impl Iterator<Item = (&Path, usize, &str)> {
         self.sets.iter().flat_map(|ds| ds.cells().map(move |(line, text)| (ds.path.as_path(), line, text)))
     }
+}
+
+/// Whether a cell sets its digits apart in groups (`1234-5678`, `138 1234`): a digit, one or
+/// more joiners, a digit. Read without copying, since it runs on every cell of every row.
+fn written_apart(raw: &str) -> bool {
+    let joiner = |c: char| matches!(c, '-' | ' ' | '/' | '_' | '~' | '－' | '—' | '\u{3000}');
+    let (mut after_digit, mut joined) = (false, false);
+    for c in raw.trim().chars() {
+        if c.is_ascii_digit() {
+            if joined {
+                return true;
+            }
+            after_digit = true;
+        } else if joiner(c) && after_digit {
+            joined = true;
+        } else {
+            (after_digit, joined) = (false, false);
+        }
+    }
+    false
 }
 
 impl Column {

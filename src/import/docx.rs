@@ -68,6 +68,12 @@ pub struct Document {
 
 /// The plain text of runs.
 pub fn plain(inlines: &[Inline]) -> String {
+    written(inlines).trim().to_string()
+}
+
+/// The text of runs as written, spaces at the ends included: byte for byte what the text
+/// runs and breaks hold.
+pub fn written(inlines: &[Inline]) -> String {
     let mut out = String::new();
     for i in inlines {
         match i {
@@ -76,7 +82,7 @@ pub fn plain(inlines: &[Inline]) -> String {
             Inline::Image { .. } | Inline::LinkStart | Inline::LinkEnd { .. } | Inline::Note { .. } => {}
         }
     }
-    out.trim().to_string()
+    out
 }
 
 pub fn read(bytes: &[u8]) -> Result<Document> {

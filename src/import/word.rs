@@ -9,7 +9,7 @@
 //! from the title; a review its year from the title.
 
 use super::bulletin::{split_publisher, Marker, Script};
-use super::docx::{plain, Block, Document, Inline, ParaKind};
+use super::docx::{plain, written, Block, Document, Inline, ParaKind};
 use super::plain::to_markdown;
 use crate::content::Kind;
 use crate::Diagnostic;
@@ -358,15 +358,7 @@ fn marker_len(text: &str, m: Marker) -> Option<usize> {
 fn without_marker(block: &Block, m: Marker) -> Option<Block> {
     let Block::Para { kind, inlines } = block else { return None };
     // counted in the runs' text as it is: `plain` trims it
-    let written: String = inlines
-        .iter()
-        .map(|i| match i {
-            Inline::Text { text, .. } => text.as_str(),
-            Inline::Break => "\n",
-            Inline::Image { .. } | Inline::LinkStart | Inline::LinkEnd { .. } | Inline::Note { .. } => "",
-        })
-        .collect();
-    let mut cut = marker_len(&written, m)?;
+    let mut cut = marker_len(&written(inlines), m)?;
     let mut kept = Vec::new();
     for inline in inlines {
         match inline {

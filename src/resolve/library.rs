@@ -76,7 +76,7 @@ impl Library {
             pages.iter().map(|p| p.source.as_os_str()).collect();
         usage.retain(|u| !given.contains(u.source.as_os_str()));
         usage.extend(pages.iter().map(Usage::of));
-        usage.sort_by_cached_key(|u| path_order(&u.source));
+        usage.sort_by_cached_key(|u| crate::content::address::path_order(&u.source));
         let (hidden, mut errors) = audience::hidden_datasets(&usage, data, audience);
         let data = data.without(&hidden);
         sort_pages(&mut pages, |a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
@@ -114,20 +114,6 @@ impl Library {
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (usize, &Page)> {
         self.pages.iter().enumerate().filter(move |(_, p)| p.kind == kind)
     }
-}
-
-/// A key whose byte order is `Path`'s order (component by component): each component's bytes
-/// followed by a zero byte, which no component holds and which sorts below every other byte,
-/// so `a/b` comes before `a-b` as `Path::cmp` has it. Comparing keys is a `memcmp`; comparing
-/// paths walks their components every time, and sorting every page's source so was a tenth of
-/// a `serve` edit at 10,000 pages.
-pub fn path_order(path: &std::path::Path) -> Vec<u8> {
-    let mut key = Vec::with_capacity(path.as_os_str().len() + 4);
-    for component in path.components() {
-        key.extend_from_slice(component.as_os_str().as_encoded_bytes());
-        key.push(0);
-    }
-    key
 }
 
 /// Sorts `pages` stably by `cmp` through a list of their positions: sorting the pages
@@ -241,34 +227,6 @@ fn duplicate_urls(pages: &[Page]) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
 
-    #[test]
-    fn path_order_keys_sort_as_paths_do() {
-        let mut paths: Vec<std::path::PathBuf> = [
-            "content/cases/a.md",
-            "content/cases/a-b.md",
-            "content/cases/a/b.md",
-            "content/cases/a.b/c.md",
-            "content/cases/a/b/c.md",
-            "content/cases/ab.md",
-            "content/cases/A.md",
-            "content/cases/案例.md",
-            "content/cases/2020/x.md",
-            "content/cases/2020-x.md",
-            "content/cases/2020.md",
-            "content/b.md",
-            "content/cases.md",
-            "content/cases/a",
-            "releases/v1/content/cases/a.md",
-            "content/cases/ä.md",
-        ]
-        .iter()
-        .map(std::path::PathBuf::from)
-        .collect();
-        let mut by_key = paths.clone();
-        paths.sort();
-        by_key.sort_by_cached_key(|p| super::path_order(p));
-        assert_eq!(by_key, paths);
-    }
     #[test]
     fn pages_sort_through_their_positions_as_a_stable_sort_would() {
         // a fixed pseudo-random sequence with many ties, so that stability shows
