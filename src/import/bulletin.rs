@@ -40,7 +40,7 @@ impl Marker {
 
     /// Every spelling of the marker's word in the given script, [`Marker::word`]'s first:
     /// old bulletins also write 佈 for 布 and 擧 for 舉.
-    fn spellings(self, script: Script) -> &'static [&'static str] {
+    pub fn spellings(self, script: Script) -> &'static [&'static str] {
         match (self, script) {
             (Marker::Publisher, Script::Hant) => &["發布者", "發佈者", "发佈者"],
             (Marker::Measures, Script::Hant) => &["舉措", "擧措"],

@@ -334,8 +334,9 @@ fn marker_at(text: &str, m: Marker) -> Option<String> {
 /// How many bytes at the start of `text` are the marker `m`, with the spaces around it.
 fn marker_len(text: &str, m: Marker) -> Option<usize> {
     let trimmed = text.trim();
-    let rest = [Script::Hans, Script::Hant].iter().find_map(|&script| {
-        let word = m.word(script);
+    // every spelling the bulletin importer knows (發佈者, 擧措…)
+    let words = [Script::Hans, Script::Hant].into_iter().flat_map(|script| m.spellings(script));
+    let rest = words.into_iter().find_map(|&word| {
         trimmed
             .strip_prefix(['[', '【', '［'])
             .and_then(|t| t.strip_prefix(word))
@@ -558,6 +559,12 @@ mod tests {
         };
         let Some(Block::Para { inlines, .. }) = without_marker(&para, Marker::Commentary) else { panic!() };
         assert_eq!(inlines, vec![picture], "the break after a label with no text goes with it");
+        // the old spellings the bulletin importer reads are markers here too
+        assert_eq!(
+            marker_at("發佈者：某縣委組織部 王強", Marker::Publisher).as_deref(),
+            Some("某縣委組織部 王強")
+        );
+        assert_eq!(marker_at("【擧措】做法", Marker::Measures).as_deref(), Some("做法"));
         let bare = Block::Para { kind: ParaKind::Body, inlines: vec![text("举措： ", false)] };
         assert!(without_marker(&bare, Marker::Measures).is_none());
     }
